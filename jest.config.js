@@ -1,0 +1,32 @@
+// Three jest projects, selected by file suffix (STYLE.md §8):
+//   unit  *.spec.ts      pure code and in-memory adapters
+//   int   *.int-spec.ts  real infrastructure: PGlite always; PostgreSQL, Redis, EventStoreDB, Kafka when configured
+//   e2e   *.e2e-spec.ts  the real Nest app over HTTP
+const { compilerOptions } = require('./tsconfig.json');
+const swcOptions = require('./scripts/swc-options.cjs');
+
+const moduleNameMapper = Object.fromEntries(
+  Object.entries(compilerOptions.paths).map(([alias, [target]]) => [
+    `^${alias.replace(/[/\\^$*+?.()|[\]{}-]/g, '\\$&')}$`,
+    `<rootDir>/${target}`,
+  ]),
+);
+
+const { baseUrl: _baseUrl, paths: _paths, ...jsc } = swcOptions().jsc;
+const common = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['@swc/jest', { ...swcOptions(), jsc, swcrc: false }] },
+  moduleNameMapper,
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/frontend/'],
+  setupFiles: ['<rootDir>/test/setup/reflect-metadata.ts'],
+  globalSetup: '<rootDir>/test/setup/global-setup.ts',
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    { ...common, displayName: 'int', testMatch: ['<rootDir>/{apps,libs,test}/**/*.int-spec.ts'], testTimeout: 60000 },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testTimeout: 60000 },
+  ],
+};

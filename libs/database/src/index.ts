@@ -1,0 +1,3 @@
+export * from './database.config';
+export * from './create-database';
+export * from './migrate';

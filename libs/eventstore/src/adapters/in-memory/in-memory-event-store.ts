@@ -1,0 +1,149 @@
+import { comparePositions, type Position, type RecordedEvent } from '@gw/shared-kernel';
+import { assertSerializable, checkExpectedRevision } from '../../append-checks';
+import { DuplicateEventIdError } from '../../event-store.errors';
+import type {
+  AppendRequest,
+  AppendResult,
+  EventStore,
+  ReadAllOptions,
+  ReadStreamOptions,
+  SubscribeToAllOptions,
+  Subscription,
+} from '../../event-store.port';
+
+/** For unit tests and handlers' tests. Same semantics as the real adapters (see the contract suite). */
+export class InMemoryEventStore implements EventStore {
+  private readonly log: RecordedEvent[] = [];
+  private readonly streams = new Map<string, RecordedEvent[]>();
+  private readonly byId = new Map<string, RecordedEvent>();
+  private readonly waiters = new Set<() => void>();
+
+  append(request: AppendRequest): Promise<AppendResult> {
+    try {
+      return Promise.resolve(this.appendNow(request));
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+  }
+
+  appendMany(requests: readonly AppendRequest[]): Promise<ReadonlyArray<AppendResult | Error>> {
+    return Promise.resolve(
+      requests.map((r) => {
+        try {
+          return this.appendNow(r);
+        } catch (e) {
+          return e as Error;
+        }
+      }),
+    );
+  }
+
+  private appendNow({ streamId, events, expectedRevision = 'any' }: AppendRequest): AppendResult {
+    assertSerializable(events);
+    const stream = this.streams.get(streamId) ?? [];
+    const known = events.map((e) => this.byId.get(e.id));
+    if (known.length > 0 && known.every((k) => k !== undefined)) {
+      const last = known[known.length - 1]!;
+      if (known.every((k) => k!.streamId === streamId)) return { nextRevision: last.revision, position: last.position };
+    }
+    const clash = known.find((k) => k !== undefined);
+    if (clash) throw new DuplicateEventIdError(clash.id);
+    checkExpectedRevision(streamId, expectedRevision, BigInt(stream.length) - 1n);
+    if (events.length === 0) {
+      const last = stream[stream.length - 1];
+      return { nextRevision: BigInt(stream.length) - 1n, position: last?.position ?? { commit: -1n, prepare: -1n } };
+    }
+    for (const e of events) {
+      const index = BigInt(this.log.length);
+      const recorded: RecordedEvent = {
+        ...e,
+        data: structuredClone(e.data),
+        streamId,
+        revision: BigInt(stream.length),
+        position: { commit: index, prepare: index },
+      };
+      stream.push(recorded);
+      this.log.push(recorded);
+      this.byId.set(e.id, recorded);
+    }
+    this.streams.set(streamId, stream);
+    const last = stream[stream.length - 1]!;
+    for (const wake of [...this.waiters]) wake();
+    return { nextRevision: last.revision, position: last.position };
+  }
+
+  readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const stream = this.streams.get(streamId) ?? [];
+    const max = options.maxCount ?? Number.MAX_SAFE_INTEGER;
+    if (options.direction === 'backwards') {
+      const from = options.fromRevision ?? BigInt(stream.length - 1);
+      return Promise.resolve(
+        stream
+          .filter((e) => e.revision <= from)
+          .reverse()
+          .slice(0, max),
+      );
+    }
+    const from = options.fromRevision ?? 0n;
+    return Promise.resolve(stream.filter((e) => e.revision >= from).slice(0, max));
+  }
+
+  readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const after = options.after;
+    const start = after ? this.log.findIndex((e) => comparePositions(e.position, after) > 0) : 0;
+    if (start < 0) return Promise.resolve([]);
+    return Promise.resolve(this.log.slice(start, start + (options.maxCount ?? Number.MAX_SAFE_INTEGER)));
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions): Subscription {
+    let stopped = false;
+    let checkpoint: Position | undefined = options.after;
+    let caughtUp = false;
+    let wake: (() => void) | undefined;
+    const loop = async (): Promise<void> => {
+      while (!stopped) {
+        const batch = await this.readAll({ after: checkpoint, maxCount: options.maxBatchSize ?? 500 });
+        if (batch.length > 0) {
+          await options.handle(batch);
+          checkpoint = batch[batch.length - 1]!.position;
+          continue;
+        }
+        if (!caughtUp) {
+          caughtUp = true;
+          options.onCaughtUp?.();
+        }
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          this.waiters.add(resolve);
+        });
+        if (wake) this.waiters.delete(wake);
+      }
+    };
+    const running = loop().catch((e: unknown) => {
+      stopped = true;
+      options.onError?.(e as Error);
+    });
+    return {
+      stop: async () => {
+        stopped = true;
+        if (wake) {
+          this.waiters.delete(wake);
+          wake();
+        }
+        await running;
+      },
+    };
+  }
+
+  headPosition(): Promise<Position | null> {
+    return Promise.resolve(this.log[this.log.length - 1]?.position ?? null);
+  }
+
+  ping(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}

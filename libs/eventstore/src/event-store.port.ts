@@ -1,0 +1,82 @@
+import type { NewEvent, Position, RecordedEvent } from '@gw/shared-kernel';
+
+/**
+ * What the stream must look like for an append to go through.
+ * - `any`: no check.
+ * - `no_stream`: the stream must not exist yet.
+ * - `stream_exists`: the stream must have at least one event.
+ * - a bigint: the revision of the stream's last event must be exactly this (0-based).
+ */
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
+
+export interface AppendRequest {
+  readonly streamId: string;
+  readonly events: readonly NewEvent[];
+  readonly expectedRevision?: ExpectedRevision;
+}
+
+export interface AppendResult {
+  /** Revision of the last event now in the stream. */
+  readonly nextRevision: bigint;
+  /** Position of the last appended event in the global log. */
+  readonly position: Position;
+}
+
+export interface ReadStreamOptions {
+  readonly direction?: 'forwards' | 'backwards';
+  /** Inclusive. Forwards default 0, backwards default the end. */
+  readonly fromRevision?: bigint;
+  readonly maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events strictly after this position. Default: from the beginning. */
+  readonly after?: Position;
+  readonly maxCount?: number;
+}
+
+export interface SubscribeToAllOptions {
+  /** Exclusive checkpoint: delivery starts with the first event after it. Default: the beginning. */
+  readonly after?: Position;
+  /**
+   * Receives events in global order, in batches (one or more), catching up first, then live.
+   * The next batch is not delivered until the returned promise settles. If it rejects, the
+   * subscription stops and `onError` is called; the caller restarts from its own checkpoint.
+   */
+  readonly handle: (events: readonly RecordedEvent[]) => Promise<void>;
+  /** Called once, the first time the subscription has delivered everything that existed. */
+  readonly onCaughtUp?: () => void;
+  readonly onError?: (error: Error) => void;
+  readonly maxBatchSize?: number;
+}
+
+export interface Subscription {
+  /** Stops delivery; resolves after the batch in progress (if any) has been handled. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The event store port. Adapters: in-memory (unit tests), Postgres via knex (PostgreSQL and PGlite),
+ * EventStoreDB. All of them pass `eventStoreContract` in ./testing.
+ */
+export interface EventStore {
+  /** Appends atomically to one stream. Idempotent by event id: re-appending the same events is a no-op. */
+  append(request: AppendRequest): Promise<AppendResult>;
+  /**
+   * Several appends in as few writes as the adapter can manage (group commit). Each request succeeds
+   * or fails on its own: the result at index i is that request's AppendResult or the Error it failed with.
+   */
+  appendMany(requests: readonly AppendRequest[]): Promise<ReadonlyArray<AppendResult | Error>>;
+  /** A missing stream reads as []. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Forwards through the global log. Only returns events no earlier transaction can still precede. */
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  subscribeToAll(options: SubscribeToAllOptions): Subscription;
+  /** Position of the last event a subscriber could see now (null when the log is empty). */
+  headPosition(): Promise<Position | null>;
+  /** Cheap round-trip for readiness checks. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const EVENT_STORE = Symbol('EventStore');

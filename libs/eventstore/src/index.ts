@@ -1,0 +1,4 @@
+export * from './event-store.port';
+export * from './event-store.errors';
+export * from './append-checks';
+export * from './adapters/in-memory/in-memory-event-store';

@@ -1,0 +1,6 @@
+export * from './events';
+export * from './decider';
+export * from './errors';
+export * from './clock';
+export * from './ids';
+export * from './money';
