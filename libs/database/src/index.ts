@@ -1,3 +1,4 @@
 export * from './database.config';
 export * from './create-database';
 export * from './migrate';
+export * from './knex.token';

@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { CommandBus } from '@nestjs/cqrs';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module';
+import { bootstrapUsers, type BootstrapCredentials } from './bootstrap/bootstrap-users';
+import type { GatewayConfig } from './config/gateway-config';
+import { GatewayExceptionFilter, sendError } from './errors/gateway-exception.filter';
+import { createLogger, PinoNestLogger } from './logging/logger';
+import { startRuntime, type GatewayRuntime } from './runtime/gateway-runtime';
+
+export interface Gateway {
+  readonly app: NestFastifyApplication;
+  readonly runtime: GatewayRuntime;
+  readonly credentials: BootstrapCredentials | null;
+  /** Stops taking requests, flushes pending events, closes every connection. */
+  close(): Promise<void>;
+}
+
+const BODY_LIMIT_BYTES = 20 * 1024 * 1024;
+
+/** Builds the whole gateway (runtime + Nest app) without listening: main.ts and the e2e tests share it. */
+export async function createGateway(config: GatewayConfig, logger: Logger = createLogger(config.logLevel)): Promise<Gateway> {
+  const runtime = await startRuntime(config, logger);
+  try {
+    const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, logger: false, return503OnClosing: true });
+    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRuntime(runtime), adapter, {
+      logger: new PinoNestLogger(logger),
+      bufferLogs: false,
+    });
+    app.useGlobalFilters(new GatewayExceptionFilter(logger));
+    // Errors Fastify raises before Nest sees the request (bad JSON, body too large) get the same shapes.
+    app.getHttpAdapter()
+      .getInstance()
+      .setErrorHandler((error, request, reply) => sendError(logger, request, reply, error));
+    await app.init();
+    const credentials = config.bootstrapUsers ? await bootstrapUsers(app.get(CommandBus), runtime.directory, config.dataDir, logger) : null;
+    return {
+      app,
+      runtime,
+      credentials,
+      close: async () => {
+        await app.close();
+        await runtime.close();
+      },
+    };
+  } catch (e) {
+    await runtime.close();
+    throw e;
+  }
+}

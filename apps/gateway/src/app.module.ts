@@ -1,0 +1,51 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { TerminusModule } from '@nestjs/terminus';
+import { AccessDirectory, AccountsModule } from '@gw/accounts';
+import { KNEX } from '@gw/database';
+import { EVENT_STORE } from '@gw/eventstore';
+import { CLOCK } from '@gw/shared-kernel';
+import { UsageBillingModule } from '@gw/usage-billing';
+import { GatewayKeyGuard } from './auth/gateway-key.guard';
+import { ChatContext } from './chat/chat-context';
+import { ChatController } from './chat/chat.controller';
+import { ChatService } from './chat/chat.service';
+import { HealthController } from './health/health.controller';
+import { GatewayMetrics } from './metrics/gateway-metrics';
+import { MetricsController } from './metrics/metrics.controller';
+import type { GatewayRuntime } from './runtime/gateway-runtime';
+import { GATEWAY_CONFIG, LOGGER } from './runtime/runtime.tokens';
+import { MeUsageController } from './usage/me-usage.controller';
+
+/** Makes the runtime's parts injectable everywhere (libraries' handlers need EVENT_STORE, KNEX, CLOCK). */
+@Global()
+@Module({})
+class RuntimeModule {
+  static forRuntime(runtime: GatewayRuntime): DynamicModule {
+    const providers = [
+      { provide: GATEWAY_CONFIG, useValue: runtime.config },
+      { provide: LOGGER, useValue: runtime.logger },
+      { provide: EVENT_STORE, useValue: runtime.eventStore },
+      { provide: KNEX, useValue: runtime.knex },
+      { provide: CLOCK, useValue: runtime.clock },
+      { provide: AccessDirectory, useValue: runtime.directory },
+      { provide: ChatContext, useValue: runtime.chatContext },
+      { provide: ChatService, useValue: runtime.chatService },
+      { provide: GatewayMetrics, useValue: runtime.metrics },
+    ];
+    return { module: RuntimeModule, providers, exports: providers.map((p) => p.provide) };
+  }
+}
+
+/** The gateway's composition root: wiring only. */
+@Module({})
+export class AppModule {
+  static forRuntime(runtime: GatewayRuntime): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [RuntimeModule.forRuntime(runtime), CqrsModule.forRoot(), TerminusModule, AccountsModule, UsageBillingModule],
+      controllers: [ChatController, MeUsageController, HealthController, MetricsController],
+      providers: [GatewayKeyGuard],
+    };
+  }
+}

@@ -1,0 +1,65 @@
+import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import type { Principal } from '@gw/accounts';
+import { CurrentPrincipal, type AuthenticatedRequest } from '../auth/principal.decorator';
+import { GatewayKeyGuard } from '../auth/gateway-key.guard';
+import { writeRawError } from '../errors/write-raw-error';
+import { requestIdOf } from '../logging/request-id';
+import { ChatContext } from './chat-context';
+import { ChatService } from './chat.service';
+import { validateChatRequest } from './validate-chat-request';
+
+/** The OpenAI-compatible surface. Thin: validate, dispatch to the hot path, write the answer. */
+@Controller('v1')
+@UseGuards(GatewayKeyGuard)
+export class ChatController {
+  constructor(
+    @Inject(ChatService) private readonly chat: ChatService,
+    @Inject(ChatContext) private readonly context: ChatContext,
+  ) {}
+
+  @Post('chat/completions')
+  @HttpCode(200)
+  async createChatCompletion(
+    @Body() body: unknown,
+    @Req() request: AuthenticatedRequest,
+    @Res() reply: FastifyReply,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<void> {
+    const dto = validateChatRequest(body);
+    const abort = new AbortController();
+    reply.raw.on('close', () => {
+      if (!reply.raw.writableFinished) abort.abort();
+    });
+    const header = request.headers['x-power-level'];
+    const call = {
+      principal,
+      dto,
+      body: body as Record<string, unknown>,
+      requestId: requestIdOf(request),
+      powerLevelHeader: typeof header === 'string' ? header : undefined,
+      signal: abort.signal,
+    };
+    if (dto.stream === true) {
+      reply.hijack(); // the stream is written to the socket directly, errors included
+      try {
+        await this.chat.stream(call, reply.raw);
+      } catch (e) {
+        writeRawError(reply.raw, e, call.requestId);
+      }
+      return;
+    }
+    const { body: completion, headers } = await this.chat.complete(call);
+    await reply.headers(headers).send(completion);
+  }
+
+  @Get('models')
+  listModels(): { object: 'list'; data: Array<{ id: string; object: 'model'; created: number; owned_by: string }> } {
+    return {
+      object: 'list',
+      data: this.context.catalog.models
+        .filter((m) => m.enabled)
+        .map((m) => ({ id: m.id, object: 'model' as const, created: 0, owned_by: m.provider })),
+    };
+  }
+}

@@ -1,0 +1,399 @@
+import type { ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { countTokens } from 'gpt-tokenizer';
+import type { Principal } from '@gw/accounts';
+import type { CatalogModel } from '@gw/catalog';
+import {
+  UpstreamError,
+  type ChatCompletion,
+  type ChatCompletionChunk,
+  type ChatCompletionRequest,
+  type ChatCompletionUsage,
+  type UpstreamTarget,
+} from '@gw/providers';
+import type { FallbackTriggered, RankedCandidate, RecordRequestOutcome, UsageRecorded } from '@gw/routing';
+import type { Clock } from '@gw/shared-kernel';
+import type { GatewayMetrics } from '../metrics/gateway-metrics';
+import type { ChatCompletionDto } from './chat-completion.dto';
+import type { ChatContext } from './chat-context';
+import { AllProvidersFailedError, UpstreamRejectedError } from './chat.errors';
+import type { RequestRecorder } from './request-recorder';
+import { planRoute, type RoutePlan } from './route-planner';
+import { countUsage } from './usage-accounting';
+
+export interface ChatCall {
+  readonly principal: Principal;
+  readonly dto: ChatCompletionDto;
+  /** The body as the client sent it: unknown fields pass through to the upstream. */
+  readonly body: Readonly<Record<string, unknown>>;
+  readonly requestId: string;
+  readonly powerLevelHeader?: string;
+  readonly signal: AbortSignal;
+}
+
+interface Attempted {
+  readonly candidate: RankedCandidate;
+  readonly model: CatalogModel;
+  readonly attempt: number;
+}
+
+type Outcome = RecordRequestOutcome['data']['outcome'];
+
+/** The chat hot path: route from memory, call upstream with fallback, record events, answer. */
+export class ChatService {
+  constructor(
+    private readonly context: ChatContext,
+    private readonly recorder: RequestRecorder,
+    private readonly metrics: GatewayMetrics,
+    private readonly logger: Logger,
+    private readonly clock: Clock,
+  ) {}
+
+  async complete(call: ChatCall): Promise<{ body: ChatCompletion; headers: Record<string, string> }> {
+    const started = performance.now();
+    const plan = this.plan(call);
+    const fallbacks: FallbackTriggered['data'][] = [];
+    let lastError: UpstreamError | undefined;
+    let last: Attempted | undefined;
+    for (const attempted of this.attempts(plan)) {
+      last = attempted;
+      const { model } = attempted;
+      try {
+        const completion = await this.upstreamOf(model).complete(
+          this.target(model),
+          this.upstreamBody(call.body, model, false),
+          call.signal,
+        );
+        const latencyMs = performance.now() - started;
+        this.context.health.recordSuccess(model.provider, model.id, latencyMs);
+        const usage = completion.usage ?? estimateUsage(call.dto, completionText(completion));
+        const counted = countUsage(model, usage);
+        await this.record(call, plan, attempted, fallbacks, {
+          kind: 'usage',
+          usage: this.usageData(call, plan, attempted, counted, {
+            estimated: !completion.usage,
+            latencyMs,
+            ttft: null,
+            streamed: false,
+            finishReason: completion.choices[0]?.finish_reason ?? null,
+            outcome: 'completed',
+          }),
+        });
+        this.observe(model, 'completed', false, latencyMs, counted);
+        return { body: { ...completion, model: model.id }, headers: this.headers(call, model, attempted.attempt) };
+      } catch (e) {
+        if (!(e instanceof UpstreamError)) throw e;
+        lastError = e;
+        if (!this.shouldFallBack(e, call, attempted, plan)) break;
+        fallbacks.push(this.fallbackData(call, plan, attempted, e));
+      }
+    }
+    throw await this.fail(call, plan, fallbacks, last, lastError, started);
+  }
+
+  /** Streams the answer as OpenAI SSE. Falls back only before the first byte reaches the client. */
+  async stream(call: ChatCall, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const plan = this.plan(call);
+    const fallbacks: FallbackTriggered['data'][] = [];
+    let lastError: UpstreamError | undefined;
+    let last: Attempted | undefined;
+    for (const attempted of this.attempts(plan)) {
+      last = attempted;
+      const { model } = attempted;
+      const iterator = this.upstreamOf(model)
+        .stream(this.target(model), this.upstreamBody(call.body, model, true), call.signal)
+        [Symbol.asyncIterator]();
+      let first: IteratorResult<ChatCompletionChunk>;
+      try {
+        first = await iterator.next();
+        if (first.done) throw new UpstreamError({ kind: 'stream_interrupted', providerSlug: model.provider, message: 'The upstream stream ended before any chunk' });
+      } catch (e) {
+        if (!(e instanceof UpstreamError)) throw e;
+        lastError = e;
+        if (!this.shouldFallBack(e, call, attempted, plan)) break;
+        fallbacks.push(this.fallbackData(call, plan, attempted, e));
+        continue;
+      }
+      await this.pipeStream(call, plan, attempted, fallbacks, res, first.value, iterator, started);
+      return;
+    }
+    throw await this.fail(call, plan, fallbacks, last, lastError, started);
+  }
+
+  private async pipeStream(
+    call: ChatCall,
+    plan: RoutePlan,
+    attempted: Attempted,
+    fallbacks: FallbackTriggered['data'][],
+    res: ServerResponse,
+    first: ChatCompletionChunk,
+    iterator: AsyncIterator<ChatCompletionChunk>,
+    started: number,
+  ): Promise<void> {
+    const { model } = attempted;
+    const ttft = performance.now() - started;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+      ...this.headers(call, model, attempted.attempt),
+    });
+    const includeUsage = call.dto.stream_options?.include_usage === true;
+    let reported: ChatCompletionUsage | undefined;
+    let usageChunk: ChatCompletionChunk | undefined;
+    let text = '';
+    let finishReason: string | null = null;
+    let interrupted: UpstreamError | undefined;
+    const forward = (chunk: ChatCompletionChunk): void => {
+      if (chunk.usage) {
+        reported = chunk.usage;
+        if (chunk.choices.length === 0) {
+          usageChunk = chunk; // sent last, just before [DONE], and only when asked for
+          return;
+        }
+      }
+      for (const choice of chunk.choices) {
+        if (choice.delta?.content) text += choice.delta.content;
+        if (choice.finish_reason) finishReason = choice.finish_reason;
+      }
+      const { usage: _usage, ...rest } = chunk;
+      if (!res.destroyed) res.write(`data: ${JSON.stringify({ ...rest, model: model.id })}\n\n`);
+    };
+    try {
+      forward(first);
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) forward(next.value);
+    } catch (e) {
+      interrupted =
+        e instanceof UpstreamError
+          ? e
+          : new UpstreamError({ kind: 'stream_interrupted', providerSlug: model.provider, message: 'The stream was interrupted' });
+    }
+    const clientGone = call.signal.aborted;
+    const usage = reported ?? estimateUsage(call.dto, text);
+    const counted = countUsage(model, usage);
+    const latencyMs = performance.now() - started;
+    const outcome = interrupted || clientGone ? 'interrupted' : 'completed';
+    if (outcome === 'completed') this.context.health.recordSuccess(model.provider, model.id, latencyMs);
+    else if (!clientGone) this.context.health.recordFailure(model.provider);
+    try {
+      await this.record(call, plan, attempted, fallbacks, {
+        kind: 'usage',
+        usage: this.usageData(call, plan, attempted, counted, {
+          estimated: !reported,
+          latencyMs,
+          ttft,
+          streamed: true,
+          finishReason,
+          outcome,
+        }),
+      });
+    } catch {
+      if (!res.destroyed) {
+        res.end(`data: ${JSON.stringify({ error: { message: 'Usage could not be recorded; the answer is incomplete', type: 'api_error', code: 'usage_not_recorded', param: null } })}\n\n`);
+      }
+      return;
+    }
+    this.observe(model, outcome, true, latencyMs, counted);
+    if (res.destroyed) return;
+    if (interrupted) {
+      const body = { error: { message: `The upstream stream failed: ${interrupted.message}`, type: 'api_error', code: 'upstream_stream_interrupted', param: null } };
+      res.end(`data: ${JSON.stringify(body)}\n\n`);
+      return;
+    }
+    if (includeUsage) {
+      const chunk = usageChunk ?? { id: first.id, object: 'chat.completion.chunk', created: first.created, model: model.id, choices: [] };
+      res.write(`data: ${JSON.stringify({ ...chunk, model: model.id, usage: toWireUsage(usage) })}\n\n`);
+    }
+    res.end('data: [DONE]\n\n');
+  }
+
+  private plan(call: ChatCall): RoutePlan {
+    return planRoute(call.dto, call.principal, call.powerLevelHeader, this.context.catalog, this.context.policy, this.context.health);
+  }
+
+  private *attempts(plan: RoutePlan): Generator<Attempted> {
+    const max = Math.min(plan.candidates.length, this.context.policy.maxAttempts);
+    for (let i = 0; i < max; i++) {
+      const candidate = plan.candidates[i]!;
+      const model = plan.models.get(candidate.modelId);
+      if (model) yield { candidate, model, attempt: i + 1 };
+    }
+  }
+
+  private shouldFallBack(e: UpstreamError, call: ChatCall, attempted: Attempted, plan: RoutePlan): boolean {
+    if (call.signal.aborted) return false;
+    this.context.health.recordFailure(attempted.model.provider);
+    return e.retryable && attempted.attempt < Math.min(plan.candidates.length, this.context.policy.maxAttempts);
+  }
+
+  private fallbackData(call: ChatCall, plan: RoutePlan, from: Attempted, e: UpstreamError): FallbackTriggered['data'] {
+    const to = plan.candidates[from.attempt]!;
+    this.metrics.fallbacks.inc({ from_provider: from.model.provider, reason: e.kind });
+    return {
+      requestId: call.requestId,
+      userId: call.principal.userId,
+      fromModelId: from.model.id,
+      toModelId: to.modelId,
+      reason: e.kind,
+      status: e.status ?? null,
+      attempt: from.attempt,
+    };
+  }
+
+  private async fail(
+    call: ChatCall,
+    plan: RoutePlan,
+    fallbacks: FallbackTriggered['data'][],
+    last: Attempted | undefined,
+    error: UpstreamError | undefined,
+    started: number,
+  ): Promise<Error> {
+    const attempts = last?.attempt ?? 0;
+    const rejected = error && !error.retryable && !call.signal.aborted;
+    const status = rejected ? (error.status ?? 400) : 503;
+    if (last) {
+      await this.record(call, plan, last, fallbacks, {
+        kind: 'failed',
+        failure: {
+          requestId: call.requestId,
+          userId: call.principal.userId,
+          reason: error?.kind ?? 'unknown',
+          status,
+          attempts,
+          lastProvider: last.model.provider,
+        },
+      });
+      this.metrics.requests.inc({ provider: last.model.provider, model: last.model.id, outcome: 'failed', streamed: String(call.dto.stream === true) });
+    }
+    this.logger.warn({ requestId: call.requestId, attempts, reason: error?.kind, ms: performance.now() - started }, 'chat request failed');
+    return rejected && error ? new UpstreamRejectedError(error) : new AllProvidersFailedError(attempts, error);
+  }
+
+  private record(
+    call: ChatCall,
+    plan: RoutePlan,
+    chosen: Attempted,
+    fallbacks: readonly FallbackTriggered['data'][],
+    outcome: Outcome,
+  ): Promise<void> {
+    const first = plan.candidates[0]!;
+    return this.recorder.record(
+      {
+        type: 'RecordRequestOutcome',
+        data: {
+          routed: {
+            requestId: call.requestId,
+            userId: call.principal.userId,
+            requestedModel: plan.requestedModel,
+            powerLevel: plan.powerLevel,
+            candidates: plan.candidates.map((c) => ({ modelId: c.modelId, provider: c.provider, score: c.score, components: c.components })),
+            chosenModelId: first.modelId,
+            chosenProvider: first.provider,
+            keySource: 'platform',
+            policyVersion: plan.policyVersion,
+            routingMicroseconds: plan.routingMicroseconds,
+            streamed: call.dto.stream === true,
+            routedAt: this.clock.now().toISOString(),
+          },
+          fallbacks,
+          outcome: outcome.kind === 'usage' ? { kind: 'usage', usage: { ...outcome.usage, provider: chosen.model.provider } } : outcome,
+        },
+      },
+      this.clock.now(),
+    );
+  }
+
+  private usageData(
+    call: ChatCall,
+    plan: RoutePlan,
+    attempted: Attempted,
+    counted: ReturnType<typeof countUsage>,
+    info: {
+      estimated: boolean;
+      latencyMs: number;
+      ttft: number | null;
+      streamed: boolean;
+      finishReason: string | null;
+      outcome: 'completed' | 'interrupted';
+    },
+  ): UsageRecorded['data'] {
+    return {
+      requestId: call.requestId,
+      userId: call.principal.userId,
+      provider: attempted.model.provider,
+      modelId: attempted.model.id,
+      powerLevel: plan.powerLevel,
+      keySource: 'platform',
+      promptTokens: counted.promptTokens,
+      completionTokens: counted.completionTokens,
+      cachedTokens: counted.cachedTokens,
+      estimated: info.estimated,
+      providerCostMicros: counted.providerCostMicros.toString(),
+      // Billing (multipliers, markup, BYOK fee) comes with the billing issue: until then charge = cost.
+      chargedMicros: counted.providerCostMicros.toString(),
+      latencyMs: Math.round(info.latencyMs * 1000) / 1000,
+      timeToFirstTokenMs: info.ttft === null ? null : Math.round(info.ttft * 1000) / 1000,
+      streamed: info.streamed,
+      finishReason: info.finishReason,
+      outcome: info.outcome,
+      attempts: attempted.attempt,
+    };
+  }
+
+  private observe(model: CatalogModel, outcome: string, streamed: boolean, latencyMs: number, counted: ReturnType<typeof countUsage>): void {
+    const s = String(streamed);
+    this.metrics.requests.inc({ provider: model.provider, model: model.id, outcome, streamed: s });
+    this.metrics.latency.observe({ provider: model.provider, streamed: s }, latencyMs / 1000);
+    this.metrics.tokens.inc({ provider: model.provider, model: model.id, direction: 'input' }, counted.promptTokens);
+    this.metrics.tokens.inc({ provider: model.provider, model: model.id, direction: 'output' }, counted.completionTokens);
+    this.metrics.costMicros.inc({ provider: model.provider }, Number(counted.providerCostMicros));
+  }
+
+  private headers(call: ChatCall, model: CatalogModel, attempts: number): Record<string, string> {
+    return {
+      'x-switchyard-request-id': call.requestId,
+      'x-switchyard-provider': model.provider,
+      'x-switchyard-model': model.id,
+      'x-switchyard-attempts': String(attempts),
+    };
+  }
+
+  private target(model: CatalogModel): UpstreamTarget {
+    const provider = this.context.catalog.providers.get(model.provider);
+    return {
+      providerSlug: model.provider,
+      baseUrl: provider?.baseUrl ?? '',
+      apiKey: provider?.apiKey,
+      upstreamModel: model.upstreamModel,
+      timeoutMs: this.context.policy.attemptTimeoutMs,
+    };
+  }
+
+  private upstreamOf(model: CatalogModel) {
+    const kind = this.context.catalog.providers.get(model.provider)?.kind ?? 'openai-compatible';
+    const upstream = this.context.upstreams.get(kind);
+    if (!upstream) throw new Error(`No upstream adapter for ${kind}`);
+    return upstream;
+  }
+
+  private upstreamBody(body: Readonly<Record<string, unknown>>, model: CatalogModel, stream: boolean): ChatCompletionRequest {
+    const { power_level: _powerLevel, ...rest } = body;
+    return { ...rest, model: model.upstreamModel, stream } as unknown as ChatCompletionRequest;
+  }
+}
+
+function completionText(c: ChatCompletion): string {
+  return c.choices.map((ch) => (typeof ch.message?.content === 'string' ? ch.message.content : '')).join('');
+}
+
+/** When the upstream reports no usage, count with the tokenizer (a lower bound for a cut stream). */
+function estimateUsage(dto: ChatCompletionDto, completion: string): ChatCompletionUsage {
+  const prompt = dto.messages.map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? ''))).join('\n');
+  const promptTokens = countTokens(prompt) + 3 * dto.messages.length;
+  const completionTokens = countTokens(completion);
+  return { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+}
+
+const toWireUsage = (u: ChatCompletionUsage): ChatCompletionUsage => u;

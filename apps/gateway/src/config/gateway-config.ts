@@ -1,0 +1,93 @@
+import path from 'node:path';
+import type { DatabaseConfig } from '@gw/database';
+
+export type Durability = 'strict' | 'relaxed';
+
+/** Everything the gateway reads from its environment, parsed once at start. */
+export interface GatewayConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  /** Read models, and the event log unless EventStoreDB is configured. */
+  readonly database: DatabaseConfig;
+  readonly eventStore: { readonly kind: 'postgres' } | { readonly kind: 'esdb'; readonly url: string };
+  /** Wired by later issues; parsed now so the configuration shape is stable. */
+  readonly redisUrl?: string;
+  readonly kafkaBrokers?: readonly string[];
+  readonly oidcIssuerUrl?: string;
+  readonly durability: Durability;
+  /** `inprocess`: this process runs the projections (embedded); `off`: apps/projector does. */
+  readonly projections: 'inprocess' | 'off';
+  readonly mock: {
+    readonly enabled: boolean;
+    readonly latencyMs: number;
+    readonly failureRate: number;
+    /** Use an already running mock server for every mock provider (benchmarks). */
+    readonly externalUrl?: string;
+  };
+  readonly bootstrapUsers: boolean;
+  readonly logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+  readonly embedded: boolean;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const oneOf = <T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T => {
+  const v = env[name];
+  if (v === undefined || v === '') return fallback;
+  if (!allowed.includes(v as T)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}; got "${v}"`);
+  return v as T;
+};
+
+const numberIn = (env: Env, name: string, min: number, max: number, fallback: number): number => {
+  const v = env[name];
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min || n > max) throw new ConfigError(`${name} must be a number in [${min}, ${max}]; got "${v}"`);
+  return n;
+};
+
+const url = (env: Env, name: string): string | undefined => {
+  const v = env[name];
+  if (v === undefined || v === '') return undefined;
+  try {
+    new URL(v);
+  } catch {
+    throw new ConfigError(`${name} is not a URL`);
+  }
+  return v;
+};
+
+export function loadConfig(env: Env = process.env): GatewayConfig {
+  const dataDir = path.resolve(env.DATA_DIR || './data');
+  const databaseUrl = url(env, 'DATABASE_URL');
+  const eventStoreUrl = env.EVENTSTORE_URL || undefined;
+  const embedded = !databaseUrl && !eventStoreUrl;
+  if (eventStoreUrl && !databaseUrl) throw new ConfigError('EVENTSTORE_URL needs DATABASE_URL for the read models');
+  const database: DatabaseConfig = databaseUrl
+    ? { kind: 'postgres', url: databaseUrl, schema: env.DATABASE_SCHEMA || undefined }
+    : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') };
+  return {
+    port: numberIn(env, 'PORT', 0, 65535, 8080),
+    host: env.HOST || (embedded ? '127.0.0.1' : '0.0.0.0'),
+    dataDir,
+    database,
+    eventStore: eventStoreUrl ? { kind: 'esdb', url: eventStoreUrl } : { kind: 'postgres' },
+    redisUrl: url(env, 'REDIS_URL'),
+    kafkaBrokers: env.KAFKA_BROKERS ? env.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean) : undefined,
+    oidcIssuerUrl: url(env, 'OIDC_ISSUER_URL'),
+    durability: oneOf(env, 'DURABILITY', ['strict', 'relaxed'] as const, 'strict'),
+    projections: oneOf(env, 'PROJECTIONS', ['inprocess', 'off'] as const, 'inprocess'),
+    mock: {
+      enabled: oneOf(env, 'MOCK_PROVIDERS', ['on', 'off'] as const, 'on') === 'on',
+      latencyMs: numberIn(env, 'MOCK_LATENCY_MS', 0, 60_000, 300),
+      failureRate: numberIn(env, 'MOCK_FAILURE_RATE', 0, 1, 0.02),
+      externalUrl: url(env, 'MOCK_UPSTREAM_URL'),
+    },
+    bootstrapUsers: oneOf(env, 'BOOTSTRAP_USERS', ['on', 'off'] as const, 'on') === 'on',
+    logLevel: oneOf(env, 'LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, 'info'),
+    embedded,
+  };
+}

@@ -1,0 +1,13 @@
+import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { GatewayMetrics } from './gateway-metrics';
+
+@Controller('metrics')
+export class MetricsController {
+  constructor(@Inject(GatewayMetrics) private readonly metrics: GatewayMetrics) {}
+
+  @Get()
+  @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
+  scrape(): Promise<string> {
+    return this.metrics.registry.metrics();
+  }
+}

@@ -1,0 +1,133 @@
+import { mkdir } from 'node:fs/promises';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import { AccessDirectory } from '@gw/accounts';
+import { mockCatalog, MOCK_PROVIDERS, type CatalogSnapshot } from '@gw/catalog';
+import { createDatabase, ensureSchema, runMigrations } from '@gw/database';
+import { EsdbEventStore, GroupCommitWriter, PostgresEventStore, type EventStore } from '@gw/eventstore';
+import { OpenAICompatibleProvider, startMockProvider } from '@gw/providers';
+import { DEFAULT_ROUTING_POLICY, ProviderHealthTracker } from '@gw/routing';
+import { systemClock, type Clock } from '@gw/shared-kernel';
+import { allMigrations } from '../../../../migrations';
+import { ChatContext } from '../chat/chat-context';
+import { ChatService } from '../chat/chat.service';
+import { RequestRecorder } from '../chat/request-recorder';
+import type { GatewayConfig } from '../config/gateway-config';
+import { GatewayMetrics } from '../metrics/gateway-metrics';
+import { startAccessDirectory } from './access-directory-feed';
+import { startInProcessProjections, type ProjectionHost } from './in-process-projections';
+
+/** Everything the gateway runs on, built before Nest and closed after it. */
+export interface GatewayRuntime {
+  readonly config: GatewayConfig;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly knex: Knex;
+  readonly eventStore: EventStore;
+  readonly writer: GroupCommitWriter;
+  readonly directory: AccessDirectory;
+  readonly chatContext: ChatContext;
+  readonly chatService: ChatService;
+  readonly metrics: GatewayMetrics;
+  readonly projections: ProjectionHost | null;
+  readonly mockUrls: ReadonlyMap<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startRuntime(config: GatewayConfig, logger: Logger): Promise<GatewayRuntime> {
+  const closers: Array<() => Promise<void>> = [];
+  const closeAll = async (): Promise<void> => {
+    for (const close of closers.reverse()) {
+      try {
+        await close();
+      } catch (e) {
+        logger.error({ err: (e as Error).message }, 'error while closing');
+      }
+    }
+  };
+  try {
+    if (config.database.kind === 'pglite' && config.database.dataDir) await mkdir(config.database.dataDir, { recursive: true });
+    const knex = createDatabase(config.database);
+    closers.push(() => knex.destroy());
+    await ensureSchema(knex, config.database);
+    await runMigrations(knex, allMigrations);
+
+    const eventStore: EventStore =
+      config.eventStore.kind === 'esdb' ? new EsdbEventStore(config.eventStore.url) : new PostgresEventStore(knex);
+    closers.push(() => eventStore.close());
+    const writer = new GroupCommitWriter(eventStore);
+    closers.push(() => writer.flush());
+
+    const mockUrls = await startMocks(config, closers);
+    const catalog: CatalogSnapshot = mockCatalog(mockUrls);
+    const metrics = new GatewayMetrics();
+    const upstream = new OpenAICompatibleProvider();
+    closers.push(() => upstream.close());
+    const chatContext = new ChatContext(catalog, DEFAULT_ROUTING_POLICY, new ProviderHealthTracker(), new Map([['openai-compatible', upstream]]));
+    const recorder = new RequestRecorder(writer, config.durability, metrics, logger);
+    const chatService = new ChatService(chatContext, recorder, metrics, logger, systemClock);
+
+    const projections = config.projections === 'inprocess' ? await startInProcessProjections(eventStore, knex, metrics, logger) : null;
+    if (projections) closers.push(() => projections.stop());
+
+    const directory = new AccessDirectory();
+    const feed = await startAccessDirectory(eventStore, directory, logger);
+    closers.push(() => feed.stop());
+
+    logger.info(
+      {
+        eventStore: config.eventStore.kind === 'esdb' ? 'eventstoredb' : config.database.kind,
+        database: config.database.kind,
+        durability: config.durability,
+        projections: config.projections,
+        mockProviders: [...mockUrls.keys()],
+      },
+      'runtime ready',
+    );
+    for (const [name, value] of [
+      ['REDIS_URL', config.redisUrl],
+      ['KAFKA_BROKERS', config.kafkaBrokers],
+      ['OIDC_ISSUER_URL', config.oidcIssuerUrl],
+    ] as const) {
+      if (value) logger.warn({ setting: name }, `${name} is set but not used yet by this version; using the embedded default`);
+    }
+    return {
+      config,
+      logger,
+      clock: systemClock,
+      knex,
+      eventStore,
+      writer,
+      directory,
+      chatContext,
+      chatService,
+      metrics,
+      projections,
+      mockUrls,
+      close: closeAll,
+    };
+  } catch (e) {
+    await closeAll();
+    throw e;
+  }
+}
+
+async function startMocks(config: GatewayConfig, closers: Array<() => Promise<void>>): Promise<Map<string, string>> {
+  const urls = new Map<string, string>();
+  if (!config.mock.enabled) return urls;
+  for (const spec of MOCK_PROVIDERS) {
+    if (config.mock.externalUrl) {
+      urls.set(spec.slug, config.mock.externalUrl);
+      continue;
+    }
+    const server = await startMockProvider({
+      host: '127.0.0.1',
+      port: 0,
+      latencyMs: Math.round(config.mock.latencyMs * spec.latencyFactor),
+      failureRate: config.mock.failureRate,
+    });
+    closers.push(() => server.close());
+    urls.set(spec.slug, server.url);
+  }
+  return urls;
+}

@@ -1,0 +1,22 @@
+import type { DomainEvent, PowerLevel, Role, Tier } from '@gw/shared-kernel';
+
+export type AccountOpened = DomainEvent<
+  'AccountOpened',
+  { userId: string; email: string; displayName: string; role: Role; tier: Tier; powerLevel: PowerLevel; openedAt: string }
+>;
+
+/** The key itself is never in an event: only its SHA-256 hash (for lookup) and a masked prefix. */
+export type GatewayKeyIssued = DomainEvent<
+  'GatewayKeyIssued',
+  { userId: string; keyId: string; name: string; keyHash: string; maskedKey: string; issuedAt: string }
+>;
+
+export type GatewayKeyRevoked = DomainEvent<'GatewayKeyRevoked', { userId: string; keyId: string; revokedAt: string }>;
+
+export type AccountEvent = AccountOpened | GatewayKeyIssued | GatewayKeyRevoked;
+
+export const ACCOUNT_EVENT_TYPES: ReadonlySet<string> = new Set<AccountEvent['type']>([
+  'AccountOpened',
+  'GatewayKeyIssued',
+  'GatewayKeyRevoked',
+]);

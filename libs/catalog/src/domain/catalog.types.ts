@@ -1,0 +1,51 @@
+import type { Micros, PowerLevel, Tier } from '@gw/shared-kernel';
+export type ProviderKind = 'openai-compatible';
+
+export interface ModelCapabilities {
+  readonly streaming: boolean;
+  readonly tools: boolean;
+  readonly vision: boolean;
+  readonly jsonMode: boolean;
+}
+
+/** Prices are integer micro-dollars per million tokens. */
+export interface ModelPrices {
+  readonly inputPerMillion: Micros;
+  readonly outputPerMillion: Micros;
+  readonly cachedInputPerMillion: Micros;
+}
+
+export interface CatalogProvider {
+  readonly slug: string;
+  readonly name: string;
+  readonly kind: ProviderKind;
+  readonly baseUrl: string;
+  readonly enabled: boolean;
+  /** Platform key, already decrypted, held in memory only. Never logged or returned. */
+  readonly apiKey?: string;
+}
+
+export interface CatalogModel {
+  /** `provider/model`, the id clients see. */
+  readonly id: string;
+  readonly provider: string;
+  /** The id the upstream expects. */
+  readonly upstreamModel: string;
+  readonly displayName: string;
+  readonly prices: ModelPrices;
+  readonly contextWindow: number;
+  readonly maxOutputTokens: number;
+  readonly capabilities: ModelCapabilities;
+  /** 0..1 */
+  readonly quality: number;
+  /** Typical time to a full answer, used until live traffic says otherwise. */
+  readonly typicalLatencyMs: number;
+  readonly powerLevels: readonly PowerLevel[];
+  readonly minTier: Tier;
+  readonly enabled: boolean;
+}
+
+export interface CatalogSnapshot {
+  readonly providers: ReadonlyMap<string, CatalogProvider>;
+  readonly models: readonly CatalogModel[];
+}

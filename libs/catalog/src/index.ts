@@ -1,0 +1,2 @@
+export * from './domain/catalog.types';
+export * from './seed/mock-catalog';

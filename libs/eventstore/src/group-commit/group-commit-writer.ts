@@ -1,0 +1,63 @@
+import type { AppendRequest, AppendResult, EventStore } from '../event-store.port';
+
+interface Pending {
+  readonly request: AppendRequest;
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/**
+ * Group commit without a waiting window: a lone append is written at once; appends that arrive
+ * while a write is in flight queue up and go out together, as one `appendMany`, the moment it ends.
+ * Under load batches grow by themselves; at rest nobody waits.
+ */
+export class GroupCommitWriter {
+  private queue: Pending[] = [];
+  private inFlight: Promise<void> | null = null;
+  private writes = 0;
+  private appended = 0;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly maxBatch = 256,
+  ) {}
+
+  append(request: AppendRequest): Promise<AppendResult> {
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ request, resolve, reject });
+      if (!this.inFlight) this.inFlight = this.drainLoop();
+    });
+  }
+
+  /** Resolves when everything queued so far is written (clean shutdown, relaxed durability). */
+  async flush(): Promise<void> {
+    while (this.inFlight) await this.inFlight;
+  }
+
+  stats(): { writes: number; appended: number } {
+    return { writes: this.writes, appended: this.appended };
+  }
+
+  private async drainLoop(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        this.writes += 1;
+        this.appended += batch.length;
+        try {
+          const results = await this.store.appendMany(batch.map((p) => p.request));
+          batch.forEach((p, i) => {
+            const r = results[i];
+            if (r instanceof Error) p.reject(r);
+            else if (r) p.resolve(r);
+            else p.reject(new Error('appendMany returned no result for a request'));
+          });
+        } catch (e) {
+          for (const p of batch) p.reject(e as Error);
+        }
+      }
+    } finally {
+      this.inFlight = null;
+    }
+  }
+}
