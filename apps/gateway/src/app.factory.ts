@@ -6,7 +6,8 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { bootstrapUsers, type BootstrapCredentials } from './bootstrap/bootstrap-users';
 import type { GatewayConfig } from './config/gateway-config';
-import { GatewayExceptionFilter, sendError } from './errors/gateway-exception.filter';
+import { GatewayExceptionFilter } from './errors/gateway-exception.filter';
+import { useJsonBodyParser } from './http/json-body-parser';
 import { createLogger, PinoNestLogger } from './logging/logger';
 import { startRuntime, type GatewayRuntime } from './runtime/gateway-runtime';
 
@@ -28,12 +29,10 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRuntime(runtime), adapter, {
       logger: new PinoNestLogger(logger),
       bufferLogs: false,
+      bodyParser: false, // ours: see useJsonBodyParser
     });
     app.useGlobalFilters(new GatewayExceptionFilter(logger));
-    // Errors Fastify raises before Nest sees the request (bad JSON, body too large) get the same shapes.
-    app.getHttpAdapter()
-      .getInstance()
-      .setErrorHandler((error, request, reply) => sendError(logger, request, reply, error));
+    useJsonBodyParser(app.getHttpAdapter().getInstance(), BODY_LIMIT_BYTES);
     await app.init();
     const credentials = config.bootstrapUsers ? await bootstrapUsers(app.get(CommandBus), runtime.directory, config.dataDir, logger) : null;
     return {

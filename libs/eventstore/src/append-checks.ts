@@ -1,5 +1,5 @@
 import type { NewEvent } from '@gw/shared-kernel';
-import { WrongExpectedRevisionError } from './event-store.errors';
+import { DuplicateEventIdError, WrongExpectedRevisionError } from './event-store.errors';
 import type { ExpectedRevision } from './event-store.port';
 
 /** -1n means "no stream". Throws WrongExpectedRevisionError when `expected` does not hold. */
@@ -16,5 +16,15 @@ export function checkExpectedRevision(streamId: string, expected: ExpectedRevisi
 export function assertSerializable(events: readonly NewEvent[]): void {
   for (const e of events) {
     JSON.stringify({ data: e.data, metadata: e.metadata });
+  }
+}
+
+/** One append may not carry the same event id twice (every adapter would store it twice or fail half-way). */
+export function assertDistinctIds(events: readonly NewEvent[]): void {
+  const seen = new Set<string>();
+  for (const e of events) {
+    const key = e.id.toLowerCase();
+    if (seen.has(key)) throw new DuplicateEventIdError(e.id);
+    seen.add(key);
   }
 }

@@ -8,7 +8,7 @@ import {
   type ChatCompletion,
   type ChatCompletionChunk,
   type ChatCompletionRequest,
-  type ChatCompletionUsage,
+  type CompletionUsage as ChatCompletionUsage,
   type UpstreamTarget,
 } from '@gw/providers';
 import type { FallbackTriggered, RankedCandidate, RecordRequestOutcome, UsageRecorded } from '@gw/routing';
@@ -68,7 +68,7 @@ export class ChatService {
         this.context.health.recordSuccess(model.provider, model.id, latencyMs);
         const usage = completion.usage ?? estimateUsage(call.dto, completionText(completion));
         const counted = countUsage(model, usage);
-        await this.record(call, plan, attempted, fallbacks, {
+        await this.record(call, plan, fallbacks, {
           kind: 'usage',
           usage: this.usageData(call, plan, attempted, counted, {
             estimated: !completion.usage,
@@ -82,6 +82,7 @@ export class ChatService {
         this.observe(model, 'completed', false, latencyMs, counted);
         return { body: { ...completion, model: model.id }, headers: this.headers(call, model, attempted.attempt) };
       } catch (e) {
+        if (call.signal.aborted) break; // the client went away: recorded as failed below, never retried
         if (!(e instanceof UpstreamError)) throw e;
         lastError = e;
         if (!this.shouldFallBack(e, call, attempted, plan)) break;
@@ -107,8 +108,15 @@ export class ChatService {
       let first: IteratorResult<ChatCompletionChunk>;
       try {
         first = await iterator.next();
-        if (first.done) throw new UpstreamError({ kind: 'stream_interrupted', providerSlug: model.provider, message: 'The upstream stream ended before any chunk' });
+        if (first.done) {
+          throw new UpstreamError({
+            kind: 'stream_interrupted',
+            providerSlug: model.provider,
+            upstreamMessage: 'the stream ended before any chunk',
+          });
+        }
       } catch (e) {
+        if (call.signal.aborted) break;
         if (!(e instanceof UpstreamError)) throw e;
         lastError = e;
         if (!this.shouldFallBack(e, call, attempted, plan)) break;
@@ -168,7 +176,7 @@ export class ChatService {
       interrupted =
         e instanceof UpstreamError
           ? e
-          : new UpstreamError({ kind: 'stream_interrupted', providerSlug: model.provider, message: 'The stream was interrupted' });
+          : new UpstreamError({ kind: 'stream_interrupted', providerSlug: model.provider, upstreamMessage: 'the stream was interrupted' });
     }
     const clientGone = call.signal.aborted;
     const usage = reported ?? estimateUsage(call.dto, text);
@@ -178,7 +186,7 @@ export class ChatService {
     if (outcome === 'completed') this.context.health.recordSuccess(model.provider, model.id, latencyMs);
     else if (!clientGone) this.context.health.recordFailure(model.provider);
     try {
-      await this.record(call, plan, attempted, fallbacks, {
+      await this.record(call, plan, fallbacks, {
         kind: 'usage',
         usage: this.usageData(call, plan, attempted, counted, {
           estimated: !reported,
@@ -198,13 +206,13 @@ export class ChatService {
     this.observe(model, outcome, true, latencyMs, counted);
     if (res.destroyed) return;
     if (interrupted) {
-      const body = { error: { message: `The upstream stream failed: ${interrupted.message}`, type: 'api_error', code: 'upstream_stream_interrupted', param: null } };
+      const body = { error: { message: `The upstream stream failed: ${interrupted.kind}`, type: 'api_error', code: 'upstream_stream_interrupted', param: null } };
       res.end(`data: ${JSON.stringify(body)}\n\n`);
       return;
     }
     if (includeUsage) {
       const chunk = usageChunk ?? { id: first.id, object: 'chat.completion.chunk', created: first.created, model: model.id, choices: [] };
-      res.write(`data: ${JSON.stringify({ ...chunk, model: model.id, usage: toWireUsage(usage) })}\n\n`);
+      res.write(`data: ${JSON.stringify({ ...chunk, model: model.id, usage })}\n\n`);
     }
     res.end('data: [DONE]\n\n');
   }
@@ -251,15 +259,16 @@ export class ChatService {
     started: number,
   ): Promise<Error> {
     const attempts = last?.attempt ?? 0;
-    const rejected = error && !error.retryable && !call.signal.aborted;
-    const status = rejected ? (error.status ?? 400) : 503;
+    const clientClosed = call.signal.aborted;
+    const rejected = error && !error.retryable && !clientClosed;
+    const status = clientClosed ? 499 : rejected ? (error.status ?? 400) : 503;
     if (last) {
-      await this.record(call, plan, last, fallbacks, {
+      await this.record(call, plan, fallbacks, {
         kind: 'failed',
         failure: {
           requestId: call.requestId,
           userId: call.principal.userId,
-          reason: error?.kind ?? 'unknown',
+          reason: clientClosed ? 'client_closed' : (error?.kind ?? 'unknown'),
           status,
           attempts,
           lastProvider: last.model.provider,
@@ -274,7 +283,6 @@ export class ChatService {
   private record(
     call: ChatCall,
     plan: RoutePlan,
-    chosen: Attempted,
     fallbacks: readonly FallbackTriggered['data'][],
     outcome: Outcome,
   ): Promise<void> {
@@ -298,7 +306,7 @@ export class ChatService {
             routedAt: this.clock.now().toISOString(),
           },
           fallbacks,
-          outcome: outcome.kind === 'usage' ? { kind: 'usage', usage: { ...outcome.usage, provider: chosen.model.provider } } : outcome,
+          outcome,
         },
       },
       this.clock.now(),
@@ -395,5 +403,3 @@ function estimateUsage(dto: ChatCompletionDto, completion: string): ChatCompleti
   const completionTokens = countTokens(completion);
   return { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
 }
-
-const toWireUsage = (u: ChatCompletionUsage): ChatCompletionUsage => u;

@@ -1,6 +1,6 @@
 import { costOfTokens } from '@gw/shared-kernel';
 import type { CatalogModel } from '@gw/catalog';
-import type { ChatCompletionUsage } from '@gw/providers';
+import type { CompletionUsage as ChatCompletionUsage } from '@gw/providers';
 
 export interface CountedUsage {
   readonly promptTokens: number;

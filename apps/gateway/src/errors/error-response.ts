@@ -25,6 +25,7 @@ const OPENAI_CODES: Record<string, string> = {
   'AUTH.INVALID_API_KEY': 'invalid_api_key',
   'AUTH.MISSING_API_KEY': 'missing_api_key',
   'ROUTING.MODEL_NOT_FOUND': 'model_not_found',
+  'REQUEST.INVALID_JSON': 'invalid_json',
 };
 
 const STATUS_BY_KIND: Record<DomainError['kind'], number> = {
@@ -64,41 +65,25 @@ export function toErrorResponse(error: unknown): ErrorResponse {
     };
   }
   if (error instanceof HttpException) {
+    // Nest's own (unknown route) and Fastify's, which Nest re-throws as HttpException (body too large …).
     const status = error.getStatus();
     return {
       status,
       type: TYPE_BY_STATUS(status),
-      code: status === 404 ? 'not_found' : `http_${status}`,
+      code: HTTP_CODES[status] ?? `http_${status}`,
       message: status === 404 ? 'Unknown endpoint' : error.message,
-      param: null,
-    };
-  }
-  const fastifyStatus = fastifyClientErrorStatus(error);
-  if (fastifyStatus) {
-    return {
-      status: fastifyStatus,
-      type: 'invalid_request_error',
-      code: fastifyStatus === 413 ? 'request_too_large' : 'invalid_json',
-      message:
-        fastifyStatus === 413
-          ? 'The request body is too large'
-          : fastifyStatus === 415
-            ? 'Content-Type must be application/json'
-            : `The request body is not valid JSON: ${(error as Error).message}`,
       param: null,
     };
   }
   return { status: 500, type: 'api_error', code: 'internal_error', message: 'Internal server error', param: null };
 }
 
-/** Fastify's own 4xx errors (bad JSON, body too large, wrong content type). */
-function fastifyClientErrorStatus(error: unknown): number | null {
-  if (typeof error !== 'object' || error === null) return null;
-  const { statusCode, code } = error as { statusCode?: number; code?: string };
-  if (typeof code === 'string' && code.startsWith('FST_') && typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500)
-    return statusCode;
-  return null;
-}
+const HTTP_CODES: Record<number, string> = {
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'request_too_large',
+  415: 'unsupported_media_type',
+};
 
 /** The OpenAI-compatible surface (/v1/...). */
 export const openAIErrorBody = (e: ErrorResponse): { error: { message: string; type: string; code: string; param: string | null } } => ({

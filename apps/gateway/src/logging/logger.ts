@@ -5,11 +5,11 @@ import type { LoggerService } from '@nestjs/common';
  * Structured JSON logs. Anything that could hold a secret is redacted by path, and log calls never
  * receive provider keys or raw gateway keys in the first place.
  */
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+export function createLogger(level: string, service = 'switchyard-gateway', destination?: pino.DestinationStream): Logger {
   return pino(
     {
       level,
-      base: { service: 'switchyard-gateway' },
+      base: { service },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: {
         paths: [
@@ -33,7 +33,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
   log(message: unknown, context?: string): void {
-    this.logger.info({ context }, String(message));
+    this.logger.debug({ context }, String(message));
   }
   error(message: unknown, trace?: string, context?: string): void {
     this.logger.error({ context, trace }, String(message));

@@ -40,12 +40,22 @@ export class GatewayMetrics {
     buckets: [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
     registers: [this.registry],
   });
+  private lagSource: (() => Promise<ReadonlyArray<{ projection: string; eventsBehind: number }>>) | undefined;
   readonly projectionLag = new Gauge({
     name: 'switchyard_projection_lag_events',
-    help: 'Events appended but not yet applied, per projection (in-process projections only)',
+    help: 'Events appended but not yet applied, per projection (in-process projections only; counted up to 1000)',
     labelNames: ['projection'] as const,
     registers: [this.registry],
+    collect: async () => {
+      if (!this.lagSource) return;
+      for (const { projection, eventsBehind } of await this.lagSource()) this.projectionLag.set({ projection }, eventsBehind);
+    },
   });
+
+  /** Measured at scrape time, not on the hot path. */
+  trackProjectionLag(source: () => Promise<ReadonlyArray<{ projection: string; eventsBehind: number }>>): void {
+    this.lagSource = source;
+  }
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'switchyard_' });

@@ -93,7 +93,7 @@ export function mockCatalog(baseUrls: ReadonlyMap<string, string>): CatalogSnaps
   for (const spec of MOCK_PROVIDERS) {
     const baseUrl = baseUrls.get(spec.slug);
     if (!baseUrl) continue;
-    providers.set(spec.slug, { slug: spec.slug, name: spec.name, kind: 'openai-compatible', baseUrl, enabled: true });
+    providers.set(spec.slug, { slug: spec.slug, name: spec.name, kind: 'openai-compatible', baseUrl: `${baseUrl}/v1`, enabled: true });
     for (const m of spec.models) {
       models.push({ ...m, id: `${spec.slug}/${m.upstreamModel}`, provider: spec.slug, enabled: true });
     }

@@ -6,6 +6,7 @@ import { USAGE_TOTALS_TABLE } from '../../projections/usage-totals-by-user/usage
 import { GetMyUsageQuery, type MyUsage } from './get-my-usage.query';
 
 interface Row {
+  user_id: string;
   requests: string | number;
   failed_requests: string | number;
   prompt_tokens: string | number;

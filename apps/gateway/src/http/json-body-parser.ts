@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify';
+import { ValidationError } from '@gw/shared-kernel';
+
+/**
+ * JSON bodies, parsed so that malformed JSON is a ValidationError (400, code invalid_json) like every
+ * other bad input, instead of Fastify's own error shape.
+ */
+export function useJsonBodyParser(fastify: FastifyInstance, bodyLimit: number): void {
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (_request, body, done) => {
+    const text = body as string;
+    if (text.length === 0) {
+      done(null, undefined);
+      return;
+    }
+    try {
+      done(null, JSON.parse(text));
+    } catch (e) {
+      done(new ValidationError('REQUEST.INVALID_JSON', `The request body is not valid JSON: ${(e as Error).message}`), undefined);
+    }
+  });
+}

@@ -1,0 +1,30 @@
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { EventStore } from '@gw/eventstore';
+import { ProjectionRunnerGroup, type Projection } from '@gw/projections';
+import type { Position } from '@gw/shared-kernel';
+import { usageBillingProjections } from '@gw/usage-billing';
+import type { GatewayMetrics } from '../metrics/gateway-metrics';
+
+/** Every projection the gateway's read models need; apps/projector runs the same list. */
+export const gatewayProjections: readonly Projection[] = [...usageBillingProjections];
+
+export interface ProjectionHost {
+  waitFor(position: Position, options?: { timeoutMs?: number }): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Embedded mode: the projections run inside the gateway process. */
+export async function startInProcessProjections(
+  store: EventStore,
+  knex: Knex,
+  metrics: GatewayMetrics,
+  logger: Logger,
+): Promise<ProjectionHost> {
+  const group = new ProjectionRunnerGroup(gatewayProjections, { eventStore: store, db: knex, logger });
+  await group.start();
+  metrics.trackProjectionLag(() =>
+    Promise.all(group.runners.map(async (r) => ({ projection: r.name, eventsBehind: (await r.measureLag()).eventsBehind }))),
+  );
+  return group;
+}

@@ -1,0 +1,30 @@
+import { ProjectionRunnerGroup } from '@gw/projections';
+import { loadConfig } from '../../gateway/src/config/gateway-config';
+import { createLogger } from '../../gateway/src/logging/logger';
+import { gatewayProjections } from '../../gateway/src/runtime/in-process-projections';
+import { openStores } from './projector-runtime';
+
+/** Full mode: runs every projection as its own process (the gateway runs with PROJECTIONS=off). */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel, 'switchyard-projector');
+  const stores = await openStores(config, logger);
+  const group = new ProjectionRunnerGroup(gatewayProjections, { eventStore: stores.eventStore, db: stores.knex, logger });
+  await group.start();
+  logger.info({ projections: gatewayProjections.map((p) => `${p.name}@v${p.version}`) }, 'projector running');
+  const shutdown = (signal: string): void => {
+    logger.info({ signal }, 'projector stopping');
+    group
+      .stop()
+      .then(() => stores.close())
+      .then(() => process.exit(0))
+      .catch(() => process.exit(1));
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`Projector failed to start: ${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});

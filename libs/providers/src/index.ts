@@ -1,0 +1,16 @@
+export * from './openai-wire';
+export * from './upstream-error';
+export * from './upstream-provider.port';
+export {
+  OpenAICompatibleProvider,
+  type OpenAICompatibleProviderOptions,
+} from './openai-compatible/openai-compatible.provider';
+export { SseDataParser } from './openai-compatible/sse-data-parser';
+export {
+  startMockProvider,
+  MOCK_HEADERS,
+  type MockProvider,
+  type MockProviderOptions,
+  type MockProviderStats,
+} from './mock/start-mock-provider';
+export { countPromptTokens, countTextTokens } from './mock/token-counting';

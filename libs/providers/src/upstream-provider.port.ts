@@ -1,0 +1,42 @@
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from './openai-wire';
+
+/** Where and how to call one upstream model for one attempt. Resolved by the router per attempt. */
+export interface UpstreamTarget {
+  /** The provider's slug in the catalog; the only provider identity that appears in errors. */
+  readonly providerSlug: string;
+  /** The API root including its version path, e.g. `https://api.openai.com/v1`. */
+  readonly baseUrl: string;
+  /** The decrypted provider key (BYOK or platform); sent as a Bearer token, never logged. */
+  readonly apiKey?: string;
+  /** The provider's own model id; replaces the client's `model` in the upstream request. */
+  readonly upstreamModel: string;
+  /** Per attempt: the longest wait for response headers, and for each later body read. */
+  readonly timeoutMs: number;
+  readonly extraHeaders?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The port every vendor adapter implements. Requests and answers are in the OpenAI wire format; an
+ * adapter for another vendor translates both ways. Adapters never retry: fallback is the router's job.
+ * Failures are thrown as UpstreamError; an abort through `signal` rethrows the signal's reason.
+ */
+export interface UpstreamProvider {
+  complete(
+    target: UpstreamTarget,
+    request: ChatCompletionRequest,
+    signal?: AbortSignal,
+  ): Promise<ChatCompletion>;
+
+  /**
+   * Streams OpenAI chunks. The upstream is always asked for usage (`stream_options.include_usage`)
+   * so the gateway can bill, whatever the client asked; the gateway drops the usage chunk for clients
+   * that did not ask for it. The request starts on the first `next()`, so a failure before the first
+   * chunk rejects that `next()` and can still fall back. Stopping the iteration early (break/return)
+   * cancels the upstream request.
+   */
+  stream(
+    target: UpstreamTarget,
+    request: ChatCompletionRequest,
+    signal?: AbortSignal,
+  ): AsyncIterable<ChatCompletionChunk>;
+}

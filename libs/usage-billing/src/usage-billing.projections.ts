@@ -1,0 +1,5 @@
+import type { Projection } from '@gw/projections';
+import { usageTotalsByUserProjection } from './projections/usage-totals-by-user/usage-totals-by-user.projection';
+
+/** Every projection this context owns, for the projector (or the embedded gateway) to run. */
+export const usageBillingProjections: readonly Projection[] = [usageTotalsByUserProjection];

@@ -1,0 +1,167 @@
+import OpenAI from 'openai';
+import request from 'supertest';
+import { toRequestStreamId } from '@gw/routing';
+import { backends, startTestGateway, type TestGateway } from './support/test-gateway';
+
+describe.each(backends())('chat completions through the gateway (%s)', (backend) => {
+  let gw: TestGateway;
+  let client: OpenAI;
+
+  beforeAll(async () => {
+    gw = await startTestGateway(backend);
+    client = new OpenAI({ baseURL: `${gw.baseUrl}/v1`, apiKey: gw.userKey, maxRetries: 0 });
+  });
+  afterAll(() => gw?.close());
+
+  const say = (content: string): OpenAI.Chat.ChatCompletionMessageParam[] => [{ role: 'user', content }];
+
+  it('answers a non-streaming request and records its route and usage before responding', async () => {
+    const { data, response } = await client.chat.completions
+      .create({ model: 'auto', messages: say('Tell me about rail yards.'), temperature: 0 })
+      .withResponse();
+    expect(data.object).toBe('chat.completion');
+    expect(data.choices[0]!.message.role).toBe('assistant');
+    expect(data.choices[0]!.message.content!.length).toBeGreaterThan(0);
+    expect(data.usage!.prompt_tokens).toBeGreaterThan(0);
+    expect(data.usage!.total_tokens).toBe(data.usage!.prompt_tokens + data.usage!.completion_tokens);
+    const requestId = response.headers.get('x-switchyard-request-id')!;
+    expect(response.headers.get('x-switchyard-provider')).toMatch(/^mock-/);
+    expect(response.headers.get('x-switchyard-model')).toBe(data.model);
+    expect(response.headers.get('x-switchyard-attempts')).toBe('1');
+    // strict durability: committed before the response ended, so no waiting here
+    const events = await gw.gateway.runtime.eventStore.readStream(toRequestStreamId(requestId));
+    expect(events.map((e) => e.type)).toEqual(['RequestRouted', 'UsageRecorded']);
+    expect(events[1]!.data).toMatchObject({
+      userId: gw.userId,
+      promptTokens: data.usage!.prompt_tokens,
+      completionTokens: data.usage!.completion_tokens,
+      streamed: false,
+      outcome: 'completed',
+    });
+  });
+
+  it('streams in the OpenAI chunk format with a usage chunk, committing events before [DONE]', async () => {
+    const stream = await client.chat.completions.create({
+      model: 'auto',
+      messages: say('Stream a short answer.'),
+      stream: true,
+      stream_options: { include_usage: true },
+      temperature: 0,
+    });
+    const chunks: OpenAI.Chat.ChatCompletionChunk[] = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(chunks.length).toBeGreaterThan(2);
+    expect(chunks[0]!.choices[0]!.delta.role).toBe('assistant');
+    expect(new Set(chunks.map((c) => c.id)).size).toBe(1);
+    const finishes = chunks.flatMap((c) => c.choices.filter((ch) => ch.finish_reason !== null));
+    expect(finishes).toHaveLength(1);
+    const last = chunks[chunks.length - 1]!;
+    expect(last.choices).toEqual([]);
+    expect(last.usage!.completion_tokens).toBeGreaterThan(0);
+    const text = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
+    expect(text.length).toBeGreaterThan(0);
+
+    const events = await gw.gateway.runtime.eventStore.readAll();
+    const usage = events.filter((e) => e.type === 'UsageRecorded' && (e.data as { streamed: boolean }).streamed);
+    expect(usage.length).toBeGreaterThan(0);
+    expect(usage[usage.length - 1]!.data).toMatchObject({ completionTokens: last.usage!.completion_tokens, outcome: 'completed' });
+  });
+
+  it('streams without a usage chunk when none was asked for', async () => {
+    const stream = await client.chat.completions.create({ model: 'auto', messages: say('Hi'), stream: true });
+    const chunks: OpenAI.Chat.ChatCompletionChunk[] = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(chunks.every((c) => c.usage === undefined || c.usage === null)).toBe(true);
+    expect(chunks.some((c) => c.choices[0]?.finish_reason === 'stop')).toBe(true);
+  });
+
+  it('returns tool calls when a tool is required', async () => {
+    const data = await client.chat.completions.create({
+      model: 'auto',
+      messages: say('What is the weather in Oslo?'),
+      tools: [
+        {
+          type: 'function',
+          function: {
+            name: 'get_weather',
+            parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+          },
+        },
+      ],
+      tool_choice: 'required',
+    });
+    const choice = data.choices[0]!;
+    expect(choice.finish_reason).toBe('tool_calls');
+    const call = choice.message.tool_calls![0]!;
+    expect(call.type).toBe('function');
+    if (call.type !== 'function') throw new Error('not a function call');
+    expect(call.function.name).toBe('get_weather');
+    expect(typeof JSON.parse(call.function.arguments).city).toBe('string');
+  });
+
+  it('honours n', async () => {
+    const data = await client.chat.completions.create({ model: 'auto', messages: say('Three answers'), n: 3 });
+    expect(data.choices.map((c) => c.index)).toEqual([0, 1, 2]);
+  });
+
+  it('honours max_tokens with finish_reason length', async () => {
+    const data = await client.chat.completions.create({
+      model: 'auto',
+      messages: say('Write a long essay about signal boxes.'),
+      max_tokens: 5,
+    });
+    expect(data.choices[0]!.finish_reason).toBe('length');
+    expect(data.usage!.completion_tokens).toBeLessThanOrEqual(5);
+  });
+
+  it('honours stop sequences', async () => {
+    const first = await client.chat.completions.create({ model: 'auto', messages: say('Say something long'), temperature: 0 });
+    const words = first.choices[0]!.message.content!.split(' ');
+    const stopWord = words[Math.min(3, words.length - 1)]!;
+    const cut = await client.chat.completions.create({
+      model: 'auto',
+      messages: say('Say something long'),
+      temperature: 0,
+      stop: [stopWord],
+    });
+    expect(cut.choices[0]!.finish_reason).toBe('stop');
+    expect(cut.choices[0]!.message.content).not.toContain(stopWord);
+    expect(cut.choices[0]!.message.content!.length).toBeLessThan(first.choices[0]!.message.content!.length);
+  });
+
+  it('routes by power level: eco picks a cheaper model than precision', async () => {
+    const eco = await client.chat.completions.create({ model: 'eco', messages: say('hi') }).withResponse();
+    const precision = await client.chat.completions
+      .create({ model: 'auto', messages: say('hi') }, { headers: { 'X-Power-Level': 'precision' } })
+      .withResponse();
+    expect(eco.response.headers.get('x-switchyard-model')).toBe('mock-swift/swift-mini');
+    expect(precision.response.headers.get('x-switchyard-model')).not.toBe('mock-swift/swift-mini');
+  });
+
+  it('lists models', async () => {
+    const models = await client.models.list();
+    const ids = models.data.map((m) => m.id);
+    expect(ids).toContain('mock-swift/swift-mini');
+    expect(ids.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('shows the caller their usage totals from the read model', async () => {
+    await gw.waitForProjections();
+    const before = await request(gw.baseUrl).get('/api/v1/me/usage').set('authorization', `Bearer ${gw.userKey}`);
+    const data = await client.chat.completions.create({ model: 'auto', messages: say('Count me') });
+    await gw.waitForProjections();
+    const after = await request(gw.baseUrl).get('/api/v1/me/usage').set('authorization', `Bearer ${gw.userKey}`);
+    expect(after.status).toBe(200);
+    expect(after.body.requests).toBe(before.body.requests + 1);
+    expect(after.body.promptTokens).toBe(before.body.promptTokens + data.usage!.prompt_tokens);
+    expect(after.body.completionTokens).toBe(before.body.completionTokens + data.usage!.completion_tokens);
+    expect(typeof after.body.costMicros).toBe('string');
+    expect(BigInt(after.body.costMicros)).toBeGreaterThanOrEqual(BigInt(before.body.costMicros));
+  });
+
+  it('keeps usage per user apart', async () => {
+    await gw.waitForProjections();
+    const admin = await request(gw.baseUrl).get('/api/v1/me/usage').set('authorization', `Bearer ${gw.adminKey}`);
+    expect(admin.body.requests).toBe(0);
+  });
+});

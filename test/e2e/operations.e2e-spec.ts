@@ -1,0 +1,39 @@
+import request from 'supertest';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { startTestGateway, type TestGateway } from './support/test-gateway';
+
+describe('operations (embedded)', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway('pglite');
+  });
+  afterAll(() => gw?.close());
+
+  it('is live and ready', async () => {
+    expect((await request(gw.baseUrl).get('/health/live')).status).toBe(200);
+    const ready = await request(gw.baseUrl).get('/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body.info).toMatchObject({ eventStore: { status: 'up' }, database: { status: 'up' } });
+  });
+
+  it('exposes Prometheus metrics that count chat requests', async () => {
+    await request(gw.baseUrl)
+      .post('/v1/chat/completions')
+      .set('authorization', `Bearer ${gw.userKey}`)
+      .send({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] })
+      .expect(200);
+    const res = await request(gw.baseUrl).get('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.text).toMatch(/switchyard_chat_requests_total\{[^}]*outcome="completed"[^}]*\} [1-9]/);
+    expect(res.text).toContain('switchyard_process_cpu_seconds_total');
+    expect(res.text).not.toContain(gw.userKey);
+  });
+
+  it('writes the bootstrap credentials with mode 0600', async () => {
+    const file = path.join(gw.gateway.runtime.config.dataDir, 'credentials.json');
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const saved = JSON.parse(await readFile(file, 'utf8'));
+    expect(saved).toMatchObject({ admin: { apiKey: gw.adminKey }, user: { apiKey: gw.userKey } });
+  });
+});

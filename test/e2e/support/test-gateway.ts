@@ -1,0 +1,74 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import knexFactory from 'knex';
+import pino from 'pino';
+import { createGateway, type Gateway } from '../../../apps/gateway/src/app.factory';
+import { loadConfig, type GatewayConfig } from '../../../apps/gateway/src/config/gateway-config';
+
+export type Backend = 'pglite' | 'postgres';
+
+/** The backends this run can reach: embedded always, PostgreSQL when DATABASE_URL is set. */
+export const backends = (): Backend[] => (process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite']);
+
+export interface TestGateway {
+  readonly gateway: Gateway;
+  readonly baseUrl: string;
+  readonly userKey: string;
+  readonly adminKey: string;
+  readonly userId: string;
+  /** Every log line the gateway wrote, as text. */
+  readonly logs: () => string;
+  /** Resolves when every in-process projection has applied everything written so far. */
+  readonly waitForProjections: () => Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startTestGateway(backend: Backend, env: Record<string, string> = {}): Promise<TestGateway> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'switchyard-e2e-'));
+  const schema = `e2e_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  const config: GatewayConfig = loadConfig({
+    DATA_DIR: dataDir,
+    MOCK_LATENCY_MS: '0',
+    MOCK_FAILURE_RATE: '0',
+    LOG_LEVEL: 'info',
+    PORT: '0',
+    ...(backend === 'postgres' ? { DATABASE_URL: process.env.DATABASE_URL!, DATABASE_SCHEMA: schema } : {}),
+    ...env,
+  });
+  let logText = '';
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logText += chunk.toString();
+      done();
+    },
+  });
+  const gateway = await createGateway(config, pino({ level: 'info' }, sink));
+  await gateway.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = gateway.app.getHttpServer().address();
+  if (!address || typeof address === 'string') throw new Error('no address');
+  const credentials = gateway.credentials!;
+  return {
+    gateway,
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    userKey: credentials.user.apiKey,
+    adminKey: credentials.admin.apiKey,
+    userId: credentials.user.userId,
+    logs: () => logText,
+    waitForProjections: async () => {
+      const head = await gateway.runtime.eventStore.headPosition();
+      if (head && gateway.runtime.projections) await gateway.runtime.projections.waitFor(head);
+    },
+    close: async () => {
+      await gateway.close();
+      await rm(dataDir, { recursive: true, force: true });
+      if (backend === 'postgres') {
+        const admin = knexFactory({ client: 'pg', connection: process.env.DATABASE_URL });
+        await admin.raw('drop schema if exists ?? cascade', [schema]);
+        await admin.destroy();
+      }
+    },
+  };
+}
