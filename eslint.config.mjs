@@ -3,11 +3,13 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'data/**', 'node_modules/**', 'frontend/**', 'coverage/**', '**/*.cjs', '**/*.mjs', 'jest.config.js'] },
+  { ignores: ['dist/**', 'data/**', 'node_modules/**', 'frontend/**', 'coverage/**', '**/*.cjs', '**/*.mjs', '**/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
   {
+    // Nest reads constructor parameter types at run time: the type-import rule must know that.
+    languageOptions: { parserOptions: { emitDecoratorMetadata: true, experimentalDecorators: true } },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

@@ -62,9 +62,14 @@ describe.each(backends())('chat completions through the gateway (%s)', (backend)
     expect(text.length).toBeGreaterThan(0);
 
     const events = await gw.gateway.runtime.eventStore.readAll();
-    const usage = events.filter((e) => e.type === 'UsageRecorded' && (e.data as { streamed: boolean }).streamed);
+    const usage = events.filter(
+      (e) => e.type === 'UsageRecorded' && (e.data as { streamed: boolean }).streamed,
+    );
     expect(usage.length).toBeGreaterThan(0);
-    expect(usage[usage.length - 1]!.data).toMatchObject({ completionTokens: last.usage!.completion_tokens, outcome: 'completed' });
+    expect(usage[usage.length - 1]!.data).toMatchObject({
+      completionTokens: last.usage!.completion_tokens,
+      outcome: 'completed',
+    });
   });
 
   it('streams without a usage chunk when none was asked for', async () => {
@@ -100,7 +105,11 @@ describe.each(backends())('chat completions through the gateway (%s)', (backend)
   });
 
   it('honours n', async () => {
-    const data = await client.chat.completions.create({ model: 'auto', messages: say('Three answers'), n: 3 });
+    const data = await client.chat.completions.create({
+      model: 'auto',
+      messages: say('Three answers'),
+      n: 3,
+    });
     expect(data.choices.map((c) => c.index)).toEqual([0, 1, 2]);
   });
 
@@ -115,7 +124,11 @@ describe.each(backends())('chat completions through the gateway (%s)', (backend)
   });
 
   it('honours stop sequences', async () => {
-    const first = await client.chat.completions.create({ model: 'auto', messages: say('Say something long'), temperature: 0 });
+    const first = await client.chat.completions.create({
+      model: 'auto',
+      messages: say('Say something long'),
+      temperature: 0,
+    });
     const words = first.choices[0]!.message.content!.split(' ');
     const stopWord = words[Math.min(3, words.length - 1)]!;
     const cut = await client.chat.completions.create({
@@ -147,10 +160,14 @@ describe.each(backends())('chat completions through the gateway (%s)', (backend)
 
   it('shows the caller their usage totals from the read model', async () => {
     await gw.waitForProjections();
-    const before = await request(gw.baseUrl).get('/api/v1/me/usage').set('authorization', `Bearer ${gw.userKey}`);
+    const before = await request(gw.baseUrl)
+      .get('/api/v1/me/usage')
+      .set('authorization', `Bearer ${gw.userKey}`);
     const data = await client.chat.completions.create({ model: 'auto', messages: say('Count me') });
     await gw.waitForProjections();
-    const after = await request(gw.baseUrl).get('/api/v1/me/usage').set('authorization', `Bearer ${gw.userKey}`);
+    const after = await request(gw.baseUrl)
+      .get('/api/v1/me/usage')
+      .set('authorization', `Bearer ${gw.userKey}`);
     expect(after.status).toBe(200);
     expect(after.body.requests).toBe(before.body.requests + 1);
     expect(after.body.promptTokens).toBe(before.body.promptTokens + data.usage!.prompt_tokens);
@@ -161,7 +178,9 @@ describe.each(backends())('chat completions through the gateway (%s)', (backend)
 
   it('keeps usage per user apart', async () => {
     await gw.waitForProjections();
-    const admin = await request(gw.baseUrl).get('/api/v1/me/usage').set('authorization', `Bearer ${gw.adminKey}`);
+    const admin = await request(gw.baseUrl)
+      .get('/api/v1/me/usage')
+      .set('authorization', `Bearer ${gw.adminKey}`);
     expect(admin.body.requests).toBe(0);
   });
 });

@@ -43,9 +43,9 @@ describe.each(backends())('errors in OpenAI shape (%s)', (backend) => {
 
   it('401 through the official client is an AuthenticationError', async () => {
     const client = new OpenAI({ baseURL: `${gw.baseUrl}/v1`, apiKey: 'nope', maxRetries: 0 });
-    await expect(client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] })).rejects.toBeInstanceOf(
-      OpenAI.AuthenticationError,
-    );
+    await expect(
+      client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] }),
+    ).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
   });
 
   it('400 for malformed JSON', async () => {
@@ -77,7 +77,10 @@ describe.each(backends())('errors in OpenAI shape (%s)', (backend) => {
   });
 
   it('400 for a bad X-Power-Level', async () => {
-    const res = await post({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] }).set('x-power-level', 'turbo');
+    const res = await post({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] }).set(
+      'x-power-level',
+      'turbo',
+    );
     expect(res.status).toBe(400);
     expect(res.body.error.param).toBe('X-Power-Level');
   });
@@ -92,7 +95,9 @@ describe.each(backends())('errors in OpenAI shape (%s)', (backend) => {
   });
 
   it('404 in OpenAI shape for an unknown /v1 route', async () => {
-    const res = await request(gw.baseUrl).get('/v1/nothing-here').set('authorization', `Bearer ${gw.userKey}`);
+    const res = await request(gw.baseUrl)
+      .get('/v1/nothing-here')
+      .set('authorization', `Bearer ${gw.userKey}`);
     expect(res.status).toBe(404);
     expectOpenAIError(res.body);
   });
@@ -101,7 +106,11 @@ describe.each(backends())('errors in OpenAI shape (%s)', (backend) => {
     const res = await request(gw.baseUrl).get('/api/v1/me/usage');
     expect(res.status).toBe(401);
     expect(res.headers['content-type']).toContain('application/problem+json');
-    expect(res.body).toMatchObject({ status: 401, code: 'missing_api_key', correlationId: expect.any(String) });
+    expect(res.body).toMatchObject({
+      status: 401,
+      code: 'missing_api_key',
+      correlationId: expect.any(String),
+    });
   });
 
   it('never logs gateway keys', async () => {

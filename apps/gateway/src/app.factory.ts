@@ -22,10 +22,17 @@ export interface Gateway {
 const BODY_LIMIT_BYTES = 20 * 1024 * 1024;
 
 /** Builds the whole gateway (runtime + Nest app) without listening: main.ts and the e2e tests share it. */
-export async function createGateway(config: GatewayConfig, logger: Logger = createLogger(config.logLevel)): Promise<Gateway> {
+export async function createGateway(
+  config: GatewayConfig,
+  logger: Logger = createLogger(config.logLevel),
+): Promise<Gateway> {
   const runtime = await startRuntime(config, logger);
   try {
-    const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, logger: false, return503OnClosing: true });
+    const adapter = new FastifyAdapter({
+      bodyLimit: BODY_LIMIT_BYTES,
+      logger: false,
+      return503OnClosing: true,
+    });
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRuntime(runtime), adapter, {
       logger: new PinoNestLogger(logger),
       bufferLogs: false,
@@ -34,7 +41,9 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     app.useGlobalFilters(new GatewayExceptionFilter(logger));
     useJsonBodyParser(app.getHttpAdapter().getInstance(), BODY_LIMIT_BYTES);
     await app.init();
-    const credentials = config.bootstrapUsers ? await bootstrapUsers(app.get(CommandBus), runtime.directory, config.dataDir, logger) : null;
+    const credentials = config.bootstrapUsers
+      ? await bootstrapUsers(app.get(CommandBus), runtime.directory, config.dataDir, logger)
+      : null;
     return {
       app,
       runtime,

@@ -43,7 +43,13 @@ export class AppModule {
   static forRuntime(runtime: GatewayRuntime): DynamicModule {
     return {
       module: AppModule,
-      imports: [RuntimeModule.forRuntime(runtime), CqrsModule.forRoot(), TerminusModule, AccountsModule, UsageBillingModule],
+      imports: [
+        RuntimeModule.forRuntime(runtime),
+        CqrsModule.forRoot(),
+        TerminusModule,
+        AccountsModule,
+        UsageBillingModule,
+      ],
       controllers: [ChatController, MeUsageController, HealthController, MetricsController],
       providers: [GatewayKeyGuard],
     };

@@ -9,7 +9,11 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, 'switchyard-projector');
   const stores = await openStores(config, logger);
-  const group = new ProjectionRunnerGroup(gatewayProjections, { eventStore: stores.eventStore, db: stores.knex, logger });
+  const group = new ProjectionRunnerGroup(gatewayProjections, {
+    eventStore: stores.eventStore,
+    db: stores.knex,
+    logger,
+  });
   await group.start();
   logger.info({ projections: gatewayProjections.map((p) => `${p.name}@v${p.version}`) }, 'projector running');
   const shutdown = (signal: string): void => {

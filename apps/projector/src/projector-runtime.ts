@@ -22,7 +22,9 @@ export async function openStores(config: GatewayConfig, logger: Logger): Promise
   await ensureSchema(knex, config.database);
   await runMigrations(knex, allMigrations);
   const eventStore: EventStore =
-    config.eventStore.kind === 'esdb' ? new EsdbEventStore(config.eventStore.url) : new PostgresEventStore(knex);
+    config.eventStore.kind === 'esdb'
+      ? new EsdbEventStore(config.eventStore.url)
+      : new PostgresEventStore(knex);
   return {
     knex,
     eventStore,

@@ -13,9 +13,15 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel, 'switchyard-rebuild');
   const stores = await openStores(config, logger);
   try {
-    const results = await rebuildAll(gatewayProjections, { eventStore: stores.eventStore, db: stores.knex, logger });
+    const results = await rebuildAll(gatewayProjections, {
+      eventStore: stores.eventStore,
+      db: stores.knex,
+      logger,
+    });
     for (const r of results) {
-      process.stdout.write(`rebuilt ${r.projection}@v${r.version}: ${r.events} events in ${r.durationMs} ms\n`);
+      process.stdout.write(
+        `rebuilt ${r.projection}@v${r.version}: ${r.events} events in ${r.durationMs} ms\n`,
+      );
     }
   } finally {
     await stores.close();

@@ -3,7 +3,8 @@
  * `code` is stable (CONTEXT.SCREAMING_SNAKE); `details` never holds secrets.
  */
 export abstract class DomainError extends Error {
-  abstract readonly kind: 'validation' | 'illegal_state' | 'not_found' | 'concurrency' | 'unauthorized' | 'forbidden';
+  abstract readonly kind:
+    'validation' | 'illegal_state' | 'not_found' | 'concurrency' | 'unauthorized' | 'forbidden';
   constructor(
     readonly code: string,
     message: string,

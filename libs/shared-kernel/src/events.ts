@@ -39,7 +39,10 @@ export interface Position {
 }
 
 /** An event as read back from the store. */
-export interface RecordedEvent<TType extends string = string, TData = unknown> extends NewEvent<TType, TData> {
+export interface RecordedEvent<TType extends string = string, TData = unknown> extends NewEvent<
+  TType,
+  TData
+> {
   readonly streamId: string;
   /** 0-based revision within the stream. */
   readonly revision: bigint;

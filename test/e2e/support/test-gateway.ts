@@ -26,7 +26,10 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-export async function startTestGateway(backend: Backend, env: Record<string, string> = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  backend: Backend,
+  env: Record<string, string> = {},
+): Promise<TestGateway> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'switchyard-e2e-'));
   const schema = `e2e_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
   const config: GatewayConfig = loadConfig({

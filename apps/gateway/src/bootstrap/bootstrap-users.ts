@@ -2,7 +2,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandBus } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
-import { AccessDirectory, hashGatewayKey, IssueGatewayKeyCommand, OpenAccountCommand } from '@gw/accounts';
+import { type AccessDirectory, hashGatewayKey, IssueGatewayKeyCommand, OpenAccountCommand } from '@gw/accounts';
 import { newId } from '@gw/shared-kernel';
 
 export interface BootstrapCredentials {
@@ -30,7 +30,10 @@ export async function bootstrapUsers(
     try {
       return JSON.parse(await readFile(file, 'utf8')) as BootstrapCredentials;
     } catch {
-      logger.warn({ file }, 'accounts exist but the bootstrap credentials file is missing; issue new keys through the admin API');
+      logger.warn(
+        { file },
+        'accounts exist but the bootstrap credentials file is missing; issue new keys through the admin API',
+      );
       return null;
     }
   }
@@ -38,9 +41,21 @@ export async function bootstrapUsers(
   const open = async (role: 'admin' | 'user', email: string, displayName: string) => {
     const userId = newId();
     await commands.execute(
-      new OpenAccountCommand({ userId, email, displayName, role, tier: role === 'admin' ? 'enterprise' : 'free', powerLevel: 'balanced' }, metadata),
+      new OpenAccountCommand(
+        {
+          userId,
+          email,
+          displayName,
+          role,
+          tier: role === 'admin' ? 'enterprise' : 'free',
+          powerLevel: 'balanced',
+        },
+        metadata,
+      ),
     );
-    const issued = await commands.execute(new IssueGatewayKeyCommand({ userId, name: 'bootstrap' }, metadata));
+    const issued = await commands.execute(
+      new IssueGatewayKeyCommand({ userId, name: 'bootstrap' }, metadata),
+    );
     return { userId, apiKey: issued.apiKey };
   };
   const credentials: BootstrapCredentials = {
@@ -50,14 +65,19 @@ export async function bootstrapUsers(
   await mkdir(dataDir, { recursive: true });
   await writeFile(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
   await chmod(file, 0o600);
-  await waitUntil(() => [credentials.admin, credentials.user].every((c) => directory.principalForKeyHash(hashGatewayKey(c.apiKey))));
+  await waitUntil(() =>
+    [credentials.admin, credentials.user].every((c) =>
+      directory.principalForKeyHash(hashGatewayKey(c.apiKey)),
+    ),
+  );
   return { ...credentials, created: true };
 }
 
 async function waitUntil(condition: () => unknown, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error('The access directory did not catch up with the bootstrap accounts');
+    if (Date.now() > deadline)
+      throw new Error('The access directory did not catch up with the bootstrap accounts');
     await new Promise((r) => setTimeout(r, 5));
   }
 }

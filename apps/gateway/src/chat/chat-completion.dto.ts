@@ -31,8 +31,15 @@ const IsMessageContent = (options?: ValidationOptions): PropertyDecorator =>
         validate: (value: unknown) =>
           value === null ||
           typeof value === 'string' ||
-          (Array.isArray(value) && value.every((p) => typeof p === 'object' && p !== null && typeof (p as { type?: unknown }).type === 'string')),
-        defaultMessage: buildMessage((prefix) => `${prefix}$property must be a string, null, or an array of content parts`, options),
+          (Array.isArray(value) &&
+            value.every(
+              (p) =>
+                typeof p === 'object' && p !== null && typeof (p as { type?: unknown }).type === 'string',
+            )),
+        defaultMessage: buildMessage(
+          (prefix) => `${prefix}$property must be a string, null, or an array of content parts`,
+          options,
+        ),
       },
     },
     options,
@@ -45,8 +52,12 @@ const IsStop = (options?: ValidationOptions): PropertyDecorator =>
       name: 'isStop',
       validator: {
         validate: (value: unknown) =>
-          typeof value === 'string' || (Array.isArray(value) && value.length <= 4 && value.every((s) => typeof s === 'string')),
-        defaultMessage: buildMessage((prefix) => `${prefix}$property must be a string or an array of at most 4 strings`, options),
+          typeof value === 'string' ||
+          (Array.isArray(value) && value.length <= 4 && value.every((s) => typeof s === 'string')),
+        defaultMessage: buildMessage(
+          (prefix) => `${prefix}$property must be a string or an array of at most 4 strings`,
+          options,
+        ),
       },
     },
     options,
@@ -66,7 +77,8 @@ const IsToolChoice = (options?: ValidationOptions): PropertyDecorator =>
             (value as { type?: unknown }).type === 'function' &&
             typeof (value as { function?: { name?: unknown } }).function?.name === 'string'),
         defaultMessage: buildMessage(
-          (prefix) => `${prefix}$property must be "none", "auto", "required" or {"type":"function","function":{"name":…}}`,
+          (prefix) =>
+            `${prefix}$property must be "none", "auto", "required" or {"type":"function","function":{"name":…}}`,
           options,
         ),
       },

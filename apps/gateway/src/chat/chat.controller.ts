@@ -54,7 +54,10 @@ export class ChatController {
   }
 
   @Get('models')
-  listModels(): { object: 'list'; data: Array<{ id: string; object: 'model'; created: number; owned_by: string }> } {
+  listModels(): {
+    object: 'list';
+    data: Array<{ id: string; object: 'model'; created: number; owned_by: string }>;
+  } {
     return {
       object: 'list',
       data: this.context.catalog.models

@@ -16,7 +16,9 @@ export class AllProvidersFailedError extends Error implements HasErrorResponse {
       code: 'upstream_unavailable',
       message: `No provider could answer this request after ${this.attempts} attempt(s)${this.last ? ` (last failure: ${this.last.kind}${this.last.status ? ` ${this.last.status}` : ''})` : ''}. Retry later.`,
       param: null,
-      headers: this.last?.retryAfterMs ? { 'retry-after': String(Math.ceil(this.last.retryAfterMs / 1000)) } : undefined,
+      headers: this.last?.retryAfterMs
+        ? { 'retry-after': String(Math.ceil(this.last.retryAfterMs / 1000)) }
+        : undefined,
     };
   }
 }
@@ -27,7 +29,10 @@ export class UpstreamRejectedError extends Error implements HasErrorResponse {
     super(upstream.message);
   }
   toErrorResponse(): ErrorResponse {
-    const status = this.upstream.status && this.upstream.status >= 400 && this.upstream.status < 500 ? this.upstream.status : 400;
+    const status =
+      this.upstream.status && this.upstream.status >= 400 && this.upstream.status < 500
+        ? this.upstream.status
+        : 400;
     return {
       status,
       type: 'invalid_request_error',

@@ -80,7 +80,10 @@ export class ChatService {
           }),
         });
         this.observe(model, 'completed', false, latencyMs, counted);
-        return { body: { ...completion, model: model.id }, headers: this.headers(call, model, attempted.attempt) };
+        return {
+          body: { ...completion, model: model.id },
+          headers: this.headers(call, model, attempted.attempt),
+        };
       } catch (e) {
         if (call.signal.aborted) break; // the client went away: recorded as failed below, never retried
         if (!(e instanceof UpstreamError)) throw e;
@@ -176,7 +179,11 @@ export class ChatService {
       interrupted =
         e instanceof UpstreamError
           ? e
-          : new UpstreamError({ kind: 'stream_interrupted', providerSlug: model.provider, upstreamMessage: 'the stream was interrupted' });
+          : new UpstreamError({
+              kind: 'stream_interrupted',
+              providerSlug: model.provider,
+              upstreamMessage: 'the stream was interrupted',
+            });
     }
     const clientGone = call.signal.aborted;
     const usage = reported ?? estimateUsage(call.dto, text);
@@ -199,26 +206,48 @@ export class ChatService {
       });
     } catch {
       if (!res.destroyed) {
-        res.end(`data: ${JSON.stringify({ error: { message: 'Usage could not be recorded; the answer is incomplete', type: 'api_error', code: 'usage_not_recorded', param: null } })}\n\n`);
+        res.end(
+          `data: ${JSON.stringify({ error: { message: 'Usage could not be recorded; the answer is incomplete', type: 'api_error', code: 'usage_not_recorded', param: null } })}\n\n`,
+        );
       }
       return;
     }
     this.observe(model, outcome, true, latencyMs, counted);
     if (res.destroyed) return;
     if (interrupted) {
-      const body = { error: { message: `The upstream stream failed: ${interrupted.kind}`, type: 'api_error', code: 'upstream_stream_interrupted', param: null } };
+      const body = {
+        error: {
+          message: `The upstream stream failed: ${interrupted.kind}`,
+          type: 'api_error',
+          code: 'upstream_stream_interrupted',
+          param: null,
+        },
+      };
       res.end(`data: ${JSON.stringify(body)}\n\n`);
       return;
     }
     if (includeUsage) {
-      const chunk = usageChunk ?? { id: first.id, object: 'chat.completion.chunk', created: first.created, model: model.id, choices: [] };
+      const chunk = usageChunk ?? {
+        id: first.id,
+        object: 'chat.completion.chunk',
+        created: first.created,
+        model: model.id,
+        choices: [],
+      };
       res.write(`data: ${JSON.stringify({ ...chunk, model: model.id, usage })}\n\n`);
     }
     res.end('data: [DONE]\n\n');
   }
 
   private plan(call: ChatCall): RoutePlan {
-    return planRoute(call.dto, call.principal, call.powerLevelHeader, this.context.catalog, this.context.policy, this.context.health);
+    return planRoute(
+      call.dto,
+      call.principal,
+      call.powerLevelHeader,
+      this.context.catalog,
+      this.context.policy,
+      this.context.health,
+    );
   }
 
   private *attempts(plan: RoutePlan): Generator<Attempted> {
@@ -233,10 +262,17 @@ export class ChatService {
   private shouldFallBack(e: UpstreamError, call: ChatCall, attempted: Attempted, plan: RoutePlan): boolean {
     if (call.signal.aborted) return false;
     this.context.health.recordFailure(attempted.model.provider);
-    return e.retryable && attempted.attempt < Math.min(plan.candidates.length, this.context.policy.maxAttempts);
+    return (
+      e.retryable && attempted.attempt < Math.min(plan.candidates.length, this.context.policy.maxAttempts)
+    );
   }
 
-  private fallbackData(call: ChatCall, plan: RoutePlan, from: Attempted, e: UpstreamError): FallbackTriggered['data'] {
+  private fallbackData(
+    call: ChatCall,
+    plan: RoutePlan,
+    from: Attempted,
+    e: UpstreamError,
+  ): FallbackTriggered['data'] {
     const to = plan.candidates[from.attempt]!;
     this.metrics.fallbacks.inc({ from_provider: from.model.provider, reason: e.kind });
     return {
@@ -274,10 +310,20 @@ export class ChatService {
           lastProvider: last.model.provider,
         },
       });
-      this.metrics.requests.inc({ provider: last.model.provider, model: last.model.id, outcome: 'failed', streamed: String(call.dto.stream === true) });
+      this.metrics.requests.inc({
+        provider: last.model.provider,
+        model: last.model.id,
+        outcome: 'failed',
+        streamed: String(call.dto.stream === true),
+      });
     }
-    this.logger.warn({ requestId: call.requestId, attempts, reason: error?.kind, ms: performance.now() - started }, 'chat request failed');
-    return rejected && error ? new UpstreamRejectedError(error) : new AllProvidersFailedError(attempts, error);
+    this.logger.warn(
+      { requestId: call.requestId, attempts, reason: error?.kind, ms: performance.now() - started },
+      'chat request failed',
+    );
+    return rejected && error
+      ? new UpstreamRejectedError(error)
+      : new AllProvidersFailedError(attempts, error);
   }
 
   private record(
@@ -296,7 +342,12 @@ export class ChatService {
             userId: call.principal.userId,
             requestedModel: plan.requestedModel,
             powerLevel: plan.powerLevel,
-            candidates: plan.candidates.map((c) => ({ modelId: c.modelId, provider: c.provider, score: c.score, components: c.components })),
+            candidates: plan.candidates.map((c) => ({
+              modelId: c.modelId,
+              provider: c.provider,
+              score: c.score,
+              components: c.components,
+            })),
             chosenModelId: first.modelId,
             chosenProvider: first.provider,
             keySource: 'platform',
@@ -350,12 +401,24 @@ export class ChatService {
     };
   }
 
-  private observe(model: CatalogModel, outcome: string, streamed: boolean, latencyMs: number, counted: ReturnType<typeof countUsage>): void {
+  private observe(
+    model: CatalogModel,
+    outcome: string,
+    streamed: boolean,
+    latencyMs: number,
+    counted: ReturnType<typeof countUsage>,
+  ): void {
     const s = String(streamed);
     this.metrics.requests.inc({ provider: model.provider, model: model.id, outcome, streamed: s });
     this.metrics.latency.observe({ provider: model.provider, streamed: s }, latencyMs / 1000);
-    this.metrics.tokens.inc({ provider: model.provider, model: model.id, direction: 'input' }, counted.promptTokens);
-    this.metrics.tokens.inc({ provider: model.provider, model: model.id, direction: 'output' }, counted.completionTokens);
+    this.metrics.tokens.inc(
+      { provider: model.provider, model: model.id, direction: 'input' },
+      counted.promptTokens,
+    );
+    this.metrics.tokens.inc(
+      { provider: model.provider, model: model.id, direction: 'output' },
+      counted.completionTokens,
+    );
     this.metrics.costMicros.inc({ provider: model.provider }, Number(counted.providerCostMicros));
   }
 
@@ -386,7 +449,11 @@ export class ChatService {
     return upstream;
   }
 
-  private upstreamBody(body: Readonly<Record<string, unknown>>, model: CatalogModel, stream: boolean): ChatCompletionRequest {
+  private upstreamBody(
+    body: Readonly<Record<string, unknown>>,
+    model: CatalogModel,
+    stream: boolean,
+  ): ChatCompletionRequest {
     const { power_level: _powerLevel, ...rest } = body;
     return { ...rest, model: model.upstreamModel, stream } as unknown as ChatCompletionRequest;
   }
@@ -398,8 +465,14 @@ function completionText(c: ChatCompletion): string {
 
 /** When the upstream reports no usage, count with the tokenizer (a lower bound for a cut stream). */
 function estimateUsage(dto: ChatCompletionDto, completion: string): ChatCompletionUsage {
-  const prompt = dto.messages.map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? ''))).join('\n');
+  const prompt = dto.messages
+    .map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? '')))
+    .join('\n');
   const promptTokens = countTokens(prompt) + 3 * dto.messages.length;
   const completionTokens = countTokens(completion);
-  return { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+  return {
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: promptTokens + completionTokens,
+  };
 }

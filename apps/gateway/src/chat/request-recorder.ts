@@ -21,11 +21,15 @@ export class RequestRecorder {
   /** Resolves when the events are durable (strict) or at once (relaxed). Rejects only in strict mode. */
   record(command: RecordRequestOutcome, now: Date): Promise<void> {
     const { routed } = command.data;
-    const events = toNewEvents(requestDecider.decide(command, initialState()), {
-      correlationId: routed.requestId,
-      tenantId: routed.userId,
-      actorId: routed.userId,
-    }, now);
+    const events = toNewEvents(
+      requestDecider.decide(command, initialState()),
+      {
+        correlationId: routed.requestId,
+        tenantId: routed.userId,
+        actorId: routed.userId,
+      },
+      now,
+    );
     const write = this.write(toRequestStreamId(routed.requestId), events);
     if (this.durability === 'strict') return write;
     write.catch(() => undefined);
@@ -43,7 +47,10 @@ export class RequestRecorder {
         const error = e as Error;
         // Idempotent by event id: a retry after an ambiguous failure cannot double-record.
         if (attempt >= RETRIES) {
-          this.logger.error({ streamId, err: { name: error.name, message: error.message } }, 'could not record request events');
+          this.logger.error(
+            { streamId, err: { name: error.name, message: error.message } },
+            'could not record request events',
+          );
           throw error;
         }
         await new Promise((r) => setTimeout(r, 20 * attempt));

@@ -1,7 +1,13 @@
 import { isPowerLevel, NotFoundError, ValidationError, type PowerLevel } from '@gw/shared-kernel';
 import type { Principal } from '@gw/accounts';
 import type { CatalogModel, CatalogSnapshot } from '@gw/catalog';
-import { rankCandidates, type ProviderHealthView, type RankedCandidate, type RequestNeeds, type RoutingPolicy } from '@gw/routing';
+import {
+  rankCandidates,
+  type ProviderHealthView,
+  type RankedCandidate,
+  type RequestNeeds,
+  type RoutingPolicy,
+} from '@gw/routing';
 import type { ChatCompletionDto } from './chat-completion.dto';
 
 export interface RoutePlan {
@@ -46,19 +52,28 @@ export function planRoute(
 ): RoutePlan {
   const started = process.hrtime.bigint();
   if (powerLevelHeader !== undefined && !isPowerLevel(powerLevelHeader)) {
-    throw new ValidationError('ROUTING.INVALID_POWER_LEVEL', 'X-Power-Level must be eco, balanced or precision', {
-      param: 'X-Power-Level',
-    });
+    throw new ValidationError(
+      'ROUTING.INVALID_POWER_LEVEL',
+      'X-Power-Level must be eco, balanced or precision',
+      {
+        param: 'X-Power-Level',
+      },
+    );
   }
   const alias = ALIASES.has(dto.model) ? dto.model : undefined;
   let pinned: CatalogModel | undefined;
   if (!alias) {
     pinned =
-      catalog.models.find((m) => m.id === dto.model) ?? catalog.models.find((m) => m.upstreamModel === dto.model);
+      catalog.models.find((m) => m.id === dto.model) ??
+      catalog.models.find((m) => m.upstreamModel === dto.model);
     if (!pinned || !pinned.enabled) {
-      throw new NotFoundError('ROUTING.MODEL_NOT_FOUND', `The model \`${dto.model}\` does not exist or you do not have access to it.`, {
-        param: 'model',
-      });
+      throw new NotFoundError(
+        'ROUTING.MODEL_NOT_FOUND',
+        `The model \`${dto.model}\` does not exist or you do not have access to it.`,
+        {
+          param: 'model',
+        },
+      );
     }
   }
   const powerLevel: PowerLevel =

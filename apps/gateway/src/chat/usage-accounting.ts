@@ -13,9 +13,17 @@ export interface CountedUsage {
 export function countUsage(model: CatalogModel, usage: ChatCompletionUsage): CountedUsage {
   const cachedTokens = usage.prompt_tokens_details?.cached_tokens ?? 0;
   const providerCostMicros = costOfTokens([
-    { tokens: Math.max(0, usage.prompt_tokens - cachedTokens), pricePerMillion: model.prices.inputPerMillion },
+    {
+      tokens: Math.max(0, usage.prompt_tokens - cachedTokens),
+      pricePerMillion: model.prices.inputPerMillion,
+    },
     { tokens: cachedTokens, pricePerMillion: model.prices.cachedInputPerMillion },
     { tokens: usage.completion_tokens, pricePerMillion: model.prices.outputPerMillion },
   ]);
-  return { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens, cachedTokens, providerCostMicros };
+  return {
+    promptTokens: usage.prompt_tokens,
+    completionTokens: usage.completion_tokens,
+    cachedTokens,
+    providerCostMicros,
+  };
 }

@@ -37,7 +37,8 @@ type Env = Readonly<Record<string, string | undefined>>;
 const oneOf = <T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T => {
   const v = env[name];
   if (v === undefined || v === '') return fallback;
-  if (!allowed.includes(v as T)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}; got "${v}"`);
+  if (!allowed.includes(v as T))
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}; got "${v}"`);
   return v as T;
 };
 
@@ -45,7 +46,8 @@ const numberIn = (env: Env, name: string, min: number, max: number, fallback: nu
   const v = env[name];
   if (v === undefined || v === '') return fallback;
   const n = Number(v);
-  if (!Number.isFinite(n) || n < min || n > max) throw new ConfigError(`${name} must be a number in [${min}, ${max}]; got "${v}"`);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new ConfigError(`${name} must be a number in [${min}, ${max}]; got "${v}"`);
   return n;
 };
 
@@ -65,7 +67,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   const databaseUrl = url(env, 'DATABASE_URL');
   const eventStoreUrl = env.EVENTSTORE_URL || undefined;
   const embedded = !databaseUrl && !eventStoreUrl;
-  if (eventStoreUrl && !databaseUrl) throw new ConfigError('EVENTSTORE_URL needs DATABASE_URL for the read models');
+  if (eventStoreUrl && !databaseUrl)
+    throw new ConfigError('EVENTSTORE_URL needs DATABASE_URL for the read models');
   const database: DatabaseConfig = databaseUrl
     ? { kind: 'postgres', url: databaseUrl, schema: env.DATABASE_SCHEMA || undefined }
     : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') };
@@ -76,7 +79,11 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     database,
     eventStore: eventStoreUrl ? { kind: 'esdb', url: eventStoreUrl } : { kind: 'postgres' },
     redisUrl: url(env, 'REDIS_URL'),
-    kafkaBrokers: env.KAFKA_BROKERS ? env.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean) : undefined,
+    kafkaBrokers: env.KAFKA_BROKERS
+      ? env.KAFKA_BROKERS.split(',')
+          .map((b) => b.trim())
+          .filter(Boolean)
+      : undefined,
     oidcIssuerUrl: url(env, 'OIDC_ISSUER_URL'),
     durability: oneOf(env, 'DURABILITY', ['strict', 'relaxed'] as const, 'strict'),
     projections: oneOf(env, 'PROJECTIONS', ['inprocess', 'off'] as const, 'inprocess'),
@@ -87,7 +94,12 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       externalUrl: url(env, 'MOCK_UPSTREAM_URL'),
     },
     bootstrapUsers: oneOf(env, 'BOOTSTRAP_USERS', ['on', 'off'] as const, 'on') === 'on',
-    logLevel: oneOf(env, 'LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, 'info'),
+    logLevel: oneOf(
+      env,
+      'LOG_LEVEL',
+      ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const,
+      'info',
+    ),
     embedded,
   };
 }

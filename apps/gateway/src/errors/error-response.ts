@@ -75,7 +75,13 @@ export function toErrorResponse(error: unknown): ErrorResponse {
       param: null,
     };
   }
-  return { status: 500, type: 'api_error', code: 'internal_error', message: 'Internal server error', param: null };
+  return {
+    status: 500,
+    type: 'api_error',
+    code: 'internal_error',
+    message: 'Internal server error',
+    param: null,
+  };
 }
 
 const HTTP_CODES: Record<number, string> = {
@@ -86,7 +92,9 @@ const HTTP_CODES: Record<number, string> = {
 };
 
 /** The OpenAI-compatible surface (/v1/...). */
-export const openAIErrorBody = (e: ErrorResponse): { error: { message: string; type: string; code: string; param: string | null } } => ({
+export const openAIErrorBody = (
+  e: ErrorResponse,
+): { error: { message: string; type: string; code: string; param: string | null } } => ({
   error: { message: e.message, type: e.type, code: e.code, param: e.param },
 });
 

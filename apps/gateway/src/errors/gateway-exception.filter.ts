@@ -17,17 +17,34 @@ export class GatewayExceptionFilter implements ExceptionFilter {
   }
 }
 
-export function sendError(logger: Logger, request: FastifyRequest, reply: FastifyReply, exception: unknown): void {
+export function sendError(
+  logger: Logger,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  exception: unknown,
+): void {
   const response = toErrorResponse(exception);
   const requestId = requestIdOf(request);
   if (response.status >= 500) {
-    logger.error({ requestId, err: exception instanceof Error ? { name: exception.name, message: exception.message, stack: exception.stack } : String(exception) }, 'request failed');
+    logger.error(
+      {
+        requestId,
+        err:
+          exception instanceof Error
+            ? { name: exception.name, message: exception.message, stack: exception.stack }
+            : String(exception),
+      },
+      'request failed',
+    );
   }
   if (reply.sent || reply.raw.headersSent) return;
   if (response.headers) void reply.headers(response.headers);
   void reply.header('x-switchyard-request-id', requestId);
   if (request.url.startsWith('/api/')) {
-    void reply.status(response.status).type('application/problem+json').send(problemBody(response, requestId));
+    void reply
+      .status(response.status)
+      .type('application/problem+json')
+      .send(problemBody(response, requestId));
   } else {
     void reply.status(response.status).send(openAIErrorBody(response));
   }

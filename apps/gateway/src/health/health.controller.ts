@@ -1,5 +1,11 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult, type HealthIndicatorResult } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  type HealthCheckResult,
+  type HealthIndicatorResult,
+} from '@nestjs/terminus';
 import type { Knex } from 'knex';
 import { KNEX } from '@gw/database';
 import { EVENT_STORE, type EventStore } from '@gw/eventstore';
@@ -9,7 +15,12 @@ import type { GatewayConfig } from '../config/gateway-config';
 const TIMEOUT_MS = 2_000;
 
 const withTimeout = <T>(p: Promise<T>): Promise<T> =>
-  Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS).unref())]);
+  Promise.race([
+    p,
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error(`no answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS).unref(),
+    ),
+  ]);
 
 /** Liveness: the process answers. Readiness: every configured backing service answers. */
 @Controller('health')
@@ -25,19 +36,30 @@ export class HealthController {
   @Get('live')
   @HealthCheck()
   live(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.indicators.check('process').up({ uptimeSeconds: Math.round(process.uptime()) })]);
+    return this.health.check([
+      () => this.indicators.check('process').up({ uptimeSeconds: Math.round(process.uptime()) }),
+    ]);
   }
 
   @Get('ready')
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
     return this.health.check([
-      () => this.probe('eventStore', () => this.store.ping(), this.config.eventStore.kind === 'esdb' ? 'eventstoredb' : this.config.database.kind),
+      () =>
+        this.probe(
+          'eventStore',
+          () => this.store.ping(),
+          this.config.eventStore.kind === 'esdb' ? 'eventstoredb' : this.config.database.kind,
+        ),
       () => this.probe('database', () => this.knex.raw('select 1'), this.config.database.kind),
     ]);
   }
 
-  private async probe(key: string, ping: () => Promise<unknown>, kind: string): Promise<HealthIndicatorResult> {
+  private async probe(
+    key: string,
+    ping: () => Promise<unknown>,
+    kind: string,
+  ): Promise<HealthIndicatorResult> {
     const session = this.indicators.check(key);
     const started = performance.now();
     try {

@@ -7,16 +7,26 @@ import { ValidationError } from '@gw/shared-kernel';
  */
 export function useJsonBodyParser(fastify: FastifyInstance, bodyLimit: number): void {
   fastify.removeContentTypeParser('application/json');
-  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (_request, body, done) => {
-    const text = body as string;
-    if (text.length === 0) {
-      done(null, undefined);
-      return;
-    }
-    try {
-      done(null, JSON.parse(text));
-    } catch (e) {
-      done(new ValidationError('REQUEST.INVALID_JSON', `The request body is not valid JSON: ${(e as Error).message}`), undefined);
-    }
-  });
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit },
+    (_request, body, done) => {
+      const text = body as string;
+      if (text.length === 0) {
+        done(null, undefined);
+        return;
+      }
+      try {
+        done(null, JSON.parse(text));
+      } catch (e) {
+        done(
+          new ValidationError(
+            'REQUEST.INVALID_JSON',
+            `The request body is not valid JSON: ${(e as Error).message}`,
+          ),
+          undefined,
+        );
+      }
+    },
+  );
 }

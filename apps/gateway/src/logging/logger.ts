@@ -5,7 +5,11 @@ import type { LoggerService } from '@nestjs/common';
  * Structured JSON logs. Anything that could hold a secret is redacted by path, and log calls never
  * receive provider keys or raw gateway keys in the first place.
  */
-export function createLogger(level: string, service = 'switchyard-gateway', destination?: pino.DestinationStream): Logger {
+export function createLogger(
+  level: string,
+  service = 'switchyard-gateway',
+  destination?: pino.DestinationStream,
+): Logger {
   return pino(
     {
       level,

@@ -48,12 +48,15 @@ export class GatewayMetrics {
     registers: [this.registry],
     collect: async () => {
       if (!this.lagSource) return;
-      for (const { projection, eventsBehind } of await this.lagSource()) this.projectionLag.set({ projection }, eventsBehind);
+      for (const { projection, eventsBehind } of await this.lagSource())
+        this.projectionLag.set({ projection }, eventsBehind);
     },
   });
 
   /** Measured at scrape time, not on the hot path. */
-  trackProjectionLag(source: () => Promise<ReadonlyArray<{ projection: string; eventsBehind: number }>>): void {
+  trackProjectionLag(
+    source: () => Promise<ReadonlyArray<{ projection: string; eventsBehind: number }>>,
+  ): void {
     this.lagSource = source;
   }
 

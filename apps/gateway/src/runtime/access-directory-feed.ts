@@ -10,7 +10,11 @@ const RETRY_MS = 1_000;
  * memory. Resolves once it has caught up with everything already written; if the subscription
  * drops later, it resubscribes from the last event it applied.
  */
-export async function startAccessDirectory(store: EventStore, directory: AccessDirectory, logger: Logger): Promise<Subscription> {
+export async function startAccessDirectory(
+  store: EventStore,
+  directory: AccessDirectory,
+  logger: Logger,
+): Promise<Subscription> {
   let last: Position | undefined;
   let current: Subscription | undefined;
   let stopped = false;

@@ -46,14 +46,17 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
     }
   };
   try {
-    if (config.database.kind === 'pglite' && config.database.dataDir) await mkdir(config.database.dataDir, { recursive: true });
+    if (config.database.kind === 'pglite' && config.database.dataDir)
+      await mkdir(config.database.dataDir, { recursive: true });
     const knex = createDatabase(config.database);
     closers.push(() => knex.destroy());
     await ensureSchema(knex, config.database);
     await runMigrations(knex, allMigrations);
 
     const eventStore: EventStore =
-      config.eventStore.kind === 'esdb' ? new EsdbEventStore(config.eventStore.url) : new PostgresEventStore(knex);
+      config.eventStore.kind === 'esdb'
+        ? new EsdbEventStore(config.eventStore.url)
+        : new PostgresEventStore(knex);
     closers.push(() => eventStore.close());
     const writer = new GroupCommitWriter(eventStore);
     closers.push(() => writer.flush());
@@ -63,11 +66,19 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
     const metrics = new GatewayMetrics();
     const upstream = new OpenAICompatibleProvider();
     closers.push(() => upstream.close());
-    const chatContext = new ChatContext(catalog, DEFAULT_ROUTING_POLICY, new ProviderHealthTracker(), new Map([['openai-compatible', upstream]]));
+    const chatContext = new ChatContext(
+      catalog,
+      DEFAULT_ROUTING_POLICY,
+      new ProviderHealthTracker(),
+      new Map([['openai-compatible', upstream]]),
+    );
     const recorder = new RequestRecorder(writer, config.durability, metrics, logger);
     const chatService = new ChatService(chatContext, recorder, metrics, logger, systemClock);
 
-    const projections = config.projections === 'inprocess' ? await startInProcessProjections(eventStore, knex, metrics, logger) : null;
+    const projections =
+      config.projections === 'inprocess'
+        ? await startInProcessProjections(eventStore, knex, metrics, logger)
+        : null;
     if (projections) closers.push(() => projections.stop());
 
     const directory = new AccessDirectory();
@@ -89,7 +100,11 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
       ['KAFKA_BROKERS', config.kafkaBrokers],
       ['OIDC_ISSUER_URL', config.oidcIssuerUrl],
     ] as const) {
-      if (value) logger.warn({ setting: name }, `${name} is set but not used yet by this version; using the embedded default`);
+      if (value)
+        logger.warn(
+          { setting: name },
+          `${name} is set but not used yet by this version; using the embedded default`,
+        );
     }
     return {
       config,
@@ -112,7 +127,10 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
   }
 }
 
-async function startMocks(config: GatewayConfig, closers: Array<() => Promise<void>>): Promise<Map<string, string>> {
+async function startMocks(
+  config: GatewayConfig,
+  closers: Array<() => Promise<void>>,
+): Promise<Map<string, string>> {
   const urls = new Map<string, string>();
   if (!config.mock.enabled) return urls;
   for (const spec of MOCK_PROVIDERS) {

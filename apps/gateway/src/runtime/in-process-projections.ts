@@ -24,7 +24,12 @@ export async function startInProcessProjections(
   const group = new ProjectionRunnerGroup(gatewayProjections, { eventStore: store, db: knex, logger });
   await group.start();
   metrics.trackProjectionLag(() =>
-    Promise.all(group.runners.map(async (r) => ({ projection: r.name, eventsBehind: (await r.measureLag()).eventsBehind }))),
+    Promise.all(
+      group.runners.map(async (r) => ({
+        projection: r.name,
+        eventsBehind: (await r.measureLag()).eventsBehind,
+      })),
+    ),
   );
   return group;
 }

@@ -18,14 +18,35 @@ const recorded = (type: string, data: Record<string, unknown>): RecordedEvent =>
 };
 
 describe('AccessDirectory', () => {
-  const opened = recorded('AccountOpened', { userId: 'u1', email: 'a@b.c', displayName: 'A', role: 'admin', tier: 'pro', powerLevel: 'eco', openedAt: '' });
-  const issued = recorded('GatewayKeyIssued', { userId: 'u1', keyId: 'k1', name: 'n', keyHash: 'hash1', maskedKey: 'm', issuedAt: '' });
+  const opened = recorded('AccountOpened', {
+    userId: 'u1',
+    email: 'a@b.c',
+    displayName: 'A',
+    role: 'admin',
+    tier: 'pro',
+    powerLevel: 'eco',
+    openedAt: '',
+  });
+  const issued = recorded('GatewayKeyIssued', {
+    userId: 'u1',
+    keyId: 'k1',
+    name: 'n',
+    keyHash: 'hash1',
+    maskedKey: 'm',
+    issuedAt: '',
+  });
   const revoked = recorded('GatewayKeyRevoked', { userId: 'u1', keyId: 'k1', revokedAt: '' });
 
   it('resolves a key hash to its principal', () => {
     const d = new AccessDirectory();
     [opened, issued].forEach((e) => d.apply(e));
-    expect(d.principalForKeyHash('hash1')).toEqual({ userId: 'u1', keyId: 'k1', role: 'admin', tier: 'pro', powerLevel: 'eco' });
+    expect(d.principalForKeyHash('hash1')).toEqual({
+      userId: 'u1',
+      keyId: 'k1',
+      role: 'admin',
+      tier: 'pro',
+      powerLevel: 'eco',
+    });
     expect(d.principalForKeyHash('other')).toBeUndefined();
   });
 

@@ -49,7 +49,12 @@ export class AccessDirectory {
         });
         return;
       case 'GatewayKeyIssued':
-        this.keys.set(e.data.keyHash, { keyHash: e.data.keyHash, keyId: e.data.keyId, userId: e.data.userId, revoked: false });
+        this.keys.set(e.data.keyHash, {
+          keyHash: e.data.keyHash,
+          keyId: e.data.keyId,
+          userId: e.data.userId,
+          revoked: false,
+        });
         this.keyHashById.set(e.data.keyId, e.data.keyHash);
         return;
       case 'GatewayKeyRevoked': {
@@ -66,7 +71,13 @@ export class AccessDirectory {
     if (!key || key.revoked) return undefined;
     const account = this.accounts.get(key.userId);
     if (!account) return undefined;
-    return { userId: account.userId, keyId: key.keyId, role: account.role, tier: account.tier, powerLevel: account.powerLevel };
+    return {
+      userId: account.userId,
+      keyId: key.keyId,
+      role: account.role,
+      tier: account.tier,
+      powerLevel: account.powerLevel,
+    };
   }
 
   account(userId: string): AccountEntry | undefined {

@@ -2,7 +2,14 @@ import type { PowerLevel, Role, Tier } from '@gw/shared-kernel';
 
 export interface OpenAccount {
   readonly type: 'OpenAccount';
-  readonly data: { userId: string; email: string; displayName: string; role: Role; tier: Tier; powerLevel: PowerLevel };
+  readonly data: {
+    userId: string;
+    email: string;
+    displayName: string;
+    role: Role;
+    tier: Tier;
+    powerLevel: PowerLevel;
+  };
   readonly metadata: { now: Date };
 }
 

@@ -59,7 +59,8 @@ export const decide = (command: AccountCommand, state: Account): AccountEvent[] 
   const at = command.metadata.now.toISOString();
   switch (command.type) {
     case 'OpenAccount':
-      if (state.status === 'Open') throw new IllegalStateError('ACCOUNTS.ALREADY_OPEN', 'The account is already open');
+      if (state.status === 'Open')
+        throw new IllegalStateError('ACCOUNTS.ALREADY_OPEN', 'The account is already open');
       if (!command.data.email.includes('@'))
         throw new ValidationError('ACCOUNTS.INVALID_EMAIL', 'email must be an email address');
       return [{ type: 'AccountOpened', data: { ...command.data, openedAt: at } }];
@@ -72,7 +73,10 @@ export const decide = (command: AccountCommand, state: Account): AccountEvent[] 
       }
       const active = [...state.keys.values()].filter((k) => !k.revoked).length;
       if (active >= MAX_ACTIVE_GATEWAY_KEYS)
-        throw new IllegalStateError('ACCOUNTS.TOO_MANY_KEYS', `At most ${MAX_ACTIVE_GATEWAY_KEYS} active gateway keys`);
+        throw new IllegalStateError(
+          'ACCOUNTS.TOO_MANY_KEYS',
+          `At most ${MAX_ACTIVE_GATEWAY_KEYS} active gateway keys`,
+        );
       return [{ type: 'GatewayKeyIssued', data: { ...command.data, issuedAt: at } }];
     }
     case 'RevokeGatewayKey': {
@@ -87,6 +91,10 @@ export const decide = (command: AccountCommand, state: Account): AccountEvent[] 
   }
 };
 
-export const accountDecider: Decider<AccountCommand, AccountEvent, Account> = { initialState, evolve, decide };
+export const accountDecider: Decider<AccountCommand, AccountEvent, Account> = {
+  initialState,
+  evolve,
+  decide,
+};
 
 export const toAccountStreamId = (userId: string): string => `account-${userId}`;

@@ -2,7 +2,15 @@ import type { DomainEvent, PowerLevel, Role, Tier } from '@gw/shared-kernel';
 
 export type AccountOpened = DomainEvent<
   'AccountOpened',
-  { userId: string; email: string; displayName: string; role: Role; tier: Tier; powerLevel: PowerLevel; openedAt: string }
+  {
+    userId: string;
+    email: string;
+    displayName: string;
+    role: Role;
+    tier: Tier;
+    powerLevel: PowerLevel;
+    openedAt: string;
+  }
 >;
 
 /** The key itself is never in an event: only its SHA-256 hash (for lookup) and a masked prefix. */
@@ -11,7 +19,10 @@ export type GatewayKeyIssued = DomainEvent<
   { userId: string; keyId: string; name: string; keyHash: string; maskedKey: string; issuedAt: string }
 >;
 
-export type GatewayKeyRevoked = DomainEvent<'GatewayKeyRevoked', { userId: string; keyId: string; revokedAt: string }>;
+export type GatewayKeyRevoked = DomainEvent<
+  'GatewayKeyRevoked',
+  { userId: string; keyId: string; revokedAt: string }
+>;
 
 export type AccountEvent = AccountOpened | GatewayKeyIssued | GatewayKeyRevoked;
 

@@ -54,7 +54,11 @@ export const MOCK_PROVIDERS: readonly MockProviderSpec[] = [
       {
         upstreamModel: 'sage-large',
         displayName: 'Sage Large',
-        prices: { inputPerMillion: 2_500_000n, outputPerMillion: 10_000_000n, cachedInputPerMillion: 1_250_000n },
+        prices: {
+          inputPerMillion: 2_500_000n,
+          outputPerMillion: 10_000_000n,
+          cachedInputPerMillion: 1_250_000n,
+        },
         contextWindow: 200_000,
         maxOutputTokens: 32_768,
         capabilities: { ...caps, vision: true },
@@ -73,7 +77,11 @@ export const MOCK_PROVIDERS: readonly MockProviderSpec[] = [
       {
         upstreamModel: 'atlas-1',
         displayName: 'Atlas 1',
-        prices: { inputPerMillion: 1_000_000n, outputPerMillion: 4_000_000n, cachedInputPerMillion: 250_000n },
+        prices: {
+          inputPerMillion: 1_000_000n,
+          outputPerMillion: 4_000_000n,
+          cachedInputPerMillion: 250_000n,
+        },
         contextWindow: 128_000,
         maxOutputTokens: 16_384,
         capabilities: { ...caps, vision: true },
@@ -93,7 +101,13 @@ export function mockCatalog(baseUrls: ReadonlyMap<string, string>): CatalogSnaps
   for (const spec of MOCK_PROVIDERS) {
     const baseUrl = baseUrls.get(spec.slug);
     if (!baseUrl) continue;
-    providers.set(spec.slug, { slug: spec.slug, name: spec.name, kind: 'openai-compatible', baseUrl: `${baseUrl}/v1`, enabled: true });
+    providers.set(spec.slug, {
+      slug: spec.slug,
+      name: spec.name,
+      kind: 'openai-compatible',
+      baseUrl: `${baseUrl}/v1`,
+      enabled: true,
+    });
     for (const m of spec.models) {
       models.push({ ...m, id: `${spec.slug}/${m.upstreamModel}`, provider: spec.slug, enabled: true });
     }

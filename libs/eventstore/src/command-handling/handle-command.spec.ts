@@ -30,7 +30,10 @@ describe('handleCommand', () => {
       override async append(request: AppendRequest): Promise<AppendResult> {
         if (!this.raced) {
           this.raced = true;
-          await super.append({ streamId: request.streamId, events: [{ ...request.events[0]!, id: crypto.randomUUID() }] });
+          await super.append({
+            streamId: request.streamId,
+            events: [{ ...request.events[0]!, id: crypto.randomUUID() }],
+          });
         }
         return super.append(request);
       }
@@ -42,7 +45,9 @@ describe('handleCommand', () => {
 
   it('lets domain errors through without appending', async () => {
     const store = new InMemoryEventStore();
-    await expect(handleCommand(store, 'c-3', counter, { type: 'Count', max: 0 }, ctx)).rejects.toBeInstanceOf(IllegalStateError);
+    await expect(handleCommand(store, 'c-3', counter, { type: 'Count', max: 0 }, ctx)).rejects.toBeInstanceOf(
+      IllegalStateError,
+    );
     expect(await store.readStream('c-3')).toEqual([]);
   });
 });

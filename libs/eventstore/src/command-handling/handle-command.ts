@@ -18,7 +18,14 @@ export interface CommandResult<TEvent> {
 }
 
 export const toNewEvents = (events: readonly DomainEvent[], metadata: EventMetadata, now: Date): NewEvent[] =>
-  events.map((e) => ({ id: randomUUID(), type: e.type, version: e.version ?? 1, data: e.data, metadata, occurredAt: now }));
+  events.map((e) => ({
+    id: randomUUID(),
+    type: e.type,
+    version: e.version ?? 1,
+    data: e.data,
+    metadata,
+    occurredAt: now,
+  }));
 
 /**
  * Load a stream, fold it, decide, append under optimistic concurrency; retry a bounded number of

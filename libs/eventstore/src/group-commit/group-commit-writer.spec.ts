@@ -16,7 +16,9 @@ const event = (id: string): NewEvent => ({
 class RecordingStore extends InMemoryEventStore {
   readonly batches: number[] = [];
   gate: Promise<void> = Promise.resolve();
-  override async appendMany(requests: readonly AppendRequest[]): Promise<ReadonlyArray<AppendResult | Error>> {
+  override async appendMany(
+    requests: readonly AppendRequest[],
+  ): Promise<ReadonlyArray<AppendResult | Error>> {
     this.batches.push(requests.length);
     await this.gate;
     return super.appendMany(requests);
@@ -37,7 +39,9 @@ describe('GroupCommitWriter', () => {
     store.gate = new Promise((r) => (open = r));
     const writer = new GroupCommitWriter(store);
     const first = writer.append({ streamId: 's-0', events: [event(crypto.randomUUID())] });
-    const rest = Array.from({ length: 10 }, (_, i) => writer.append({ streamId: `s-${i + 1}`, events: [event(crypto.randomUUID())] }));
+    const rest = Array.from({ length: 10 }, (_, i) =>
+      writer.append({ streamId: `s-${i + 1}`, events: [event(crypto.randomUUID())] }),
+    );
     open();
     await Promise.all([first, ...rest]);
     expect(store.batches).toEqual([1, 10]);
@@ -51,8 +55,16 @@ describe('GroupCommitWriter', () => {
     store.gate = new Promise((r) => (open = r));
     const writer = new GroupCommitWriter(store);
     const blocker = writer.append({ streamId: 'b-1', events: [event(crypto.randomUUID())] });
-    const ok = writer.append({ streamId: 'ok-1', events: [event(crypto.randomUUID())], expectedRevision: 'no_stream' });
-    const bad = writer.append({ streamId: 'taken-1', events: [event(crypto.randomUUID())], expectedRevision: 'no_stream' });
+    const ok = writer.append({
+      streamId: 'ok-1',
+      events: [event(crypto.randomUUID())],
+      expectedRevision: 'no_stream',
+    });
+    const bad = writer.append({
+      streamId: 'taken-1',
+      events: [event(crypto.randomUUID())],
+      expectedRevision: 'no_stream',
+    });
     open();
     await blocker;
     await expect(ok).resolves.toMatchObject({ nextRevision: 0n });
@@ -64,7 +76,10 @@ describe('GroupCommitWriter', () => {
     let open!: () => void;
     store.gate = new Promise((r) => (open = r));
     const writer = new GroupCommitWriter(store);
-    const pending = [writer.append({ streamId: 'f-1', events: [event(crypto.randomUUID())] }), writer.append({ streamId: 'f-2', events: [event(crypto.randomUUID())] })];
+    const pending = [
+      writer.append({ streamId: 'f-1', events: [event(crypto.randomUUID())] }),
+      writer.append({ streamId: 'f-2', events: [event(crypto.randomUUID())] }),
+    ];
     let flushed = false;
     const flushing = writer.flush().then(() => (flushed = true));
     await Promise.resolve();
@@ -80,6 +95,8 @@ describe('GroupCommitWriter', () => {
     store.gate = Promise.reject(new Error('database down'));
     store.gate.catch(() => undefined);
     const writer = new GroupCommitWriter(store);
-    await expect(writer.append({ streamId: 'x-1', events: [event(crypto.randomUUID())] })).rejects.toThrow('database down');
+    await expect(writer.append({ streamId: 'x-1', events: [event(crypto.randomUUID())] })).rejects.toThrow(
+      'database down',
+    );
   });
 });

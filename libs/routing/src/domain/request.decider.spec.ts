@@ -1,7 +1,13 @@
 import { IllegalStateError, ValidationError } from '@gw/shared-kernel';
 import { deciderSpec } from '@gw/shared-kernel/testing';
 import { requestDecider, type RecordRequestOutcome } from './request.decider';
-import type { FallbackTriggered, RequestEvent, RequestFailed, RequestRouted, UsageRecorded } from './request.events';
+import type {
+  FallbackTriggered,
+  RequestEvent,
+  RequestFailed,
+  RequestRouted,
+  UsageRecorded,
+} from './request.events';
 
 const given = deciderSpec(requestDecider);
 
@@ -10,7 +16,14 @@ const routed: RequestRouted['data'] = {
   userId: 'u1',
   requestedModel: 'auto',
   powerLevel: 'balanced',
-  candidates: [{ modelId: 'a/m', provider: 'a', score: 0.8, components: { cost: 1, latency: 1, quality: 0.5, errorPenalty: 0 } }],
+  candidates: [
+    {
+      modelId: 'a/m',
+      provider: 'a',
+      score: 0.8,
+      components: { cost: 1, latency: 1, quality: 0.5, errorPenalty: 0 },
+    },
+  ],
   chosenModelId: 'a/m',
   chosenProvider: 'a',
   keySource: 'platform',
@@ -19,7 +32,15 @@ const routed: RequestRouted['data'] = {
   streamed: false,
   routedAt: '2026-11-23T12:00:00.000Z',
 };
-const fallback: FallbackTriggered['data'] = { requestId: 'r1', userId: 'u1', fromModelId: 'a/m', toModelId: 'b/m', reason: 'rate_limited', status: 429, attempt: 1 };
+const fallback: FallbackTriggered['data'] = {
+  requestId: 'r1',
+  userId: 'u1',
+  fromModelId: 'a/m',
+  toModelId: 'b/m',
+  reason: 'rate_limited',
+  status: 429,
+  attempt: 1,
+};
 const usage: UsageRecorded['data'] = {
   requestId: 'r1',
   userId: 'u1',
@@ -40,9 +61,19 @@ const usage: UsageRecorded['data'] = {
   outcome: 'completed',
   attempts: 2,
 };
-const failure: RequestFailed['data'] = { requestId: 'r1', userId: 'u1', reason: 'server', status: 503, attempts: 3, lastProvider: 'c' };
+const failure: RequestFailed['data'] = {
+  requestId: 'r1',
+  userId: 'u1',
+  reason: 'server',
+  status: 503,
+  attempts: 3,
+  lastProvider: 'c',
+};
 
-const record = (outcome: RecordRequestOutcome['data']['outcome'], fallbacks = [fallback]): RecordRequestOutcome => ({
+const record = (
+  outcome: RecordRequestOutcome['data']['outcome'],
+  fallbacks = [fallback],
+): RecordRequestOutcome => ({
   type: 'RecordRequestOutcome',
   data: { routed, fallbacks, outcome },
 });
@@ -66,8 +97,13 @@ describe('request decider', () => {
       ]));
 
   it('refuses to record a request twice', () => {
-    const history: RequestEvent[] = [{ type: 'RequestRouted', data: routed }, { type: 'UsageRecorded', data: usage }];
-    given(history).when(record({ kind: 'usage', usage })).thenThrows(IllegalStateError, 'ROUTING.REQUEST_ALREADY_RECORDED');
+    const history: RequestEvent[] = [
+      { type: 'RequestRouted', data: routed },
+      { type: 'UsageRecorded', data: usage },
+    ];
+    given(history)
+      .when(record({ kind: 'usage', usage }))
+      .thenThrows(IllegalStateError, 'ROUTING.REQUEST_ALREADY_RECORDED');
   });
 
   it('refuses events that belong to another request', () =>

@@ -1,5 +1,11 @@
 import { assertNever, IllegalStateError, ValidationError, type Decider } from '@gw/shared-kernel';
-import type { FallbackTriggered, RequestEvent, RequestFailed, RequestRouted, UsageRecorded } from './request.events';
+import type {
+  FallbackTriggered,
+  RequestEvent,
+  RequestFailed,
+  RequestRouted,
+  UsageRecorded,
+} from './request.events';
 
 /**
  * A chat request's whole story is decided at its end and written in one append: the route, every
@@ -10,13 +16,15 @@ export interface RecordRequestOutcome {
   readonly data: {
     readonly routed: RequestRouted['data'];
     readonly fallbacks: readonly FallbackTriggered['data'][];
-    readonly outcome: { kind: 'usage'; usage: UsageRecorded['data'] } | { kind: 'failed'; failure: RequestFailed['data'] };
+    readonly outcome:
+      { kind: 'usage'; usage: UsageRecorded['data'] } | { kind: 'failed'; failure: RequestFailed['data'] };
   };
 }
 
 export type RequestCommand = RecordRequestOutcome;
 
-export type RequestState = { status: 'None' } | { status: 'Routed' } | { status: 'Completed' } | { status: 'Failed' };
+export type RequestState =
+  { status: 'None' } | { status: 'Routed' } | { status: 'Completed' } | { status: 'Failed' };
 
 export const initialState = (): RequestState => ({ status: 'None' });
 
@@ -60,4 +68,8 @@ export const decide = (command: RequestCommand, state: RequestState): RequestEve
   }
 };
 
-export const requestDecider: Decider<RequestCommand, RequestEvent, RequestState> = { initialState, evolve, decide };
+export const requestDecider: Decider<RequestCommand, RequestEvent, RequestState> = {
+  initialState,
+  evolve,
+  decide,
+};

@@ -4,7 +4,12 @@ export interface CandidateRecord {
   readonly modelId: string;
   readonly provider: string;
   readonly score: number;
-  readonly components: { readonly cost: number; readonly latency: number; readonly quality: number; readonly errorPenalty: number };
+  readonly components: {
+    readonly cost: number;
+    readonly latency: number;
+    readonly quality: number;
+    readonly errorPenalty: number;
+  };
 }
 
 export type RequestRouted = DomainEvent<

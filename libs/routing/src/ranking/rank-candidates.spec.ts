@@ -1,6 +1,11 @@
 import type { CatalogModel } from '@gw/catalog';
 import { DEFAULT_ROUTING_POLICY } from '../domain/routing-policy';
-import { rankCandidates, type ProviderHealthView, type RankInput, type RequestNeeds } from './rank-candidates';
+import {
+  rankCandidates,
+  type ProviderHealthView,
+  type RankInput,
+  type RequestNeeds,
+} from './rank-candidates';
 
 const model = (id: string, over: Partial<CatalogModel> = {}): CatalogModel => ({
   id,
@@ -19,8 +24,18 @@ const model = (id: string, over: Partial<CatalogModel> = {}): CatalogModel => ({
   ...over,
 });
 
-const healthy: ProviderHealthView = { errorRate: () => 0, latencyMs: () => undefined, isAvailable: () => true };
-const needs: RequestNeeds = { streaming: false, tools: false, vision: false, jsonMode: false, contextTokens: 100 };
+const healthy: ProviderHealthView = {
+  errorRate: () => 0,
+  latencyMs: () => undefined,
+  isAvailable: () => true,
+};
+const needs: RequestNeeds = {
+  streaming: false,
+  tools: false,
+  vision: false,
+  jsonMode: false,
+  contextTokens: 100,
+};
 
 const input = (models: CatalogModel[], over: Partial<RankInput> = {}): RankInput => ({
   models,
@@ -68,19 +83,29 @@ describe('rankCandidates', () => {
   });
 
   it('filters by capability, context window, tier, availability and enabled flag', () => {
-    const noTools = model('a/notools', { capabilities: { streaming: true, tools: false, vision: false, jsonMode: true } });
+    const noTools = model('a/notools', {
+      capabilities: { streaming: true, tools: false, vision: false, jsonMode: true },
+    });
     const small = model('a/small', { contextWindow: 50 });
     const pro = model('a/pro', { minTier: 'pro' });
     const off = model('a/off', { enabled: false });
     const down = model('z/down');
     const health: ProviderHealthView = { ...healthy, isAvailable: (p) => p !== 'z' };
-    const ranked = rankCandidates(input([noTools, small, pro, off, down, cheap], { needs: { ...needs, tools: true }, health }));
+    const ranked = rankCandidates(
+      input([noTools, small, pro, off, down, cheap], { needs: { ...needs, tools: true }, health }),
+    );
     expect(ranked.map((r) => r.modelId)).toEqual(['a/cheap']);
   });
 
   it('a pinned model skips the price and power-level filters but not capabilities', () => {
-    expect(rankCandidates(input([cheap, smart], { powerLevel: 'eco', pinnedModelId: 'b/smart' })).map((r) => r.modelId)).toEqual(['b/smart']);
-    expect(rankCandidates(input([smart], { pinnedModelId: 'b/smart', needs: { ...needs, vision: true } }))).toEqual([]);
+    expect(
+      rankCandidates(input([cheap, smart], { powerLevel: 'eco', pinnedModelId: 'b/smart' })).map(
+        (r) => r.modelId,
+      ),
+    ).toEqual(['b/smart']);
+    expect(
+      rankCandidates(input([smart], { pinnedModelId: 'b/smart', needs: { ...needs, vision: true } })),
+    ).toEqual([]);
   });
 
   it('breaks ties by model id, deterministically', () => {

@@ -25,7 +25,12 @@ export interface RankedCandidate {
   readonly modelId: string;
   readonly provider: string;
   readonly score: number;
-  readonly components: { readonly cost: number; readonly latency: number; readonly quality: number; readonly errorPenalty: number };
+  readonly components: {
+    readonly cost: number;
+    readonly latency: number;
+    readonly quality: number;
+    readonly errorPenalty: number;
+  };
   readonly byok: boolean;
 }
 
@@ -76,9 +81,18 @@ export function rankCandidates(input: RankInput): RankedCandidate[] {
     const errorPenalty = input.health.errorRate(m.provider) * 0.5;
     const byok = input.byokProviders.has(m.provider);
     const preferred = level.preferredProviders.includes(m.provider) ? 0.05 : 0;
-    const base = level.weights.cost * cost + level.weights.latency * latency + level.weights.quality * quality;
+    const base =
+      level.weights.cost * cost + level.weights.latency * latency + level.weights.quality * quality;
     const score = base * (1 - errorPenalty) + (byok ? input.policy.byokBonus : 0) + preferred;
-    ranked.push({ modelId: m.id, provider: m.provider, score, components: { cost, latency, quality, errorPenalty }, byok });
+    ranked.push({
+      modelId: m.id,
+      provider: m.provider,
+      score,
+      components: { cost, latency, quality, errorPenalty },
+      byok,
+    });
   }
-  return ranked.sort((a, b) => b.score - a.score || (a.modelId < b.modelId ? -1 : a.modelId > b.modelId ? 1 : 0));
+  return ranked.sort(
+    (a, b) => b.score - a.score || (a.modelId < b.modelId ? -1 : a.modelId > b.modelId ? 1 : 0),
+  );
 }

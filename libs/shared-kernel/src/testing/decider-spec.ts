@@ -10,7 +10,8 @@ export const deciderSpec =
   <TCommand, TEvent extends DomainEvent, TState>(decider: Decider<TCommand, TEvent, TState>) =>
   (history: readonly TEvent[]) => ({
     when: (command: TCommand) => {
-      const run = (): TEvent[] => decider.decide(command, history.reduce(decider.evolve, decider.initialState()));
+      const run = (): TEvent[] =>
+        decider.decide(command, history.reduce(decider.evolve, decider.initialState()));
       return {
         then: (expected: readonly TEvent[]): void => {
           expect(run()).toEqual(expected);

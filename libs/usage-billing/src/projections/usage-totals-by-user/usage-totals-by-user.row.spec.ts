@@ -14,15 +14,30 @@ const at = (n: number, type: string, data: Record<string, unknown>): RecordedEve
 });
 
 const usage = (n: number, prompt: number, completion: number, cost: string): RecordedEvent =>
-  at(n, 'UsageRecorded', { userId: 'u1', promptTokens: prompt, completionTokens: completion, cachedTokens: 1, providerCostMicros: cost, chargedMicros: cost });
+  at(n, 'UsageRecorded', {
+    userId: 'u1',
+    promptTokens: prompt,
+    completionTokens: completion,
+    cachedTokens: 1,
+    providerCostMicros: cost,
+    chargedMicros: cost,
+  });
 
 const fold = (events: RecordedEvent[]): UsageTotalsRow | null =>
-  events.filter(isUsageTotalsEvent).reduce<UsageTotalsRow | null>((row, e) => evolveUsageTotals(row, e), null);
+  events
+    .filter(isUsageTotalsEvent)
+    .reduce<UsageTotalsRow | null>((row, e) => evolveUsageTotals(row, e), null);
 
 describe('usage totals by user', () => {
   it('adds tokens and money exactly', () => {
     const row = fold([usage(1, 10, 20, '9007199254740993'), usage(2, 5, 5, '7')]);
-    expect(row).toMatchObject({ requests: 2, promptTokens: 15, completionTokens: 25, cachedTokens: 2, providerCostMicros: 9007199254741000n });
+    expect(row).toMatchObject({
+      requests: 2,
+      promptTokens: 15,
+      completionTokens: 25,
+      cachedTokens: 2,
+      providerCostMicros: 9007199254741000n,
+    });
   });
 
   it('counts failures as requests too', () => {

@@ -16,7 +16,9 @@ export interface UsageTotalsRow {
 
 export const USAGE_TOTALS_EVENT_TYPES: ReadonlySet<string> = new Set(['UsageRecorded', 'RequestFailed']);
 
-type Handled = RecordedEvent<'UsageRecorded', UsageRecorded['data']> | RecordedEvent<'RequestFailed', RequestFailed['data']>;
+type Handled =
+  | RecordedEvent<'UsageRecorded', UsageRecorded['data']>
+  | RecordedEvent<'RequestFailed', RequestFailed['data']>;
 
 const empty = (userId: string): UsageTotalsRow => ({
   userId,
@@ -47,7 +49,12 @@ export function evolveUsageTotals(row: UsageTotalsRow | null, event: Handled): U
       lastPosition: event.position,
     };
   }
-  return { ...current, requests: current.requests + 1, failedRequests: current.failedRequests + 1, lastPosition: event.position };
+  return {
+    ...current,
+    requests: current.requests + 1,
+    failedRequests: current.failedRequests + 1,
+    lastPosition: event.position,
+  };
 }
 
 export const isUsageTotalsEvent = (e: RecordedEvent): e is Handled => USAGE_TOTALS_EVENT_TYPES.has(e.type);

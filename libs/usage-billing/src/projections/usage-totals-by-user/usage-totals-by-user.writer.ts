@@ -43,7 +43,10 @@ const toDb = (r: UsageTotalsRow): DbRow => ({
 });
 
 /** Thin writer: load the touched users' rows once, fold the batch in memory, upsert once. */
-export async function applyUsageTotals(trx: Knex.Transaction, events: readonly RecordedEvent[]): Promise<void> {
+export async function applyUsageTotals(
+  trx: Knex.Transaction,
+  events: readonly RecordedEvent[],
+): Promise<void> {
   const relevant = events.filter(isUsageTotalsEvent);
   if (relevant.length === 0) return;
   const userIds = [...new Set(relevant.map((e) => e.data.userId))];
