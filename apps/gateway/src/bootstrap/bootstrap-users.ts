@@ -2,7 +2,12 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandBus } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
-import { type AccessDirectory, hashGatewayKey, IssueGatewayKeyCommand, OpenAccountCommand } from '@gw/accounts';
+import {
+  type AccessDirectory,
+  hashGatewayKey,
+  IssueGatewayKeyCommand,
+  OpenAccountCommand,
+} from '@gw/accounts';
 import { newId } from '@gw/shared-kernel';
 
 export interface BootstrapCredentials {
