@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import { bootstrapUsers, type BootstrapCredentials } from './bootstrap/bootstrap-users';
 import type { GatewayConfig } from './config/gateway-config';
 import { GatewayExceptionFilter } from './errors/gateway-exception.filter';
+import { useAccessLog } from './http/access-log';
 import { useJsonBodyParser } from './http/json-body-parser';
 import { createLogger, PinoNestLogger } from './logging/logger';
 import { startRuntime, type GatewayRuntime } from './runtime/gateway-runtime';
@@ -40,6 +41,7 @@ export async function createGateway(
     });
     app.useGlobalFilters(new GatewayExceptionFilter(logger));
     useJsonBodyParser(app.getHttpAdapter().getInstance(), BODY_LIMIT_BYTES);
+    useAccessLog(app.getHttpAdapter().getInstance(), logger);
     await app.init();
     const credentials = config.bootstrapUsers
       ? await bootstrapUsers(app.get(CommandBus), runtime.directory, config.dataDir, logger)

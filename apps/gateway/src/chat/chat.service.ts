@@ -213,6 +213,18 @@ export class ChatService {
       return;
     }
     this.observe(model, outcome, true, latencyMs, counted);
+    this.logger.info(
+      {
+        requestId: call.requestId,
+        path: '/v1/chat/completions',
+        status: 200,
+        stream: true,
+        outcome,
+        provider: model.provider,
+        ms: Math.round(latencyMs * 1000) / 1000,
+      },
+      'request',
+    );
     if (res.destroyed) return;
     if (interrupted) {
       const body = {

@@ -1,0 +1,25 @@
+import { ProjectionStoppedError } from './projection-runner.errors';
+import { backoffDelay, DEFAULT_RETRY_POLICY, retryPolicy, sleep } from './retry-policy';
+
+describe('retry policy', () => {
+  it('doubles the wait after each failure, up to the bound', () => {
+    const policy = retryPolicy({ initialDelayMs: 10, maxDelayMs: 100 });
+    expect([1, 2, 3, 4, 5, 50].map((n) => backoffDelay(policy, n))).toEqual([10, 20, 40, 80, 100, 100]);
+  });
+
+  it('fills unset fields from the defaults and rejects nonsense', () => {
+    expect(retryPolicy({ maxAttempts: 2 })).toEqual({ ...DEFAULT_RETRY_POLICY, maxAttempts: 2 });
+    expect(() => retryPolicy({ maxAttempts: 0 })).toThrow(/maxAttempts/);
+    expect(() => retryPolicy({ initialDelayMs: 50, maxDelayMs: 10 })).toThrow(/delays/);
+  });
+
+  it('sleep ends early with ProjectionStoppedError when stopped', async () => {
+    const abort = new AbortController();
+    const started = Date.now();
+    const waiting = sleep(10_000, abort.signal, 'p');
+    abort.abort();
+    await expect(waiting).rejects.toBeInstanceOf(ProjectionStoppedError);
+    expect(Date.now() - started).toBeLessThan(1000);
+    await expect(sleep(1, abort.signal, 'p')).rejects.toBeInstanceOf(ProjectionStoppedError);
+  });
+});
