@@ -2,7 +2,7 @@ import { ProjectionRunnerGroup } from '@gw/projections';
 import { loadConfig } from '../../gateway/src/config/gateway-config';
 import { createLogger } from '../../gateway/src/logging/logger';
 import { gatewayProjections } from '../../gateway/src/runtime/in-process-projections';
-import { openStores } from './projector-runtime';
+import { openStores } from '../../gateway/src/runtime/open-stores';
 
 /** Full mode: runs every projection as its own process (the gateway runs with PROJECTIONS=off). */
 async function main(): Promise<void> {

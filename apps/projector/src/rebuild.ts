@@ -2,7 +2,7 @@ import { rebuildAll } from '@gw/projections';
 import { loadConfig } from '../../gateway/src/config/gateway-config';
 import { createLogger } from '../../gateway/src/logging/logger';
 import { gatewayProjections } from '../../gateway/src/runtime/in-process-projections';
-import { openStores } from './projector-runtime';
+import { openStores } from '../../gateway/src/runtime/open-stores';
 
 /**
  * `npm run projections:rebuild`: drops every read model and replays the whole log into it. Stop the

@@ -52,65 +52,53 @@ export class ChatService {
   async complete(call: ChatCall): Promise<{ body: ChatCompletion; headers: Record<string, string> }> {
     const started = performance.now();
     const plan = this.plan(call);
-    const fallbacks: FallbackTriggered['data'][] = [];
-    let lastError: UpstreamError | undefined;
-    let last: Attempted | undefined;
-    for (const attempted of this.attempts(plan)) {
-      last = attempted;
-      const { model } = attempted;
-      try {
-        const completion = await this.upstreamOf(model).complete(
-          this.target(model),
-          this.upstreamBody(call.body, model, false),
-          call.signal,
-        );
-        const latencyMs = performance.now() - started;
-        this.context.health.recordSuccess(model.provider, model.id, latencyMs);
-        const usage = completion.usage ?? estimateUsage(call.dto, completionText(completion));
-        const counted = countUsage(model, usage);
-        await this.record(call, plan, fallbacks, {
-          kind: 'usage',
-          usage: this.usageData(call, plan, attempted, counted, {
-            estimated: !completion.usage,
-            latencyMs,
-            ttft: null,
-            streamed: false,
-            finishReason: completion.choices[0]?.finish_reason ?? null,
-            outcome: 'completed',
-          }),
-        });
-        this.observe(model, 'completed', false, latencyMs, counted);
-        return {
-          body: { ...completion, model: model.id },
-          headers: this.headers(call, model, attempted.attempt),
-        };
-      } catch (e) {
-        if (call.signal.aborted) break; // the client went away: recorded as failed below, never retried
-        if (!(e instanceof UpstreamError)) throw e;
-        lastError = e;
-        if (!this.shouldFallBack(e, call, attempted, plan)) break;
-        fallbacks.push(this.fallbackData(call, plan, attempted, e));
-      }
-    }
-    throw await this.fail(call, plan, fallbacks, last, lastError, started);
+    const {
+      attempted,
+      value: completion,
+      fallbacks,
+    } = await this.withFallback(call, plan, started, ({ model }) =>
+      this.upstreamOf(model).complete(
+        this.target(model),
+        this.upstreamBody(call.body, model, false),
+        call.signal,
+      ),
+    );
+    const { model } = attempted;
+    const latencyMs = performance.now() - started;
+    this.context.health.recordSuccess(model.provider, model.id, latencyMs);
+    const usage = completion.usage ?? estimateUsage(call.dto, completionText(completion));
+    const counted = countUsage(model, usage);
+    await this.record(call, plan, fallbacks, {
+      kind: 'usage',
+      usage: this.usageData(call, plan, attempted, counted, {
+        estimated: !completion.usage,
+        latencyMs,
+        ttft: null,
+        streamed: false,
+        finishReason: completion.choices[0]?.finish_reason ?? null,
+        outcome: 'completed',
+      }),
+    });
+    this.observe(model, 'completed', false, latencyMs, counted);
+    return {
+      body: { ...completion, model: model.id },
+      headers: this.headers(call, model, attempted.attempt),
+    };
   }
 
   /** Streams the answer as OpenAI SSE. Falls back only before the first byte reaches the client. */
   async stream(call: ChatCall, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const plan = this.plan(call);
-    const fallbacks: FallbackTriggered['data'][] = [];
-    let lastError: UpstreamError | undefined;
-    let last: Attempted | undefined;
-    for (const attempted of this.attempts(plan)) {
-      last = attempted;
-      const { model } = attempted;
-      const iterator = this.upstreamOf(model)
-        .stream(this.target(model), this.upstreamBody(call.body, model, true), call.signal)
-        [Symbol.asyncIterator]();
-      let first: IteratorResult<ChatCompletionChunk>;
-      try {
-        first = await iterator.next();
+    const { attempted, value, fallbacks } = await this.withFallback(
+      call,
+      plan,
+      started,
+      async ({ model }) => {
+        const iterator = this.upstreamOf(model)
+          .stream(this.target(model), this.upstreamBody(call.body, model, true), call.signal)
+          [Symbol.asyncIterator]();
+        const first = await iterator.next();
         if (first.done) {
           throw new UpstreamError({
             kind: 'stream_interrupted',
@@ -118,16 +106,37 @@ export class ChatService {
             upstreamMessage: 'the stream ended before any chunk',
           });
         }
+        return { first: first.value, iterator };
+      },
+    );
+    await this.pipeStream(call, plan, attempted, fallbacks, res, value.first, value.iterator, started);
+  }
+
+  /**
+   * Walks the ranked candidates until one answers. A retryable failure records a fallback hop and
+   * tries the next; a non-retryable one, a client that went away, or the last attempt ends the walk
+   * with the request recorded as failed.
+   */
+  private async withFallback<T>(
+    call: ChatCall,
+    plan: RoutePlan,
+    started: number,
+    attempt: (attempted: Attempted) => Promise<T>,
+  ): Promise<{ attempted: Attempted; value: T; fallbacks: FallbackTriggered['data'][] }> {
+    const fallbacks: FallbackTriggered['data'][] = [];
+    let lastError: UpstreamError | undefined;
+    let last: Attempted | undefined;
+    for (const attempted of this.attempts(plan)) {
+      last = attempted;
+      try {
+        return { attempted, value: await attempt(attempted), fallbacks };
       } catch (e) {
-        if (call.signal.aborted) break;
+        if (call.signal.aborted) break; // the client went away: recorded as failed, never retried
         if (!(e instanceof UpstreamError)) throw e;
         lastError = e;
         if (!this.shouldFallBack(e, call, attempted, plan)) break;
         fallbacks.push(this.fallbackData(call, plan, attempted, e));
-        continue;
       }
-      await this.pipeStream(call, plan, attempted, fallbacks, res, first.value, iterator, started);
-      return;
     }
     throw await this.fail(call, plan, fallbacks, last, lastError, started);
   }

@@ -1,14 +1,11 @@
-import { mkdir } from 'node:fs/promises';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { AccessDirectory } from '@gw/accounts';
 import { mockCatalog, MOCK_PROVIDERS, type CatalogSnapshot } from '@gw/catalog';
-import { createDatabase, ensureSchema, runMigrations } from '@gw/database';
-import { EsdbEventStore, GroupCommitWriter, PostgresEventStore, type EventStore } from '@gw/eventstore';
+import { GroupCommitWriter, type EventStore } from '@gw/eventstore';
 import { OpenAICompatibleProvider, startMockProvider } from '@gw/providers';
 import { DEFAULT_ROUTING_POLICY, ProviderHealthTracker } from '@gw/routing';
 import { systemClock, type Clock } from '@gw/shared-kernel';
-import { allMigrations } from '../../../../migrations';
 import { ChatContext } from '../chat/chat-context';
 import { ChatService } from '../chat/chat.service';
 import { RequestRecorder } from '../chat/request-recorder';
@@ -16,6 +13,7 @@ import type { GatewayConfig } from '../config/gateway-config';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { startAccessDirectory } from './access-directory-feed';
 import { startInProcessProjections, type ProjectionHost } from './in-process-projections';
+import { openStores } from './open-stores';
 
 /** Everything the gateway runs on, built before Nest and closed after it. */
 export interface GatewayRuntime {
@@ -46,18 +44,8 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
     }
   };
   try {
-    if (config.database.kind === 'pglite' && config.database.dataDir)
-      await mkdir(config.database.dataDir, { recursive: true });
-    const knex = createDatabase(config.database);
-    closers.push(() => knex.destroy());
-    await ensureSchema(knex, config.database);
-    await runMigrations(knex, allMigrations);
-
-    const eventStore: EventStore =
-      config.eventStore.kind === 'esdb'
-        ? new EsdbEventStore(config.eventStore.url)
-        : new PostgresEventStore(knex);
-    closers.push(() => eventStore.close());
+    const { knex, eventStore, close: closeStores } = await openStores(config, logger);
+    closers.push(closeStores);
     const writer = new GroupCommitWriter(eventStore);
     closers.push(() => writer.flush());
 

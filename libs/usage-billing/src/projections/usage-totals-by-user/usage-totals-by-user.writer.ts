@@ -2,22 +2,9 @@ import type { Knex } from 'knex';
 import { toBigInt } from '@gw/database';
 import type { RecordedEvent } from '@gw/shared-kernel';
 import { evolveUsageTotals, isUsageTotalsEvent, type UsageTotalsRow } from './usage-totals-by-user.row';
-import { USAGE_TOTALS_TABLE } from './usage-totals-by-user.table';
+import { USAGE_TOTALS_TABLE, type UsageTotalsDbRow } from './usage-totals-by-user.table';
 
-interface DbRow {
-  user_id: string;
-  requests: string | number;
-  failed_requests: string | number;
-  prompt_tokens: string | number;
-  completion_tokens: string | number;
-  cached_tokens: string | number;
-  provider_cost_micros: string | number;
-  charged_micros: string | number;
-  last_commit: string | number;
-  last_prepare: string | number;
-}
-
-const fromDb = (r: DbRow): UsageTotalsRow => ({
+const fromDb = (r: UsageTotalsDbRow): UsageTotalsRow => ({
   userId: r.user_id,
   requests: Number(r.requests),
   failedRequests: Number(r.failed_requests),
@@ -29,7 +16,7 @@ const fromDb = (r: DbRow): UsageTotalsRow => ({
   lastPosition: { commit: toBigInt(r.last_commit), prepare: toBigInt(r.last_prepare) },
 });
 
-const toDb = (r: UsageTotalsRow): DbRow => ({
+const toDb = (r: UsageTotalsRow): UsageTotalsDbRow => ({
   user_id: r.userId,
   requests: r.requests,
   failed_requests: r.failedRequests,
@@ -50,7 +37,7 @@ export async function applyUsageTotals(
   const relevant = events.filter(isUsageTotalsEvent);
   if (relevant.length === 0) return;
   const userIds = [...new Set(relevant.map((e) => e.data.userId))];
-  const existing = await trx<DbRow>(USAGE_TOTALS_TABLE).whereIn('user_id', userIds);
+  const existing = await trx<UsageTotalsDbRow>(USAGE_TOTALS_TABLE).whereIn('user_id', userIds);
   const rows = new Map<string, UsageTotalsRow>(existing.map((r) => [r.user_id, fromDb(r)]));
   for (const e of relevant) rows.set(e.data.userId, evolveUsageTotals(rows.get(e.data.userId) ?? null, e));
   const changed = userIds.map((id) => ({ ...toDb(rows.get(id)!), updated_at: trx.fn.now() }));

@@ -2,26 +2,18 @@ import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { Knex } from 'knex';
 import { KNEX, toBigInt } from '@gw/database';
-import { USAGE_TOTALS_TABLE } from '../../projections/usage-totals-by-user/usage-totals-by-user.table';
+import {
+  USAGE_TOTALS_TABLE,
+  type UsageTotalsDbRow,
+} from '../../projections/usage-totals-by-user/usage-totals-by-user.table';
 import { GetMyUsageQuery, type MyUsage } from './get-my-usage.query';
-
-interface Row {
-  user_id: string;
-  requests: string | number;
-  failed_requests: string | number;
-  prompt_tokens: string | number;
-  completion_tokens: string | number;
-  cached_tokens: string | number;
-  provider_cost_micros: string | number;
-  charged_micros: string | number;
-}
 
 @QueryHandler(GetMyUsageQuery)
 export class GetMyUsageHandler implements IQueryHandler<GetMyUsageQuery> {
   constructor(@Inject(KNEX) private readonly knex: Knex) {}
 
   async execute({ userId }: GetMyUsageQuery): Promise<MyUsage> {
-    const row = await this.knex<Row>(USAGE_TOTALS_TABLE).where({ user_id: userId }).first();
+    const row = await this.knex<UsageTotalsDbRow>(USAGE_TOTALS_TABLE).where({ user_id: userId }).first();
     const n = (v: string | number | undefined): number => Number(v ?? 0);
     const promptTokens = n(row?.prompt_tokens);
     const completionTokens = n(row?.completion_tokens);

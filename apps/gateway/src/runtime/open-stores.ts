@@ -1,0 +1,44 @@
+import { mkdir } from 'node:fs/promises';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import { createDatabase, ensureSchema, runMigrations } from '@gw/database';
+import { EsdbEventStore, PostgresEventStore, type EventStore } from '@gw/eventstore';
+import { allMigrations } from '../../../../migrations';
+import type { GatewayConfig } from '../config/gateway-config';
+
+export interface Stores {
+  readonly knex: Knex;
+  readonly eventStore: EventStore;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the read-model database (migrated) and the event store the configuration names. The gateway
+ * and the projector open them the same way.
+ */
+export async function openStores(config: GatewayConfig, logger: Logger): Promise<Stores> {
+  if (config.database.kind === 'pglite' && config.database.dataDir) {
+    await mkdir(config.database.dataDir, { recursive: true });
+    logger.debug({ dataDir: config.database.dataDir }, 'opening PGlite (one process at a time)');
+  }
+  const knex = createDatabase(config.database);
+  try {
+    await ensureSchema(knex, config.database);
+    await runMigrations(knex, allMigrations);
+  } catch (e) {
+    await knex.destroy();
+    throw e;
+  }
+  const eventStore: EventStore =
+    config.eventStore.kind === 'esdb'
+      ? new EsdbEventStore(config.eventStore.url)
+      : new PostgresEventStore(knex);
+  return {
+    knex,
+    eventStore,
+    close: async () => {
+      await eventStore.close();
+      await knex.destroy();
+    },
+  };
+}
