@@ -9,7 +9,12 @@ export function checkExpectedRevision(streamId: string, expected: ExpectedRevisi
     (expected === 'no_stream' && current === -1n) ||
     (expected === 'stream_exists' && current >= 0n) ||
     (typeof expected === 'bigint' && expected === current);
-  if (!ok) throw new WrongExpectedRevisionError(streamId, String(expected), current === -1n ? 'no_stream' : String(current));
+  if (!ok)
+    throw new WrongExpectedRevisionError(
+      streamId,
+      String(expected),
+      current === -1n ? 'no_stream' : String(current),
+    );
 }
 
 /** Rejects bigint values and other things JSON cannot carry, before anything is written. */

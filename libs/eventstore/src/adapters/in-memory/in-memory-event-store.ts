@@ -1,5 +1,5 @@
 import { comparePositions, type Position, type RecordedEvent } from '@gw/shared-kernel';
-import { assertSerializable, checkExpectedRevision } from '../../append-checks';
+import { assertDistinctIds, assertSerializable, checkExpectedRevision } from '../../append-checks';
 import { DuplicateEventIdError } from '../../event-store.errors';
 import type {
   AppendRequest,
@@ -40,18 +40,23 @@ export class InMemoryEventStore implements EventStore {
 
   private appendNow({ streamId, events, expectedRevision = 'any' }: AppendRequest): AppendResult {
     assertSerializable(events);
+    assertDistinctIds(events);
     const stream = this.streams.get(streamId) ?? [];
     const known = events.map((e) => this.byId.get(e.id));
     if (known.length > 0 && known.every((k) => k !== undefined)) {
       const last = known[known.length - 1]!;
-      if (known.every((k) => k!.streamId === streamId)) return { nextRevision: last.revision, position: last.position };
+      if (known.every((k) => k!.streamId === streamId))
+        return { nextRevision: last.revision, position: last.position };
     }
     const clash = known.find((k) => k !== undefined);
     if (clash) throw new DuplicateEventIdError(clash.id);
     checkExpectedRevision(streamId, expectedRevision, BigInt(stream.length) - 1n);
     if (events.length === 0) {
       const last = stream[stream.length - 1];
-      return { nextRevision: BigInt(stream.length) - 1n, position: last?.position ?? { commit: -1n, prepare: -1n } };
+      return {
+        nextRevision: BigInt(stream.length) - 1n,
+        position: last?.position ?? { commit: -1n, prepare: -1n },
+      };
     }
     for (const e of events) {
       const index = BigInt(this.log.length);

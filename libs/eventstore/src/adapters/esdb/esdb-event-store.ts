@@ -1,0 +1,211 @@
+import {
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  FORWARDS,
+  START,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  excludeSystemEvents,
+  type AllStreamRecordedEvent,
+  type Direction,
+  type ReadPosition,
+} from '@eventstore/db-client';
+import { comparePositions, type Position, type RecordedEvent } from '@gw/shared-kernel';
+import { assertDistinctIds, assertSerializable, checkExpectedRevision } from '../../append-checks';
+import { WrongExpectedRevisionError } from '../../event-store.errors';
+import type {
+  AppendRequest,
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  ReadAllOptions,
+  ReadStreamOptions,
+  SubscribeToAllOptions,
+  Subscription,
+} from '../../event-store.port';
+import {
+  UNKNOWN_POSITION,
+  fromEsdbEvent,
+  isSystemEvent,
+  toEsdbExpectedRevision,
+  toEventData,
+} from './esdb-mapping';
+import { batchSubscription } from './esdb-subscription';
+
+/** Events read from $all per request while skipping system events. */
+const PAGE_SIZE = 500;
+
+const toError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
+
+/**
+ * The event store on EventStoreDB / KurrentDB. Positions are the server's own (commit, prepare).
+ * Differences from the other adapters, all from the server: its duplicate-event check is best effort
+ * (ids are only compared with the events at the expected revision), and an id used in another stream is
+ * not detected. DESIGN.md: billing dedupe is the gateway's own job.
+ */
+export class EsdbEventStore implements EventStore {
+  private readonly client: EventStoreDBClient;
+  private readonly ownsClient: boolean;
+  private readonly subscriptions = new Set<Subscription>();
+
+  /** A connection string (default: EVENTSTORE_URL) or a client the caller owns. */
+  constructor(connection: string | EventStoreDBClient | undefined = process.env.EVENTSTORE_URL) {
+    if (connection === undefined)
+      throw new Error('EsdbEventStore needs a connection string (EVENTSTORE_URL)');
+    this.ownsClient = typeof connection === 'string';
+    this.client =
+      typeof connection === 'string' ? EventStoreDBClient.connectionString(connection) : connection;
+  }
+
+  async append({ streamId, events, expectedRevision = 'any' }: AppendRequest): Promise<AppendResult> {
+    assertSerializable(events);
+    assertDistinctIds(events);
+    if (events.length === 0) return this.checkOnly(streamId, expectedRevision);
+    try {
+      const result = await this.client.appendToStream(streamId, events.map(toEventData), {
+        expectedRevision: toEsdbExpectedRevision(expectedRevision),
+      });
+      const position = result.position ?? (await this.positionOf(streamId, result.nextExpectedRevision));
+      return { nextRevision: result.nextExpectedRevision, position };
+    } catch (e) {
+      if (e instanceof WrongExpectedVersionError) {
+        throw new WrongExpectedRevisionError(streamId, String(expectedRevision), `${e.actualVersion}`);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * EventStoreDB has no transaction across streams: the appends run concurrently, except that requests
+   * to the same stream run one after the other in the order given.
+   */
+  async appendMany(requests: readonly AppendRequest[]): Promise<ReadonlyArray<AppendResult | Error>> {
+    const results: Array<AppendResult | Error> = new Array<AppendResult | Error>(requests.length);
+    const byStream = new Map<string, number[]>();
+    requests.forEach((r, i) => byStream.set(r.streamId, [...(byStream.get(r.streamId) ?? []), i]));
+    await Promise.all(
+      [...byStream.values()].map(async (chain) => {
+        for (const i of chain) results[i] = await this.append(requests[i]!).catch(toError);
+      }),
+    );
+    return results;
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    if (options.maxCount === 0) return [];
+    const backwards = options.direction === 'backwards';
+    const out: RecordedEvent[] = [];
+    try {
+      const read = this.client.readStream(streamId, {
+        direction: backwards ? BACKWARDS : FORWARDS,
+        fromRevision: options.fromRevision ?? (backwards ? END : START),
+        maxCount: options.maxCount ?? Number.MAX_SAFE_INTEGER,
+      });
+      for await (const resolved of read) {
+        if (resolved.event) out.push(fromEsdbEvent(resolved.event));
+      }
+    } catch (e) {
+      if (e instanceof StreamNotFoundError) return [];
+      throw e;
+    }
+    return out;
+  }
+
+  /** $all forwards without system events, in pages; `after` is exclusive (the server's start is inclusive). */
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
+    const out: RecordedEvent[] = [];
+    let after = options.after && options.after.commit >= 0n ? options.after : undefined;
+    while (out.length < maxCount) {
+      const { events: page, full } = await this.page(after ?? START, FORWARDS);
+      for (const event of page) {
+        if (out.length >= maxCount) break;
+        if (after && comparePositions(event.position, after) <= 0) continue;
+        if (!isSystemEvent(event)) out.push(fromEsdbEvent(event));
+      }
+      const last = page[page.length - 1];
+      if (!full || !last) break;
+      after = last.position;
+    }
+    return out;
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions): Subscription {
+    const after = options.after && options.after.commit >= 0n ? options.after : undefined;
+    const caughtUpAt = this.headPosition();
+    const stream = this.client.subscribeToAll({
+      fromPosition: after ?? START,
+      filter: excludeSystemEvents(),
+    });
+    const onError = (error: Error): void => {
+      this.subscriptions.delete(subscription);
+      options.onError?.(error);
+    };
+    const inner = batchSubscription(stream, { ...options, onError }, caughtUpAt);
+    const subscription: Subscription = {
+      stop: async () => {
+        this.subscriptions.delete(subscription);
+        await inner.stop();
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /** The last event that is not a system event, reading $all backwards a page at a time. */
+  async headPosition(): Promise<Position | null> {
+    let before: Position | undefined;
+    for (;;) {
+      const { events: page, full } = await this.page(before ?? END, BACKWARDS);
+      const found = page.find(
+        (e) => !isSystemEvent(e) && (!before || comparePositions(e.position, before) < 0),
+      );
+      if (found) return found.position;
+      const last = page[page.length - 1];
+      if (!full || !last) return null;
+      before = last.position;
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.page(END, BACKWARDS, 1);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    if (this.ownsClient) await this.client.dispose();
+  }
+
+  /** Empty appends write nothing: check the expectation against the stream's last event. */
+  private async checkOnly(streamId: string, expected: ExpectedRevision): Promise<AppendResult> {
+    const [last] = await this.readStream(streamId, { direction: 'backwards', maxCount: 1 });
+    const current = last?.revision ?? -1n;
+    checkExpectedRevision(streamId, expected, current);
+    return { nextRevision: current, position: last?.position ?? UNKNOWN_POSITION };
+  }
+
+  /**
+   * One page of $all, read to its end (stopping half-way would leave the server call open). Resolved
+   * links without their event are dropped.
+   */
+  private async page(
+    from: ReadPosition,
+    direction: Direction,
+    maxCount = PAGE_SIZE,
+  ): Promise<{ events: AllStreamRecordedEvent[]; full: boolean }> {
+    const events: AllStreamRecordedEvent[] = [];
+    let read = 0;
+    for await (const resolved of this.client.readAll({ fromPosition: from, direction, maxCount })) {
+      read += 1;
+      if (resolved.event) events.push(resolved.event);
+    }
+    return { events, full: read >= maxCount };
+  }
+
+  /** Old servers (and idempotent re-appends) may not return a position: read it from the event. */
+  private async positionOf(streamId: string, revision: bigint): Promise<Position> {
+    const [event] = await this.readStream(streamId, { fromRevision: revision, maxCount: 1 });
+    return event?.position ?? UNKNOWN_POSITION;
+  }
+}

@@ -1,0 +1,211 @@
+import { comparePositions, type Position, type RecordedEvent } from '@gw/shared-kernel';
+import type { Knex } from 'knex';
+import type {
+  AppendRequest,
+  AppendResult,
+  EventStore,
+  ReadAllOptions,
+  ReadStreamOptions,
+  SubscribeToAllOptions,
+  Subscription,
+} from '../../event-store.port';
+import { pollingSubscription } from './polling-subscription';
+import { isWriteConflict, writeBatch, type BatchOutcome } from './postgres-append';
+import {
+  EVENT_COLUMNS,
+  SETTLED,
+  toPosition,
+  toRecordedEvent,
+  type EventRow,
+  type PositionRow,
+} from './postgres-rows';
+
+export interface PostgresEventStoreOptions {
+  /** How often a caught-up subscription looks for events appended by other processes. Default 100 ms. */
+  readonly pollIntervalMs?: number;
+  /** Destroy the knex instance in close(). Default false: whoever created it owns it. */
+  readonly destroyOnClose?: boolean;
+}
+
+/** Attempts of one append when concurrent writers keep taking the revision it computed. */
+const MAX_ATTEMPTS = 50;
+
+const toError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The event store on PostgreSQL or PGlite through knex (table `events`, created by the migration
+ * 20261123120000_create_event_store). Positions are (transaction id, global position); readers only see
+ * transactions that can no longer be preceded by one in flight, so none is ever skipped.
+ */
+export class PostgresEventStore implements EventStore {
+  private appended = 0;
+  private lastAppended: Position | undefined;
+  private readonly waiters = new Set<() => void>();
+  private readonly subscriptions = new Set<Subscription>();
+  private readonly pollIntervalMs: number;
+
+  constructor(
+    private readonly knex: Knex,
+    private readonly options: PostgresEventStoreOptions = {},
+  ) {
+    this.pollIntervalMs = options.pollIntervalMs ?? 100;
+  }
+
+  async append(request: AppendRequest): Promise<AppendResult> {
+    for (let attempt = 1; ; attempt += 1) {
+      let outcome: BatchOutcome;
+      try {
+        outcome = await writeBatch(this.knex, [request]);
+      } catch (e) {
+        if (!isWriteConflict(e) || attempt >= MAX_ATTEMPTS) throw e;
+        await pause(Math.random() * Math.min(attempt, 10));
+        continue;
+      }
+      const result = outcome.results[0];
+      if (result instanceof Error) throw result;
+      if (!result) throw new Error('Append returned no result');
+      this.notifyAppended([result]);
+      return result;
+    }
+  }
+
+  /**
+   * Group commit: one lookup and one insert for the whole batch. Requests that fail their checks fail
+   * alone. If the insert fails as a whole (a concurrent writer, a row the database rejects), it is
+   * planned once more; if that fails too, every request is appended on its own.
+   */
+  async appendMany(requests: readonly AppendRequest[]): Promise<ReadonlyArray<AppendResult | Error>> {
+    if (requests.length === 0) return [];
+    let outcome: BatchOutcome | undefined;
+    for (let attempt = 1; attempt <= 2 && !outcome; attempt += 1) {
+      try {
+        outcome = await writeBatch(this.knex, requests);
+      } catch (e) {
+        if (!isWriteConflict(e)) break;
+      }
+    }
+    const results: Array<AppendResult | Error | undefined> = outcome
+      ? [...outcome.results]
+      : requests.map(() => undefined);
+    const alone = outcome ? outcome.deferred : requests.map((_, i) => i);
+    if (outcome) this.notifyAppended(outcome.results);
+    await this.appendAlone(requests, alone, results);
+    return results.map((r) => r ?? new Error('appendMany produced no result'));
+  }
+
+  /** Requests to one stream go in order; different streams go concurrently. */
+  private async appendAlone(
+    requests: readonly AppendRequest[],
+    indexes: readonly number[],
+    results: Array<AppendResult | Error | undefined>,
+  ): Promise<void> {
+    const byStream = new Map<string, number[]>();
+    for (const i of indexes) {
+      const streamId = requests[i]!.streamId;
+      byStream.set(streamId, [...(byStream.get(streamId) ?? []), i]);
+    }
+    await Promise.all(
+      [...byStream.values()].map(async (chain) => {
+        for (const i of chain) results[i] = await this.append(requests[i]!).catch(toError);
+      }),
+    );
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const bound =
+      options.fromRevision === undefined ? '' : `and stream_revision ${backwards ? '<=' : '>='} ?`;
+    const bindings: Array<string | number | null> = [streamId];
+    if (options.fromRevision !== undefined) bindings.push(options.fromRevision.toString());
+    bindings.push(options.maxCount ?? null);
+    const { rows } = await this.knex.raw<{ rows: EventRow[] }>(
+      `select ${EVENT_COLUMNS} from events where stream_id = ? ${bound}
+        order by stream_revision ${backwards ? 'desc' : 'asc'} limit ?`,
+      bindings,
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const after = options.after && options.after.commit >= 0n ? options.after : undefined;
+    const bindings: Array<string | number | null> = after
+      ? [after.commit.toString(), after.prepare.toString()]
+      : [];
+    bindings.push(options.maxCount ?? null);
+    const { rows } = await this.knex.raw<{ rows: EventRow[] }>(
+      `select ${EVENT_COLUMNS} from events where ${SETTLED}
+        ${after ? 'and (transaction_id, global_position) > (?::xid8, ?::int8)' : ''}
+        order by transaction_id, global_position limit ?`,
+      bindings,
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions): Subscription {
+    const source = {
+      readAll: (o: ReadAllOptions) => this.readAll(o),
+      appendCount: () => this.appended,
+      appendedAfter: (checkpoint: Position | undefined) =>
+        this.lastAppended !== undefined &&
+        (!checkpoint || comparePositions(this.lastAppended, checkpoint) > 0),
+      waitForAppend: (seen: number, timeoutMs: number, signal: AbortSignal) =>
+        this.waitForAppend(seen, timeoutMs, signal),
+    };
+    const onError = (error: Error): void => {
+      this.subscriptions.delete(subscription);
+      options.onError?.(error);
+    };
+    const inner = pollingSubscription(source, { ...options, onError }, this.pollIntervalMs);
+    const subscription: Subscription = {
+      stop: async () => {
+        this.subscriptions.delete(subscription);
+        await inner.stop();
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async headPosition(): Promise<Position | null> {
+    const { rows } = await this.knex.raw<{ rows: PositionRow[] }>(
+      `select transaction_id::text as transaction_id, global_position from events where ${SETTLED}
+        order by transaction_id desc, global_position desc limit 1`,
+    );
+    return rows[0] ? toPosition(rows[0]) : null;
+  }
+
+  async ping(): Promise<void> {
+    await this.knex.raw('select 1');
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    if (this.options.destroyOnClose) await this.knex.destroy();
+  }
+
+  private notifyAppended(results: ReadonlyArray<AppendResult | Error | undefined>): void {
+    for (const r of results) {
+      if (!r || r instanceof Error || r.position.commit < 0n) continue;
+      if (!this.lastAppended || comparePositions(r.position, this.lastAppended) > 0)
+        this.lastAppended = r.position;
+    }
+    this.appended += 1;
+    for (const wake of [...this.waiters]) wake();
+  }
+
+  private waitForAppend(seen: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
+    if (this.appended !== seen || signal.aborted) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.waiters.add(done);
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+}
