@@ -6,6 +6,10 @@ import type { NamedMigration } from '@gw/database';
  * `global_position` comes from a sequence, but transactions commit out of order, so readers order by
  * (transaction_id, global_position) and only read rows whose transaction_id is below the oldest
  * transaction still in flight (`pg_snapshot_xmin(pg_current_snapshot())`). See the adapter's README.
+ *
+ * Payloads are `json`, not `jsonb`: the log keeps the exact text it was given, writes are cheaper (no
+ * binary conversion on the hot path), and nothing queries inside payloads in SQL — that is what the
+ * read models are for.
  */
 export const migration: NamedMigration = {
   name: '20261123120000_create_event_store',
@@ -19,8 +23,8 @@ export const migration: NamedMigration = {
         stream_revision bigint      not null,
         type            text        not null,
         version         integer     not null,
-        data            jsonb       not null,
-        metadata        jsonb       not null,
+        data            json        not null,
+        metadata        json        not null,
         occurred_at     timestamptz not null,
         constraint events_event_id_key unique (event_id),
         constraint events_stream_revision_key unique (stream_id, stream_revision),

@@ -48,6 +48,11 @@ export interface SubscribeToAllOptions {
   readonly onCaughtUp?: () => void;
   readonly onError?: (error: Error) => void;
   readonly maxBatchSize?: number;
+  /**
+   * Once caught up, wait this long after new events appear before delivering them, so that bursts
+   * arrive as one batch (fewer read-model transactions). Default 0: deliver at once.
+   */
+  readonly liveBatchDelayMs?: number;
 }
 
 export interface Subscription {

@@ -9,6 +9,8 @@ import type { GatewayMetrics } from '../metrics/gateway-metrics';
 /** Every projection the gateway's read models need; apps/projector runs the same list. */
 export const gatewayProjections: readonly Projection[] = [...usageBillingProjections];
 
+const PROJECTION_BATCH_DELAY_MS = 25;
+
 export interface ProjectionHost {
   waitFor(position: Position, options?: { timeoutMs?: number }): Promise<void>;
   stop(): Promise<void>;
@@ -21,7 +23,14 @@ export async function startInProcessProjections(
   metrics: GatewayMetrics,
   logger: Logger,
 ): Promise<ProjectionHost> {
-  const group = new ProjectionRunnerGroup(gatewayProjections, { eventStore: store, db: knex, logger });
+  const group = new ProjectionRunnerGroup(gatewayProjections, {
+    eventStore: store,
+    db: knex,
+    logger,
+    // In-process projections share the event loop (and, embedded, PGlite) with the chat path: let
+    // appends gather for a moment so a burst costs one read-model transaction, not one per request.
+    liveBatchDelayMs: PROJECTION_BATCH_DELAY_MS,
+  });
   await group.start();
   metrics.trackProjectionLag(() =>
     Promise.all(

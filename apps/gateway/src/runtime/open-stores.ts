@@ -32,7 +32,7 @@ export async function openStores(config: GatewayConfig, logger: Logger): Promise
   const eventStore: EventStore =
     config.eventStore.kind === 'esdb'
       ? new EsdbEventStore(config.eventStore.url)
-      : new PostgresEventStore(knex);
+      : new PostgresEventStore(knex, { singleWriter: config.database.kind === 'pglite' });
   return {
     knex,
     eventStore,

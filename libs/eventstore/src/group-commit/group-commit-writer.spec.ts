@@ -39,6 +39,7 @@ describe('GroupCommitWriter', () => {
     store.gate = new Promise((r) => (open = r));
     const writer = new GroupCommitWriter(store);
     const first = writer.append({ streamId: 's-0', events: [event(crypto.randomUUID())] });
+    await new Promise((r) => setImmediate(r)); // the first write has started
     const rest = Array.from({ length: 10 }, (_, i) =>
       writer.append({ streamId: `s-${i + 1}`, events: [event(crypto.randomUUID())] }),
     );
@@ -48,6 +49,17 @@ describe('GroupCommitWriter', () => {
     expect(writer.stats()).toEqual({ writes: 2, appended: 11 });
   });
 
+  it('appends made in the same turn of the event loop go out as one write', async () => {
+    const store = new RecordingStore();
+    const writer = new GroupCommitWriter(store);
+    await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        writer.append({ streamId: `t-${i}`, events: [event(crypto.randomUUID())] }),
+      ),
+    );
+    expect(store.batches).toEqual([5]);
+  });
+
   it('fails only the request that conflicts; the others in its batch succeed', async () => {
     const store = new RecordingStore();
     await store.append({ streamId: 'taken-1', events: [event(crypto.randomUUID())] });
@@ -55,6 +67,7 @@ describe('GroupCommitWriter', () => {
     store.gate = new Promise((r) => (open = r));
     const writer = new GroupCommitWriter(store);
     const blocker = writer.append({ streamId: 'b-1', events: [event(crypto.randomUUID())] });
+    await new Promise((r) => setImmediate(r));
     const ok = writer.append({
       streamId: 'ok-1',
       events: [event(crypto.randomUUID())],

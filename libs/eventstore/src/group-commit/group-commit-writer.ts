@@ -10,6 +10,11 @@ interface Pending {
  * Group commit without a waiting window: a lone append is written at once; appends that arrive
  * while a write is in flight queue up and go out together, as one `appendMany`, the moment it ends.
  * Under load batches grow by themselves; at rest nobody waits.
+ *
+ * Before taking a batch the writer yields one turn of the event loop (setImmediate, not a timer):
+ * requests whose answers are already in the socket buffers get to queue their appends too. That
+ * matters when the store answers without real I/O (PGlite runs in-process), where no other request
+ * could otherwise run while a write is in flight.
  */
 export class GroupCommitWriter {
   private queue: Pending[] = [];
@@ -41,6 +46,7 @@ export class GroupCommitWriter {
   private async drainLoop(): Promise<void> {
     try {
       while (this.queue.length > 0) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
         const batch = this.queue.splice(0, this.maxBatch);
         this.writes += 1;
         this.appended += batch.length;

@@ -14,6 +14,11 @@ export interface ProjectionRuntime {
   readonly retry?: Partial<RetryPolicy>;
   /** Most events per batch (and per transaction). Default 256. */
   readonly maxBatchSize?: number;
+  /**
+   * Once live, let new events gather this long before applying them: one transaction for a burst
+   * instead of one per append. Trades read-model freshness for write load. Default 0.
+   */
+  readonly liveBatchDelayMs?: number;
   /** Metrics hook: called synchronously after each step; exceptions in it are logged and ignored. */
   readonly onActivity?: (activity: ProjectionActivity) => void;
   readonly clock?: Clock;

@@ -165,6 +165,7 @@ export class ProjectionRunner {
     this.subscription = this.options.eventStore.subscribeToAll({
       after: after ?? undefined,
       maxBatchSize: this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE,
+      liveBatchDelayMs: this.options.liveBatchDelayMs,
       handle: async (events) => {
         await committer.commit(events);
         this.consecutiveFailures = 0;

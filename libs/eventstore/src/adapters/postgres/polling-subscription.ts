@@ -1,4 +1,4 @@
-import type { Position, RecordedEvent } from '@gw/shared-kernel';
+import { comparePositions, type Position, type RecordedEvent } from '@gw/shared-kernel';
 import type { SubscribeToAllOptions, Subscription } from '../../event-store.port';
 
 /** What a polling subscription needs from its store. */
@@ -13,6 +13,11 @@ export interface PollingSource {
    * `timeoutMs`, or when `signal` aborts.
    */
   waitForAppend(seen: number, timeoutMs: number, signal: AbortSignal): Promise<void>;
+  /**
+   * Only when every append goes through this process (single writer): hands over each append's events,
+   * in log order, right after they are committed. Returns the unsubscribe function.
+   */
+  onAppended?: (listener: (events: readonly RecordedEvent[]) => void) => () => void;
 }
 
 /** Pauses while this process's own append is not visible yet: from 2 ms, doubling, at most 100 ms. */
@@ -24,6 +29,10 @@ const MAX_RETRY_MS = 100;
  * poll interval (appends by other processes), whichever comes first. When this process appended
  * something that is not visible yet (a transaction in flight elsewhere holds readers back), look again
  * sooner, backing off from 2 ms to 100 ms (or the poll interval if that is shorter).
+ *
+ * With a single writer, a caught-up subscription is fed the events of each append directly (no read
+ * back); events at or before its checkpoint are dropped, so an append seen by both a read and the push
+ * is delivered once. `liveBatchDelayMs` lets live events gather into larger batches.
  */
 export function pollingSubscription(
   source: PollingSource,
@@ -32,39 +41,68 @@ export function pollingSubscription(
 ): Subscription {
   const stopping = new AbortController();
   const maxCount = options.maxBatchSize ?? 500;
+  const delayMs = options.liveBatchDelayMs ?? 0;
   let checkpoint = options.after;
   let caughtUp = false;
   let retryMs = FIRST_RETRY_MS;
+  let pushed: RecordedEvent[] = [];
+  const unsubscribe = source.onAppended?.((events) => {
+    pushed.push(...events);
+  });
+
+  const after = (events: readonly RecordedEvent[], position: Position | undefined): RecordedEvent[] =>
+    position ? events.filter((e) => comparePositions(e.position, position) > 0) : [...events];
+
+  /** Single writer, caught up: the next batch comes from the appends; a read only as a safety net. */
+  let pollDue = false;
+
+  /** The next batch: pushed events once caught up (single writer), else a read. */
+  const nextBatch = async (): Promise<{ batch: RecordedEvent[]; fromPush: boolean }> => {
+    if (unsubscribe && caughtUp && !pollDue) {
+      const fresh = after(pushed, checkpoint);
+      const batch = fresh.slice(0, maxCount);
+      pushed = fresh.slice(batch.length);
+      return { batch, fromPush: true };
+    }
+    pollDue = false;
+    return { batch: await source.readAll({ after: checkpoint, maxCount }), fromPush: false };
+  };
 
   const loop = async (): Promise<void> => {
     while (!stopping.signal.aborted) {
       const seen = source.appendCount();
-      const batch = await source.readAll({ after: checkpoint, maxCount });
+      const { batch, fromPush } = await nextBatch();
       if (stopping.signal.aborted) return;
       if (batch.length > 0) {
         await options.handle(batch);
         checkpoint = batch[batch.length - 1]!.position;
         if (stopping.signal.aborted) return;
-        if (batch.length === maxCount) continue;
+        if ((fromPush && pushed.length > 0) || batch.length === maxCount) continue;
       }
       if (!caughtUp) {
         caughtUp = true;
+        pushed = after(pushed, checkpoint);
         options.onCaughtUp?.();
+        if (pushed.length > 0) continue;
       }
-      const ownPending = source.appendedAfter(checkpoint);
+      const ownPending = !unsubscribe && source.appendedAfter(checkpoint);
       await source.waitForAppend(
         seen,
         ownPending ? Math.min(retryMs, MAX_RETRY_MS, pollIntervalMs) : pollIntervalMs,
         stopping.signal,
       );
+      pollDue = source.appendCount() === seen; // woken by the clock, not by an append
       retryMs = ownPending && batch.length === 0 ? retryMs * 2 : FIRST_RETRY_MS;
+      if (delayMs > 0 && !stopping.signal.aborted) await pause(delayMs, stopping.signal);
     }
   };
 
-  const running = loop().catch((e: unknown) => {
-    stopping.abort();
-    options.onError?.(e instanceof Error ? e : new Error(String(e)));
-  });
+  const running = loop()
+    .catch((e: unknown) => {
+      stopping.abort();
+      options.onError?.(e instanceof Error ? e : new Error(String(e)));
+    })
+    .finally(() => unsubscribe?.());
 
   return {
     stop: async () => {
@@ -72,4 +110,16 @@ export function pollingSubscription(
       await running;
     },
   };
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

@@ -1,4 +1,5 @@
 import { toBigInt } from '@gw/database';
+import { comparePositions, type RecordedEvent } from '@gw/shared-kernel';
 import type { Knex } from 'knex';
 import type { AppendRequest, AppendResult } from '../../event-store.port';
 import {
@@ -42,12 +43,10 @@ const LOOKUP_SQL = `
     from events
    where event_id = any(?::uuid[])`;
 
-/** One statement whatever the batch size: eight array parameters, one row per event. */
-const INSERT_SQL = `
-  insert into events (event_id, stream_id, stream_revision, type, version, data, metadata, occurred_at)
-  select * from unnest(?::uuid[], ?::text[], ?::int8[], ?::text[], ?::int4[], ?::jsonb[], ?::jsonb[],
-                       ?::timestamptz[])
-  returning event_id::text as event_id, transaction_id::text as transaction_id, global_position`;
+const INSERT_COLUMNS = '(event_id, stream_id, stream_revision, type, version, data, metadata, occurred_at)';
+const ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?)';
+/** Postgres binds at most 65,535 parameters per statement: 8 per row. */
+const MAX_ROWS_PER_INSERT = 8_000;
 
 async function lookup(db: Knex, streamIds: string[], eventIds: string[]): Promise<Lookup> {
   const heads = new Map<string, StreamHead>();
@@ -62,18 +61,35 @@ async function lookup(db: Knex, streamIds: string[], eventIds: string[]): Promis
   return { heads, known };
 }
 
+/**
+ * One multi-row `insert … values` per batch (up to 8,000 rows): plain parameters parse faster than
+ * array literals of escaped JSON, which matters when PGlite runs the statement on the event loop.
+ */
 async function insert(db: Knex, rows: readonly PlannedRow[]): Promise<Map<string, InsertedRow>> {
-  const { rows: inserted } = await db.raw<{ rows: InsertedRow[] }>(INSERT_SQL, [
-    rows.map((r) => r.event.id),
-    rows.map((r) => r.streamId),
-    rows.map((r) => r.revision.toString()),
-    rows.map((r) => r.event.type),
-    rows.map((r) => r.event.version),
-    rows.map((r) => JSON.stringify(r.event.data ?? null)),
-    rows.map((r) => JSON.stringify(r.event.metadata)),
-    rows.map((r) => r.event.occurredAt.toISOString()),
-  ]);
-  return new Map(inserted.map((row) => [row.event_id.toLowerCase(), row]));
+  const result = new Map<string, InsertedRow>();
+  for (let start = 0; start < rows.length; start += MAX_ROWS_PER_INSERT) {
+    const chunk = rows.slice(start, start + MAX_ROWS_PER_INSERT);
+    const bindings: Array<string | number> = [];
+    for (const r of chunk) {
+      bindings.push(
+        r.event.id,
+        r.streamId,
+        r.revision.toString(),
+        r.event.type,
+        r.event.version,
+        JSON.stringify(r.event.data ?? null),
+        JSON.stringify(r.event.metadata),
+        r.event.occurredAt.toISOString(),
+      );
+    }
+    const { rows: inserted } = await db.raw<{ rows: InsertedRow[] }>(
+      `insert into events ${INSERT_COLUMNS} values ${chunk.map(() => ROW_PLACEHOLDERS).join(', ')}
+       returning event_id::text as event_id, transaction_id::text as transaction_id, global_position`,
+      bindings,
+    );
+    for (const row of inserted) result.set(row.event_id.toLowerCase(), row);
+  }
+  return result;
 }
 
 export interface BatchOutcome {
@@ -81,7 +97,20 @@ export interface BatchOutcome {
   readonly results: ReadonlyArray<AppendResult | Error | undefined>;
   /** Requests that must be appended on their own after this batch (see planAppend). */
   readonly deferred: readonly number[];
+  /** What the insert wrote, in log order (for in-process subscribers). */
+  readonly written: readonly RecordedEvent[];
 }
+
+export interface WriteBatchOptions {
+  /**
+   * Skip the lookup when every request expects `no_stream` (new request streams): the unique indexes
+   * still reject an existing stream or event id, and the caller then retries with the lookup. Saves
+   * one round trip on the chat hot path.
+   */
+  readonly optimistic?: boolean;
+}
+
+const NOTHING_KNOWN: Lookup = { heads: new Map(), known: new Map() };
 
 /**
  * Group commit: one lookup and one multi-row insert for every request of the batch. Throws when the
@@ -91,12 +120,18 @@ export interface BatchOutcome {
  * `db` may be a transaction (tests use that to hold an append's transaction open); with PGlite's single
  * connection, code inside a transaction must pass the transaction here, never the outer knex.
  */
-export async function writeBatch(db: Knex, requests: readonly AppendRequest[]): Promise<BatchOutcome> {
+export async function writeBatch(
+  db: Knex,
+  requests: readonly AppendRequest[],
+  options: WriteBatchOptions = {},
+): Promise<BatchOutcome> {
   const invalid = validateRequests(requests);
+  const skipLookup = options.optimistic === true && requests.every((r) => r.expectedRevision === 'no_stream');
   const keys = lookupKeys(requests, invalid);
-  const plan = planAppend(requests, await lookup(db, keys.streamIds, keys.eventIds), invalid);
+  const found = skipLookup ? NOTHING_KNOWN : await lookup(db, keys.streamIds, keys.eventIds);
+  const plan = planAppend(requests, found, invalid);
   const results: Array<AppendResult | Error | undefined> = requests.map((_, i) => plan.decided.get(i));
-  if (plan.rows.length === 0) return { results, deferred: plan.deferred };
+  if (plan.rows.length === 0) return { results, deferred: plan.deferred, written: [] };
 
   const inserted = await insert(db, plan.rows);
   const last = new Map<number, PlannedRow>();
@@ -104,12 +139,26 @@ export async function writeBatch(db: Knex, requests: readonly AppendRequest[]): 
     const previous = last.get(row.requestIndex);
     if (!previous || previous.revision < row.revision) last.set(row.requestIndex, row);
   }
+  const written: RecordedEvent[] = plan.rows.map((row) => {
+    const insertedRow = inserted.get(row.event.id.toLowerCase());
+    if (!insertedRow) throw new Error(`Insert returned no row for event ${row.event.id}`);
+    // As a reader would see it: JSON round-tripped, so subscribers never share the writer's objects.
+    return {
+      ...row.event,
+      id: row.event.id.toLowerCase(),
+      data: JSON.parse(JSON.stringify(row.event.data ?? null)) as unknown,
+      metadata: JSON.parse(JSON.stringify(row.event.metadata)) as RecordedEvent['metadata'],
+      streamId: row.streamId,
+      revision: row.revision,
+      position: toPosition(insertedRow),
+    };
+  });
+  written.sort((a, b) => comparePositions(a.position, b.position));
   for (const [index, row] of last) {
-    const written = inserted.get(row.event.id.toLowerCase());
-    if (!written) throw new Error(`Insert returned no row for event ${row.event.id}`);
-    results[index] = { nextRevision: row.revision, position: toPosition(written) };
+    const insertedRow = inserted.get(row.event.id.toLowerCase())!;
+    results[index] = { nextRevision: row.revision, position: toPosition(insertedRow) };
   }
-  return { results, deferred: plan.deferred };
+  return { results, deferred: plan.deferred, written };
 }
 
 const RETRYABLE = new Set(['23505', '40P01', '40001']);

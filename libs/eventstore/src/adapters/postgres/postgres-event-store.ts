@@ -23,6 +23,12 @@ import {
 export interface PostgresEventStoreOptions {
   /** How often a caught-up subscription looks for events appended by other processes. Default 100 ms. */
   readonly pollIntervalMs?: number;
+  /**
+   * Every append to this database goes through this instance (PGlite: one process, one connection).
+   * Caught-up subscriptions then take new events from the append itself instead of reading them back,
+   * and poll only as a safety net (every `pollIntervalMs`, default 1 s in this mode).
+   */
+  readonly singleWriter?: boolean;
   /** Destroy the knex instance in close(). Default false: whoever created it owns it. */
   readonly destroyOnClose?: boolean;
 }
@@ -42,6 +48,7 @@ export class PostgresEventStore implements EventStore {
   private appended = 0;
   private lastAppended: Position | undefined;
   private readonly waiters = new Set<() => void>();
+  private readonly appendListeners = new Set<(events: readonly RecordedEvent[]) => void>();
   private readonly subscriptions = new Set<Subscription>();
   private readonly pollIntervalMs: number;
 
@@ -49,14 +56,14 @@ export class PostgresEventStore implements EventStore {
     private readonly knex: Knex,
     private readonly options: PostgresEventStoreOptions = {},
   ) {
-    this.pollIntervalMs = options.pollIntervalMs ?? 100;
+    this.pollIntervalMs = options.pollIntervalMs ?? (options.singleWriter ? 1_000 : 100);
   }
 
   async append(request: AppendRequest): Promise<AppendResult> {
     for (let attempt = 1; ; attempt += 1) {
       let outcome: BatchOutcome;
       try {
-        outcome = await writeBatch(this.knex, [request]);
+        outcome = await writeBatch(this.knex, [request], { optimistic: attempt === 1 });
       } catch (e) {
         if (!isWriteConflict(e) || attempt >= MAX_ATTEMPTS) throw e;
         await pause(Math.random() * Math.min(attempt, 10));
@@ -65,7 +72,7 @@ export class PostgresEventStore implements EventStore {
       const result = outcome.results[0];
       if (result instanceof Error) throw result;
       if (!result) throw new Error('Append returned no result');
-      this.notifyAppended([result]);
+      this.notifyAppended([result], outcome.written);
       return result;
     }
   }
@@ -78,9 +85,9 @@ export class PostgresEventStore implements EventStore {
   async appendMany(requests: readonly AppendRequest[]): Promise<ReadonlyArray<AppendResult | Error>> {
     if (requests.length === 0) return [];
     let outcome: BatchOutcome | undefined;
-    for (let attempt = 1; attempt <= 2 && !outcome; attempt += 1) {
+    for (let attempt = 1; attempt <= 3 && !outcome; attempt += 1) {
       try {
-        outcome = await writeBatch(this.knex, requests);
+        outcome = await writeBatch(this.knex, requests, { optimistic: attempt === 1 });
       } catch (e) {
         if (!isWriteConflict(e)) break;
       }
@@ -89,7 +96,7 @@ export class PostgresEventStore implements EventStore {
       ? [...outcome.results]
       : requests.map(() => undefined);
     const alone = outcome ? outcome.deferred : requests.map((_, i) => i);
-    if (outcome) this.notifyAppended(outcome.results);
+    if (outcome) this.notifyAppended(outcome.results, outcome.written);
     await this.appendAlone(requests, alone, results);
     return results.map((r) => r ?? new Error('appendMany produced no result'));
   }
@@ -151,6 +158,12 @@ export class PostgresEventStore implements EventStore {
         (!checkpoint || comparePositions(this.lastAppended, checkpoint) > 0),
       waitForAppend: (seen: number, timeoutMs: number, signal: AbortSignal) =>
         this.waitForAppend(seen, timeoutMs, signal),
+      onAppended: this.options.singleWriter
+        ? (listener: (events: readonly RecordedEvent[]) => void) => {
+            this.appendListeners.add(listener);
+            return () => this.appendListeners.delete(listener);
+          }
+        : undefined,
     };
     const onError = (error: Error): void => {
       this.subscriptions.delete(subscription);
@@ -184,7 +197,11 @@ export class PostgresEventStore implements EventStore {
     if (this.options.destroyOnClose) await this.knex.destroy();
   }
 
-  private notifyAppended(results: ReadonlyArray<AppendResult | Error | undefined>): void {
+  private notifyAppended(
+    results: ReadonlyArray<AppendResult | Error | undefined>,
+    written: readonly RecordedEvent[],
+  ): void {
+    if (written.length > 0) for (const listener of this.appendListeners) listener(written);
     for (const r of results) {
       if (!r || r instanceof Error || r.position.commit < 0n) continue;
       if (!this.lastAppended || comparePositions(r.position, this.lastAppended) > 0)
