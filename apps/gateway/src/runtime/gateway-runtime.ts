@@ -32,6 +32,8 @@ export interface GatewayRuntime {
   close(): Promise<void>;
 }
 
+const RELAXED_LINGER_MS = 5;
+
 export async function startRuntime(config: GatewayConfig, logger: Logger): Promise<GatewayRuntime> {
   const closers: Array<() => Promise<void>> = [];
   const closeAll = async (): Promise<void> => {
@@ -46,7 +48,13 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
   try {
     const { knex, eventStore, close: closeStores } = await openStores(config, logger);
     closers.push(closeStores);
-    const writer = new GroupCommitWriter(eventStore);
+    // relaxed: nobody waits for the commit, so appends gather for a few ms and share one write;
+    // a crash can lose at most that window (a clean shutdown flushes it).
+    const writer = new GroupCommitWriter(
+      eventStore,
+      256,
+      config.durability === 'relaxed' ? RELAXED_LINGER_MS : 0,
+    );
     closers.push(() => writer.flush());
 
     const mockUrls = await startMocks(config, closers);

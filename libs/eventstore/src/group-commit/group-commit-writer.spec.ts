@@ -60,6 +60,16 @@ describe('GroupCommitWriter', () => {
     expect(store.batches).toEqual([5]);
   });
 
+  it('with a linger, appends spread over the window share one write', async () => {
+    const store = new RecordingStore();
+    const writer = new GroupCommitWriter(store, 256, 30);
+    const first = writer.append({ streamId: 'l-0', events: [event(crypto.randomUUID())] });
+    await new Promise((r) => setTimeout(r, 5));
+    const second = writer.append({ streamId: 'l-1', events: [event(crypto.randomUUID())] });
+    await Promise.all([first, second]);
+    expect(store.batches).toEqual([2]);
+  });
+
   it('fails only the request that conflicts; the others in its batch succeed', async () => {
     const store = new RecordingStore();
     await store.append({ streamId: 'taken-1', events: [event(crypto.randomUUID())] });
