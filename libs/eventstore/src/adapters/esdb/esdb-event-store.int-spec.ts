@@ -1,9 +1,10 @@
+import { announceSkip } from '@gw/shared-kernel/testing';
 import { eventStoreContract } from '@gw/eventstore/testing';
 import { EsdbEventStore } from './esdb-event-store';
 
 const url = process.env.EVENTSTORE_URL;
 if (!url) {
-  console.warn(
+  announceSkip(
     'EventStoreDB contract suite skipped: EVENTSTORE_URL is not set (e.g. esdb://localhost:2113?tls=false).',
   );
 }

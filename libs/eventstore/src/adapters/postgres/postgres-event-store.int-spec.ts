@@ -1,3 +1,4 @@
+import { announceSkip } from '@gw/shared-kernel/testing';
 import { ValidationError } from '@gw/shared-kernel';
 import { eventStoreContract } from '@gw/eventstore/testing';
 import { Collector, anEvent, eventually, newStreamId, someEvents } from '../../testing/contract-fixtures';
@@ -9,7 +10,7 @@ type Kind = 'pglite' | 'postgres';
 const kinds: Kind[] = ['pglite', 'postgres'];
 
 if (!postgresUrl()) {
-  console.warn('PostgreSQL event store suites skipped: DATABASE_URL is not set (PGlite suites still run).');
+  announceSkip('PostgreSQL event store suites skipped: DATABASE_URL is not set (PGlite suites still run).');
 }
 
 for (const kind of kinds) {

@@ -1,3 +1,4 @@
+import { announceSkip } from '@gw/shared-kernel/testing';
 import { comparePositions, type NewEvent, type Position } from '@gw/shared-kernel';
 import type { Knex } from 'knex';
 import type { AppendResult, Subscription } from '../../event-store.port';
@@ -17,7 +18,7 @@ import { openTestDatabase, postgresUrl, type TestDatabase } from './postgres-tes
 
 const run = postgresUrl() ? describe : describe.skip;
 if (!postgresUrl()) {
-  console.warn(
+  announceSkip(
     'Out-of-order commit suite skipped: DATABASE_URL is not set (it needs two real PostgreSQL connections).',
   );
 }
