@@ -1,3 +1,4 @@
+import { describeStartupError } from './config/startup-error';
 import { loadConfig } from './config/gateway-config';
 import { createGateway } from './app.factory';
 import { credentialsPath } from './bootstrap/bootstrap-users';
@@ -49,6 +50,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`Switchyard failed to start: ${(e as Error).stack ?? String(e)}\n`);
+  process.stderr.write(`Switchyard failed to start: ${describeStartupError(e)}\n`);
   process.exit(1);
 });

@@ -1,3 +1,4 @@
+import { describeStartupError } from '../../gateway/src/config/startup-error';
 import { ProjectionRunnerGroup } from '@gw/projections';
 import { loadConfig } from '../../gateway/src/config/gateway-config';
 import { createLogger } from '../../gateway/src/logging/logger';
@@ -8,7 +9,7 @@ import { openStores } from '../../gateway/src/runtime/open-stores';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, 'switchyard-projector');
-  const stores = await openStores(config, logger);
+  const stores = await openStores(config, logger, 'projector');
   const group = new ProjectionRunnerGroup(gatewayProjections, {
     eventStore: stores.eventStore,
     db: stores.knex,
@@ -29,6 +30,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`Projector failed to start: ${(e as Error).stack ?? String(e)}\n`);
+  process.stderr.write(`Projector failed to start: ${describeStartupError(e)}\n`);
   process.exit(1);
 });

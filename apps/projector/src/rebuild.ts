@@ -1,3 +1,4 @@
+import { describeStartupError } from '../../gateway/src/config/startup-error';
 import { rebuildAll } from '@gw/projections';
 import { loadConfig } from '../../gateway/src/config/gateway-config';
 import { createLogger } from '../../gateway/src/logging/logger';
@@ -11,7 +12,7 @@ import { openStores } from '../../gateway/src/runtime/open-stores';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, 'switchyard-rebuild');
-  const stores = await openStores(config, logger);
+  const stores = await openStores(config, logger, 'projections:rebuild');
   try {
     const results = await rebuildAll(gatewayProjections, {
       eventStore: stores.eventStore,
@@ -29,6 +30,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`Rebuild failed: ${(e as Error).stack ?? String(e)}\n`);
+  process.stderr.write(`Rebuild failed: ${describeStartupError(e)}\n`);
   process.exit(1);
 });

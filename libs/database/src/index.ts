@@ -2,3 +2,4 @@ export * from './database.config';
 export * from './create-database';
 export * from './migrate';
 export * from './knex.token';
+export * from './data-dir-lock';

@@ -46,7 +46,7 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
     }
   };
   try {
-    const { knex, eventStore, close: closeStores } = await openStores(config, logger);
+    const { knex, eventStore, close: closeStores } = await openStores(config, logger, 'gateway');
     closers.push(closeStores);
     // relaxed: nobody waits for the commit, so appends gather for a few ms and share one write;
     // a crash can lose at most that window (a clean shutdown flushes it).

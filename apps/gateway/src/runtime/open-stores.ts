@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import { createDatabase, ensureSchema, runMigrations } from '@gw/database';
+import { createDatabase, ensureSchema, lockDataDir, runMigrations, type DataDirLock } from '@gw/database';
 import { EsdbEventStore, PostgresEventStore, type EventStore } from '@gw/eventstore';
 import { allMigrations } from '../../../../migrations';
 import type { GatewayConfig } from '../config/gateway-config';
@@ -16,10 +16,12 @@ export interface Stores {
  * Opens the read-model database (migrated) and the event store the configuration names. The gateway
  * and the projector open them the same way.
  */
-export async function openStores(config: GatewayConfig, logger: Logger): Promise<Stores> {
+export async function openStores(config: GatewayConfig, logger: Logger, purpose: string): Promise<Stores> {
+  let lock: DataDirLock | undefined;
   if (config.database.kind === 'pglite' && config.database.dataDir) {
     await mkdir(config.database.dataDir, { recursive: true });
-    logger.debug({ dataDir: config.database.dataDir }, 'opening PGlite (one process at a time)');
+    lock = await lockDataDir(config.database.dataDir, purpose);
+    logger.debug({ dataDir: config.database.dataDir }, 'opened PGlite data directory');
   }
   const knex = createDatabase(config.database);
   try {
@@ -27,6 +29,7 @@ export async function openStores(config: GatewayConfig, logger: Logger): Promise
     await runMigrations(knex, allMigrations);
   } catch (e) {
     await knex.destroy();
+    await lock?.release();
     throw e;
   }
   const eventStore: EventStore =
@@ -39,6 +42,7 @@ export async function openStores(config: GatewayConfig, logger: Logger): Promise
     close: async () => {
       await eventStore.close();
       await knex.destroy();
+      await lock?.release();
     },
   };
 }
