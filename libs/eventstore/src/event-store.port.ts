@@ -33,11 +33,18 @@ export interface ReadAllOptions {
   /** Exclusive: events strictly after this position. Default: from the beginning. */
   readonly after?: Position;
   readonly maxCount?: number;
+  /** Only events of these types (filtered by the store, not by the caller). Default: all. */
+  readonly eventTypes?: readonly string[];
 }
 
 export interface SubscribeToAllOptions {
   /** Exclusive checkpoint: delivery starts with the first event after it. Default: the beginning. */
   readonly after?: Position;
+  /**
+   * Only events of these types, filtered by the store (a reader that needs a few types of a large log
+   * does not ship the rest). Default: all.
+   */
+  readonly eventTypes?: readonly string[];
   /**
    * Receives events in global order, in batches (one or more), catching up first, then live.
    * The next batch is not delivered until the returned promise settles. If it rejects, the

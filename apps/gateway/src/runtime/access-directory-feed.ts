@@ -26,8 +26,9 @@ export async function startAccessDirectory(
   const subscribe = (): void => {
     current = store.subscribeToAll({
       after: last,
+      eventTypes: [...ACCOUNT_EVENT_TYPES], // the store skips request events: start-up reads only accounts
       handle: (events) => {
-        for (const e of events) if (ACCOUNT_EVENT_TYPES.has(e.type)) directory.apply(e);
+        for (const e of events) directory.apply(e);
         last = events[events.length - 1]?.position ?? last;
         return Promise.resolve();
       },

@@ -6,6 +6,7 @@ import {
   START,
   StreamNotFoundError,
   WrongExpectedVersionError,
+  eventTypeFilter,
   excludeSystemEvents,
   type AllStreamRecordedEvent,
   type Direction,
@@ -115,6 +116,7 @@ export class EsdbEventStore implements EventStore {
   /** $all forwards without system events, in pages; `after` is exclusive (the server's start is inclusive). */
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
+    const types = options.eventTypes ? new Set(options.eventTypes) : undefined;
     const out: RecordedEvent[] = [];
     let after = options.after && options.after.commit >= 0n ? options.after : undefined;
     while (out.length < maxCount) {
@@ -122,7 +124,7 @@ export class EsdbEventStore implements EventStore {
       for (const event of page) {
         if (out.length >= maxCount) break;
         if (after && comparePositions(event.position, after) <= 0) continue;
-        if (!isSystemEvent(event)) out.push(fromEsdbEvent(event));
+        if (!isSystemEvent(event) && (!types || types.has(event.type))) out.push(fromEsdbEvent(event));
       }
       const last = page[page.length - 1];
       if (!full || !last) break;
@@ -133,10 +135,14 @@ export class EsdbEventStore implements EventStore {
 
   subscribeToAll(options: SubscribeToAllOptions): Subscription {
     const after = options.after && options.after.commit >= 0n ? options.after : undefined;
-    const caughtUpAt = this.headPosition();
+    const caughtUpAt = this.lastPositionOf(options.eventTypes ? new Set(options.eventTypes) : undefined);
+    // Exact type names as an anchored regex (system event types start with `$`, so they never match).
+    const typeRegex = options.eventTypes
+      ? `^(?:${options.eventTypes.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`
+      : undefined;
     const stream = this.client.subscribeToAll({
       fromPosition: after ?? START,
-      filter: excludeSystemEvents(),
+      filter: typeRegex ? eventTypeFilter({ regex: typeRegex }) : excludeSystemEvents(),
     });
     const onError = (error: Error): void => {
       this.subscriptions.delete(subscription);
@@ -154,12 +160,20 @@ export class EsdbEventStore implements EventStore {
   }
 
   /** The last event that is not a system event, reading $all backwards a page at a time. */
-  async headPosition(): Promise<Position | null> {
+  headPosition(): Promise<Position | null> {
+    return this.lastPositionOf(undefined);
+  }
+
+  /** The last non-system event, of one of `types` when given (what a filtered subscription catches up to). */
+  private async lastPositionOf(types: ReadonlySet<string> | undefined): Promise<Position | null> {
     let before: Position | undefined;
     for (;;) {
       const { events: page, full } = await this.page(before ?? END, BACKWARDS);
       const found = page.find(
-        (e) => !isSystemEvent(e) && (!before || comparePositions(e.position, before) < 0),
+        (e) =>
+          !isSystemEvent(e) &&
+          (!types || types.has(e.type)) &&
+          (!before || comparePositions(e.position, before) < 0),
       );
       if (found) return found.position;
       const last = page[page.length - 1];

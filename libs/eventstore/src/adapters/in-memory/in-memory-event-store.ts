@@ -97,7 +97,9 @@ export class InMemoryEventStore implements EventStore {
     const after = options.after;
     const start = after ? this.log.findIndex((e) => comparePositions(e.position, after) > 0) : 0;
     if (start < 0) return Promise.resolve([]);
-    return Promise.resolve(this.log.slice(start, start + (options.maxCount ?? Number.MAX_SAFE_INTEGER)));
+    const types = options.eventTypes ? new Set(options.eventTypes) : undefined;
+    const tail = types ? this.log.slice(start).filter((e) => types.has(e.type)) : this.log.slice(start);
+    return Promise.resolve(tail.slice(0, options.maxCount ?? Number.MAX_SAFE_INTEGER));
   }
 
   subscribeToAll(options: SubscribeToAllOptions): Subscription {
@@ -107,7 +109,11 @@ export class InMemoryEventStore implements EventStore {
     let wake: (() => void) | undefined;
     const loop = async (): Promise<void> => {
       while (!stopped) {
-        const batch = await this.readAll({ after: checkpoint, maxCount: options.maxBatchSize ?? 500 });
+        const batch = await this.readAll({
+          after: checkpoint,
+          maxCount: options.maxBatchSize ?? 500,
+          eventTypes: options.eventTypes,
+        });
         if (batch.length > 0) {
           await options.handle(batch);
           checkpoint = batch[batch.length - 1]!.position;

@@ -3,7 +3,11 @@ import type { SubscribeToAllOptions, Subscription } from '../../event-store.port
 
 /** What a polling subscription needs from its store. */
 export interface PollingSource {
-  readAll(options: { after?: Position; maxCount: number }): Promise<RecordedEvent[]>;
+  readAll(options: {
+    after?: Position;
+    maxCount: number;
+    eventTypes?: readonly string[];
+  }): Promise<RecordedEvent[]>;
   /** Increases whenever this process appended something. */
   appendCount(): number;
   /** True when this process appended something after `checkpoint` (it may not be visible yet). */
@@ -46,8 +50,9 @@ export function pollingSubscription(
   let caughtUp = false;
   let retryMs = FIRST_RETRY_MS;
   let pushed: RecordedEvent[] = [];
+  const types = options.eventTypes ? new Set(options.eventTypes) : undefined;
   const unsubscribe = source.onAppended?.((events) => {
-    pushed.push(...events);
+    for (const e of events) if (!types || types.has(e.type)) pushed.push(e);
   });
 
   const after = (events: readonly RecordedEvent[], position: Position | undefined): RecordedEvent[] =>
@@ -65,7 +70,8 @@ export function pollingSubscription(
       return { batch, fromPush: true };
     }
     pollDue = false;
-    return { batch: await source.readAll({ after: checkpoint, maxCount }), fromPush: false };
+    const batch = await source.readAll({ after: checkpoint, maxCount, eventTypes: options.eventTypes });
+    return { batch, fromPush: false };
   };
 
   const loop = async (): Promise<void> => {

@@ -136,15 +136,17 @@ export class PostgresEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const after = options.after && options.after.commit >= 0n ? options.after : undefined;
-    const bindings: Array<string | number | null> = after
+    const bindings: Array<string | number | null | readonly string[]> = after
       ? [after.commit.toString(), after.prepare.toString()]
       : [];
+    if (options.eventTypes) bindings.push(options.eventTypes);
     bindings.push(options.maxCount ?? null);
     const { rows } = await this.knex.raw<{ rows: EventRow[] }>(
       `select ${EVENT_COLUMNS} from events where ${SETTLED}
         ${after ? 'and (transaction_id, global_position) > (?::xid8, ?::int8)' : ''}
+        ${options.eventTypes ? 'and type = any(?::text[])' : ''}
         order by transaction_id, global_position limit ?`,
-      bindings,
+      bindings as Array<string | number | null | string[]>,
     );
     return rows.map(toRecordedEvent);
   }

@@ -187,4 +187,34 @@ export function subscribeCases(ctx: ContractContext): void {
       await subscription.stop();
     }
   });
+
+  it('delivers only the event types asked for, catching up and live', async () => {
+    const store = ctx.store();
+    const streamId = newStreamId();
+    const start = await ctx.start();
+    const wanted = someEvents(2, 'Wanted');
+    const result = await store.append({ streamId, events: [...someEvents(2, 'Other'), ...wanted] });
+    await waitUntilVisible(store, result.position, timeoutMs);
+    const collector = new Collector();
+    let caughtUp = false;
+    const types = ['Wanted0', 'Wanted1'];
+    const subscription = store.subscribeToAll({
+      after: start,
+      eventTypes: types,
+      handle: collector.handle,
+      onCaughtUp: () => (caughtUp = true),
+    });
+    try {
+      await flag(() => caughtUp, 'onCaughtUp');
+      const live = someEvents(2, 'Wanted');
+      await store.append({ streamId, events: [...someEvents(1, 'Other'), ...live] });
+      const got = await collector.waitFor(4, [streamId], isolated, timeoutMs);
+      expect(ids(got)).toEqual(ids([...wanted, ...live]));
+      expect(got.every((e) => types.includes(e.type))).toBe(true);
+      const read = mine(await store.readAll({ after: start, eventTypes: ['Other0'] }), [streamId], isolated);
+      expect(read.map((e) => e.type)).toEqual(['Other0', 'Other0']);
+    } finally {
+      await subscription.stop();
+    }
+  });
 }
