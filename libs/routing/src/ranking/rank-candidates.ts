@@ -1,5 +1,6 @@
 import { tierAllows, type PowerLevel, type Tier } from '@gw/shared-kernel';
 import type { CatalogModel } from '@gw/catalog';
+import type { CandidateRecord } from '../domain/request.events';
 import type { RoutingPolicy } from '../domain/routing-policy';
 
 /** What the request needs from a model. */
@@ -21,16 +22,8 @@ export interface ProviderHealthView {
   isAvailable(provider: string): boolean;
 }
 
-export interface RankedCandidate {
-  readonly modelId: string;
-  readonly provider: string;
-  readonly score: number;
-  readonly components: {
-    readonly cost: number;
-    readonly latency: number;
-    readonly quality: number;
-    readonly errorPenalty: number;
-  };
+/** A candidate as RequestRouted records it, plus whether the caller's own key would pay. */
+export interface RankedCandidate extends CandidateRecord {
   readonly byok: boolean;
 }
 
