@@ -2,6 +2,7 @@ import type { NamedMigration } from '@gw/database';
 import { migration as createEventStore } from './20261123120000_create_event_store';
 import { migration as createProjectionCheckpoints } from './20261123120100_create_projection_checkpoints';
 import { migration as createUsageTotalsByUser } from './20261123121000_create_usage_totals_by_user';
+import { migration as createRequestExplanations } from './20261123122000_create_request_explanations';
 
 /**
  * Every migration, in one list. Add a file named `YYYYMMDDHHmmss_<verb>_<object>.ts` that exports
@@ -11,4 +12,5 @@ export const allMigrations: readonly NamedMigration[] = [
   createEventStore,
   createProjectionCheckpoints,
   createUsageTotalsByUser,
+  createRequestExplanations,
 ];

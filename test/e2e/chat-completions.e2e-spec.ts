@@ -41,13 +41,15 @@ describe.each(backends())('chat completions through the gateway (%s)', (backend)
   });
 
   it('streams in the OpenAI chunk format with a usage chunk, committing events before [DONE]', async () => {
-    const stream = await client.chat.completions.create({
-      model: 'auto',
-      messages: say('Stream a short answer.'),
-      stream: true,
-      stream_options: { include_usage: true },
-      temperature: 0,
-    });
+    const { data: stream, response } = await client.chat.completions
+      .create({
+        model: 'auto',
+        messages: say('Stream a short answer.'),
+        stream: true,
+        stream_options: { include_usage: true },
+        temperature: 0,
+      })
+      .withResponse();
     const chunks: OpenAI.Chat.ChatCompletionChunk[] = [];
     for await (const chunk of stream) chunks.push(chunk);
     expect(chunks.length).toBeGreaterThan(2);
@@ -61,14 +63,15 @@ describe.each(backends())('chat completions through the gateway (%s)', (backend)
     const text = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
     expect(text.length).toBeGreaterThan(0);
 
-    const events = await gw.gateway.runtime.eventStore.readAll();
-    const usage = events.filter(
-      (e) => e.type === 'UsageRecorded' && (e.data as { streamed: boolean }).streamed,
-    );
-    expect(usage.length).toBeGreaterThan(0);
-    expect(usage[usage.length - 1]!.data).toMatchObject({
+    // strict: committed before [DONE] reached us
+    const requestId = response.headers.get('x-switchyard-request-id')!;
+    const events = await gw.gateway.runtime.eventStore.readStream(toRequestStreamId(requestId));
+    expect(events.map((e) => e.type)).toEqual(['RequestRouted', 'UsageRecorded']);
+    expect(events[1]!.data).toMatchObject({
       completionTokens: last.usage!.completion_tokens,
+      streamed: true,
       outcome: 'completed',
+      estimated: false,
     });
   });
 
@@ -176,11 +179,66 @@ describe.each(backends())('chat completions through the gateway (%s)', (backend)
     expect(BigInt(after.body.costMicros)).toBeGreaterThanOrEqual(BigInt(before.body.costMicros));
   });
 
+  it('explains a request to its owner and to an admin, and to nobody else', async () => {
+    const { response } = await client.chat.completions
+      .create({ model: 'eco', messages: say('explain me') })
+      .withResponse();
+    const id = response.headers.get('x-switchyard-request-id')!;
+    await gw.waitForProjections();
+    const mine = await request(gw.baseUrl)
+      .get(`/api/v1/requests/${id}`)
+      .set('authorization', `Bearer ${gw.userKey}`);
+    expect(mine.status).toBe(200);
+    expect(mine.body).toMatchObject({
+      requestId: id,
+      userId: gw.userId,
+      requestedModel: 'eco',
+      powerLevel: 'eco',
+      outcome: 'completed',
+      finalModelId: response.headers.get('x-switchyard-model'),
+      fallbacks: [],
+    });
+    expect(mine.body.candidates[0]).toMatchObject({
+      modelId: mine.body.chosenModelId,
+      score: expect.any(Number),
+    });
+    expect(mine.body.candidates[0].components).toEqual({
+      cost: expect.any(Number),
+      latency: expect.any(Number),
+      quality: expect.any(Number),
+      errorPenalty: expect.any(Number),
+    });
+    const asAdmin = await request(gw.baseUrl)
+      .get(`/api/v1/requests/${id}`)
+      .set('authorization', `Bearer ${gw.adminKey}`);
+    expect(asAdmin.status).toBe(200);
+    const unknown = await request(gw.baseUrl)
+      .get(`/api/v1/requests/${crypto.randomUUID()}`)
+      .set('authorization', `Bearer ${gw.userKey}`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.code).toBe('ROUTING.REQUEST_NOT_FOUND');
+  });
+
+  it("hides other users' requests", async () => {
+    const { response } = await new OpenAI({
+      baseURL: `${gw.baseUrl}/v1`,
+      apiKey: gw.adminKey,
+      maxRetries: 0,
+    }).chat.completions
+      .create({ model: 'auto', messages: say('admin only') })
+      .withResponse();
+    await gw.waitForProjections();
+    const res = await request(gw.baseUrl)
+      .get(`/api/v1/requests/${response.headers.get('x-switchyard-request-id')}`)
+      .set('authorization', `Bearer ${gw.userKey}`);
+    expect(res.status).toBe(404);
+  });
+
   it('keeps usage per user apart', async () => {
     await gw.waitForProjections();
     const admin = await request(gw.baseUrl)
       .get('/api/v1/me/usage')
       .set('authorization', `Bearer ${gw.adminKey}`);
-    expect(admin.body.requests).toBe(0);
+    expect(admin.body.requests).toBe(1); // only the admin's own request above, none of the user's
   });
 });

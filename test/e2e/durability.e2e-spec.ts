@@ -99,6 +99,11 @@ describe('durability and failure recording (embedded)', () => {
         .get('/api/v1/me/usage')
         .set('authorization', `Bearer ${gw.userKey}`);
       expect(usage.body).toMatchObject({ requests: 1, failedRequests: 1, costMicros: '0' });
+      const explained = await request(gw.baseUrl)
+        .get(`/api/v1/requests/${id}`)
+        .set('authorization', `Bearer ${gw.userKey}`);
+      expect(explained.body).toMatchObject({ outcome: 'failed', failure: { status: 503 } });
+      expect(explained.body.fallbacks).toHaveLength(hops.length);
     } finally {
       await gw.close();
     }

@@ -5,6 +5,7 @@ import { AccessDirectory, AccountsModule } from '@gw/accounts';
 import { KNEX } from '@gw/database';
 import { EVENT_STORE } from '@gw/eventstore';
 import { CLOCK } from '@gw/shared-kernel';
+import { RoutingModule } from '@gw/routing';
 import { UsageBillingModule } from '@gw/usage-billing';
 import { GatewayKeyGuard } from './auth/gateway-key.guard';
 import { ChatContext } from './chat/chat-context';
@@ -15,6 +16,7 @@ import { GatewayMetrics } from './metrics/gateway-metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import type { GatewayRuntime } from './runtime/gateway-runtime';
 import { GATEWAY_CONFIG, LOGGER } from './runtime/runtime.tokens';
+import { RequestsController } from './routing/requests.controller';
 import { MeUsageController } from './usage/me-usage.controller';
 
 /** Makes the runtime's parts injectable everywhere (libraries' handlers need EVENT_STORE, KNEX, CLOCK). */
@@ -49,8 +51,15 @@ export class AppModule {
         TerminusModule,
         AccountsModule,
         UsageBillingModule,
+        RoutingModule,
       ],
-      controllers: [ChatController, MeUsageController, HealthController, MetricsController],
+      controllers: [
+        ChatController,
+        MeUsageController,
+        RequestsController,
+        HealthController,
+        MetricsController,
+      ],
       providers: [GatewayKeyGuard],
     };
   }

@@ -61,8 +61,14 @@ export async function startTestGateway(
     userId: credentials.user.userId,
     logs: () => logText,
     waitForProjections: async () => {
+      // The head as readers see it can lag behind our own commits on a shared PostgreSQL (a transaction
+      // in flight anywhere holds readers back), so also wait for the last position this gateway wrote.
       const head = await gateway.runtime.eventStore.headPosition();
-      if (head && gateway.runtime.projections) await gateway.runtime.projections.waitFor(head);
+      const own = gateway.runtime.writer.lastWritten();
+      for (const position of [head, own]) {
+        if (position && gateway.runtime.projections)
+          await gateway.runtime.projections.waitFor(position, { timeoutMs: 20_000 });
+      }
     },
     close: async () => {
       await gateway.close();

@@ -3,11 +3,15 @@ import type { Logger } from 'pino';
 import type { EventStore } from '@gw/eventstore';
 import { ProjectionRunnerGroup, type Projection } from '@gw/projections';
 import type { Position } from '@gw/shared-kernel';
+import { requestExplanationsProjection } from '@gw/routing';
 import { usageBillingProjections } from '@gw/usage-billing';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 
 /** Every projection the gateway's read models need; apps/projector runs the same list. */
-export const gatewayProjections: readonly Projection[] = [...usageBillingProjections];
+export const gatewayProjections: readonly Projection[] = [
+  ...usageBillingProjections,
+  requestExplanationsProjection,
+];
 
 const PROJECTION_BATCH_DELAY_MS = 25;
 

@@ -1,3 +1,4 @@
+import { comparePositions, type Position } from '@gw/shared-kernel';
 import type { AppendRequest, AppendResult, EventStore } from '../event-store.port';
 
 interface Pending {
@@ -21,6 +22,7 @@ export class GroupCommitWriter {
   private inFlight: Promise<void> | null = null;
   private writes = 0;
   private appended = 0;
+  private last: Position | null = null;
 
   /**
    * @param lingerMs 0 (default): take the batch after one loop turn — nobody waits. More than 0: let
@@ -45,6 +47,11 @@ export class GroupCommitWriter {
     while (this.inFlight) await this.inFlight;
   }
 
+  /** Position of the latest event this writer committed (what "my writes are projected" waits for). */
+  lastWritten(): Position | null {
+    return this.last;
+  }
+
   stats(): { writes: number; appended: number } {
     return { writes: this.writes, appended: this.appended };
   }
@@ -63,8 +70,10 @@ export class GroupCommitWriter {
           batch.forEach((p, i) => {
             const r = results[i];
             if (r instanceof Error) p.reject(r);
-            else if (r) p.resolve(r);
-            else p.reject(new Error('appendMany returned no result for a request'));
+            else if (r) {
+              if (!this.last || comparePositions(r.position, this.last) > 0) this.last = r.position;
+              p.resolve(r);
+            } else p.reject(new Error('appendMany returned no result for a request'));
           });
         } catch (e) {
           for (const p of batch) p.reject(e as Error);
