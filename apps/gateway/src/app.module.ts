@@ -7,6 +7,7 @@ import { EVENT_STORE } from '@gw/eventstore';
 import { CLOCK } from '@gw/shared-kernel';
 import { RoutingModule } from '@gw/routing';
 import { UsageBillingModule } from '@gw/usage-billing';
+import { AdminGuard } from './auth/admin.guard';
 import { GatewayKeyGuard } from './auth/gateway-key.guard';
 import { ChatContext } from './chat/chat-context';
 import { ChatController } from './chat/chat.controller';
@@ -17,6 +18,7 @@ import { MetricsController } from './metrics/metrics.controller';
 import type { GatewayRuntime } from './runtime/gateway-runtime';
 import { GATEWAY_CONFIG, LOGGER } from './runtime/runtime.tokens';
 import { RequestsController } from './routing/requests.controller';
+import { RoutingPolicyController } from './routing/routing-policy.controller';
 import { MeUsageController } from './usage/me-usage.controller';
 
 /** Makes the runtime's parts injectable everywhere (libraries' handlers need EVENT_STORE, KNEX, CLOCK). */
@@ -57,10 +59,11 @@ export class AppModule {
         ChatController,
         MeUsageController,
         RequestsController,
+        RoutingPolicyController,
         HealthController,
         MetricsController,
       ],
-      providers: [GatewayKeyGuard],
+      providers: [GatewayKeyGuard, AdminGuard],
     };
   }
 }

@@ -9,3 +9,7 @@ export * from './projections/request-explanations/request-explanations.projectio
 export * from './queries/get-request-explanation/get-request-explanation.query';
 export * from './queries/get-request-explanation/get-request-explanation.handler';
 export * from './routing.module';
+export * from './domain/routing-policy.events';
+export * from './domain/routing-policy.decider';
+export * from './commands/change-routing-policy/change-routing-policy.command';
+export * from './commands/change-routing-policy/change-routing-policy.handler';

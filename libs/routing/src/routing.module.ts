@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { ChangeRoutingPolicyHandler } from './commands/change-routing-policy/change-routing-policy.handler';
 import { GetRequestExplanationHandler } from './queries/get-request-explanation/get-request-explanation.handler';
 
-/** Needs KNEX from a global module of the app that imports it. */
+/** Needs KNEX, EVENT_STORE and CLOCK from a global module of the app that imports it. */
 @Module({
   imports: [CqrsModule],
-  providers: [GetRequestExplanationHandler],
+  providers: [GetRequestExplanationHandler, ChangeRoutingPolicyHandler],
 })
 export class RoutingModule {}

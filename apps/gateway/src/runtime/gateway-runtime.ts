@@ -1,17 +1,22 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import { AccessDirectory } from '@gw/accounts';
+import { ACCOUNT_EVENT_TYPES, AccessDirectory } from '@gw/accounts';
 import { mockCatalog, MOCK_PROVIDERS, type CatalogSnapshot } from '@gw/catalog';
 import { GroupCommitWriter, type EventStore } from '@gw/eventstore';
 import { OpenAICompatibleProvider, startMockProvider } from '@gw/providers';
-import { DEFAULT_ROUTING_POLICY, ProviderHealthTracker } from '@gw/routing';
+import {
+  DEFAULT_ROUTING_POLICY,
+  policyFromEvent,
+  ProviderHealthTracker,
+  type RoutingPolicyChanged,
+} from '@gw/routing';
 import { systemClock, type Clock } from '@gw/shared-kernel';
 import { ChatContext } from '../chat/chat-context';
 import { ChatService } from '../chat/chat.service';
 import { RequestRecorder } from '../chat/request-recorder';
 import type { GatewayConfig } from '../config/gateway-config';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
-import { startAccessDirectory } from './access-directory-feed';
+import { startMemoryFeed } from './memory-feed';
 import { startInProcessProjections, type ProjectionHost } from './in-process-projections';
 import { openStores } from './open-stores';
 
@@ -78,8 +83,24 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
     if (projections) closers.push(() => projections.stop());
 
     const directory = new AccessDirectory();
-    const feed = await startAccessDirectory(eventStore, directory, logger);
-    closers.push(() => feed.stop());
+    const accessFeed = await startMemoryFeed(
+      eventStore,
+      'access-directory',
+      [...ACCOUNT_EVENT_TYPES],
+      (e) => directory.apply(e),
+      logger,
+    );
+    closers.push(() => accessFeed.stop());
+    const policyFeed = await startMemoryFeed(
+      eventStore,
+      'routing-policy',
+      ['RoutingPolicyChanged'],
+      (e) => {
+        chatContext.policy = policyFromEvent((e as unknown as RoutingPolicyChanged).data);
+      },
+      logger,
+    );
+    closers.push(() => policyFeed.stop());
 
     logger.info(
       {

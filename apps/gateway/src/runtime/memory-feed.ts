@@ -1,18 +1,19 @@
 import type { Logger } from 'pino';
-import { ACCOUNT_EVENT_TYPES, type AccessDirectory } from '@gw/accounts';
 import type { EventStore, Subscription } from '@gw/eventstore';
-import type { Position } from '@gw/shared-kernel';
+import type { Position, RecordedEvent } from '@gw/shared-kernel';
 
 const RETRY_MS = 1_000;
 
 /**
- * Keeps the in-memory access directory fed from the event log, so the hot path authenticates from
- * memory. Resolves once it has caught up with everything already written; if the subscription
- * drops later, it resubscribes from the last event it applied.
+ * Keeps an in-memory view (access directory, routing policy, …) fed from the event log, so the hot
+ * path reads memory only. Resolves once it has caught up with everything already written; if the
+ * subscription drops later, it resubscribes from the last event it applied.
  */
-export async function startAccessDirectory(
+export async function startMemoryFeed(
   store: EventStore,
-  directory: AccessDirectory,
+  name: string,
+  eventTypes: readonly string[],
+  apply: (event: RecordedEvent) => void,
   logger: Logger,
 ): Promise<Subscription> {
   let last: Position | undefined;
@@ -26,9 +27,9 @@ export async function startAccessDirectory(
   const subscribe = (): void => {
     current = store.subscribeToAll({
       after: last,
-      eventTypes: [...ACCOUNT_EVENT_TYPES], // the store skips request events: start-up reads only accounts
+      eventTypes, // filtered by the store: start-up reads only these types
       handle: (events) => {
-        for (const e of events) directory.apply(e);
+        for (const e of events) apply(e);
         last = events[events.length - 1]?.position ?? last;
         return Promise.resolve();
       },
@@ -37,7 +38,7 @@ export async function startAccessDirectory(
         firstCatchUp = undefined;
       },
       onError: (e) => {
-        logger.error({ err: e.message }, 'access directory subscription failed; resubscribing');
+        logger.error({ feed: name, err: e.message }, 'in-memory feed subscription failed; resubscribing');
         if (firstCatchUp) {
           firstCatchUp(e);
           firstCatchUp = undefined;

@@ -1,0 +1,117 @@
+import {
+  ConcurrencyError,
+  POWER_LEVELS,
+  ValidationError,
+  type Decider,
+  type PowerLevel,
+} from '@gw/shared-kernel';
+import { DEFAULT_ROUTING_POLICY, type PowerLevelPolicy, type RoutingPolicy } from './routing-policy';
+import type { PowerLevelPolicyData, RoutingPolicyChanged, RoutingPolicyEvent } from './routing-policy.events';
+
+export interface ChangeRoutingPolicy {
+  readonly type: 'ChangeRoutingPolicy';
+  readonly data: {
+    readonly policy: Omit<RoutingPolicy, 'version'>;
+    readonly changedBy: string;
+    /** When given, the change applies only to this version (optimistic concurrency from If-Match). */
+    readonly expectedVersion?: number;
+  };
+  readonly metadata: { readonly now: Date };
+}
+
+/** State: the policy in force (version 0 = the product defaults, never changed). */
+export type RoutingPolicyState = RoutingPolicy;
+
+export const toPolicyData = (level: PowerLevelPolicy): PowerLevelPolicyData => ({
+  weights: level.weights,
+  maxPricePer1kMicros: level.maxPricePer1k.toString(),
+  latencyBoundMs: level.latencyBoundMs,
+  preferredProviders: level.preferredProviders,
+});
+
+export const fromPolicyData = (data: PowerLevelPolicyData): PowerLevelPolicy => ({
+  weights: data.weights,
+  maxPricePer1k: BigInt(data.maxPricePer1kMicros),
+  latencyBoundMs: data.latencyBoundMs,
+  preferredProviders: data.preferredProviders,
+});
+
+export const policyFromEvent = (e: RoutingPolicyChanged['data']): RoutingPolicy => ({
+  version: e.version,
+  levels: {
+    eco: fromPolicyData(e.levels.eco),
+    balanced: fromPolicyData(e.levels.balanced),
+    precision: fromPolicyData(e.levels.precision),
+  },
+  maxAttempts: e.maxAttempts,
+  attemptTimeoutMs: e.attemptTimeoutMs,
+  byokBonus: e.byokBonus,
+});
+
+const invalid = (param: string, message: string): never => {
+  throw new ValidationError('ROUTING.INVALID_POLICY', message, { param });
+};
+
+function validate(policy: Omit<RoutingPolicy, 'version'>): void {
+  for (const level of POWER_LEVELS) {
+    const p = policy.levels[level];
+    const { cost, latency, quality } = p.weights;
+    if ([cost, latency, quality].some((w) => !Number.isFinite(w) || w < 0 || w > 1))
+      invalid(`levels.${level}.weights`, `${level}: weights must be between 0 and 1`);
+    if (cost + latency + quality <= 0)
+      invalid(`levels.${level}.weights`, `${level}: at least one weight must be above 0`);
+    if (p.maxPricePer1k < 0n)
+      invalid(`levels.${level}.maxPricePer1k`, `${level}: the max price cannot be negative`);
+    if (!(p.latencyBoundMs > 0))
+      invalid(`levels.${level}.latencyBoundMs`, `${level}: the latency bound must be positive`);
+  }
+  if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1 || policy.maxAttempts > 10)
+    invalid('maxAttempts', 'maxAttempts must be an integer from 1 to 10');
+  if (
+    !Number.isInteger(policy.attemptTimeoutMs) ||
+    policy.attemptTimeoutMs < 1_000 ||
+    policy.attemptTimeoutMs > 600_000
+  )
+    invalid('attemptTimeoutMs', 'attemptTimeoutMs must be from 1,000 to 600,000');
+  if (!(policy.byokBonus >= 0 && policy.byokBonus <= 1))
+    invalid('byokBonus', 'byokBonus must be between 0 and 1');
+}
+
+const same = (a: Omit<RoutingPolicy, 'version'>, b: Omit<RoutingPolicy, 'version'>): boolean =>
+  JSON.stringify(a, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ===
+  JSON.stringify(b, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+
+export const routingPolicyDecider: Decider<ChangeRoutingPolicy, RoutingPolicyEvent, RoutingPolicyState> = {
+  initialState: () => DEFAULT_ROUTING_POLICY,
+  evolve: (_state, event) => policyFromEvent(event.data),
+  decide: (command, state) => {
+    const { policy, changedBy, expectedVersion } = command.data;
+    if (expectedVersion !== undefined && expectedVersion !== state.version) {
+      throw new ConcurrencyError(
+        'ROUTING.POLICY_VERSION_MISMATCH',
+        `The policy is at version ${state.version}, not ${expectedVersion}: reload it and try again`,
+      );
+    }
+    validate(policy);
+    const { version: _version, ...current } = state;
+    if (same(current, policy)) return []; // nothing changes: no new version
+    const levels = Object.fromEntries(POWER_LEVELS.map((l) => [l, toPolicyData(policy.levels[l])])) as Record<
+      PowerLevel,
+      PowerLevelPolicyData
+    >;
+    return [
+      {
+        type: 'RoutingPolicyChanged',
+        data: {
+          version: state.version + 1,
+          levels,
+          maxAttempts: policy.maxAttempts,
+          attemptTimeoutMs: policy.attemptTimeoutMs,
+          byokBonus: policy.byokBonus,
+          changedBy,
+          changedAt: command.metadata.now.toISOString(),
+        },
+      },
+    ];
+  },
+};
