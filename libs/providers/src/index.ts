@@ -14,3 +14,5 @@ export {
   type MockProviderStats,
 } from './mock/start-mock-provider';
 export { countPromptTokens, countTextTokens } from './mock/token-counting';
+export { AnthropicProvider, type AnthropicProviderOptions } from './anthropic/anthropic.provider';
+export { CohereProvider, type CohereProviderOptions } from './cohere/cohere.provider';
