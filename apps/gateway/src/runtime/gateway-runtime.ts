@@ -1,9 +1,15 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { ACCOUNT_EVENT_TYPES, AccessDirectory } from '@gw/accounts';
-import { mockCatalog, MOCK_PROVIDERS, type CatalogSnapshot } from '@gw/catalog';
+import { mockCatalog, MOCK_PROVIDERS, type CatalogSnapshot, type ProviderKind } from '@gw/catalog';
 import { GroupCommitWriter, type EventStore } from '@gw/eventstore';
-import { OpenAICompatibleProvider, startMockProvider } from '@gw/providers';
+import {
+  AnthropicProvider,
+  CohereProvider,
+  OpenAICompatibleProvider,
+  startMockProvider,
+  type UpstreamProvider,
+} from '@gw/providers';
 import {
   DEFAULT_ROUTING_POLICY,
   policyFromEvent,
@@ -65,13 +71,18 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
     const mockUrls = await startMocks(config, closers);
     const catalog: CatalogSnapshot = mockCatalog(mockUrls);
     const metrics = new GatewayMetrics();
-    const upstream = new OpenAICompatibleProvider();
-    closers.push(() => upstream.close());
+    // One adapter per wire format; each keeps its own connection pools.
+    const upstreams = new Map<ProviderKind, UpstreamProvider & { close(): Promise<void> }>([
+      ['openai-compatible', new OpenAICompatibleProvider()],
+      ['anthropic', new AnthropicProvider()],
+      ['cohere', new CohereProvider()],
+    ]);
+    for (const upstream of upstreams.values()) closers.push(() => upstream.close());
     const chatContext = new ChatContext(
       catalog,
       DEFAULT_ROUTING_POLICY,
       new ProviderHealthTracker(),
-      new Map([['openai-compatible', upstream]]),
+      upstreams,
     );
     const recorder = new RequestRecorder(writer, config.durability, metrics, logger);
     const chatService = new ChatService(chatContext, recorder, metrics, logger, systemClock);

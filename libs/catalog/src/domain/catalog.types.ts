@@ -1,5 +1,5 @@
 import type { Micros, PowerLevel, Tier } from '@gw/shared-kernel';
-export type ProviderKind = 'openai-compatible';
+export type ProviderKind = 'openai-compatible' | 'anthropic' | 'gemini' | 'cohere';
 
 export interface ModelCapabilities {
   readonly streaming: boolean;
