@@ -16,3 +16,4 @@ export {
 export { countPromptTokens, countTextTokens } from './mock/token-counting';
 export { AnthropicProvider, type AnthropicProviderOptions } from './anthropic/anthropic.provider';
 export { CohereProvider, type CohereProviderOptions } from './cohere/cohere.provider';
+export { GeminiProvider, type GeminiProviderOptions } from './gemini/gemini.provider';

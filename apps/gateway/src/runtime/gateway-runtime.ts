@@ -6,6 +6,7 @@ import { GroupCommitWriter, type EventStore } from '@gw/eventstore';
 import {
   AnthropicProvider,
   CohereProvider,
+  GeminiProvider,
   OpenAICompatibleProvider,
   startMockProvider,
   type UpstreamProvider,
@@ -76,6 +77,7 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
       ['openai-compatible', new OpenAICompatibleProvider()],
       ['anthropic', new AnthropicProvider()],
       ['cohere', new CohereProvider()],
+      ['gemini', new GeminiProvider()],
     ]);
     for (const upstream of upstreams.values()) closers.push(() => upstream.close());
     const chatContext = new ChatContext(

@@ -21,12 +21,16 @@ export interface UpstreamHttpOptions {
   readonly connectTimeoutMs?: number;
   /** Most bytes of an error body read for its message; default 64 KiB. */
   readonly maxErrorBodyBytes?: number;
+  /** How a non-2xx answer becomes an UpstreamError; default the shared OpenAI-style mapping. */
+  readonly errorFromStatus?: typeof errorFromStatus;
 }
 
 /** Turns one SSE `data:` payload into OpenAI chunks; `complete` once the vendor said the answer is whole. */
 export interface StreamTranslator {
   translate(data: string): Iterable<ChatCompletionChunk>;
   readonly complete: boolean;
+  /** Chunks held back until the stream is known to be whole (e.g. the usage chunk). */
+  end?(): Iterable<ChatCompletionChunk>;
 }
 
 /** One POST: where (relative to the target's base URL), which headers, what body. */
@@ -51,8 +55,10 @@ export class UpstreamHttp {
   private readonly pools: UpstreamPools;
   private readonly endpoints = new Map<string, Endpoint>();
   private readonly maxErrorBodyBytes: number;
+  private readonly mapStatus: typeof errorFromStatus;
 
   constructor(options: UpstreamHttpOptions = {}) {
+    this.mapStatus = options.errorFromStatus ?? errorFromStatus;
     this.pools = new UpstreamPools({
       connectionsPerOrigin: options.connectionsPerOrigin ?? null,
       keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? 30_000,
@@ -130,6 +136,7 @@ export class UpstreamHttp {
         ),
       });
     }
+    if (translator.end) yield* translator.end();
   }
 
   /** Closes every pooled connection (on shutdown). */
@@ -145,7 +152,14 @@ export class UpstreamHttp {
     // The shared pools validate the URL (a `connection` error without the URL) and own the Pool.
     const { pool } = this.pools.chatEndpoint(target.baseUrl, target.providerSlug);
     const url = new URL(target.baseUrl);
-    const endpoint = { pool, path: `${url.pathname.replace(/\/+$/, '')}${path}${url.search}` };
+    // Keys travel in headers only: a `key` parameter on a base URL is dropped, never sent.
+    url.searchParams.delete('key');
+    const [suffix = '', ownQuery = ''] = path.split('?', 2);
+    const query = [ownQuery, url.searchParams.toString()].filter(Boolean).join('&');
+    const endpoint = {
+      pool,
+      path: `${url.pathname.replace(/\/+$/, '')}${suffix}${query ? `?${query}` : ''}`,
+    };
     this.endpoints.set(key, endpoint);
     return endpoint;
   }
@@ -173,7 +187,7 @@ export class UpstreamHttp {
     }
     if (response.statusCode < 200 || response.statusCode > 299) {
       const text = await readLimited(response.body, this.maxErrorBodyBytes);
-      throw errorFromStatus(target.providerSlug, response.statusCode, response.headers, text, target.apiKey);
+      throw this.mapStatus(target.providerSlug, response.statusCode, response.headers, text, target.apiKey);
     }
     return response;
   }
