@@ -1,6 +1,6 @@
+import { collect, expectNoKey, upstreamErrorOf } from '../testing/upstream-test-helpers';
 import { createServer } from 'node:net';
 import type { ChatCompletionChunk, ChatCompletionRequest } from '../openai-wire';
-import { UpstreamError } from '../upstream-error';
 import type { UpstreamTarget } from '../upstream-provider.port';
 import { AnthropicProvider } from './anthropic.provider';
 import type { AnthropicMessage } from './anthropic-wire';
@@ -43,33 +43,6 @@ const WEATHER_TOOL: NonNullable<ChatCompletionRequest['tools']>[number] = {
     parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
   },
 };
-
-async function collect(stream: AsyncIterable<ChatCompletionChunk>): Promise<ChatCompletionChunk[]> {
-  const chunks: ChatCompletionChunk[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  return chunks;
-}
-
-/** Runs `run`, expects it to throw an UpstreamError, and returns it. */
-async function upstreamErrorOf(run: () => Promise<unknown>): Promise<UpstreamError> {
-  try {
-    await run();
-  } catch (error) {
-    if (error instanceof UpstreamError) return error;
-    throw error;
-  }
-  throw new Error('expected an UpstreamError');
-}
-
-function expectNoKey(error: UpstreamError, key: string): void {
-  expect(error.message).not.toContain(key);
-  expect(error.upstreamMessage).not.toContain(key);
-  expect(String(error.stack)).not.toContain(key);
-  expect(JSON.stringify(error)).not.toContain(key);
-  expect(
-    JSON.stringify(Object.getOwnPropertyNames(error).map((name) => String(Reflect.get(error, name)))),
-  ).not.toContain(key);
-}
 
 describe('AnthropicProvider against a fake Anthropic server', () => {
   let fake: FakeAnthropicServer;

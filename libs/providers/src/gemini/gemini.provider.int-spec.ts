@@ -1,8 +1,8 @@
+import { collect, expectNoKey, upstreamErrorOf } from '../testing/upstream-test-helpers';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionRequest, FunctionTool } from '../openai-wire';
-import { UpstreamError } from '../upstream-error';
 import type { UpstreamTarget } from '../upstream-provider.port';
 import { GeminiProvider } from './gemini.provider';
 import { FAKE_GEMINI_HEADERS as H, startFakeGemini, type FakeGemini } from './testing/fake-gemini-server';
@@ -40,32 +40,6 @@ const TIME: FunctionTool = {
     parameters: { type: 'object', properties: { zone: { type: 'string' } }, required: ['zone'] },
   },
 };
-
-async function collect(stream: AsyncIterable<ChatCompletionChunk>): Promise<ChatCompletionChunk[]> {
-  const chunks: ChatCompletionChunk[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  return chunks;
-}
-
-async function upstreamErrorOf(run: () => Promise<unknown>): Promise<UpstreamError> {
-  try {
-    await run();
-  } catch (error) {
-    if (error instanceof UpstreamError) return error;
-    throw error;
-  }
-  throw new Error('expected an UpstreamError');
-}
-
-function expectNoKey(error: UpstreamError, key: string): void {
-  expect(error.message).not.toContain(key);
-  expect(error.upstreamMessage).not.toContain(key);
-  expect(String(error.stack)).not.toContain(key);
-  expect(JSON.stringify(error)).not.toContain(key);
-  expect(
-    JSON.stringify(Object.getOwnPropertyNames(error).map((name) => String(Reflect.get(error, name)))),
-  ).not.toContain(key);
-}
 
 const textOf = (chunks: ChatCompletionChunk[], index = 0): string =>
   chunks

@@ -1,8 +1,8 @@
+import { collect, expectNoKey, upstreamErrorOf } from '../testing/upstream-test-helpers';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChatCompletionChunk, ChatCompletionRequest } from '../openai-wire';
 import { startMockProvider, type MockProvider } from '../mock/start-mock-provider';
-import { UpstreamError } from '../upstream-error';
 import type { UpstreamTarget } from '../upstream-provider.port';
 import { OpenAICompatibleProvider } from './openai-compatible.provider';
 
@@ -14,33 +14,6 @@ const request = (content: string, extra: Partial<ChatCompletionRequest> = {}): C
   temperature: 0,
   ...extra,
 });
-
-async function collect(stream: AsyncIterable<ChatCompletionChunk>): Promise<ChatCompletionChunk[]> {
-  const chunks: ChatCompletionChunk[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  return chunks;
-}
-
-/** Runs `run`, expects it to throw an UpstreamError, and returns it. */
-async function upstreamErrorOf(run: () => Promise<unknown>): Promise<UpstreamError> {
-  try {
-    await run();
-  } catch (error) {
-    if (error instanceof UpstreamError) return error;
-    throw error;
-  }
-  throw new Error('expected an UpstreamError');
-}
-
-function expectNoKey(error: UpstreamError, key: string): void {
-  expect(error.message).not.toContain(key);
-  expect(error.upstreamMessage).not.toContain(key);
-  expect(String(error.stack)).not.toContain(key);
-  expect(JSON.stringify(error)).not.toContain(key);
-  expect(
-    JSON.stringify(Object.getOwnPropertyNames(error).map((name) => String(Reflect.get(error, name)))),
-  ).not.toContain(key);
-}
 
 describe('OpenAICompatibleProvider against the mock provider', () => {
   let mock: MockProvider;
