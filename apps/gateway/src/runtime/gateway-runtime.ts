@@ -9,6 +9,7 @@ import {
   GeminiProvider,
   OpenAICompatibleProvider,
   startMockProvider,
+  type MockProvider,
   type UpstreamProvider,
 } from '@gw/providers';
 import {
@@ -41,6 +42,8 @@ export interface GatewayRuntime {
   readonly metrics: GatewayMetrics;
   readonly projections: ProjectionHost | null;
   readonly mockUrls: ReadonlyMap<string, string>;
+  /** The in-process mock providers by slug (empty with MOCK_UPSTREAM_URL or MOCK_PROVIDERS=off). */
+  readonly mocks: ReadonlyMap<string, MockProvider>;
   close(): Promise<void>;
 }
 
@@ -69,7 +72,13 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
     );
     closers.push(() => writer.flush());
 
-    const mockUrls = await startMocks(config, closers);
+    const mocks = await startMocks(config, closers);
+    const mockUrls = new Map(
+      MOCK_PROVIDERS.filter(() => config.mock.enabled).map((spec) => [
+        spec.slug,
+        config.mock.externalUrl ?? mocks.get(spec.slug)!.url,
+      ]),
+    );
     const catalog: CatalogSnapshot = mockCatalog(mockUrls);
     const metrics = new GatewayMetrics();
     // One adapter per wire format; each keeps its own connection pools.
@@ -149,6 +158,7 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
       metrics,
       projections,
       mockUrls,
+      mocks,
       close: closeAll,
     };
   } catch (e) {
@@ -160,14 +170,10 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
 async function startMocks(
   config: GatewayConfig,
   closers: Array<() => Promise<void>>,
-): Promise<Map<string, string>> {
-  const urls = new Map<string, string>();
-  if (!config.mock.enabled) return urls;
+): Promise<Map<string, MockProvider>> {
+  const mocks = new Map<string, MockProvider>();
+  if (!config.mock.enabled || config.mock.externalUrl) return mocks;
   for (const spec of MOCK_PROVIDERS) {
-    if (config.mock.externalUrl) {
-      urls.set(spec.slug, config.mock.externalUrl);
-      continue;
-    }
     const server = await startMockProvider({
       host: '127.0.0.1',
       port: 0,
@@ -175,7 +181,7 @@ async function startMocks(
       failureRate: config.mock.failureRate,
     });
     closers.push(() => server.close());
-    urls.set(spec.slug, server.url);
+    mocks.set(spec.slug, server);
   }
-  return urls;
+  return mocks;
 }

@@ -35,6 +35,11 @@ export interface MockProviderStats {
 }
 
 export interface MockProvider {
+  /**
+   * From now on every chat request fails with this status (429/503 carry `retry-after`), or, with
+   * null, behaves normally again: for demos and tests of fallback and provider health.
+   */
+  failWith(status: number | null, retryAfterSeconds?: number): void;
   /** e.g. `http://127.0.0.1:41234` (the API is under `/v1`). */
   readonly url: string;
   readonly port: number;
@@ -80,6 +85,7 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
     random: new SeededRandom(seed ^ 0x5bd1e995),
     ids: new SeededRandom(Math.floor(Math.random() * 2 ** 32)),
     prompts: new PromptMemory(10_000),
+    forcedFailure: null,
   };
   let connections = 0;
   let requests = 0;
@@ -112,6 +118,12 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     stats: () => ({ connections, requests }),
+    failWith: (status, retryAfterSeconds = 1) => {
+      if (status !== null && !(Number.isInteger(status) && status >= 400 && status <= 599)) {
+        throw new Error(`failWith takes an HTTP error status, got ${status}`);
+      }
+      behaviour.forcedFailure = status === null ? null : { status, retryAfter: String(retryAfterSeconds) };
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
@@ -132,6 +144,8 @@ interface Behaviour {
   readonly random: SeededRandom;
   readonly ids: SeededRandom;
   readonly prompts: PromptMemory;
+  /** Set by failWith: every chat request fails like this until cleared. */
+  forcedFailure: { readonly status: number; readonly retryAfter: string } | null;
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, behaviour: Behaviour): Promise<void> {
@@ -154,6 +168,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, behaviour: Beha
   if (forced !== undefined && /^[1-5]\d\d$/.test(forced)) {
     throw failureFor(Number(forced), header(req, MOCK_HEADERS.retryAfter) ?? '1');
   }
+  if (behaviour.forcedFailure)
+    throw failureFor(behaviour.forcedFailure.status, behaviour.forcedFailure.retryAfter);
   const request = validateChatRequest(parseJson(raw), behaviour.models);
   if (behaviour.failureRate > 0 && behaviour.random.next() < behaviour.failureRate) {
     await delay(latencyFor(req, behaviour));
