@@ -3,6 +3,7 @@ import { migration as createEventStore } from './20261123120000_create_event_sto
 import { migration as createProjectionCheckpoints } from './20261123120100_create_projection_checkpoints';
 import { migration as createUsageTotalsByUser } from './20261123121000_create_usage_totals_by_user';
 import { migration as createRequestExplanations } from './20261123122000_create_request_explanations';
+import { migration as createProviderHealthTimeline } from './20261123123000_create_provider_health_timeline';
 
 /**
  * Every migration, in one list. Add a file named `YYYYMMDDHHmmss_<verb>_<object>.ts` that exports
@@ -13,4 +14,5 @@ export const allMigrations: readonly NamedMigration[] = [
   createProjectionCheckpoints,
   createUsageTotalsByUser,
   createRequestExplanations,
+  createProviderHealthTimeline,
 ];

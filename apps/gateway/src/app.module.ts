@@ -2,6 +2,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { AccessDirectory, AccountsModule } from '@gw/accounts';
+import { CatalogModule } from '@gw/catalog';
 import { KNEX } from '@gw/database';
 import { EVENT_STORE } from '@gw/eventstore';
 import { CLOCK } from '@gw/shared-kernel';
@@ -9,6 +10,7 @@ import { RoutingModule } from '@gw/routing';
 import { UsageBillingModule } from '@gw/usage-billing';
 import { AdminGuard } from './auth/admin.guard';
 import { GatewayKeyGuard } from './auth/gateway-key.guard';
+import { ProviderHealthController } from './catalog/provider-health.controller';
 import { ChatContext } from './chat/chat-context';
 import { ChatController } from './chat/chat.controller';
 import { ChatService } from './chat/chat.service';
@@ -54,12 +56,14 @@ export class AppModule {
         AccountsModule,
         UsageBillingModule,
         RoutingModule,
+        CatalogModule,
       ],
       controllers: [
         ChatController,
         MeUsageController,
         RequestsController,
         RoutingPolicyController,
+        ProviderHealthController,
         HealthController,
         MetricsController,
       ],

@@ -200,7 +200,8 @@ export class ChatService {
     const latencyMs = performance.now() - started;
     const outcome = interrupted || clientGone ? 'interrupted' : 'completed';
     if (outcome === 'completed') this.context.health.recordSuccess(model.provider, model.id, latencyMs);
-    else if (!clientGone) this.context.health.recordFailure(model.provider);
+    else if (!clientGone)
+      this.context.health.recordFailure(model.provider, interrupted?.kind ?? 'stream_interrupted');
     try {
       await this.record(call, plan, fallbacks, {
         kind: 'usage',
@@ -282,7 +283,8 @@ export class ChatService {
 
   private shouldFallBack(e: UpstreamError, call: ChatCall, attempted: Attempted, plan: RoutePlan): boolean {
     if (call.signal.aborted) return false;
-    this.context.health.recordFailure(attempted.model.provider);
+    // A request the upstream refused as malformed says nothing about the provider's health.
+    if (e.retryable) this.context.health.recordFailure(attempted.model.provider, e.kind);
     return (
       e.retryable && attempted.attempt < Math.min(plan.candidates.length, this.context.policy.maxAttempts)
     );

@@ -26,6 +26,8 @@ export interface GatewayConfig {
     readonly externalUrl?: string;
   };
   readonly bootstrapUsers: boolean;
+  /** How long a provider whose circuit opened is skipped before traffic probes it again. */
+  readonly healthCooldownMs: number;
   readonly logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
   readonly embedded: boolean;
 }
@@ -94,6 +96,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       externalUrl: url(env, 'MOCK_UPSTREAM_URL'),
     },
     bootstrapUsers: oneOf(env, 'BOOTSTRAP_USERS', ['on', 'off'] as const, 'on') === 'on',
+    healthCooldownMs: numberIn(env, 'HEALTH_COOLDOWN_MS', 100, 3_600_000, 30_000),
     logLevel: oneOf(
       env,
       'LOG_LEVEL',

@@ -34,6 +34,12 @@ export class GatewayMetrics {
     labelNames: ['from_provider', 'reason'] as const,
     registers: [this.registry],
   });
+  readonly providerUp = new Gauge({
+    name: 'switchyard_provider_up',
+    help: 'Provider circuit closed (1) or open (0), as this instance sees it',
+    labelNames: ['provider'] as const,
+    registers: [this.registry],
+  });
   readonly eventWrites = new Histogram({
     name: 'switchyard_event_commit_duration_seconds',
     help: 'Time to commit a request’s events (group commit)',

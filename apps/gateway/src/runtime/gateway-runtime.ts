@@ -13,6 +13,7 @@ import {
   type UpstreamProvider,
 } from '@gw/providers';
 import {
+  DEFAULT_BREAKER_SETTINGS,
   DEFAULT_ROUTING_POLICY,
   policyFromEvent,
   ProviderHealthTracker,
@@ -25,6 +26,7 @@ import { RequestRecorder } from '../chat/request-recorder';
 import type { GatewayConfig } from '../config/gateway-config';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { startMemoryFeed } from './memory-feed';
+import { providerHealthRecorder } from './provider-health-recorder';
 import { startInProcessProjections, type ProjectionHost } from './in-process-projections';
 import { openStores } from './open-stores';
 
@@ -92,7 +94,10 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
     const chatContext = new ChatContext(
       catalog,
       DEFAULT_ROUTING_POLICY,
-      new ProviderHealthTracker(),
+      new ProviderHealthTracker(providerHealthRecorder(writer, metrics, logger, config.healthCooldownMs), {
+        ...DEFAULT_BREAKER_SETTINGS,
+        cooldownMs: config.healthCooldownMs,
+      }),
       upstreams,
     );
     const recorder = new RequestRecorder(writer, config.durability, metrics, logger);

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { EventStore } from '@gw/eventstore';
 import { ProjectionRunnerGroup, type Projection } from '@gw/projections';
 import type { Position } from '@gw/shared-kernel';
+import { providerHealthTimelineProjection } from '@gw/catalog';
 import { requestExplanationsProjection } from '@gw/routing';
 import { usageBillingProjections } from '@gw/usage-billing';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
@@ -11,6 +12,7 @@ import type { GatewayMetrics } from '../metrics/gateway-metrics';
 export const gatewayProjections: readonly Projection[] = [
   ...usageBillingProjections,
   requestExplanationsProjection,
+  providerHealthTimelineProjection,
 ];
 
 const PROJECTION_BATCH_DELAY_MS = 25;

@@ -1,23 +1,56 @@
 import type { ProviderHealthView } from '../ranking/rank-candidates';
+import {
+  CircuitBreaker,
+  DEFAULT_BREAKER_SETTINGS,
+  type BreakerSettings,
+  type BreakerState,
+  type BreakerTransition,
+} from './circuit-breaker';
 
 const ALPHA = 0.1;
 
+export interface ProviderHealthSnapshot {
+  readonly provider: string;
+  readonly state: BreakerState;
+  /** Failures among the breaker's recent window, 0..1. */
+  readonly recentErrorRate: number;
+  /** Exponentially weighted error rate used by the routing score, 0..1. */
+  readonly smoothedErrorRate: number;
+  readonly openSince: string | null;
+}
+
 /**
- * Passive health from live traffic, in memory: an exponentially weighted error rate per provider and
- * latency per model. The circuit breaker and ProviderDegraded events build on this (routing issue).
+ * Passive health from live traffic, in memory: an exponentially weighted error rate per provider
+ * (the routing score's penalty), latency per model, and a circuit breaker per provider whose
+ * transitions are reported to `onTransition` (the gateway records them as events). Only failures
+ * that say something about the provider count: a request the upstream refused as malformed does not.
  */
 export class ProviderHealthTracker implements ProviderHealthView {
   private readonly errors = new Map<string, number>();
   private readonly latencies = new Map<string, number>();
+  private readonly breakers = new Map<string, CircuitBreaker>();
+
+  constructor(
+    private readonly onTransition: (provider: string, transition: BreakerTransition) => void = () =>
+      undefined,
+    private readonly settings: BreakerSettings = DEFAULT_BREAKER_SETTINGS,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get cooldownMs(): number {
+    return this.settings.cooldownMs;
+  }
 
   recordSuccess(provider: string, modelId: string, latencyMs: number): void {
     this.errors.set(provider, (this.errors.get(provider) ?? 0) * (1 - ALPHA));
     const prev = this.latencies.get(modelId);
     this.latencies.set(modelId, prev === undefined ? latencyMs : prev * (1 - ALPHA) + latencyMs * ALPHA);
+    this.report(provider, this.breaker(provider).recordSuccess(this.now()));
   }
 
-  recordFailure(provider: string): void {
+  recordFailure(provider: string, reason: string): void {
     this.errors.set(provider, (this.errors.get(provider) ?? 0) * (1 - ALPHA) + ALPHA);
+    this.report(provider, this.breaker(provider).recordFailure(this.now(), reason));
   }
 
   errorRate(provider: string): number {
@@ -28,7 +61,36 @@ export class ProviderHealthTracker implements ProviderHealthView {
     return this.latencies.get(modelId);
   }
 
-  isAvailable(): boolean {
-    return true;
+  isAvailable(provider: string): boolean {
+    const breaker = this.breakers.get(provider);
+    if (!breaker) return true;
+    const { allowed, transition } = breaker.allows(this.now());
+    this.report(provider, transition);
+    return allowed;
+  }
+
+  snapshot(provider: string): ProviderHealthSnapshot {
+    const breaker = this.breakers.get(provider);
+    const openSince = breaker?.openSince;
+    return {
+      provider,
+      state: breaker?.current ?? 'closed',
+      recentErrorRate: breaker?.errorRate() ?? 0,
+      smoothedErrorRate: this.errorRate(provider),
+      openSince: openSince === null || openSince === undefined ? null : new Date(openSince).toISOString(),
+    };
+  }
+
+  private breaker(provider: string): CircuitBreaker {
+    let breaker = this.breakers.get(provider);
+    if (!breaker) {
+      breaker = new CircuitBreaker(this.settings);
+      this.breakers.set(provider, breaker);
+    }
+    return breaker;
+  }
+
+  private report(provider: string, transition: BreakerTransition | undefined): void {
+    if (transition) this.onTransition(provider, transition);
   }
 }

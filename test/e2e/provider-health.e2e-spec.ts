@@ -1,0 +1,76 @@
+import request from 'supertest';
+import { toProviderStreamId } from '@gw/catalog';
+import { startTestGateway, type TestGateway } from './support/test-gateway';
+
+const COOLDOWN_MS = 400;
+
+describe('provider health: degraded, skipped, re-admitted (embedded)', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway('pglite', { HEALTH_COOLDOWN_MS: String(COOLDOWN_MS) });
+  });
+  afterAll(() => gw?.close());
+
+  const eco = () =>
+    request(gw.baseUrl)
+      .post('/v1/chat/completions')
+      .set('authorization', `Bearer ${gw.userKey}`)
+      .send({ model: 'eco', messages: [{ role: 'user', content: 'hi' }] })
+      .expect(200);
+  const health = () =>
+    request(gw.baseUrl)
+      .get('/api/v1/admin/providers/mock-swift/health')
+      .set('authorization', `Bearer ${gw.adminKey}`);
+  const providerEvents = async () =>
+    (await gw.gateway.runtime.eventStore.readStream(toProviderStreamId('mock-swift'))).map((e) => e.type);
+
+  it('a provider that keeps failing is reported degraded and skipped, then re-admitted after it recovers', async () => {
+    const swift = gw.gateway.runtime.mocks.get('mock-swift')!;
+    swift.failWith(503);
+    for (let i = 0; i < 5; i++) expect((await eco()).headers['x-switchyard-attempts']).toBe('2');
+
+    // open: routing no longer tries it at all
+    const skipped = await eco();
+    expect(skipped.headers['x-switchyard-attempts']).toBe('1');
+    expect(skipped.headers['x-switchyard-provider']).not.toBe('mock-swift');
+    await gw.gateway.runtime.writer.flush();
+    expect(await providerEvents()).toEqual(['ProviderDegraded']);
+    await gw.waitForProjections();
+    const down = await health();
+    expect(down.status).toBe(200);
+    expect(down.body).toMatchObject({
+      provider: 'mock-swift',
+      state: 'open',
+      timeline: [{ kind: 'degraded' }],
+    });
+    expect(down.body.timeline[0].reason).toContain('5 consecutive failures');
+
+    // it recovers; after the cooldown the next request probes it and brings it back
+    swift.failWith(null);
+    await new Promise((r) => setTimeout(r, COOLDOWN_MS + 50));
+    const back = await eco();
+    expect(back.headers['x-switchyard-provider']).toBe('mock-swift');
+    expect(back.headers['x-switchyard-attempts']).toBe('1');
+    await gw.gateway.runtime.writer.flush();
+    expect(await providerEvents()).toEqual(['ProviderDegraded', 'ProviderRecovered']);
+    await gw.waitForProjections();
+    const up = await health();
+    expect(up.body).toMatchObject({
+      state: 'closed',
+      timeline: [{ kind: 'recovered' }, { kind: 'degraded' }],
+    });
+    const metrics = await request(gw.baseUrl).get('/metrics');
+    expect(metrics.text).toContain('switchyard_provider_up{provider="mock-swift"} 1');
+  });
+
+  it('health is for admins, and unknown providers are 404', async () => {
+    const asUser = await request(gw.baseUrl)
+      .get('/api/v1/admin/providers/mock-swift/health')
+      .set('authorization', `Bearer ${gw.userKey}`);
+    expect(asUser.status).toBe(403);
+    const unknown = await request(gw.baseUrl)
+      .get('/api/v1/admin/providers/nope/health')
+      .set('authorization', `Bearer ${gw.adminKey}`);
+    expect(unknown.status).toBe(404);
+  });
+});
