@@ -15,7 +15,7 @@ describe('fallback when the preferred provider fails (embedded)', () => {
   const client = () => new OpenAI({ baseURL: `${gw.baseUrl}/v1`, apiKey: gw.userKey, maxRetries: 0 });
 
   it('a 429 from the preferred provider falls back to the next one, recorded and explained', async () => {
-    swift().failWith(429, 2);
+    swift().failWith(429, 1);
     const { data, response } = await client()
       .chat.completions.create({ model: 'eco', messages: [{ role: 'user', content: 'hello' }] })
       .withResponse();
@@ -46,10 +46,18 @@ describe('fallback when the preferred provider fails (embedded)', () => {
       outcome: 'completed',
       fallbacks: [{ reason: 'rate_limited', status: 429 }],
     });
+
+    // retry-after honoured: within that second nobody asks the provider again
+    const next = await client()
+      .chat.completions.create({ model: 'eco', messages: [{ role: 'user', content: 'again' }] })
+      .withResponse();
+    expect(next.response.headers.get('x-switchyard-attempts')).toBe('1');
+    expect(next.response.headers.get('x-switchyard-provider')).not.toBe('mock-swift');
+    await new Promise((r) => setTimeout(r, 1_100));
   });
 
   it('a stream falls back too while nothing has reached the client', async () => {
-    swift().failWith(503);
+    swift().failWith(503, 0);
     const { data: stream, response } = await client()
       .chat.completions.create({ model: 'eco', messages: [{ role: 'user', content: 'hello' }], stream: true })
       .withResponse();
@@ -81,5 +89,16 @@ describe('fallback when the preferred provider fails (embedded)', () => {
     expect(res.status).toBe(503);
     expect(res.body.error).toMatchObject({ code: 'upstream_unavailable', type: 'api_error' });
     expect(res.headers['retry-after']).toBe('7');
+
+    // while it asked for a pause, a pinned request is answered at once, without calling it
+    const before = swift().stats().requests;
+    const paused = await request(gw.baseUrl)
+      .post('/v1/chat/completions')
+      .set('authorization', `Bearer ${gw.userKey}`)
+      .send({ model: 'mock-swift/swift-mini', messages: [{ role: 'user', content: 'hello' }] });
+    expect(paused.status).toBe(503);
+    expect(paused.body.error.code).toBe('provider_unavailable');
+    expect(Number(paused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(swift().stats().requests).toBe(before);
   });
 });

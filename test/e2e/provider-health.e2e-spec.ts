@@ -26,7 +26,7 @@ describe('provider health: degraded, skipped, re-admitted (embedded)', () => {
 
   it('a provider that keeps failing is reported degraded and skipped, then re-admitted after it recovers', async () => {
     const swift = gw.gateway.runtime.mocks.get('mock-swift')!;
-    swift.failWith(503);
+    swift.failWith(503, 0); // no retry-after: the breaker, not a pause, takes it out
     for (let i = 0; i < 5; i++) expect((await eco()).headers['x-switchyard-attempts']).toBe('2');
 
     // open: routing no longer tries it at all

@@ -42,3 +42,24 @@ export class UpstreamRejectedError extends Error implements HasErrorResponse {
     };
   }
 }
+
+/** The named model's provider is cooling down (its retry-after, or an open circuit): 503, try later. */
+export class ProviderUnavailableError extends Error implements HasErrorResponse {
+  constructor(
+    readonly provider: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(`Provider ${provider} is unavailable for ${retryAfterMs} ms`);
+  }
+  toErrorResponse(): ErrorResponse {
+    const seconds = Math.max(1, Math.ceil(this.retryAfterMs / 1000));
+    return {
+      status: 503,
+      type: 'api_error',
+      code: 'provider_unavailable',
+      message: `The provider ${this.provider} of this model is temporarily unavailable. Retry in ${seconds} s, or ask for another model.`,
+      param: 'model',
+      headers: { 'retry-after': String(seconds) },
+    };
+  }
+}

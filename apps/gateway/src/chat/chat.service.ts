@@ -284,7 +284,7 @@ export class ChatService {
   private shouldFallBack(e: UpstreamError, call: ChatCall, attempted: Attempted, plan: RoutePlan): boolean {
     if (call.signal.aborted) return false;
     // A request the upstream refused as malformed says nothing about the provider's health.
-    if (e.retryable) this.context.health.recordFailure(attempted.model.provider, e.kind);
+    if (e.retryable) this.context.health.recordFailure(attempted.model.provider, e.kind, e.retryAfterMs);
     return (
       e.retryable && attempted.attempt < Math.min(plan.candidates.length, this.context.policy.maxAttempts)
     );

@@ -3,12 +3,14 @@ import type { Principal } from '@gw/accounts';
 import type { CatalogModel, CatalogSnapshot } from '@gw/catalog';
 import {
   rankCandidates,
+  type ProviderHealthTracker,
   type ProviderHealthView,
   type RankedCandidate,
   type RequestNeeds,
   type RoutingPolicy,
 } from '@gw/routing';
 import type { ChatCompletionDto } from './chat-completion.dto';
+import { ProviderUnavailableError } from './chat.errors';
 
 export interface RoutePlan {
   readonly requestedModel: string;
@@ -48,7 +50,7 @@ export function planRoute(
   powerLevelHeader: string | undefined,
   catalog: CatalogSnapshot,
   policy: RoutingPolicy,
-  health: ProviderHealthView,
+  health: ProviderHealthView & Pick<ProviderHealthTracker, 'unavailableForMs'>,
 ): RoutePlan {
   const started = process.hrtime.bigint();
   if (powerLevelHeader !== undefined && !isPowerLevel(powerLevelHeader)) {
@@ -92,6 +94,8 @@ export function planRoute(
     pinnedModelId: pinned?.id,
   });
   if (candidates.length === 0) {
+    const waitMs = pinned ? health.unavailableForMs(pinned.provider) : undefined;
+    if (pinned && waitMs !== undefined) throw new ProviderUnavailableError(pinned.provider, waitMs);
     throw new ValidationError(
       'ROUTING.NO_ELIGIBLE_MODEL',
       pinned

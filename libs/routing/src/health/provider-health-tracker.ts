@@ -17,6 +17,8 @@ export interface ProviderHealthSnapshot {
   /** Exponentially weighted error rate used by the routing score, 0..1. */
   readonly smoothedErrorRate: number;
   readonly openSince: string | null;
+  /** Set while the provider's own retry-after is in force. */
+  readonly pausedUntil: string | null;
 }
 
 /**
@@ -29,6 +31,8 @@ export class ProviderHealthTracker implements ProviderHealthView {
   private readonly errors = new Map<string, number>();
   private readonly latencies = new Map<string, number>();
   private readonly breakers = new Map<string, CircuitBreaker>();
+  /** Providers that asked for a pause (429/503 with retry-after): skipped until then. */
+  private readonly pausedUntil = new Map<string, number>();
 
   constructor(
     private readonly onTransition: (provider: string, transition: BreakerTransition) => void = () =>
@@ -48,9 +52,17 @@ export class ProviderHealthTracker implements ProviderHealthView {
     this.report(provider, this.breaker(provider).recordSuccess(this.now()));
   }
 
-  recordFailure(provider: string, reason: string): void {
+  /**
+   * @param retryAfterMs the provider's own `retry-after`: routing leaves it alone that long (capped
+   *   at the breaker cooldown, so a bogus header cannot take a provider out for hours).
+   */
+  recordFailure(provider: string, reason: string, retryAfterMs?: number): void {
     this.errors.set(provider, (this.errors.get(provider) ?? 0) * (1 - ALPHA) + ALPHA);
-    this.report(provider, this.breaker(provider).recordFailure(this.now(), reason));
+    const now = this.now();
+    if (retryAfterMs !== undefined && retryAfterMs > 0) {
+      this.pausedUntil.set(provider, now + Math.min(retryAfterMs, this.settings.cooldownMs));
+    }
+    this.report(provider, this.breaker(provider).recordFailure(now, reason));
   }
 
   errorRate(provider: string): number {
@@ -62,11 +74,29 @@ export class ProviderHealthTracker implements ProviderHealthView {
   }
 
   isAvailable(provider: string): boolean {
+    const paused = this.pausedUntil.get(provider);
+    if (paused !== undefined) {
+      if (this.now() < paused) return false;
+      this.pausedUntil.delete(provider);
+    }
     const breaker = this.breakers.get(provider);
     if (!breaker) return true;
     const { allowed, transition } = breaker.allows(this.now());
     this.report(provider, transition);
     return allowed;
+  }
+
+  /** How long until routing may try the provider again (undefined: it may now). */
+  unavailableForMs(provider: string): number | undefined {
+    const now = this.now();
+    const paused = this.pausedUntil.get(provider);
+    const breaker = this.breakers.get(provider);
+    const openUntil =
+      breaker?.current === 'open' && breaker.openSince !== null
+        ? breaker.openSince + this.settings.cooldownMs
+        : 0;
+    const until = Math.max(paused ?? 0, openUntil);
+    return until > now ? until - now : undefined;
   }
 
   snapshot(provider: string): ProviderHealthSnapshot {
@@ -78,6 +108,9 @@ export class ProviderHealthTracker implements ProviderHealthView {
       recentErrorRate: breaker?.errorRate() ?? 0,
       smoothedErrorRate: this.errorRate(provider),
       openSince: openSince === null || openSince === undefined ? null : new Date(openSince).toISOString(),
+      pausedUntil: this.pausedUntil.has(provider)
+        ? new Date(this.pausedUntil.get(provider)!).toISOString()
+        : null,
     };
   }
 

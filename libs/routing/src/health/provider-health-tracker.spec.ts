@@ -1,0 +1,56 @@
+import { ProviderHealthTracker } from './provider-health-tracker';
+import type { BreakerTransition } from './circuit-breaker';
+
+describe('ProviderHealthTracker', () => {
+  let now = 0;
+  const transitions: Array<[string, BreakerTransition]> = [];
+  const tracker = () =>
+    new ProviderHealthTracker(
+      (p, t) => transitions.push([p, t]),
+      { consecutiveFailures: 2, errorRate: 1, window: 10, minSamples: 10, cooldownMs: 10_000 },
+      () => now,
+    );
+  beforeEach(() => {
+    now = 0;
+    transitions.length = 0;
+  });
+
+  it('honours retry-after: the provider is skipped until then, others are not', () => {
+    const t = tracker();
+    t.recordFailure('a', 'rate_limited', 3_000);
+    expect(t.isAvailable('a')).toBe(false);
+    expect(t.isAvailable('b')).toBe(true);
+    now = 3_001;
+    expect(t.isAvailable('a')).toBe(true);
+  });
+
+  it('says how long until a provider may be tried again', () => {
+    const t = tracker();
+    expect(t.unavailableForMs('a')).toBeUndefined();
+    t.recordFailure('a', 'rate_limited', 3_000);
+    now = 1_000;
+    expect(t.unavailableForMs('a')).toBe(2_000);
+    t.recordFailure('a', 'server'); // second failure in a row opens the circuit: 10 s cooldown wins
+    expect(t.unavailableForMs('a')).toBe(10_000);
+  });
+
+  it('caps retry-after at the cooldown', () => {
+    const t = tracker();
+    t.recordFailure('a', 'rate_limited', 3_600_000);
+    now = 10_001;
+    expect(t.isAvailable('a')).toBe(true);
+  });
+
+  it('reports breaker transitions with the provider, and penalises the error rate', () => {
+    const t = tracker();
+    t.recordFailure('a', 'server');
+    t.recordFailure('a', 'server');
+    expect(transitions.map(([p, x]) => [p, x.to])).toEqual([['a', 'open']]);
+    expect(t.errorRate('a')).toBeGreaterThan(0.15);
+    expect(t.snapshot('a')).toMatchObject({ state: 'open', recentErrorRate: 1 });
+    now = 10_001;
+    expect(t.isAvailable('a')).toBe(true);
+    t.recordSuccess('a', 'a/m', 100);
+    expect(transitions.map(([, x]) => x.to)).toEqual(['open', 'half_open', 'closed']);
+  });
+});
