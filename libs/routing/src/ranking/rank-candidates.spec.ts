@@ -114,6 +114,17 @@ describe('rankCandidates', () => {
     expect(rankCandidates(input([y, x])).map((r) => r.modelId)).toEqual(['x/m', 'y/m']);
   });
 
+  it('returns the best `limit` candidates in order, whatever the catalog order', () => {
+    const many = Array.from({ length: 40 }, (_, i) =>
+      model(`p${i % 7}/m${String(i).padStart(2, '0')}`, { quality: ((i * 37) % 100) / 100 }),
+    );
+    const all = rankCandidates(input(many, { limit: 40 }));
+    const top = rankCandidates(input([...many].reverse(), { limit: 5 }));
+    expect(all).toHaveLength(40);
+    expect(top).toEqual(all.slice(0, 5));
+    for (let i = 1; i < all.length; i++) expect(all[i - 1]!.score).toBeGreaterThanOrEqual(all[i]!.score);
+  });
+
   it('prefers a BYOK provider by the policy bonus', () => {
     const x = model('x/m');
     const y = model('y/m');

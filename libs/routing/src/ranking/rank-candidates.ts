@@ -1,7 +1,7 @@
 import { tierAllows, type PowerLevel, type Tier } from '@gw/shared-kernel';
 import type { CatalogModel } from '@gw/catalog';
 import type { CandidateRecord } from '../domain/request.events';
-import type { RoutingPolicy } from '../domain/routing-policy';
+import type { PowerLevelPolicy, RoutingPolicy } from '../domain/routing-policy';
 
 /** What the request needs from a model. */
 export interface RequestNeeds {
@@ -38,11 +38,34 @@ export interface RankInput {
   readonly byokProviders: ReadonlySet<string>;
   /** When the caller named a model: only that one is a candidate (no price or power-level filter). */
   readonly pinnedModelId?: string;
+  /** How many of the best candidates to return (fallback walks them; RequestRouted records them). Default 10. */
+  readonly limit?: number;
 }
 
-/** Blended price per 1K tokens in micro-dollars: mean of input and output prices. */
-export const blendedPricePer1k = (m: CatalogModel): number =>
-  Number(m.prices.inputPerMillion + m.prices.outputPerMillion) / 2 / 1000;
+export const DEFAULT_CANDIDATE_LIMIT = 10;
+
+// Scratch space reused across calls: scoring 500 models allocates nothing per model.
+let scores = new Float64Array(1024);
+let indexes = new Int32Array(1024);
+
+const blendedPrices = new WeakMap<CatalogModel, number>();
+
+/** Blended price per 1K tokens in micro-dollars: mean of input and output prices (cached per model). */
+export const blendedPricePer1k = (m: CatalogModel): number => {
+  let price = blendedPrices.get(m);
+  if (price === undefined) {
+    price = Number(m.prices.inputPerMillion + m.prices.outputPerMillion) / 2 / 1000;
+    blendedPrices.set(m, price);
+  }
+  return price;
+};
+
+interface ProviderView {
+  readonly available: boolean;
+  readonly errorPenalty: number;
+  readonly bonus: number;
+  readonly byok: boolean;
+}
 
 const fits = (m: CatalogModel, needs: RequestNeeds): boolean =>
   (!needs.streaming || m.capabilities.streaming) &&
@@ -58,34 +81,101 @@ const fits = (m: CatalogModel, needs: RequestNeeds): boolean =>
 export function rankCandidates(input: RankInput): RankedCandidate[] {
   const level = input.policy.levels[input.powerLevel];
   const maxPrice = Number(level.maxPricePer1k);
-  const ranked: RankedCandidate[] = [];
-  for (const m of input.models) {
+  // Health, BYOK and preference are per provider: look them up once per provider, not per model.
+  const providers = new Map<string, ProviderView>();
+  const providerView = (provider: string): ProviderView => {
+    let view = providers.get(provider);
+    if (!view) {
+      const byok = input.byokProviders.has(provider);
+      view = {
+        available: input.health.isAvailable(provider),
+        errorPenalty: input.health.errorRate(provider) * 0.5,
+        byok,
+        bonus: (byok ? input.policy.byokBonus : 0) + (level.preferredProviders.includes(provider) ? 0.05 : 0),
+      };
+      providers.set(provider, view);
+    }
+    return view;
+  };
+  if (scores.length < input.models.length) {
+    scores = new Float64Array(input.models.length * 2);
+    indexes = new Int32Array(input.models.length * 2);
+  }
+  const limit = input.limit ?? DEFAULT_CANDIDATE_LIMIT;
+  const models = input.models;
+  // Keep the best `limit` (index, score) pairs in order while scanning: no per-model objects.
+  let kept = 0;
+  for (let i = 0; i < models.length; i++) {
+    const m = models[i]!;
     if (input.pinnedModelId !== undefined) {
       if (m.id !== input.pinnedModelId) continue;
     } else if (!m.powerLevels.includes(input.powerLevel)) continue;
-    if (!m.enabled || !input.health.isAvailable(m.provider) || !tierAllows(input.tier, m.minTier)) continue;
-    if (!fits(m, input.needs)) continue;
+    if (!m.enabled || !tierAllows(input.tier, m.minTier) || !fits(m, input.needs)) continue;
     const price = blendedPricePer1k(m);
     if (input.pinnedModelId === undefined && price > maxPrice) continue;
-    const cost = maxPrice > 0 ? Math.max(0, 1 - price / maxPrice) : 0;
-    const latencyMs = input.health.latencyMs(m.id) ?? m.typicalLatencyMs;
-    const latency = Math.max(0, 1 - latencyMs / level.latencyBoundMs);
-    const quality = m.quality;
-    const errorPenalty = input.health.errorRate(m.provider) * 0.5;
-    const byok = input.byokProviders.has(m.provider);
-    const preferred = level.preferredProviders.includes(m.provider) ? 0.05 : 0;
-    const base =
-      level.weights.cost * cost + level.weights.latency * latency + level.weights.quality * quality;
-    const score = base * (1 - errorPenalty) + (byok ? input.policy.byokBonus : 0) + preferred;
+    const provider = providerView(m.provider);
+    if (!provider.available) continue;
+    const score = scoreOf(m, price, maxPrice, level, input.health, provider);
+    let at = kept;
+    while (at > 0 && better(score, m, scores[at - 1]!, models[indexes[at - 1]!]!)) at--;
+    if (at >= limit) continue;
+    for (let j = Math.min(kept, limit - 1); j > at; j--) {
+      scores[j] = scores[j - 1]!;
+      indexes[j] = indexes[j - 1]!;
+    }
+    scores[at] = score;
+    indexes[at] = i;
+    if (kept < limit) kept++;
+  }
+  const ranked: RankedCandidate[] = [];
+  for (let k = 0; k < kept; k++) {
+    const m = models[indexes[k]!]!;
+    const provider = providerView(m.provider);
+    const price = blendedPricePer1k(m);
     ranked.push({
       modelId: m.id,
       provider: m.provider,
-      score,
-      components: { cost, latency, quality, errorPenalty },
-      byok,
+      score: scores[k]!,
+      components: componentsOf(m, price, maxPrice, level, input.health, provider),
+      byok: provider.byok,
     });
   }
-  return ranked.sort(
-    (a, b) => b.score - a.score || (a.modelId < b.modelId ? -1 : a.modelId > b.modelId ? 1 : 0),
-  );
+  return ranked;
+}
+
+/** Higher score first; equal scores by model id, so the order never depends on catalog order. */
+const better = (score: number, m: CatalogModel, otherScore: number, other: CatalogModel): boolean =>
+  score > otherScore || (score === otherScore && m.id < other.id);
+
+function componentsOf(
+  m: CatalogModel,
+  price: number,
+  maxPrice: number,
+  level: PowerLevelPolicy,
+  health: ProviderHealthView,
+  provider: ProviderView,
+): RankedCandidate['components'] {
+  const latencyMs = health.latencyMs(m.id) ?? m.typicalLatencyMs;
+  return {
+    cost: maxPrice > 0 ? Math.max(0, 1 - price / maxPrice) : 0,
+    latency: Math.max(0, 1 - latencyMs / level.latencyBoundMs),
+    quality: m.quality,
+    errorPenalty: provider.errorPenalty,
+  };
+}
+
+/** w_cost·cost + w_latency·latency + w_quality·quality, times (1 − error_rate·0.5), plus bonuses. */
+function scoreOf(
+  m: CatalogModel,
+  price: number,
+  maxPrice: number,
+  level: PowerLevelPolicy,
+  health: ProviderHealthView,
+  provider: ProviderView,
+): number {
+  const cost = maxPrice > 0 ? Math.max(0, 1 - price / maxPrice) : 0;
+  const latency = Math.max(0, 1 - (health.latencyMs(m.id) ?? m.typicalLatencyMs) / level.latencyBoundMs);
+  const base =
+    level.weights.cost * cost + level.weights.latency * latency + level.weights.quality * m.quality;
+  return base * (1 - provider.errorPenalty) + provider.bonus;
 }
