@@ -7,13 +7,15 @@ import path from 'node:path';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-const { rankCandidates, DEFAULT_ROUTING_POLICY, ProviderHealthTracker } = require(path.join(root, 'dist/libs/routing/src/index.js'));
+const { rankCandidates, DEFAULT_ROUTING_POLICY, ProviderHealthTracker } = require(
+  path.join(root, 'dist/libs/routing/src/index.js'),
+);
 
 const MODELS = Number(process.env.BENCH_MODELS || 500);
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS || 20_000);
 
 let seed = 42;
-const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 const models = Array.from({ length: MODELS }, (_, i) => {
   const provider = `provider-${i % 25}`;
   const input = BigInt(Math.round(50_000 + random() * 15_000_000));
@@ -34,7 +36,8 @@ const models = Array.from({ length: MODELS }, (_, i) => {
   };
 });
 const health = new ProviderHealthTracker();
-for (let i = 0; i < 200; i++) health.recordSuccess(`provider-${i % 25}`, `provider-${i % 25}/model-${i}`, 300 + i);
+for (let i = 0; i < 200; i++)
+  health.recordSuccess(`provider-${i % 25}`, `provider-${i % 25}/model-${i}`, 300 + i);
 for (let i = 0; i < 5; i++) health.recordFailure('provider-3', 'server');
 
 const needs = { streaming: true, tools: true, vision: false, jsonMode: false, contextTokens: 2_000 };
@@ -62,6 +65,8 @@ for (let i = 0; i < ITERATIONS; i++) {
 samples.sort();
 const at = (q) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))].toFixed(1);
 console.log(`rankCandidates over ${MODELS} models, ${ITERATIONS} runs (eco/balanced/precision in turn):`);
-console.log(`  p50 ${at(0.5)} µs   p90 ${at(0.9)} µs   p99 ${at(0.99)} µs   max ${samples[samples.length - 1].toFixed(1)} µs`);
+console.log(
+  `  p50 ${at(0.5)} µs   p90 ${at(0.9)} µs   p99 ${at(0.99)} µs   max ${samples[samples.length - 1].toFixed(1)} µs`,
+);
 console.log(`  mean candidates returned (limit 10): ${(candidates / ITERATIONS).toFixed(0)}`);
 console.log(`  target p99 < 50 µs: ${Number(at(0.99)) < 50 ? 'PASS' : 'FAIL'}`);
