@@ -71,3 +71,36 @@ describe('routing policy administration (embedded)', () => {
     expect(bad.body.detail).toContain('levels.eco.weights.cost');
   });
 });
+
+describe('context window routing with a real tokenizer (embedded)', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway('pglite');
+  });
+  afterAll(() => gw?.close());
+
+  const ask = (content: string, extra: Record<string, unknown> = {}) =>
+    request(gw.baseUrl)
+      .post('/v1/chat/completions')
+      .set('authorization', `Bearer ${gw.userKey}`)
+      .send({ model: 'eco', messages: [{ role: 'user', content }], max_tokens: 8, ...extra });
+
+  it('a prompt too long for the cheapest model goes to one whose window fits it', async () => {
+    const prompt = 'word '.repeat(140_000); // ≈140 K tokens: over 128 K, under 200 K
+    const res = await ask(prompt);
+    expect(res.status).toBe(200);
+    expect(res.headers['x-switchyard-model']).toBe('mock-sage/sage-medium');
+  });
+
+  it('a prompt no model can hold is a 400 naming the problem, before any upstream call', async () => {
+    const res = await ask('word '.repeat(210_000));
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('ROUTING.NO_ELIGIBLE_MODEL');
+  });
+
+  it('asking for more output tokens than a model gives excludes it', async () => {
+    const res = await ask('hi', { max_tokens: 20_000 });
+    expect(res.status).toBe(200);
+    expect(res.headers['x-switchyard-model']).toBe('mock-sage/sage-medium'); // swift-mini stops at 16 K
+  });
+});

@@ -14,3 +14,4 @@ export * from './domain/routing-policy.decider';
 export * from './commands/change-routing-policy/change-routing-policy.command';
 export * from './commands/change-routing-policy/change-routing-policy.handler';
 export * from './health/circuit-breaker';
+export * from './tokens/context-size';

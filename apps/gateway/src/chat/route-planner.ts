@@ -2,7 +2,9 @@ import { isPowerLevel, NotFoundError, ValidationError, type PowerLevel } from '@
 import type { Principal } from '@gw/accounts';
 import type { CatalogModel, CatalogSnapshot } from '@gw/catalog';
 import {
+  contextTokensNeeded,
   rankCandidates,
+  type PromptText,
   type ProviderHealthTracker,
   type ProviderHealthView,
   type RankedCandidate,
@@ -23,25 +25,46 @@ export interface RoutePlan {
 
 const ALIASES = new Set(['auto', 'eco', 'balanced', 'precision']);
 
-/** Rough, cheap prompt size for the context-window filter (chars / 4, the usual English ratio). */
-function estimateContextTokens(dto: ChatCompletionDto): number {
-  let chars = 0;
+/** The text of the prompt as the model will see it (parts serialised as they are sent). */
+function promptText(dto: ChatCompletionDto): PromptText {
+  const texts: string[] = [];
   for (const m of dto.messages) {
-    if (typeof m.content === 'string') chars += m.content.length;
-    else if (Array.isArray(m.content)) for (const p of m.content) chars += JSON.stringify(p).length;
+    if (typeof m.content === 'string') texts.push(m.content);
+    else if (Array.isArray(m.content)) for (const p of m.content) texts.push(JSON.stringify(p));
+    if (m.tool_calls) texts.push(JSON.stringify(m.tool_calls));
   }
-  return Math.ceil(chars / 4) + (dto.max_completion_tokens ?? dto.max_tokens ?? 0);
+  if (dto.tools) texts.push(JSON.stringify(dto.tools));
+  return { texts, messages: dto.messages.length };
 }
 
-const needsOf = (dto: ChatCompletionDto): RequestNeeds => ({
+const needsOf = (dto: ChatCompletionDto, smallestWindow: number): RequestNeeds => ({
   streaming: dto.stream === true,
   tools: (dto.tools?.length ?? 0) > 0,
   vision: dto.messages.some(
     (m) => Array.isArray(m.content) && m.content.some((p) => (p as { type?: string }).type === 'image_url'),
   ),
   jsonMode: dto.response_format?.type === 'json_object' || dto.response_format?.type === 'json_schema',
-  contextTokens: estimateContextTokens(dto),
+  contextTokens: contextTokensNeeded(
+    promptText(dto),
+    dto.max_completion_tokens ?? dto.max_tokens ?? 0,
+    smallestWindow,
+  ),
+  maxOutputTokens: dto.max_completion_tokens ?? dto.max_tokens ?? 0,
 });
+
+const smallestWindows = new WeakMap<CatalogSnapshot, number>();
+/** The smallest context window among enabled models, computed once per catalog snapshot. */
+function smallestWindowOf(catalog: CatalogSnapshot): number {
+  let smallest = smallestWindows.get(catalog);
+  if (smallest === undefined) {
+    smallest = Math.min(
+      ...catalog.models.filter((m) => m.enabled).map((m) => m.contextWindow),
+      Number.MAX_SAFE_INTEGER,
+    );
+    smallestWindows.set(catalog, smallest);
+  }
+  return smallest;
+}
 
 /** Chooses the ranked candidates for a request, from memory only. */
 export function planRoute(
@@ -88,7 +111,7 @@ export function planRoute(
     policy,
     powerLevel,
     tier: principal.tier,
-    needs: needsOf(dto),
+    needs: needsOf(dto, smallestWindowOf(catalog)),
     health,
     byokProviders: new Set(),
     pinnedModelId: pinned?.id,

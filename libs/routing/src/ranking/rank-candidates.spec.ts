@@ -97,6 +97,16 @@ describe('rankCandidates', () => {
     expect(ranked.map((r) => r.modelId)).toEqual(['a/cheap']);
   });
 
+  it('drops models that cannot give as many output tokens as asked', () => {
+    const short = model('a/short', { maxOutputTokens: 1_000 });
+    const long = model('b/long', { maxOutputTokens: 64_000 });
+    expect(
+      rankCandidates(input([short, long], { needs: { ...needs, maxOutputTokens: 4_000 } })).map(
+        (r) => r.modelId,
+      ),
+    ).toEqual(['b/long']);
+  });
+
   it('a pinned model skips the price and power-level filters but not capabilities', () => {
     expect(
       rankCandidates(input([cheap, smart], { powerLevel: 'eco', pinnedModelId: 'b/smart' })).map(

@@ -11,6 +11,8 @@ export interface RequestNeeds {
   readonly jsonMode: boolean;
   /** Prompt token estimate plus requested output tokens. */
   readonly contextTokens: number;
+  /** max_tokens / max_completion_tokens the caller asked for (0: not set). */
+  readonly maxOutputTokens?: number;
 }
 
 export interface ProviderHealthView {
@@ -72,7 +74,8 @@ const fits = (m: CatalogModel, needs: RequestNeeds): boolean =>
   (!needs.tools || m.capabilities.tools) &&
   (!needs.vision || m.capabilities.vision) &&
   (!needs.jsonMode || m.capabilities.jsonMode) &&
-  needs.contextTokens <= m.contextWindow;
+  needs.contextTokens <= m.contextWindow &&
+  (needs.maxOutputTokens ?? 0) <= m.maxOutputTokens;
 
 /**
  * Pure ranking: filter, score with w_cost·(1 − cost/max_cost) + w_latency·(1 − latency/bound) +
