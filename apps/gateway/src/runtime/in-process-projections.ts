@@ -15,7 +15,7 @@ export const gatewayProjections: readonly Projection[] = [
   providerHealthTimelineProjection,
 ];
 
-const PROJECTION_BATCH_DELAY_MS = 25;
+const PROJECTION_BATCH_DELAY_MS = 50;
 
 export interface ProjectionHost {
   waitFor(position: Position, options?: { timeoutMs?: number }): Promise<void>;
