@@ -1,56 +1,38 @@
-import { UpstreamHttp, upstreamServerError, type UpstreamHttpOptions } from '../http/upstream-http';
+import type { UpstreamHttpOptions } from '../http/upstream-http';
+import { WireFormatProvider, type WireFormat } from '../http/wire-format-provider';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from '../openai-wire';
-import type { UpstreamProvider, UpstreamTarget } from '../upstream-provider.port';
 import { ChatChunkDecoder } from './chat-chunk-decoder';
 
 export type OpenAICompatibleProviderOptions = UpstreamHttpOptions;
 
 /**
- * The adapter for OpenAI and every OpenAI-compatible server (vLLM, Ollama, Groq, Together,
- * OpenRouter, the local mocks …). Requests go out unchanged except for `model` (the target's
- * upstream model) and, for streams, `stream_options.include_usage: true`. No retries here.
+ * OpenAI and every OpenAI-compatible server (vLLM, Ollama, Groq, Together, OpenRouter, the local
+ * mocks …). Requests go out unchanged except for `model` (the target's upstream model) and, for
+ * streams, `stream_options.include_usage: true` so the gateway can always bill.
  */
-export class OpenAICompatibleProvider implements UpstreamProvider {
-  private readonly http: UpstreamHttp;
-
-  constructor(options: OpenAICompatibleProviderOptions = {}) {
-    this.http = new UpstreamHttp(options);
-  }
-
-  async complete(
-    target: UpstreamTarget,
-    request: ChatCompletionRequest,
-    signal?: AbortSignal,
-  ): Promise<ChatCompletion> {
-    const body = { ...request, model: target.upstreamModel, stream: false, stream_options: undefined };
-    const value = await this.http.postJson(
-      target,
-      { path: '/chat/completions', headers: headers(target), body },
-      signal,
-    );
-    if (
-      typeof value !== 'object' ||
-      value === null ||
-      !Array.isArray((value as { choices?: unknown }).choices)
-    ) {
-      throw upstreamServerError(target, 'the answer is not a chat completion (no choices)');
-    }
-    return value as ChatCompletion;
-  }
-
-  stream(
-    target: UpstreamTarget,
-    request: ChatCompletionRequest,
-    signal?: AbortSignal,
-  ): AsyncGenerator<ChatCompletionChunk, void, undefined> {
-    const body = {
-      ...request,
-      model: target.upstreamModel,
-      stream: true,
-      stream_options: { ...request.stream_options, include_usage: true },
-    };
+export const openAICompatibleWireFormat: WireFormat<ChatCompletionRequest, ChatCompletion> = {
+  path: () => '/chat/completions',
+  headers: (target) => {
+    const headers: Record<string, string> = { ...target.extraHeaders };
+    if (target.apiKey) headers['authorization'] = `Bearer ${target.apiKey}`;
+    return headers;
+  },
+  body: (request, target, stream) =>
+    stream
+      ? {
+          ...request,
+          model: target.upstreamModel,
+          stream: true,
+          stream_options: { ...request.stream_options, include_usage: true },
+        }
+      : { ...request, model: target.upstreamModel, stream: false, stream_options: undefined },
+  isAnswer: (value): value is ChatCompletion =>
+    typeof value === 'object' && value !== null && Array.isArray((value as { choices?: unknown }).choices),
+  answerName: 'a chat completion (no choices)',
+  toCompletion: (answer) => answer,
+  streamTranslator: (target) => {
     const decoder = new ChatChunkDecoder(target.providerSlug, target.apiKey);
-    const translator = {
+    return {
       translate: (data: string): ChatCompletionChunk[] => {
         const chunk = decoder.decode(data);
         return chunk === undefined ? [] : [chunk];
@@ -59,22 +41,11 @@ export class OpenAICompatibleProvider implements UpstreamProvider {
         return decoder.complete;
       },
     };
-    return this.http.postStream(
-      target,
-      { path: '/chat/completions', headers: headers(target), body },
-      translator,
-      signal,
-    );
-  }
+  },
+};
 
-  /** Closes every pooled connection (on shutdown). */
-  close(): Promise<void> {
-    return this.http.close();
+export class OpenAICompatibleProvider extends WireFormatProvider<ChatCompletionRequest, ChatCompletion> {
+  constructor(options: OpenAICompatibleProviderOptions = {}) {
+    super(openAICompatibleWireFormat, options);
   }
-}
-
-function headers(target: UpstreamTarget): Record<string, string> {
-  const result: Record<string, string> = { ...target.extraHeaders };
-  if (target.apiKey) result['authorization'] = `Bearer ${target.apiKey}`;
-  return result;
 }
