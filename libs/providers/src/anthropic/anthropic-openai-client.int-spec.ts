@@ -1,8 +1,7 @@
-import { createServer, type Server } from 'node:http';
+import { serveAsOpenAI } from '../testing/openai-facade';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
-import type { ChatCompletionRequest } from '../openai-wire';
-import type { UpstreamTarget } from '../upstream-provider.port';
 import { AnthropicProvider } from './anthropic.provider';
 import type { AnthropicMessage } from './anthropic-wire';
 import { startFakeAnthropicServer, type FakeAnthropicServer } from './testing/fake-anthropic-server';
@@ -39,33 +38,6 @@ const tools: OpenAI.Chat.ChatCompletionTool[] = [
   },
 ];
 
-/**
- * Serves what the adapter produces as OpenAI's wire format (JSON, or SSE ending in `[DONE]`), the way
- * the gateway does, so the official `openai` client can check that it can consume it.
- */
-function startOpenAiFacade(provider: AnthropicProvider, target: UpstreamTarget): Promise<Server> {
-  const server = createServer((req, res) => {
-    const parts: Buffer[] = [];
-    req.on('data', (part: Buffer) => parts.push(part));
-    req.on('end', () => {
-      void (async () => {
-        const body = JSON.parse(Buffer.concat(parts).toString('utf8')) as ChatCompletionRequest;
-        if (body.stream) {
-          res.writeHead(200, { 'content-type': 'text/event-stream' });
-          for await (const chunk of provider.stream(target, body))
-            res.write(`data: ${JSON.stringify(chunk)}\n\n`);
-          res.end('data: [DONE]\n\n');
-        } else {
-          const completion = await provider.complete(target, body);
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(completion));
-        }
-      })().catch(() => res.destroy());
-    });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
 describe('the official openai client consumes what AnthropicProvider produces', () => {
   let fake: FakeAnthropicServer;
   let provider: AnthropicProvider;
@@ -75,7 +47,7 @@ describe('the official openai client consumes what AnthropicProvider produces', 
   beforeAll(async () => {
     fake = await startFakeAnthropicServer({ apiKey: API_KEY });
     provider = new AnthropicProvider();
-    facade = await startOpenAiFacade(provider, {
+    facade = await serveAsOpenAI(provider, {
       providerSlug: 'anthropic',
       baseUrl: `${fake.url}/v1`,
       apiKey: API_KEY,

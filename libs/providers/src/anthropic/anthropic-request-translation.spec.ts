@@ -1,5 +1,5 @@
+import { upstreamErrorThrownBy } from '../testing/upstream-test-helpers';
 import type { ChatCompletionRequest } from '../openai-wire';
-import { UpstreamError } from '../upstream-error';
 import { DEFAULT_MAX_TOKENS, toAnthropicRequest } from './anthropic-request-translation';
 import { checkAnthropicRequest } from './testing/anthropic-request-checks';
 
@@ -8,16 +8,6 @@ const headers = { 'x-api-key': 'k', 'anthropic-version': '2023-06-01' };
 
 function translate(extra: Partial<ChatCompletionRequest>, opts = options) {
   return toAnthropicRequest({ model: 'alias', messages: [{ role: 'user', content: 'hi' }], ...extra }, opts);
-}
-
-function badRequestOf(run: () => unknown): UpstreamError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof UpstreamError) return error;
-    throw error;
-  }
-  throw new Error('expected an UpstreamError');
 }
 
 describe('toAnthropicRequest', () => {
@@ -125,7 +115,7 @@ describe('toAnthropicRequest', () => {
   });
 
   it('rejects images that are neither base64 data URLs nor http(s)', () => {
-    const error = badRequestOf(() =>
+    const error = upstreamErrorThrownBy(() =>
       translate({
         messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'ftp://x/y.png' } }] }],
       }),
@@ -208,7 +198,7 @@ describe('toAnthropicRequest', () => {
   });
 
   it('rejects n > 1 as bad_request (not retryable) and accepts n = 1', () => {
-    const error = badRequestOf(() => translate({ n: 2 }));
+    const error = upstreamErrorThrownBy(() => translate({ n: 2 }));
     expect(error.kind).toBe('bad_request');
     expect(error.retryable).toBe(false);
     expect(error.providerSlug).toBe('anthropic');
@@ -226,7 +216,9 @@ describe('toAnthropicRequest', () => {
         { role: 'tool', tool_call_id: 'c', content: 'r' },
       ],
     });
-    expect(badRequestOf(() => translate(history('{oops'))).upstreamMessage).toContain('not JSON');
-    expect(badRequestOf(() => translate(history('[1]'))).upstreamMessage).toContain('not a JSON object');
+    expect(upstreamErrorThrownBy(() => translate(history('{oops'))).upstreamMessage).toContain('not JSON');
+    expect(upstreamErrorThrownBy(() => translate(history('[1]'))).upstreamMessage).toContain(
+      'not a JSON object',
+    );
   });
 });

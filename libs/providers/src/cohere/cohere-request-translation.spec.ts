@@ -1,5 +1,5 @@
+import { upstreamErrorThrownBy } from '../testing/upstream-test-helpers';
 import type { ChatCompletionRequest } from '../openai-wire';
-import { UpstreamError } from '../upstream-error';
 import { toCohereRequest } from './cohere-request-translation';
 
 const options = { model: 'command-a', stream: false, providerSlug: 'cohere' };
@@ -12,16 +12,6 @@ const tool = (name: string) => ({
   type: 'function' as const,
   function: { name, parameters: { type: 'object' as const } },
 });
-
-function thrown(run: () => unknown): UpstreamError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof UpstreamError) return error;
-    throw error;
-  }
-  throw new Error('expected an UpstreamError');
-}
 
 describe('toCohereRequest', () => {
   it('replaces the model, sets stream and sends nothing else for a minimal request', () => {
@@ -115,7 +105,7 @@ describe('toCohereRequest', () => {
   });
 
   it('rejects a named tool_choice that is not in tools', () => {
-    const error = thrown(() =>
+    const error = upstreamErrorThrownBy(() =>
       toCohereRequest(
         base({ tools: [tool('a')], tool_choice: { type: 'function', function: { name: 'zz' } } }),
         options,
@@ -127,7 +117,7 @@ describe('toCohereRequest', () => {
   });
 
   it('rejects n > 1 and accepts n = 1', () => {
-    expect(thrown(() => toCohereRequest(base({ n: 3 }), options)).kind).toBe('bad_request');
+    expect(upstreamErrorThrownBy(() => toCohereRequest(base({ n: 3 }), options)).kind).toBe('bad_request');
     expect(toCohereRequest(base({ n: 1 }), options)).not.toHaveProperty('n');
   });
 

@@ -1,5 +1,5 @@
+import { upstreamErrorThrownBy } from '../testing/upstream-test-helpers';
 import type { ChatCompletionChunk } from '../openai-wire';
-import { UpstreamError } from '../upstream-error';
 import { CohereStreamTranslator } from './cohere-stream-translation';
 
 const KEY = 'co-secret-key-0123456789';
@@ -15,16 +15,6 @@ const end = (finish_reason: string, extra: object = {}) => ({
   type: 'message-end',
   delta: { finish_reason, usage: { tokens: { input_tokens: 3, output_tokens: 2 } }, ...extra },
 });
-
-function thrown(run: () => unknown): UpstreamError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof UpstreamError) return error;
-    throw error;
-  }
-  throw new Error('expected an UpstreamError');
-}
 
 describe('CohereStreamTranslator', () => {
   it('turns a text stream into role, content, one finish and a usage chunk', () => {
@@ -117,7 +107,9 @@ describe('CohereStreamTranslator', () => {
   });
 
   it('throws a server error for ERROR, with the key redacted', () => {
-    const error = thrown(() => run(translator(), [end('ERROR', { error: `failed for Bearer ${KEY}` })]));
+    const error = upstreamErrorThrownBy(() =>
+      run(translator(), [end('ERROR', { error: `failed for Bearer ${KEY}` })]),
+    );
 
     expect(error.kind).toBe('server');
     expect(error.upstreamMessage).toContain('failed for');
@@ -125,7 +117,7 @@ describe('CohereStreamTranslator', () => {
   });
 
   it('throws a server error for data that is not JSON', () => {
-    expect(thrown(() => translator().translate('{oops')).kind).toBe('server');
+    expect(upstreamErrorThrownBy(() => translator().translate('{oops')).kind).toBe('server');
   });
 
   it('is not complete without message-end', () => {

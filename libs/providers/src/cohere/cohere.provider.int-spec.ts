@@ -1,3 +1,4 @@
+import { serveAsOpenAI } from '../testing/openai-facade';
 import { collect, expectNoKey, upstreamErrorOf } from '../testing/upstream-test-helpers';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -493,26 +494,7 @@ describe('CohereProvider against a fake Cohere v2 server', () => {
 
     beforeAll(async () => {
       // Serves the adapter's output as OpenAI JSON / SSE, as the gateway would.
-      relay = createServer((req, res) => {
-        const parts: Buffer[] = [];
-        req.on('data', (part: Buffer) => parts.push(part));
-        req.on('end', () => {
-          const body = JSON.parse(Buffer.concat(parts).toString('utf8')) as ChatCompletionRequest;
-          void (async () => {
-            if (body.stream) {
-              res.writeHead(200, { 'content-type': 'text/event-stream' });
-              for await (const chunk of provider.stream(target, body))
-                res.write(`data: ${JSON.stringify(chunk)}\n\n`);
-              res.end('data: [DONE]\n\n');
-            } else {
-              const completion = await provider.complete(target, body);
-              res.writeHead(200, { 'content-type': 'application/json' });
-              res.end(JSON.stringify(completion));
-            }
-          })().catch(() => res.destroy());
-        });
-      });
-      await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+      relay = await serveAsOpenAI(provider, target);
       const { port } = relay.address() as AddressInfo;
       client = new OpenAI({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: 'x', maxRetries: 0 });
     });

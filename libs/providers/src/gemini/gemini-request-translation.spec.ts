@@ -1,5 +1,5 @@
+import { upstreamErrorThrownBy } from '../testing/upstream-test-helpers';
 import type { ChatCompletionRequest } from '../openai-wire';
-import { UpstreamError } from '../upstream-error';
 import { toGeminiRequest, toGeminiSchema } from './gemini-request-translation';
 
 const base = (
@@ -10,16 +10,6 @@ const base = (
   messages,
   ...extra,
 });
-
-function badRequest(run: () => unknown): UpstreamError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof UpstreamError) return error;
-    throw error;
-  }
-  throw new Error('expected an UpstreamError');
-}
 
 describe('toGeminiRequest', () => {
   it('moves system and developer messages (wherever they are) into systemInstruction, in order', () => {
@@ -81,10 +71,11 @@ describe('toGeminiRequest', () => {
 
   it('rejects a tool message that answers no call, invalid arguments, remote images and no conversation', () => {
     expect(
-      badRequest(() => toGeminiRequest(base([{ role: 'tool', tool_call_id: 'nope', content: 'x' }]), 'g'))
-        .kind,
+      upstreamErrorThrownBy(() =>
+        toGeminiRequest(base([{ role: 'tool', tool_call_id: 'nope', content: 'x' }]), 'g'),
+      ).kind,
     ).toBe('bad_request');
-    const args = badRequest(() =>
+    const args = upstreamErrorThrownBy(() =>
       toGeminiRequest(
         base([
           {
@@ -96,7 +87,7 @@ describe('toGeminiRequest', () => {
       ),
     );
     expect(args.upstreamMessage).toContain('not valid JSON');
-    const image = badRequest(() =>
+    const image = upstreamErrorThrownBy(() =>
       toGeminiRequest(
         base([{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'http://x/y.png' } }] }]),
         'g',
@@ -105,7 +96,7 @@ describe('toGeminiRequest', () => {
     expect(image.upstreamMessage).toContain('data: URLs');
     expect(image.providerSlug).toBe('g');
     expect(
-      badRequest(() => toGeminiRequest(base([{ role: 'system', content: 'only rules' }]), 'g'))
+      upstreamErrorThrownBy(() => toGeminiRequest(base([{ role: 'system', content: 'only rules' }]), 'g'))
         .upstreamMessage,
     ).toContain('no user or assistant messages');
   });

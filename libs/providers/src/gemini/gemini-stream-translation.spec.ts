@@ -1,18 +1,8 @@
-import { UpstreamError } from '../upstream-error';
+import { upstreamErrorThrownBy } from '../testing/upstream-test-helpers';
 import { GeminiStreamTranslator } from './gemini-stream-translation';
 
 const KEY = 'AIzaSyStreamKey0123456789abcdefghijklmn';
 const event = (value: unknown): string => JSON.stringify(value);
-
-function errorOf(run: () => unknown): UpstreamError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof UpstreamError) return error;
-    throw error;
-  }
-  throw new Error('expected an UpstreamError');
-}
 
 describe('GeminiStreamTranslator', () => {
   it('emits role first, text deltas, whole tool calls, one finish and a usage chunk at the end', () => {
@@ -121,15 +111,15 @@ describe('GeminiStreamTranslator', () => {
 
   it('throws server errors for error events (redacting the key), non-JSON and non-responses', () => {
     const translator = new GeminiStreamTranslator('g', KEY, 'm');
-    const error = errorOf(() =>
+    const error = upstreamErrorThrownBy(() =>
       translator.translate(
         event({ error: { code: 500, message: `overloaded for ${KEY}`, status: 'INTERNAL' } }),
       ),
     );
     expect(error.kind).toBe('server');
     expect(error.upstreamMessage).toBe('the upstream sent an error event: overloaded for [REDACTED]');
-    expect(errorOf(() => translator.translate('{nope')).upstreamMessage).toContain('not JSON');
-    expect(errorOf(() => translator.translate('[1]')).upstreamMessage).toContain(
+    expect(upstreamErrorThrownBy(() => translator.translate('{nope')).upstreamMessage).toContain('not JSON');
+    expect(upstreamErrorThrownBy(() => translator.translate('[1]')).upstreamMessage).toContain(
       'not a GenerateContentResponse',
     );
   });

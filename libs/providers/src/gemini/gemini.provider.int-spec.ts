@@ -1,3 +1,4 @@
+import { serveAsOpenAI } from '../testing/openai-facade';
 import { collect, expectNoKey, upstreamErrorOf } from '../testing/upstream-test-helpers';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -541,35 +542,7 @@ describe('the official openai client parses what GeminiProvider produces', () =>
       upstreamModel: 'gemini-2.5-flash',
       timeoutMs: 5_000,
     };
-    // Serves the adapter's output as OpenAI's /v1/chat/completions (JSON, or SSE ending in [DONE]).
-    relay = createServer((req, res) => {
-      let raw = '';
-      req.setEncoding('utf8');
-      req.on('data', (piece: string) => (raw += piece));
-      req.on('end', () => {
-        const request = JSON.parse(raw) as ChatCompletionRequest;
-        void (async () => {
-          if (request.stream) {
-            res.writeHead(200, { 'content-type': 'text/event-stream' });
-            for await (const chunk of provider.stream(target, request))
-              res.write(`data: ${JSON.stringify(chunk)}\n\n`);
-            res.end('data: [DONE]\n\n');
-          } else {
-            const completion = await provider.complete(target, request);
-            res.writeHead(200, { 'content-type': 'application/json' });
-            res.end(JSON.stringify(completion));
-          }
-        })().catch((error: unknown) => {
-          res.writeHead(500, { 'content-type': 'application/json' });
-          res.end(
-            JSON.stringify({
-              error: { message: String(error), type: 'server_error', param: null, code: null },
-            }),
-          );
-        });
-      });
-    });
-    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    relay = await serveAsOpenAI(provider, target);
     client = new OpenAI({
       baseURL: `http://127.0.0.1:${(relay.address() as AddressInfo).port}/v1`,
       apiKey: 'x',

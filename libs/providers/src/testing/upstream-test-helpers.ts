@@ -29,3 +29,14 @@ export function expectNoKey(error: UpstreamError, key: string): void {
     JSON.stringify(Object.getOwnPropertyNames(error).map((name) => String(Reflect.get(error, name)))),
   ).not.toContain(key);
 }
+
+/** Runs `run` (synchronous), expects it to throw an UpstreamError, and returns it. */
+export function upstreamErrorThrownBy(run: () => unknown): UpstreamError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof UpstreamError) return error;
+    throw error;
+  }
+  throw new Error('expected an UpstreamError');
+}
