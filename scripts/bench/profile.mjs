@@ -11,13 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { analyze, printAnalysis } from './lib/cpuprofile.mjs';
 import { closedLoop, makeTarget, metricsClient, oneRequest, scrapeMetrics } from './lib/load.mjs';
-import {
-  cleanupAll,
-  installCleanupHandlers,
-  startGateway,
-  startMock,
-  stopProcess,
-} from './lib/processes.mjs';
+import { installCleanupHandlers, startGateway, startMock, stopProcess, runMain } from './lib/processes.mjs';
 import { readdirSync } from 'node:fs';
 
 const mode = process.env.PROFILE_MODE || 'strict';
@@ -155,11 +149,4 @@ function printCensus({ requests, blockedMs, rows }) {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-main()
-  .then(() => cleanupAll())
-  .then(() => process.exit(0))
-  .catch(async (e) => {
-    process.stderr.write(`profile failed: ${e?.stack ?? e}\n`);
-    await cleanupAll();
-    process.exit(1);
-  });
+runMain('profile', main);

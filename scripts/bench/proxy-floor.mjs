@@ -4,7 +4,7 @@
 // instead of the gateway. What no Node gateway can beat here (one extra loopback hop, two JSON
 // round trips). ~30 s.   node scripts/bench/proxy-floor.mjs   (needs `npm run build` for the mock)
 import { closedLoop, makeTarget } from './lib/load.mjs';
-import { cleanupAll, installCleanupHandlers, startMinimalProxy, startMock } from './lib/processes.mjs';
+import { installCleanupHandlers, startMinimalProxy, startMock, runMain } from './lib/processes.mjs';
 import { concat, fmt, summarize } from './lib/stats.mjs';
 
 const requests = Number(process.env.FLOOR_REQUESTS || 2000);
@@ -72,11 +72,4 @@ async function main() {
   await Promise.all([d1, p1, dN, pN].map((t) => t.close()));
 }
 
-main()
-  .then(() => cleanupAll())
-  .then(() => process.exit(0))
-  .catch(async (e) => {
-    process.stderr.write(`proxy-floor failed: ${e?.stack ?? e}\n`);
-    await cleanupAll();
-    process.exit(1);
-  });
+runMain('proxy-floor', main);

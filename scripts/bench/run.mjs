@@ -10,7 +10,6 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { closedLoop, makeTarget, metricsClient, oneRequest, scrapeMetrics } from './lib/load.mjs';
 import {
-  cleanupAll,
   installCleanupHandlers,
   machineBusySeconds,
   procCpuSeconds,
@@ -19,6 +18,7 @@ import {
   startGateway,
   startMock,
   stopProcess,
+  runMain,
 } from './lib/processes.mjs';
 import { buildTargets, printReport } from './lib/report.mjs';
 import { concat, round, summarize } from './lib/stats.mjs';
@@ -421,11 +421,4 @@ async function main() {
   }
 }
 
-main()
-  .then(() => cleanupAll())
-  .then(() => process.exit(0))
-  .catch(async (e) => {
-    process.stderr.write(`bench failed: ${e?.stack ?? e}\n`);
-    await cleanupAll();
-    process.exit(1);
-  });
+runMain('bench', main);

@@ -236,3 +236,15 @@ export function machineBusySeconds() {
     return null;
   }
 }
+
+/** Runs a bench script's `main`, then stops every child it started, whether it succeeded or not. */
+export function runMain(name, main) {
+  main()
+    .then(() => cleanupAll())
+    .then(() => process.exit(0))
+    .catch(async (e) => {
+      process.stderr.write(`${name} failed: ${e?.stack ?? e}\n`);
+      await cleanupAll();
+      process.exit(1);
+    });
+}

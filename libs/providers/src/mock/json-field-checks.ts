@@ -6,53 +6,37 @@ export type Json = Record<string, unknown>;
 // Field checks that throw OpenAI's 400 wording for a wrong type or an out-of-range number.
 
 export function integerIn(body: Json, field: string, min: number, max: number): void {
-  const value = body[field];
-  if (value === undefined || value === null) return;
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw invalidRequest(
-      `Invalid type for '${field}': expected an integer, but got ${typeName(value)} instead.`,
-      field,
-      'invalid_type',
-    );
-  }
-  if (value < min) {
-    throw invalidRequest(
-      `Invalid '${field}': integer below minimum value. Expected a value >= ${min}, but got ${value} instead.`,
-      field,
-      'integer_below_min_value',
-    );
-  }
-  if (value > max) {
-    throw invalidRequest(
-      `Invalid '${field}': integer above maximum value. Expected a value <= ${max}, but got ${value} instead.`,
-      field,
-      'integer_above_max_value',
-    );
-  }
+  numberIn(body, field, min, max, 'integer');
 }
 
 export function decimalIn(body: Json, field: string, min: number, max: number): void {
+  numberIn(body, field, min, max, 'decimal');
+}
+
+function numberIn(body: Json, field: string, min: number, max: number, kind: 'integer' | 'decimal'): void {
   const value = body[field];
   if (value === undefined || value === null) return;
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
+  const valid =
+    typeof value === 'number' && (kind === 'integer' ? Number.isInteger(value) : Number.isFinite(value));
+  if (!valid) {
     throw invalidRequest(
-      `Invalid type for '${field}': expected a decimal, but got ${typeName(value)} instead.`,
+      `Invalid type for '${field}': expected ${kind === 'integer' ? 'an integer' : 'a decimal'}, but got ${typeName(value)} instead.`,
       field,
       'invalid_type',
     );
   }
   if (value < min) {
     throw invalidRequest(
-      `Invalid '${field}': decimal below minimum value. Expected a value >= ${min}, but got ${value} instead.`,
+      `Invalid '${field}': ${kind} below minimum value. Expected a value >= ${min}, but got ${value} instead.`,
       field,
-      'decimal_below_min_value',
+      `${kind}_below_min_value`,
     );
   }
   if (value > max) {
     throw invalidRequest(
-      `Invalid '${field}': decimal above maximum value. Expected a value <= ${max}, but got ${value} instead.`,
+      `Invalid '${field}': ${kind} above maximum value. Expected a value <= ${max}, but got ${value} instead.`,
       field,
-      'decimal_above_max_value',
+      `${kind}_above_max_value`,
     );
   }
 }
