@@ -4,6 +4,7 @@ import { migration as createProjectionCheckpoints } from './20261123120100_creat
 import { migration as createUsageTotalsByUser } from './20261123121000_create_usage_totals_by_user';
 import { migration as createRequestExplanations } from './20261123122000_create_request_explanations';
 import { migration as createProviderHealthTimeline } from './20261123123000_create_provider_health_timeline';
+import { migration as createVaultSecrets } from './20261123124000_create_vault_secrets';
 
 /**
  * Every migration, in one list. Add a file named `YYYYMMDDHHmmss_<verb>_<object>.ts` that exports
@@ -15,4 +16,5 @@ export const allMigrations: readonly NamedMigration[] = [
   createUsageTotalsByUser,
   createRequestExplanations,
   createProviderHealthTimeline,
+  createVaultSecrets,
 ];

@@ -34,7 +34,7 @@ describe('provider health: degraded, skipped, re-admitted (embedded)', () => {
     expect(skipped.headers['x-switchyard-attempts']).toBe('1');
     expect(skipped.headers['x-switchyard-provider']).not.toBe('mock-swift');
     await gw.gateway.runtime.writer.flush();
-    expect(await providerEvents()).toEqual(['ProviderDegraded']);
+    expect(await providerEvents()).toEqual(['ProviderRegistered', 'ProviderDegraded']);
     await gw.waitForProjections();
     const down = await health();
     expect(down.status).toBe(200);
@@ -52,7 +52,7 @@ describe('provider health: degraded, skipped, re-admitted (embedded)', () => {
     expect(back.headers['x-switchyard-provider']).toBe('mock-swift');
     expect(back.headers['x-switchyard-attempts']).toBe('1');
     await gw.gateway.runtime.writer.flush();
-    expect(await providerEvents()).toEqual(['ProviderDegraded', 'ProviderRecovered']);
+    expect(await providerEvents()).toEqual(['ProviderRegistered', 'ProviderDegraded', 'ProviderRecovered']);
     await gw.waitForProjections();
     const up = await health();
     expect(up.body).toMatchObject({
@@ -72,5 +72,46 @@ describe('provider health: degraded, skipped, re-admitted (embedded)', () => {
       .get('/api/v1/admin/providers/nope/health')
       .set('authorization', `Bearer ${gw.adminKey}`);
     expect(unknown.status).toBe(404);
+  });
+});
+
+describe('provider health: active probes (embedded, probes on for the mocks)', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    // A cooldown far longer than the test: only the probes can take the provider out and back in.
+    gw = await startTestGateway('pglite', {
+      HEALTH_COOLDOWN_MS: '600000',
+      HEALTH_PROBE_INTERVAL_MS: '100',
+      HEALTH_PROBE_MOCKS: 'on',
+    });
+  });
+  afterAll(() => gw?.close());
+
+  const healthEvents = async () =>
+    (await gw.gateway.runtime.eventStore.readStream(toProviderStreamId('mock-sage')))
+      .filter((e) => e.type === 'ProviderDegraded' || e.type === 'ProviderRecovered')
+      .map((e) => ({ type: e.type, reason: (e.data as { reason: string }).reason }));
+  const until = async (done: () => Promise<boolean>) => {
+    const deadline = Date.now() + 10_000;
+    while (!(await done())) {
+      if (Date.now() > deadline) throw new Error('timed out');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+
+  it('failing probes degrade a provider without any traffic; a good probe re-admits it before the cooldown', async () => {
+    const sage = gw.gateway.runtime.mocks.get('mock-sage')!;
+    sage.failWith(500);
+    await until(async () => !gw.gateway.runtime.chatContext.health.isAvailable('mock-sage'));
+    sage.failWith(null);
+    await until(async () => gw.gateway.runtime.chatContext.health.isAvailable('mock-sage'));
+    await gw.gateway.runtime.writer.flush();
+    expect(await healthEvents()).toEqual([
+      { type: 'ProviderDegraded', reason: expect.stringContaining('probe: server') },
+      { type: 'ProviderRecovered', reason: expect.stringContaining('active health probe') },
+    ]);
+    // The other mocks kept answering their probes: nothing recorded for them.
+    const swift = await gw.gateway.runtime.eventStore.readStream(toProviderStreamId('mock-swift'));
+    expect(swift.map((e) => e.type)).toEqual(['ProviderRegistered']);
   });
 });

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { toRequestStreamId } from '@gw/routing';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 
 describe('routing policy administration (embedded)', () => {
@@ -35,6 +36,7 @@ describe('routing policy administration (embedded)', () => {
 
     const qualityOnly = structuredClone(before.body);
     delete qualityOnly.version;
+    qualityOnly.levels.balanced.strategy = 'custom'; // weights of its own, not the balanced preset's
     qualityOnly.levels.balanced.weights = { cost: 0, latency: 0, quality: 1 };
     const put = await request(gw.baseUrl)
       .put('/api/v1/admin/routing/policy')
@@ -69,6 +71,151 @@ describe('routing policy administration (embedded)', () => {
       .send(body);
     expect(bad.status).toBe(400);
     expect(bad.body.detail).toContain('levels.eco.weights.cost');
+  });
+});
+
+interface LevelBody {
+  strategy?: string;
+  weights?: { cost: number; latency: number; quality: number };
+  [field: string]: unknown;
+}
+interface PolicyBody {
+  levels: Record<'eco' | 'balanced' | 'precision', LevelBody>;
+  fallbackOn?: string[];
+  [field: string]: unknown;
+}
+
+describe('routing strategy presets and fallback reasons (embedded)', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway('pglite');
+  });
+  afterAll(() => gw?.close());
+  afterEach(() => gw.gateway.runtime.mocks.get('mock-swift')!.failWith(null));
+
+  const get = () =>
+    request(gw.baseUrl).get('/api/v1/admin/routing/policy').set('authorization', `Bearer ${gw.adminKey}`);
+  const put = (body: unknown) =>
+    request(gw.baseUrl)
+      .put('/api/v1/admin/routing/policy')
+      .set('authorization', `Bearer ${gw.adminKey}`)
+      .send(body as object);
+  /** The policy in force as a PUT body. */
+  const current = async (): Promise<PolicyBody> => {
+    const { body } = await get().expect(200);
+    delete body.version;
+    return body as PolicyBody;
+  };
+  const swift = () => gw.gateway.runtime.mocks.get('mock-swift')!;
+  const chat = () =>
+    request(gw.baseUrl)
+      .post('/v1/chat/completions')
+      .set('authorization', `Bearer ${gw.userKey}`)
+      .send({ model: 'eco', messages: [{ role: 'user', content: 'hello' }] });
+
+  it("GET shows each level's strategy and the failures that fall back", async () => {
+    const { body } = await get().expect(200);
+    expect(body.levels.eco).toMatchObject({
+      strategy: 'cost',
+      weights: { cost: 0.7, latency: 0.2, quality: 0.1 },
+    });
+    expect(body.levels.balanced).toMatchObject({
+      strategy: 'balanced',
+      weights: { cost: 0.4, latency: 0.4, quality: 0.2 },
+    });
+    expect(body.levels.precision).toMatchObject({
+      strategy: 'custom',
+      weights: { cost: 0.1, latency: 0.3, quality: 0.6 },
+    });
+    expect(body.fallbackOn).toEqual(['rate_limited', 'auth', 'timeout', 'server', 'connection']);
+  });
+
+  it("a preset strategy without weights sets the preset's weights", async () => {
+    const body = await current();
+    body.levels.balanced = { ...body.levels.balanced, strategy: 'latency' };
+    delete body.levels.balanced.weights;
+    const res = await put(body);
+    expect(res.status).toBe(200);
+    expect(res.body.levels.balanced).toMatchObject({
+      strategy: 'latency',
+      weights: { cost: 0.15, latency: 0.7, quality: 0.15 },
+    });
+    expect((await get()).body.levels.balanced.weights).toEqual({ cost: 0.15, latency: 0.7, quality: 0.15 });
+  });
+
+  it('weights without a strategy are custom, as before presets', async () => {
+    const body = await current();
+    delete body.levels.eco.strategy;
+    body.levels.eco.weights = { cost: 0.6, latency: 0.3, quality: 0.1 };
+    const res = await put(body);
+    expect(res.status).toBe(200);
+    expect(res.body.levels.eco).toMatchObject({
+      strategy: 'custom',
+      weights: { cost: 0.6, latency: 0.3, quality: 0.1 },
+    });
+  });
+
+  it('refuses with 400 naming the parameter: preset with other weights, custom without weights, bad_request', async () => {
+    const mismatch = await current();
+    mismatch.levels.eco = {
+      ...mismatch.levels.eco,
+      strategy: 'cost',
+      weights: { cost: 1, latency: 0, quality: 0 },
+    };
+    const conflicting = await put(mismatch);
+    expect(conflicting.status).toBe(400);
+    expect(conflicting.body.code).toBe('ROUTING.INVALID_POLICY');
+    expect(conflicting.body.detail).toContain('levels.eco.weights');
+
+    const missing = await current();
+    delete missing.levels.precision.weights;
+    const noWeights = await put(missing);
+    expect(noWeights.status).toBe(400);
+    expect(noWeights.body.detail).toContain('levels.precision.weights');
+
+    const unknown = await current();
+    unknown.levels.balanced.strategy = 'fastest';
+    const badStrategy = await put(unknown);
+    expect(badStrategy.status).toBe(400);
+    expect(badStrategy.body.detail).toContain('levels.balanced.strategy');
+
+    const never = await current();
+    never.fallbackOn = ['server', 'bad_request'];
+    const badReason = await put(never);
+    expect(badReason.status).toBe(400);
+    expect(badReason.body.detail).toContain('fallbackOn');
+  });
+
+  it('a failure left out of fallbackOn ends the request; one listed still falls back', async () => {
+    const body = await current();
+    body.fallbackOn = ['auth', 'timeout', 'server', 'connection'];
+    const changed = await put(body);
+    expect(changed.status).toBe(200);
+    expect(changed.body.fallbackOn).toEqual(['auth', 'timeout', 'server', 'connection']);
+
+    swift().failWith(503, 0);
+    const served = await chat();
+    expect(served.status).toBe(200);
+    expect(served.headers['x-switchyard-attempts']).toBe('2');
+    swift().failWith(null);
+
+    swift().failWith(429, 1);
+    const before = swift().stats().requests;
+    const res = await chat();
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('upstream_unavailable');
+    expect(res.body.error.message).toContain('rate_limited 429');
+    expect(swift().stats().requests).toBe(before + 1);
+    const events = await gw.gateway.runtime.eventStore.readStream(
+      toRequestStreamId(res.headers['x-switchyard-request-id'] as string),
+    );
+    expect(events.map((e) => e.type)).toEqual(['RequestRouted', 'RequestFailed']);
+    expect(events[0]!.data).toMatchObject({ chosenModelId: 'mock-swift/swift-mini' });
+    expect(events[1]!.data).toMatchObject({
+      reason: 'rate_limited',
+      attempts: 1,
+      lastProvider: 'mock-swift',
+    });
   });
 });
 

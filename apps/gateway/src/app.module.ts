@@ -5,19 +5,25 @@ import { AccessDirectory, AccountsModule } from '@gw/accounts';
 import { CatalogModule } from '@gw/catalog';
 import { KNEX } from '@gw/database';
 import { EVENT_STORE } from '@gw/eventstore';
+import { KEY_VAULT } from '@gw/key-vault';
 import { CLOCK } from '@gw/shared-kernel';
 import { RoutingModule } from '@gw/routing';
 import { UsageBillingModule } from '@gw/usage-billing';
 import { AdminGuard } from './auth/admin.guard';
 import { GatewayKeyGuard } from './auth/gateway-key.guard';
+import { CatalogAdmin } from './catalog/catalog-admin';
+import { ModelsController } from './catalog/models.controller';
 import { ProviderHealthController } from './catalog/provider-health.controller';
+import { ProvidersController } from './catalog/providers.controller';
 import { ChatContext } from './chat/chat-context';
 import { ChatController } from './chat/chat.controller';
 import { ChatService } from './chat/chat.service';
 import { HealthController } from './health/health.controller';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { MetricsController } from './metrics/metrics.controller';
+import { CatalogState } from './runtime/catalog-state';
 import type { GatewayRuntime } from './runtime/gateway-runtime';
+import { ProviderProber } from './runtime/provider-prober';
 import { GATEWAY_CONFIG, LOGGER } from './runtime/runtime.tokens';
 import { RequestsController } from './routing/requests.controller';
 import { RoutingPolicyController } from './routing/routing-policy.controller';
@@ -38,6 +44,9 @@ class RuntimeModule {
       { provide: ChatContext, useValue: runtime.chatContext },
       { provide: ChatService, useValue: runtime.chatService },
       { provide: GatewayMetrics, useValue: runtime.metrics },
+      { provide: KEY_VAULT, useValue: runtime.vault },
+      { provide: CatalogState, useValue: runtime.catalog },
+      { provide: ProviderProber, useValue: runtime.prober },
     ];
     return { module: RuntimeModule, providers, exports: providers.map((p) => p.provide) };
   }
@@ -64,10 +73,12 @@ export class AppModule {
         RequestsController,
         RoutingPolicyController,
         ProviderHealthController,
+        ProvidersController,
+        ModelsController,
         HealthController,
         MetricsController,
       ],
-      providers: [GatewayKeyGuard, AdminGuard],
+      providers: [GatewayKeyGuard, AdminGuard, CatalogAdmin],
     };
   }
 }

@@ -15,6 +15,22 @@ export interface UpstreamTarget {
   readonly extraHeaders?: Readonly<Record<string, string>>;
 }
 
+/** Where and how to reach a provider for a probe: a target without a model. */
+export type ProbeTarget = Omit<UpstreamTarget, 'upstreamModel'>;
+
+/** The most model ids a probe returns; longer listings are cut. */
+export const MAX_PROBED_MODELS = 1000;
+
+/** What a successful probe found out. */
+export interface ProbeResult {
+  /** From sending the request to the parsed answer, in milliseconds (0.1 ms precision). */
+  readonly latencyMs: number;
+  /** The HTTP status of the answer (2xx). */
+  readonly status: number;
+  /** The model ids the provider lists for this key, in its order, at most MAX_PROBED_MODELS. */
+  readonly models: readonly string[];
+}
+
 /**
  * The port every vendor adapter implements. Requests and answers are in the OpenAI wire format; an
  * adapter for another vendor translates both ways. Adapters never retry: fallback is the router's job.
@@ -39,4 +55,12 @@ export interface UpstreamProvider {
     request: ChatCompletionRequest,
     signal?: AbortSignal,
   ): AsyncIterable<ChatCompletionChunk>;
+
+  /**
+   * A cheap live check for connection tests and active health checks: lists the provider's models
+   * with the key (a free endpoint, no tokens spent), which proves that the provider answers and
+   * accepts the key. Fails like `complete` does (401 → auth, 429 → rate_limited, refused →
+   * connection, …) and never puts the key into the error.
+   */
+  probe(target: ProbeTarget, signal?: AbortSignal): Promise<ProbeResult>;
 }

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import knexFactory from 'knex';
 import pino from 'pino';
@@ -38,7 +38,15 @@ export async function startTestGateway(
     MOCK_FAILURE_RATE: '0',
     LOG_LEVEL: 'info',
     PORT: '0',
-    ...(backend === 'postgres' ? { DATABASE_URL: process.env.DATABASE_URL!, DATABASE_SCHEMA: schema } : {}),
+    ...(backend === 'postgres'
+      ? {
+          DATABASE_URL: process.env.DATABASE_URL!,
+          DATABASE_SCHEMA: schema,
+          // Outside embedded mode the vault's keys come from the environment.
+          VAULT_KEYS: `1:${randomBytes(32).toString('base64')}`,
+          VAULT_FINGERPRINT_KEY: randomBytes(32).toString('base64'),
+        }
+      : {}),
     ...env,
   });
   let logText = '';

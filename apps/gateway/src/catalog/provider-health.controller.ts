@@ -6,6 +6,7 @@ import { NotFoundError } from '@gw/shared-kernel';
 import { AdminGuard } from '../auth/admin.guard';
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
 import { ChatContext } from '../chat/chat-context';
+import { CatalogState } from '../runtime/catalog-state';
 
 @Controller('api/v1/admin/providers')
 @UseGuards(GatewayKeyGuard, AdminGuard)
@@ -13,6 +14,7 @@ export class ProviderHealthController {
   constructor(
     @Inject(QueryBus) private readonly queries: QueryBus,
     @Inject(ChatContext) private readonly context: ChatContext,
+    @Inject(CatalogState) private readonly catalog: CatalogState,
   ) {}
 
   /** Now (this instance's circuit breaker) and the history of degradations and recoveries. */
@@ -20,7 +22,7 @@ export class ProviderHealthController {
   async health(
     @Param('slug') slug: string,
   ): Promise<ProviderHealthSnapshot & { timeline: ProviderHealthChange[] }> {
-    if (!this.context.catalog.providers.has(slug)) {
+    if (!this.catalog.view.provider(slug)) {
       throw new NotFoundError('CATALOG.PROVIDER_NOT_FOUND', `No provider ${slug}`);
     }
     const timeline = await this.queries.execute(new ListProviderHealthChangesQuery(slug));

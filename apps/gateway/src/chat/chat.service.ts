@@ -12,6 +12,7 @@ import {
   type UpstreamTarget,
 } from '@gw/providers';
 import type { FallbackTriggered, RankedCandidate, RecordRequestOutcome, UsageRecorded } from '@gw/routing';
+import { fallsBackOn } from '@gw/routing';
 import type { Clock } from '@gw/shared-kernel';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { ChatCompletionDto } from './chat-completion.dto';
@@ -285,8 +286,12 @@ export class ChatService {
     if (call.signal.aborted) return false;
     // A request the upstream refused as malformed says nothing about the provider's health.
     if (e.retryable) this.context.health.recordFailure(attempted.model.provider, e.kind, e.retryAfterMs);
+    // The policy's fallbackOn narrows which retryable failures try the next candidate.
+    const { policy } = this.context;
     return (
-      e.retryable && attempted.attempt < Math.min(plan.candidates.length, this.context.policy.maxAttempts)
+      e.retryable &&
+      fallsBackOn(policy, e.kind) &&
+      attempted.attempt < Math.min(plan.candidates.length, policy.maxAttempts)
     );
   }
 

@@ -28,6 +28,15 @@ export interface GatewayConfig {
   readonly bootstrapUsers: boolean;
   /** How long a provider whose circuit opened is skipped before traffic probes it again. */
   readonly healthCooldownMs: number;
+  /** Active health probes: every this many ms per active provider (0: off). */
+  readonly probeIntervalMs: number;
+  /** Probe the built-in mock providers too (off by default: they are local and simulated). */
+  readonly probeMocks: boolean;
+  /**
+   * Key-encryption keys of the vault (`VAULT_KEYS=1:<base64>,2:<base64>`, highest active) and the
+   * fingerprint key. Required outside embedded mode; embedded mode keeps them in the data directory.
+   */
+  readonly vault: { readonly keys?: string; readonly fingerprintKey?: string };
   readonly logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
   readonly embedded: boolean;
 }
@@ -97,6 +106,9 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     },
     bootstrapUsers: oneOf(env, 'BOOTSTRAP_USERS', ['on', 'off'] as const, 'on') === 'on',
     healthCooldownMs: numberIn(env, 'HEALTH_COOLDOWN_MS', 100, 3_600_000, 30_000),
+    probeIntervalMs: numberIn(env, 'HEALTH_PROBE_INTERVAL_MS', 0, 86_400_000, 300_000),
+    probeMocks: oneOf(env, 'HEALTH_PROBE_MOCKS', ['on', 'off'] as const, 'off') === 'on',
+    vault: { keys: env.VAULT_KEYS || undefined, fingerprintKey: env.VAULT_FINGERPRINT_KEY || undefined },
     logLevel: oneOf(
       env,
       'LOG_LEVEL',

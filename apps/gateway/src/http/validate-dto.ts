@@ -22,14 +22,25 @@ function firstProblem(
 }
 
 /** Validates a JSON body against a class-validator DTO; throws a ValidationError naming the parameter. */
-export function validateDto<T extends object>(cls: ClassConstructor<T>, body: unknown): T {
+export function validateDto<T extends object>(
+  cls: ClassConstructor<T>,
+  body: unknown,
+  /** strict: unknown fields are an error (admin bodies, where a typo must not be ignored). */
+  options: { readonly strict?: boolean } = {},
+): T {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ValidationError('REQUEST.INVALID_BODY', 'The request body must be a JSON object', {
       param: null,
     });
   }
   const dto = plainToInstance(cls, body);
-  const problem = firstProblem(validateSync(dto, { forbidUnknownValues: false, stopAtFirstError: true }));
+  const problem = firstProblem(
+    validateSync(dto, {
+      forbidUnknownValues: false,
+      stopAtFirstError: true,
+      ...(options.strict && { whitelist: true, forbidNonWhitelisted: true }),
+    }),
+  );
   if (problem)
     throw new ValidationError('REQUEST.INVALID_PARAMETER', problem.message, { param: problem.param });
   return dto;

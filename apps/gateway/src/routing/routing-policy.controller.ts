@@ -4,14 +4,13 @@ import type { FastifyReply } from 'fastify';
 import { ChangeRoutingPolicyCommand } from '@gw/routing';
 import { ValidationError } from '@gw/shared-kernel';
 import { validateDto } from '../http/validate-dto';
+import { waitUntil } from '../http/wait-until';
 import { AdminGuard } from '../auth/admin.guard';
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
 import type { AuthenticatedRequest } from '../auth/principal.decorator';
 import { ChatContext } from '../chat/chat-context';
 import { requestIdOf } from '../logging/request-id';
 import { policyFromDto, policyToView, RoutingPolicyDto, type RoutingPolicyView } from './routing-policy.dto';
-
-const APPLY_TIMEOUT_MS = 5_000;
 
 /** `If-Match: "3"` → 3; absent → undefined; anything else is a 400. */
 function parseIfMatch(header: string | string[] | undefined): number | undefined {
@@ -58,10 +57,7 @@ export class RoutingPolicyController {
         parseIfMatch(request.headers['if-match']),
       ),
     );
-    const deadline = Date.now() + APPLY_TIMEOUT_MS;
-    while (this.context.policy.version < result.version && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 2));
-    }
+    await waitUntil(() => this.context.policy.version >= result.version);
     void reply.header('etag', `"${result.version}"`);
     return policyToView(result);
   }

@@ -1,8 +1,15 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { ACCOUNT_EVENT_TYPES, AccessDirectory } from '@gw/accounts';
-import { mockCatalog, MOCK_PROVIDERS, type CatalogSnapshot, type ProviderKind } from '@gw/catalog';
+import {
+  MOCK_PROVIDER_SEEDS,
+  MOCK_PROVIDERS,
+  REAL_PROVIDER_SEEDS,
+  seedCatalog,
+  type ProviderKind,
+} from '@gw/catalog';
 import { GroupCommitWriter, type EventStore } from '@gw/eventstore';
+import { loadKeyEncryptionKeys, PostgresKeyVault, type KeyVault } from '@gw/key-vault';
 import {
   AnthropicProvider,
   CohereProvider,
@@ -25,7 +32,9 @@ import { ChatService } from '../chat/chat.service';
 import { RequestRecorder } from '../chat/request-recorder';
 import type { GatewayConfig } from '../config/gateway-config';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
+import { CatalogState } from './catalog-state';
 import { startMemoryFeed } from './memory-feed';
+import { ProviderProber } from './provider-prober';
 import { providerHealthRecorder } from './provider-health-recorder';
 import { startInProcessProjections, type ProjectionHost } from './in-process-projections';
 import { openStores } from './open-stores';
@@ -42,6 +51,9 @@ export interface GatewayRuntime {
   readonly chatContext: ChatContext;
   readonly chatService: ChatService;
   readonly metrics: GatewayMetrics;
+  readonly vault: KeyVault;
+  readonly catalog: CatalogState;
+  readonly prober: ProviderProber;
   readonly projections: ProjectionHost | null;
   readonly mockUrls: ReadonlyMap<string, string>;
   /** The in-process mock providers by slug (empty with MOCK_UPSTREAM_URL or MOCK_PROVIDERS=off). */
@@ -81,7 +93,22 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
         config.mock.externalUrl ?? mocks.get(spec.slug)!.url,
       ]),
     );
-    const catalog: CatalogSnapshot = mockCatalog(mockUrls);
+    const vault = new PostgresKeyVault(
+      knex,
+      await loadKeyEncryptionKeys({
+        vaultKeys: config.vault.keys,
+        fingerprintKey: config.vault.fingerprintKey,
+        dataDir: config.embedded ? config.dataDir : undefined,
+      }),
+    );
+    // Idempotent: registers what was never registered; restarts and admins' changes are left alone.
+    const seeded = await seedCatalog(
+      eventStore,
+      [...REAL_PROVIDER_SEEDS, ...(config.mock.enabled ? MOCK_PROVIDER_SEEDS : [])],
+      systemClock,
+    );
+    if (seeded > 0) logger.info({ streams: seeded }, 'catalog seeded');
+    const catalog = new CatalogState(vault, mockUrls, logger);
     const metrics = new GatewayMetrics();
     // One adapter per wire format; each keeps its own connection pools.
     const upstreams = new Map<ProviderKind, UpstreamProvider & { close(): Promise<void> }>([
@@ -91,15 +118,23 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
       ['gemini', new GeminiProvider()],
     ]);
     for (const upstream of upstreams.values()) closers.push(() => upstream.close());
+    const health = new ProviderHealthTracker(
+      providerHealthRecorder(writer, metrics, logger, config.healthCooldownMs),
+      { ...DEFAULT_BREAKER_SETTINGS, cooldownMs: config.healthCooldownMs },
+    );
     const chatContext = new ChatContext(
-      catalog,
+      { providers: new Map(), models: [] },
       DEFAULT_ROUTING_POLICY,
-      new ProviderHealthTracker(providerHealthRecorder(writer, metrics, logger, config.healthCooldownMs), {
-        ...DEFAULT_BREAKER_SETTINGS,
-        cooldownMs: config.healthCooldownMs,
-      }),
+      health,
       upstreams,
     );
+    const catalogFeed = await catalog.start(eventStore, (snapshot) => {
+      chatContext.catalog = snapshot;
+    });
+    closers.push(() => catalogFeed.stop());
+    const prober = new ProviderProber(catalog, upstreams, health, logger);
+    prober.start(config.probeIntervalMs, config.probeMocks);
+    closers.push(() => prober.stop());
     const recorder = new RequestRecorder(writer, config.durability, metrics, logger);
     const chatService = new ChatService(chatContext, recorder, metrics, logger, systemClock);
 
@@ -161,6 +196,9 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
       chatContext,
       chatService,
       metrics,
+      vault,
+      catalog,
+      prober,
       projections,
       mockUrls,
       mocks,
@@ -184,6 +222,7 @@ async function startMocks(
       port: 0,
       latencyMs: Math.round(config.mock.latencyMs * spec.latencyFactor),
       failureRate: config.mock.failureRate,
+      models: spec.models.map((m) => m.model),
     });
     closers.push(() => server.close());
     mocks.set(spec.slug, server);

@@ -15,6 +15,8 @@ export async function startMemoryFeed(
   eventTypes: readonly string[],
   apply: (event: RecordedEvent) => void,
   logger: Logger,
+  /** Runs after each batch is applied, before the next is read (e.g. to rebuild a snapshot). */
+  afterBatch?: () => Promise<void>,
 ): Promise<Subscription> {
   let last: Position | undefined;
   let current: Subscription | undefined;
@@ -28,10 +30,10 @@ export async function startMemoryFeed(
     current = store.subscribeToAll({
       after: last,
       eventTypes, // filtered by the store: start-up reads only these types
-      handle: (events) => {
+      handle: async (events) => {
         for (const e of events) apply(e);
         last = events[events.length - 1]?.position ?? last;
-        return Promise.resolve();
+        await afterBatch?.();
       },
       onCaughtUp: () => {
         firstCatchUp?.();

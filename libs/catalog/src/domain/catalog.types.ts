@@ -43,6 +43,8 @@ export interface CatalogModel {
   readonly powerLevels: readonly PowerLevel[];
   readonly minTier: Tier;
   readonly enabled: boolean;
+  /** Deprecated models are served when named, never chosen by routing. */
+  readonly deprecation?: { readonly replacement: string | null };
 }
 
 export interface CatalogSnapshot {

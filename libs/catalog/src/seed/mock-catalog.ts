@@ -1,4 +1,4 @@
-import type { CatalogModel, CatalogProvider, CatalogSnapshot } from '../domain/catalog.types';
+import type { ModelSpec, ProviderSeed } from '../domain/catalog-specs';
 
 /**
  * The local mock providers of embedded mode. Each is its own OpenAI-compatible server on 127.0.0.1
@@ -9,7 +9,7 @@ export interface MockProviderSpec {
   readonly name: string;
   /** Multiplies MOCK_LATENCY_MS: some mocks are faster than others. */
   readonly latencyFactor: number;
-  readonly models: ReadonlyArray<Omit<CatalogModel, 'id' | 'provider' | 'enabled'>>;
+  readonly models: readonly ModelSpec[];
 }
 
 const caps = { streaming: true, tools: true, jsonMode: true };
@@ -21,7 +21,7 @@ export const MOCK_PROVIDERS: readonly MockProviderSpec[] = [
     latencyFactor: 0.5,
     models: [
       {
-        upstreamModel: 'swift-mini',
+        model: 'swift-mini',
         displayName: 'Swift Mini',
         prices: { inputPerMillion: 100_000n, outputPerMillion: 400_000n, cachedInputPerMillion: 25_000n },
         contextWindow: 128_000,
@@ -40,7 +40,7 @@ export const MOCK_PROVIDERS: readonly MockProviderSpec[] = [
     latencyFactor: 1.5,
     models: [
       {
-        upstreamModel: 'sage-medium',
+        model: 'sage-medium',
         displayName: 'Sage Medium',
         prices: { inputPerMillion: 500_000n, outputPerMillion: 1_500_000n, cachedInputPerMillion: 125_000n },
         contextWindow: 200_000,
@@ -52,7 +52,7 @@ export const MOCK_PROVIDERS: readonly MockProviderSpec[] = [
         minTier: 'free',
       },
       {
-        upstreamModel: 'sage-large',
+        model: 'sage-large',
         displayName: 'Sage Large',
         prices: {
           inputPerMillion: 2_500_000n,
@@ -75,7 +75,7 @@ export const MOCK_PROVIDERS: readonly MockProviderSpec[] = [
     latencyFactor: 1,
     models: [
       {
-        upstreamModel: 'atlas-1',
+        model: 'atlas-1',
         displayName: 'Atlas 1',
         prices: {
           inputPerMillion: 1_000_000n,
@@ -94,23 +94,23 @@ export const MOCK_PROVIDERS: readonly MockProviderSpec[] = [
   },
 ];
 
-/** Builds the catalog snapshot for mock providers listening at the given base URLs (slug → URL). */
-export function mockCatalog(baseUrls: ReadonlyMap<string, string>): CatalogSnapshot {
-  const providers = new Map<string, CatalogProvider>();
-  const models: CatalogModel[] = [];
-  for (const spec of MOCK_PROVIDERS) {
-    const baseUrl = baseUrls.get(spec.slug);
-    if (!baseUrl) continue;
-    providers.set(spec.slug, {
-      slug: spec.slug,
-      name: spec.name,
-      kind: 'openai-compatible',
-      baseUrl: `${baseUrl}/v1`,
-      enabled: true,
-    });
-    for (const m of spec.models) {
-      models.push({ ...m, id: `${spec.slug}/${m.upstreamModel}`, provider: spec.slug, enabled: true });
-    }
-  }
-  return { providers, models };
-}
+/**
+ * Mock providers are registered with a `mock://<slug>/v1` base URL: where the built-in mock server of
+ * that name listens, which changes with every start, is resolved by the running gateway.
+ */
+export const MOCK_URL_SCHEME = 'mock:';
+
+export const mockBaseUrl = (slug: string): string => `mock://${slug}/v1`;
+
+/** The mocks as catalog seeds: enabled, keyless, served by the built-in mock servers. */
+export const MOCK_PROVIDER_SEEDS: readonly ProviderSeed[] = MOCK_PROVIDERS.map((spec) => ({
+  provider: {
+    slug: spec.slug,
+    name: spec.name,
+    kind: 'openai-compatible',
+    baseUrl: mockBaseUrl(spec.slug),
+    requiresKey: false,
+  },
+  enabled: true,
+  models: spec.models,
+}));

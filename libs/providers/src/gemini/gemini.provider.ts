@@ -1,5 +1,7 @@
 import type { UpstreamHttpOptions } from '../http/upstream-http';
+import { listedIds } from '../http/model-listing';
 import { WireFormatProvider, type WireFormat } from '../http/wire-format-provider';
+import type { ProbeTarget } from '../upstream-provider.port';
 import { geminiErrorFromStatus } from './gemini-error-mapping';
 import { toGeminiRequest } from './gemini-request-translation';
 import { isGeminiResponse, toChatCompletion } from './gemini-response-translation';
@@ -7,6 +9,12 @@ import { GeminiStreamTranslator } from './gemini-stream-translation';
 import type { GeminiRequest, GeminiResponse } from './gemini-wire';
 
 export type GeminiProviderOptions = Omit<UpstreamHttpOptions, 'errorFromStatus'>;
+
+function geminiHeaders(target: ProbeTarget): Record<string, string> {
+  const headers: Record<string, string> = { ...target.extraHeaders };
+  if (target.apiKey) headers['x-goog-api-key'] = target.apiKey;
+  return headers;
+}
 
 /** `models/<id>` for a bare id (or one already prefixed), `tunedModels/<id>` kept as given. */
 function modelPath(model: string): string {
@@ -22,16 +30,13 @@ function modelPath(model: string): string {
  * (`https://generativelanguage.googleapis.com/v1beta`); requests go to
  * `${baseUrl}/models/${upstreamModel}:generateContent` and `:streamGenerateContent?alt=sse` with the
  * key in `x-goog-api-key` (never in the URL: the transport drops a `key` parameter of the base URL).
- * Gemini's error statuses (RESOURCE_EXHAUSTED, API_KEY_INVALID …) have their own mapping.
+ * Gemini's error statuses (RESOURCE_EXHAUSTED, API_KEY_INVALID …) have their own mapping. A probe
+ * lists `GET ${baseUrl}/models?pageSize=1000` with the same header (`models[].name` without `models/`).
  */
 export const geminiWireFormat: WireFormat<GeminiRequest, GeminiResponse> = {
   path: (target, stream) =>
     `/${modelPath(target.upstreamModel)}:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`,
-  headers: (target) => {
-    const headers: Record<string, string> = { ...target.extraHeaders };
-    if (target.apiKey) headers['x-goog-api-key'] = target.apiKey;
-    return headers;
-  },
+  headers: geminiHeaders,
   body: (request, target) => toGeminiRequest(request, target.providerSlug),
   isAnswer: isGeminiResponse,
   answerName: 'a GenerateContentResponse',
@@ -46,6 +51,14 @@ export const geminiWireFormat: WireFormat<GeminiRequest, GeminiResponse> = {
       end: () => gemini.end(),
     };
   },
+  // Gemini pages its listing (50 by default, at most 1000 per page).
+  probePath: () => '/models?pageSize=1000',
+  probeHeaders: geminiHeaders,
+  // Google's JSON leaves out an empty list, so `{}` lists no models.
+  listedModels: (answer) =>
+    listedIds(answer, 'models', 'name', { missingIsEmpty: true })?.map((name) =>
+      name.startsWith('models/') ? name.slice('models/'.length) : name,
+    ),
 };
 
 export class GeminiProvider extends WireFormatProvider<GeminiRequest, GeminiResponse> {

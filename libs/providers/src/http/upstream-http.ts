@@ -10,7 +10,7 @@ import {
 } from '../openai-compatible/upstream-error-mapping';
 import { UpstreamPools } from '../openai-compatible/upstream-pools';
 import { UpstreamError } from '../upstream-error';
-import type { UpstreamTarget } from '../upstream-provider.port';
+import type { ProbeTarget, UpstreamTarget } from '../upstream-provider.port';
 
 export interface UpstreamHttpOptions {
   /** Most sockets per upstream origin; default null (no limit, like undici). */
@@ -41,9 +41,36 @@ export interface UpstreamPost {
   readonly body: unknown;
 }
 
+/** One GET: where (relative to the target's base URL) and which headers. */
+export interface UpstreamGet {
+  /** Appended to the base URL's path, e.g. `/models`; may carry a query (`?limit=1000`). */
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /**
+   * Rewrites the base URL's path (without its trailing slash) before `path` is appended, for an
+   * endpoint outside the base URL's version (Cohere lists models under `/v1` of a `/v2` base).
+   */
+  readonly basePath?: (pathname: string) => string;
+}
+
+/** A parsed 2xx JSON answer and its status. */
+export interface UpstreamJsonAnswer {
+  readonly status: number;
+  readonly body: unknown;
+}
+
 interface Endpoint {
   readonly pool: Pool;
   readonly path: string;
+}
+
+interface UpstreamRequest {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly basePath?: (pathname: string) => string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Sent as JSON with a POST; a GET has none. */
+  readonly body?: unknown;
 }
 
 /**
@@ -69,18 +96,23 @@ export class UpstreamHttp {
 
   /** POSTs JSON and returns the parsed JSON answer (a 2xx that is not JSON is a `server` error). */
   async postJson(target: UpstreamTarget, post: UpstreamPost, signal?: AbortSignal): Promise<unknown> {
-    const response = await this.send(target, post, 'application/json', signal);
-    let text: string;
-    try {
-      text = await response.body.text();
-    } catch (error) {
-      throw failure(error, target, signal);
-    }
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      throw upstreamServerError(target, 'the answer is not JSON');
-    }
+    const response = await this.send(target, postRequest(post), 'application/json', signal);
+    return readJson(response, target, signal);
+  }
+
+  /**
+   * GETs JSON (no body) with the same pools, timeouts and error mapping as `postJson`, and returns
+   * the parsed answer with its status (a 2xx that is not JSON is a `server` error).
+   */
+  async getJson(target: ProbeTarget, get: UpstreamGet, signal?: AbortSignal): Promise<UpstreamJsonAnswer> {
+    const request: UpstreamRequest = {
+      method: 'GET',
+      path: get.path,
+      basePath: get.basePath,
+      headers: get.headers,
+    };
+    const response = await this.send(target, request, 'application/json', signal);
+    return { status: response.statusCode, body: await readJson(response, target, signal) };
   }
 
   /**
@@ -94,7 +126,7 @@ export class UpstreamHttp {
     translator: StreamTranslator,
     signal?: AbortSignal,
   ): AsyncGenerator<ChatCompletionChunk, void, undefined> {
-    const response = await this.send(target, post, 'text/event-stream', signal);
+    const response = await this.send(target, postRequest(post), 'text/event-stream', signal);
     const source = response.body;
     const parser = new SseDataParser();
     // undici's body ignores setEncoding; a StringDecoder keeps characters split across reads whole.
@@ -145,9 +177,10 @@ export class UpstreamHttp {
     return this.pools.close();
   }
 
-  private endpoint(target: UpstreamTarget, path: string): Endpoint {
-    const key = `${target.baseUrl}\n${path}`;
-    const known = this.endpoints.get(key);
+  private endpoint(target: ProbeTarget, path: string, basePath?: (pathname: string) => string): Endpoint {
+    // Rewritten base paths (rare probes) are not cached: the key could not tell rewrites apart.
+    const key = basePath ? undefined : `${target.baseUrl}\n${path}`;
+    const known = key === undefined ? undefined : this.endpoints.get(key);
     if (known) return known;
     // The shared pools validate the URL (a `connection` error without the URL) and own the Pool.
     const { pool } = this.pools.chatEndpoint(target.baseUrl, target.providerSlug);
@@ -156,28 +189,32 @@ export class UpstreamHttp {
     url.searchParams.delete('key');
     const [suffix = '', ownQuery = ''] = path.split('?', 2);
     const query = [ownQuery, url.searchParams.toString()].filter(Boolean).join('&');
+    const base = url.pathname.replace(/\/+$/, '');
     const endpoint = {
       pool,
-      path: `${url.pathname.replace(/\/+$/, '')}${suffix}${query ? `?${query}` : ''}`,
+      path: `${basePath ? basePath(base) : base}${suffix}${query ? `?${query}` : ''}`,
     };
-    this.endpoints.set(key, endpoint);
+    if (key !== undefined) this.endpoints.set(key, endpoint);
     return endpoint;
   }
 
   private async send(
-    target: UpstreamTarget,
-    post: UpstreamPost,
+    target: ProbeTarget,
+    request: UpstreamRequest,
     accept: string,
     signal: AbortSignal | undefined,
   ): Promise<Dispatcher.ResponseData> {
-    const endpoint = this.endpoint(target, post.path);
+    const endpoint = this.endpoint(target, request.path, request.basePath);
+    const post = request.method === 'POST';
     let response: Dispatcher.ResponseData;
     try {
       response = await endpoint.pool.request({
-        method: 'POST',
+        method: request.method,
         path: endpoint.path,
-        headers: { 'content-type': 'application/json', accept, ...post.headers },
-        body: JSON.stringify(post.body),
+        headers: post
+          ? { 'content-type': 'application/json', accept, ...request.headers }
+          : { accept, ...request.headers },
+        body: post ? JSON.stringify(request.body) : undefined,
         headersTimeout: target.timeoutMs,
         bodyTimeout: target.timeoutMs,
         signal,
@@ -193,11 +230,37 @@ export class UpstreamHttp {
   }
 }
 
-export const upstreamServerError = (target: UpstreamTarget, message: string): UpstreamError =>
+export const upstreamServerError = (target: ProbeTarget, message: string): UpstreamError =>
   new UpstreamError({ kind: 'server', providerSlug: target.providerSlug, upstreamMessage: message });
 
+const postRequest = (post: UpstreamPost): UpstreamRequest => ({
+  method: 'POST',
+  path: post.path,
+  headers: post.headers,
+  body: post.body,
+});
+
+/** Reads a 2xx body as JSON; a body that fails to arrive is mapped like any transport failure. */
+async function readJson(
+  response: Dispatcher.ResponseData,
+  target: ProbeTarget,
+  signal: AbortSignal | undefined,
+): Promise<unknown> {
+  let text: string;
+  try {
+    text = await response.body.text();
+  } catch (error) {
+    throw failure(error, target, signal);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw upstreamServerError(target, 'the answer is not JSON');
+  }
+}
+
 /** The caller's own abort is rethrown as the signal's reason; everything else becomes an UpstreamError. */
-function failure(error: unknown, target: UpstreamTarget, signal: AbortSignal | undefined): unknown {
+function failure(error: unknown, target: ProbeTarget, signal: AbortSignal | undefined): unknown {
   if (signal?.aborted) return signal.reason ?? error;
   return errorFromTransport(target.providerSlug, error);
 }

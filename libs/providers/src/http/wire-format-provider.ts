@@ -1,9 +1,16 @@
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from '../openai-wire';
-import type { UpstreamProvider, UpstreamTarget } from '../upstream-provider.port';
+import {
+  MAX_PROBED_MODELS,
+  type ProbeResult,
+  type ProbeTarget,
+  type UpstreamProvider,
+  type UpstreamTarget,
+} from '../upstream-provider.port';
 import {
   UpstreamHttp,
   upstreamServerError,
   type StreamTranslator,
+  type UpstreamGet,
   type UpstreamHttpOptions,
 } from './upstream-http';
 
@@ -20,6 +27,17 @@ export interface WireFormat<TBody, TAnswer> {
   readonly answerName: string;
   toCompletion(answer: TAnswer, target: UpstreamTarget): ChatCompletion;
   streamTranslator(target: UpstreamTarget): StreamTranslator;
+  /**
+   * The vendor's free model-listing endpoint (a GET), appended to the target's base URL like `path`;
+   * it should ask for up to MAX_PROBED_MODELS models in one page where the vendor pages.
+   */
+  probePath(target: ProbeTarget): string;
+  /** Rewrites the base URL's path for the listing when it lives outside the base's version. */
+  probeBasePath?(pathname: string): string;
+  /** Auth and version headers for the listing (as `headers`, without a model). */
+  probeHeaders(target: ProbeTarget): Record<string, string>;
+  /** The model ids in a parsed 2xx listing, in the vendor's order; undefined when it is no listing. */
+  listedModels(answer: unknown): string[] | undefined;
 }
 
 /**
@@ -64,6 +82,24 @@ export class WireFormatProvider<TBody, TAnswer> implements UpstreamProvider {
       body: this.format.body(request, target, true),
     };
     yield* this.http.postStream(target, post, this.format.streamTranslator(target), signal);
+  }
+
+  /**
+   * Lists the provider's models with the key: a request that costs no tokens, for connection tests
+   * and active health checks. Failures are the same UpstreamErrors as for `complete`.
+   */
+  async probe(target: ProbeTarget, signal?: AbortSignal): Promise<ProbeResult> {
+    const get: UpstreamGet = {
+      path: this.format.probePath(target),
+      headers: this.format.probeHeaders(target),
+      basePath: this.format.probeBasePath?.bind(this.format),
+    };
+    const started = performance.now();
+    const answer = await this.http.getJson(target, get, signal);
+    const latencyMs = Math.round((performance.now() - started) * 10) / 10;
+    const models = this.format.listedModels(answer.body);
+    if (!models) throw upstreamServerError(target, 'the answer is not a model list');
+    return { latencyMs, status: answer.status, models: models.slice(0, MAX_PROBED_MODELS) };
   }
 
   /** Closes every pooled connection (on shutdown). */

@@ -36,8 +36,9 @@ export interface MockProviderStats {
 
 export interface MockProvider {
   /**
-   * From now on every chat request fails with this status (429/503 carry `retry-after`), or, with
-   * null, behaves normally again: for demos and tests of fallback and provider health.
+   * From now on every chat request and model listing fails with this status (429/503 carry
+   * `retry-after`), or, with null, behaves normally again: for demos and tests of fallback, provider
+   * health and probes.
    */
   failWith(status: number | null, retryAfterSeconds?: number): void;
   /** e.g. `http://127.0.0.1:41234` (the API is under `/v1`). */
@@ -49,13 +50,13 @@ export interface MockProvider {
 
 /** Request headers that make the mock misbehave on purpose (tests). */
 export const MOCK_HEADERS = {
-  /** Answer with this HTTP status (OpenAI's error body for it). */
+  /** Answer with this HTTP status (OpenAI's error body for it); chat and model listing. */
   fail: 'x-mock-fail',
   /** The `retry-after` value sent with a forced 429/503; default '1'. */
   retryAfter: 'x-mock-retry-after',
   /** Destroy the connection after this many stream chunks. */
   cutStream: 'x-mock-cut-stream',
-  /** Override latencyMs for this request. */
+  /** Override latencyMs for this request (chat and model listing). */
   latencyMs: 'x-mock-latency-ms',
   /** Override chunkDelayMs for this request. */
   chunkDelayMs: 'x-mock-chunk-delay-ms',
@@ -144,7 +145,7 @@ interface Behaviour {
   readonly random: SeededRandom;
   readonly ids: SeededRandom;
   readonly prompts: PromptMemory;
-  /** Set by failWith: every chat request fails like this until cleared. */
+  /** Set by failWith: every chat request and model listing fails like this until cleared. */
   forcedFailure: { readonly status: number; readonly retryAfter: string } | null;
 }
 
@@ -159,17 +160,15 @@ async function handle(req: IncomingMessage, res: ServerResponse, behaviour: Beha
 
   if (method === 'GET' && (route === '/models' || route.startsWith('/models/'))) {
     authorize(req, behaviour);
+    failIfForced(req, behaviour);
+    await delay(latencyFor(req, behaviour));
+    if (res.destroyed) return;
     return sendModels(res, behaviour, route === '/models' ? undefined : decodeURIComponent(route.slice(8)));
   }
   if (method !== 'POST' || route !== '/chat/completions') throw invalidUrl(method, path);
 
   authorize(req, behaviour);
-  const forced = header(req, MOCK_HEADERS.fail);
-  if (forced !== undefined && /^[1-5]\d\d$/.test(forced)) {
-    throw failureFor(Number(forced), header(req, MOCK_HEADERS.retryAfter) ?? '1');
-  }
-  if (behaviour.forcedFailure)
-    throw failureFor(behaviour.forcedFailure.status, behaviour.forcedFailure.retryAfter);
+  failIfForced(req, behaviour);
   const request = validateChatRequest(parseJson(raw), behaviour.models);
   if (behaviour.failureRate > 0 && behaviour.random.next() < behaviour.failureRate) {
     await delay(latencyFor(req, behaviour));
@@ -222,6 +221,16 @@ async function sendStream(
 function cut(res: ServerResponse): void {
   res.flushHeaders();
   setTimeout(() => res.socket?.destroy(), 50).unref();
+}
+
+/** `x-mock-fail` on the request, else failWith(): the forced failure, if any. */
+function failIfForced(req: IncomingMessage, behaviour: Behaviour): void {
+  const forced = header(req, MOCK_HEADERS.fail);
+  if (forced !== undefined && /^[1-5]\d\d$/.test(forced)) {
+    throw failureFor(Number(forced), header(req, MOCK_HEADERS.retryAfter) ?? '1');
+  }
+  if (behaviour.forcedFailure)
+    throw failureFor(behaviour.forcedFailure.status, behaviour.forcedFailure.retryAfter);
 }
 
 function authorize(req: IncomingMessage, behaviour: Behaviour): void {

@@ -1,22 +1,27 @@
 import type { UpstreamHttpOptions } from '../http/upstream-http';
 import { WireFormatProvider, type WireFormat } from '../http/wire-format-provider';
+import { listedIds } from '../http/model-listing';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from '../openai-wire';
+import type { ProbeTarget } from '../upstream-provider.port';
 import { ChatChunkDecoder } from './chat-chunk-decoder';
 
 export type OpenAICompatibleProviderOptions = UpstreamHttpOptions;
 
+function bearerHeaders(target: ProbeTarget): Record<string, string> {
+  const headers: Record<string, string> = { ...target.extraHeaders };
+  if (target.apiKey) headers['authorization'] = `Bearer ${target.apiKey}`;
+  return headers;
+}
+
 /**
  * OpenAI and every OpenAI-compatible server (vLLM, Ollama, Groq, Together, OpenRouter, the local
  * mocks …). Requests go out unchanged except for `model` (the target's upstream model) and, for
- * streams, `stream_options.include_usage: true` so the gateway can always bill.
+ * streams, `stream_options.include_usage: true` so the gateway can always bill. A probe lists
+ * `GET ${baseUrl}/models` (`data[].id`).
  */
 export const openAICompatibleWireFormat: WireFormat<ChatCompletionRequest, ChatCompletion> = {
   path: () => '/chat/completions',
-  headers: (target) => {
-    const headers: Record<string, string> = { ...target.extraHeaders };
-    if (target.apiKey) headers['authorization'] = `Bearer ${target.apiKey}`;
-    return headers;
-  },
+  headers: bearerHeaders,
   body: (request, target, stream) =>
     stream
       ? {
@@ -42,6 +47,9 @@ export const openAICompatibleWireFormat: WireFormat<ChatCompletionRequest, ChatC
       },
     };
   },
+  probePath: () => '/models',
+  probeHeaders: bearerHeaders,
+  listedModels: (answer) => listedIds(answer, 'data', 'id'),
 };
 
 export class OpenAICompatibleProvider extends WireFormatProvider<ChatCompletionRequest, ChatCompletion> {

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import type { ChatCompletionChunk } from '../openai-wire';
 import { UpstreamError } from '../upstream-error';
 
@@ -39,4 +40,13 @@ export function upstreamErrorThrownBy(run: () => unknown): UpstreamError {
     throw error;
   }
   throw new Error('expected an UpstreamError');
+}
+
+/** A port on 127.0.0.1 that nothing listens on (a refused connection). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

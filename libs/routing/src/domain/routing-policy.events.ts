@@ -1,7 +1,13 @@
 import type { DomainEvent, PowerLevel } from '@gw/shared-kernel';
+import type { FallbackReason, RoutingStrategy } from './routing-policy';
 
 /** Money as a decimal string of integer micro-dollars (events are JSON). */
 export interface PowerLevelPolicyData {
+  /**
+   * Added with strategy presets; events written before have none and are read as `custom` (their
+   * weights were always given explicitly). `weights` is the resolved weights, also for a preset.
+   */
+  readonly strategy?: RoutingStrategy;
   readonly weights: { readonly cost: number; readonly latency: number; readonly quality: number };
   readonly maxPricePer1kMicros: string;
   readonly latencyBoundMs: number;
@@ -16,6 +22,11 @@ export type RoutingPolicyChanged = DomainEvent<
     maxAttempts: number;
     attemptTimeoutMs: number;
     byokBonus: number;
+    /**
+     * Added with configurable fallback reasons; events written before have none and are read as every
+     * reason (FALLBACK_REASONS), which is what the gateway did then.
+     */
+    fallbackOn?: readonly FallbackReason[];
     changedBy: string;
     changedAt: string;
   }

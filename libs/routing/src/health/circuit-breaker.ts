@@ -67,6 +67,17 @@ export class CircuitBreaker {
     return undefined;
   }
 
+  /**
+   * An active probe reached the provider and its key was accepted: that is evidence enough to close
+   * the circuit at once, without waiting for the cooldown to run out.
+   */
+  recordProbeSuccess(now: number): BreakerTransition | undefined {
+    this.consecutive = 0;
+    this.remember(true);
+    if (this.state !== 'closed') return this.move('closed', 'an active health probe succeeded', now);
+    return undefined;
+  }
+
   recordFailure(now: number, reason: string): BreakerTransition | undefined {
     this.consecutive += 1;
     this.remember(false);

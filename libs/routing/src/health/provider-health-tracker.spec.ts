@@ -53,4 +53,27 @@ describe('ProviderHealthTracker', () => {
     t.recordSuccess('a', 'a/m', 100);
     expect(transitions.map(([, x]) => x.to)).toEqual(['open', 'half_open', 'closed']);
   });
+
+  it('failed probes open the circuit like failed requests; a good probe closes it before the cooldown', () => {
+    const t = tracker();
+    t.recordProbe('a', { ok: false, reason: 'connection' });
+    t.recordProbe('a', { ok: false, reason: 'connection' });
+    expect(t.isAvailable('a')).toBe(false);
+    expect(transitions.map(([p, tr]) => [p, tr.to, tr.reason])).toEqual([
+      ['a', 'open', expect.stringContaining('probe: connection')],
+    ]);
+    now = 1_000; // well inside the 10 s cooldown
+    t.recordProbe('a', { ok: true });
+    expect(t.isAvailable('a')).toBe(true);
+    expect(transitions[1]?.[1]).toMatchObject({ from: 'open', to: 'closed' });
+  });
+
+  it('a good probe does not lift a retry-after pause; on a healthy provider it reports nothing', () => {
+    const t = tracker();
+    t.recordFailure('a', 'rate_limited', 5_000);
+    t.recordProbe('a', { ok: true });
+    expect(t.isAvailable('a')).toBe(false);
+    t.recordProbe('b', { ok: true });
+    expect(transitions).toEqual([]);
+  });
 });

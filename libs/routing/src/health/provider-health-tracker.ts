@@ -65,6 +65,23 @@ export class ProviderHealthTracker implements ProviderHealthView {
     this.report(provider, this.breaker(provider).recordFailure(now, reason));
   }
 
+  /**
+   * The outcome of an active probe (a free call such as listing models). Success closes an open
+   * circuit; it does not lift a retry-after pause (listing models says nothing of the chat quota).
+   * Failure counts like a failed request.
+   */
+  recordProbe(
+    provider: string,
+    outcome: { ok: true } | { ok: false; reason: string; retryAfterMs?: number },
+  ): void {
+    if (!outcome.ok) {
+      this.recordFailure(provider, `probe: ${outcome.reason}`, outcome.retryAfterMs);
+      return;
+    }
+    this.errors.set(provider, (this.errors.get(provider) ?? 0) * (1 - ALPHA));
+    this.report(provider, this.breaker(provider).recordProbeSuccess(this.now()));
+  }
+
   errorRate(provider: string): number {
     return this.errors.get(provider) ?? 0;
   }

@@ -118,6 +118,14 @@ describe('rankCandidates', () => {
     ).toEqual([]);
   });
 
+  it('never chooses a deprecated model, but serves it when named', () => {
+    const old = model('a/old', { deprecation: { replacement: 'a/cheap' } });
+    expect(rankCandidates(input([old, cheap])).map((r) => r.modelId)).toEqual(['a/cheap']);
+    expect(rankCandidates(input([old, cheap], { pinnedModelId: 'a/old' })).map((r) => r.modelId)).toEqual([
+      'a/old',
+    ]);
+  });
+
   it('breaks ties by model id, deterministically', () => {
     const x = model('x/m');
     const y = model('y/m');

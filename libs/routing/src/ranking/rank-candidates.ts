@@ -38,7 +38,10 @@ export interface RankInput {
   readonly health: ProviderHealthView;
   /** Providers the caller has their own key for. */
   readonly byokProviders: ReadonlySet<string>;
-  /** When the caller named a model: only that one is a candidate (no price or power-level filter). */
+  /**
+   * When the caller named a model: only that one is a candidate (no price or power-level filter).
+   * Deprecated models are candidates only this way.
+   */
   readonly pinnedModelId?: string;
   /** How many of the best candidates to return (fallback walks them; RequestRouted records them). Default 10. */
   readonly limit?: number;
@@ -112,7 +115,7 @@ export function rankCandidates(input: RankInput): RankedCandidate[] {
     const m = models[i]!;
     if (input.pinnedModelId !== undefined) {
       if (m.id !== input.pinnedModelId) continue;
-    } else if (!m.powerLevels.includes(input.powerLevel)) continue;
+    } else if (m.deprecation !== undefined || !m.powerLevels.includes(input.powerLevel)) continue;
     if (!m.enabled || !tierAllows(input.tier, m.minTier) || !fits(m, input.needs)) continue;
     const price = blendedPricePer1k(m);
     if (input.pinnedModelId === undefined && price > maxPrice) continue;

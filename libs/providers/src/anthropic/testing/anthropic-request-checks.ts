@@ -37,16 +37,13 @@ export function checkAnthropicRequest(
   apiKey: string,
 ): RequestProblem | undefined {
   if (path !== '/v1/messages') return { status: 404, type: 'not_found_error', message: `Not found: ${path}` };
-  if (headers['x-api-key'] !== apiKey) {
-    return { status: 401, type: 'authentication_error', message: 'invalid x-api-key' };
-  }
+  const headerProblem = checkAnthropicHeaders(headers, apiKey);
+  if (headerProblem) return headerProblem;
   const invalid = (message: string): RequestProblem => ({
     status: 400,
     type: 'invalid_request_error',
     message,
   });
-  if (headers['authorization'] !== undefined) return invalid('the key must not be sent as Authorization');
-  if (headers['anthropic-version'] !== '2023-06-01') return invalid('anthropic-version: header is required');
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     return invalid('body: not a JSON object');
   const request = body as Record<string, unknown>;
@@ -99,6 +96,30 @@ export function checkAnthropicRequest(
     }
   }
   return checkMessages(request['messages'], invalid);
+}
+
+/**
+ * The headers every Anthropic request needs: the key in `x-api-key` (401 otherwise), no
+ * Authorization header, and `anthropic-version: 2023-06-01`.
+ */
+export function checkAnthropicHeaders(
+  headers: IncomingHttpHeaders,
+  apiKey: string,
+): RequestProblem | undefined {
+  if (headers['x-api-key'] !== apiKey) {
+    return { status: 401, type: 'authentication_error', message: 'invalid x-api-key' };
+  }
+  if (headers['authorization'] !== undefined) {
+    return {
+      status: 400,
+      type: 'invalid_request_error',
+      message: 'the key must not be sent as Authorization',
+    };
+  }
+  if (headers['anthropic-version'] !== '2023-06-01') {
+    return { status: 400, type: 'invalid_request_error', message: 'anthropic-version: header is required' };
+  }
+  return undefined;
 }
 
 function checkMessages(

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { AnthropicMessage, AnthropicStreamEvent, AnthropicToolUseBlock } from '../anthropic-wire';
-import { checkAnthropicRequest } from './anthropic-request-checks';
+import { checkAnthropicHeaders, checkAnthropicRequest } from './anthropic-request-checks';
 
 /** What the fake answers to the next request (replies are used in order, then the default answer). */
 export type FakeAnthropicReply =
@@ -18,6 +18,12 @@ export interface ReceivedRequest {
   readonly body: Record<string, unknown>;
 }
 
+export interface FakeAnthropicOptions {
+  readonly apiKey: string;
+  /** What `GET /v1/models` lists, newest first as Anthropic does; default two Claude models. */
+  readonly models?: readonly string[];
+}
+
 export interface FakeAnthropicServer {
   /** `http://127.0.0.1:PORT`; the API root is `${url}/v1`. */
   readonly url: string;
@@ -31,8 +37,11 @@ export interface FakeAnthropicServer {
  * A fake Anthropic Messages API on 127.0.0.1 (port 0). It checks each request like Anthropic does
  * (see checkAnthropicRequest) and answers 400/401/404 with Anthropic's error body when a check fails.
  * Valid requests get the next enqueued reply, or by default a text message echoing the last user text.
+ * `GET /v1/models` lists `options.models` in Anthropic's shape, paged by `limit` (default 20, 1..1000);
+ * an enqueued `error` reply is used by a listing too (other replies are left for messages).
  */
-export async function startFakeAnthropicServer(options: { apiKey: string }): Promise<FakeAnthropicServer> {
+export async function startFakeAnthropicServer(options: FakeAnthropicOptions): Promise<FakeAnthropicServer> {
+  const models = options.models ?? ['claude-sonnet-4-5-20250929', 'claude-haiku-4-5-20251001'];
   const requests: ReceivedRequest[] = [];
   const queue: FakeAnthropicReply[] = [];
   const sockets = new Set<Socket>();
@@ -50,6 +59,18 @@ export async function startFakeAnthropicServer(options: { apiKey: string }): Pro
       const path = req.url ?? '';
       const record = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
       requests.push({ path, headers: req.headers, body: record });
+      const url = new URL(path, 'http://fake');
+      if (req.method === 'GET' && url.pathname === '/v1/models') {
+        const headerProblem = checkAnthropicHeaders(req.headers, options.apiKey);
+        if (headerProblem)
+          return sendError(res, headerProblem.status, headerProblem.type, headerProblem.message);
+        const next = queue[0];
+        if (next?.kind === 'error') {
+          queue.shift();
+          return sendError(res, next.status, next.errorType, next.message, next.headers);
+        }
+        return listModels(res, models, url.searchParams);
+      }
       const problem = checkAnthropicRequest(path, req.headers, body, options.apiKey);
       if (problem) {
         sendError(res, problem.status, problem.type, problem.message);
@@ -185,6 +206,29 @@ async function answer(res: ServerResponse, reply: FakeAnthropicReply, stream: bo
     res.write(text.slice(half));
   }
   res.end();
+}
+
+/** Anthropic's model list: `{data: [{type, id, display_name, created_at}], has_more, first_id, last_id}`. */
+function listModels(res: ServerResponse, models: readonly string[], query: URLSearchParams): void {
+  const limit = Number(query.get('limit') ?? 20);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    return sendError(res, 400, 'invalid_request_error', 'limit: Input should be between 1 and 1000');
+  }
+  const data = models.slice(0, limit).map((id, i) => ({
+    type: 'model',
+    id,
+    display_name: id.replace(/-\d{8}$/, ''),
+    created_at: new Date(Date.UTC(2025, 9, 1) - i * 86_400_000).toISOString(),
+  }));
+  res.writeHead(200, { 'content-type': 'application/json', 'request-id': 'req_fake_models' });
+  res.end(
+    JSON.stringify({
+      data,
+      has_more: models.length > limit,
+      first_id: data[0]?.id ?? null,
+      last_id: data.at(-1)?.id ?? null,
+    }),
+  );
 }
 
 function sendError(

@@ -20,6 +20,19 @@ export interface FakeCohereRequest {
   readonly body: Record<string, unknown>;
 }
 
+/** A `GET` that reached the server (any path, before authentication). */
+export interface FakeCohereGet {
+  /** Path with its query, e.g. `/v1/models?page_size=1000`. */
+  readonly path: string;
+  readonly headers: IncomingHttpHeaders;
+}
+
+export interface FakeCohereOptions {
+  readonly apiKey: string;
+  /** What `GET /v1/models` lists; default a chat, an embed and a rerank model. */
+  readonly models?: readonly string[];
+}
+
 export interface FakeCohereServer {
   /** `http://127.0.0.1:PORT` */
   readonly url: string;
@@ -27,6 +40,8 @@ export interface FakeCohereServer {
   readonly baseUrl: string;
   /** Every chat request that passed authentication, in order. */
   readonly requests: FakeCohereRequest[];
+  /** Every GET, in order (model listings, and wrong paths). */
+  readonly gets: FakeCohereGet[];
   close(): Promise<void>;
 }
 
@@ -62,13 +77,25 @@ const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
  * a tool call to the first tool with `{"location":"Paris"}` (every tool when the message says "all
  * tools"); otherwise the text `Cohere says: <last user text>`, cut at the first stop sequence
  * (STOP_SEQUENCE) or at `max_tokens` words (MAX_TOKENS). Usage counts words.
+ *
+ * `GET /v1/models` (only under v1, as Cohere serves it) lists `options.models` as
+ * `{models: [{name, endpoints, …}], next_page_token?}`, paged by `page_size` (default 20, 1..1000),
+ * with the same Bearer check and `x-fake-fail` header.
  */
-export async function startFakeCohereServer(options: { apiKey: string }): Promise<FakeCohereServer> {
+export async function startFakeCohereServer(options: FakeCohereOptions): Promise<FakeCohereServer> {
   const requests: FakeCohereRequest[] = [];
+  const gets: FakeCohereGet[] = [];
+  const models = options.models ?? ['command-a-03-2025', 'embed-v4.0', 'rerank-v3.5'];
   const server = createServer((req, res) => {
     const parts: Buffer[] = [];
     req.on('data', (part: Buffer) => parts.push(part));
-    req.on('end', () => handle(req, res, Buffer.concat(parts).toString('utf8'), options.apiKey, requests));
+    req.on('end', () => {
+      if (req.method === 'GET') {
+        gets.push({ path: req.url ?? '', headers: req.headers });
+        return handleGet(req, res, options.apiKey, models);
+      }
+      handle(req, res, Buffer.concat(parts).toString('utf8'), options.apiKey, requests);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -77,12 +104,51 @@ export async function startFakeCohereServer(options: { apiKey: string }): Promis
     url,
     baseUrl: `${url}/v2`,
     requests,
+    gets,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+}
+
+function handleGet(
+  req: IncomingMessage,
+  res: ServerResponse,
+  apiKey: string,
+  models: readonly string[],
+): void {
+  const url = new URL(req.url ?? '/', 'http://fake');
+  if (url.pathname !== '/v1/models') return sendError(res, 404, `path ${req.url} not found`);
+  const auth = req.headers['authorization'];
+  if (auth !== `Bearer ${apiKey}`) return sendError(res, 401, `invalid api token: ${String(auth ?? 'none')}`);
+  const forced = Number(header(req, FAKE_COHERE_HEADERS.fail));
+  if (forced >= 400) {
+    const extra: Record<string, string> = {};
+    if (forced === 429 || forced === 503)
+      extra['retry-after'] = header(req, FAKE_COHERE_HEADERS.retryAfter) ?? '7';
+    return sendError(res, forced, `forced failure ${forced} for ${auth}`, extra);
+  }
+  const size = Number(url.searchParams.get('page_size') ?? 20);
+  if (!Number.isInteger(size) || size < 1 || size > 1000)
+    return sendError(res, 400, 'invalid request: page_size must be between 1 and 1000');
+  const start = Number(url.searchParams.get('page_token') ?? 0) || 0;
+  const page = models.slice(start, start + size).map((name) => ({
+    name,
+    endpoints: name.startsWith('embed') ? ['embed'] : name.startsWith('rerank') ? ['rerank'] : ['chat'],
+    finetuned: false,
+    context_length: 128_000,
+    tokenizer_url: `https://storage.googleapis.com/cohere-public/tokenizers/${name}.json`,
+    default_endpoints: [],
+  }));
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(
+    JSON.stringify({
+      models: page,
+      ...(start + size < models.length ? { next_page_token: String(start + size) } : {}),
+    }),
+  );
 }
 
 function handle(

@@ -14,6 +14,8 @@ import type { AddressInfo } from 'node:net';
  * and a functionCall when tools are declared and the mode is ANY, or the mode allows calls and the
  * last user text names a declared function. Usage counts words.
  *
+ * `GET /v1beta/models` lists the served models (`models/<id>`), with the same key checks.
+ *
  * Per-request behaviour is set with headers (send them through `UpstreamTarget.extraHeaders`).
  */
 export const FAKE_GEMINI_HEADERS = {
@@ -169,7 +171,9 @@ export async function startFakeGemini(options: FakeGeminiOptions): Promise<FakeG
 
   const handle = (req: IncomingMessage, res: ServerResponse, url: URL, body: unknown): void => {
     const route = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)$/.exec(url.pathname);
-    if (req.method !== 'POST' || !route) return sendError(res, 404, `Not found: ${url.pathname}`);
+    const listing = req.method === 'GET' && url.pathname === '/v1beta/models';
+    if (!listing && (req.method !== 'POST' || !route))
+      return sendError(res, 404, `Not found: ${url.pathname}`);
     if (url.searchParams.has('key'))
       return sendError(res, 400, 'fake: the API key must not be sent in the URL');
     const key = req.headers['x-goog-api-key'];
@@ -191,6 +195,7 @@ export async function startFakeGemini(options: FakeGeminiOptions): Promise<FakeG
     }
     const forced = Number(req.headers[FAKE_GEMINI_HEADERS.fail] ?? 0);
     if (forced > 0) return forcedError(req, res, forced, String(key));
+    if (!route) return listModels(res, models, url.searchParams); // only the listing has no route
     const model = decodeURIComponent(route[1] as string);
     if (!models.includes(model)) {
       return sendError(
@@ -253,6 +258,26 @@ export async function startFakeGemini(options: FakeGeminiOptions): Promise<FakeG
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+/**
+ * `GET /v1beta/models`: `{models: [{name: 'models/<id>', …}], nextPageToken?}`, paged by `pageSize`
+ * (default 50, at most 1000) and `pageToken`; `{}` when there is nothing to list, as Google sends it.
+ */
+function listModels(res: ServerResponse, models: readonly string[], query: URLSearchParams): void {
+  const size = Math.min(1000, Number(query.get('pageSize') ?? 50) || 50);
+  const start = Number(query.get('pageToken') ?? 0) || 0;
+  const page = models.slice(start, start + size).map((id) => ({
+    name: `models/${id}`,
+    version: '001',
+    displayName: id,
+    inputTokenLimit: 1_048_576,
+    outputTokenLimit: 65_536,
+    supportedGenerationMethods: ['generateContent', 'countTokens'],
+  }));
+  const next = start + size < models.length ? { nextPageToken: String(start + size) } : {};
+  res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' });
+  res.end(JSON.stringify(page.length > 0 ? { models: page, ...next } : {}));
 }
 
 function sendError(res: ServerResponse, status: number, message: string, details?: Json[]): void {

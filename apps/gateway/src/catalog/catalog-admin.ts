@@ -1,0 +1,45 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { CatalogCommandResult } from '@gw/catalog';
+import { ChatContext } from '../chat/chat-context';
+import { waitUntil } from '../http/wait-until';
+import { CatalogState } from '../runtime/catalog-state';
+import { toModelView, toProviderView, type ModelView, type ProviderView } from './catalog.views';
+
+/** Reads for the admin catalog endpoints, from this instance's in-memory catalog view. */
+@Injectable()
+export class CatalogAdmin {
+  constructor(
+    @Inject(CatalogState) private readonly catalog: CatalogState,
+    @Inject(ChatContext) private readonly context: ChatContext,
+  ) {}
+
+  providers(): ProviderView[] {
+    return this.catalog.view.providers().map((p) => this.providerView(p.spec.slug)!);
+  }
+
+  providerView(slug: string): ProviderView | undefined {
+    const p = this.catalog.view.provider(slug);
+    if (!p) return undefined;
+    return toProviderView(
+      p,
+      this.catalog.status(p),
+      this.catalog.view.models(slug).length,
+      this.context.health.snapshot(slug),
+    );
+  }
+
+  models(provider?: string): ModelView[] {
+    return this.catalog.view.models(provider).map((m) => this.modelView(m.id)!);
+  }
+
+  modelView(id: string): ModelView | undefined {
+    const m = this.catalog.view.model(id);
+    const p = m && this.catalog.view.provider(m.spec.provider);
+    return m && p ? toModelView(m, this.catalog.status(p) === 'active') : undefined;
+  }
+
+  /** Answers once this instance routes with the command's events (the next request sees them). */
+  async applied(kind: 'provider' | 'model', key: string, result: CatalogCommandResult): Promise<void> {
+    if (result.changed) await waitUntil(() => this.catalog.hasApplied(kind, key, result.version));
+  }
+}

@@ -1,0 +1,106 @@
+import type { ModelEntry, ProviderEntry, ProviderStatus } from '@gw/catalog';
+import type { ProviderHealthSnapshot } from '@gw/routing';
+
+/** A provider as admins see it. The platform key appears only masked. */
+export interface ProviderView {
+  readonly slug: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly baseUrl: string;
+  readonly requiresKey: boolean;
+  readonly enabled: boolean;
+  readonly disabledReason: string | null;
+  /** Whether it serves requests now, and if not, why. */
+  readonly status: ProviderStatus;
+  readonly platformKey: {
+    readonly masked: string;
+    readonly last4: string;
+    readonly kekVersion: number;
+    readonly setAt: string;
+  } | null;
+  readonly seeded: boolean;
+  readonly models: number;
+  readonly health: Pick<ProviderHealthSnapshot, 'state' | 'recentErrorRate' | 'openSince' | 'pausedUntil'>;
+}
+
+export const toProviderView = (
+  p: ProviderEntry,
+  status: ProviderStatus,
+  models: number,
+  health: ProviderHealthSnapshot,
+): ProviderView => ({
+  slug: p.spec.slug,
+  name: p.spec.name,
+  kind: p.spec.kind,
+  baseUrl: p.spec.baseUrl,
+  requiresKey: p.spec.requiresKey,
+  enabled: p.enabled,
+  disabledReason: p.disabledReason,
+  status,
+  platformKey: p.platformKey
+    ? {
+        masked: p.platformKey.masked,
+        last4: p.platformKey.last4,
+        kekVersion: p.platformKey.kekVersion,
+        setAt: p.platformKey.setAt,
+      }
+    : null,
+  seeded: p.seeded,
+  models,
+  health: {
+    state: health.state,
+    recentErrorRate: health.recentErrorRate,
+    openSince: health.openSince,
+    pausedUntil: health.pausedUntil,
+  },
+});
+
+/** A model as admins see it; money in micro-dollar strings. */
+export interface ModelView {
+  readonly id: string;
+  readonly provider: string;
+  readonly model: string;
+  readonly displayName: string;
+  readonly prices: {
+    readonly inputPerMillionMicros: string;
+    readonly outputPerMillionMicros: string;
+    readonly cachedInputPerMillionMicros: string;
+  };
+  readonly contextWindow: number;
+  readonly maxOutputTokens: number;
+  readonly capabilities: ModelEntry['spec']['capabilities'];
+  readonly quality: number;
+  readonly typicalLatencyMs: number;
+  readonly powerLevels: readonly string[];
+  readonly minTier: string;
+  readonly enabled: boolean;
+  readonly disabledReason: string | null;
+  readonly deprecated: { readonly replacement: string | null; readonly at: string } | null;
+  readonly seeded: boolean;
+  /** Enabled, and its provider is active: routing may choose it. */
+  readonly routable: boolean;
+}
+
+export const toModelView = (m: ModelEntry, providerActive: boolean): ModelView => ({
+  id: m.id,
+  provider: m.spec.provider,
+  model: m.spec.model,
+  displayName: m.spec.displayName,
+  prices: {
+    inputPerMillionMicros: m.spec.prices.inputPerMillion,
+    outputPerMillionMicros: m.spec.prices.outputPerMillion,
+    cachedInputPerMillionMicros: m.spec.prices.cachedInputPerMillion,
+  },
+  contextWindow: m.spec.contextWindow,
+  maxOutputTokens: m.spec.maxOutputTokens,
+  capabilities: m.spec.capabilities,
+  quality: m.spec.quality,
+  typicalLatencyMs: m.spec.typicalLatencyMs,
+  powerLevels: m.spec.powerLevels,
+  minTier: m.spec.minTier,
+  enabled: m.enabled,
+  disabledReason: m.disabledReason,
+  deprecated: m.deprecation ?? null,
+  seeded: m.seeded,
+  routable: m.enabled && providerActive,
+});

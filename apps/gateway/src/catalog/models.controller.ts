@@ -1,0 +1,102 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Put,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { FastifyReply } from 'fastify';
+import { AddModelCommand, ChangeModelCommand, RemoveModelCommand, toModelId } from '@gw/catalog';
+import { NotFoundError } from '@gw/shared-kernel';
+import { AdminGuard } from '../auth/admin.guard';
+import { GatewayKeyGuard } from '../auth/gateway-key.guard';
+import type { AuthenticatedRequest } from '../auth/principal.decorator';
+import { validateDto } from '../http/validate-dto';
+import { CatalogAdmin } from './catalog-admin';
+import type { ModelView } from './catalog.views';
+import { AddModelDto, ChangeModelDto, modelChangesFromDto, modelSpecFromDto } from './model.dto';
+import { metadataOf } from './providers.controller';
+
+const notFound = (id: string): never => {
+  throw new NotFoundError('CATALOG.MODEL_NOT_FOUND', `The model \`${id}\` does not exist.`, {
+    param: 'model',
+  });
+};
+
+/**
+ * Admin: models. A model id may contain `/` (`meta-llama/Llama-3.3-70B-Instruct-Turbo`): encode it
+ * as `%2F` in the path.
+ */
+@Controller('api/v1/admin/models')
+@UseGuards(GatewayKeyGuard, AdminGuard)
+export class ModelsController {
+  constructor(
+    @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(CatalogAdmin) private readonly catalog: CatalogAdmin,
+  ) {}
+
+  @Get()
+  list(@Query('provider') provider?: string): { data: ModelView[] } {
+    return { data: this.catalog.models(provider || undefined) };
+  }
+
+  @Get(':provider/:model')
+  get(@Param('provider') provider: string, @Param('model') model: string): ModelView {
+    const id = toModelId(provider, model);
+    return this.catalog.modelView(id) ?? notFound(id);
+  }
+
+  @Post()
+  async add(
+    @Body() body: unknown,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ModelView> {
+    const dto = validateDto(AddModelDto, body, { strict: true });
+    const id = toModelId(dto.provider, dto.model);
+    const result = await this.commands.execute(
+      new AddModelCommand(modelSpecFromDto(dto), dto.enabled ?? true, metadataOf(request)),
+    );
+    await this.catalog.applied('model', id, result);
+    void reply
+      .status(201)
+      .header('location', `/api/v1/admin/models/${dto.provider}/${encodeURIComponent(dto.model)}`);
+    return this.catalog.modelView(id) ?? notFound(id);
+  }
+
+  @Put(':provider/:model')
+  async change(
+    @Param('provider') provider: string,
+    @Param('model') model: string,
+    @Body() body: unknown,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<ModelView> {
+    const dto = validateDto(ChangeModelDto, body, { strict: true });
+    const id = toModelId(provider, model);
+    const result = await this.commands.execute(
+      new ChangeModelCommand(provider, model, modelChangesFromDto(dto), metadataOf(request)),
+    );
+    await this.catalog.applied('model', id, result);
+    return this.catalog.modelView(id) ?? notFound(id);
+  }
+
+  @Delete(':provider/:model')
+  @HttpCode(204)
+  async remove(
+    @Param('provider') provider: string,
+    @Param('model') model: string,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<void> {
+    const result = await this.commands.execute(new RemoveModelCommand(provider, model, metadataOf(request)));
+    await this.catalog.applied('model', toModelId(provider, model), result);
+  }
+}

@@ -1,0 +1,115 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Put,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { FastifyReply } from 'fastify';
+import { ChangeProviderCommand, RegisterProviderCommand, RemoveProviderCommand } from '@gw/catalog';
+import { NotFoundError, type EventMetadata } from '@gw/shared-kernel';
+import { AdminGuard } from '../auth/admin.guard';
+import { GatewayKeyGuard } from '../auth/gateway-key.guard';
+import type { AuthenticatedRequest } from '../auth/principal.decorator';
+import { validateDto } from '../http/validate-dto';
+import { requestIdOf } from '../logging/request-id';
+import { ProviderProber, type ConnectionTest } from '../runtime/provider-prober';
+import { CatalogAdmin } from './catalog-admin';
+import type { ProviderView } from './catalog.views';
+import {
+  ChangeProviderDto,
+  providerChangesFromDto,
+  providerSpecFromDto,
+  RegisterProviderDto,
+  TestProviderDto,
+} from './provider.dto';
+
+export const metadataOf = (request: AuthenticatedRequest): EventMetadata => ({
+  correlationId: requestIdOf(request),
+  actorId: request.principal!.userId,
+  tenantId: request.principal!.userId,
+});
+
+const notFound = (slug: string): never => {
+  throw new NotFoundError('CATALOG.PROVIDER_NOT_FOUND', `The provider \`${slug}\` does not exist.`, {
+    param: 'slug',
+  });
+};
+
+/** Admin: providers. Platform keys go in, only masked forms come out. */
+@Controller('api/v1/admin/providers')
+@UseGuards(GatewayKeyGuard, AdminGuard)
+export class ProvidersController {
+  constructor(
+    @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(CatalogAdmin) private readonly catalog: CatalogAdmin,
+    @Inject(ProviderProber) private readonly prober: ProviderProber,
+  ) {}
+
+  @Get()
+  list(): { data: ProviderView[] } {
+    return { data: this.catalog.providers() };
+  }
+
+  @Get(':slug')
+  get(@Param('slug') slug: string): ProviderView {
+    return this.catalog.providerView(slug) ?? notFound(slug);
+  }
+
+  @Post()
+  async register(
+    @Body() body: unknown,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ProviderView> {
+    const dto = validateDto(RegisterProviderDto, body, { strict: true });
+    const result = await this.commands.execute(
+      new RegisterProviderCommand(
+        providerSpecFromDto(dto),
+        dto.enabled ?? true,
+        dto.apiKey,
+        metadataOf(request),
+      ),
+    );
+    await this.catalog.applied('provider', dto.slug, result);
+    void reply.status(201).header('location', `/api/v1/admin/providers/${dto.slug}`);
+    return this.catalog.providerView(dto.slug) ?? notFound(dto.slug);
+  }
+
+  @Put(':slug')
+  async change(
+    @Param('slug') slug: string,
+    @Body() body: unknown,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<ProviderView> {
+    const dto = validateDto(ChangeProviderDto, body, { strict: true });
+    const result = await this.commands.execute(
+      new ChangeProviderCommand(slug, providerChangesFromDto(dto), metadataOf(request)),
+    );
+    await this.catalog.applied('provider', slug, result);
+    return this.catalog.providerView(slug) ?? notFound(slug);
+  }
+
+  @Delete(':slug')
+  @HttpCode(204)
+  async remove(@Param('slug') slug: string, @Req() request: AuthenticatedRequest): Promise<void> {
+    const result = await this.commands.execute(new RemoveProviderCommand(slug, metadataOf(request)));
+    await this.catalog.applied('provider', slug, result);
+  }
+
+  /** A live call to the provider's model listing: reachability, key accepted, latency. */
+  @Post(':slug/test')
+  @HttpCode(200)
+  test(@Param('slug') slug: string, @Body() body: unknown): Promise<ConnectionTest> {
+    const dto = validateDto(TestProviderDto, body ?? {}, { strict: true });
+    return this.prober.test(slug, dto.apiKey);
+  }
+}

@@ -1,0 +1,39 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { EVENT_STORE, handleCommand, type EventStore } from '@gw/eventstore';
+import { CLOCK, type Clock } from '@gw/shared-kernel';
+import { toModelStreamId } from '../../domain/model.events';
+import { modelDecider } from '../../domain/model.decider';
+import { toCatalogResult, type CatalogCommandResult } from '../catalog-command-result';
+import { providerExists } from '../provider-exists';
+import { AddModelCommand } from './add-model.command';
+
+@CommandHandler(AddModelCommand)
+export class AddModelHandler implements ICommandHandler<AddModelCommand> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ spec, enabled, metadata }: AddModelCommand): Promise<CatalogCommandResult> {
+    const now = this.clock.now();
+    const result = await handleCommand(
+      this.store,
+      toModelStreamId(spec.provider, spec.model),
+      modelDecider,
+      {
+        type: 'AddModel',
+        data: {
+          spec,
+          enabled,
+          seeded: false,
+          providerExists: await providerExists(this.store, spec.provider),
+          by: metadata.actorId,
+        },
+        metadata: { now },
+      },
+      { metadata, now },
+    );
+    return toCatalogResult(result);
+  }
+}

@@ -1,0 +1,56 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { EVENT_STORE, handleCommand, type EventStore } from '@gw/eventstore';
+import { KEY_VAULT, type KeyVault } from '@gw/key-vault';
+import { CLOCK, fold, type Clock } from '@gw/shared-kernel';
+import { toProviderStreamId } from '../../domain/provider-health.events';
+import { providerDecider } from '../../domain/provider.decider';
+import type { ProviderEvent } from '../../domain/provider.events';
+import { toCatalogResult, type CatalogCommandResult } from '../catalog-command-result';
+import { platformKeyRef, withStoredKey } from '../platform-keys';
+import { ChangeProviderCommand } from './change-provider.command';
+
+@CommandHandler(ChangeProviderCommand)
+export class ChangeProviderHandler implements ICommandHandler<ChangeProviderCommand> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(KEY_VAULT) private readonly vault: KeyVault,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ slug, changes, metadata }: ChangeProviderCommand): Promise<CatalogCommandResult> {
+    const streamId = toProviderStreamId(slug);
+    const before = fold(
+      providerDecider,
+      (await this.store.readStream(streamId)).map((e) => e as unknown as ProviderEvent),
+    );
+    const { apiKey, ...rest } = changes;
+    const result = await withStoredKey(this.vault, slug, apiKey ?? undefined, async (platformKey) => {
+      const now = this.clock.now();
+      const outcome = await handleCommand(
+        this.store,
+        streamId,
+        providerDecider,
+        {
+          type: 'ChangeProvider',
+          data: {
+            slug,
+            ...rest,
+            platformKey: apiKey === null ? null : platformKey,
+            by: metadata.actorId,
+          },
+          metadata: { now },
+        },
+        { metadata, now },
+      );
+      return { result: outcome, keyUsed: outcome.events.some((e) => e.type === 'PlatformKeySet') };
+    });
+    // The replaced (or removed) key is shredded once no current event points at it.
+    const keyChanged = result.events.some(
+      (e) => e.type === 'PlatformKeySet' || e.type === 'PlatformKeyRemoved',
+    );
+    if (keyChanged && before.platformKey)
+      await this.vault.destroy(platformKeyRef(slug, before.platformKey.secretId));
+    return toCatalogResult(result);
+  }
+}

@@ -1,0 +1,28 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { EVENT_STORE, handleCommand, type EventStore } from '@gw/eventstore';
+import { CLOCK, type Clock } from '@gw/shared-kernel';
+import { toModelStreamId } from '../../domain/model.events';
+import { modelDecider } from '../../domain/model.decider';
+import { toCatalogResult, type CatalogCommandResult } from '../catalog-command-result';
+import { RemoveModelCommand } from './remove-model.command';
+
+@CommandHandler(RemoveModelCommand)
+export class RemoveModelHandler implements ICommandHandler<RemoveModelCommand> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ provider, model, metadata }: RemoveModelCommand): Promise<CatalogCommandResult> {
+    const now = this.clock.now();
+    const result = await handleCommand(
+      this.store,
+      toModelStreamId(provider, model),
+      modelDecider,
+      { type: 'RemoveModel', data: { provider, model, by: metadata.actorId }, metadata: { now } },
+      { metadata, now },
+    );
+    return toCatalogResult(result);
+  }
+}

@@ -1,0 +1,131 @@
+import { announceSkip } from '@gw/shared-kernel/testing';
+import { aSecret, keyVaultContract, newSecretRef, type KeyVaultFixture } from '@gw/key-vault/testing';
+import type { Knex } from 'knex';
+import type { SealedSecret } from '../crypto/envelope';
+import { KeyEncryptionKeys } from '../crypto/key-encryption-keys';
+import type { SecretRef } from '../key-vault.port';
+import { PostgresKeyVault, VAULT_SECRETS_TABLE } from './postgres-key-vault';
+import { openTestDatabase, postgresUrl, type TestDatabase } from './postgres-test-support';
+
+type Kind = 'pglite' | 'postgres';
+
+if (!postgresUrl()) {
+  announceSkip('PostgreSQL key vault suite skipped: DATABASE_URL is not set (the PGlite suite still runs).');
+}
+
+const keyOf = (ref: SecretRef) => ({ scope: ref.scope, owner_id: ref.ownerId, secret_id: ref.secretId });
+
+const bytes = (value: unknown): Buffer => {
+  if (!ArrayBuffer.isView(value)) throw new Error('not bytea');
+  return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+};
+
+async function openFixture(kind: Kind): Promise<KeyVaultFixture & { knex: Knex }> {
+  const db: TestDatabase = await openTestDatabase(kind);
+  const knex = db.knex;
+  const rawRow = async (ref: SecretRef) => {
+    const row: Record<string, unknown> | undefined = await knex(VAULT_SECRETS_TABLE)
+      .where(keyOf(ref))
+      .first();
+    return row;
+  };
+  return {
+    knex,
+    vault: (keys) => new PostgresKeyVault(knex, keys, { rewrapBatchSize: 2 }),
+    rawRow,
+    sealed: async (ref) => {
+      const row = await rawRow(ref);
+      return (
+        row && {
+          kekVersion: Number(row.kek_version),
+          wrappedKey: bytes(row.wrapped_key),
+          iv: bytes(row.iv),
+          ciphertext: bytes(row.ciphertext),
+          authTag: bytes(row.auth_tag),
+        }
+      );
+    },
+    write: async (ref, sealed: SealedSecret) => {
+      const columns = {
+        provider: ref.provider,
+        kek_version: sealed.kekVersion,
+        wrapped_key: sealed.wrappedKey,
+        iv: sealed.iv,
+        ciphertext: sealed.ciphertext,
+        auth_tag: sealed.authTag,
+      };
+      await knex(VAULT_SECRETS_TABLE)
+        .insert({ ...keyOf(ref), ...columns })
+        .onConflict(['scope', 'owner_id', 'secret_id'])
+        .merge(columns);
+    },
+    cleanup: () => db.drop(),
+  };
+}
+
+for (const kind of ['pglite', 'postgres'] as const) {
+  const run = kind === 'postgres' && !postgresUrl() ? describe.skip : describe;
+
+  run(`PostgresKeyVault on ${kind}`, () => {
+    keyVaultContract(kind, () => openFixture(kind));
+
+    describe('adapter specifics', () => {
+      let fixture: Awaited<ReturnType<typeof openFixture>>;
+      const keys = KeyEncryptionKeys.generate();
+      beforeAll(async () => {
+        fixture = await openFixture(kind);
+      });
+      afterAll(() => fixture.cleanup());
+
+      it('shows no plaintext in the row as text (what a dump or psql shows)', async () => {
+        const ref = newSecretRef();
+        const secret = aSecret();
+        await fixture.vault(keys).put(ref, secret);
+
+        const { rows } = (await fixture.knex.raw(
+          `select v::text as dump from ${VAULT_SECRETS_TABLE} v where scope = ? and owner_id = ? and secret_id = ?`,
+          [ref.scope, ref.ownerId, ref.secretId],
+        )) as { rows: { dump: string }[] };
+
+        expect(rows).toHaveLength(1);
+        expect(rows[0]!.dump).toContain(ref.ownerId);
+        expect(rows[0]!.dump).not.toContain(secret);
+        expect(rows[0]!.dump).not.toContain(Buffer.from(secret).toString('hex'));
+      });
+
+      it('keeps created_at and moves updated_at when a put replaces a row', async () => {
+        const ref = newSecretRef();
+        await fixture.vault(keys).put(ref, aSecret());
+        const first = await fixture
+          .knex(VAULT_SECRETS_TABLE)
+          .where(keyOf(ref))
+          .first('created_at', 'updated_at');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+
+        await fixture.vault(keys).put(ref, aSecret());
+
+        const second = await fixture
+          .knex(VAULT_SECRETS_TABLE)
+          .where(keyOf(ref))
+          .first('created_at', 'updated_at');
+        expect(new Date(second.created_at).getTime()).toBe(new Date(first.created_at).getTime());
+        expect(new Date(second.updated_at).getTime()).toBeGreaterThan(new Date(first.updated_at).getTime());
+      });
+
+      it('works inside a transaction, using only the transaction', async () => {
+        const ref = newSecretRef();
+        const secret = aSecret();
+
+        await fixture.knex.transaction(async (trx) => {
+          const vault = new PostgresKeyVault(trx, keys);
+          await vault.put(ref, secret);
+          expect(await vault.get(ref)).toBe(secret);
+          expect(await vault.destroyOwner(ref.scope, ref.ownerId)).toBe(1);
+          await vault.put(ref, secret);
+        });
+
+        expect(await fixture.vault(keys).get(ref)).toBe(secret);
+      });
+    });
+  });
+}

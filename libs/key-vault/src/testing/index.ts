@@ -1,0 +1,7 @@
+export {
+  keyVaultContract,
+  newSecretRef,
+  aSecret,
+  type KeyVaultFactory,
+  type KeyVaultFixture,
+} from './key-vault.contract';
