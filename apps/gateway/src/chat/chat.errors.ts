@@ -1,7 +1,7 @@
 import type { UpstreamError } from '@gw/providers';
 import type { ErrorResponse, HasErrorResponse } from '../errors/error-response';
 
-/** Every candidate failed (or the attempts ran out): 503, or 429 when the last failure was a rate limit. */
+/** Every candidate failed (or the attempts ran out): 503 in OpenAI's error shape, naming the last failure. */
 export class AllProvidersFailedError extends Error implements HasErrorResponse {
   constructor(
     readonly attempts: number,

@@ -456,15 +456,23 @@ export class ChatService {
       'x-switchyard-provider': model.provider,
       'x-switchyard-model': model.id,
       'x-switchyard-attempts': String(attempts),
+      ...(model.deprecation && { 'x-switchyard-deprecated': model.deprecation.replacement ?? 'true' }),
     };
   }
 
   private target(model: CatalogModel): UpstreamTarget {
     const provider = this.context.catalog.providers.get(model.provider);
+    if (!provider)
+      // Removed or disabled between routing and this attempt: try the next candidate.
+      throw new UpstreamError({
+        kind: 'connection',
+        providerSlug: model.provider,
+        upstreamMessage: 'the provider no longer serves requests',
+      });
     return {
       providerSlug: model.provider,
-      baseUrl: provider?.baseUrl ?? '',
-      apiKey: provider?.apiKey,
+      baseUrl: provider.baseUrl,
+      apiKey: provider.apiKey,
       upstreamModel: model.upstreamModel,
       timeoutMs: this.context.policy.attemptTimeoutMs,
     };

@@ -73,6 +73,13 @@ const url = (env: Env, name: string): string | undefined => {
   return v;
 };
 
+/** 0 turns probes off; below 100 ms a probe would only load the provider. */
+function probeInterval(env: Env): number {
+  const ms = numberIn(env, 'HEALTH_PROBE_INTERVAL_MS', 0, 86_400_000, 300_000);
+  if (ms > 0 && ms < 100) throw new ConfigError('HEALTH_PROBE_INTERVAL_MS must be 0 (off) or at least 100');
+  return ms;
+}
+
 export function loadConfig(env: Env = process.env): GatewayConfig {
   const dataDir = path.resolve(env.DATA_DIR || './data');
   const databaseUrl = url(env, 'DATABASE_URL');
@@ -106,7 +113,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     },
     bootstrapUsers: oneOf(env, 'BOOTSTRAP_USERS', ['on', 'off'] as const, 'on') === 'on',
     healthCooldownMs: numberIn(env, 'HEALTH_COOLDOWN_MS', 100, 3_600_000, 30_000),
-    probeIntervalMs: numberIn(env, 'HEALTH_PROBE_INTERVAL_MS', 0, 86_400_000, 300_000),
+    probeIntervalMs: probeInterval(env),
     probeMocks: oneOf(env, 'HEALTH_PROBE_MOCKS', ['on', 'off'] as const, 'off') === 'on',
     vault: { keys: env.VAULT_KEYS || undefined, fingerprintKey: env.VAULT_FINGERPRINT_KEY || undefined },
     logLevel: oneOf(
