@@ -27,9 +27,6 @@ export interface StoredSecret {
   readonly last4: string;
 }
 
-/** Nest injection token for the `KeyVault` an app wires (in-memory, or Postgres/PGlite). */
-export const KEY_VAULT = Symbol('KeyVault');
-
 /**
  * The encrypted store for provider API keys (DESIGN.md "Events"). Secrets never go into the event log;
  * events carry what `put` returns.

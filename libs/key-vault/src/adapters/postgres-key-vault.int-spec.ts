@@ -70,19 +70,25 @@ for (const kind of ['pglite', 'postgres'] as const) {
     keyVaultContract(kind, () => openFixture(kind));
 
     describe('adapter specifics', () => {
-      let fixture: Awaited<ReturnType<typeof openFixture>>;
+      let fixture: Awaited<ReturnType<typeof openFixture>> | undefined;
+      const opened = () => {
+        if (!fixture) throw new Error('The fixture is not ready (openFixture failed?)');
+        return fixture;
+      };
       const keys = KeyEncryptionKeys.generate();
       beforeAll(async () => {
         fixture = await openFixture(kind);
       });
-      afterAll(() => fixture.cleanup());
+      afterAll(async () => {
+        await fixture?.cleanup();
+      });
 
       it('shows no plaintext in the row as text (what a dump or psql shows)', async () => {
         const ref = newSecretRef();
         const secret = aSecret();
-        await fixture.vault(keys).put(ref, secret);
+        await opened().vault(keys).put(ref, secret);
 
-        const { rows } = (await fixture.knex.raw(
+        const { rows } = (await opened().knex.raw(
           `select v::text as dump from ${VAULT_SECRETS_TABLE} v where scope = ? and owner_id = ? and secret_id = ?`,
           [ref.scope, ref.ownerId, ref.secretId],
         )) as { rows: { dump: string }[] };
@@ -95,16 +101,16 @@ for (const kind of ['pglite', 'postgres'] as const) {
 
       it('keeps created_at and moves updated_at when a put replaces a row', async () => {
         const ref = newSecretRef();
-        await fixture.vault(keys).put(ref, aSecret());
-        const first = await fixture
+        await opened().vault(keys).put(ref, aSecret());
+        const first = await opened()
           .knex(VAULT_SECRETS_TABLE)
           .where(keyOf(ref))
           .first('created_at', 'updated_at');
         await new Promise((resolve) => setTimeout(resolve, 5));
 
-        await fixture.vault(keys).put(ref, aSecret());
+        await opened().vault(keys).put(ref, aSecret());
 
-        const second = await fixture
+        const second = await opened()
           .knex(VAULT_SECRETS_TABLE)
           .where(keyOf(ref))
           .first('created_at', 'updated_at');
@@ -116,7 +122,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
         const ref = newSecretRef();
         const secret = aSecret();
 
-        await fixture.knex.transaction(async (trx) => {
+        await opened().knex.transaction(async (trx) => {
           const vault = new PostgresKeyVault(trx, keys);
           await vault.put(ref, secret);
           expect(await vault.get(ref)).toBe(secret);
@@ -124,7 +130,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
           await vault.put(ref, secret);
         });
 
-        expect(await fixture.vault(keys).get(ref)).toBe(secret);
+        expect(await opened().vault(keys).get(ref)).toBe(secret);
       });
     });
   });

@@ -21,6 +21,11 @@ export const postgresUrl = (): string | undefined => process.env.DATABASE_URL;
 const vmModules = (): boolean =>
   [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => a.includes('--experimental-vm-modules'));
 
+const isDate = (value: unknown): value is Date => Object.prototype.toString.call(value) === '[object Date]';
+/** That PGlite lives in Node's realm: its date serializers must accept the sandbox's Date objects too. */
+const serializeDate = (value: unknown): string =>
+  isDate(value) ? new Date(value.getTime()).toISOString() : String(value);
+
 function pgliteOutsideSandbox(): Knex {
   const nodeModule = process.getBuiltinModule('node:module') as unknown as {
     _load(request: string, parent: null): { PGlite: typeof PGliteClass };
@@ -29,7 +34,9 @@ function pgliteOutsideSandbox(): Knex {
   return knexFactory({
     client: ClientPgLite as unknown as typeof Knex.Client,
     dialect: 'postgres',
-    connection: { pglite: new PGlite() } as Knex.StaticConnectionConfig,
+    connection: {
+      pglite: new PGlite({ serializers: { 1082: serializeDate, 1114: serializeDate, 1184: serializeDate } }),
+    } as Knex.StaticConnectionConfig,
   });
 }
 
@@ -39,8 +46,13 @@ export async function openTestDatabase(kind: 'pglite' | 'postgres'): Promise<Tes
   const schema = `key_vault_test_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
   const config: DatabaseConfig = kind === 'postgres' ? { kind, url: url!, schema, poolMax: 4 } : { kind };
   const knex = kind === 'pglite' && !vmModules() ? pgliteOutsideSandbox() : createDatabase(config);
-  await ensureSchema(knex, config);
-  await runMigrations(knex, [createVaultSecrets]);
+  try {
+    await ensureSchema(knex, config);
+    await runMigrations(knex, [createVaultSecrets]);
+  } catch (e) {
+    await knex.destroy();
+    throw e;
+  }
   return {
     knex,
     drop: async () => {
