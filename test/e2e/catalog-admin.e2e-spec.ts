@@ -34,25 +34,16 @@ describe.each(backends())('admin catalog (%s)', (backend) => {
     powerLevels: ['eco', 'balanced'],
   };
 
-  it('is seeded with the real providers (disabled until keyed) and the mocks (active)', async () => {
+  it('is seeded with the real providers (serving nothing until keyed) and the mocks (active)', async () => {
     const { body } = await admin().get('/api/v1/admin/providers').expect(200);
     const bySlug = new Map<string, { status: string; seeded: boolean }>(
       body.data.map((p: { slug: string; status: string; seeded: boolean }) => [p.slug, p]),
     );
-    for (const slug of [
-      'openai',
-      'anthropic',
-      'gemini',
-      'openrouter',
-      'together',
-      'groq',
-      'fireworks',
-      'cohere',
-    ]) {
+    const hosted = ['openai', 'anthropic', 'gemini', 'openrouter', 'together', 'groq', 'fireworks'];
+    for (const slug of [...hosted, 'cohere', 'mistral', 'perplexity', 'deepinfra', 'huggingface'])
+      expect(bySlug.get(slug)).toMatchObject({ status: 'needs_key', seeded: true });
+    for (const slug of ['vllm', 'ollama'])
       expect(bySlug.get(slug)).toMatchObject({ status: 'disabled', seeded: true });
-    }
-    for (const slug of ['mistral', 'perplexity', 'deepinfra', 'huggingface', 'vllm', 'ollama'])
-      expect(bySlug.get(slug)?.status).toBe('disabled');
     for (const slug of ['mock-swift', 'mock-sage', 'mock-atlas'])
       expect(bySlug.get(slug)?.status).toBe('active');
     const models = await admin().get('/api/v1/admin/models').expect(200);
@@ -148,6 +139,22 @@ describe.each(backends())('admin catalog (%s)', (backend) => {
       }),
     ).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
     await admin().put('/api/v1/admin/models/acme/swift-mini').send({ enabled: true }).expect(200);
+  });
+
+  it('a platform key is all a seeded provider needs to serve', async () => {
+    const res = await admin()
+      .put('/api/v1/admin/providers/groq')
+      .send({ baseUrl: mockSwiftUrl(), apiKey: 'gsk_e2e_groq_key_000000000001' })
+      .expect(200);
+    expect(res.body).toMatchObject({ status: 'active', platformKey: { masked: 'gsk_…0001' } });
+    const models = (await admin().get('/api/v1/admin/models?provider=groq').expect(200)).body.data;
+    expect(models.every((m: { routable: boolean }) => m.routable)).toBe(true);
+    // The mock behind it serves only its own model: take groq out again for the tests below.
+    await admin().put('/api/v1/admin/providers/groq').send({ apiKey: null }).expect(200);
+    expect((await admin().get('/api/v1/admin/providers/groq').expect(200)).body).toMatchObject({
+      status: 'needs_key',
+      platformKey: null,
+    });
   });
 
   it('a model id with slashes is addressed with %2F', async () => {

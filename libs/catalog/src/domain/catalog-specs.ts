@@ -33,7 +33,7 @@ export interface ModelSpec {
 /** One provider of the seed and its models. */
 export interface ProviderSeed {
   readonly provider: ProviderSpec;
-  /** Seeded real providers start disabled; they need a platform key (or an admin) to serve. */
+  /** Hosted providers are seeded enabled (they still need a platform key); local servers disabled. */
   readonly enabled: boolean;
   readonly models: readonly ModelSpec[];
 }

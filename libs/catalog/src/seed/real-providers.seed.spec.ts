@@ -45,8 +45,8 @@ describe('REAL_PROVIDER_SEEDS', () => {
   });
 
   describe.each(providerCases)('provider %s', (slug, seed) => {
-    it('starts disabled', () => {
-      expect(seed.enabled).toBe(false);
+    it('cannot serve before an admin acts: keyed providers need a key, local ones start disabled', () => {
+      expect(seed.provider.requiresKey ? seed.enabled : !seed.enabled).toBe(true);
     });
 
     it('has at least one model, each id unique within the provider', () => {

@@ -14,8 +14,9 @@
  * - Where a provider publishes no separate output cap, `maxOutputTokens` is a conservative default
  *   (8,192 for hosted open-weights models and the local servers, 32,768 for Mistral).
  *
- * Every seed starts disabled: hosted providers need a platform key, and local vLLM / Ollama must not
- * be routed to until an admin enables them.
+ * Hosted providers are seeded enabled but serve nothing until they have a platform key (their status
+ * is `needs_key`): setting the key is all an admin does. Local vLLM / Ollama take no key, so they are
+ * seeded disabled: a fresh gateway must not route to servers that may not be running.
  */
 import type { ModelCapabilities, ModelPrices } from '../domain/catalog.types';
 import type { ProviderSeed } from '../domain/catalog-specs';
@@ -49,7 +50,7 @@ export const REAL_PROVIDER_SEEDS: readonly ProviderSeed[] = [
       baseUrl: 'https://api.openai.com/v1',
       requiresKey: true,
     },
-    enabled: false,
+    enabled: true,
     models: [
       {
         model: 'gpt-4o-mini',
@@ -181,7 +182,7 @@ export const REAL_PROVIDER_SEEDS: readonly ProviderSeed[] = [
       baseUrl: 'https://api.anthropic.com/v1',
       requiresKey: true,
     },
-    enabled: false,
+    enabled: true,
     // Cached input is Anthropic's cache-read price (0.1× input); cache writes cost more and are not modelled.
     models: [
       {
@@ -242,7 +243,7 @@ export const REAL_PROVIDER_SEEDS: readonly ProviderSeed[] = [
       baseUrl: 'https://generativelanguage.googleapis.com/v1beta',
       requiresKey: true,
     },
-    enabled: false,
+    enabled: true,
     // Cached input is the context-caching price (storage per hour is extra and not modelled).
     models: [
       {
@@ -304,7 +305,7 @@ export const REAL_PROVIDER_SEEDS: readonly ProviderSeed[] = [
       baseUrl: 'https://openrouter.ai/api/v1',
       requiresKey: true,
     },
-    enabled: false,
+    enabled: true,
     // OpenRouter passes the upstream list price through; latency includes its extra hop.
     models: [
       {
@@ -365,7 +366,7 @@ export const REAL_PROVIDER_SEEDS: readonly ProviderSeed[] = [
       baseUrl: 'https://api.together.xyz/v1',
       requiresKey: true,
     },
-    enabled: false,
+    enabled: true,
     models: [
       {
         model: 'meta-llama/Llama-3.3-70B-Instruct-Turbo',
@@ -413,7 +414,7 @@ export const REAL_PROVIDER_SEEDS: readonly ProviderSeed[] = [
       baseUrl: 'https://api.groq.com/openai/v1',
       requiresKey: true,
     },
-    enabled: false,
+    enabled: true,
     models: [
       {
         model: 'llama-3.3-70b-versatile',
@@ -449,7 +450,7 @@ export const REAL_PROVIDER_SEEDS: readonly ProviderSeed[] = [
       baseUrl: 'https://api.fireworks.ai/inference/v1',
       requiresKey: true,
     },
-    enabled: false,
+    enabled: true,
     models: [
       {
         model: 'accounts/fireworks/models/llama-v3p3-70b-instruct',
@@ -485,7 +486,7 @@ export const REAL_PROVIDER_SEEDS: readonly ProviderSeed[] = [
       baseUrl: 'https://api.cohere.com/v2',
       requiresKey: true,
     },
-    enabled: false,
+    enabled: true,
     models: [
       {
         model: 'command-a-03-2025',
@@ -545,7 +546,7 @@ export const REAL_PROVIDER_SEEDS: readonly ProviderSeed[] = [
       baseUrl: 'https://api.mistral.ai/v1',
       requiresKey: true,
     },
-    enabled: false,
+    enabled: true,
     // `-latest` aliases move to new versions; check the price when Mistral repoints one.
     models: [
       {
@@ -607,7 +608,7 @@ export const REAL_PROVIDER_SEEDS: readonly ProviderSeed[] = [
       baseUrl: 'https://api.perplexity.ai',
       requiresKey: true,
     },
-    enabled: false,
+    enabled: true,
     // Token prices only: each request also pays a search fee that depends on the search context size.
     models: [
       {
@@ -644,7 +645,7 @@ export const REAL_PROVIDER_SEEDS: readonly ProviderSeed[] = [
       baseUrl: 'https://api.deepinfra.com/v1/openai',
       requiresKey: true,
     },
-    enabled: false,
+    enabled: true,
     models: [
       {
         model: 'meta-llama/Meta-Llama-3.1-8B-Instruct',
@@ -668,7 +669,7 @@ export const REAL_PROVIDER_SEEDS: readonly ProviderSeed[] = [
       baseUrl: 'https://router.huggingface.co/v1',
       requiresKey: true,
     },
-    enabled: false,
+    enabled: true,
     // The router bills at the selected inference provider's rate; this is the upper end for this model.
     models: [
       {
