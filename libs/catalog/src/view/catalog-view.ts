@@ -34,6 +34,25 @@ interface Tracked<TState> {
 }
 
 /**
+ * Folds one event into the tracked state of its stream; `seeded` is given by the registering event
+ * (undefined for the others).
+ */
+function track<TState>(
+  states: Map<string, Tracked<TState>>,
+  key: string,
+  initial: () => TState,
+  evolve: (state: TState) => TState,
+  revision: bigint,
+  seeded: boolean | undefined,
+): void {
+  const tracked = states.get(key) ?? { state: initial(), seeded: false, revision: -1n };
+  tracked.state = evolve(tracked.state);
+  if (seeded !== undefined) tracked.seeded = seeded;
+  tracked.revision = revision;
+  states.set(key, tracked);
+}
+
+/**
  * The catalog as an in-memory read model, fed from the log: the same `evolve` as the aggregates, so it
  * cannot disagree with them. Admin queries and the routing snapshot read it; nothing here does I/O.
  */
@@ -46,28 +65,27 @@ export class CatalogView {
   apply(event: RecordedEvent): boolean {
     if (PROVIDER_TYPES.has(event.type)) {
       const e = event as unknown as ProviderEvent;
-      const slug = e.data.slug;
-      const tracked = this.providerStates.get(slug) ?? {
-        state: providerDecider.initialState(),
-        seeded: false,
-        revision: -1n,
-      };
-      tracked.state = providerDecider.evolve(tracked.state, e);
-      if (e.type === 'ProviderRegistered') tracked.seeded = e.data.seeded;
-      tracked.revision = event.revision;
-      this.providerStates.set(slug, tracked);
+      const seeded = e.type === 'ProviderRegistered' ? e.data.seeded : undefined;
+      track(
+        this.providerStates,
+        e.data.slug,
+        providerDecider.initialState,
+        (s) => providerDecider.evolve(s, e),
+        event.revision,
+        seeded,
+      );
     } else if (MODEL_TYPES.has(event.type)) {
       const e = event as unknown as ModelEvent;
       const id = toModelId(e.data.provider, e.data.model);
-      const tracked = this.modelStates.get(id) ?? {
-        state: modelDecider.initialState(),
-        seeded: false,
-        revision: -1n,
-      };
-      tracked.state = modelDecider.evolve(tracked.state, e);
-      if (e.type === 'ModelAdded') tracked.seeded = e.data.seeded;
-      tracked.revision = event.revision;
-      this.modelStates.set(id, tracked);
+      const seeded = e.type === 'ModelAdded' ? e.data.seeded : undefined;
+      track(
+        this.modelStates,
+        id,
+        modelDecider.initialState,
+        (s) => modelDecider.evolve(s, e),
+        event.revision,
+        seeded,
+      );
     } else {
       return false;
     }

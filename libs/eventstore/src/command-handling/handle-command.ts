@@ -57,3 +57,19 @@ export async function handleCommand<TCommand, TEvent extends DomainEvent, TState
     }
   }
 }
+
+/**
+ * The usual shape of a command handler: take `now` from the clock, build the decider's command with
+ * it, and handle it on one stream.
+ */
+export function handleCommandNow<TCommand, TEvent extends DomainEvent, TState>(
+  store: EventStore,
+  streamId: string,
+  decider: Decider<TCommand, TEvent, TState>,
+  clock: { now(): Date },
+  metadata: EventMetadata,
+  build: (now: Date) => TCommand,
+): Promise<CommandResult<TEvent>> {
+  const now = clock.now();
+  return handleCommand(store, streamId, decider, build(now), { metadata, now });
+}

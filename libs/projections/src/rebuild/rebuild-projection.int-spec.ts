@@ -26,10 +26,10 @@ describe.each(testDatabaseKinds())('rebuildProjection (%s)', (kind) => {
 
   beforeAll(async () => {
     database = await openTestDatabase(kind);
-    db = database.db;
+    db = database.knex;
   });
   afterAll(async () => {
-    await database.close();
+    await database.drop();
   });
 
   /** A log of 150 events (one of them poison), a table, and a projection that dead-letters the poison. */

@@ -39,12 +39,12 @@ describe.each(testDatabaseKinds())('ProjectionRunner crash recovery (%s)', (kind
     database = await openTestDatabase(kind);
   });
   afterAll(async () => {
-    await database.close();
+    await database.drop();
   });
 
   it(`read model equals a fresh rebuild after ${ROUNDS} crashes (seed in the test output)`, async () => {
     const rng = seededRandom(seed);
-    const db = database.db;
+    const db = database.knex;
     const store = new InMemoryEventStore();
     const table = await createStreamTotalsTable(db);
     const name = `crash-${randomUUID()}`;
@@ -91,15 +91,15 @@ describe.each(testDatabaseKinds())('ProjectionRunner crash recovery (%s)', (kind
 
     const fresh = await openTestDatabase(kind);
     try {
-      await createStreamTotalsTable(fresh.db, table);
+      await createStreamTotalsTable(fresh.knex, table);
       await rebuildProjection(streamTotalsProjection({ name, table }), {
         eventStore: store,
-        db: fresh.db,
+        db: fresh.knex,
         logger,
       });
-      expect(live).toEqual(await snapshotStreamTotals(fresh.db, table));
+      expect(live).toEqual(await snapshotStreamTotals(fresh.knex, table));
     } finally {
-      await fresh.close();
+      await fresh.drop();
     }
     expect(live).toEqual(expectedStreamTotals(log, head));
     expect(live.length).toBeGreaterThan(30);

@@ -28,13 +28,13 @@ describe.each(testDatabaseKinds())('ProjectionRunner (%s)', (kind) => {
 
   beforeAll(async () => {
     database = await openTestDatabase(kind);
-    db = database.db;
+    db = database.knex;
   });
   afterEach(async () => {
     await Promise.all(runners.splice(0).map((r) => r.stop()));
   });
   afterAll(async () => {
-    await database.close();
+    await database.drop();
   });
 
   /** A fresh table, projection name, log and 60 random events over 6 streams (+ noise). */

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { EVENT_STORE, handleCommand, type EventStore } from '@gw/eventstore';
+import { EVENT_STORE, handleCommandNow, type EventStore } from '@gw/eventstore';
 import { CLOCK, type Clock } from '@gw/shared-kernel';
 import { toModelStreamId } from '../../domain/model.events';
 import { modelDecider } from '../../domain/model.decider';
@@ -16,23 +16,18 @@ export class AddModelHandler implements ICommandHandler<AddModelCommand> {
   ) {}
 
   async execute({ spec, enabled, metadata }: AddModelCommand): Promise<CatalogCommandResult> {
-    const now = this.clock.now();
-    const result = await handleCommand(
+    const providerRegistered = await providerExists(this.store, spec.provider);
+    const result = await handleCommandNow(
       this.store,
       toModelStreamId(spec.provider, spec.model),
       modelDecider,
-      {
-        type: 'AddModel',
-        data: {
-          spec,
-          enabled,
-          seeded: false,
-          providerExists: await providerExists(this.store, spec.provider),
-          by: metadata.actorId,
-        },
+      this.clock,
+      metadata,
+      (now) => ({
+        type: 'AddModel' as const,
+        data: { spec, enabled, seeded: false, providerExists: providerRegistered, by: metadata.actorId },
         metadata: { now },
-      },
-      { metadata, now },
+      }),
     );
     return toCatalogResult(result);
   }

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { EVENT_STORE, handleCommand, type EventStore } from '@gw/eventstore';
+import { EVENT_STORE, handleCommandNow, type EventStore } from '@gw/eventstore';
 import { CLOCK, type Clock } from '@gw/shared-kernel';
 import { toModelStreamId } from '../../domain/model.events';
 import { modelDecider } from '../../domain/model.decider';
@@ -15,13 +15,17 @@ export class ChangeModelHandler implements ICommandHandler<ChangeModelCommand> {
   ) {}
 
   async execute({ provider, model, changes, metadata }: ChangeModelCommand): Promise<CatalogCommandResult> {
-    const now = this.clock.now();
-    const result = await handleCommand(
+    const result = await handleCommandNow(
       this.store,
       toModelStreamId(provider, model),
       modelDecider,
-      { type: 'ChangeModel', data: { provider, model, ...changes, by: metadata.actorId }, metadata: { now } },
-      { metadata, now },
+      this.clock,
+      metadata,
+      (now) => ({
+        type: 'ChangeModel' as const,
+        data: { provider, model, ...changes, by: metadata.actorId },
+        metadata: { now },
+      }),
     );
     return toCatalogResult(result);
   }

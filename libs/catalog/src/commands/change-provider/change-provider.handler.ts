@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { EVENT_STORE, handleCommand, type EventStore } from '@gw/eventstore';
+import { EVENT_STORE, handleCommandNow, type EventStore } from '@gw/eventstore';
 import { KEY_VAULT, type KeyVault } from '@gw/key-vault';
 import { CLOCK, fold, type Clock } from '@gw/shared-kernel';
 import { toProviderStreamId } from '../../domain/provider-health.events';
@@ -26,22 +26,17 @@ export class ChangeProviderHandler implements ICommandHandler<ChangeProviderComm
     );
     const { apiKey, ...rest } = changes;
     const result = await withStoredKey(this.vault, slug, apiKey ?? undefined, async (platformKey) => {
-      const now = this.clock.now();
-      const outcome = await handleCommand(
+      const outcome = await handleCommandNow(
         this.store,
         streamId,
         providerDecider,
-        {
-          type: 'ChangeProvider',
-          data: {
-            slug,
-            ...rest,
-            platformKey: apiKey === null ? null : platformKey,
-            by: metadata.actorId,
-          },
+        this.clock,
+        metadata,
+        (now) => ({
+          type: 'ChangeProvider' as const,
+          data: { slug, ...rest, platformKey: apiKey === null ? null : platformKey, by: metadata.actorId },
           metadata: { now },
-        },
-        { metadata, now },
+        }),
       );
       return { result: outcome, keyUsed: outcome.events.some((e) => e.type === 'PlatformKeySet') };
     });

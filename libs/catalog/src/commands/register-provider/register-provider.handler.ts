@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { EVENT_STORE, handleCommand, type EventStore } from '@gw/eventstore';
+import { EVENT_STORE, handleCommandNow, type EventStore } from '@gw/eventstore';
 import { KEY_VAULT, type KeyVault } from '@gw/key-vault';
 import { CLOCK, type Clock } from '@gw/shared-kernel';
 import { toProviderStreamId } from '../../domain/provider-health.events';
@@ -19,17 +19,17 @@ export class RegisterProviderHandler implements ICommandHandler<RegisterProvider
 
   execute({ spec, enabled, apiKey, metadata }: RegisterProviderCommand): Promise<CatalogCommandResult> {
     return withStoredKey(this.vault, spec.slug, apiKey, async (platformKey) => {
-      const now = this.clock.now();
-      const result = await handleCommand(
+      const result = await handleCommandNow(
         this.store,
         toProviderStreamId(spec.slug),
         providerDecider,
-        {
-          type: 'RegisterProvider',
+        this.clock,
+        metadata,
+        (now) => ({
+          type: 'RegisterProvider' as const,
           data: { spec, enabled, seeded: false, platformKey, by: metadata.actorId },
           metadata: { now },
-        },
-        { metadata, now },
+        }),
       );
       return {
         result: toCatalogResult(result),

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { EVENT_STORE, handleCommand, type EventStore } from '@gw/eventstore';
+import { EVENT_STORE, handleCommandNow, type EventStore } from '@gw/eventstore';
 import { CLOCK, type Clock } from '@gw/shared-kernel';
 import { toModelStreamId } from '../../domain/model.events';
 import { modelDecider } from '../../domain/model.decider';
@@ -15,13 +15,17 @@ export class RemoveModelHandler implements ICommandHandler<RemoveModelCommand> {
   ) {}
 
   async execute({ provider, model, metadata }: RemoveModelCommand): Promise<CatalogCommandResult> {
-    const now = this.clock.now();
-    const result = await handleCommand(
+    const result = await handleCommandNow(
       this.store,
       toModelStreamId(provider, model),
       modelDecider,
-      { type: 'RemoveModel', data: { provider, model, by: metadata.actorId }, metadata: { now } },
-      { metadata, now },
+      this.clock,
+      metadata,
+      (now) => ({
+        type: 'RemoveModel' as const,
+        data: { provider, model, by: metadata.actorId },
+        metadata: { now },
+      }),
     );
     return toCatalogResult(result);
   }

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { EVENT_STORE, handleCommand, type EventStore } from '@gw/eventstore';
+import { EVENT_STORE, handleCommandNow, type EventStore } from '@gw/eventstore';
 import { KEY_VAULT, type KeyVault } from '@gw/key-vault';
 import { CLOCK, type Clock } from '@gw/shared-kernel';
 import { toProviderStreamId } from '../../domain/provider-health.events';
@@ -17,13 +17,13 @@ export class RemoveProviderHandler implements ICommandHandler<RemoveProviderComm
   ) {}
 
   async execute({ slug, metadata }: RemoveProviderCommand): Promise<CatalogCommandResult> {
-    const now = this.clock.now();
-    const result = await handleCommand(
+    const result = await handleCommandNow(
       this.store,
       toProviderStreamId(slug),
       providerDecider,
-      { type: 'RemoveProvider', data: { slug, by: metadata.actorId }, metadata: { now } },
-      { metadata, now },
+      this.clock,
+      metadata,
+      (now) => ({ type: 'RemoveProvider' as const, data: { slug, by: metadata.actorId }, metadata: { now } }),
     );
     // Crypto-shredding: the key is unreadable from now on; the history of the provider stays.
     await this.vault.destroyOwner('platform', slug);

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { EVENT_STORE, handleCommand, type EventStore } from '@gw/eventstore';
+import { EVENT_STORE, handleCommandNow, type EventStore } from '@gw/eventstore';
 import { CLOCK, fold, type Clock } from '@gw/shared-kernel';
 import type { RoutingPolicy } from '../../domain/routing-policy';
 import { routingPolicyDecider } from '../../domain/routing-policy.decider';
@@ -15,13 +15,18 @@ export class ChangeRoutingPolicyHandler implements ICommandHandler<ChangeRouting
   ) {}
 
   async execute({ policy, metadata, expectedVersion }: ChangeRoutingPolicyCommand): Promise<RoutingPolicy> {
-    const now = this.clock.now();
-    const command = {
-      type: 'ChangeRoutingPolicy' as const,
-      data: { policy, changedBy: metadata.actorId, expectedVersion },
-      metadata: { now },
-    };
-    await handleCommand(this.store, ROUTING_POLICY_STREAM, routingPolicyDecider, command, { metadata, now });
+    await handleCommandNow(
+      this.store,
+      ROUTING_POLICY_STREAM,
+      routingPolicyDecider,
+      this.clock,
+      metadata,
+      (now) => ({
+        type: 'ChangeRoutingPolicy' as const,
+        data: { policy, changedBy: metadata.actorId, expectedVersion },
+        metadata: { now },
+      }),
+    );
     const history = await this.store.readStream(ROUTING_POLICY_STREAM);
     return fold(
       routingPolicyDecider,
