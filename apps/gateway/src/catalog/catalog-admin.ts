@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CatalogCommandResult } from '@gw/catalog';
+import { NotFoundError } from '@gw/shared-kernel';
 import { ChatContext } from '../chat/chat-context';
 import { waitUntil } from '../http/wait-until';
 import { CatalogState } from '../runtime/catalog-state';
@@ -14,12 +15,16 @@ export class CatalogAdmin {
   ) {}
 
   providers(): ProviderView[] {
-    return this.catalog.view.providers().map((p) => this.providerView(p.spec.slug)!);
+    return this.catalog.view.providers().map((p) => this.provider(p.spec.slug));
   }
 
-  providerView(slug: string): ProviderView | undefined {
+  /** One provider, or a 404. */
+  provider(slug: string): ProviderView {
     const p = this.catalog.view.provider(slug);
-    if (!p) return undefined;
+    if (!p)
+      throw new NotFoundError('CATALOG.PROVIDER_NOT_FOUND', `The provider \`${slug}\` does not exist.`, {
+        param: 'slug',
+      });
     return toProviderView(
       p,
       this.catalog.status(p),
@@ -29,13 +34,18 @@ export class CatalogAdmin {
   }
 
   models(provider?: string): ModelView[] {
-    return this.catalog.view.models(provider).map((m) => this.modelView(m.id)!);
+    return this.catalog.view.models(provider).map((m) => this.model(m.id));
   }
 
-  modelView(id: string): ModelView | undefined {
+  /** One model (of a registered provider), or a 404. */
+  model(id: string): ModelView {
     const m = this.catalog.view.model(id);
     const p = m && this.catalog.view.provider(m.spec.provider);
-    return m && p ? toModelView(m, this.catalog.status(p) === 'active') : undefined;
+    if (!m || !p)
+      throw new NotFoundError('CATALOG.MODEL_NOT_FOUND', `The model \`${id}\` does not exist.`, {
+        param: 'model',
+      });
+    return toModelView(m, this.catalog.status(p) === 'active');
   }
 
   /** Answers once this instance routes with the command's events (the next request sees them). */

@@ -16,7 +16,6 @@ import {
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
 import { AddModelCommand, ChangeModelCommand, RemoveModelCommand, toModelId } from '@gw/catalog';
-import { NotFoundError } from '@gw/shared-kernel';
 import { AdminGuard } from '../auth/admin.guard';
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
 import type { AuthenticatedRequest } from '../auth/principal.decorator';
@@ -25,12 +24,6 @@ import { CatalogAdmin } from './catalog-admin';
 import type { ModelView } from './catalog.views';
 import { AddModelDto, ChangeModelDto, modelChangesFromDto, modelSpecFromDto } from './model.dto';
 import { metadataOf } from './providers.controller';
-
-const notFound = (id: string): never => {
-  throw new NotFoundError('CATALOG.MODEL_NOT_FOUND', `The model \`${id}\` does not exist.`, {
-    param: 'model',
-  });
-};
 
 /**
  * Admin: models. A model id may contain `/` (`meta-llama/Llama-3.3-70B-Instruct-Turbo`): encode it
@@ -52,7 +45,7 @@ export class ModelsController {
   @Get(':provider/:model')
   get(@Param('provider') provider: string, @Param('model') model: string): ModelView {
     const id = toModelId(provider, model);
-    return this.catalog.modelView(id) ?? notFound(id);
+    return this.catalog.model(id);
   }
 
   @Post()
@@ -70,7 +63,7 @@ export class ModelsController {
     void reply
       .status(201)
       .header('location', `/api/v1/admin/models/${dto.provider}/${encodeURIComponent(dto.model)}`);
-    return this.catalog.modelView(id) ?? notFound(id);
+    return this.catalog.model(id);
   }
 
   @Put(':provider/:model')
@@ -86,7 +79,7 @@ export class ModelsController {
       new ChangeModelCommand(provider, model, modelChangesFromDto(dto), metadataOf(request)),
     );
     await this.catalog.applied('model', id, result);
-    return this.catalog.modelView(id) ?? notFound(id);
+    return this.catalog.model(id);
   }
 
   @Delete(':provider/:model')

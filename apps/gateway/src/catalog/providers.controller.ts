@@ -15,7 +15,7 @@ import {
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
 import { ChangeProviderCommand, RegisterProviderCommand, RemoveProviderCommand } from '@gw/catalog';
-import { NotFoundError, type EventMetadata } from '@gw/shared-kernel';
+import type { EventMetadata } from '@gw/shared-kernel';
 import { AdminGuard } from '../auth/admin.guard';
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
 import type { AuthenticatedRequest } from '../auth/principal.decorator';
@@ -38,12 +38,6 @@ export const metadataOf = (request: AuthenticatedRequest): EventMetadata => ({
   tenantId: request.principal!.userId,
 });
 
-const notFound = (slug: string): never => {
-  throw new NotFoundError('CATALOG.PROVIDER_NOT_FOUND', `The provider \`${slug}\` does not exist.`, {
-    param: 'slug',
-  });
-};
-
 /** Admin: providers. Platform keys go in, only masked forms come out. */
 @Controller('api/v1/admin/providers')
 @UseGuards(GatewayKeyGuard, AdminGuard)
@@ -61,7 +55,7 @@ export class ProvidersController {
 
   @Get(':slug')
   get(@Param('slug') slug: string): ProviderView {
-    return this.catalog.providerView(slug) ?? notFound(slug);
+    return this.catalog.provider(slug);
   }
 
   @Post()
@@ -81,7 +75,7 @@ export class ProvidersController {
     );
     await this.catalog.applied('provider', dto.slug, result);
     void reply.status(201).header('location', `/api/v1/admin/providers/${dto.slug}`);
-    return this.catalog.providerView(dto.slug) ?? notFound(dto.slug);
+    return this.catalog.provider(dto.slug);
   }
 
   @Put(':slug')
@@ -95,7 +89,7 @@ export class ProvidersController {
       new ChangeProviderCommand(slug, providerChangesFromDto(dto), metadataOf(request)),
     );
     await this.catalog.applied('provider', slug, result);
-    return this.catalog.providerView(slug) ?? notFound(slug);
+    return this.catalog.provider(slug);
   }
 
   @Delete(':slug')

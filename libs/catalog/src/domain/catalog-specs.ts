@@ -1,5 +1,4 @@
-import type { PowerLevel, Tier } from '@gw/shared-kernel';
-import type { ModelCapabilities, ModelPrices, ProviderKind } from './catalog.types';
+import type { ModelTraits, ProviderKind } from './catalog.types';
 
 /** What an admin (or the seed) says about a provider when registering it. */
 export interface ProviderSpec {
@@ -13,21 +12,9 @@ export interface ProviderSpec {
 }
 
 /** What an admin (or the seed) says about a model when adding it. */
-export interface ModelSpec {
+export interface ModelSpec extends ModelTraits {
   /** The provider's own model id, as its API expects it (may contain `/`, `:` or `.`). */
   readonly model: string;
-  readonly displayName: string;
-  /** Integer micro-dollars per million tokens. */
-  readonly prices: ModelPrices;
-  readonly contextWindow: number;
-  readonly maxOutputTokens: number;
-  readonly capabilities: ModelCapabilities;
-  /** 0..1, the catalog's own rating used by the quality weight. */
-  readonly quality: number;
-  /** Typical time to a full answer, used until live traffic says otherwise. */
-  readonly typicalLatencyMs: number;
-  readonly powerLevels: readonly PowerLevel[];
-  readonly minTier: Tier;
 }
 
 /** One provider of the seed and its models. */

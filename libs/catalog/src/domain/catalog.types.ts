@@ -25,23 +25,29 @@ export interface CatalogProvider {
   readonly apiKey?: string;
 }
 
-export interface CatalogModel {
-  /** `provider/model`, the id clients see. */
-  readonly id: string;
-  readonly provider: string;
-  /** The id the upstream expects. */
-  readonly upstreamModel: string;
+/** What the catalog says about a model, whoever holds it (seed, events, routing snapshot). */
+export interface ModelTraits {
   readonly displayName: string;
+  /** Integer micro-dollars per million tokens. */
   readonly prices: ModelPrices;
   readonly contextWindow: number;
   readonly maxOutputTokens: number;
   readonly capabilities: ModelCapabilities;
-  /** 0..1 */
+  /** 0..1, the catalog's own rating used by the quality weight. */
   readonly quality: number;
   /** Typical time to a full answer, used until live traffic says otherwise. */
   readonly typicalLatencyMs: number;
   readonly powerLevels: readonly PowerLevel[];
   readonly minTier: Tier;
+}
+
+/** A model as the hot path routes to it. */
+export interface CatalogModel extends ModelTraits {
+  /** `provider/model`, the id clients see. */
+  readonly id: string;
+  readonly provider: string;
+  /** The id the upstream expects. */
+  readonly upstreamModel: string;
   readonly enabled: boolean;
   /** Deprecated models are served when named, never chosen by routing. */
   readonly deprecation?: { readonly replacement: string | null };

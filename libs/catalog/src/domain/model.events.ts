@@ -1,5 +1,5 @@
-import type { DomainEvent, PowerLevel, Tier } from '@gw/shared-kernel';
-import type { ModelCapabilities } from './catalog.types';
+import type { DomainEvent } from '@gw/shared-kernel';
+import type { ModelTraits } from './catalog.types';
 
 /** Prices as decimal strings of integer micro-dollars per million tokens (events are JSON). */
 export interface ModelPricesData {
@@ -8,19 +8,11 @@ export interface ModelPricesData {
   readonly cachedInputPerMillion: string;
 }
 
-/** A model as its events carry it. */
-export interface ModelSpecData {
+/** A model as its events carry it: the traits, with prices as strings. */
+export interface ModelSpecData extends Omit<ModelTraits, 'prices'> {
   readonly provider: string;
   readonly model: string;
-  readonly displayName: string;
   readonly prices: ModelPricesData;
-  readonly contextWindow: number;
-  readonly maxOutputTokens: number;
-  readonly capabilities: ModelCapabilities;
-  readonly quality: number;
-  readonly typicalLatencyMs: number;
-  readonly powerLevels: readonly PowerLevel[];
-  readonly minTier: Tier;
 }
 
 type ModelKey = { provider: string; model: string };

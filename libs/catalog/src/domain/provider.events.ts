@@ -1,14 +1,8 @@
 import type { DomainEvent } from '@gw/shared-kernel';
-import type { ProviderKind } from './catalog.types';
+import type { ProviderSpec } from './catalog-specs';
 
-/** A provider as its events carry it (JSON). */
-export interface ProviderSpecData {
-  readonly slug: string;
-  readonly name: string;
-  readonly kind: ProviderKind;
-  readonly baseUrl: string;
-  readonly requiresKey: boolean;
-}
+/** A provider as its events carry it (all of it is JSON already). */
+export type ProviderSpecData = ProviderSpec;
 
 export type ProviderRegistered = DomainEvent<
   'ProviderRegistered',
