@@ -239,9 +239,19 @@ async function measureIdleCpu(metrics, ms = 1000) {
   return (b.cpuSeconds - a.cpuSeconds) / (ms / 1000); // CPU seconds per second (includes one scrape)
 }
 
+/** The experiment env as printed and saved: secrets (keys, passwords in URLs) masked. */
+function shownEnv(env) {
+  return Object.fromEntries(
+    Object.entries(env).map(([k, v]) => [
+      k,
+      /KEY|SECRET|PASSWORD|TOKEN/i.test(k) ? '***' : v.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@'),
+    ]),
+  );
+}
+
 async function runMode(mode, mock) {
   const extras = [
-    ...Object.entries(config.gatewayEnv).map(([k, v]) => `${k}=${v}`),
+    ...Object.entries(shownEnv(config.gatewayEnv)).map(([k, v]) => `${k}=${v}`),
     ...(config.gatewayNodeFlags.length ? [`node ${config.gatewayNodeFlags.join(' ')}`] : []),
   ];
   log(
@@ -385,7 +395,7 @@ async function runMode(mode, mock) {
       concurrency: c,
       model: routed,
       upstreamModel,
-      gatewayEnv: config.gatewayEnv,
+      gatewayEnv: shownEnv(config.gatewayEnv),
       startupMs: gw.startupMs,
       idleCpuMsPerSecond: idleCpuPerSecond * 1000,
       c1,
@@ -410,7 +420,12 @@ async function main() {
   const modes = [];
   for (const mode of config.modes) modes.push(await runMode(mode, mock));
   await stopProcess(mock.proc);
-  const results = { env, config, modes, targets: buildTargets(modes) };
+  const results = {
+    env,
+    config: { ...config, gatewayEnv: shownEnv(config.gatewayEnv) },
+    modes,
+    targets: buildTargets(modes),
+  };
   printReport(results);
   if (config.out) {
     writeFileSync(

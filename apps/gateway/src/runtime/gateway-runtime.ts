@@ -9,7 +9,7 @@ import {
   type ProviderKind,
 } from '@gw/catalog';
 import { GroupCommitWriter, type EventStore } from '@gw/eventstore';
-import { loadKeyEncryptionKeys, PostgresKeyVault, type KeyVault } from '@gw/key-vault';
+import type { KeyVault } from '@gw/key-vault';
 import {
   AnthropicProvider,
   CohereProvider,
@@ -38,6 +38,7 @@ import { ProviderProber } from './provider-prober';
 import { providerHealthRecorder } from './provider-health-recorder';
 import { startInProcessProjections, type ProjectionHost } from './in-process-projections';
 import { openStores } from './open-stores';
+import { openVault } from './open-vault';
 
 /** Everything the gateway runs on, built before Nest and closed after it. */
 export interface GatewayRuntime {
@@ -93,14 +94,7 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
         config.mock.externalUrl ?? mocks.get(spec.slug)!.url,
       ]),
     );
-    const vault = new PostgresKeyVault(
-      knex,
-      await loadKeyEncryptionKeys({
-        vaultKeys: config.vault.keys,
-        fingerprintKey: config.vault.fingerprintKey,
-        dataDir: config.embedded ? config.dataDir : undefined,
-      }),
-    );
+    const vault = await openVault(config, knex);
     // Idempotent: registers what was never registered; restarts and admins' changes are left alone.
     const seeded = await seedCatalog(
       eventStore,
