@@ -12,8 +12,10 @@ import {
   type ProviderStatus,
 } from '@gw/catalog';
 import type { EventStore, Subscription } from '@gw/eventstore';
-import type { KeyVault } from '@gw/key-vault';
+import { KeyVaultError, type KeyVault } from '@gw/key-vault';
 import { startMemoryFeed } from './memory-feed';
+
+const KEY_RETRY_MS = 5_000;
 
 interface CachedKey {
   readonly secretId: string;
@@ -40,6 +42,7 @@ export class CatalogState {
     /** Built-in mock servers by slug (`mock://<slug>/…` resolves here). */
     private readonly mockUrls: ReadonlyMap<string, string>,
     private readonly logger: Logger,
+    private readonly keyRetryMs = KEY_RETRY_MS,
   ) {}
 
   status(provider: ProviderEntry): ProviderStatus {
@@ -47,20 +50,32 @@ export class CatalogState {
   }
 
   /** Feeds the view from the log; `publish` gets a new snapshot after each batch that changed it. */
-  start(store: EventStore, publish: (snapshot: CatalogSnapshot) => void): Promise<Subscription> {
-    return startMemoryFeed(
+  async start(store: EventStore, publish: (snapshot: CatalogSnapshot) => void): Promise<Subscription> {
+    let retry: NodeJS.Timeout | undefined;
+    const refresh = async (): Promise<void> => {
+      clearTimeout(retry);
+      const complete = await this.syncKeys();
+      this.snapshotAt = this.view.changeCount;
+      publish(buildRoutingSnapshot(this.view, this.resolver));
+      // A vault that could not be read (database busy, restarting) is tried again soon.
+      if (!complete) retry = setTimeout(() => void refresh(), this.keyRetryMs).unref();
+    };
+    const feed = await startMemoryFeed(
       store,
       'catalog',
       CATALOG_EVENT_TYPES,
       (e) => this.view.apply(e),
       this.logger,
       async () => {
-        if (this.view.changeCount === this.snapshotAt) return;
-        await this.syncKeys();
-        this.snapshotAt = this.view.changeCount;
-        publish(buildRoutingSnapshot(this.view, this.resolver));
+        if (this.view.changeCount !== this.snapshotAt) await refresh();
       },
     );
+    return {
+      stop: async () => {
+        clearTimeout(retry);
+        await feed.stop();
+      },
+    };
   }
 
   /** Whether this instance routes with a stream's events up to `revision` (read-your-writes). */
@@ -76,8 +91,12 @@ export class CatalogState {
     return mock === undefined ? undefined : `${mock}${url.pathname}`.replace(/\/$/, '');
   }
 
-  /** Loads keys the view points at and the cache lacks; forgets keys no provider points at any more. */
-  private async syncKeys(): Promise<void> {
+  /**
+   * Loads keys the view points at and the cache lacks; forgets keys no provider points at any more.
+   * Returns false when the vault could not be read for some key (worth another try).
+   */
+  private async syncKeys(): Promise<boolean> {
+    let complete = true;
     const wanted = new Map<string, string>();
     for (const p of this.view.providers()) if (p.platformKey) wanted.set(p.spec.slug, p.platformKey.secretId);
     for (const slug of this.keys.keys()) if (!wanted.has(slug)) this.keys.delete(slug);
@@ -95,6 +114,8 @@ export class CatalogState {
           this.keys.set(slug, { secretId, apiKey });
         }
       } catch (e) {
+        // The vault's own errors (wrong key-encryption key, altered row) do not heal by retrying.
+        if (!(e instanceof KeyVaultError)) complete = false;
         this.keys.delete(slug);
         this.logger.error(
           { provider: slug, err: (e as Error).message },
@@ -102,5 +123,6 @@ export class CatalogState {
         );
       }
     }
+    return complete;
   }
 }
