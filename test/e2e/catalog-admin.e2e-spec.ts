@@ -108,6 +108,19 @@ describe.each(backends())('admin catalog (%s)', (backend) => {
     expect(JSON.stringify(rows)).not.toContain(ACME_KEY);
   });
 
+  it('lists to each caller only the models their tier may use', async () => {
+    await admin()
+      .post('/api/v1/admin/models')
+      .send({ ...acmeModel, model: 'swift-max', minTier: 'enterprise', powerLevels: ['precision'] })
+      .expect(201);
+    const user = await client.models.list();
+    const adminClient = new OpenAI({ baseURL: `${gw.baseUrl}/v1`, apiKey: gw.adminKey, maxRetries: 0 });
+    const everything = await adminClient.models.list();
+    expect(user.data.map((m) => m.id)).not.toContain('acme/swift-max'); // the demo user is on free
+    expect(everything.data.map((m) => m.id)).toContain('acme/swift-max'); // the admin is on enterprise
+    await admin().delete('/api/v1/admin/models/acme/swift-max').expect(204);
+  });
+
   it('changes prices, deprecates and disables models; the next request sees it', async () => {
     const changed = await admin()
       .put('/api/v1/admin/models/acme/swift-mini')

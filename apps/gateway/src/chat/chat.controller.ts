@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Principal } from '@gw/accounts';
+import { tierAllows } from '@gw/shared-kernel';
 import { CurrentPrincipal, type AuthenticatedRequest } from '../auth/principal.decorator';
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
 import { writeRawError } from '../errors/write-raw-error';
@@ -53,15 +54,16 @@ export class ChatController {
     await reply.headers(headers).send(completion);
   }
 
+  /** The models this caller may use now: enabled, served by an active provider, allowed for the tier. */
   @Get('models')
-  listModels(): {
+  listModels(@CurrentPrincipal() principal: Principal): {
     object: 'list';
     data: Array<{ id: string; object: 'model'; created: number; owned_by: string }>;
   } {
     return {
       object: 'list',
       data: this.context.catalog.models
-        .filter((m) => m.enabled)
+        .filter((m) => m.enabled && tierAllows(principal.tier, m.minTier))
         .map((m) => ({ id: m.id, object: 'model' as const, created: 0, owned_by: m.provider })),
     };
   }
