@@ -8,6 +8,8 @@ export interface PollingSource {
     maxCount: number;
     eventTypes?: readonly string[];
   }): Promise<RecordedEvent[]>;
+  /** The last settled position (null: empty log). */
+  headPosition(): Promise<Position | null>;
   /** Increases whenever this process appended something. */
   appendCount(): number;
   /** True when this process appended something after `checkpoint` (it may not be visible yet). */
@@ -47,6 +49,12 @@ export function pollingSubscription(
   const maxCount = options.maxBatchSize ?? 500;
   const delayMs = options.liveBatchDelayMs ?? 0;
   let checkpoint = options.after;
+  /**
+   * How far the log has been read: past `checkpoint` when the events after it are all of types this
+   * subscription filters out. Reads start here, so a subscription to rare events (accounts, policy,
+   * catalog) does not rescan every request event since the last one it cared about on each poll.
+   */
+  let scanned = options.after;
   let caughtUp = false;
   let retryMs = FIRST_RETRY_MS;
   let pushed: RecordedEvent[] = [];
@@ -70,7 +78,16 @@ export function pollingSubscription(
       return { batch, fromPush: true };
     }
     pollDue = false;
-    const batch = await source.readAll({ after: checkpoint, maxCount, eventTypes: options.eventTypes });
+    // Read the head first: every position up to it is settled, so a read that ends short of
+    // `maxCount` has seen all of them (anything unsettled then sorts after the head).
+    const head = types ? await source.headPosition() : null;
+    const batch = await source.readAll({
+      after: later(checkpoint, scanned),
+      maxCount,
+      eventTypes: options.eventTypes,
+    });
+    const last = batch[batch.length - 1]?.position;
+    scanned = later(scanned, batch.length < maxCount ? later(last, head ?? undefined) : last);
     return { batch, fromPush: false };
   };
 
@@ -117,6 +134,10 @@ export function pollingSubscription(
     },
   };
 }
+
+/** The later of two positions (undefined: the start of the log). */
+const later = (a: Position | undefined, b: Position | undefined): Position | undefined =>
+  a === undefined ? b : b === undefined || comparePositions(a, b) >= 0 ? a : b;
 
 function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

@@ -145,7 +145,7 @@ export class PostgresEventStore implements EventStore {
       `select ${EVENT_COLUMNS} from events where ${SETTLED}
         ${after ? 'and (transaction_id, global_position) > (?::xid8, ?::int8)' : ''}
         ${options.eventTypes ? 'and type = any(?::text[])' : ''}
-        order by transaction_id, global_position limit ?`,
+        order by events.transaction_id, events.global_position limit ?`,
       bindings as Array<string | number | null | string[]>,
     );
     return rows.map(toRecordedEvent);
@@ -154,6 +154,7 @@ export class PostgresEventStore implements EventStore {
   subscribeToAll(options: SubscribeToAllOptions): Subscription {
     const source = {
       readAll: (o: ReadAllOptions) => this.readAll(o),
+      headPosition: () => this.headPosition(),
       appendCount: () => this.appended,
       appendedAfter: (checkpoint: Position | undefined) =>
         this.lastAppended !== undefined &&
@@ -185,7 +186,7 @@ export class PostgresEventStore implements EventStore {
   async headPosition(): Promise<Position | null> {
     const { rows } = await this.knex.raw<{ rows: PositionRow[] }>(
       `select transaction_id::text as transaction_id, global_position from events where ${SETTLED}
-        order by transaction_id desc, global_position desc limit 1`,
+        order by events.transaction_id desc, events.global_position desc limit 1`,
     );
     return rows[0] ? toPosition(rows[0]) : null;
   }

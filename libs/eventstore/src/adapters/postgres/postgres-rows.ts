@@ -24,6 +24,11 @@ export interface PositionRow {
   readonly global_position: Int8;
 }
 
+/**
+ * The position columns come back as text (xid8 has no JSON/JS type), under their own names. Careful:
+ * in PostgreSQL an ORDER BY on a bare name uses the *output* column first, so ordering must name
+ * `events.transaction_id` — ordering by the text would put "1000" before "999".
+ */
 export const EVENT_COLUMNS =
   'event_id, stream_id, stream_revision, type, version, data, metadata, occurred_at, ' +
   'transaction_id::text as transaction_id, global_position';
