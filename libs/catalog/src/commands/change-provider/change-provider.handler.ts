@@ -20,10 +20,6 @@ export class ChangeProviderHandler implements ICommandHandler<ChangeProviderComm
 
   async execute({ slug, changes, metadata }: ChangeProviderCommand): Promise<CatalogCommandResult> {
     const streamId = toProviderStreamId(slug);
-    const before = fold(
-      providerDecider,
-      (await this.store.readStream(streamId)).map((e) => e as unknown as ProviderEvent),
-    );
     const { apiKey, ...rest } = changes;
     const result = await withStoredKey(this.vault, slug, apiKey ?? undefined, async (platformKey) => {
       const outcome = await handleCommandNow(
@@ -40,12 +36,21 @@ export class ChangeProviderHandler implements ICommandHandler<ChangeProviderComm
       );
       return { result: outcome, keyUsed: outcome.events.some((e) => e.type === 'PlatformKeySet') };
     });
-    // The replaced (or removed) key is shredded once no current event points at it.
+    // The replaced (or removed) key is shredded once no current event points at it: the one in force
+    // in the exact state the decision was taken on (optimistic concurrency makes that well defined,
+    // even when another admin changed the key a moment earlier).
     const keyChanged = result.events.some(
       (e) => e.type === 'PlatformKeySet' || e.type === 'PlatformKeyRemoved',
     );
-    if (keyChanged && before.platformKey)
-      await this.vault.destroy(platformKeyRef(slug, before.platformKey.secretId));
+    if (keyChanged) {
+      const decidedOn = result.version - BigInt(result.events.length);
+      const history = (await this.store.readStream(streamId)).filter((e) => e.revision <= decidedOn);
+      const replaced = fold(
+        providerDecider,
+        history.map((e) => e as unknown as ProviderEvent),
+      ).platformKey;
+      if (replaced) await this.vault.destroy(platformKeyRef(slug, replaced.secretId));
+    }
     return toCatalogResult(result);
   }
 }
