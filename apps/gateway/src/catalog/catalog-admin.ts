@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus, type Command } from '@nestjs/cqrs';
 import type { CatalogCommandResult } from '@gw/catalog';
 import { NotFoundError } from '@gw/shared-kernel';
 import { ChatContext } from '../chat/chat-context';
@@ -12,6 +13,7 @@ export class CatalogAdmin {
   constructor(
     @Inject(CatalogState) private readonly catalog: CatalogState,
     @Inject(ChatContext) private readonly context: ChatContext,
+    @Inject(CommandBus) private readonly commands: CommandBus,
   ) {}
 
   providers(): ProviderView[] {
@@ -48,8 +50,13 @@ export class CatalogAdmin {
     return toModelView(m, this.catalog.status(p) === 'active');
   }
 
-  /** Answers once this instance routes with the command's events (the next request sees them). */
-  async applied(kind: 'provider' | 'model', key: string, result: CatalogCommandResult): Promise<void> {
+  /** Runs a catalog command; answers once this instance routes with its events (the next request sees them). */
+  async execute(
+    kind: 'provider' | 'model',
+    key: string,
+    command: Command<CatalogCommandResult>,
+  ): Promise<void> {
+    const result = await this.commands.execute(command);
     if (result.changed) await waitUntil(() => this.catalog.hasApplied(kind, key, result.version));
   }
 }

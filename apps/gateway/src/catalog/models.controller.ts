@@ -13,7 +13,6 @@ import {
   Res,
   UseGuards,
 } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
 import { AddModelCommand, ChangeModelCommand, RemoveModelCommand, toModelId } from '@gw/catalog';
 import { AdminGuard } from '../auth/admin.guard';
@@ -32,10 +31,7 @@ import { metadataOf } from './providers.controller';
 @Controller('api/v1/admin/models')
 @UseGuards(GatewayKeyGuard, AdminGuard)
 export class ModelsController {
-  constructor(
-    @Inject(CommandBus) private readonly commands: CommandBus,
-    @Inject(CatalogAdmin) private readonly catalog: CatalogAdmin,
-  ) {}
+  constructor(@Inject(CatalogAdmin) private readonly catalog: CatalogAdmin) {}
 
   @Get()
   list(@Query('provider') provider?: string): { data: ModelView[] } {
@@ -56,10 +52,11 @@ export class ModelsController {
   ): Promise<ModelView> {
     const dto = validateDto(AddModelDto, body, { strict: true });
     const id = toModelId(dto.provider, dto.model);
-    const result = await this.commands.execute(
+    await this.catalog.execute(
+      'model',
+      id,
       new AddModelCommand(modelSpecFromDto(dto), dto.enabled ?? true, metadataOf(request)),
     );
-    await this.catalog.applied('model', id, result);
     void reply
       .status(201)
       .header('location', `/api/v1/admin/models/${dto.provider}/${encodeURIComponent(dto.model)}`);
@@ -75,10 +72,11 @@ export class ModelsController {
   ): Promise<ModelView> {
     const dto = validateDto(ChangeModelDto, body, { strict: true });
     const id = toModelId(provider, model);
-    const result = await this.commands.execute(
+    await this.catalog.execute(
+      'model',
+      id,
       new ChangeModelCommand(provider, model, modelChangesFromDto(dto), metadataOf(request)),
     );
-    await this.catalog.applied('model', id, result);
     return this.catalog.model(id);
   }
 
@@ -89,7 +87,10 @@ export class ModelsController {
     @Param('model') model: string,
     @Req() request: AuthenticatedRequest,
   ): Promise<void> {
-    const result = await this.commands.execute(new RemoveModelCommand(provider, model, metadataOf(request)));
-    await this.catalog.applied('model', toModelId(provider, model), result);
+    await this.catalog.execute(
+      'model',
+      toModelId(provider, model),
+      new RemoveModelCommand(provider, model, metadataOf(request)),
+    );
   }
 }

@@ -12,7 +12,6 @@ import {
   Res,
   UseGuards,
 } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
 import { ChangeProviderCommand, RegisterProviderCommand, RemoveProviderCommand } from '@gw/catalog';
 import type { EventMetadata } from '@gw/shared-kernel';
@@ -43,7 +42,6 @@ export const metadataOf = (request: AuthenticatedRequest): EventMetadata => ({
 @UseGuards(GatewayKeyGuard, AdminGuard)
 export class ProvidersController {
   constructor(
-    @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(CatalogAdmin) private readonly catalog: CatalogAdmin,
     @Inject(ProviderProber) private readonly prober: ProviderProber,
   ) {}
@@ -65,7 +63,9 @@ export class ProvidersController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ProviderView> {
     const dto = validateDto(RegisterProviderDto, body, { strict: true });
-    const result = await this.commands.execute(
+    await this.catalog.execute(
+      'provider',
+      dto.slug,
       new RegisterProviderCommand(
         providerSpecFromDto(dto),
         dto.enabled ?? true,
@@ -73,7 +73,6 @@ export class ProvidersController {
         metadataOf(request),
       ),
     );
-    await this.catalog.applied('provider', dto.slug, result);
     void reply.status(201).header('location', `/api/v1/admin/providers/${dto.slug}`);
     return this.catalog.provider(dto.slug);
   }
@@ -85,18 +84,18 @@ export class ProvidersController {
     @Req() request: AuthenticatedRequest,
   ): Promise<ProviderView> {
     const dto = validateDto(ChangeProviderDto, body, { strict: true });
-    const result = await this.commands.execute(
+    await this.catalog.execute(
+      'provider',
+      slug,
       new ChangeProviderCommand(slug, providerChangesFromDto(dto), metadataOf(request)),
     );
-    await this.catalog.applied('provider', slug, result);
     return this.catalog.provider(slug);
   }
 
   @Delete(':slug')
   @HttpCode(204)
   async remove(@Param('slug') slug: string, @Req() request: AuthenticatedRequest): Promise<void> {
-    const result = await this.commands.execute(new RemoveProviderCommand(slug, metadataOf(request)));
-    await this.catalog.applied('provider', slug, result);
+    await this.catalog.execute('provider', slug, new RemoveProviderCommand(slug, metadataOf(request)));
   }
 
   /** A live call to the provider's model listing: reachability, key accepted, latency. */
