@@ -65,23 +65,28 @@ async function lookup(db: Knex, streamIds: string[], eventIds: string[]): Promis
  * One multi-row `insert … values` per batch (up to 8,000 rows): plain parameters parse faster than
  * array literals of escaped JSON, which matters when PGlite runs the statement on the event loop.
  */
-async function insert(db: Knex, rows: readonly PlannedRow[]): Promise<Map<string, InsertedRow>> {
+async function insert(
+  db: Knex,
+  rows: readonly PlannedRow[],
+  json: readonly SerializedPayload[],
+): Promise<Map<string, InsertedRow>> {
   const result = new Map<string, InsertedRow>();
   for (let start = 0; start < rows.length; start += MAX_ROWS_PER_INSERT) {
     const chunk = rows.slice(start, start + MAX_ROWS_PER_INSERT);
     const bindings: Array<string | number> = [];
-    for (const r of chunk) {
+    chunk.forEach((r, i) => {
+      const { data, metadata } = json[start + i]!;
       bindings.push(
         r.event.id,
         r.streamId,
         r.revision.toString(),
         r.event.type,
         r.event.version,
-        JSON.stringify(r.event.data ?? null),
-        JSON.stringify(r.event.metadata),
+        data,
+        metadata,
         r.event.occurredAt.toISOString(),
       );
-    }
+    });
     const { rows: inserted } = await db.raw<{ rows: InsertedRow[] }>(
       `insert into events ${INSERT_COLUMNS} values ${chunk.map(() => ROW_PLACEHOLDERS).join(', ')}
        returning event_id::text as event_id, transaction_id::text as transaction_id, global_position`,
@@ -90,6 +95,12 @@ async function insert(db: Knex, rows: readonly PlannedRow[]): Promise<Map<string
     for (const row of inserted) result.set(row.event_id.toLowerCase(), row);
   }
   return result;
+}
+
+/** An event's payloads as JSON text: serialised once, for the insert and for the in-process copy. */
+interface SerializedPayload {
+  readonly data: string;
+  readonly metadata: string;
 }
 
 export interface BatchOutcome {
@@ -133,21 +144,25 @@ export async function writeBatch(
   const results: Array<AppendResult | Error | undefined> = requests.map((_, i) => plan.decided.get(i));
   if (plan.rows.length === 0) return { results, deferred: plan.deferred, written: [] };
 
-  const inserted = await insert(db, plan.rows);
+  const json = plan.rows.map((row) => ({
+    data: JSON.stringify(row.event.data ?? null),
+    metadata: JSON.stringify(row.event.metadata),
+  }));
+  const inserted = await insert(db, plan.rows, json);
   const last = new Map<number, PlannedRow>();
   for (const row of plan.rows) {
     const previous = last.get(row.requestIndex);
     if (!previous || previous.revision < row.revision) last.set(row.requestIndex, row);
   }
-  const written: RecordedEvent[] = plan.rows.map((row) => {
+  const written: RecordedEvent[] = plan.rows.map((row, i) => {
     const insertedRow = inserted.get(row.event.id.toLowerCase());
     if (!insertedRow) throw new Error(`Insert returned no row for event ${row.event.id}`);
     // As a reader would see it: JSON round-tripped, so subscribers never share the writer's objects.
     return {
       ...row.event,
       id: row.event.id.toLowerCase(),
-      data: JSON.parse(JSON.stringify(row.event.data ?? null)) as unknown,
-      metadata: JSON.parse(JSON.stringify(row.event.metadata)) as RecordedEvent['metadata'],
+      data: JSON.parse(json[i]!.data) as unknown,
+      metadata: JSON.parse(json[i]!.metadata) as RecordedEvent['metadata'],
       streamId: row.streamId,
       revision: row.revision,
       position: toPosition(insertedRow),
