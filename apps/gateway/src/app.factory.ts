@@ -9,6 +9,7 @@ import type { GatewayConfig } from './config/gateway-config';
 import { GatewayExceptionFilter } from './errors/gateway-exception.filter';
 import { useAccessLog } from './http/access-log';
 import { useJsonBodyParser } from './http/json-body-parser';
+import { useOpenApi } from './http/openapi';
 import { createLogger, PinoNestLogger } from './logging/logger';
 import { startRuntime, type GatewayRuntime } from './runtime/gateway-runtime';
 
@@ -42,6 +43,7 @@ export async function createGateway(
     app.useGlobalFilters(new GatewayExceptionFilter(logger));
     useJsonBodyParser(app.getHttpAdapter().getInstance(), BODY_LIMIT_BYTES);
     useAccessLog(app.getHttpAdapter().getInstance(), logger);
+    useOpenApi(app);
     await app.init();
     const credentials = config.bootstrapUsers
       ? await bootstrapUsers(app.get(CommandBus), runtime.directory, config.dataDir, logger)

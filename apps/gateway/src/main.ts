@@ -15,6 +15,7 @@ async function main(): Promise<void> {
     `  Switchyard is listening on ${base}`,
     `  OpenAI-compatible API:  ${base}/v1  (POST /v1/chat/completions, GET /v1/models)`,
     `  Your usage:             ${base}/api/v1/me/usage`,
+    `  API reference:          ${base}/api/docs  (OpenAPI: ${base}/api/docs/openapi.json)`,
     `  Health / metrics:       ${base}/health/ready  ${base}/metrics`,
     `  Mode: ${config.embedded ? `embedded (PGlite in ${config.dataDir})` : 'full'}, durability ${config.durability}`,
   ];

@@ -13,6 +13,7 @@ import {
   Res,
   UseGuards,
 } from '@nestjs/common';
+import { ApiTags, ApiBearerAuth, ApiBody } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AddModelCommand, ChangeModelCommand, RemoveModelCommand, toModelId } from '@gw/catalog';
 import { AdminGuard } from '../auth/admin.guard';
@@ -23,11 +24,14 @@ import { CatalogAdmin } from './catalog-admin';
 import type { ModelView } from './catalog.views';
 import { AddModelDto, ChangeModelDto, modelChangesFromDto, modelSpecFromDto } from './model.dto';
 import { metadataOf } from './providers.controller';
+import { dtoSchema } from '../http/openapi';
 
 /**
  * Admin: models. A model id may contain `/` (`meta-llama/Llama-3.3-70B-Instruct-Turbo`): encode it
  * as `%2F` in the path.
  */
+@ApiTags('admin: models')
+@ApiBearerAuth()
 @Controller('api/v1/admin/models')
 @UseGuards(GatewayKeyGuard, AdminGuard)
 export class ModelsController {
@@ -44,6 +48,7 @@ export class ModelsController {
     return this.catalog.model(id);
   }
 
+  @ApiBody({ schema: dtoSchema('AddModelDto') })
   @Post()
   async add(
     @Body() body: unknown,
@@ -63,6 +68,7 @@ export class ModelsController {
     return this.catalog.model(id);
   }
 
+  @ApiBody({ schema: dtoSchema('ChangeModelDto') })
   @Put(':provider/:model')
   async change(
     @Param('provider') provider: string,

@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Param, UseGuards } from '@nestjs/common';
+import { ApiTags, ApiBearerAuth } from '@nestjs/swagger';
 import { QueryBus } from '@nestjs/cqrs';
 import { ListProviderHealthChangesQuery, type ProviderHealthChange } from '@gw/catalog';
 import type { ProviderHealthSnapshot } from '@gw/routing';
@@ -7,6 +8,8 @@ import { GatewayKeyGuard } from '../auth/gateway-key.guard';
 import { ChatContext } from '../chat/chat-context';
 import { CatalogAdmin } from './catalog-admin';
 
+@ApiTags('admin: providers')
+@ApiBearerAuth()
 @Controller('api/v1/admin/providers')
 @UseGuards(GatewayKeyGuard, AdminGuard)
 export class ProviderHealthController {

@@ -12,6 +12,7 @@ import {
   Res,
   UseGuards,
 } from '@nestjs/common';
+import { ApiTags, ApiBearerAuth, ApiBody } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ChangeProviderCommand, RegisterProviderCommand, RemoveProviderCommand } from '@gw/catalog';
 import type { EventMetadata } from '@gw/shared-kernel';
@@ -30,6 +31,7 @@ import {
   RegisterProviderDto,
   TestProviderDto,
 } from './provider.dto';
+import { dtoSchema } from '../http/openapi';
 
 export const metadataOf = (request: AuthenticatedRequest): EventMetadata => ({
   correlationId: requestIdOf(request),
@@ -38,6 +40,8 @@ export const metadataOf = (request: AuthenticatedRequest): EventMetadata => ({
 });
 
 /** Admin: providers. Platform keys go in, only masked forms come out. */
+@ApiTags('admin: providers')
+@ApiBearerAuth()
 @Controller('api/v1/admin/providers')
 @UseGuards(GatewayKeyGuard, AdminGuard)
 export class ProvidersController {
@@ -56,6 +60,7 @@ export class ProvidersController {
     return this.catalog.provider(slug);
   }
 
+  @ApiBody({ schema: dtoSchema('RegisterProviderDto') })
   @Post()
   async register(
     @Body() body: unknown,
@@ -77,6 +82,7 @@ export class ProvidersController {
     return this.catalog.provider(dto.slug);
   }
 
+  @ApiBody({ schema: dtoSchema('ChangeProviderDto') })
   @Put(':slug')
   async change(
     @Param('slug') slug: string,
@@ -99,6 +105,7 @@ export class ProvidersController {
   }
 
   /** A live call to the provider's model listing: reachability, key accepted, latency. */
+  @ApiBody({ schema: dtoSchema('TestProviderDto') })
   @Post(':slug/test')
   @HttpCode(200)
   test(@Param('slug') slug: string, @Body() body: unknown): Promise<ConnectionTest> {

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiTags, ApiBearerAuth, ApiBody } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Principal } from '@gw/accounts';
 import { tierAllows } from '@gw/shared-kernel';
@@ -9,8 +10,11 @@ import { requestIdOf } from '../logging/request-id';
 import { ChatContext } from './chat-context';
 import { ChatService } from './chat.service';
 import { validateChatRequest } from './validate-chat-request';
+import { dtoSchema } from '../http/openapi';
 
 /** The OpenAI-compatible surface. Thin: validate, dispatch to the hot path, write the answer. */
+@ApiTags('OpenAI-compatible')
+@ApiBearerAuth()
 @Controller('v1')
 @UseGuards(GatewayKeyGuard)
 export class ChatController {
@@ -19,6 +23,7 @@ export class ChatController {
     @Inject(ChatContext) private readonly context: ChatContext,
   ) {}
 
+  @ApiBody({ schema: dtoSchema('ChatCompletionDto') })
   @Post('chat/completions')
   @HttpCode(200)
   async createChatCompletion(

@@ -1,4 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckService,
@@ -23,6 +24,7 @@ const withTimeout = <T>(p: Promise<T>): Promise<T> =>
   ]);
 
 /** Liveness: the process answers. Readiness: every configured backing service answers. */
+@ApiTags('operations')
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,6 +1,8 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { GatewayMetrics } from './gateway-metrics';
 
+@ApiTags('operations')
 @Controller('metrics')
 export class MetricsController {
   constructor(@Inject(GatewayMetrics) private readonly metrics: GatewayMetrics) {}

@@ -1,10 +1,13 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, UseGuards } from '@nestjs/common';
+import { ApiTags, ApiBearerAuth } from '@nestjs/swagger';
 import { QueryBus } from '@nestjs/cqrs';
 import type { Principal } from '@gw/accounts';
 import { GetRequestExplanationQuery, type RequestExplanation } from '@gw/routing';
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 
+@ApiTags('requests')
+@ApiBearerAuth()
 @Controller('api/v1/requests')
 @UseGuards(GatewayKeyGuard)
 export class RequestsController {

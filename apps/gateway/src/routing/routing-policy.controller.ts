@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Inject, Put, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiTags, ApiBearerAuth, ApiBody } from '@nestjs/swagger';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
 import { ChangeRoutingPolicyCommand } from '@gw/routing';
@@ -11,6 +12,7 @@ import type { AuthenticatedRequest } from '../auth/principal.decorator';
 import { ChatContext } from '../chat/chat-context';
 import { requestIdOf } from '../logging/request-id';
 import { policyFromDto, policyToView, RoutingPolicyDto, type RoutingPolicyView } from './routing-policy.dto';
+import { dtoSchema } from '../http/openapi';
 
 /** `If-Match: "3"` → 3; absent → undefined; anything else is a 400. */
 function parseIfMatch(header: string | string[] | undefined): number | undefined {
@@ -23,6 +25,8 @@ function parseIfMatch(header: string | string[] | undefined): number | undefined
   return Number(match[1]);
 }
 
+@ApiTags('admin: routing policy')
+@ApiBearerAuth()
 @Controller('api/v1/admin/routing/policy')
 @UseGuards(GatewayKeyGuard, AdminGuard)
 export class RoutingPolicyController {
@@ -42,6 +46,7 @@ export class RoutingPolicyController {
    * Replaces the policy. Answers once this instance routes with it, so the next request uses it.
    * `If-Match` with the current ETag guards against overwriting someone else's change.
    */
+  @ApiBody({ schema: dtoSchema('RoutingPolicyDto') })
   @Put()
   async put(
     @Body() body: unknown,

@@ -1,10 +1,13 @@
 import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
+import { ApiTags, ApiBearerAuth } from '@nestjs/swagger';
 import { QueryBus } from '@nestjs/cqrs';
 import type { Principal } from '@gw/accounts';
 import { GetMyUsageQuery, type MyUsage } from '@gw/usage-billing';
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 
+@ApiTags('me')
+@ApiBearerAuth()
 @Controller('api/v1/me')
 @UseGuards(GatewayKeyGuard)
 export class MeUsageController {

@@ -1,0 +1,72 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
+import { getMetadataStorage, ValidationTypes } from 'class-validator';
+import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
+import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
+import type { SchemaConverter } from 'class-validator-jsonschema/build/defaultConverters';
+
+export const OPENAPI_PATH = 'api/docs';
+export const OPENAPI_JSON_PATH = 'api/docs/openapi.json';
+
+/** `@ApiBody` for a DTO class: the schema comes from its class-validator rules (see below). */
+export const dtoSchema = (name: string): { $ref: string } => ({ $ref: `#/components/schemas/${name}` });
+
+/**
+ * The OpenAPI document at `/api/docs` (UI) and `/api/docs/openapi.json`. Request bodies are described
+ * by the same class-validator rules that validate them (class-validator-jsonschema), so the document
+ * cannot drift from what the gateway accepts.
+ */
+export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Switchyard')
+    .setDescription(
+      'Self-hosted LLM gateway. `/v1` is OpenAI-compatible (errors in OpenAI’s shape); `/api/v1` is the ' +
+        'portal and admin API (errors as application/problem+json). Authenticate with a gateway key: ' +
+        '`Authorization: Bearer sk-sy-…`. Money is integer micro-dollars in strings.',
+    )
+    .setVersion('v1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A gateway key (sk-sy-…)' })
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  const schemas = validationMetadatasToSchemas({
+    classTransformerMetadataStorage: defaultMetadataStorage,
+    refPointerPrefix: '#/components/schemas/',
+    additionalConverters: { [ValidationTypes.CUSTOM_VALIDATION]: customValidatorSchema },
+  }) as Record<string, SchemaObject>;
+  document.components = { ...document.components, schemas: { ...schemas, ...document.components?.schemas } };
+  return document;
+}
+
+type JsonSchema = Exclude<ReturnType<SchemaConverter>, void>;
+
+/** What the gateway's own validators (chat-completion.dto.ts) accept, as JSON Schema. */
+const CUSTOM_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
+  isStop: { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, maxItems: 4 }] },
+  isMessageContent: {
+    nullable: true,
+    oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'object', required: ['type'] } }],
+  },
+  isToolChoice: {
+    oneOf: [
+      { type: 'string', enum: ['none', 'auto', 'required'] },
+      { type: 'object', required: ['type', 'function'] },
+    ],
+  },
+};
+
+function customValidatorSchema(meta: ValidationMetadata): JsonSchema {
+  const [constraint] = meta.constraintCls
+    ? getMetadataStorage().getTargetValidatorConstraints(meta.constraintCls)
+    : [];
+  return (constraint && CUSTOM_SCHEMAS[constraint.name]) ?? {};
+}
+
+export function useOpenApi(app: NestFastifyApplication): void {
+  SwaggerModule.setup(OPENAPI_PATH, app, () => buildOpenApiDocument(app), {
+    jsonDocumentUrl: OPENAPI_JSON_PATH,
+    yamlDocumentUrl: 'api/docs/openapi.yaml',
+    swaggerOptions: { persistAuthorization: true },
+  });
+}
