@@ -30,6 +30,14 @@ describe('operations (embedded)', () => {
     expect(res.text).not.toContain(gw.userKey);
   });
 
+  it('shows each provider’s catalog status', async () => {
+    const res = await request(gw.baseUrl).get('/metrics').expect(200);
+    expect(res.text).toContain('switchyard_provider_status{provider="mock-swift",status="active"} 1');
+    expect(res.text).toContain('switchyard_provider_status{provider="openai",status="needs_key"} 1');
+    expect(res.text).toContain('switchyard_provider_status{provider="ollama",status="disabled"} 1');
+    expect(res.text).not.toMatch(/switchyard_provider_status\{provider="openai",status="active"\}/);
+  });
+
   it('writes the bootstrap credentials with mode 0600', async () => {
     const file = path.join(gw.gateway.runtime.config.dataDir, 'credentials.json');
     expect((await stat(file)).mode & 0o777).toBe(0o600);

@@ -59,6 +59,25 @@ export class GatewayMetrics {
     },
   });
 
+  private statusSource: (() => ReadonlyArray<{ provider: string; status: string }>) | undefined;
+  readonly providerStatus = new Gauge({
+    name: 'switchyard_provider_status',
+    help: 'Catalog status of each provider (1 for its current status: active, disabled, needs_key, unreachable)',
+    labelNames: ['provider', 'status'] as const,
+    registers: [this.registry],
+    collect: () => {
+      if (!this.statusSource) return;
+      this.providerStatus.reset();
+      for (const { provider, status } of this.statusSource())
+        this.providerStatus.set({ provider, status }, 1);
+    },
+  });
+
+  /** Read from the in-memory catalog at scrape time. */
+  trackProviderStatus(source: () => ReadonlyArray<{ provider: string; status: string }>): void {
+    this.statusSource = source;
+  }
+
   /** Measured at scrape time, not on the hot path. */
   trackProjectionLag(
     source: () => Promise<ReadonlyArray<{ projection: string; eventsBehind: number }>>,

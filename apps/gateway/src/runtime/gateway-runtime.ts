@@ -104,6 +104,9 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
     if (seeded > 0) logger.info({ streams: seeded }, 'catalog seeded');
     const catalog = new CatalogState(vault, mockUrls, logger);
     const metrics = new GatewayMetrics();
+    metrics.trackProviderStatus(() =>
+      catalog.view.providers().map((p) => ({ provider: p.spec.slug, status: catalog.status(p) })),
+    );
     // One adapter per wire format; each keeps its own connection pools.
     const upstreams = new Map<ProviderKind, UpstreamProvider & { close(): Promise<void> }>([
       ['openai-compatible', new OpenAICompatibleProvider()],
