@@ -118,6 +118,7 @@ export async function startGateway({ durability, mockUrl, nodeFlags = [], extraE
       LOG_LEVEL: 'warn',
       MOCK_LATENCY_MS: '0',
       MOCK_FAILURE_RATE: '0',
+      MOCK_PROVIDERS: 'on',
       MOCK_UPSTREAM_URL: mockUrl,
       ...extraEnv,
     },

@@ -34,6 +34,7 @@ export async function startTestGateway(
   const schema = `e2e_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
   const config: GatewayConfig = loadConfig({
     DATA_DIR: dataDir,
+    MOCK_PROVIDERS: 'on',
     MOCK_LATENCY_MS: '0',
     MOCK_FAILURE_RATE: '0',
     LOG_LEVEL: 'info',

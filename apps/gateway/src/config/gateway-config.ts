@@ -106,7 +106,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     durability: oneOf(env, 'DURABILITY', ['strict', 'relaxed'] as const, 'strict'),
     projections: oneOf(env, 'PROJECTIONS', ['inprocess', 'off'] as const, 'inprocess'),
     mock: {
-      enabled: oneOf(env, 'MOCK_PROVIDERS', ['on', 'off'] as const, 'on') === 'on',
+      // Embedded mode is a demo out of the box; a full deployment gets mock models only when asked.
+      enabled: oneOf(env, 'MOCK_PROVIDERS', ['on', 'off'] as const, embedded ? 'on' : 'off') === 'on',
       latencyMs: numberIn(env, 'MOCK_LATENCY_MS', 0, 60_000, 300),
       failureRate: numberIn(env, 'MOCK_FAILURE_RATE', 0, 1, 0.02),
       externalUrl: url(env, 'MOCK_UPSTREAM_URL'),
