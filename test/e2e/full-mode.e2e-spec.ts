@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { ProjectionRunnerGroup } from '@gw/projections';
 import { announceSkip } from '@gw/shared-kernel/testing';
-import { gatewayProjections } from '../../apps/gateway/src/runtime/in-process-projections';
+import { readModelProjections } from '@gw/platform';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 
 const url = process.env.DATABASE_URL;
@@ -45,7 +45,7 @@ if (!url)
       expect((await usage()).requests).toBe(0);
 
       const { eventStore, knex, logger } = gw.gateway.runtime;
-      projector = new ProjectionRunnerGroup(gatewayProjections, { eventStore, db: knex, logger });
+      projector = new ProjectionRunnerGroup(readModelProjections, { eventStore, db: knex, logger });
       await projector.start();
       await projector.waitForHead({ timeoutMs: 10_000 });
       expect((await usage()).requests).toBe(1);

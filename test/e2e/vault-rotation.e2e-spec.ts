@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { rewrapVault } from '../../apps/gateway/src/cli/rewrap-vault';
-import { loadConfig } from '../../apps/gateway/src/config/gateway-config';
+import { loadConfig } from '@gw/platform';
 import { startTestGateway } from './support/test-gateway';
 
 const key = () => randomBytes(32).toString('base64');

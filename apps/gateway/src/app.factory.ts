@@ -5,7 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { bootstrapUsers, type BootstrapCredentials } from './bootstrap/bootstrap-users';
-import type { GatewayConfig } from './config/gateway-config';
+import type { GatewayConfig } from '@gw/platform';
 import { GatewayExceptionFilter } from './errors/gateway-exception.filter';
 import { useAccessLog } from './http/access-log';
 import { useJsonBodyParser } from './http/json-body-parser';

@@ -1,5 +1,4 @@
-import { describeStartupError } from './config/startup-error';
-import { loadConfig } from './config/gateway-config';
+import { describeStartupError, loadConfig } from '@gw/platform';
 import { createGateway } from './app.factory';
 import { credentialsPath } from './bootstrap/bootstrap-users';
 import { createLogger } from './logging/logger';

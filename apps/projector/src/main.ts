@@ -1,22 +1,27 @@
-import { describeStartupError } from '../../gateway/src/config/startup-error';
+import {
+  describeStartupError,
+  loadConfig,
+  createLogger,
+  readModelProjections,
+  openStores,
+} from '@gw/platform';
 import { ProjectionRunnerGroup } from '@gw/projections';
-import { loadConfig } from '../../gateway/src/config/gateway-config';
-import { createLogger } from '../../gateway/src/logging/logger';
-import { gatewayProjections } from '../../gateway/src/runtime/in-process-projections';
-import { openStores } from '../../gateway/src/runtime/open-stores';
 
 /** Full mode: runs every projection as its own process (the gateway runs with PROJECTIONS=off). */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, 'switchyard-projector');
   const stores = await openStores(config, logger, 'projector');
-  const group = new ProjectionRunnerGroup(gatewayProjections, {
+  const group = new ProjectionRunnerGroup(readModelProjections, {
     eventStore: stores.eventStore,
     db: stores.knex,
     logger,
   });
   await group.start();
-  logger.info({ projections: gatewayProjections.map((p) => `${p.name}@v${p.version}`) }, 'projector running');
+  logger.info(
+    { projections: readModelProjections.map((p) => `${p.name}@v${p.version}`) },
+    'projector running',
+  );
   const shutdown = (signal: string): void => {
     logger.info({ signal }, 'projector stopping');
     group

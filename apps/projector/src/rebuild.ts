@@ -1,9 +1,11 @@
-import { describeStartupError } from '../../gateway/src/config/startup-error';
+import {
+  describeStartupError,
+  loadConfig,
+  createLogger,
+  readModelProjections,
+  openStores,
+} from '@gw/platform';
 import { rebuildAll } from '@gw/projections';
-import { loadConfig } from '../../gateway/src/config/gateway-config';
-import { createLogger } from '../../gateway/src/logging/logger';
-import { gatewayProjections } from '../../gateway/src/runtime/in-process-projections';
-import { openStores } from '../../gateway/src/runtime/open-stores';
 
 /**
  * `npm run projections:rebuild`: drops every read model and replays the whole log into it. Stop the
@@ -14,7 +16,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel, 'switchyard-rebuild');
   const stores = await openStores(config, logger, 'projections:rebuild');
   try {
-    const results = await rebuildAll(gatewayProjections, {
+    const results = await rebuildAll(readModelProjections, {
       eventStore: stores.eventStore,
       db: stores.knex,
       logger,

@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import knexFactory from 'knex';
 import pino from 'pino';
 import { createGateway, type Gateway } from '../../../apps/gateway/src/app.factory';
-import { loadConfig, type GatewayConfig } from '../../../apps/gateway/src/config/gateway-config';
+import { loadConfig, type GatewayConfig } from '@gw/platform';
 
 export type Backend = 'pglite' | 'postgres';
 

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { toNewEvents, type GroupCommitWriter } from '@gw/eventstore';
 import { initialState, requestDecider, toRequestStreamId, type RecordRequestOutcome } from '@gw/routing';
-import type { Durability } from '../config/gateway-config';
+import type { Durability } from '@gw/platform';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 
 const RETRIES = 3;

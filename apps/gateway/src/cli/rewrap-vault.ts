@@ -1,7 +1,5 @@
-import { describeStartupError } from '../config/startup-error';
-import { loadConfig, type GatewayConfig } from '../config/gateway-config';
+import { describeStartupError, loadConfig, type GatewayConfig, openStores } from '@gw/platform';
 import { createLogger } from '../logging/logger';
-import { openStores } from '../runtime/open-stores';
 import { openVault } from '../runtime/open-vault';
 
 /**

@@ -11,7 +11,7 @@ import type { Knex } from 'knex';
 import { KNEX } from '@gw/database';
 import { EVENT_STORE, type EventStore } from '@gw/eventstore';
 import { GATEWAY_CONFIG } from '../runtime/runtime.tokens';
-import type { GatewayConfig } from '../config/gateway-config';
+import type { GatewayConfig } from '@gw/platform';
 
 const TIMEOUT_MS = 2_000;
 

@@ -30,14 +30,13 @@ import { systemClock, type Clock } from '@gw/shared-kernel';
 import { ChatContext } from '../chat/chat-context';
 import { ChatService } from '../chat/chat.service';
 import { RequestRecorder } from '../chat/request-recorder';
-import type { GatewayConfig } from '../config/gateway-config';
+import { type GatewayConfig, openStores } from '@gw/platform';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { CatalogState } from './catalog-state';
 import { startMemoryFeed } from './memory-feed';
 import { ProviderProber } from './provider-prober';
 import { providerHealthRecorder } from './provider-health-recorder';
 import { startInProcessProjections, type ProjectionHost } from './in-process-projections';
-import { openStores } from './open-stores';
 import { openVault } from './open-vault';
 
 /** Everything the gateway runs on, built before Nest and closed after it. */

@@ -1,19 +1,10 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { EventStore } from '@gw/eventstore';
-import { ProjectionRunnerGroup, type Projection } from '@gw/projections';
+import { ProjectionRunnerGroup } from '@gw/projections';
 import type { Position } from '@gw/shared-kernel';
-import { providerHealthTimelineProjection } from '@gw/catalog';
-import { requestExplanationsProjection } from '@gw/routing';
-import { usageBillingProjections } from '@gw/usage-billing';
+import { readModelProjections } from '@gw/platform';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
-
-/** Every projection the gateway's read models need; apps/projector runs the same list. */
-export const gatewayProjections: readonly Projection[] = [
-  ...usageBillingProjections,
-  requestExplanationsProjection,
-  providerHealthTimelineProjection,
-];
 
 const PROJECTION_BATCH_DELAY_MS = 50;
 
@@ -29,7 +20,7 @@ export async function startInProcessProjections(
   metrics: GatewayMetrics,
   logger: Logger,
 ): Promise<ProjectionHost> {
-  const group = new ProjectionRunnerGroup(gatewayProjections, {
+  const group = new ProjectionRunnerGroup(readModelProjections, {
     eventStore: store,
     db: knex,
     logger,

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { loadKeyEncryptionKeys, PostgresKeyVault } from '@gw/key-vault';
-import type { GatewayConfig } from '../config/gateway-config';
+import type { GatewayConfig } from '@gw/platform';
 
 /**
  * The vault of provider keys, in the read-model database, under the key-encryption keys of the
