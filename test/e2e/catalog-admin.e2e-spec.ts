@@ -130,6 +130,7 @@ describe.each(backends())('admin catalog (%s)', (backend) => {
       inputPerMillionMicros: '60000',
       outputPerMillionMicros: '120000',
       cachedInputPerMillionMicros: '60000',
+      cacheWritePerMillionMicros: '60000',
     });
     await admin()
       .put('/api/v1/admin/models/acme/swift-mini')

@@ -65,6 +65,7 @@ export interface ModelView {
     readonly inputPerMillionMicros: string;
     readonly outputPerMillionMicros: string;
     readonly cachedInputPerMillionMicros: string;
+    readonly cacheWritePerMillionMicros: string;
   };
   readonly contextWindow: number;
   readonly maxOutputTokens: number;
@@ -90,6 +91,7 @@ export const toModelView = (m: ModelEntry, providerActive: boolean): ModelView =
     inputPerMillionMicros: m.spec.prices.inputPerMillion,
     outputPerMillionMicros: m.spec.prices.outputPerMillion,
     cachedInputPerMillionMicros: m.spec.prices.cachedInputPerMillion,
+    cacheWritePerMillionMicros: m.spec.prices.cacheWritePerMillion ?? m.spec.prices.inputPerMillion,
   },
   contextWindow: m.spec.contextWindow,
   maxOutputTokens: m.spec.maxOutputTokens,

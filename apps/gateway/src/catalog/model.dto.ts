@@ -36,6 +36,11 @@ export class PricesDto {
   @IsString()
   @Matches(MICROS, { message: `cachedInputPerMillionMicros ${MICROS_MESSAGE}` })
   cachedInputPerMillionMicros?: string;
+  /** Prompt tokens written to the provider's cache (Anthropic: 1.25× input). Default: the input price. */
+  @IsOptional()
+  @IsString()
+  @Matches(MICROS, { message: `cacheWritePerMillionMicros ${MICROS_MESSAGE}` })
+  cacheWritePerMillionMicros?: string;
 }
 
 export class CapabilitiesDto {
@@ -92,6 +97,7 @@ const pricesOf = (p: PricesDto): ModelSpecData['prices'] => ({
   inputPerMillion: p.inputPerMillionMicros,
   outputPerMillion: p.outputPerMillionMicros,
   cachedInputPerMillion: p.cachedInputPerMillionMicros ?? p.inputPerMillionMicros,
+  cacheWritePerMillion: p.cacheWritePerMillionMicros ?? p.inputPerMillionMicros,
 });
 
 const DEFAULT_CAPABILITIES = { streaming: true, tools: false, vision: false, jsonMode: false };

@@ -416,6 +416,7 @@ export class ChatService {
       promptTokens: counted.promptTokens,
       completionTokens: counted.completionTokens,
       cachedTokens: counted.cachedTokens,
+      ...(counted.cacheWriteTokens > 0 && { cacheWriteTokens: counted.cacheWriteTokens }),
       estimated: info.estimated,
       providerCostMicros: counted.providerCostMicros.toString(),
       // Billing (multipliers, markup, BYOK fee) comes with the billing issue: until then charge = cost.

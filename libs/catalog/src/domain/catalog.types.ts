@@ -13,6 +13,8 @@ export interface ModelPrices {
   readonly inputPerMillion: Micros;
   readonly outputPerMillion: Micros;
   readonly cachedInputPerMillion: Micros;
+  /** Prompt tokens written to the provider's cache (Anthropic: 1.25× input); absent: the input price. */
+  readonly cacheWritePerMillion?: Micros;
 }
 
 export interface CatalogProvider {

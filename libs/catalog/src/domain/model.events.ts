@@ -6,6 +6,8 @@ export interface ModelPricesData {
   readonly inputPerMillion: string;
   readonly outputPerMillion: string;
   readonly cachedInputPerMillion: string;
+  /** Absent in events written before cache-write prices existed: the input price applies. */
+  readonly cacheWritePerMillion?: string;
 }
 
 /** A model as its events carry it: the traits, with prices as strings. */

@@ -128,4 +128,12 @@ describe('REAL_PROVIDER_SEEDS', () => {
       expect(model.displayName.trim()).not.toBe('');
     });
   });
+
+  it('prices Anthropic prompt-cache writes at 1.25× input and reads at a tenth', () => {
+    const anthropic = REAL_PROVIDER_SEEDS.find((seed) => seed.provider.slug === 'anthropic')!;
+    for (const { prices } of anthropic.models) {
+      expect(prices.cacheWritePerMillion).toBe((prices.inputPerMillion * 5n) / 4n);
+      expect(prices.cachedInputPerMillion).toBe(prices.inputPerMillion / 10n);
+    }
+  });
 });

@@ -27,6 +27,12 @@ const price = (
   cachedInputPerMillion: bigint = inputPerMillion,
 ): ModelPrices => ({ inputPerMillion, outputPerMillion, cachedInputPerMillion });
 
+/** Anthropic bills prompt-cache writes (5-minute cache) at 1.25× the input price. */
+const anthropicPrice = (inputPerMillion: bigint, outputPerMillion: bigint): ModelPrices => ({
+  ...price(inputPerMillion, outputPerMillion, inputPerMillion / 10n),
+  cacheWritePerMillion: (inputPerMillion * 5n) / 4n,
+});
+
 /** Streaming, tools, vision and JSON mode. */
 const FULL: ModelCapabilities = { streaming: true, tools: true, vision: true, jsonMode: true };
 /** Streaming, tools and JSON mode; text only. */
@@ -188,7 +194,7 @@ export const REAL_PROVIDER_SEEDS: readonly ProviderSeed[] = [
       {
         model: 'claude-sonnet-4-5',
         displayName: 'Claude Sonnet 4.5',
-        prices: price(3_000_000n, 15_000_000n, 300_000n),
+        prices: anthropicPrice(3_000_000n, 15_000_000n),
         contextWindow: 200_000,
         maxOutputTokens: 64_000,
         capabilities: NO_JSON,
@@ -200,7 +206,7 @@ export const REAL_PROVIDER_SEEDS: readonly ProviderSeed[] = [
       {
         model: 'claude-haiku-4-5',
         displayName: 'Claude Haiku 4.5',
-        prices: price(1_000_000n, 5_000_000n, 100_000n),
+        prices: anthropicPrice(1_000_000n, 5_000_000n),
         contextWindow: 200_000,
         maxOutputTokens: 64_000,
         capabilities: NO_JSON,
@@ -212,7 +218,7 @@ export const REAL_PROVIDER_SEEDS: readonly ProviderSeed[] = [
       {
         model: 'claude-opus-4-5',
         displayName: 'Claude Opus 4.5',
-        prices: price(5_000_000n, 25_000_000n, 500_000n),
+        prices: anthropicPrice(5_000_000n, 25_000_000n),
         contextWindow: 200_000,
         maxOutputTokens: 64_000,
         capabilities: NO_JSON,
@@ -224,7 +230,7 @@ export const REAL_PROVIDER_SEEDS: readonly ProviderSeed[] = [
       {
         model: 'claude-opus-4-1',
         displayName: 'Claude Opus 4.1',
-        prices: price(15_000_000n, 75_000_000n, 1_500_000n),
+        prices: anthropicPrice(15_000_000n, 75_000_000n),
         contextWindow: 200_000,
         maxOutputTokens: 32_000,
         capabilities: NO_JSON,

@@ -18,6 +18,9 @@ export const toModelSpecData = (provider: string, m: ModelSpec): ModelSpecData =
     inputPerMillion: m.prices.inputPerMillion.toString(),
     outputPerMillion: m.prices.outputPerMillion.toString(),
     cachedInputPerMillion: m.prices.cachedInputPerMillion.toString(),
+    ...(m.prices.cacheWritePerMillion !== undefined && {
+      cacheWritePerMillion: m.prices.cacheWritePerMillion.toString(),
+    }),
   },
   contextWindow: m.contextWindow,
   maxOutputTokens: m.maxOutputTokens,

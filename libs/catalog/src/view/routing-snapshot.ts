@@ -32,6 +32,9 @@ export const toCatalogModel = (m: ModelEntry): CatalogModel => ({
     inputPerMillion: BigInt(m.spec.prices.inputPerMillion),
     outputPerMillion: BigInt(m.spec.prices.outputPerMillion),
     cachedInputPerMillion: BigInt(m.spec.prices.cachedInputPerMillion),
+    ...(m.spec.prices.cacheWritePerMillion !== undefined && {
+      cacheWritePerMillion: BigInt(m.spec.prices.cacheWritePerMillion),
+    }),
   },
   contextWindow: m.spec.contextWindow,
   maxOutputTokens: m.spec.maxOutputTokens,

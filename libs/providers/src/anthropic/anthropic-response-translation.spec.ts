@@ -95,7 +95,7 @@ describe('toFinishReason', () => {
 });
 
 describe('toCompletionUsage', () => {
-  it('counts cache reads and writes as prompt tokens and reports cache reads as cached_tokens', () => {
+  it('counts cache reads and writes as prompt tokens; reads are cached_tokens, writes cache_write_tokens', () => {
     expect(
       toCompletionUsage({
         input_tokens: 20,
@@ -107,7 +107,7 @@ describe('toCompletionUsage', () => {
       prompt_tokens: 1320,
       completion_tokens: 7,
       total_tokens: 1327,
-      prompt_tokens_details: { cached_tokens: 1000 },
+      prompt_tokens_details: { cached_tokens: 1000, cache_write_tokens: 300 },
     });
   });
 

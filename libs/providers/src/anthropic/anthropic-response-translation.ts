@@ -59,17 +59,22 @@ export function toFinishReason(reason: AnthropicStopReason | null | undefined): 
 
 /**
  * Anthropic counts cached prompt tokens apart from `input_tokens`; OpenAI counts them inside
- * `prompt_tokens` and reports the cache hits as `cached_tokens`.
+ * `prompt_tokens` and reports the cache hits as `cached_tokens`. Cache writes (billed above the
+ * input price) are reported as `cache_write_tokens`, a Switchyard extension.
  */
 export function toCompletionUsage(usage: Partial<AnthropicUsage> | undefined): CompletionUsage {
   const cacheRead = usage?.cache_read_input_tokens ?? 0;
-  const prompt = (usage?.input_tokens ?? 0) + cacheRead + (usage?.cache_creation_input_tokens ?? 0);
+  const cacheWrite = usage?.cache_creation_input_tokens ?? 0;
+  const prompt = (usage?.input_tokens ?? 0) + cacheRead + cacheWrite;
   const completion = usage?.output_tokens ?? 0;
   return {
     prompt_tokens: prompt,
     completion_tokens: completion,
     total_tokens: prompt + completion,
-    prompt_tokens_details: { cached_tokens: cacheRead },
+    prompt_tokens_details: {
+      cached_tokens: cacheRead,
+      ...(cacheWrite > 0 && { cache_write_tokens: cacheWrite }),
+    },
   };
 }
 

@@ -97,7 +97,7 @@ describe('AnthropicProvider against a fake Anthropic server', () => {
         prompt_tokens: 2173,
         completion_tokens: 9,
         total_tokens: 2182,
-        prompt_tokens_details: { cached_tokens: 2048 },
+        prompt_tokens_details: { cached_tokens: 2048, cache_write_tokens: 100 },
       });
     });
 

@@ -44,6 +44,11 @@ export interface PromptTokensDetails {
   /** Prompt tokens served from the provider's prompt cache (billed at the cached-input price). */
   cached_tokens?: number;
   audio_tokens?: number;
+  /**
+   * Switchyard extension: prompt tokens written to the provider's prompt cache (Anthropic's
+   * `cache_creation_input_tokens`), billed at the cache-write price. OpenAI clients ignore it.
+   */
+  cache_write_tokens?: number;
 }
 
 export interface CompletionTokensDetails {

@@ -56,6 +56,8 @@ export type UsageRecorded = DomainEvent<
     promptTokens: number;
     completionTokens: number;
     cachedTokens: number;
+    /** Prompt tokens written to the provider's cache (part of promptTokens); absent when none. */
+    cacheWriteTokens?: number;
     /** True when the upstream reported no usage and tokens were counted by the gateway's tokenizer. */
     estimated: boolean;
     providerCostMicros: string;

@@ -1,0 +1,58 @@
+import type { CatalogModel } from '@gw/catalog';
+import { countUsage } from './usage-accounting';
+
+const model = (cacheWritePerMillion?: bigint): CatalogModel => ({
+  id: 'anthropic/claude-sonnet-4-5',
+  provider: 'anthropic',
+  upstreamModel: 'claude-sonnet-4-5',
+  displayName: 'Claude Sonnet 4.5',
+  prices: {
+    inputPerMillion: 3_000_000n,
+    outputPerMillion: 15_000_000n,
+    cachedInputPerMillion: 300_000n,
+    ...(cacheWritePerMillion !== undefined && { cacheWritePerMillion }),
+  },
+  contextWindow: 200_000,
+  maxOutputTokens: 64_000,
+  capabilities: { streaming: true, tools: true, vision: true, jsonMode: false },
+  quality: 0.9,
+  typicalLatencyMs: 2_000,
+  powerLevels: ['precision'],
+  minTier: 'free',
+  enabled: true,
+});
+
+describe('countUsage', () => {
+  // 1,000,000 prompt tokens: 600,000 plain, 300,000 read from the cache, 100,000 written to it.
+  const usage = {
+    prompt_tokens: 1_000_000,
+    completion_tokens: 10_000,
+    total_tokens: 1_010_000,
+    prompt_tokens_details: { cached_tokens: 300_000, cache_write_tokens: 100_000 },
+  };
+
+  it('prices plain input, cache reads, cache writes and output each at their own price', () => {
+    const counted = countUsage(model(3_750_000n), usage);
+    // 0.6 × $3 + 0.3 × $0.30 + 0.1 × $3.75 + 0.01 × $15 = $1.80 + $0.09 + $0.375 + $0.15
+    expect(counted.providerCostMicros).toBe(2_415_000n);
+    expect(counted).toMatchObject({
+      promptTokens: 1_000_000,
+      cachedTokens: 300_000,
+      cacheWriteTokens: 100_000,
+    });
+  });
+
+  it('without a cache-write price, cache writes cost the input price', () => {
+    // 0.7 × $3 + 0.3 × $0.30 + 0.01 × $15 = $2.10 + $0.09 + $0.15
+    expect(countUsage(model(), usage).providerCostMicros).toBe(2_340_000n);
+  });
+
+  it('a provider that reports no cache details is billed at the input price', () => {
+    const plain = { prompt_tokens: 1_000, completion_tokens: 100, total_tokens: 1_100 };
+    expect(countUsage(model(3_750_000n), plain)).toMatchObject({
+      cachedTokens: 0,
+      cacheWriteTokens: 0,
+      providerCostMicros: 4_500n, // 0.001 × $3 + 0.0001 × $15
+    });
+  });
+});
