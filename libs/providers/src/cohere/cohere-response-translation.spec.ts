@@ -40,14 +40,14 @@ describe('Cohere response translation', () => {
     expect((error as UpstreamError).upstreamMessage).toContain('boom');
   });
 
-  it('takes usage from tokens, else billed_units, else none', () => {
+  it('takes usage from billed_units (what Cohere charges), else tokens, else none', () => {
     expect(
       toCompletionUsage({
         tokens: { input_tokens: 10, output_tokens: 3 },
         billed_units: { input_tokens: 1, output_tokens: 1 },
       }),
-    ).toEqual({ prompt_tokens: 10, completion_tokens: 3, total_tokens: 13 });
-    expect(toCompletionUsage({ billed_units: { input_tokens: 4, output_tokens: 2 } })).toEqual({
+    ).toEqual({ prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 });
+    expect(toCompletionUsage({ tokens: { input_tokens: 4, output_tokens: 2 } })).toEqual({
       prompt_tokens: 4,
       completion_tokens: 2,
       total_tokens: 6,

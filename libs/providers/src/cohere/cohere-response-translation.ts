@@ -42,9 +42,13 @@ export function toFinishReason(
   }
 }
 
-/** OpenAI usage from Cohere's `usage.tokens`, falling back to `usage.billed_units`; undefined when neither. */
+/**
+ * OpenAI usage from Cohere's `usage.billed_units` (what Cohere charges for), falling back to
+ * `usage.tokens` (every token processed, including Cohere's own prompt template); undefined when
+ * neither. The gateway prices usage, so it must count what the provider bills.
+ */
 export function toCompletionUsage(usage: CohereUsage | undefined): CompletionUsage | undefined {
-  const counts = usage?.tokens ?? usage?.billed_units;
+  const counts = usage?.billed_units ?? usage?.tokens;
   if (!counts) return undefined;
   const prompt = counts.input_tokens ?? 0;
   const completion = counts.output_tokens ?? 0;
