@@ -109,6 +109,49 @@ describe('routing to Anthropic, Gemini and Cohere through their own wire formats
     });
   });
 
+  it('prices Anthropic prompt-cache reads and writes at their own rates, to the micro-dollar', async () => {
+    anthropic.enqueue({
+      kind: 'message',
+      message: {
+        id: 'msg_cached',
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-haiku-4-5',
+        content: [{ type: 'text', text: 'cached answer' }],
+        stop_reason: 'end_turn',
+        stop_sequence: null,
+        usage: {
+          input_tokens: 1_000,
+          cache_read_input_tokens: 2_000,
+          cache_creation_input_tokens: 4_000,
+          output_tokens: 100,
+        },
+      },
+    });
+    const { data, response } = await client.chat.completions
+      .create({ model: 'anthropic/claude-haiku-4-5', messages: [{ role: 'user', content: 'long context' }] })
+      .withResponse();
+    expect(data.usage).toMatchObject({
+      prompt_tokens: 7_000,
+      completion_tokens: 100,
+      prompt_tokens_details: { cached_tokens: 2_000 },
+    });
+    await gw.gateway.runtime.writer.flush();
+    const requestId = response.headers.get('x-switchyard-request-id')!;
+    const [usage] = (await gw.gateway.runtime.eventStore.readStream(`request-${requestId}`)).filter(
+      (e) => e.type === 'UsageRecorded',
+    );
+    // Haiku 4.5: $1 input, $0.10 cache read, $1.25 cache write, $5 output per million tokens:
+    // 1,000 × 1 + 2,000 × 0.10 + 4,000 × 1.25 + 100 × 5 = 1,000 + 200 + 5,000 + 500 micro-dollars.
+    expect(usage?.data).toMatchObject({
+      promptTokens: 7_000,
+      cachedTokens: 2_000,
+      cacheWriteTokens: 4_000,
+      completionTokens: 100,
+      providerCostMicros: '6700',
+    });
+  });
+
   it('a wrong key fails the connection test as auth, without showing the key', async () => {
     const wrong = 'sk-ant-api03-definitely-wrong-key-9999';
     const res = await admin('post', '/api/v1/admin/providers/anthropic/test')
