@@ -5,7 +5,7 @@ import { CLOCK, type Clock } from '@gw/shared-kernel';
 import { toModelStreamId } from '../../domain/model.events';
 import { modelDecider } from '../../domain/model.decider';
 import { toCatalogResult, type CatalogCommandResult } from '../catalog-command-result';
-import { providerExists } from '../provider-exists';
+import { loadProviderState } from '../provider-state';
 import { AddModelCommand } from './add-model.command';
 
 @CommandHandler(AddModelCommand)
@@ -16,7 +16,7 @@ export class AddModelHandler implements ICommandHandler<AddModelCommand> {
   ) {}
 
   async execute({ spec, enabled, metadata }: AddModelCommand): Promise<CatalogCommandResult> {
-    const providerRegistered = await providerExists(this.store, spec.provider);
+    const providerRegistered = (await loadProviderState(this.store, spec.provider)).status === 'registered';
     const result = await handleCommandNow(
       this.store,
       toModelStreamId(spec.provider, spec.model),

@@ -2,12 +2,12 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, handleCommandNow, type EventStore } from '@gw/eventstore';
 import { KEY_VAULT, type KeyVault } from '@gw/key-vault';
-import { CLOCK, fold, type Clock } from '@gw/shared-kernel';
+import { CLOCK, type Clock } from '@gw/shared-kernel';
 import { toProviderStreamId } from '../../domain/provider-health.events';
 import { providerDecider } from '../../domain/provider.decider';
-import type { ProviderEvent } from '../../domain/provider.events';
 import { toCatalogResult, type CatalogCommandResult } from '../catalog-command-result';
 import { platformKeyRef, withStoredKey } from '../platform-keys';
+import { loadProviderState } from '../provider-state';
 import { ChangeProviderCommand } from './change-provider.command';
 
 @CommandHandler(ChangeProviderCommand)
@@ -44,11 +44,7 @@ export class ChangeProviderHandler implements ICommandHandler<ChangeProviderComm
     );
     if (keyChanged) {
       const decidedOn = result.version - BigInt(result.events.length);
-      const history = (await this.store.readStream(streamId)).filter((e) => e.revision <= decidedOn);
-      const replaced = fold(
-        providerDecider,
-        history.map((e) => e as unknown as ProviderEvent),
-      ).platformKey;
+      const replaced = (await loadProviderState(this.store, slug, decidedOn)).platformKey;
       if (replaced) await this.vault.destroy(platformKeyRef(slug, replaced.secretId));
     }
     return toCatalogResult(result);
