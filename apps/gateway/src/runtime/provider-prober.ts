@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ProviderKind } from '@gw/catalog';
-import { UpstreamError, type UpstreamProvider } from '@gw/providers';
+import { UpstreamError, type ProbeResult, type UpstreamProvider } from '@gw/providers';
 import type { ProviderHealthTracker } from '@gw/routing';
 import { IllegalStateError, NotFoundError } from '@gw/shared-kernel';
 import type { CatalogState } from './catalog-state';
@@ -40,6 +40,56 @@ export class ProviderProber {
 
   /** Tests a registered provider (any status) with its platform key, or with `apiKey` to try one first. */
   async test(slug: string, apiKey?: string): Promise<ConnectionTest> {
+    const outcome = await this.probe(slug, apiKey);
+    if (!outcome.ok)
+      return {
+        ok: false,
+        latencyMs: outcome.latencyMs,
+        error: {
+          kind: outcome.error.kind,
+          status: outcome.error.status ?? null,
+          message: outcome.error.message,
+        },
+      };
+    const listed = new Set(outcome.result.models);
+    return {
+      ok: true,
+      latencyMs: Math.round(outcome.result.latencyMs * 10) / 10,
+      status: outcome.result.status,
+      modelsListed: outcome.result.models.length,
+      catalogModelsNotListed: this.catalog.view
+        .models(slug)
+        .filter((m) => !listed.has(m.spec.model))
+        .map((m) => m.id),
+    };
+  }
+
+  /** Probes every active provider now (skipping the built-in mocks unless `includeMocks`). */
+  async probeActive(includeMocks: boolean): Promise<void> {
+    const probes = this.catalog.view
+      .providers()
+      .filter((p) => this.catalog.status(p) === 'active')
+      .filter((p) => includeMocks || !p.spec.baseUrl.startsWith('mock:'))
+      .map(async (p) => {
+        const outcome = await this.probe(p.spec.slug);
+        this.health.recordProbe(
+          p.spec.slug,
+          outcome.ok ? { ok: true } : { ok: false, reason: outcome.error.kind },
+        );
+        if (!outcome.ok)
+          this.logger.warn(
+            { provider: p.spec.slug, reason: outcome.error.kind },
+            'active health probe failed',
+          );
+      });
+    await Promise.allSettled(probes);
+  }
+
+  /** One call to the provider's model listing; upstream failures are returned, not thrown. */
+  private async probe(
+    slug: string,
+    apiKey?: string,
+  ): Promise<{ ok: true; result: ProbeResult } | { ok: false; error: UpstreamError; latencyMs: number }> {
     const provider = this.catalog.view.provider(slug);
     if (!provider)
       throw new NotFoundError('CATALOG.PROVIDER_NOT_FOUND', `The provider \`${slug}\` does not exist.`, {
@@ -65,46 +115,11 @@ export class ProviderProber {
         { providerSlug: slug, baseUrl, apiKey: key, timeoutMs: PROBE_TIMEOUT_MS },
         AbortSignal.timeout(PROBE_TIMEOUT_MS),
       );
-      const listed = new Set(result.models);
-      return {
-        ok: true,
-        latencyMs: Math.round(result.latencyMs * 10) / 10,
-        status: result.status,
-        modelsListed: result.models.length,
-        catalogModelsNotListed: this.catalog.view
-          .models(slug)
-          .filter((m) => !listed.has(m.spec.model))
-          .map((m) => m.id),
-      };
+      return { ok: true, result };
     } catch (e) {
       if (!(e instanceof UpstreamError)) throw e;
-      return {
-        ok: false,
-        latencyMs: Math.round((performance.now() - started) * 10) / 10,
-        error: { kind: e.kind, status: e.status ?? null, message: e.message },
-      };
+      return { ok: false, error: e, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
     }
-  }
-
-  /** Probes every active provider now (skipping the built-in mocks unless `includeMocks`). */
-  async probeActive(includeMocks: boolean): Promise<void> {
-    const probes = this.catalog.view
-      .providers()
-      .filter((p) => this.catalog.status(p) === 'active')
-      .filter((p) => includeMocks || !p.spec.baseUrl.startsWith('mock:'))
-      .map(async (p) => {
-        const outcome = await this.test(p.spec.slug);
-        this.health.recordProbe(
-          p.spec.slug,
-          outcome.ok ? { ok: true } : { ok: false, reason: outcome.error.kind },
-        );
-        if (!outcome.ok)
-          this.logger.warn(
-            { provider: p.spec.slug, reason: outcome.error.kind },
-            'active health probe failed',
-          );
-      });
-    await Promise.allSettled(probes);
   }
 
   /** Starts periodic probes (intervalMs 0: never). One round at a time; rounds never overlap. */
