@@ -33,6 +33,7 @@ import {
   toEventData,
 } from './esdb-mapping';
 import { batchSubscription } from './esdb-subscription';
+import { OpenSubscriptions } from '../open-subscriptions';
 
 /** Events read from $all per request while skipping system events. */
 const PAGE_SIZE = 500;
@@ -48,7 +49,7 @@ const toError = (e: unknown): Error => (e instanceof Error ? e : new Error(Strin
 export class EsdbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
   private readonly ownsClient: boolean;
-  private readonly subscriptions = new Set<Subscription>();
+  private readonly subscriptions = new OpenSubscriptions();
 
   /** A connection string (default: EVENTSTORE_URL) or a client the caller owns. */
   constructor(connection: string | EventStoreDBClient | undefined = process.env.EVENTSTORE_URL) {
@@ -144,19 +145,7 @@ export class EsdbEventStore implements EventStore {
       fromPosition: after ?? START,
       filter: typeRegex ? eventTypeFilter({ regex: typeRegex }) : excludeSystemEvents(),
     });
-    const onError = (error: Error): void => {
-      this.subscriptions.delete(subscription);
-      options.onError?.(error);
-    };
-    const inner = batchSubscription(stream, { ...options, onError }, caughtUpAt);
-    const subscription: Subscription = {
-      stop: async () => {
-        this.subscriptions.delete(subscription);
-        await inner.stop();
-      },
-    };
-    this.subscriptions.add(subscription);
-    return subscription;
+    return this.subscriptions.track(options, (tracked) => batchSubscription(stream, tracked, caughtUpAt));
   }
 
   /** The last event that is not a system event, reading $all backwards a page at a time. */
@@ -187,7 +176,7 @@ export class EsdbEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await this.subscriptions.stopAll();
     if (this.ownsClient) await this.client.dispose();
   }
 

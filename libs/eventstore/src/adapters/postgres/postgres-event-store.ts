@@ -19,6 +19,7 @@ import {
   type EventRow,
   type PositionRow,
 } from './postgres-rows';
+import { OpenSubscriptions } from '../open-subscriptions';
 
 export interface PostgresEventStoreOptions {
   /** How often a caught-up subscription looks for events appended by other processes. Default 100 ms. */
@@ -49,7 +50,7 @@ export class PostgresEventStore implements EventStore {
   private lastAppended: Position | undefined;
   private readonly waiters = new Set<() => void>();
   private readonly appendListeners = new Set<(events: readonly RecordedEvent[]) => void>();
-  private readonly subscriptions = new Set<Subscription>();
+  private readonly subscriptions = new OpenSubscriptions();
   private readonly pollIntervalMs: number;
 
   constructor(
@@ -168,19 +169,9 @@ export class PostgresEventStore implements EventStore {
           }
         : undefined,
     };
-    const onError = (error: Error): void => {
-      this.subscriptions.delete(subscription);
-      options.onError?.(error);
-    };
-    const inner = pollingSubscription(source, { ...options, onError }, this.pollIntervalMs);
-    const subscription: Subscription = {
-      stop: async () => {
-        this.subscriptions.delete(subscription);
-        await inner.stop();
-      },
-    };
-    this.subscriptions.add(subscription);
-    return subscription;
+    return this.subscriptions.track(options, (tracked) =>
+      pollingSubscription(source, tracked, this.pollIntervalMs),
+    );
   }
 
   async headPosition(): Promise<Position | null> {
@@ -196,7 +187,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await this.subscriptions.stopAll();
     if (this.options.destroyOnClose) await this.knex.destroy();
   }
 
