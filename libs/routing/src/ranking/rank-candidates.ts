@@ -153,6 +153,12 @@ export function rankCandidates(input: RankInput): RankedCandidate[] {
 const better = (score: number, m: CatalogModel, otherScore: number, other: CatalogModel): boolean =>
   score > otherScore || (score === otherScore && m.id < other.id);
 
+/** The cost and latency components: one formula for the score and for the explanation. */
+const costComponent = (price: number, maxPrice: number): number =>
+  maxPrice > 0 ? Math.max(0, 1 - price / maxPrice) : 0;
+const latencyComponent = (m: CatalogModel, level: PowerLevelPolicy, health: ProviderHealthView): number =>
+  Math.max(0, 1 - (health.latencyMs(m.id) ?? m.typicalLatencyMs) / level.latencyBoundMs);
+
 function componentsOf(
   m: CatalogModel,
   price: number,
@@ -161,10 +167,9 @@ function componentsOf(
   health: ProviderHealthView,
   provider: ProviderView,
 ): RankedCandidate['components'] {
-  const latencyMs = health.latencyMs(m.id) ?? m.typicalLatencyMs;
   return {
-    cost: maxPrice > 0 ? Math.max(0, 1 - price / maxPrice) : 0,
-    latency: Math.max(0, 1 - latencyMs / level.latencyBoundMs),
+    cost: costComponent(price, maxPrice),
+    latency: latencyComponent(m, level, health),
     quality: m.quality,
     errorPenalty: provider.errorPenalty,
   };
@@ -179,8 +184,8 @@ function scoreOf(
   health: ProviderHealthView,
   provider: ProviderView,
 ): number {
-  const cost = maxPrice > 0 ? Math.max(0, 1 - price / maxPrice) : 0;
-  const latency = Math.max(0, 1 - (health.latencyMs(m.id) ?? m.typicalLatencyMs) / level.latencyBoundMs);
+  const cost = costComponent(price, maxPrice);
+  const latency = latencyComponent(m, level, health);
   const base =
     level.weights.cost * cost + level.weights.latency * latency + level.weights.quality * m.quality;
   return base * (1 - provider.errorPenalty) + provider.bonus;
