@@ -4,6 +4,8 @@ import { CommandBus } from '@nestjs/cqrs';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
+import { checkGatewayKeyBeforeBody } from './auth/gateway-key-before-body';
+import { GatewayKeyGuard } from './auth/gateway-key.guard';
 import { bootstrapUsers, type BootstrapCredentials } from './bootstrap/bootstrap-users';
 import type { GatewayConfig } from '@gw/platform';
 import { GatewayExceptionFilter } from './errors/gateway-exception.filter';
@@ -21,8 +23,6 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-const BODY_LIMIT_BYTES = 20 * 1024 * 1024;
-
 /** Builds the whole gateway (runtime + Nest app) without listening: main.ts and the e2e tests share it. */
 export async function createGateway(
   config: GatewayConfig,
@@ -31,7 +31,7 @@ export async function createGateway(
   const runtime = await startRuntime(config, logger);
   try {
     const adapter = new FastifyAdapter({
-      bodyLimit: BODY_LIMIT_BYTES,
+      bodyLimit: config.maxRequestBytes,
       logger: false,
       return503OnClosing: true,
     });
@@ -41,7 +41,8 @@ export async function createGateway(
       bodyParser: false, // ours: see useJsonBodyParser
     });
     app.useGlobalFilters(new GatewayExceptionFilter(logger));
-    useJsonBodyParser(app.getHttpAdapter().getInstance(), BODY_LIMIT_BYTES);
+    checkGatewayKeyBeforeBody(app.getHttpAdapter().getInstance(), app.get(GatewayKeyGuard), logger);
+    useJsonBodyParser(app.getHttpAdapter().getInstance(), config.maxRequestBytes);
     useAccessLog(app.getHttpAdapter().getInstance(), logger);
     useOpenApi(app);
     await app.init();

@@ -22,9 +22,25 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ HEALTH_PROBE_INTERVAL_MS: '5' })).toThrow(ConfigError);
   });
 
+  it('ALLOWED_UPSTREAM_HOSTS: empty by default; host names and IPs, lowercased; no URLs, ports or wildcards', () => {
+    expect(loadConfig({}).allowedUpstreamHosts.size).toBe(0);
+    const hosts = loadConfig({ ALLOWED_UPSTREAM_HOSTS: ' vLLM.lan , 10.0.0.5,,fd00::7,ollama.internal. ' });
+    expect([...hosts.allowedUpstreamHosts]).toEqual(['vllm.lan', '10.0.0.5', 'fd00::7', 'ollama.internal']);
+    for (const bad of ['http://vllm.lan', 'vllm.lan:8000', '*.lan', 'vllm.lan/v1', 'two words'])
+      expect(() => loadConfig({ ALLOWED_UPSTREAM_HOSTS: bad })).toThrow(ConfigError);
+  });
+
   it('passes the vault keys through untouched (the vault validates them)', () => {
     const config = loadConfig({ VAULT_KEYS: '1:abc', VAULT_FINGERPRINT_KEY: 'def' });
     expect(config.vault).toEqual({ keys: '1:abc', fingerprintKey: 'def' });
     expect(loadConfig({ VAULT_KEYS: '' }).vault).toEqual({ keys: undefined, fingerprintKey: undefined });
+  });
+
+  it('request bodies up to 16 MiB by default; MAX_REQUEST_BYTES is a whole number from 1 KiB to 1 GiB', () => {
+    expect(loadConfig({}).maxRequestBytes).toBe(16 * 1024 * 1024);
+    expect(loadConfig({ MAX_REQUEST_BYTES: '1048576' }).maxRequestBytes).toBe(1_048_576);
+    expect(() => loadConfig({ MAX_REQUEST_BYTES: '100' })).toThrow(ConfigError);
+    expect(() => loadConfig({ MAX_REQUEST_BYTES: '2048.5' })).toThrow(ConfigError);
+    expect(() => loadConfig({ MAX_REQUEST_BYTES: 'lots' })).toThrow(ConfigError);
   });
 });

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import type { DatabaseConfig } from '@gw/database';
 
@@ -33,15 +34,26 @@ export interface GatewayConfig {
   /** Probe the built-in mock providers too (off by default: they are local and simulated). */
   readonly probeMocks: boolean;
   /**
+   * Hosts (lowercase names or IPs, `ALLOWED_UPSTREAM_HOSTS=a.example,10.0.0.5`) whose loopback or
+   * private addresses user-supplied upstream URLs may reach; admin-registered providers need no entry.
+   * Link-local and metadata addresses stay refused whatever the list says.
+   */
+  readonly allowedUpstreamHosts: ReadonlySet<string>;
+  /**
    * Key-encryption keys of the vault (`VAULT_KEYS=1:<base64>,2:<base64>`, highest active) and the
    * fingerprint key. Required outside embedded mode; embedded mode keeps them in the data directory.
    */
   readonly vault: { readonly keys?: string; readonly fingerprintKey?: string };
   readonly logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
   readonly embedded: boolean;
+  /** The largest request body accepted (`MAX_REQUEST_BYTES`); larger ones are a 413 before parsing. */
+  readonly maxRequestBytes: number;
 }
 
 export class ConfigError extends Error {}
+
+/** 16 MiB: room for a few base64 images in one chat request. */
+export const DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -80,6 +92,28 @@ function probeInterval(env: Env): number {
   return ms;
 }
 
+/** Comma-separated host names or IP addresses: no scheme, port, path or wildcard. */
+function allowedUpstreamHosts(env: Env): ReadonlySet<string> {
+  const hosts = (env.ALLOWED_UPSTREAM_HOSTS ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase().replace(/\.$/, ''))
+    .filter(Boolean);
+  for (const host of hosts) {
+    if (isIP(host) === 0 && !/^[a-z0-9_]([a-z0-9_-]{0,62})(\.[a-z0-9_]([a-z0-9_-]{0,62}))*$/.test(host))
+      throw new ConfigError(
+        `ALLOWED_UPSTREAM_HOSTS must list host names or IP addresses (no scheme, port, path or wildcard); got "${host}"`,
+      );
+  }
+  return new Set(hosts);
+}
+
+/** A whole number of bytes from 1 KiB (an error body must fit) to 1 GiB. */
+function maxRequestBytes(env: Env): number {
+  const bytes = numberIn(env, 'MAX_REQUEST_BYTES', 1024, 1024 * 1024 * 1024, DEFAULT_MAX_REQUEST_BYTES);
+  if (!Number.isInteger(bytes)) throw new ConfigError('MAX_REQUEST_BYTES must be a whole number of bytes');
+  return bytes;
+}
+
 export function loadConfig(env: Env = process.env): GatewayConfig {
   const dataDir = path.resolve(env.DATA_DIR || './data');
   const databaseUrl = url(env, 'DATABASE_URL');
@@ -116,6 +150,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     healthCooldownMs: numberIn(env, 'HEALTH_COOLDOWN_MS', 100, 3_600_000, 30_000),
     probeIntervalMs: probeInterval(env),
     probeMocks: oneOf(env, 'HEALTH_PROBE_MOCKS', ['on', 'off'] as const, 'off') === 'on',
+    allowedUpstreamHosts: allowedUpstreamHosts(env),
     vault: { keys: env.VAULT_KEYS || undefined, fingerprintKey: env.VAULT_FINGERPRINT_KEY || undefined },
     logLevel: oneOf(
       env,
@@ -124,5 +159,6 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       'info',
     ),
     embedded,
+    maxRequestBytes: maxRequestBytes(env),
   };
 }
