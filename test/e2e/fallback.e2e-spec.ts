@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import request from 'supertest';
 import { toRequestStreamId } from '@gw/routing';
+import { eventually } from '@gw/shared-kernel/testing';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 
 describe('fallback when the preferred provider fails (embedded)', () => {
@@ -53,7 +54,12 @@ describe('fallback when the preferred provider fails (embedded)', () => {
       .withResponse();
     expect(next.response.headers.get('x-switchyard-attempts')).toBe('1');
     expect(next.response.headers.get('x-switchyard-provider')).not.toBe('mock-swift');
-    await new Promise((r) => setTimeout(r, 1_100));
+    // the pause is over when the tracker says so (the next test needs the provider back)
+    await eventually(
+      () => (gw.gateway.runtime.chatContext.health.isAvailable('mock-swift') ? true : undefined),
+      5_000,
+      'the retry-after pause of mock-swift to end',
+    );
   });
 
   it('a stream falls back too while nothing has reached the client', async () => {
@@ -80,14 +86,14 @@ describe('fallback when the preferred provider fails (embedded)', () => {
     expect(response.headers.get('x-switchyard-attempts')).toBe('1');
   });
 
-  it('a pinned model has nowhere to fall back: 503 in OpenAI shape with retry-after', async () => {
+  it('a pinned model has nowhere to fall back: 429 in OpenAI shape with retry-after', async () => {
     swift().failWith(429, 7);
     const res = await request(gw.baseUrl)
       .post('/v1/chat/completions')
       .set('authorization', `Bearer ${gw.userKey}`)
       .send({ model: 'mock-swift/swift-mini', messages: [{ role: 'user', content: 'hello' }] });
-    expect(res.status).toBe(503);
-    expect(res.body.error).toMatchObject({ code: 'upstream_unavailable', type: 'api_error' });
+    expect(res.status).toBe(429);
+    expect(res.body.error).toMatchObject({ code: 'rate_limited', type: 'rate_limit_error' });
     expect(res.headers['retry-after']).toBe('7');
 
     // while it asked for a pause, a pinned request is answered at once, without calling it
@@ -96,8 +102,8 @@ describe('fallback when the preferred provider fails (embedded)', () => {
       .post('/v1/chat/completions')
       .set('authorization', `Bearer ${gw.userKey}`)
       .send({ model: 'mock-swift/swift-mini', messages: [{ role: 'user', content: 'hello' }] });
-    expect(paused.status).toBe(503);
-    expect(paused.body.error.code).toBe('provider_unavailable');
+    expect(paused.status).toBe(429);
+    expect(paused.body.error.code).toBe('rate_limited');
     expect(Number(paused.headers['retry-after'])).toBeGreaterThan(0);
     expect(swift().stats().requests).toBe(before);
   });

@@ -202,9 +202,11 @@ describe('routing strategy presets and fallback reasons (embedded)', () => {
     swift().failWith(429, 1);
     const before = swift().stats().requests;
     const res = await chat();
-    expect(res.status).toBe(503);
-    expect(res.body.error.code).toBe('upstream_unavailable');
+    // The only attempt was rate limited: the caller hears it as a 429 with Retry-After, never a 400.
+    expect(res.status).toBe(429);
+    expect(res.body.error.code).toBe('rate_limited');
     expect(res.body.error.message).toContain('rate_limited 429');
+    expect(res.headers['retry-after']).toBe('1');
     expect(swift().stats().requests).toBe(before + 1);
     const events = await gw.gateway.runtime.eventStore.readStream(
       toRequestStreamId(res.headers['x-switchyard-request-id'] as string),

@@ -15,3 +15,4 @@ export * from './commands/change-routing-policy/change-routing-policy.command';
 export * from './commands/change-routing-policy/change-routing-policy.handler';
 export * from './health/circuit-breaker';
 export * from './tokens/context-size';
+export * from './ranking/explain-no-candidates';

@@ -1,25 +1,45 @@
 import type { UpstreamError } from '@gw/providers';
 import type { ErrorResponse, HasErrorResponse } from '../errors/error-response';
 
-/** Every candidate failed (or the attempts ran out): 503 in OpenAI's error shape, naming the last failure. */
+/** Retry-After in whole seconds, at least 1 (a client that retries at once would only fail again). */
+const retryAfterSeconds = (ms: number): string => String(Math.max(1, Math.ceil(ms / 1000)));
+
+/**
+ * Every attempt failed (or the attempts ran out): an outage, never the caller's mistake. 429
+ * `rate_limited` when every attempt was refused by the provider's rate limit, else 503
+ * `upstream_unavailable`; both with Retry-After: when the first candidate may be tried again.
+ */
 export class AllProvidersFailedError extends Error implements HasErrorResponse {
   constructor(
     readonly attempts: number,
     readonly last: UpstreamError | undefined,
+    readonly retryAfterMs: number,
+    readonly rateLimited: boolean,
   ) {
     super(`All ${attempts} attempt(s) failed${last ? `; last: ${last.kind}` : ''}`);
   }
   toErrorResponse(): ErrorResponse {
-    return {
-      status: 503,
-      type: 'api_error',
-      code: 'upstream_unavailable',
-      message: `No provider could answer this request after ${this.attempts} attempt(s)${this.last ? ` (last failure: ${this.last.kind}${this.last.status ? ` ${this.last.status}` : ''})` : ''}. Retry later.`,
-      param: null,
-      headers: this.last?.retryAfterMs
-        ? { 'retry-after': String(Math.ceil(this.last.retryAfterMs / 1000)) }
-        : undefined,
-    };
+    const last = this.last
+      ? ` (last failure: ${this.last.kind}${this.last.status ? ` ${this.last.status}` : ''})`
+      : '';
+    const seconds = retryAfterSeconds(this.retryAfterMs);
+    return this.rateLimited
+      ? {
+          status: 429,
+          type: 'rate_limit_error',
+          code: 'rate_limited',
+          message: `Every provider that can serve this request is rate limiting it after ${this.attempts} attempt(s)${last}. Retry in ${seconds} s.`,
+          param: null,
+          headers: { 'retry-after': seconds },
+        }
+      : {
+          status: 503,
+          type: 'api_error',
+          code: 'upstream_unavailable',
+          message: `No provider could answer this request after ${this.attempts} attempt(s)${last}. Retry in ${seconds} s.`,
+          param: null,
+          headers: { 'retry-after': seconds },
+        };
   }
 }
 
@@ -43,23 +63,23 @@ export class UpstreamRejectedError extends Error implements HasErrorResponse {
   }
 }
 
-/** The named model's provider is cooling down (its retry-after, or an open circuit): 503, try later. */
-export class ProviderUnavailableError extends Error implements HasErrorResponse {
-  constructor(
-    readonly provider: string,
-    readonly retryAfterMs: number,
-  ) {
-    super(`Provider ${provider} is unavailable for ${retryAfterMs} ms`);
+/**
+ * Every provider that could serve the request asked for a pause (its own retry-after): 429
+ * `rate_limited` without calling anyone, with Retry-After for the earliest of them.
+ */
+export class ProvidersPausedError extends Error implements HasErrorResponse {
+  constructor(readonly retryAfterMs: number) {
+    super(`Every candidate provider is paused for at least ${retryAfterMs} ms`);
   }
   toErrorResponse(): ErrorResponse {
-    const seconds = Math.max(1, Math.ceil(this.retryAfterMs / 1000));
+    const seconds = retryAfterSeconds(this.retryAfterMs);
     return {
-      status: 503,
-      type: 'api_error',
-      code: 'provider_unavailable',
-      message: `The provider ${this.provider} of this model is temporarily unavailable. Retry in ${seconds} s, or ask for another model.`,
-      param: 'model',
-      headers: { 'retry-after': String(seconds) },
+      status: 429,
+      type: 'rate_limit_error',
+      code: 'rate_limited',
+      message: `Every provider that can serve this request asked to be left alone for now (rate limited). Retry in ${seconds} s.`,
+      param: null,
+      headers: { 'retry-after': seconds },
     };
   }
 }

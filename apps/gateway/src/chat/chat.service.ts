@@ -11,15 +11,15 @@ import {
   type CompletionUsage as ChatCompletionUsage,
   type UpstreamTarget,
 } from '@gw/providers';
-import type { FallbackTriggered, RankedCandidate, RecordRequestOutcome, UsageRecorded } from '@gw/routing';
-import { fallsBackOn } from '@gw/routing';
+import type { FallbackTriggered, RecordRequestOutcome, UsageRecorded } from '@gw/routing';
 import type { Clock } from '@gw/shared-kernel';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { ChatCompletionDto } from './chat-completion.dto';
 import type { ChatContext } from './chat-context';
 import { AllProvidersFailedError, UpstreamRejectedError } from './chat.errors';
 import type { RequestRecorder } from './request-recorder';
-import { planRoute, type RoutePlan } from './route-planner';
+import { walkFallbacks, type Attempted, type FallbackHop } from './fallback-walk';
+import { earliestRetryMs, planRoute, type RoutePlan } from './route-planner';
 import { countUsage } from './usage-accounting';
 
 export interface ChatCall {
@@ -30,12 +30,6 @@ export interface ChatCall {
   readonly requestId: string;
   readonly powerLevelHeader?: string;
   readonly signal: AbortSignal;
-}
-
-interface Attempted {
-  readonly candidate: RankedCandidate;
-  readonly model: CatalogModel;
-  readonly attempt: number;
 }
 
 type Outcome = RecordRequestOutcome['data']['outcome'];
@@ -66,7 +60,7 @@ export class ChatService {
     );
     const { model } = attempted;
     const latencyMs = performance.now() - started;
-    this.context.health.recordSuccess(model.provider, model.id, latencyMs);
+    this.recordHealthy(plan, attempted, latencyMs);
     const usage = completion.usage ?? estimateUsage(call.dto, completionText(completion));
     const counted = countUsage(model, usage);
     await this.record(call, plan, fallbacks, {
@@ -113,33 +107,21 @@ export class ChatService {
     await this.pipeStream(call, plan, attempted, fallbacks, res, value.first, value.iterator, started);
   }
 
-  /**
-   * Walks the ranked candidates until one answers. A retryable failure records a fallback hop and
-   * tries the next; a non-retryable one, a client that went away, or the last attempt ends the walk
-   * with the request recorded as failed.
-   */
+  /** Tries the plan's candidates in order (see walkFallbacks); a walk that ends unanswered is recorded as failed. */
   private async withFallback<T>(
     call: ChatCall,
     plan: RoutePlan,
     started: number,
     attempt: (attempted: Attempted) => Promise<T>,
   ): Promise<{ attempted: Attempted; value: T; fallbacks: FallbackTriggered['data'][] }> {
-    const fallbacks: FallbackTriggered['data'][] = [];
-    let lastError: UpstreamError | undefined;
-    let last: Attempted | undefined;
-    for (const attempted of this.attempts(plan)) {
-      last = attempted;
-      try {
-        return { attempted, value: await attempt(attempted), fallbacks };
-      } catch (e) {
-        if (call.signal.aborted) break; // the client went away: recorded as failed, never retried
-        if (!(e instanceof UpstreamError)) throw e;
-        lastError = e;
-        if (!this.shouldFallBack(e, call, attempted, plan)) break;
-        fallbacks.push(this.fallbackData(call, plan, attempted, e));
-      }
-    }
-    throw await this.fail(call, plan, fallbacks, last, lastError, started);
+    const walk = await walkFallbacks(
+      this.attempts(plan),
+      { policy: this.context.policy, health: this.context.health, signal: call.signal, trial: plan.panic },
+      attempt,
+    );
+    const fallbacks = walk.hops.map((hop) => this.fallbackData(call, hop));
+    if (walk.answered) return { attempted: walk.attempted, value: walk.value, fallbacks };
+    throw await this.fail(call, plan, fallbacks, walk, started);
   }
 
   private async pipeStream(
@@ -200,9 +182,17 @@ export class ChatService {
     const counted = countUsage(model, usage);
     const latencyMs = performance.now() - started;
     const outcome = interrupted || clientGone ? 'interrupted' : 'completed';
-    if (outcome === 'completed') this.context.health.recordSuccess(model.provider, model.id, latencyMs);
+    if (outcome === 'completed') this.recordHealthy(plan, attempted, latencyMs);
     else if (!clientGone)
-      this.context.health.recordFailure(model.provider, interrupted?.kind ?? 'stream_interrupted');
+      this.context.health.recordFailure(
+        model.provider,
+        interrupted?.kind ?? 'stream_interrupted',
+        undefined,
+        {
+          credential: attempted.candidate.credential,
+          trial: plan.panic,
+        },
+      );
     try {
       await this.record(call, plan, fallbacks, {
         kind: 'usage',
@@ -273,43 +263,34 @@ export class ChatService {
     );
   }
 
-  private *attempts(plan: RoutePlan): Generator<Attempted> {
+  /** The candidates to try, in order, up to the policy's max attempts. */
+  private attempts(plan: RoutePlan): Attempted[] {
     const max = Math.min(plan.candidates.length, this.context.policy.maxAttempts);
+    const attempts: Attempted[] = [];
     for (let i = 0; i < max; i++) {
       const candidate = plan.candidates[i]!;
       const model = plan.models.get(candidate.modelId);
-      if (model) yield { candidate, model, attempt: i + 1 };
+      if (model) attempts.push({ candidate, model, attempt: attempts.length + 1 });
     }
+    return attempts;
   }
 
-  private shouldFallBack(e: UpstreamError, call: ChatCall, attempted: Attempted, plan: RoutePlan): boolean {
-    if (call.signal.aborted) return false;
-    // A request the upstream refused as malformed says nothing about the provider's health.
-    if (e.retryable) this.context.health.recordFailure(attempted.model.provider, e.kind, e.retryAfterMs);
-    // The policy's fallbackOn narrows which retryable failures try the next candidate.
-    const { policy } = this.context;
-    return (
-      e.retryable &&
-      fallsBackOn(policy, e.kind) &&
-      attempted.attempt < Math.min(plan.candidates.length, policy.maxAttempts)
-    );
+  private recordHealthy(plan: RoutePlan, { candidate, model }: Attempted, latencyMs: number): void {
+    this.context.health.recordSuccess(model.provider, model.id, latencyMs, {
+      credential: candidate.credential,
+      trial: plan.panic,
+    });
   }
 
-  private fallbackData(
-    call: ChatCall,
-    plan: RoutePlan,
-    from: Attempted,
-    e: UpstreamError,
-  ): FallbackTriggered['data'] {
-    const to = plan.candidates[from.attempt]!;
-    this.metrics.fallbacks.inc({ from_provider: from.model.provider, reason: e.kind });
+  private fallbackData(call: ChatCall, { from, to, error }: FallbackHop): FallbackTriggered['data'] {
+    this.metrics.fallbacks.inc({ from_provider: from.model.provider, reason: error.kind });
     return {
       requestId: call.requestId,
       userId: call.principal.userId,
       fromModelId: from.model.id,
-      toModelId: to.modelId,
-      reason: e.kind,
-      status: e.status ?? null,
+      toModelId: to.model.id,
+      reason: error.kind,
+      status: error.status ?? null,
       attempt: from.attempt,
     };
   }
@@ -318,14 +299,19 @@ export class ChatService {
     call: ChatCall,
     plan: RoutePlan,
     fallbacks: FallbackTriggered['data'][],
-    last: Attempted | undefined,
-    error: UpstreamError | undefined,
+    walk: Extract<Awaited<ReturnType<typeof walkFallbacks>>, { answered: false }>,
     started: number,
   ): Promise<Error> {
+    const { last, error, clientClosed } = walk;
     const attempts = last?.attempt ?? 0;
-    const clientClosed = call.signal.aborted;
     const rejected = error && !error.retryable && !clientClosed;
-    const status = clientClosed ? 499 : rejected ? (error.status ?? 400) : 503;
+    const outage = new AllProvidersFailedError(
+      attempts,
+      error,
+      earliestRetryMs(plan.candidates, this.context.health) || (error?.retryAfterMs ?? 0),
+      walk.rateLimited,
+    );
+    const status = clientClosed ? 499 : rejected ? (error.status ?? 400) : outage.toErrorResponse().status;
     if (last) {
       await this.record(call, plan, fallbacks, {
         kind: 'failed',
@@ -346,12 +332,16 @@ export class ChatService {
       });
     }
     this.logger.warn(
-      { requestId: call.requestId, attempts, reason: error?.kind, ms: performance.now() - started },
+      {
+        requestId: call.requestId,
+        attempts,
+        reason: error?.kind,
+        panic: plan.panic,
+        ms: performance.now() - started,
+      },
       'chat request failed',
     );
-    return rejected && error
-      ? new UpstreamRejectedError(error)
-      : new AllProvidersFailedError(attempts, error);
+    return rejected && error ? new UpstreamRejectedError(error) : outage;
   }
 
   private record(

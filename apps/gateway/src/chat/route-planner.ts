@@ -3,7 +3,9 @@ import type { Principal } from '@gw/accounts';
 import type { CatalogModel, CatalogSnapshot } from '@gw/catalog';
 import {
   contextTokensNeeded,
+  explainNoCandidates,
   rankCandidates,
+  type RankInput,
   type PromptText,
   type ProviderHealthTracker,
   type ProviderHealthView,
@@ -12,7 +14,7 @@ import {
   type RoutingPolicy,
 } from '@gw/routing';
 import type { ChatCompletionDto } from './chat-completion.dto';
-import { ProviderUnavailableError } from './chat.errors';
+import { ProvidersPausedError } from './chat.errors';
 
 export interface RoutePlan {
   readonly requestedModel: string;
@@ -21,7 +23,17 @@ export interface RoutePlan {
   readonly models: ReadonlyMap<string, CatalogModel>;
   readonly policyVersion: number;
   readonly routingMicroseconds: number;
+  /**
+   * Panic mode: every candidate's circuit was open, so they are tried anyway as half-open trials,
+   * least recently failed first (Envoy's panic threshold; LiteLLM never cools down the last
+   * deployment). A success closes that circuit at once.
+   */
+  readonly panic: boolean;
 }
+
+/** The health the planner reads: the ranking's view plus why a credential is unavailable. */
+export type PlannerHealth = ProviderHealthView &
+  Pick<ProviderHealthTracker, 'availability' | 'unavailableForMs'>;
 
 const ALIASES = new Set(['auto', 'eco', 'balanced', 'precision']);
 
@@ -73,7 +85,7 @@ export function planRoute(
   powerLevelHeader: string | undefined,
   catalog: CatalogSnapshot,
   policy: RoutingPolicy,
-  health: ProviderHealthView & Pick<ProviderHealthTracker, 'unavailableForMs'>,
+  health: PlannerHealth,
 ): RoutePlan {
   const started = process.hrtime.bigint();
   if (powerLevelHeader !== undefined && !isPowerLevel(powerLevelHeader)) {
@@ -106,7 +118,7 @@ export function planRoute(
     (alias && alias !== 'auto' ? (alias as PowerLevel) : undefined) ??
     (dto.power_level as PowerLevel | undefined) ??
     principal.powerLevel;
-  const candidates = rankCandidates({
+  const input: RankInput = {
     models: catalog.models,
     policy,
     powerLevel,
@@ -115,18 +127,10 @@ export function planRoute(
     health,
     byokProviders: new Set(),
     pinnedModelId: pinned?.id,
-  });
-  if (candidates.length === 0) {
-    const waitMs = pinned ? health.unavailableForMs(pinned.provider) : undefined;
-    if (pinned && waitMs !== undefined) throw new ProviderUnavailableError(pinned.provider, waitMs);
-    throw new ValidationError(
-      'ROUTING.NO_ELIGIBLE_MODEL',
-      pinned
-        ? `The model \`${pinned.id}\` cannot serve this request (capabilities, context window, tier, or provider unavailable).`
-        : `No model can serve this request at power level ${powerLevel} (capabilities, context window, price limit or tier).`,
-      { param: pinned ? 'model' : null },
-    );
-  }
+  };
+  let candidates = rankCandidates(input);
+  const panic = candidates.length === 0;
+  if (panic) candidates = panicCandidates(input, health);
   const models = new Map<string, CatalogModel>();
   for (const c of candidates) {
     const m = catalog.models.find((x) => x.id === c.modelId);
@@ -139,5 +143,51 @@ export function planRoute(
     models,
     policyVersion: policy.version,
     routingMicroseconds: Number(process.hrtime.bigint() - started) / 1000,
+    panic,
   };
 }
+
+/**
+ * Nothing healthy can serve the request. If something could with every provider healthy, health is
+ * what removed it: the candidates whose circuit is open are tried anyway, least recently failed
+ * first; when every one of them is paused by the provider's own retry-after, the answer is a 429 with
+ * the earliest time one may be tried. If nothing could serve it even then, the request itself is the
+ * problem: a 400 that names the filter that removed the last model.
+ */
+function panicCandidates(input: RankInput, health: PlannerHealth): RankedCandidate[] {
+  const everyone = rankCandidates({ ...input, health: { ...viewOf(health), isAvailable: () => true } });
+  if (everyone.length === 0) {
+    const why = explainNoCandidates(input);
+    throw new ValidationError('ROUTING.NO_ELIGIBLE_MODEL', why.message, { param: why.param });
+  }
+  const trials: Array<{ candidate: RankedCandidate; lastFailureAt: number }> = [];
+  for (const candidate of everyone) {
+    const availability = health.availability(candidate.provider, candidate.credential);
+    if (availability.kind !== 'paused')
+      trials.push({
+        candidate,
+        lastFailureAt: availability.kind === 'circuit_open' ? availability.lastFailureAt : 0,
+      });
+  }
+  if (trials.length === 0) throw new ProvidersPausedError(earliestRetryMs(everyone, health));
+  // Stable: equal failure times keep the ranking's order.
+  return trials.sort((a, b) => a.lastFailureAt - b.lastFailureAt).map((t) => t.candidate);
+}
+
+/** How long until the first of these candidates may be tried again (0: one may now). */
+export function earliestRetryMs(
+  candidates: readonly RankedCandidate[],
+  health: Pick<ProviderHealthTracker, 'unavailableForMs'>,
+): number {
+  let earliest = Infinity;
+  for (const c of candidates)
+    earliest = Math.min(earliest, health.unavailableForMs(c.provider, c.credential) ?? 0);
+  return Number.isFinite(earliest) ? earliest : 0;
+}
+
+/** The ranking's view of a tracker, as a plain object whose methods can be replaced. */
+const viewOf = (health: ProviderHealthView): ProviderHealthView => ({
+  errorRate: (provider, credential) => health.errorRate(provider, credential),
+  latencyMs: (modelId) => health.latencyMs(modelId),
+  isAvailable: (provider, credential) => health.isAvailable(provider, credential),
+});

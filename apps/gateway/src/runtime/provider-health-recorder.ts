@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { toProviderStreamId, type ProviderHealthEvent } from '@gw/catalog';
 import { toNewEvents, type GroupCommitWriter } from '@gw/eventstore';
-import type { BreakerTransition } from '@gw/routing';
+import { PLATFORM_CREDENTIAL, type HealthTransitionListener } from '@gw/routing';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 
 /**
- * Turns circuit-breaker transitions into events on `provider-{slug}`: ProviderDegraded when a
+ * Turns the platform key's circuit-breaker transitions into events on `provider-{slug}`: ProviderDegraded when a
  * provider's circuit opens, ProviderRecovered when it closes again. Written off the request path
  * (group commit); a failed write is logged, and the next transition is recorded anyway.
  */
@@ -15,13 +15,15 @@ export function providerHealthRecorder(
   metrics: GatewayMetrics,
   logger: Logger,
   cooldownMs: number,
-): (provider: string, transition: BreakerTransition) => void {
+): HealthTransitionListener {
   const degradedAt = new Map<string, number>();
-  return (provider, t) => {
+  return (provider, t, credential) => {
     logger.warn(
-      { provider, from: t.from, to: t.to, reason: t.reason, errorRate: t.errorRate },
+      { provider, credential, from: t.from, to: t.to, reason: t.reason, errorRate: t.errorRate },
       'provider health changed',
     );
+    // The provider's own health is its platform key's; a user's key failing is that user's business.
+    if (credential !== PLATFORM_CREDENTIAL) return;
     let event: ProviderHealthEvent | undefined;
     const at = new Date(t.at).toISOString();
     if (t.from === 'closed' && t.to === 'open') {

@@ -60,10 +60,17 @@ export class CircuitBreaker {
     return { allowed: this.state !== 'open' };
   }
 
-  recordSuccess(now: number): BreakerTransition | undefined {
+  /**
+   * A request succeeded. After the cooldown (half-open) that closes the circuit. While it is still
+   * open, a `trial` (panic mode: every candidate was down, so the request was sent anyway) closes it
+   * at once; a request that was merely in flight when the circuit opened does not.
+   */
+  recordSuccess(now: number, trial = false): BreakerTransition | undefined {
     this.consecutive = 0;
     this.remember(true);
     if (this.state === 'half_open') return this.move('closed', 'a request succeeded after the cooldown', now);
+    if (this.state === 'open' && trial)
+      return this.move('closed', 'a trial request succeeded while every candidate was down', now);
     return undefined;
   }
 
@@ -78,14 +85,18 @@ export class CircuitBreaker {
     return undefined;
   }
 
-  recordFailure(now: number, reason: string): BreakerTransition | undefined {
+  recordFailure(now: number, reason: string, trial = false): BreakerTransition | undefined {
     this.consecutive += 1;
     this.remember(false);
     if (this.state === 'half_open') {
       this.openedAt = now;
       return this.move('open', `still failing after the cooldown: ${reason}`, now);
     }
-    if (this.state !== 'closed') return undefined;
+    if (this.state === 'open') {
+      // A failed panic-mode trial: like a failed half-open probe, the cooldown starts again.
+      if (trial) this.openedAt = now;
+      return undefined;
+    }
     const rate = this.errorRate();
     if (this.consecutive >= this.settings.consecutiveFailures) {
       this.openedAt = now;

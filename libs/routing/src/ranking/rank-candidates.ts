@@ -15,18 +15,21 @@ export interface RequestNeeds {
   readonly maxOutputTokens?: number;
 }
 
+/** Health per provider credential (`credential` omitted: the provider's platform key). */
 export interface ProviderHealthView {
   /** Recent error rate 0..1. */
-  errorRate(provider: string): number;
+  errorRate(provider: string, credential?: string): number;
   /** Recent latency for this model, or undefined to use the catalog's typical latency. */
   latencyMs(modelId: string): number | undefined;
-  /** False while the provider is cooled down. */
-  isAvailable(provider: string): boolean;
+  /** False while the credential is cooled down. */
+  isAvailable(provider: string, credential?: string): boolean;
 }
 
-/** A candidate as RequestRouted records it, plus whether the caller's own key would pay. */
+/** A candidate as RequestRouted records it, plus whether the caller's own key would pay and which. */
 export interface RankedCandidate extends CandidateRecord {
   readonly byok: boolean;
+  /** The credential health was judged for (the platform key unless a BYOK key pays). */
+  readonly credential?: string;
 }
 
 export interface RankInput {
@@ -38,6 +41,8 @@ export interface RankInput {
   readonly health: ProviderHealthView;
   /** Providers the caller has their own key for. */
   readonly byokProviders: ReadonlySet<string>;
+  /** The credential that would pay, per provider, when it is not the platform key (BYOK). */
+  readonly credentials?: ReadonlyMap<string, string>;
   /**
    * When the caller named a model: only that one is a candidate (no price or power-level filter).
    * Deprecated models are candidates only this way.
@@ -66,19 +71,48 @@ export const blendedPricePer1k = (m: CatalogModel): number => {
 };
 
 interface ProviderView {
+  readonly credential: string | undefined;
   readonly available: boolean;
   readonly errorPenalty: number;
   readonly bonus: number;
   readonly byok: boolean;
 }
 
-const fits = (m: CatalogModel, needs: RequestNeeds): boolean =>
-  (!needs.streaming || m.capabilities.streaming) &&
-  (!needs.tools || m.capabilities.tools) &&
-  (!needs.vision || m.capabilities.vision) &&
-  (!needs.jsonMode || m.capabilities.jsonMode) &&
-  needs.contextTokens <= m.contextWindow &&
-  (needs.maxOutputTokens ?? 0) <= m.maxOutputTokens;
+/**
+ * The filters a model passes to be a candidate, in the order `explainNoCandidates` reports them.
+ * Ranking applies them all in one pass; the explanation counts what each one removed.
+ */
+export const CANDIDATE_FILTERS = {
+  /** The caller named it; or it is offered at the power level and not deprecated. */
+  offered: (m: CatalogModel, input: RankInput): boolean =>
+    m.enabled &&
+    (input.pinnedModelId !== undefined
+      ? m.id === input.pinnedModelId
+      : m.deprecation === undefined && m.powerLevels.includes(input.powerLevel)),
+  tier: (m: CatalogModel, input: RankInput): boolean => tierAllows(input.tier, m.minTier),
+  streaming: (m: CatalogModel, input: RankInput): boolean =>
+    !input.needs.streaming || m.capabilities.streaming,
+  tools: (m: CatalogModel, input: RankInput): boolean => !input.needs.tools || m.capabilities.tools,
+  vision: (m: CatalogModel, input: RankInput): boolean => !input.needs.vision || m.capabilities.vision,
+  jsonMode: (m: CatalogModel, input: RankInput): boolean => !input.needs.jsonMode || m.capabilities.jsonMode,
+  contextWindow: (m: CatalogModel, input: RankInput): boolean => input.needs.contextTokens <= m.contextWindow,
+  maxOutput: (m: CatalogModel, input: RankInput): boolean =>
+    (input.needs.maxOutputTokens ?? 0) <= m.maxOutputTokens,
+  /** A named model is not held to the power level's price limit. */
+  price: (m: CatalogModel, input: RankInput): boolean =>
+    input.pinnedModelId !== undefined ||
+    blendedPricePer1k(m) <= Number(input.policy.levels[input.powerLevel].maxPricePer1k),
+} as const;
+
+export type CandidateFilter = keyof typeof CANDIDATE_FILTERS;
+
+const FILTERS = Object.values(CANDIDATE_FILTERS);
+
+/** Does the model pass every filter (health aside)? */
+export const isEligible = (m: CatalogModel, input: RankInput): boolean => {
+  for (const passes of FILTERS) if (!passes(m, input)) return false;
+  return true;
+};
 
 /**
  * Pure ranking: filter, score with w_cost·(1 − cost/max_cost) + w_latency·(1 − latency/bound) +
@@ -93,9 +127,11 @@ export function rankCandidates(input: RankInput): RankedCandidate[] {
     let view = providers.get(provider);
     if (!view) {
       const byok = input.byokProviders.has(provider);
+      const credential = input.credentials?.get(provider);
       view = {
-        available: input.health.isAvailable(provider),
-        errorPenalty: input.health.errorRate(provider) * 0.5,
+        credential,
+        available: input.health.isAvailable(provider, credential),
+        errorPenalty: input.health.errorRate(provider, credential) * 0.5,
         byok,
         bonus: (byok ? input.policy.byokBonus : 0) + (level.preferredProviders.includes(provider) ? 0.05 : 0),
       };
@@ -113,12 +149,8 @@ export function rankCandidates(input: RankInput): RankedCandidate[] {
   let kept = 0;
   for (let i = 0; i < models.length; i++) {
     const m = models[i]!;
-    if (input.pinnedModelId !== undefined) {
-      if (m.id !== input.pinnedModelId) continue;
-    } else if (m.deprecation !== undefined || !m.powerLevels.includes(input.powerLevel)) continue;
-    if (!m.enabled || !tierAllows(input.tier, m.minTier) || !fits(m, input.needs)) continue;
+    if (!isEligible(m, input)) continue;
     const price = blendedPricePer1k(m);
-    if (input.pinnedModelId === undefined && price > maxPrice) continue;
     const provider = providerView(m.provider);
     if (!provider.available) continue;
     const score = scoreOf(m, price, maxPrice, level, input.health, provider);
@@ -144,6 +176,7 @@ export function rankCandidates(input: RankInput): RankedCandidate[] {
       score: scores[k]!,
       components: componentsOf(m, price, maxPrice, level, input.health, provider),
       byok: provider.byok,
+      ...(provider.credential !== undefined && { credential: provider.credential }),
     });
   }
   return ranked;
