@@ -2,9 +2,29 @@ import type { Logger } from 'pino';
 import { toNewEvents, type GroupCommitWriter } from '@gw/eventstore';
 import { initialState, requestDecider, toRequestStreamId, type RecordRequestOutcome } from '@gw/routing';
 import type { Durability } from '@gw/platform';
+import type { ErrorResponse, HasErrorResponse } from '../errors/error-response';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 
 const RETRIES = 3;
+
+/**
+ * Strict durability: the request's events could not be committed, so its answer is withheld. 503 in
+ * OpenAI's error shape (the SDKs retry it); the store's own error stays in the log.
+ */
+export class UsageNotRecordedError extends Error implements HasErrorResponse {
+  constructor(cause: Error) {
+    super(`Request events not committed: ${cause.message}`, { cause });
+  }
+  toErrorResponse(): ErrorResponse {
+    return {
+      status: 503,
+      type: 'api_error',
+      code: 'usage_not_recorded',
+      message: 'The answer could not be recorded, so it was not delivered. Retry the request.',
+      param: null,
+    };
+  }
+}
 
 /**
  * Writes a request's events through group commit. `strict`: the caller awaits the commit before the
@@ -18,7 +38,10 @@ export class RequestRecorder {
     private readonly logger: Logger,
   ) {}
 
-  /** Resolves when the events are durable (strict) or at once (relaxed). Rejects only in strict mode. */
+  /**
+   * Resolves when the events are durable (strict) or at once (relaxed). Rejects, in strict mode only,
+   * with a UsageNotRecordedError once the retries are spent.
+   */
   record(command: RecordRequestOutcome, now: Date): Promise<void> {
     const { routed } = command.data;
     const events = toNewEvents(
@@ -51,7 +74,7 @@ export class RequestRecorder {
             { streamId, err: { name: error.name, message: error.message } },
             'could not record request events',
           );
-          throw error;
+          throw new UsageNotRecordedError(error);
         }
         await new Promise((r) => setTimeout(r, 20 * attempt));
       }
