@@ -7,7 +7,9 @@ import path from 'node:path';
 const require = createRequire(import.meta.url);
 const swcOptions = require('./swc-options.cjs');
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const out = path.join(root, 'dist');
+// `--out <dir>` builds elsewhere (the crash test runs its own copy, safe from a concurrent `npm run build`).
+const outFlag = process.argv.indexOf('--out');
+const out = outFlag > 0 ? path.resolve(root, process.argv[outFlag + 1]) : path.join(root, 'dist');
 const isTest = (f) => /\.(spec|int-spec|e2e-spec)\.ts$/.test(f);
 
 async function* walk(dir) {
@@ -37,4 +39,4 @@ for (const top of ['apps', 'libs', 'migrations']) {
     count += 1;
   }
 }
-console.log(`built ${count} files into dist/ in ${Date.now() - started} ms`);
+console.log(`built ${count} files into ${path.relative(root, out)}/ in ${Date.now() - started} ms`);
