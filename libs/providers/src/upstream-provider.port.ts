@@ -1,3 +1,4 @@
+import type { UpstreamTrust } from '@gw/shared-kernel';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from './openai-wire';
 
 /** Where and how to call one upstream model for one attempt. Resolved by the router per attempt. */
@@ -13,6 +14,12 @@ export interface UpstreamTarget {
   /** Per attempt: the longest wait for response headers, and for each later body read. */
   readonly timeoutMs: number;
   readonly extraHeaders?: Readonly<Record<string, string>>;
+  /**
+   * Who chose `baseUrl` (default `admin`): loopback and private addresses are reachable for admins
+   * only (or hosts in ALLOWED_UPSTREAM_HOSTS); link-local and metadata addresses for nobody. Checked
+   * on every address the host resolves to, when connecting.
+   */
+  readonly trust?: UpstreamTrust;
 }
 
 /** Where and how to reach a provider for a probe: a target without a model. */

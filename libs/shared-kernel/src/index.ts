@@ -5,3 +5,4 @@ export * from './clock';
 export * from './ids';
 export * from './money';
 export * from './vocabulary';
+export * from './upstream-address-policy';

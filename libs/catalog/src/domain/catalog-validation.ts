@@ -1,4 +1,4 @@
-import { POWER_LEVELS, TIERS, ValidationError } from '@gw/shared-kernel';
+import { checkUpstreamHost, POWER_LEVELS, TIERS, ValidationError } from '@gw/shared-kernel';
 import type { ModelSpecData } from './model.events';
 import type { ProviderSpecData } from './provider.events';
 
@@ -27,7 +27,9 @@ export function validateProviderSpec(spec: ProviderSpecData): void {
 
 /**
  * http(s) only (or `mock://<slug>/…` for the built-in mock servers). No credentials and no query
- * string: keys go in headers, and URLs end up in logs.
+ * string: keys go in headers, and URLs end up in logs. Never a link-local or metadata address (an
+ * admin may name loopback and private hosts: local vLLM and Ollama live there); names are checked
+ * again on every address they resolve to when the gateway connects.
  */
 function validateBaseUrl(baseUrl: string): void {
   let url: URL;
@@ -41,6 +43,9 @@ function validateBaseUrl(baseUrl: string): void {
   if (url.username || url.password)
     invalid('baseUrl', 'baseUrl must not contain credentials; set the platform key instead');
   if (url.search || url.hash) invalid('baseUrl', 'baseUrl must not have a query string or fragment');
+  if (url.protocol === 'mock:') return;
+  const verdict = checkUpstreamHost(url.hostname, { trust: 'admin' });
+  if (!verdict.allowed) invalid('baseUrl', `baseUrl must not reach this address: ${verdict.reason}`);
 }
 
 export const isUpstreamModelId = (model: string): boolean => MODEL_ID.test(model) && !model.includes('..');

@@ -1,5 +1,6 @@
 import {
   errorFromStatus,
+  messageFromBody,
   safeUpstreamMessage,
   type ResponseHeaders,
 } from '../openai-compatible/upstream-error-mapping';
@@ -54,7 +55,12 @@ export function geminiErrorFromStatus(
     providerSlug,
     status,
     retryAfterMs: kind === 'rate_limited' || status === 503 ? retryAfterMs : undefined,
-    upstreamMessage: redactGoogleKeys(base.upstreamMessage, apiKey),
+    // The body's message again, Google-shaped keys first (see redactGoogleKeys); a redirect keeps
+    // the shared mapping's words.
+    upstreamMessage:
+      status >= 300 && status < 400
+        ? base.upstreamMessage
+        : redactGoogleKeys(messageFromBody(bodyText), apiKey),
   });
 }
 
@@ -77,9 +83,13 @@ export function retryDelayMs(details: unknown[] | undefined): number | undefined
   return undefined;
 }
 
-/** Removes the target's key and anything shaped like a Google API key. */
+/**
+ * Removes anything shaped like a Google API key, then what the shared redaction removes (the target's
+ * key and every 8-character piece of it, header values, bearer tokens, `key=` parameters). In this
+ * order, so that a piece shared with the target's key cannot leave the rest of another key behind.
+ */
 export function redactGoogleKeys(text: string, apiKey: string | undefined): string {
-  return safeUpstreamMessage(text, apiKey).replace(GOOGLE_KEY, '[REDACTED]');
+  return safeUpstreamMessage(text.replace(GOOGLE_KEY, '[REDACTED]'), apiKey);
 }
 
 /** `{"error":{…}}` or `[{"error":{…}}]` (as some Google front ends send it). */

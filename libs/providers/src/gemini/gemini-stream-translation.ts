@@ -1,6 +1,6 @@
 import type { ChatCompletionChunk, ChatCompletionDelta, FinishReason, ToolCallDelta } from '../openai-wire';
-import { safeUpstreamMessage } from '../openai-compatible/upstream-error-mapping';
 import { UpstreamError } from '../upstream-error';
+import { redactGoogleKeys } from './gemini-error-mapping';
 import {
   completionId,
   isGeminiResponse,
@@ -166,7 +166,7 @@ export class GeminiStreamTranslator {
     return new UpstreamError({
       kind: 'server',
       providerSlug: this.providerSlug,
-      upstreamMessage: safeUpstreamMessage(message, this.apiKey),
+      upstreamMessage: redactGoogleKeys(message, this.apiKey),
     });
   }
 }

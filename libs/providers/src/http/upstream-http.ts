@@ -1,14 +1,14 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { Dispatcher, Pool } from 'undici';
 import type { ChatCompletionChunk } from '../openai-wire';
-import { SseDataParser } from '../openai-compatible/sse-data-parser';
+import { SseDataParser, SseEventTooLargeError } from '../openai-compatible/sse-data-parser';
 import {
   errorFromStatus,
   errorFromTransport,
   interruptedStreamError,
   safeUpstreamMessage,
 } from '../openai-compatible/upstream-error-mapping';
-import { UpstreamPools } from '../openai-compatible/upstream-pools';
+import { UpstreamPools, type ResolveAll } from '../openai-compatible/upstream-pools';
 import { UpstreamError } from '../upstream-error';
 import type { ProbeTarget, UpstreamTarget } from '../upstream-provider.port';
 
@@ -21,6 +21,16 @@ export interface UpstreamHttpOptions {
   readonly connectTimeoutMs?: number;
   /** Most bytes of an error body read for its message; default 64 KiB. */
   readonly maxErrorBodyBytes?: number;
+  /** Most bytes of a 2xx JSON answer (completions, model listings); default 32 MiB. Beyond: `server`. */
+  readonly maxJsonBodyBytes?: number;
+  /** Most characters of one SSE event (its `data` lines together); default 8 MiB. Beyond: an error. */
+  readonly maxStreamEventChars?: number;
+  /** Most bytes of a whole SSE stream; default 64 MiB. Beyond: an error (`stream_interrupted` after output). */
+  readonly maxStreamBytes?: number;
+  /** Hosts whose internal addresses user-supplied base URLs may reach (`ALLOWED_UPSTREAM_HOSTS`). */
+  readonly allowedUpstreamHosts?: ReadonlySet<string>;
+  /** How host names are resolved before the connect-time address check (tests fake DNS here). */
+  readonly resolveAll?: ResolveAll;
   /** How a non-2xx answer becomes an UpstreamError; default the shared OpenAI-style mapping. */
   readonly errorFromStatus?: typeof errorFromStatus;
 }
@@ -82,6 +92,9 @@ export class UpstreamHttp {
   private readonly pools: UpstreamPools;
   private readonly endpoints = new Map<string, Endpoint>();
   private readonly maxErrorBodyBytes: number;
+  private readonly maxJsonBodyBytes: number;
+  private readonly maxStreamEventChars: number;
+  private readonly maxStreamBytes: number;
   private readonly mapStatus: typeof errorFromStatus;
 
   constructor(options: UpstreamHttpOptions = {}) {
@@ -90,14 +103,19 @@ export class UpstreamHttp {
       connectionsPerOrigin: options.connectionsPerOrigin ?? null,
       keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? 30_000,
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      allowedHosts: options.allowedUpstreamHosts,
+      resolveAll: options.resolveAll,
     });
     this.maxErrorBodyBytes = options.maxErrorBodyBytes ?? 64 * 1024;
+    this.maxJsonBodyBytes = options.maxJsonBodyBytes ?? 32 * MIB;
+    this.maxStreamEventChars = options.maxStreamEventChars ?? 8 * MIB;
+    this.maxStreamBytes = options.maxStreamBytes ?? 64 * MIB;
   }
 
   /** POSTs JSON and returns the parsed JSON answer (a 2xx that is not JSON is a `server` error). */
   async postJson(target: UpstreamTarget, post: UpstreamPost, signal?: AbortSignal): Promise<unknown> {
     const response = await this.send(target, postRequest(post), 'application/json', signal);
-    return readJson(response, target, signal);
+    return readJson(response, target, signal, this.maxJsonBodyBytes);
   }
 
   /**
@@ -112,7 +130,10 @@ export class UpstreamHttp {
       headers: get.headers,
     };
     const response = await this.send(target, request, 'application/json', signal);
-    return { status: response.statusCode, body: await readJson(response, target, signal) };
+    return {
+      status: response.statusCode,
+      body: await readJson(response, target, signal, this.maxJsonBodyBytes),
+    };
   }
 
   /**
@@ -128,13 +149,17 @@ export class UpstreamHttp {
   ): AsyncGenerator<ChatCompletionChunk, void, undefined> {
     const response = await this.send(target, postRequest(post), 'text/event-stream', signal);
     const source = response.body;
-    const parser = new SseDataParser();
+    const parser = new SseDataParser(this.maxStreamEventChars);
     // undici's body ignores setEncoding; a StringDecoder keeps characters split across reads whole.
     const utf8 = new StringDecoder('utf8');
     let yielded = 0;
+    let received = 0;
     let drained = false;
     try {
       for await (const bytes of source as AsyncIterable<Buffer>) {
+        received += bytes.length;
+        if (received > this.maxStreamBytes)
+          throw upstreamServerError(target, `the stream is larger than ${sizeOf(this.maxStreamBytes)}`);
         for (const data of parser.feed(utf8.write(bytes))) {
           for (const chunk of translator.translate(data)) {
             yielded += 1;
@@ -179,11 +204,12 @@ export class UpstreamHttp {
 
   private endpoint(target: ProbeTarget, path: string, basePath?: (pathname: string) => string): Endpoint {
     // Rewritten base paths (rare probes) are not cached: the key could not tell rewrites apart.
-    const key = basePath ? undefined : `${target.baseUrl}\n${path}`;
+    const trust = target.trust ?? 'admin';
+    const key = basePath ? undefined : `${trust}\n${target.baseUrl}\n${path}`;
     const known = key === undefined ? undefined : this.endpoints.get(key);
     if (known) return known;
     // The shared pools validate the URL (a `connection` error without the URL) and own the Pool.
-    const { pool } = this.pools.chatEndpoint(target.baseUrl, target.providerSlug);
+    const { pool } = this.pools.chatEndpoint(target.baseUrl, target.providerSlug, trust);
     const url = new URL(target.baseUrl);
     // Keys travel in headers only: a `key` parameter on a base URL is dropped, never sent.
     url.searchParams.delete('key');
@@ -240,15 +266,37 @@ const postRequest = (post: UpstreamPost): UpstreamRequest => ({
   body: post.body,
 });
 
-/** Reads a 2xx body as JSON; a body that fails to arrive is mapped like any transport failure. */
+const MIB = 1024 * 1024;
+
+const sizeOf = (bytes: number): string => (bytes % MIB === 0 ? `${bytes / MIB} MiB` : `${bytes} bytes`);
+
+/**
+ * Reads a 2xx body as JSON, at most `limit` bytes (a larger body, declared or sent, is a `server`
+ * error and is not read further); a body that fails to arrive is mapped like any transport failure.
+ */
 async function readJson(
   response: Dispatcher.ResponseData,
   target: ProbeTarget,
   signal: AbortSignal | undefined,
+  limit: number,
 ): Promise<unknown> {
+  const tooLarge = () => upstreamServerError(target, `the answer is larger than ${sizeOf(limit)}`);
+  const declared = Number(response.headers['content-length']);
+  if (declared > limit) {
+    // Not read at all; the socket goes (destroying an unread body reports an abort, expected here).
+    response.body.on('error', () => undefined).destroy();
+    throw tooLarge();
+  }
   let text: string;
   try {
-    text = await response.body.text();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const bytes of response.body as AsyncIterable<Buffer>) {
+      size += bytes.length;
+      if (size > limit) throw tooLarge(); // leaving the loop destroys the body
+      chunks.push(bytes);
+    }
+    text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)).toString('utf8');
   } catch (error) {
     throw failure(error, target, signal);
   }
@@ -262,6 +310,7 @@ async function readJson(
 /** The caller's own abort is rethrown as the signal's reason; everything else becomes an UpstreamError. */
 function failure(error: unknown, target: ProbeTarget, signal: AbortSignal | undefined): unknown {
   if (signal?.aborted) return signal.reason ?? error;
+  if (error instanceof SseEventTooLargeError) return upstreamServerError(target, error.message);
   return errorFromTransport(target.providerSlug, error);
 }
 

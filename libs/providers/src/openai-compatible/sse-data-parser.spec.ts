@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import { SseDataParser } from './sse-data-parser';
+import { SseDataParser, SseEventTooLargeError } from './sse-data-parser';
 
 /** Feeds the pieces one by one and returns every event's data, including what end() flushes. */
 function parse(pieces: readonly string[]): string[] {
@@ -108,5 +108,27 @@ describe('SseDataParser', () => {
 
   it('keeps a colon inside the value and removes only one leading space', () => {
     expect(parse(['data:  {"a":"b:c"}\n\n'])).toEqual([' {"a":"b:c"}']);
+  });
+
+  describe('with a size limit per event', () => {
+    it('takes events up to the limit, however they are split', () => {
+      const parser = new SseDataParser(10);
+      expect(parser.feed('data: 0123')).toEqual([]);
+      expect(parser.feed('456789\n\n')).toEqual(['0123456789']);
+      expect(parser.feed('data: abc\n\n'.repeat(100))).toHaveLength(100);
+    });
+
+    it('refuses a line that never ends', () => {
+      const parser = new SseDataParser(10);
+      expect(parser.feed('data: 0123')).toEqual([]);
+      expect(() => parser.feed('4')).toThrow(SseEventTooLargeError);
+    });
+
+    it('refuses an event whose data lines together are too long', () => {
+      const parser = new SseDataParser(10);
+      expect(() => parser.feed('data: 012345\ndata: 678901\n')).toThrow(
+        'a stream event is larger than 10 characters',
+      );
+    });
   });
 });

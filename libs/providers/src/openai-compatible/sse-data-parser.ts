@@ -1,6 +1,14 @@
 const LF = 10;
 const NO_EVENTS: readonly string[] = Object.freeze([]);
 
+/** One event (or one line still without its end) is longer than the parser's limit. */
+export class SseEventTooLargeError extends Error {
+  constructor(limit: number) {
+    super(`a stream event is larger than ${limit} characters`);
+    this.name = 'SseEventTooLargeError';
+  }
+}
+
 /**
  * An incremental parser for `text/event-stream` that returns the `data` of each complete event.
  *
@@ -10,11 +18,17 @@ const NO_EVENTS: readonly string[] = Object.freeze([]);
  * decoded text (the caller decodes UTF-8 with a streaming decoder, so characters split across reads
  * stay whole). Events are returned as soon as their blank line arrives, so text split at any point,
  * and several events in one read, give the same result.
+ *
+ * `maxEventChars` bounds what the parser holds for one event: an unterminated line or an event's
+ * joined data longer than that throws SseEventTooLargeError (a server that never ends its line would
+ * otherwise grow the buffer without end).
  */
 export class SseDataParser {
   private rest = '';
   private pendingData: string | undefined;
   private skipLeadingLf = false;
+
+  constructor(private readonly maxEventChars = Number.POSITIVE_INFINITY) {}
 
   /** Parses the next piece of the stream; returns the data of the events it completed. */
   feed(text: string): readonly string[] {
@@ -50,6 +64,8 @@ export class SseDataParser {
       start = after;
     }
     this.rest = start === 0 ? input : input.slice(start);
+    if (this.rest.length + (this.pendingData?.length ?? 0) > this.maxEventChars)
+      throw new SseEventTooLargeError(this.maxEventChars);
     return events ?? NO_EVENTS;
   }
 
@@ -93,6 +109,7 @@ export class SseDataParser {
       return undefined;
     }
     this.pendingData = this.pendingData === undefined ? value : `${this.pendingData}\n${value}`;
+    if (this.pendingData.length > this.maxEventChars) throw new SseEventTooLargeError(this.maxEventChars);
     return undefined;
   }
 }

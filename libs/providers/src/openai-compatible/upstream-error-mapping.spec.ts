@@ -8,6 +8,7 @@ import {
   parseRetryAfterMs,
   safeUpstreamMessage,
 } from './upstream-error-mapping';
+import { ForbiddenUpstreamAddressError } from './upstream-pools';
 
 const KEY = 'sk-proj-AbCdEf0123456789xyzSECRET';
 
@@ -77,6 +78,19 @@ describe('errorFromStatus', () => {
     expect(error.message).toBe('upstream openai rate_limited (HTTP 429): Rate limit reached');
   });
 
+  it('a redirect is a server error that names neither its target nor its body', () => {
+    const e = errorFromStatus(
+      'p',
+      302,
+      { location: 'https://evil.test/?key=x' },
+      'Found: https://evil.test',
+      KEY,
+    );
+    expect(e.kind).toBe('server');
+    expect(e.status).toBe(302);
+    expect(e.upstreamMessage).toBe('the upstream answered with a redirect (HTTP 302), which is not followed');
+  });
+
   it('ignores retry-after on statuses where it means nothing to the router', () => {
     expect(errorFromStatus('p', 400, { 'retry-after': '2' }, '', undefined).retryAfterMs).toBeUndefined();
   });
@@ -102,6 +116,79 @@ describe('safeUpstreamMessage', () => {
     expect(safeUpstreamMessage('key sk-ant-api03-abcdefghijkl is invalid', undefined)).toBe(
       'key [REDACTED] is invalid',
     );
+  });
+
+  // Keys of every format: no prefix to recognise them by, so only the key in force can be found.
+  const KEYS = [
+    KEY,
+    'AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY',
+    'b3JnX2NvaGVyZV9leGFtcGxlX2tleV8xMjM0NQ',
+    '4f1c9e2ab77d4c0e9a1f5b6c3d2e8f70',
+    'sk-ant-api03-Zx9_Yw8-Vu7_Ts6-Rq5_Po4-Nm3_Lk2',
+  ];
+
+  it.each(KEYS)('removes the key in force, whole and every 8-character piece of it (%s)', (key) => {
+    const pieces: string[] = [];
+    for (let i = 0; i + 8 <= key.length; i += 3) pieces.push(key.slice(i, i + 8));
+    const text = `bad key ${key}; starts ${key.slice(0, 12)}, ends ${key.slice(-9)}, pieces ${pieces.join(' ')}`;
+    const out = safeUpstreamMessage(text, key);
+    for (let i = 0; i + 8 <= key.length; i++) expect(out).not.toContain(key.slice(i, i + 8));
+    expect(out).toMatch(/^bad key \[REDACTED\]; starts \[REDACTED\], ends \[REDACTED\], pieces \[REDACTED\]/);
+  });
+
+  it('leaves text that shares fewer than 8 characters with the key, and is case-sensitive', () => {
+    const key = 'Qw3rTy9UiOp4AsDf';
+    expect(safeUpstreamMessage('model Qw3rTy9 is not here', key)).toBe('model Qw3rTy9 is not here');
+    expect(safeUpstreamMessage('QW3RTY9UIOP4ASDF', key)).toBe('QW3RTY9UIOP4ASDF');
+  });
+
+  it('removes the key hidden in base64 (of itself or of a header carrying it) and URL-encoded', () => {
+    const key = 'tok_Live+Secret/Value=0123456789';
+    for (const encoded of [
+      Buffer.from(key).toString('base64'),
+      Buffer.from(`Authorization: Bearer ${key}`).toString('base64'),
+      Buffer.from(`{"x-api-key":"${key}"}`).toString('base64url'),
+      encodeURIComponent(key),
+    ]) {
+      const out = safeUpstreamMessage(`echo ${encoded} end`, key);
+      expect(out).toMatch(/^echo .*\[REDACTED\].* end$/);
+      // What is left of the encoded text carries no 8 characters that come from the key alone.
+      for (const pad of ['', '\0', '\0\0']) {
+        const base64 = Buffer.from(pad + key)
+          .toString('base64')
+          .slice(4, -4);
+        for (const form of [base64, base64.replace(/\+/g, '-').replace(/\//g, '_')])
+          for (let i = 0; i + 8 <= form.length; i++) expect(out).not.toContain(form.slice(i, i + 8));
+      }
+      expect(out).not.toContain(encodeURIComponent(key).slice(0, 8));
+    }
+  });
+
+  it.each([
+    ['Authorization: Bearer abc.def.ghi', 'Authorization: Bearer [REDACTED]'],
+    ['authorization=Basic dXNlcjpwYXNz;', 'authorization=Basic [REDACTED];'],
+    ['{"x-api-key":"opaque-value-1"}', '{"x-api-key":"[REDACTED]"}'],
+    ['X-Goog-Api-Key: AIzaNotReallyAKey', 'X-Goog-Api-Key: [REDACTED]'],
+    ["headers: {'x-api-key': 'abc123'}", "headers: {'x-api-key': '[REDACTED]'}"],
+    ['GET /v1/models?key=AIza123&alt=sse', 'GET /v1/models?key=[REDACTED]&alt=sse'],
+    ['see https://x.test/a?api_key=zzz', 'see https://x.test/a?api_key=[REDACTED]'],
+    ['token Bearer 0p4qu3 rejected', 'token Bearer [REDACTED] rejected'],
+  ])('removes header values, bearer tokens and key parameters it was not told about: %s', (text, safe) =>
+    expect(safeUpstreamMessage(text, undefined)).toBe(safe),
+  );
+
+  it('keeps ordinary messages that merely mention headers', () => {
+    expect(safeUpstreamMessage('missing x-api-key header', undefined)).toBe('missing x-api-key header');
+    expect(safeUpstreamMessage('Invalid Authorization header format', undefined)).toBe(
+      'Invalid Authorization header format',
+    );
+  });
+
+  it('redacts a key echoed at the very end of a huge message', () => {
+    const key = 'Zz81Yy72Xx63Ww54';
+    const out = safeUpstreamMessage(`${'a'.repeat(450)} ${key} ${'b'.repeat(10_000)}`, key);
+    expect(out).not.toContain(key.slice(0, 8));
+    expect(out.length).toBeLessThanOrEqual(501);
   });
 
   it('collapses whitespace and shortens long messages', () => {
@@ -148,6 +235,18 @@ describe('errorFromTransport', () => {
     expect(error.kind).toBe(kind);
     expect(error.upstreamMessage).toContain(code);
     expect(error.message).not.toContain(KEY);
+  });
+
+  it('maps an address-policy refusal to connection, with its reason', () => {
+    const e = errorFromTransport(
+      'p',
+      new ForbiddenUpstreamAddressError('rebind.test resolves to a link-local address (169.254.0.0/16)'),
+    );
+    expect(e.kind).toBe('connection');
+    expect(e.retryable).toBe(true);
+    expect(e.upstreamMessage).toBe(
+      "connection refused by the gateway's address policy: rebind.test resolves to a link-local address (169.254.0.0/16)",
+    );
   });
 
   it('maps an error without a code to connection', () => {

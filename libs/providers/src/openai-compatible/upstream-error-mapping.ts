@@ -1,9 +1,15 @@
 import { UpstreamError, type UpstreamErrorKind } from '../upstream-error';
+import { ForbiddenUpstreamAddressError } from './upstream-pools';
 
 /** Response headers as undici and node:http give them. */
 export type ResponseHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
 const MAX_MESSAGE_CHARS = 500;
+/** Redaction looks at this much of a message (a piece of the key cut at the end is under 8 characters). */
+const MAX_SCANNED_CHARS = 8 * MAX_MESSAGE_CHARS;
+/** Any run of this many characters of the key counts as the key. */
+const KEY_PIECE_CHARS = 8;
+const REDACTED = '[REDACTED]';
 
 /** The kind of an HTTP status that is not a success. */
 export function kindForStatus(status: number): UpstreamErrorKind {
@@ -29,12 +35,17 @@ export function errorFromStatus(
   now: number = Date.now(),
 ): UpstreamError {
   const kind = kindForStatus(status);
+  // Redirects are never followed (the key would go wherever `location` says); neither is it shown.
+  const message =
+    status >= 300 && status < 400
+      ? `the upstream answered with a redirect (HTTP ${status}), which is not followed`
+      : safeUpstreamMessage(messageFromBody(bodyText), apiKey);
   return new UpstreamError({
     kind,
     providerSlug,
     status,
     retryAfterMs: kind === 'rate_limited' || status === 503 ? parseRetryAfterMs(headers, now) : undefined,
-    upstreamMessage: safeUpstreamMessage(messageFromBody(bodyText), apiKey),
+    upstreamMessage: message,
   });
 }
 
@@ -80,6 +91,13 @@ const TRANSPORT_DESCRIPTIONS: Readonly<Record<string, string>> = {
  */
 export function errorFromTransport(providerSlug: string, error: unknown): UpstreamError {
   if (error instanceof UpstreamError) return error;
+  // The address policy's own message names the host and the kind of address, nothing else.
+  if (error instanceof ForbiddenUpstreamAddressError)
+    return new UpstreamError({
+      kind: 'connection',
+      providerSlug,
+      upstreamMessage: `connection refused by the gateway's address policy: ${error.message}`,
+    });
   const code = errorCode(error);
   const kind: UpstreamErrorKind = TIMEOUT_CODES.has(code)
     ? 'timeout'
@@ -106,16 +124,69 @@ export function interruptedStreamError(providerSlug: string, cause: UpstreamErro
   });
 }
 
-/** Removes the key (and anything that looks like a bearer token or API key), collapses whitespace, shortens. */
+/** `Authorization: Bearer x`, `"x-api-key": "x"`, `x-goog-api-key=x` …: name and scheme stay, the value goes. */
+const SECRET_HEADER =
+  /\b((?:proxy-)?authorization|x-api-key|x-goog-api-key|api-key)(\s*["']?\s*[:=]\s*["']?\s*)((?:bearer|basic|token)\s+)?[^\s"',;}&]+/gi;
+/** `?key=x`, `&api_key=x`, `access_token=x`. */
+const SECRET_PARAM = /\b((?:(?:api[_-]?)?key|access_token|token)=)[^&\s"'#)]+/gi;
+
+/**
+ * What a message relayed from an upstream may say: without the key in force (whole, any run of 8 or
+ * more of its characters, or its base64 and URL-encoded forms), without `Authorization`, `x-api-key`
+ * and `x-goog-api-key` values, bearer tokens, `key=` parameters and anything shaped like an API key;
+ * whitespace collapsed, shortened.
+ */
 export function safeUpstreamMessage(text: string, apiKey: string | undefined): string {
-  let out = text;
-  if (apiKey) out = out.split(apiKey).join('[REDACTED]');
+  let out = text.length > MAX_SCANNED_CHARS ? text.slice(0, MAX_SCANNED_CHARS) : text;
+  if (apiKey) out = redactKey(out, apiKey);
   out = out
-    .replace(/bearer\s+[^\s"',;]+/gi, 'Bearer [REDACTED]')
-    .replace(/\b(?:sk|pk|rk|key)-[A-Za-z0-9_*-]{8,}/g, '[REDACTED]')
+    .replace(SECRET_HEADER, `$1$2$3${REDACTED}`)
+    .replace(/bearer\s+[^\s"',;]+/gi, `Bearer ${REDACTED}`)
+    .replace(SECRET_PARAM, `$1${REDACTED}`)
+    .replace(/\b(?:sk|pk|rk|key)-[A-Za-z0-9_*-]{8,}/g, REDACTED)
     .replace(/\s+/g, ' ')
     .trim();
   return out.length > MAX_MESSAGE_CHARS ? `${out.slice(0, MAX_MESSAGE_CHARS)}…` : out;
+}
+
+/** Replaces every run of at least KEY_PIECE_CHARS characters of `key` (or of its encodings) in `text`. */
+function redactKey(text: string, key: string): string {
+  if (key.length < KEY_PIECE_CHARS) return text.split(key).join(REDACTED);
+  const pieces = keyPieces(key);
+  // Runs of matching windows merge into one span; every match of 8+ characters is such a run.
+  const spans: [number, number][] = [];
+  for (let i = 0; i + KEY_PIECE_CHARS <= text.length; i++) {
+    if (!pieces.has(text.slice(i, i + KEY_PIECE_CHARS))) continue;
+    const last = spans[spans.length - 1];
+    if (last && i <= last[1]) last[1] = i + KEY_PIECE_CHARS;
+    else spans.push([i, i + KEY_PIECE_CHARS]);
+  }
+  if (spans.length === 0) return text;
+  let out = '';
+  let from = 0;
+  for (const [start, end] of spans) {
+    out += text.slice(from, start) + REDACTED;
+    from = end;
+  }
+  return out + text.slice(from);
+}
+
+/**
+ * Every KEY_PIECE_CHARS-long window of the key, of its URL encoding, and of its base64 / base64url
+ * forms at each of the three byte alignments (so the base64 of a header or a JSON document holding
+ * the key gives itself away too; the characters that also depend on neighbouring bytes are left out).
+ */
+function keyPieces(key: string): Set<string> {
+  const forms = [key, encodeURIComponent(key)];
+  for (let pad = 0; pad < 3; pad++) {
+    const base64 = Buffer.from(`${'\0'.repeat(pad)}${key}`).toString('base64');
+    const inner = base64.slice(pad === 0 ? 0 : 4, -4);
+    forms.push(inner, inner.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  const pieces = new Set<string>();
+  for (const form of forms)
+    for (let i = 0; i + KEY_PIECE_CHARS <= form.length; i++) pieces.add(form.slice(i, i + KEY_PIECE_CHARS));
+  return pieces;
 }
 
 /** The human-readable message inside an error body, whatever the server's error shape. */
