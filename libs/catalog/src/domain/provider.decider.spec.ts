@@ -101,6 +101,12 @@ describe('provider decider', () => {
     ['baseUrl', { ...spec, baseUrl: 'ftp://x.test' }],
     ['baseUrl', { ...spec, baseUrl: 'https://user:secret@x.test/v1' }],
     ['baseUrl', { ...spec, baseUrl: 'https://x.test/v1?key=secret' }],
+    ['baseUrl', { ...spec, baseUrl: 'http://169.254.169.254/latest/meta-data' }],
+    ['baseUrl', { ...spec, baseUrl: 'http://[fd00:ec2::254]/v1' }],
+    ['baseUrl', { ...spec, baseUrl: 'http://[::ffff:169.254.169.254]/v1' }],
+    ['baseUrl', { ...spec, baseUrl: 'http://[fe80::1]:8000/v1' }],
+    ['baseUrl', { ...spec, baseUrl: 'http://0.0.0.0:8000/v1' }],
+    ['baseUrl', { ...spec, baseUrl: 'http://metadata.google.internal/computeMetadata/v1' }],
     ['name', { ...spec, name: '  ' }],
   ])('refuses an invalid %s', (param, bad) => {
     let thrown: unknown;
@@ -111,6 +117,98 @@ describe('provider decider', () => {
     }
     expect(thrown).toBeInstanceOf(ValidationError);
     expect((thrown as ValidationError).details.param).toBe(param);
+  });
+
+  it('names the forbidden address in the refusal', () => {
+    let thrown: unknown;
+    try {
+      providerDecider.decide(
+        register({ spec: { ...spec, baseUrl: 'http://169.254.169.254/v1' } }),
+        providerDecider.initialState(),
+      );
+    } catch (e) {
+      thrown = e;
+    }
+    expect((thrown as ValidationError).message).toBe(
+      'baseUrl must not reach this address: 169.254.169.254 is a link-local address (169.254.0.0/16)',
+    );
+  });
+
+  it.each([
+    'http://127.0.0.1:8000/v1',
+    'http://localhost:11434/v1',
+    'http://10.0.0.5/v1',
+    'http://[::1]:8000/v1',
+  ])('an admin may register a loopback or private base URL (%s: local vLLM, Ollama)', (baseUrl) =>
+    given([])
+      .when(register({ spec: { ...spec, baseUrl } }))
+      .then([{ ...registered, data: { ...registered.data, baseUrl } } as ProviderEvent]),
+  );
+
+  describe('changing the base URL', () => {
+    const moved = 'https://elsewhere.test/v1';
+    const updated: ProviderEvent = {
+      type: 'ProviderUpdated',
+      data: { slug: 'acme', changes: { baseUrl: moved }, updatedBy: 'admin', updatedAt: at },
+    };
+    const keyRemoved: ProviderEvent = {
+      type: 'PlatformKeyRemoved',
+      data: { slug: 'acme', secretId: 's1', removedBy: 'admin', removedAt: at },
+    };
+    const other = { ...key, secretId: 's2', fingerprint: 'f2' };
+
+    it('removes the platform key when no key is given in the same change', () =>
+      given([registered, keySet])
+        .when(change({ spec: { baseUrl: moved } }))
+        .then([updated, keyRemoved]));
+
+    it('then the provider has no key', () =>
+      given([registered, keySet])
+        .when(change({ spec: { baseUrl: moved } }))
+        .thenState({
+          status: 'registered',
+          spec: { ...spec, baseUrl: moved },
+          enabled: true,
+          disabledReason: null,
+          platformKey: undefined,
+        }));
+
+    it('sets the key given in the same change instead', () =>
+      given([registered, keySet])
+        .when(change({ spec: { baseUrl: moved }, platformKey: other }))
+        .then([
+          updated,
+          { type: 'PlatformKeySet', data: { slug: 'acme', ...other, setBy: 'admin', setAt: at } },
+        ]));
+
+    it('keeps the key when the same key is given again with the new URL', () =>
+      given([registered, keySet])
+        .when(change({ spec: { baseUrl: moved }, platformKey: key }))
+        .then([updated]));
+
+    it('removes nothing more when there was no key', () =>
+      given([registered])
+        .when(change({ spec: { baseUrl: moved } }))
+        .then([updated]));
+
+    it('other changes, and the same base URL again, keep the key', () => {
+      given([registered, keySet])
+        .when(change({ spec: { name: 'Acme', baseUrl: spec.baseUrl } }))
+        .then([
+          {
+            type: 'ProviderUpdated',
+            data: { slug: 'acme', changes: { name: 'Acme' }, updatedBy: 'admin', updatedAt: at },
+          },
+        ]);
+      given([registered, keySet])
+        .when(change({ enabled: false }))
+        .then([
+          {
+            type: 'ProviderDisabled',
+            data: { slug: 'acme', reason: null, disabledBy: 'admin', disabledAt: at },
+          },
+        ]);
+    });
   });
 
   it('records only the fields that changed', () =>

@@ -107,14 +107,19 @@ export const providerDecider: Decider<ProviderCommand, ProviderStreamEvent, Prov
         const { slug, spec, enabled, disabledReason, platformKey, by } = command.data;
         if (state.status !== 'registered' || !state.spec) return notFound(slug);
         const events: ProviderEvent[] = [];
+        let baseUrlChanged = false;
         if (spec) {
           const next = { ...state.spec, ...spec, slug };
           validateProviderSpec(next);
           const changes = changedFields(state.spec, next);
           if (Object.keys(changes).length > 0)
             events.push({ type: 'ProviderUpdated', data: { slug, changes, updatedBy: by, updatedAt: at } });
+          baseUrlChanged = changes.baseUrl !== undefined;
         }
-        events.push(...keyEvents(slug, state.platformKey, platformKey, by, at));
+        // The key was given for the old address: a new address gets it only if the same change says
+        // so (sends the key again), otherwise it would reach whatever host the URL now names.
+        const nextKey = platformKey === undefined && baseUrlChanged ? null : platformKey;
+        events.push(...keyEvents(slug, state.platformKey, nextKey, by, at));
         if (enabled === true && !state.enabled)
           events.push({ type: 'ProviderEnabled', data: { slug, enabledBy: by, enabledAt: at } });
         if (enabled === false && state.enabled)

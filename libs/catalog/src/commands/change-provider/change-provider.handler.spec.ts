@@ -52,6 +52,35 @@ describe('ChangeProviderHandler and the vault', () => {
     expect(await rows()).toEqual([(await current())!.secretId]);
   });
 
+  it('a new base URL without a key removes the key and shreds its vault row', async () => {
+    const { change, current, rows, vault } = await setup();
+    const before = (await current())!;
+    const result = await change.execute(
+      new ChangeProviderCommand('acme', { spec: { baseUrl: 'https://elsewhere.test/v1' } }, metadata),
+    );
+    expect(result.changed).toBe(true);
+    expect(await current()).toBeUndefined();
+    expect(await rows()).toEqual([]);
+    expect(
+      await vault.get({ scope: 'platform', ownerId: 'acme', secretId: before.secretId, provider: 'acme' }),
+    ).toBeUndefined();
+  });
+
+  it('a new base URL with a key keeps exactly the new key', async () => {
+    const { change, current, rows } = await setup();
+    const before = (await current())!;
+    await change.execute(
+      new ChangeProviderCommand(
+        'acme',
+        { spec: { baseUrl: 'https://elsewhere.test/v1' }, apiKey: 'sk-acme-for-the-new-host-04' },
+        metadata,
+      ),
+    );
+    const after = (await current())!;
+    expect(after.secretId).not.toBe(before.secretId);
+    expect(await rows()).toEqual([after.secretId]);
+  });
+
   it('removing the key shreds it; a change that fails validation leaves no row behind', async () => {
     const { change, current, rows } = await setup();
     await expect(
