@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { toProviderStreamId } from '@gw/catalog';
+import { eventually } from '@gw/shared-kernel/testing';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 
 const COOLDOWN_MS = 400;
@@ -47,7 +48,12 @@ describe('provider health: degraded, skipped, re-admitted (embedded)', () => {
 
     // it recovers; after the cooldown the next request probes it and brings it back
     swift.failWith(null);
-    await new Promise((r) => setTimeout(r, COOLDOWN_MS + 50));
+    await eventually(
+      () =>
+        gw.gateway.runtime.chatContext.health.unavailableForMs('mock-swift') === undefined ? true : undefined,
+      COOLDOWN_MS * 20,
+      'the cooldown of mock-swift to end',
+    );
     const back = await eco();
     expect(back.headers['x-switchyard-provider']).toBe('mock-swift');
     expect(back.headers['x-switchyard-attempts']).toBe('1');
@@ -91,20 +97,15 @@ describe('provider health: active probes (embedded, probes on for the mocks)', (
     (await gw.gateway.runtime.eventStore.readStream(toProviderStreamId('mock-sage')))
       .filter((e) => e.type === 'ProviderDegraded' || e.type === 'ProviderRecovered')
       .map((e) => ({ type: e.type, reason: (e.data as { reason: string }).reason }));
-  const until = async (done: () => Promise<boolean>) => {
-    const deadline = Date.now() + 10_000;
-    while (!(await done())) {
-      if (Date.now() > deadline) throw new Error('timed out');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
+  const until = (done: () => boolean, what: string) =>
+    eventually(() => (done() ? true : undefined), 10_000, what);
 
   it('failing probes degrade a provider without any traffic; a good probe re-admits it before the cooldown', async () => {
     const sage = gw.gateway.runtime.mocks.get('mock-sage')!;
     sage.failWith(500);
-    await until(async () => !gw.gateway.runtime.chatContext.health.isAvailable('mock-sage'));
+    await until(() => !gw.gateway.runtime.chatContext.health.isAvailable('mock-sage'), 'mock-sage degraded');
     sage.failWith(null);
-    await until(async () => gw.gateway.runtime.chatContext.health.isAvailable('mock-sage'));
+    await until(() => gw.gateway.runtime.chatContext.health.isAvailable('mock-sage'), 'mock-sage back');
     await gw.gateway.runtime.writer.flush();
     expect(await healthEvents()).toEqual([
       { type: 'ProviderDegraded', reason: expect.stringContaining('probe: server') },

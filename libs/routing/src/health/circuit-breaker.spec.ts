@@ -56,4 +56,26 @@ describe('CircuitBreaker', () => {
     expect(b.recordFailure(3, 'server')).toBeUndefined();
     expect(b.current).toBe('closed');
   });
+
+  it('panic mode: a trial that succeeds while the circuit is open closes it at once', () => {
+    const b = new CircuitBreaker(settings);
+    for (let i = 0; i < 3; i++) b.recordFailure(i, 'server');
+    expect(b.recordSuccess(100)).toBeUndefined(); // an answer that was merely in flight: still open
+    expect(b.current).toBe('open');
+    expect(b.recordSuccess(101, true)).toMatchObject({
+      from: 'open',
+      to: 'closed',
+      reason: expect.stringContaining('trial request succeeded'),
+    });
+    expect(b.allows(102).allowed).toBe(true);
+  });
+
+  it('panic mode: a failed trial starts the cooldown again', () => {
+    const b = new CircuitBreaker(settings);
+    for (let i = 0; i < 3; i++) b.recordFailure(i, 'server');
+    expect(b.recordFailure(900, 'server', true)).toBeUndefined();
+    expect(b.openSince).toBe(900);
+    expect(b.allows(1_500).allowed).toBe(false); // the old cooldown would have ended at 1 002
+    expect(b.allows(1_900).allowed).toBe(true);
+  });
 });

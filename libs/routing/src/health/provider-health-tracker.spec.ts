@@ -30,8 +30,10 @@ describe('ProviderHealthTracker', () => {
     t.recordFailure('a', 'rate_limited', 3_000);
     now = 1_000;
     expect(t.unavailableForMs('a')).toBe(2_000);
-    t.recordFailure('a', 'server'); // second failure in a row opens the circuit: 10 s cooldown wins
-    expect(t.unavailableForMs('a')).toBe(10_000);
+    t.recordFailure('a', 'server'); // second failure in a row opens the circuit too
+    expect(t.unavailableForMs('a')).toBe(2_000); // the pause first: panic mode may try it after that
+    now = 3_000;
+    expect(t.unavailableForMs('a')).toBe(8_000); // then the rest of the 10 s cooldown
   });
 
   it('caps retry-after at the cooldown', () => {
@@ -75,5 +77,39 @@ describe('ProviderHealthTracker', () => {
     expect(t.isAvailable('a')).toBe(false);
     t.recordProbe('b', { ok: true });
     expect(transitions).toEqual([]);
+  });
+
+  it('keeps circuits, pauses and error rates per credential: one rate-limited key pauses only itself', () => {
+    const t = tracker();
+    t.recordFailure('a', 'rate_limited', 5_000, { credential: 'byok:k1' });
+    t.recordFailure('a', 'auth', undefined, { credential: 'byok:k1' });
+    expect(t.availability('a', 'byok:k1')).toEqual({ kind: 'paused', untilMs: 5_000 });
+    expect(t.isAvailable('a')).toBe(true);
+    expect(t.isAvailable('a', 'byok:k2')).toBe(true);
+    expect(t.errorRate('a')).toBe(0);
+    expect(t.snapshot('a', 'byok:k1')).toMatchObject({ credential: 'byok:k1', state: 'open' });
+    // reported with its credential (the gateway records only the platform key's as events)
+    expect(transitions.map(([p, x]) => [p, x.to])).toEqual([['a', 'open']]);
+  });
+
+  it('says why a credential is unavailable and when it last failed (panic mode orders by it)', () => {
+    const t = tracker();
+    expect(t.availability('a')).toEqual({ kind: 'available' });
+    now = 50;
+    t.recordFailure('a', 'server');
+    now = 70;
+    t.recordFailure('a', 'server');
+    expect(t.availability('a')).toEqual({ kind: 'circuit_open', untilMs: 10_070, lastFailureAt: 70 });
+    expect(t.snapshot('a').lastFailureAt).toBe(new Date(70).toISOString());
+  });
+
+  it('a panic-mode trial that succeeds closes the open circuit at once', () => {
+    const t = tracker();
+    t.recordFailure('a', 'server');
+    t.recordFailure('a', 'server');
+    now = 100;
+    t.recordSuccess('a', 'a/m', 20, { trial: true });
+    expect(t.isAvailable('a')).toBe(true);
+    expect(transitions.map(([, x]) => x.to)).toEqual(['open', 'closed']);
   });
 });

@@ -170,17 +170,22 @@ export class ProviderHealthTracker implements ProviderHealthView {
     };
   }
 
-  /** How long until routing may try the credential again (undefined: it may now). */
+  /**
+   * How long until routing may try the credential again (undefined: it may now): the end of the
+   * provider's retry-after pause while there is one (panic mode tries an open circuit after that),
+   * else the end of an open circuit's cooldown.
+   */
   unavailableForMs(provider: string, credential = PLATFORM_CREDENTIAL): number | undefined {
     const entry = this.entries.get(keyOf(provider, credential));
     if (!entry) return undefined;
     const now = this.now();
     const { breaker } = entry;
-    const openUntil =
-      breaker.current === 'open' && breaker.openSince !== null
-        ? breaker.openSince + this.settings.cooldownMs
-        : 0;
-    const until = Math.max(entry.pausedUntil ?? 0, openUntil);
+    const until =
+      entry.pausedUntil !== undefined && entry.pausedUntil > now
+        ? entry.pausedUntil
+        : breaker.current === 'open' && breaker.openSince !== null
+          ? breaker.openSince + this.settings.cooldownMs
+          : 0;
     return until > now ? until - now : undefined;
   }
 
