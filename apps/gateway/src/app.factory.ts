@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { checkGatewayKeyBeforeBody } from './auth/gateway-key-before-body';
 import { GatewayKeyGuard } from './auth/gateway-key.guard';
+import { bootstrapAdmin } from './bootstrap/bootstrap-admin';
 import { bootstrapUsers, type BootstrapCredentials } from './bootstrap/bootstrap-users';
 import type { GatewayConfig } from '@gw/platform';
 import { GatewayExceptionFilter } from './errors/gateway-exception.filter';
@@ -49,6 +50,13 @@ export async function createGateway(
     const credentials = config.bootstrapUsers
       ? await bootstrapUsers(app.get(CommandBus), runtime.directory, config.dataDir, logger)
       : null;
+    await bootstrapAdmin(
+      app.get(CommandBus),
+      runtime.eventStore,
+      runtime.directory,
+      config.bootstrapAdminKey,
+      logger,
+    );
     return {
       app,
       runtime,

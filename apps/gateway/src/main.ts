@@ -31,6 +31,9 @@ async function main(): Promise<void> {
       `             -H 'content-type: application/json' -d '{"model":"auto","messages":[{"role":"user","content":"Hello!"}]}'`,
     );
   }
+  // Keys are printed only when embedded mode has just generated them; an operator's key never is.
+  if (config.bootstrapAdminKey)
+    lines.push('  Admin: send the key you set in BOOTSTRAP_ADMIN_KEY as "Authorization: Bearer <key>"');
   process.stdout.write(`${lines.join('\n')}\n\n`);
   let closing = false;
   const shutdown = (signal: string): void => {

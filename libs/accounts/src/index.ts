@@ -8,4 +8,6 @@ export * from './commands/open-account/open-account.command';
 export * from './commands/open-account/open-account.handler';
 export * from './commands/issue-gateway-key/issue-gateway-key.command';
 export * from './commands/issue-gateway-key/issue-gateway-key.handler';
+export * from './commands/revoke-gateway-key/revoke-gateway-key.command';
+export * from './commands/revoke-gateway-key/revoke-gateway-key.handler';
 export * from './accounts.module';

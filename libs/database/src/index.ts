@@ -3,3 +3,4 @@ export * from './create-database';
 export * from './migrate';
 export * from './knex.token';
 export * from './data-dir-lock';
+export * from './private-files';

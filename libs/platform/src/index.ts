@@ -1,4 +1,5 @@
 export * from './config/gateway-config';
+export * from './config/configured-secret';
 export * from './config/startup-error';
 export * from './logging/create-logger';
 export * from './stores/open-stores';

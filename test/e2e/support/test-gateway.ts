@@ -4,8 +4,10 @@ import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import knexFactory from 'knex';
+import { CommandBus } from '@nestjs/cqrs';
 import pino from 'pino';
 import { createGateway, type Gateway } from '../../../apps/gateway/src/app.factory';
+import { bootstrapUsers } from '../../../apps/gateway/src/bootstrap/bootstrap-users';
 import { loadConfig, type GatewayConfig } from '@gw/platform';
 
 export type Backend = 'pglite' | 'postgres';
@@ -16,6 +18,7 @@ export const backends = (): Backend[] => (process.env.DATABASE_URL ? ['pglite', 
 export interface TestGateway {
   readonly gateway: Gateway;
   readonly baseUrl: string;
+  /** The test accounts' keys and the user's id; '' with `testAccounts: false`. */
   readonly userKey: string;
   readonly adminKey: string;
   readonly userId: string;
@@ -26,9 +29,19 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
+export interface TestGatewayOptions {
+  /**
+   * Default true: an admin and a user with gateway keys. Embedded mode creates them itself
+   * (credentials.json); full mode generates no keys, so the harness opens them. False: only what the
+   * gateway itself creates (e.g. the BOOTSTRAP_ADMIN_KEY admin).
+   */
+  readonly testAccounts?: boolean;
+}
+
 export async function startTestGateway(
   backend: Backend,
   env: Record<string, string> = {},
+  options: TestGatewayOptions = {},
 ): Promise<TestGateway> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'switchyard-e2e-'));
   const schema = `e2e_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
@@ -57,17 +70,23 @@ export async function startTestGateway(
       done();
     },
   });
-  const gateway = await createGateway(config, pino({ level: 'info' }, sink));
+  const logger = pino({ level: 'info' }, sink);
+  const gateway = await createGateway(config, logger);
   await gateway.app.listen({ port: 0, host: '127.0.0.1' });
   const address = gateway.app.getHttpServer().address();
   if (!address || typeof address === 'string') throw new Error('no address');
-  const credentials = gateway.credentials!;
+  const credentials =
+    options.testAccounts === false
+      ? null
+      : (gateway.credentials ??
+        (await bootstrapUsers(gateway.app.get(CommandBus), gateway.runtime.directory, dataDir, logger)) ??
+        noTestAccounts());
   return {
     gateway,
     baseUrl: `http://127.0.0.1:${address.port}`,
-    userKey: credentials.user.apiKey,
-    adminKey: credentials.admin.apiKey,
-    userId: credentials.user.userId,
+    userKey: credentials?.user.apiKey ?? '',
+    adminKey: credentials?.admin.apiKey ?? '',
+    userId: credentials?.user.userId ?? '',
     logs: () => logText,
     waitForProjections: async () => {
       // The head as readers see it can lag behind our own commits on a shared PostgreSQL (a transaction
@@ -89,4 +108,10 @@ export async function startTestGateway(
       }
     },
   };
+}
+
+function noTestAccounts(): never {
+  throw new Error(
+    'The store already has accounts, so no test accounts were opened: pass testAccounts: false',
+  );
 }

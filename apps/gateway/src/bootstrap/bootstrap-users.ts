@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandBus } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
@@ -8,6 +8,7 @@ import {
   IssueGatewayKeyCommand,
   OpenAccountCommand,
 } from '@gw/accounts';
+import { ensurePrivateDir, InsecureFileModeError, readPrivateFile } from '@gw/database';
 import { newId } from '@gw/shared-kernel';
 
 export interface BootstrapCredentials {
@@ -21,8 +22,9 @@ export const credentialsPath = (dataDir: string): string => path.join(dataDir, '
 
 /**
  * First start: opens an admin and a demo user account, issues each a gateway key, and writes the keys
- * to $DATA_DIR/credentials.json (mode 0600) — the only place the raw keys ever exist. Later starts
- * read that file back so the banner can show them again.
+ * to $DATA_DIR/credentials.json (mode 0600, in a 0700 directory) — the only place the raw keys ever
+ * exist. Later starts read that file back so the banner can show them again, and refuse it when group
+ * or others may read it. Embedded mode only: full mode generates no keys (BOOTSTRAP_ADMIN_KEY).
  */
 export async function bootstrapUsers(
   commands: CommandBus,
@@ -33,8 +35,9 @@ export async function bootstrapUsers(
   const file = credentialsPath(dataDir);
   if (directory.accountCount() > 0) {
     try {
-      return JSON.parse(await readFile(file, 'utf8')) as BootstrapCredentials;
-    } catch {
+      return JSON.parse(await readPrivateFile(file)) as BootstrapCredentials;
+    } catch (e) {
+      if (e instanceof InsecureFileModeError) throw e;
       logger.warn(
         { file },
         'accounts exist but the bootstrap credentials file is missing; issue new keys through the admin API',
@@ -67,7 +70,7 @@ export async function bootstrapUsers(
     admin: await open('admin', 'admin@switchyard.local', 'Administrator'),
     user: await open('user', 'demo@switchyard.local', 'Demo User'),
   };
-  await mkdir(dataDir, { recursive: true });
+  await ensurePrivateDir(dataDir);
   await writeFile(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
   await chmod(file, 0o600);
   await waitUntil(() =>
@@ -78,7 +81,8 @@ export async function bootstrapUsers(
   return { ...credentials, created: true };
 }
 
-async function waitUntil(condition: () => unknown, timeoutMs = 10_000): Promise<void> {
+/** Polls a condition on in-memory state the event feeds update (start-up only). */
+export async function waitUntil(condition: () => unknown, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline)

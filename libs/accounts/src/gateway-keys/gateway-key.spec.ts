@@ -22,4 +22,8 @@ describe('gateway keys', () => {
     expect(masked.endsWith(key.slice(-4))).toBe(true);
     expect(masked.length).toBeLessThan(20);
   });
+
+  it('mask a key an operator chose to its last four characters', () => {
+    expect(maskGatewayKey('my-own-admin-key-0123456789abcdefXYZ1')).toBe('…XYZ1');
+  });
 });

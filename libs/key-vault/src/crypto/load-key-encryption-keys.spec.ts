@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { InsecureFileModeError } from '@gw/database';
 import { VaultConfigError } from '../key-vault.errors';
 import { KEY_BYTES } from './key-encryption-keys';
 import { loadKeyEncryptionKeys, VAULT_KEYS_FILE } from './load-key-encryption-keys';
@@ -104,6 +105,68 @@ describe('loadKeyEncryptionKeys', () => {
     });
   });
 
+  describe('keys anyone could know', () => {
+    /** The demo values docker-compose.yml carried before it required the variables. */
+    const DEMO_KEK = 'c3dpdGNoeWFyZC1kZW1vLW9ubHktY2hhbmdlLW1lISE=';
+    const DEMO_FINGERPRINT = 'ZGVtby1vbmx5LWZpbmdlcnByaW50LWtleS0zMmJ5dGU=';
+    const text = (s: string) => Buffer.from(s.padEnd(KEY_BYTES, '!').slice(0, KEY_BYTES)).toString('base64');
+    const pattern = Buffer.alloc(KEY_BYTES);
+    for (let i = 0; i < KEY_BYTES; i++) pattern[i] = 0x80 + (i % 8);
+
+    it.each<[string, string, string, RegExp]>([
+      ['the demo KEK', `1:${DEMO_KEK}`, b64(), /VAULT_KEYS v1 is a published demo key/],
+      ['the demo KEK as an older version', `1:${DEMO_KEK},2:${b64()}`, b64(), /VAULT_KEYS v1 is a published/],
+      [
+        'the demo fingerprint key',
+        `1:${b64()}`,
+        DEMO_FINGERPRINT,
+        /VAULT_FINGERPRINT_KEY is a published demo key/,
+      ],
+      [
+        'an all-zero KEK',
+        `1:${Buffer.alloc(KEY_BYTES).toString('base64')}`,
+        b64(),
+        /VAULT_KEYS v1 is not random/,
+      ],
+      ['a repeating pattern', `1:${pattern.toString('base64')}`, b64(), /fewer than 16 distinct values/],
+      [
+        'a password in base64',
+        `1:${text('The quick brown fox jumps over it')}`,
+        b64(),
+        /decodes to printable text/,
+      ],
+      [
+        'a text fingerprint key',
+        `1:${b64()}`,
+        text('my-fingerprint-key-0123456789abcdef'),
+        /FINGERPRINT_KEY decodes to printable text/,
+      ],
+    ])(
+      'refuses %s, saying how to generate one, without the key',
+      async (_, vaultKeys, fingerprintKey, message) => {
+        const error = await configError(() => loadKeyEncryptionKeys({ vaultKeys, fingerprintKey }));
+        expect(error.message).toMatch(message);
+        expect(error.message).toContain('openssl rand -base64 32');
+        for (const key of [...vaultKeys.split(',').map((e) => e.slice(2)), fingerprintKey])
+          expect(error.message).not.toContain(key.slice(0, 12));
+      },
+    );
+
+    it('refuses the demo keys in vault-keys.json too', async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'switchyard-vault-'));
+      try {
+        const file = path.join(dir, VAULT_KEYS_FILE);
+        await writeFile(file, JSON.stringify({ vaultKeys: `1:${DEMO_KEK}`, fingerprintKey: b64() }), {
+          mode: 0o600,
+        });
+        const error = await configError(() => loadKeyEncryptionKeys({ dataDir: dir }));
+        expect(error.message).toContain(`${file} vaultKeys v1 is a published demo key`);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
   describe('nothing configured', () => {
     it('says which environment variables to set', async () => {
       const error = await configError(() => loadKeyEncryptionKeys({}));
@@ -154,11 +217,34 @@ describe('loadKeyEncryptionKeys', () => {
       expect(await readdir(dir)).toEqual([VAULT_KEYS_FILE]);
     });
 
-    it('creates a data directory that does not exist yet', async () => {
+    it('creates a data directory that does not exist yet, with mode 0700', async () => {
       const nested = path.join(dir, 'data', 'nested');
       await loadKeyEncryptionKeys({ dataDir: nested });
       expect((await stat(path.join(nested, VAULT_KEYS_FILE))).isFile()).toBe(true);
+      expect((await stat(nested)).mode & 0o777).toBe(0o700);
     });
+
+    it.each(['0644', '0640', '0604'])(
+      'refuses a key file of mode %s, naming it and the chmod that fixes it',
+      async (octal) => {
+        await loadKeyEncryptionKeys({ dataDir: dir });
+        const content = await readFile(file(), 'utf8');
+        await chmod(file(), parseInt(octal, 8));
+
+        const error = await loadKeyEncryptionKeys({ dataDir: dir }).then(
+          () => undefined,
+          (e: unknown) => e as Error,
+        );
+
+        expect(error).toBeInstanceOf(InsecureFileModeError);
+        expect(error!.message).toContain(`chmod 600 ${file()}`);
+        expect(error!.message).toContain(`mode ${octal}`);
+        const { vaultKeys, fingerprintKey } = JSON.parse(content) as Record<string, string>;
+        expect(error!.message).not.toContain(vaultKeys!.slice(2, 14));
+        expect(error!.message).not.toContain(fingerprintKey!.slice(0, 12));
+        expect(await readFile(file(), 'utf8')).toBe(content); // never replaced
+      },
+    );
 
     it('reads rotated keys an operator added to the file', async () => {
       const [k1, k2, fp] = [b64(), b64(), b64()];

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { link, mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { link, open, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { ensurePrivateDir, readPrivateFile } from '@gw/database';
 import { VaultConfigError } from '../key-vault.errors';
 import { KEY_BYTES, KeyEncryptionKeys, MAX_KEK_VERSION } from './key-encryption-keys';
 
@@ -24,8 +25,9 @@ const given = (value: string | undefined): string | undefined =>
 
 /**
  * The KEKs from `VAULT_KEYS` + `VAULT_FINGERPRINT_KEY` when set, else from `<dataDir>/vault-keys.json`
- * (created with mode 0600 on first start), else a `VaultConfigError` saying what to set. Errors never
- * contain key material.
+ * (created with mode 0600 in a 0700 directory on first start; refused when others may read it), else
+ * a `VaultConfigError` saying what to set. Published, patterned or text-like keys are refused. Errors
+ * never contain key material.
  */
 export async function loadKeyEncryptionKeys(source: KeyEncryptionKeysSource): Promise<KeyEncryptionKeys> {
   const vaultKeys = given(source.vaultKeys);
@@ -75,7 +77,45 @@ export function parseVaultKeys(text: string, label = 'VAULT_KEYS'): Map<number, 
   return keys;
 }
 
-/** Standard or URL-safe base64 of exactly 32 bytes. */
+/**
+ * Keys that were published (docker-compose.yml carried them as demo defaults), so everyone has them.
+ * Refused wherever they come from.
+ */
+const PUBLISHED_KEYS: readonly Buffer[] = [
+  'c3dpdGNoeWFyZC1kZW1vLW9ubHktY2hhbmdlLW1lISE=',
+  'ZGVtby1vbmx5LWZpbmdlcnByaW50LWtleS0zMmJ5dGU=',
+].map((b64) => Buffer.from(b64, 'base64'));
+
+/** 32 random bytes have about 30 distinct values; fewer than this is a pattern (all zeros, a repeat). */
+const MIN_DISTINCT_BYTES = 16;
+
+const isPrintableAscii = (key: Buffer): boolean => key.every((b) => b >= 0x20 && b <= 0x7e);
+
+/**
+ * Refuses keys anyone could know or guess: a published demo key, too few distinct bytes, or bytes
+ * that are all printable text (a password in base64 rather than random bytes: 32 random bytes are
+ * all printable once in about 10^14). Messages never contain the key.
+ */
+function assertRandomLooking(key: Buffer, label: string): void {
+  const fix = 'Generate one with `openssl rand -base64 32`.';
+  if (PUBLISHED_KEYS.some((known) => known.equals(key))) {
+    throw new VaultConfigError(
+      `${label} is a published demo key (earlier versions of docker-compose.yml carried it), so it protects nothing. ${fix}`,
+    );
+  }
+  if (new Set(key).size < MIN_DISTINCT_BYTES) {
+    throw new VaultConfigError(
+      `${label} is not random: its ${KEY_BYTES} bytes have fewer than ${MIN_DISTINCT_BYTES} distinct values. ${fix}`,
+    );
+  }
+  if (isPrintableAscii(key)) {
+    throw new VaultConfigError(
+      `${label} decodes to printable text, not random bytes (a password encoded as base64?). ${fix}`,
+    );
+  }
+}
+
+/** Standard or URL-safe base64 of exactly 32 random-looking bytes. */
 export function decodeKey(text: string, label: string): Buffer {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text) && !/^[A-Za-z0-9_-]+={0,2}$/.test(text)) {
     throw new VaultConfigError(`${label} is not base64.`);
@@ -86,6 +126,7 @@ export function decodeKey(text: string, label: string): Buffer {
       `${label} must be ${KEY_BYTES} bytes in base64 (it decodes to ${key.length} bytes).`,
     );
   }
+  assertRandomLooking(key, label);
   return key;
 }
 
@@ -113,8 +154,9 @@ const NOTE =
   'it the stored provider keys cannot be decrypted. A full deployment takes these values as VAULT_KEYS and ' +
   'VAULT_FINGERPRINT_KEY. To rotate, add "2:<base64 32 bytes>" to vaultKeys, restart and rewrap.';
 
+/** Refused when group or others may access it (InsecureFileModeError: which file, and `chmod 600`). */
 async function readKeyFile(file: string): Promise<KeyEncryptionKeys> {
-  const text = await readFile(file, 'utf8');
+  const text = await readPrivateFile(file);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -176,7 +218,7 @@ async function readOrCreateKeyFile(dataDir: string): Promise<KeyEncryptionKeys> 
   } catch (e) {
     if (!isErrno(e, 'ENOENT')) throw e;
   }
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  await ensurePrivateDir(dataDir);
   const content: KeyFile = {
     note: NOTE,
     vaultKeys: `1:${randomBytes(KEY_BYTES).toString('base64')}`,

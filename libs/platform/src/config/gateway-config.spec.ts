@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { ConfigError, loadConfig } from './gateway-config';
 
 describe('loadConfig', () => {
@@ -42,5 +43,58 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MAX_REQUEST_BYTES: '100' })).toThrow(ConfigError);
     expect(() => loadConfig({ MAX_REQUEST_BYTES: '2048.5' })).toThrow(ConfigError);
     expect(() => loadConfig({ MAX_REQUEST_BYTES: 'lots' })).toThrow(ConfigError);
+  });
+
+  describe('bootstrap accounts', () => {
+    const full = { DATABASE_URL: 'postgres://db.test/switchyard' };
+    const key = 'sk-0123456789abcdef0123456789abcdef';
+    const refusal = (env: Record<string, string>): ConfigError => {
+      try {
+        loadConfig(env);
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        return e as ConfigError;
+      }
+      throw new Error('loadConfig accepted it');
+    };
+
+    it('embedded mode creates the demo accounts (credentials.json); full mode generates no keys', () => {
+      expect(loadConfig({}).bootstrapUsers).toBe(true);
+      expect(loadConfig({ BOOTSTRAP_USERS: 'off' }).bootstrapUsers).toBe(false);
+      expect(loadConfig(full).bootstrapUsers).toBe(false);
+      expect(refusal({ ...full, BOOTSTRAP_USERS: 'on' }).message).toMatch(
+        /only embedded mode does\. In full mode set BOOTSTRAP_ADMIN_KEY/,
+      );
+    });
+
+    it('takes BOOTSTRAP_ADMIN_KEY in either mode, and never shows it', () => {
+      expect(loadConfig(full).bootstrapAdminKey).toBeUndefined();
+      expect(loadConfig({ ...full, BOOTSTRAP_ADMIN_KEY: '' }).bootstrapAdminKey).toBeUndefined();
+      for (const config of [
+        loadConfig({ ...full, BOOTSTRAP_ADMIN_KEY: key }),
+        loadConfig({ BOOTSTRAP_ADMIN_KEY: key }),
+      ]) {
+        expect(config.bootstrapAdminKey?.reveal()).toBe(key);
+        expect(JSON.stringify(config)).not.toContain(key.slice(3, 15));
+        expect(inspect(config, { depth: 10 })).not.toContain(key.slice(3, 15));
+        expect(`${config.bootstrapAdminKey}`).toBe('[redacted]');
+      }
+    });
+
+    it.each<[string, string, RegExp]>([
+      ['31 characters', key.slice(0, 31), /at least 32 characters \(it has 31\)/],
+      ['a space', `${key.slice(0, 20)} ${key.slice(20)}`, /printable ASCII without spaces/],
+      ['a trailing newline', `${key}\n`, /printable ASCII without spaces/],
+      ['a non-ASCII character', `${key}é`, /printable ASCII/],
+      ['a repeated character', 'a'.repeat(40), /is not random/],
+    ])(
+      'refuses a BOOTSTRAP_ADMIN_KEY with %s, saying how to generate one, without echoing it',
+      (_, value, message) => {
+        const error = refusal({ ...full, BOOTSTRAP_ADMIN_KEY: value });
+        expect(error.message).toMatch(message);
+        expect(error.message).toContain('openssl rand -hex 32');
+        expect(error.message).not.toContain(value.slice(3, 15));
+      },
+    );
   });
 });

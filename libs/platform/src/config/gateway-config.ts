@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import type { DatabaseConfig } from '@gw/database';
+import { ConfiguredSecret } from './configured-secret';
 
 export type Durability = 'strict' | 'relaxed';
 
@@ -26,7 +27,16 @@ export interface GatewayConfig {
     /** Use an already running mock server for every mock provider (benchmarks). */
     readonly externalUrl?: string;
   };
+  /**
+   * Embedded mode only: on a store with no accounts, create an admin and a demo user and write their
+   * gateway keys to `$DATA_DIR/credentials.json`. Full mode generates and prints no keys.
+   */
   readonly bootstrapUsers: boolean;
+  /**
+   * `BOOTSTRAP_ADMIN_KEY`: the operator's own gateway key for the first admin (LiteLLM's master key),
+   * stored only as its SHA-256 hash.
+   */
+  readonly bootstrapAdminKey?: ConfiguredSecret;
   /** How long a provider whose circuit opened is skipped before traffic probes it again. */
   readonly healthCooldownMs: number;
   /** Active health probes: every this many ms per active provider (0: off). */
@@ -84,6 +94,41 @@ const url = (env: Env, name: string): string | undefined => {
   }
   return v;
 };
+
+export const MIN_BOOTSTRAP_ADMIN_KEY_LENGTH = 32;
+const GENERATE_ADMIN_KEY = 'Generate one with `echo "sk-$(openssl rand -hex 32)"`.';
+
+/** Checked here so that a bad key stops the start before anything is stored; never echoed. */
+function bootstrapAdminKey(env: Env): ConfiguredSecret | undefined {
+  const key = env.BOOTSTRAP_ADMIN_KEY;
+  if (key === undefined || key === '') return undefined;
+  if (!/^[\x21-\x7e]+$/.test(key))
+    throw new ConfigError(
+      'BOOTSTRAP_ADMIN_KEY may hold only printable ASCII without spaces (it is sent as ' +
+        `"Authorization: Bearer <key>"). ${GENERATE_ADMIN_KEY}`,
+    );
+  if (key.length < MIN_BOOTSTRAP_ADMIN_KEY_LENGTH)
+    throw new ConfigError(
+      `BOOTSTRAP_ADMIN_KEY must be at least ${MIN_BOOTSTRAP_ADMIN_KEY_LENGTH} characters ` +
+        `(it has ${key.length}). ${GENERATE_ADMIN_KEY}`,
+    );
+  if (new Set(key).size < 8)
+    throw new ConfigError(
+      `BOOTSTRAP_ADMIN_KEY is not random (fewer than 8 distinct characters). ${GENERATE_ADMIN_KEY}`,
+    );
+  return new ConfiguredSecret(key);
+}
+
+/** Generated keys written to a file are for the embedded demo; a full deployment brings its own. */
+function bootstrapUsers(env: Env, embedded: boolean): boolean {
+  const on = oneOf(env, 'BOOTSTRAP_USERS', ['on', 'off'] as const, embedded ? 'on' : 'off') === 'on';
+  if (on && !embedded)
+    throw new ConfigError(
+      'BOOTSTRAP_USERS=on generates gateway keys into $DATA_DIR/credentials.json, which only embedded ' +
+        'mode does. In full mode set BOOTSTRAP_ADMIN_KEY to the first admin’s key instead.',
+    );
+  return on;
+}
 
 /** 0 turns probes off; below 100 ms a probe would only load the provider. */
 function probeInterval(env: Env): number {
@@ -146,7 +191,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       failureRate: numberIn(env, 'MOCK_FAILURE_RATE', 0, 1, 0.02),
       externalUrl: url(env, 'MOCK_UPSTREAM_URL'),
     },
-    bootstrapUsers: oneOf(env, 'BOOTSTRAP_USERS', ['on', 'off'] as const, 'on') === 'on',
+    bootstrapUsers: bootstrapUsers(env, embedded),
+    bootstrapAdminKey: bootstrapAdminKey(env),
     healthCooldownMs: numberIn(env, 'HEALTH_COOLDOWN_MS', 100, 3_600_000, 30_000),
     probeIntervalMs: probeInterval(env),
     probeMocks: oneOf(env, 'HEALTH_PROBE_MOCKS', ['on', 'off'] as const, 'off') === 'on',

@@ -1,7 +1,14 @@
-import { mkdir } from 'node:fs/promises';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import { createDatabase, ensureSchema, lockDataDir, runMigrations, type DataDirLock } from '@gw/database';
+import {
+  createDatabase,
+  ensurePrivateDir,
+  ensureSchema,
+  isOpenToOthers,
+  lockDataDir,
+  runMigrations,
+  type DataDirLock,
+} from '@gw/database';
 import { EsdbEventStore, PostgresEventStore, type EventStore } from '@gw/eventstore';
 import { allMigrations } from '../../../../migrations';
 import type { GatewayConfig } from '../config/gateway-config';
@@ -19,7 +26,14 @@ export interface Stores {
 export async function openStores(config: GatewayConfig, logger: Logger, purpose: string): Promise<Stores> {
   let lock: DataDirLock | undefined;
   if (config.database.kind === 'pglite' && config.database.dataDir) {
-    await mkdir(config.database.dataDir, { recursive: true });
+    // 0700: the database, the vault's keys and the bootstrap credentials are nobody else's business.
+    const dataDir = await ensurePrivateDir(config.dataDir);
+    if (isOpenToOthers(dataDir.mode))
+      logger.warn(
+        { dataDir: config.dataDir, mode: `0${dataDir.mode.toString(8)}` },
+        `the data directory is open to other users; run chmod 700 ${config.dataDir}`,
+      );
+    await ensurePrivateDir(config.database.dataDir);
     lock = await lockDataDir(config.database.dataDir, purpose);
     logger.debug({ dataDir: config.database.dataDir }, 'opened PGlite data directory');
   }

@@ -15,8 +15,8 @@ export class IssueGatewayKeyHandler implements ICommandHandler<IssueGatewayKeyCo
 
   async execute({ data, metadata }: IssueGatewayKeyCommand): Promise<IssuedGatewayKey> {
     const now = this.clock.now();
-    const apiKey = generateGatewayKey();
-    const keyId = newId();
+    const apiKey = data.apiKey ?? generateGatewayKey();
+    const keyId = data.keyId ?? newId();
     const maskedKey = maskGatewayKey(apiKey);
     const command = {
       type: 'IssueGatewayKey' as const,
