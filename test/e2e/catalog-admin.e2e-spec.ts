@@ -1,11 +1,12 @@
 import OpenAI from 'openai';
 import request from 'supertest';
 import { VAULT_SECRETS_TABLE } from '@gw/key-vault';
-import { backends, startTestGateway, type TestGateway } from './support/test-gateway';
+import { describeBackends } from '@gw/database/testing';
+import { startTestGateway, type TestGateway } from './support/test-gateway';
 
 const ACME_KEY = 'sk-acme-e2e-platform-key-5up3r-s3cr3t';
 
-describe.each(backends())('admin catalog (%s)', (backend) => {
+describeBackends('admin catalog', (backend) => {
   let gw: TestGateway;
   let client: OpenAI;
   beforeAll(async () => {

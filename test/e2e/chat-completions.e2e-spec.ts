@@ -1,9 +1,10 @@
 import OpenAI from 'openai';
 import request from 'supertest';
 import { toRequestStreamId } from '@gw/routing';
-import { backends, startTestGateway, type TestGateway } from './support/test-gateway';
+import { describeBackends } from '@gw/database/testing';
+import { startTestGateway, type TestGateway } from './support/test-gateway';
 
-describe.each(backends())('chat completions through the gateway (%s)', (backend) => {
+describeBackends('chat completions through the gateway', (backend) => {
   let gw: TestGateway;
   let client: OpenAI;
 

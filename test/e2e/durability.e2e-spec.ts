@@ -4,26 +4,13 @@ import path from 'node:path';
 import OpenAI from 'openai';
 import request from 'supertest';
 import { toRequestStreamId } from '@gw/routing';
-import type { RecordedEvent } from '@gw/shared-kernel';
+import { eventually } from '@gw/shared-kernel/testing';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 
 const chat = (gw: TestGateway, body: Record<string, unknown>) =>
   request(gw.baseUrl).post('/v1/chat/completions').set('authorization', `Bearer ${gw.userKey}`).send(body);
 
 const hi = { model: 'auto', messages: [{ role: 'user', content: 'hi' }] };
-
-async function eventually<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('durability and failure recording (embedded)', () => {
   it('relaxed: answers first, then commits; a clean shutdown loses nothing', async () => {
@@ -135,8 +122,13 @@ describe('durability and failure recording (embedded)', () => {
         // aborted on purpose
       }
       const events = await eventually(
-        () => gw.gateway.runtime.eventStore.readStream(toRequestStreamId(id)),
-        (e: RecordedEvent[]) => e.length >= 2,
+        async () => {
+          const stream = await gw.gateway.runtime.eventStore.readStream(toRequestStreamId(id));
+          return stream.length >= 2 ? stream : undefined;
+        },
+        10_000,
+        "the interrupted request's UsageRecorded",
+        10,
       );
       expect(events.map((e) => e.type)).toEqual(['RequestRouted', 'UsageRecorded']);
       expect(events[1]!.data).toMatchObject({ outcome: 'interrupted', streamed: true, estimated: true });

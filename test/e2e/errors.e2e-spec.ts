@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import request from 'supertest';
-import { backends, startTestGateway, type TestGateway } from './support/test-gateway';
+import { describeBackends } from '@gw/database/testing';
+import { startTestGateway, type TestGateway } from './support/test-gateway';
 
 /** `{"error":{"message","type","code","param"}}` and nothing else; param is a string or null. */
 const expectOpenAIError = (body: unknown, code?: string): void => {
@@ -14,7 +15,7 @@ const expectOpenAIError = (body: unknown, code?: string): void => {
   if (code) expect(error!.code).toBe(code);
 };
 
-describe.each(backends())('errors in OpenAI shape (%s)', (backend) => {
+describeBackends('errors in OpenAI shape', (backend) => {
   let gw: TestGateway;
   beforeAll(async () => {
     gw = await startTestGateway(backend);

@@ -12,7 +12,11 @@ import { loadConfig, type GatewayConfig } from '@gw/platform';
 
 export type Backend = 'pglite' | 'postgres';
 
-/** The backends this run can reach: embedded always, PostgreSQL when DATABASE_URL is set. */
+/**
+ * The backends this run can reach: embedded always, PostgreSQL when DATABASE_URL is set.
+ * @deprecated Declare suites with `describeBackends` from `@gw/database/testing`, which declares the
+ * PostgreSQL variant as skipped (with the reason) when DATABASE_URL is unset instead of leaving it out.
+ */
 export const backends = (): Backend[] => (process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite']);
 
 export interface TestGateway {

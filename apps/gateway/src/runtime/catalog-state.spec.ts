@@ -2,6 +2,7 @@ import pino from 'pino';
 import { InMemoryEventStore } from '@gw/eventstore';
 import { InMemoryKeyVault, KeyEncryptionKeys, type KeyVault, type SecretRef } from '@gw/key-vault';
 import type { CatalogSnapshot } from '@gw/catalog';
+import { eventually } from '@gw/shared-kernel/testing';
 import { CatalogState } from './catalog-state';
 
 const at = new Date('2026-11-23T12:00:00.000Z');
@@ -45,13 +46,8 @@ async function storeWithKeyedProvider(vault: KeyVault): Promise<InMemoryEventSto
   return store;
 }
 
-const until = async (done: () => boolean): Promise<void> => {
-  const deadline = Date.now() + 2_000;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
+const until = (done: () => boolean): Promise<true> =>
+  eventually(() => (done() ? true : undefined), 2_000, 'the platform key to be served');
 
 describe('CatalogState', () => {
   const logger = pino({ level: 'silent' });
@@ -102,10 +98,23 @@ describe('CatalogState', () => {
       destroyOwner: (s, o) => vault.destroyOwner(s, o),
       rewrap: () => vault.rewrap(),
     };
+    // A controlled clock: ten retry intervals pass at once instead of sleeping through them.
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
     const state = new CatalogState(wrong, new Map(), logger, 10);
-    const feed = await state.start(store, () => undefined);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(reads).toBe(1);
-    await feed.stop();
+    const feed = await state
+      .start(store, () => undefined)
+      .catch((e: unknown) => {
+        jest.useRealTimers();
+        throw e;
+      });
+    try {
+      expect(reads).toBe(1);
+      expect(jest.getTimerCount()).toBe(0); // no retry scheduled
+      await jest.advanceTimersByTimeAsync(100);
+      expect(reads).toBe(1);
+    } finally {
+      await feed.stop();
+      jest.useRealTimers();
+    }
   });
 });

@@ -18,10 +18,6 @@ export interface TestDatabase {
 
 export const postgresUrl = (): string | undefined => process.env.DATABASE_URL;
 
-/** PGlite always; PostgreSQL too when DATABASE_URL is set. */
-export const testDatabaseKinds = (): TestDatabaseKind[] =>
-  postgresUrl() ? ['pglite', 'postgres'] : ['pglite'];
-
 /**
  * PGlite loads its WebAssembly with a dynamic `import()`, which jest's module sandbox refuses unless
  * node runs with --experimental-vm-modules (as `npm test` does). Under a plain `npx jest`, PGlite is

@@ -61,13 +61,22 @@ describe('GroupCommitWriter', () => {
   });
 
   it('with a linger, appends spread over the window share one write', async () => {
-    const store = new RecordingStore();
-    const writer = new GroupCommitWriter(store, 256, 30);
-    const first = writer.append({ streamId: 'l-0', events: [event(crypto.randomUUID())] });
-    await new Promise((r) => setTimeout(r, 5));
-    const second = writer.append({ streamId: 'l-1', events: [event(crypto.randomUUID())] });
-    await Promise.all([first, second]);
-    expect(store.batches).toEqual([2]);
+    // A controlled clock: the window is what is under test, so the test moves time, not waits for it.
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      const store = new RecordingStore();
+      const writer = new GroupCommitWriter(store, 256, 30);
+      const first = writer.append({ streamId: 'l-0', events: [event(crypto.randomUUID())] });
+      await jest.advanceTimersByTimeAsync(5);
+      const second = writer.append({ streamId: 'l-1', events: [event(crypto.randomUUID())] });
+      await jest.advanceTimersByTimeAsync(24);
+      expect(store.batches).toEqual([]); // 29 ms: still inside the window
+      await jest.advanceTimersByTimeAsync(1);
+      await Promise.all([first, second]);
+      expect(store.batches).toEqual([2]);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('fails only the request that conflicts; the others in its batch succeed', async () => {

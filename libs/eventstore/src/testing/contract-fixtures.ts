@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { comparePositions, type NewEvent, type Position, type RecordedEvent } from '@gw/shared-kernel';
+import { eventually, type TestDeclaration } from '@gw/shared-kernel/testing';
 import type {
   AppendRequest,
   AppendResult,
@@ -16,6 +17,8 @@ export interface EventStoreFixture {
   cleanup(): Promise<void>;
 }
 
+export { eventually };
+
 export type EventStoreFactory = () => Promise<EventStoreFixture>;
 
 export interface ContractOptions {
@@ -29,8 +32,20 @@ export interface ContractOptions {
   readonly timeoutMs?: number;
 }
 
+/** The options a case can depend on, and why the case is declared skipped when its option is off. */
+export type ContractCapability = 'isolated' | 'detectsDuplicateIdsAcrossStreams' | 'fullIdempotency';
+
+export const WHY_NOT: Readonly<Record<ContractCapability, string>> = {
+  isolated: 'the log is shared with other writers (one EventStoreDB server), so an empty log cannot be shown',
+  detectsDuplicateIdsAcrossStreams:
+    'event ids are checked per stream only (EventStoreDB: best effort, DESIGN.md; billing dedupes by request id)',
+  fullIdempotency: 'a re-append is recognised only at the revision it was first written at (EventStoreDB)',
+};
+
 export interface ContractContext {
   store(): EventStore;
+  /** `it` when the adapter has `capability`, else `it.skip` with the reason: declared and counted, never left out. */
+  requires(capability: ContractCapability): TestDeclaration;
   /**
    * Where a test's own events will start: the head once everything appended so far is visible. Use it
    * instead of headPosition() before appending, or events of earlier tests that were not visible yet
@@ -59,23 +74,6 @@ export const someEvents = (count: number, label = 'Event'): NewEvent[] =>
 export const ids = (events: readonly { readonly id: string }[]): string[] => events.map((e) => e.id);
 
 export const revisions = (events: readonly RecordedEvent[]): bigint[] => events.map((e) => e.revision);
-
-const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `probe` until it returns something, or fails with `what` after `timeoutMs`. */
-export async function eventually<T>(
-  probe: () => Promise<T | undefined> | T | undefined,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await pause(5);
-  }
-}
 
 /**
  * Reads of the global log only show what no transaction in flight can still precede (Postgres) or
@@ -142,8 +140,30 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T)
   return { promise, resolve };
 }
 
-/** Long enough for a polling adapter to have looked several times; used only to show that nothing arrives. */
-export const quietPeriod = (): Promise<void> => pause(300);
+/**
+ * The later marker that shows time has passed in the store, where a test would otherwise sleep to show
+ * that something did NOT arrive: appends a marker event to `streamId` and waits until a subscription of
+ * its own, started at the head, has delivered it. Returns the marker.
+ */
+export async function passMarker(store: EventStore, streamId: string, timeoutMs: number): Promise<NewEvent> {
+  const marker = anEvent({ type: 'Marker' });
+  const witness = new Collector();
+  const subscription = store.subscribeToAll({
+    after: (await store.headPosition()) ?? undefined,
+    handle: witness.handle,
+  });
+  try {
+    await store.append({ streamId, events: [marker] });
+    await eventually(
+      () => (witness.events.some((e) => e.id === marker.id) ? true : undefined),
+      timeoutMs,
+      'the marker event to be delivered',
+    );
+  } finally {
+    await subscription.stop();
+  }
+  return marker;
+}
 
 /**
  * Passes everything through and remembers the furthest position an append returned, so a test can wait

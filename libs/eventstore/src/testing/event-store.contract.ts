@@ -1,3 +1,4 @@
+import { itIf } from '@gw/shared-kernel/testing';
 import { appendManyCases } from './cases/append-many.cases';
 import { appendReadCases } from './cases/append-read.cases';
 import { expectedRevisionCases } from './cases/expected-revision.cases';
@@ -6,6 +7,7 @@ import { readAllCases } from './cases/read-all.cases';
 import { subscribeCases } from './cases/subscribe.cases';
 import {
   RecordingEventStore,
+  WHY_NOT,
   waitUntilVisible,
   type ContractContext,
   type ContractOptions,
@@ -43,6 +45,8 @@ export function eventStoreContract(
       make,
       options: resolved,
       store,
+      requires: (capability) =>
+        itIf(resolved[capability], `EventStore contract on ${name}: ${WHY_NOT[capability]}`),
       start: async () => {
         const last = store().lastWritten;
         if (last) await waitUntilVisible(store(), last, resolved.timeoutMs);

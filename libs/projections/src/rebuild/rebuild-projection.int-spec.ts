@@ -14,12 +14,12 @@ import {
   snapshotStreamTotals,
   streamTotalsProjection,
 } from '../testing/stream-totals.projection';
-import { openTestDatabase, testDatabaseKinds, type TestDatabase } from '../testing/test-databases';
+import { describeBackends, openTestDatabase, type TestDatabase } from '../testing/test-databases';
 import { rebuildAll, rebuildProjection, resetProjection } from './rebuild-projection';
 
 const withoutTimestamp = (letters: DeadLetter[]) => letters.map(({ deadLetteredAt: _at, ...rest }) => rest);
 
-describe.each(testDatabaseKinds())('rebuildProjection (%s)', (kind) => {
+describeBackends('rebuildProjection', (kind) => {
   let database: TestDatabase;
   let db: Knex;
   const logger = new RecordingLogger();

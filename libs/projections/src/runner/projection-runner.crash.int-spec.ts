@@ -14,7 +14,7 @@ import {
   snapshotStreamTotals,
   streamTotalsProjection,
 } from '../testing/stream-totals.projection';
-import { openTestDatabase, testDatabaseKinds, type TestDatabase } from '../testing/test-databases';
+import { describeBackends, openTestDatabase, type TestDatabase } from '../testing/test-databases';
 import { ProjectionRunner } from './projection-runner';
 
 /**
@@ -31,7 +31,7 @@ type Mode = (typeof MODES)[number];
 const SEED_ENV = 'PROJECTION_CRASH_SEED';
 const seed = seedFrom(SEED_ENV);
 
-describe.each(testDatabaseKinds())('ProjectionRunner crash recovery (%s)', (kind) => {
+describeBackends('ProjectionRunner crash recovery', (kind) => {
   let database: TestDatabase;
 
   beforeAll(async () => {

@@ -14,14 +14,14 @@ import {
   snapshotStreamTotals,
   streamTotalsProjection,
 } from '../testing/stream-totals.projection';
-import { openTestDatabase, testDatabaseKinds, type TestDatabase } from '../testing/test-databases';
+import { describeBackends, openTestDatabase, type TestDatabase } from '../testing/test-databases';
 import { ProjectionRunner } from './projection-runner';
 import { ProjectionStoppedError, WaitForPositionTimeoutError } from './projection-runner.errors';
 import type { ProjectionActivity, ProjectionRunnerOptions } from './projection-runner.options';
 
 const FAST_RETRY = { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 5 };
 
-describe.each(testDatabaseKinds())('ProjectionRunner (%s)', (kind) => {
+describeBackends('ProjectionRunner', (kind) => {
   let database: TestDatabase;
   let db: Knex;
   const runners: ProjectionRunner[] = [];
@@ -155,7 +155,9 @@ describe.each(testDatabaseKinds())('ProjectionRunner (%s)', (kind) => {
     let entered!: (lastApplied: Position) => void;
     const inApply = new Promise<Position>((resolve) => (entered = resolve));
     const projection = streamTotalsProjection({ name, table });
+    const watched = watchSubscriptionStop(store);
     const r = runner({
+      eventStore: watched.store,
       projection: {
         ...projection,
         apply: async (trx, events) => {
@@ -170,7 +172,10 @@ describe.each(testDatabaseKinds())('ProjectionRunner (%s)', (kind) => {
 
     let stopped = false;
     const stopping = r.stop().then(() => (stopped = true));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The later marker: stop() has reached the subscription; a stop that did not wait for the batch
+    // would have resolved by the end of this turn of the event loop.
+    await watched.stopRequested;
+    await new Promise((resolve) => setImmediate(resolve));
     expect(stopped).toBe(false);
     release();
     await stopping;
@@ -322,6 +327,28 @@ describe.each(testDatabaseKinds())('ProjectionRunner (%s)', (kind) => {
     }
   });
 });
+
+/** Resolves `stopRequested` when someone asks a subscription of `store` to stop. */
+function watchSubscriptionStop(store: EventStore): { store: EventStore; stopRequested: Promise<void> } {
+  let requested!: () => void;
+  const stopRequested = new Promise<void>((resolve) => (requested = resolve));
+  const subscribeToAll = (options: SubscribeToAllOptions) => {
+    const subscription = store.subscribeToAll(options);
+    return {
+      stop: () => {
+        requested();
+        return subscription.stop();
+      },
+    };
+  };
+  return {
+    stopRequested,
+    store: new Proxy(store, {
+      get: (target, property, receiver) =>
+        property === 'subscribeToAll' ? subscribeToAll : (Reflect.get(target, property, receiver) as unknown),
+    }),
+  };
+}
 
 /** The first subscription fails after delivering one batch, like a dropped connection. */
 function subscriptionFailingOnce(store: EventStore): EventStore {

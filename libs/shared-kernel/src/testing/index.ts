@@ -1,2 +1,3 @@
 export * from './decider-spec';
 export * from './announce-skip';
+export * from './eventually';

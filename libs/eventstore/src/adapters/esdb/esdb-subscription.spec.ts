@@ -151,7 +151,8 @@ describe('batchSubscription (EventStoreDB catch-up subscription to batches)', ()
     let stopped = false;
     const stopping = subscription.stop().then(() => (stopped = true));
     stream.write(resolved(2));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The later marker: stop() has closed the stream, the last thing it does before awaiting the batch.
+    await wait(() => stream.destroyed, 'stop() to close the stream');
     const stoppedEarly = stopped;
     gate.resolve();
     await stopping;

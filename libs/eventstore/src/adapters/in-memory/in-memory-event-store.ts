@@ -109,6 +109,8 @@ export class InMemoryEventStore implements EventStore {
     let wake: (() => void) | undefined;
     const loop = async (): Promise<void> => {
       while (!stopped) {
+        // An append between this read and the wait below must not be missed (lost wake-up).
+        const seen = this.log.length;
         const batch = await this.readAll({
           after: checkpoint,
           maxCount: options.maxBatchSize ?? 500,
@@ -123,6 +125,7 @@ export class InMemoryEventStore implements EventStore {
           caughtUp = true;
           options.onCaughtUp?.();
         }
+        if (this.log.length !== seen) continue;
         await new Promise<void>((resolve) => {
           wake = resolve;
           this.waiters.add(resolve);

@@ -1,5 +1,6 @@
 import type { Position, RecordedEvent } from '@gw/shared-kernel';
 import { comparePositions } from '@gw/shared-kernel';
+import { eventually } from '@gw/shared-kernel/testing';
 import { pollingSubscription, type PollingSource } from './polling-subscription';
 
 const at = (n: number): Position => ({ commit: BigInt(n), prepare: BigInt(n) });
@@ -53,13 +54,8 @@ function fakeLog(events: RecordedEvent[]) {
   };
 }
 
-const until = async (done: () => boolean) => {
-  const deadline = Date.now() + 2_000;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 2));
-  }
-};
+const until = (done: () => boolean, what = 'the subscription'): Promise<true> =>
+  eventually(() => (done() ? true : undefined), 2_000, what, 2);
 
 describe('pollingSubscription with an event-type filter', () => {
   it('does not rescan the events it filtered out on every poll', async () => {

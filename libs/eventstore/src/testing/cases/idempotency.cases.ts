@@ -39,8 +39,9 @@ export function idempotencyCases(ctx: ContractContext): void {
     expect(await store.readStream(streamId)).toEqual([]);
   });
 
-  if (ctx.options.fullIdempotency) {
-    it('a re-append after the stream moved on still returns the original result', async () => {
+  ctx.requires('fullIdempotency')(
+    'a re-append after the stream moved on still returns the original result',
+    async () => {
       const store = ctx.store();
       const streamId = newStreamId();
       const events = someEvents(2, 'First');
@@ -52,11 +53,12 @@ export function idempotencyCases(ctx: ContractContext): void {
       expect(retried.nextRevision).toBe(1n);
       expect(comparePositions(retried.position, original.position)).toBe(0);
       expect((await store.readStream(streamId)).map((e) => e.type)).toEqual(['First0', 'First1', 'Later0']);
-    });
-  }
+    },
+  );
 
-  if (ctx.options.detectsDuplicateIdsAcrossStreams) {
-    it('an event id already used in another stream is refused', async () => {
+  ctx.requires('detectsDuplicateIdsAcrossStreams')(
+    'an event id already used in another stream is refused',
+    async () => {
       const store = ctx.store();
       const [first, second] = [newStreamId(), newStreamId()];
       const event = anEvent();
@@ -68,9 +70,12 @@ export function idempotencyCases(ctx: ContractContext): void {
       await expect(reused).rejects.toMatchObject({ code: 'EVENTSTORE.DUPLICATE_EVENT_ID' });
       expect(await store.readStream(second)).toEqual([]);
       expect(await store.readStream(first)).toHaveLength(1);
-    });
+    },
+  );
 
-    it('known and new ids mixed in one append are refused', async () => {
+  ctx.requires('detectsDuplicateIdsAcrossStreams')(
+    'known and new ids mixed in one append are refused',
+    async () => {
       const store = ctx.store();
       const streamId = newStreamId();
       const [known] = someEvents(1);
@@ -80,6 +85,6 @@ export function idempotencyCases(ctx: ContractContext): void {
         DuplicateEventIdError,
       );
       expect(await store.readStream(streamId)).toHaveLength(1);
-    });
-  }
+    },
+  );
 }

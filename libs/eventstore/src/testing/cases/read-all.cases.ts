@@ -73,17 +73,15 @@ export function readAllCases(ctx: ContractContext): void {
     expect(comparePositions(head!, last.position)).toBe(0);
   });
 
-  if (ctx.options.isolated) {
-    it('a new store has no head and an empty log, and answers ping', async () => {
-      const fixture = await ctx.make();
-      try {
-        await expect(fixture.store.ping()).resolves.toBeUndefined();
-        expect(await fixture.store.headPosition()).toBeNull();
-        expect(await fixture.store.readAll()).toEqual([]);
-        expect(await fixture.store.readAll({ after: { commit: 0n, prepare: 0n } })).toEqual([]);
-      } finally {
-        await fixture.cleanup();
-      }
-    });
-  }
+  ctx.requires('isolated')('a new store has no head and an empty log, and answers ping', async () => {
+    const fixture = await ctx.make();
+    try {
+      await expect(fixture.store.ping()).resolves.toBeUndefined();
+      expect(await fixture.store.headPosition()).toBeNull();
+      expect(await fixture.store.readAll()).toEqual([]);
+      expect(await fixture.store.readAll({ after: { commit: 0n, prepare: 0n } })).toEqual([]);
+    } finally {
+      await fixture.cleanup();
+    }
+  });
 }

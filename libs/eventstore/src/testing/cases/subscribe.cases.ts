@@ -7,7 +7,7 @@ import {
   ids,
   mine,
   newStreamId,
-  quietPeriod,
+  passMarker,
   someEvents,
   waitUntilVisible,
   type ContractContext,
@@ -56,6 +56,23 @@ export function subscribeCases(ctx: ContractContext): void {
     }
   });
 
+  it('delivers an append made right after subscribing, before the first read has returned', async () => {
+    const store = ctx.store();
+    const streamId = newStreamId();
+    const start = await ctx.start();
+    const collector = new Collector();
+    const subscription = store.subscribeToAll({ after: start, handle: collector.handle });
+    try {
+      const events = someEvents(1, 'Immediate');
+      await store.append({ streamId, events });
+      const got = await collector.waitFor(1, [streamId], isolated, timeoutMs);
+
+      expect(ids(got)).toEqual(ids(events));
+    } finally {
+      await subscription.stop();
+    }
+  });
+
   it('resumes from a checkpoint without duplicates or gaps', async () => {
     const store = ctx.store();
     const streamId = newStreamId();
@@ -73,11 +90,14 @@ export function subscribeCases(ctx: ContractContext): void {
     const again = store.subscribeToAll({ after: checkpoint, handle: resumed.handle });
     try {
       const got = await resumed.waitFor(3, [streamId], isolated, timeoutMs);
-      await quietPeriod();
+      // Anything delivered twice would arrive before a later event does.
+      const marker = someEvents(1, 'Marker');
+      await store.append({ streamId, events: marker });
+      await resumed.waitFor(4, [streamId], isolated, timeoutMs);
 
       expect(ids(delivered)).toEqual(ids(first));
       expect(ids(got)).toEqual(ids(second));
-      expect(ids(mine(resumed.events, [streamId], isolated))).toEqual(ids(second));
+      expect(ids(mine(resumed.events, [streamId], isolated))).toEqual(ids([...second, ...marker]));
     } finally {
       await again.stop();
     }
@@ -121,7 +141,7 @@ export function subscribeCases(ctx: ContractContext): void {
     try {
       await flag(() => errors.length > 0, 'onError');
       await appendVisible(streamId, 1, 'Later');
-      await quietPeriod();
+      await passMarker(store, streamId, timeoutMs);
 
       expect(errors).toHaveLength(1);
       expect(errors[0]).toBe(failure);
@@ -149,12 +169,12 @@ export function subscribeCases(ctx: ContractContext): void {
 
     let stopped = false;
     const stopping = subscription.stop().then(() => (stopped = true));
-    await quietPeriod();
+    await passMarker(store, streamId, timeoutMs);
     const stoppedWhileHandling = stopped;
     gate.resolve();
     await stopping;
     await appendVisible(streamId, 1, 'AfterStop');
-    await quietPeriod();
+    await passMarker(store, streamId, timeoutMs);
 
     expect(stoppedWhileHandling).toBe(false);
     expect(stopped).toBe(true);
