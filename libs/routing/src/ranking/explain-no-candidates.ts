@@ -3,6 +3,7 @@ import type { CatalogModel } from '@gw/catalog';
 import {
   blendedPricePer1k,
   CANDIDATE_FILTERS,
+  filterContextOf,
   type CandidateFilter,
   type RankInput,
 } from './rank-candidates';
@@ -31,9 +32,10 @@ const dollars = (microsPer1k: number): string =>
  * hot path never pays for it.
  */
 export function explainNoCandidates(input: RankInput): NoCandidatesReason {
+  const context = filterContextOf(input);
   let left: readonly CatalogModel[] = input.models;
   for (const name of Object.keys(CANDIDATE_FILTERS) as CandidateFilter[]) {
-    const kept = left.filter((m) => CANDIDATE_FILTERS[name](m, input));
+    const kept = left.filter((m) => CANDIDATE_FILTERS[name](m, context));
     if (kept.length === 0) return reason(name, left, input);
     left = kept;
   }

@@ -78,41 +78,62 @@ interface ProviderView {
   readonly byok: boolean;
 }
 
+/** What the filters read, computed once per request. */
+export interface FilterContext {
+  readonly pinnedModelId: string | undefined;
+  readonly powerLevel: PowerLevel;
+  readonly tier: Tier;
+  readonly needs: RequestNeeds;
+  /** The power level's price limit, micro-dollars per 1K tokens. */
+  readonly maxPrice: number;
+}
+
+export const filterContextOf = (input: RankInput): FilterContext => ({
+  pinnedModelId: input.pinnedModelId,
+  powerLevel: input.powerLevel,
+  tier: input.tier,
+  needs: input.needs,
+  maxPrice: Number(input.policy.levels[input.powerLevel].maxPricePer1k),
+});
+
 /**
  * The filters a model passes to be a candidate, in the order `explainNoCandidates` reports them.
- * Ranking applies them all in one pass; the explanation counts what each one removed.
+ * Ranking applies them all (`isEligible`); the explanation counts what each one removed.
  */
 export const CANDIDATE_FILTERS = {
   /** The caller named it; or it is offered at the power level and not deprecated. */
-  offered: (m: CatalogModel, input: RankInput): boolean =>
+  offered: (m: CatalogModel, c: FilterContext): boolean =>
     m.enabled &&
-    (input.pinnedModelId !== undefined
-      ? m.id === input.pinnedModelId
-      : m.deprecation === undefined && m.powerLevels.includes(input.powerLevel)),
-  tier: (m: CatalogModel, input: RankInput): boolean => tierAllows(input.tier, m.minTier),
-  streaming: (m: CatalogModel, input: RankInput): boolean =>
-    !input.needs.streaming || m.capabilities.streaming,
-  tools: (m: CatalogModel, input: RankInput): boolean => !input.needs.tools || m.capabilities.tools,
-  vision: (m: CatalogModel, input: RankInput): boolean => !input.needs.vision || m.capabilities.vision,
-  jsonMode: (m: CatalogModel, input: RankInput): boolean => !input.needs.jsonMode || m.capabilities.jsonMode,
-  contextWindow: (m: CatalogModel, input: RankInput): boolean => input.needs.contextTokens <= m.contextWindow,
-  maxOutput: (m: CatalogModel, input: RankInput): boolean =>
-    (input.needs.maxOutputTokens ?? 0) <= m.maxOutputTokens,
+    (c.pinnedModelId !== undefined
+      ? m.id === c.pinnedModelId
+      : m.deprecation === undefined && m.powerLevels.includes(c.powerLevel)),
+  tier: (m: CatalogModel, c: FilterContext): boolean => tierAllows(c.tier, m.minTier),
+  streaming: (m: CatalogModel, c: FilterContext): boolean => !c.needs.streaming || m.capabilities.streaming,
+  tools: (m: CatalogModel, c: FilterContext): boolean => !c.needs.tools || m.capabilities.tools,
+  vision: (m: CatalogModel, c: FilterContext): boolean => !c.needs.vision || m.capabilities.vision,
+  jsonMode: (m: CatalogModel, c: FilterContext): boolean => !c.needs.jsonMode || m.capabilities.jsonMode,
+  contextWindow: (m: CatalogModel, c: FilterContext): boolean => c.needs.contextTokens <= m.contextWindow,
+  maxOutput: (m: CatalogModel, c: FilterContext): boolean =>
+    (c.needs.maxOutputTokens ?? 0) <= m.maxOutputTokens,
   /** A named model is not held to the power level's price limit. */
-  price: (m: CatalogModel, input: RankInput): boolean =>
-    input.pinnedModelId !== undefined ||
-    blendedPricePer1k(m) <= Number(input.policy.levels[input.powerLevel].maxPricePer1k),
+  price: (m: CatalogModel, c: FilterContext): boolean =>
+    c.pinnedModelId !== undefined || blendedPricePer1k(m) <= c.maxPrice,
 } as const;
 
 export type CandidateFilter = keyof typeof CANDIDATE_FILTERS;
 
-const FILTERS = Object.values(CANDIDATE_FILTERS);
-
-/** Does the model pass every filter (health aside)? */
-export const isEligible = (m: CatalogModel, input: RankInput): boolean => {
-  for (const passes of FILTERS) if (!passes(m, input)) return false;
-  return true;
-};
+const F = CANDIDATE_FILTERS;
+/** Every filter, called directly (not through a list: this runs once per model per request). */
+export const isEligible = (m: CatalogModel, c: FilterContext): boolean =>
+  F.offered(m, c) &&
+  F.tier(m, c) &&
+  F.streaming(m, c) &&
+  F.tools(m, c) &&
+  F.vision(m, c) &&
+  F.jsonMode(m, c) &&
+  F.contextWindow(m, c) &&
+  F.maxOutput(m, c) &&
+  F.price(m, c);
 
 /**
  * Pure ranking: filter, score with w_cost·(1 − cost/max_cost) + w_latency·(1 − latency/bound) +
@@ -120,7 +141,8 @@ export const isEligible = (m: CatalogModel, input: RankInput): boolean => {
  */
 export function rankCandidates(input: RankInput): RankedCandidate[] {
   const level = input.policy.levels[input.powerLevel];
-  const maxPrice = Number(level.maxPricePer1k);
+  const filters = filterContextOf(input);
+  const maxPrice = filters.maxPrice;
   // Health, BYOK and preference are per provider: look them up once per provider, not per model.
   const providers = new Map<string, ProviderView>();
   const providerView = (provider: string): ProviderView => {
@@ -149,7 +171,7 @@ export function rankCandidates(input: RankInput): RankedCandidate[] {
   let kept = 0;
   for (let i = 0; i < models.length; i++) {
     const m = models[i]!;
-    if (!isEligible(m, input)) continue;
+    if (!isEligible(m, filters)) continue;
     const price = blendedPricePer1k(m);
     const provider = providerView(m.provider);
     if (!provider.available) continue;
