@@ -1,7 +1,9 @@
 // Three jest projects, selected by file suffix (STYLE.md §8):
 //   unit  *.spec.ts      pure code and in-memory adapters
-//   int   *.int-spec.ts  real infrastructure: PGlite always; PostgreSQL, Redis, EventStoreDB, Kafka when configured
-//   e2e   *.e2e-spec.ts  the real Nest app over HTTP
+//   int   *.int-spec.ts  real infrastructure: PGlite always; PostgreSQL (DATABASE_URL) and EventStoreDB
+//                        (EVENTSTORE_URL) when set, else declared skipped with the reason (no Redis or
+//                        Kafka suites yet: issue 9)
+//   e2e   *.e2e-spec.ts  the real Nest app over HTTP, on the same backends (full mode: apps/projector as a child process)
 const { compilerOptions } = require('./tsconfig.json');
 const swcOptions = require('./scripts/swc-options.cjs');
 
