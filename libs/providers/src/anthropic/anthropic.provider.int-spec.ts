@@ -1,3 +1,4 @@
+import { eventually } from '@gw/shared-kernel/testing';
 import { collect, expectNoKey, upstreamErrorOf } from '../testing/upstream-test-helpers';
 import { createServer } from 'node:net';
 import type { ChatCompletionChunk, ChatCompletionRequest } from '../openai-wire';
@@ -421,12 +422,17 @@ describe('AnthropicProvider against a fake Anthropic server', () => {
     });
 
     it('rethrows the caller abort reason', async () => {
-      fake.enqueue({ kind: 'message', message: message({}), delayMs: 300 });
+      fake.enqueue({ kind: 'message', message: message({}), delayMs: 2_000 });
       const controller = new AbortController();
       const reason = new Error('client went away');
-      setTimeout(() => controller.abort(reason), 30);
+      const before = fake.requests.length;
 
-      await expect(provider.complete(target, request('hi'), controller.signal)).rejects.toBe(reason);
+      const pending = provider.complete(target, request('hi'), controller.signal);
+      // The client goes away once the request is in flight (the fake holds its answer for 2 s).
+      await eventually(() => (fake.requests.length > before ? true : undefined), 5_000, 'the request');
+      controller.abort(reason);
+
+      await expect(pending).rejects.toBe(reason);
     });
   });
 });

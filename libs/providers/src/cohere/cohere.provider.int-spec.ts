@@ -467,13 +467,13 @@ describe('CohereProvider against a fake Cohere v2 server', () => {
     });
 
     it("a caller abort rethrows the signal's reason", async () => {
-      const silent: Server = createServer(() => undefined);
+      const controller = new AbortController();
+      const reason = new Error('client went away');
+      // The client goes away once the request is in flight: the server has it and never answers.
+      const silent: Server = createServer(() => controller.abort(reason));
       await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
       try {
         const { port } = silent.address() as AddressInfo;
-        const controller = new AbortController();
-        const reason = new Error('client went away');
-        setTimeout(() => controller.abort(reason), 50);
         await expect(
           provider.complete(
             { ...target, baseUrl: `http://127.0.0.1:${port}/v2` },

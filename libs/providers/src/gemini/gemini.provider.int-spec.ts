@@ -1,3 +1,4 @@
+import { eventually } from '@gw/shared-kernel/testing';
 import { serveAsOpenAI } from '../testing/openai-facade';
 import { collect, expectNoKey, upstreamErrorOf } from '../testing/upstream-test-helpers';
 import { createServer, type Server } from 'node:http';
@@ -520,8 +521,11 @@ describe('GeminiProvider against the fake Gemini server', () => {
 
     it('rethrows the caller abort as is', async () => {
       const controller = new AbortController();
+      const before = fake.requests.length;
       const pending = provider.complete(using({ [H.latencyMs]: '2000' }), ask('hi'), controller.signal);
-      setTimeout(() => controller.abort(new Error('client went away')), 50);
+      // The client goes away once the request is in flight (the fake holds its answer for 2 s).
+      await eventually(() => (fake.requests.length > before ? true : undefined), 5_000, 'the request');
+      controller.abort(new Error('client went away'));
       await expect(pending).rejects.toThrow('client went away');
     });
   });

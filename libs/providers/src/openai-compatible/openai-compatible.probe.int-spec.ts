@@ -1,3 +1,4 @@
+import { eventually } from '@gw/shared-kernel/testing';
 import { probeContract } from '../testing/probe-contract';
 import { expectNoKey, upstreamErrorOf } from '../testing/upstream-test-helpers';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -80,11 +81,14 @@ describe('OpenAICompatibleProvider.probe against the mock provider', () => {
 
     it('rethrows the caller abort as is', async () => {
       const controller = new AbortController();
+      const before = mock.stats().requests;
       const pending = provider.probe(
         { ...target, extraHeaders: { [MOCK_HEADERS.latencyMs]: '2000' } },
         controller.signal,
       );
-      setTimeout(() => controller.abort(new Error('probe cancelled')), 50);
+      // Cancelled once the probe is in flight (the mock holds its answer for 2 s).
+      await eventually(() => (mock.stats().requests > before ? true : undefined), 5_000, 'the probe');
+      controller.abort(new Error('probe cancelled'));
 
       await expect(pending).rejects.toThrow('probe cancelled');
     });

@@ -1,3 +1,4 @@
+import { eventually } from '@gw/shared-kernel/testing';
 import { collect, expectNoKey, upstreamErrorOf } from '../testing/upstream-test-helpers';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -223,12 +224,15 @@ describe('OpenAICompatibleProvider against the mock provider', () => {
 
   it('rethrows the caller abort as is', async () => {
     const controller = new AbortController();
+    const before = mock.stats().requests;
     const pending = provider.complete(
       withHeaders({ 'x-mock-latency-ms': '2000' }),
       request('hi'),
       controller.signal,
     );
-    setTimeout(() => controller.abort(new Error('client went away')), 50);
+    // The client goes away once the request is in flight (the mock holds its answer for 2 s).
+    await eventually(() => (mock.stats().requests > before ? true : undefined), 5_000, 'the request');
+    controller.abort(new Error('client went away'));
 
     await expect(pending).rejects.toThrow('client went away');
   });

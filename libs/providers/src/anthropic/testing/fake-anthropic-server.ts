@@ -194,9 +194,9 @@ async function answer(res: ServerResponse, reply: FakeAnthropicReply, stream: bo
   res.flushHeaders();
   for (const [i, event] of events.entries()) {
     if (cutAfter !== undefined && i >= cutAfter) {
-      // Let the written events leave first, then drop the connection mid-stream.
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      res.socket?.destroy();
+      // Drop the connection mid-stream: a FIN after the written events (end, not destroy, so that they
+      // are sent first), without the chunked body's terminator.
+      res.socket?.end();
       return;
     }
     const text = `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;

@@ -334,7 +334,9 @@ function stream(res: ServerResponse, answer: Answer, cutAfter: number): void {
     .map((event) => `event: ${String(event['type'])}\ndata: ${JSON.stringify(event)}\n\n`)
     .join('');
   if (limit < events.length) {
-    res.write(out, () => setTimeout(() => res.socket?.destroy(), 20));
+    // Drop the connection mid-stream: a FIN after the written events (end, not destroy, so that they
+    // are sent first), without the chunked body's terminator.
+    res.write(out, () => res.socket?.end());
     return;
   }
   res.end(out);
