@@ -106,7 +106,11 @@ describe('outages: two admin-registered providers (embedded, no mocks)', () => {
     alpha.failWith(null);
     beta.failWith(null);
     const client = new OpenAI({ baseURL: `${gw.baseUrl}/v1`, apiKey: gw.userKey, maxRetries: 0 });
-    const stream = await client.chat.completions.create({ model: 'auto', ...hi, stream: true } as const);
+    const stream = await client.chat.completions.create({
+      model: 'auto',
+      messages: [{ role: 'user', content: 'hello' }],
+      stream: true,
+    });
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
     expect(text.length).toBeGreaterThan(0);
