@@ -5,10 +5,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import knexFactory from 'knex';
 import { CommandBus } from '@nestjs/cqrs';
-import pino from 'pino';
 import { createGateway, type Gateway } from '../../../apps/gateway/src/app.factory';
 import { bootstrapUsers } from '../../../apps/gateway/src/bootstrap/bootstrap-users';
-import { loadConfig, type GatewayConfig } from '@gw/platform';
+import { createLogger, loadConfig, type GatewayConfig } from '@gw/platform';
 
 export type Backend = 'pglite' | 'postgres';
 
@@ -74,7 +73,8 @@ export async function startTestGateway(
       done();
     },
   });
-  const logger = pino({ level: 'info' }, sink);
+  // The gateway's own logger (its redaction included), writing into memory.
+  const logger = createLogger('info', 'switchyard-gateway', sink);
   const gateway = await createGateway(config, logger);
   await gateway.app.listen({ port: 0, host: '127.0.0.1' });
   const address = gateway.app.getHttpServer().address();
