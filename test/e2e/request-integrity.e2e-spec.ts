@@ -122,4 +122,107 @@ describe.each(backends())('request integrity on /v1/chat/completions (%s)', (bac
     expect(res.headers['content-type']).toContain('application/problem+json');
     expect(res.body).toMatchObject({ status: 413, code: 'request_too_large' });
   });
+
+  const chat = (body: Record<string, unknown>) =>
+    request(gw.baseUrl)
+      .post('/v1/chat/completions')
+      .set('authorization', `Bearer ${gw.userKey}`)
+      .send({ model: 'auto', messages: [{ role: 'user', content: 'Say something.' }], ...body });
+
+  /** Every top-level field any mock provider has been sent so far. */
+  const seenUpstream = (): string[] =>
+    [...gw.gateway.runtime.mocks.values()].flatMap((m) => m.stats().paramsSeen);
+
+  it('unknown fields are dropped before the upstream and listed in x-switchyard-ignored-params', async () => {
+    const res = await chat({ top_k: 40, zz_vendor: { deep: [1] }, power_level: 'eco', temperature: 0 });
+    expect(res.status).toBe(200);
+    expect(res.headers['x-switchyard-ignored-params']).toBe('top_k,zz_vendor');
+    expect(seenUpstream()).toEqual(expect.arrayContaining(['model', 'messages', 'temperature']));
+    expect(seenUpstream()).not.toEqual(expect.arrayContaining(['top_k']));
+    expect(seenUpstream()).not.toContain('zz_vendor');
+    expect(seenUpstream()).not.toContain('power_level');
+  });
+
+  it('streams carry the same header', async () => {
+    const res = await chat({ stream: true, repetition_penalty: 1.2 }).buffer(true);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toContain('text/event-stream');
+    expect(res.headers['x-switchyard-ignored-params']).toBe('repetition_penalty');
+    expect(res.text).toContain('data: [DONE]');
+    expect(seenUpstream()).not.toContain('repetition_penalty');
+  });
+
+  it('a request with only known fields has no such header', async () => {
+    const res = await chat({ temperature: 0, power_level: 'eco' });
+    expect(res.status).toBe(200);
+    expect(res.headers['x-switchyard-ignored-params']).toBeUndefined();
+  });
+
+  it.each([
+    [{ service_tier: 'priority' }, 'service_tier'],
+    [{ store: true }, 'store'],
+    [{ web_search_options: {} }, 'web_search_options'],
+    [{ modalities: ['text', 'audio'] }, 'modalities'],
+    [{ audio: { voice: 'alloy', format: 'mp3' } }, 'audio'],
+    [{ prediction: { type: 'content', content: 'draft' } }, 'prediction'],
+  ])('%j changes what the provider charges: 400 naming %s', async (extra, param) => {
+    const res = await chat(extra);
+    expect(res.status).toBe(400);
+    expectOpenAIError(res.body, 'unsupported_parameter');
+    expect(res.body.error.param).toBe(param);
+    expect(res.body.error.type).toBe('invalid_request_error');
+  });
+
+  it('the priced defaults of those parameters are served', async () => {
+    const res = await chat({ service_tier: 'default', store: false, modalities: ['text'] });
+    expect(res.status).toBe(200);
+  });
+
+  it.each([
+    [[{ type: 'image_url' }], 'messages[0].content[0].image_url'],
+    [[{ type: 'image_url', image_url: {} }], 'messages[0].content[0].image_url.url'],
+    [[{ type: 'text', text: 'hi' }, { type: 'text' }], 'messages[0].content[1].text'],
+  ])('malformed content %j is a 400 naming %s, not a 500', async (content, param) => {
+    const res = await chat({ messages: [{ role: 'user', content }] });
+    expect(res.status).toBe(400);
+    expect(res.body.error.param).toBe(param);
+  });
+
+  it('tool_calls: [{}] is a 400 naming the missing field, not a 500', async () => {
+    const res = await chat({
+      messages: [
+        { role: 'user', content: 'Weather?' },
+        { role: 'assistant', content: null, tool_calls: [{}] },
+      ],
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.param).toBe('messages[1].tool_calls[0].id');
+  });
+
+  it('an admin can allow a paid parameter on a provider; then it is forwarded there', async () => {
+    const admin = (path: string) =>
+      request(gw.baseUrl).put(path).set('authorization', `Bearer ${gw.adminKey}`);
+    const put = await admin('/api/v1/admin/providers/mock-swift').send({
+      allowedPaidParams: ['service_tier'],
+    });
+    expect(put.status).toBe(200);
+    expect(put.body.allowedPaidParams).toEqual(['service_tier']);
+    const bad = await admin('/api/v1/admin/providers/mock-swift').send({ allowedPaidParams: ['turbo'] });
+    expect(bad.status).toBe(400);
+    try {
+      const res = await chat({ model: 'mock-swift/swift-mini', service_tier: 'priority' });
+      expect(res.status).toBe(200);
+      expect(res.headers['x-switchyard-provider']).toBe('mock-swift');
+      expect(res.headers['x-switchyard-ignored-params']).toBeUndefined();
+      expect(gw.gateway.runtime.mocks.get('mock-swift')!.stats().paramsSeen).toContain('service_tier');
+      // still refused where nobody allows it
+      const store = await chat({ model: 'mock-swift/swift-mini', store: true });
+      expect(store.status).toBe(400);
+      expect(store.body.error.param).toBe('store');
+    } finally {
+      await admin('/api/v1/admin/providers/mock-swift').send({ allowedPaidParams: [] }).expect(200);
+    }
+    const after = await chat({ service_tier: 'priority' });
+    expect(after.status).toBe(400);
+  });
 });

@@ -1,6 +1,7 @@
 export * from './domain/catalog.types';
 export * from './domain/catalog-specs';
 export * from './domain/catalog-validation';
+export * from './domain/paid-params';
 export * from './domain/provider.events';
 export * from './domain/provider.commands';
 export * from './domain/provider.decider';

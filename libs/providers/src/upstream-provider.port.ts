@@ -44,6 +44,12 @@ export interface ProbeResult {
  * Failures are thrown as UpstreamError; an abort through `signal` rethrows the signal's reason.
  */
 export interface UpstreamProvider {
+  /**
+   * The request parameters this adapter reads (OpenAI's, plus any vendor extension it maps); every
+   * other field of a request is dropped, never sent upstream.
+   */
+  readonly knownParams: ReadonlySet<string>;
+
   complete(
     target: UpstreamTarget,
     request: ChatCompletionRequest,

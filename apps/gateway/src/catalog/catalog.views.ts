@@ -8,6 +8,8 @@ export interface ProviderView {
   readonly kind: string;
   readonly baseUrl: string;
   readonly requiresKey: boolean;
+  /** Charge-changing request features let through to this provider (PAID_PARAMS); [] when none. */
+  readonly allowedPaidParams: readonly string[];
   readonly enabled: boolean;
   readonly disabledReason: string | null;
   /** Whether it serves requests now, and if not, why. */
@@ -34,6 +36,7 @@ export const toProviderView = (
   kind: p.spec.kind,
   baseUrl: p.spec.baseUrl,
   requiresKey: p.spec.requiresKey,
+  allowedPaidParams: p.spec.allowedPaidParams ?? [],
   enabled: p.enabled,
   disabledReason: p.disabledReason,
   status,

@@ -1,4 +1,7 @@
+import { applyDecorators } from '@nestjs/common';
 import {
+  ArrayUnique,
+  IsArray,
   IsBoolean,
   IsIn,
   IsOptional,
@@ -9,9 +12,17 @@ import {
   ValidateIf,
 } from 'class-validator';
 import type { ProviderChanges } from '@gw/catalog';
-import type { ProviderKind, ProviderSpecData } from '@gw/catalog';
+import { PAID_PARAMS, type PaidParam, type ProviderKind, type ProviderSpecData } from '@gw/catalog';
 
 const KINDS: readonly ProviderKind[] = ['openai-compatible', 'anthropic', 'gemini', 'cohere'];
+
+/**
+ * Charge-changing request features this provider may receive although the catalog does not price
+ * them: service_tier (other than auto/default), store, web_search_options, audio (output) and
+ * prediction. Default none: requests asking for them are not routed here.
+ */
+const AllowedPaidParams = (): PropertyDecorator =>
+  applyDecorators(IsOptional(), IsArray(), ArrayUnique(), IsIn(PAID_PARAMS, { each: true }));
 
 /** POST /api/v1/admin/providers */
 export class RegisterProviderDto {
@@ -24,6 +35,7 @@ export class RegisterProviderDto {
   @IsString() @MaxLength(500) baseUrl!: string;
   /** Default true; false for servers that take no key (local vLLM, Ollama). */
   @IsOptional() @IsBoolean() requiresKey?: boolean;
+  @AllowedPaidParams() allowedPaidParams?: PaidParam[];
   /** Default true. */
   @IsOptional() @IsBoolean() enabled?: boolean;
   /** The platform key; stored encrypted, only ever shown masked. */
@@ -36,6 +48,7 @@ export class ChangeProviderDto {
   @IsOptional() @IsIn(KINDS) kind?: ProviderKind;
   @IsOptional() @IsString() @MaxLength(500) baseUrl?: string;
   @IsOptional() @IsBoolean() requiresKey?: boolean;
+  @AllowedPaidParams() allowedPaidParams?: PaidParam[];
   @IsOptional() @IsBoolean() enabled?: boolean;
   @IsOptional() @IsString() @MaxLength(500) disabledReason?: string;
   /** A new platform key, or null to remove it. */
@@ -56,6 +69,7 @@ export const providerSpecFromDto = (dto: RegisterProviderDto): ProviderSpecData 
   kind: dto.kind,
   baseUrl: dto.baseUrl,
   requiresKey: dto.requiresKey ?? true,
+  ...(dto.allowedPaidParams !== undefined && { allowedPaidParams: dto.allowedPaidParams }),
 });
 
 export function providerChangesFromDto(dto: ChangeProviderDto): ProviderChanges {
@@ -64,6 +78,7 @@ export function providerChangesFromDto(dto: ChangeProviderDto): ProviderChanges 
     ...(dto.kind !== undefined && { kind: dto.kind }),
     ...(dto.baseUrl !== undefined && { baseUrl: dto.baseUrl }),
     ...(dto.requiresKey !== undefined && { requiresKey: dto.requiresKey }),
+    ...(dto.allowedPaidParams !== undefined && { allowedPaidParams: dto.allowedPaidParams }),
   };
   return {
     spec: Object.keys(spec).length > 0 ? spec : undefined,

@@ -20,6 +20,7 @@ import { AllProvidersFailedError, UpstreamRejectedError } from './chat.errors';
 import type { RequestRecorder } from './request-recorder';
 import { walkFallbacks, type Attempted, type FallbackHop } from './fallback-walk';
 import { earliestRetryMs, planRoute, type RoutePlan } from './route-planner';
+import { ignoredParamsHeader, upstreamRequest } from './request-params';
 import { countUsage } from './usage-accounting';
 
 export interface ChatCall {
@@ -208,7 +209,7 @@ export class ChatService {
     } catch {
       if (!res.destroyed) {
         res.end(
-          `data: ${JSON.stringify({ error: { message: 'Usage could not be recorded; the answer is incomplete', type: 'api_error', code: 'usage_not_recorded', param: null } })}\n\n`,
+          `data: ${JSON.stringify({ error: { message: 'The answer could not be recorded, so it is incomplete. Retry the request.', type: 'api_error', code: 'usage_not_recorded', param: null } })}\n\n`,
         );
       }
       return;
@@ -442,12 +443,18 @@ export class ChatService {
   }
 
   private headers(call: ChatCall, model: CatalogModel, attempts: number): Record<string, string> {
+    const ignored = ignoredParamsHeader(
+      call.body,
+      this.upstreamOf(model).knownParams,
+      this.context.catalog.providers.get(model.provider),
+    );
     return {
       'x-switchyard-request-id': call.requestId,
       'x-switchyard-provider': model.provider,
       'x-switchyard-model': model.id,
       'x-switchyard-attempts': String(attempts),
       ...(model.deprecation && { 'x-switchyard-deprecated': model.deprecation.replacement ?? 'true' }),
+      ...(ignored && { 'x-switchyard-ignored-params': ignored }),
     };
   }
 
@@ -481,8 +488,8 @@ export class ChatService {
     model: CatalogModel,
     stream: boolean,
   ): ChatCompletionRequest {
-    const { power_level: _powerLevel, ...rest } = body;
-    return { ...rest, model: model.upstreamModel, stream } as unknown as ChatCompletionRequest;
+    const provider = this.context.catalog.providers.get(model.provider);
+    return upstreamRequest(body, provider, model.upstreamModel, stream);
   }
 }
 

@@ -26,6 +26,7 @@ const OPENAI_CODES: Record<string, string> = {
   'AUTH.MISSING_API_KEY': 'missing_api_key',
   'ROUTING.MODEL_NOT_FOUND': 'model_not_found',
   'REQUEST.INVALID_JSON': 'invalid_json',
+  'REQUEST.UNSUPPORTED_PARAMETER': 'unsupported_parameter',
 };
 
 const STATUS_BY_KIND: Record<DomainError['kind'], number> = {

@@ -48,6 +48,12 @@ const CUSTOM_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
     nullable: true,
     oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'object', required: ['type'] } }],
   },
+  isFunctionCall: {
+    oneOf: [
+      { type: 'string', enum: ['none', 'auto'] },
+      { type: 'object', required: ['name'] },
+    ],
+  },
   isToolChoice: {
     oneOf: [
       { type: 'string', enum: ['none', 'auto', 'required'] },

@@ -33,7 +33,11 @@ export function validateDto<T extends object>(
       param: null,
     });
   }
-  const dto = plainToInstance(cls, body);
+  return validateInstance(plainToInstance(cls, body), options);
+}
+
+/** Validates an object that already is an instance of its DTO class (see validateDto). */
+export function validateInstance<T extends object>(dto: T, options: { readonly strict?: boolean } = {}): T {
   const problem = firstProblem(
     validateSync(dto, {
       forbidUnknownValues: false,

@@ -1,4 +1,5 @@
 import type { ModelTraits, ProviderKind } from './catalog.types';
+import type { PaidParam } from './paid-params';
 
 /** What an admin (or the seed) says about a provider when registering it. */
 export interface ProviderSpec {
@@ -9,6 +10,11 @@ export interface ProviderSpec {
   readonly baseUrl: string;
   /** False for servers that take no key (local vLLM, Ollama, the mocks). */
   readonly requiresKey: boolean;
+  /**
+   * Charge-changing request features (PAID_PARAMS) an admin lets through to this provider although
+   * the catalog does not price them; absent or empty: all refused. Older events lack the field.
+   */
+  readonly allowedPaidParams?: readonly PaidParam[];
 }
 
 /** What an admin (or the seed) says about a model when adding it. */

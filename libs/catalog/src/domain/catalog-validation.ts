@@ -1,5 +1,6 @@
 import { checkUpstreamHost, POWER_LEVELS, TIERS, ValidationError } from '@gw/shared-kernel';
 import type { ModelSpecData } from './model.events';
+import { validateAllowedPaidParams } from './paid-params';
 import type { ProviderSpecData } from './provider.events';
 
 const PROVIDER_KINDS = ['openai-compatible', 'anthropic', 'gemini', 'cohere'];
@@ -23,6 +24,7 @@ export function validateProviderSpec(spec: ProviderSpecData): void {
   if (!PROVIDER_KINDS.includes(spec.kind))
     invalid('kind', `kind must be one of ${PROVIDER_KINDS.join(', ')}`);
   validateBaseUrl(spec.baseUrl);
+  validateAllowedPaidParams(spec.allowedPaidParams);
 }
 
 /**

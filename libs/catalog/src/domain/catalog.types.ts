@@ -1,4 +1,5 @@
 import type { Micros, PowerLevel, Tier } from '@gw/shared-kernel';
+import type { PaidParam } from './paid-params';
 export type ProviderKind = 'openai-compatible' | 'anthropic' | 'gemini' | 'cohere';
 
 export interface ModelCapabilities {
@@ -25,6 +26,8 @@ export interface CatalogProvider {
   readonly enabled: boolean;
   /** Platform key, already decrypted, held in memory only. Never logged or returned. */
   readonly apiKey?: string;
+  /** Charge-changing request features an admin allowed here (ProviderSpec.allowedPaidParams). */
+  readonly allowedPaidParams?: readonly PaidParam[];
 }
 
 /** What the catalog says about a model, whoever holds it (seed, events, routing snapshot). */

@@ -63,6 +63,7 @@ export function buildRoutingSnapshot(view: CatalogView, resolver: ProviderResolv
       baseUrl,
       enabled: true,
       apiKey: resolver.apiKey(p.spec.slug),
+      allowedPaidParams: p.spec.allowedPaidParams,
     });
   }
   const models = view

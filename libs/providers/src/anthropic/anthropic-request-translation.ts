@@ -17,6 +17,28 @@ import type {
   AnthropicToolChoice,
 } from './anthropic-wire';
 
+/**
+ * What toAnthropicRequest reads: OpenAI's parameters it maps, plus the `top_k` extension. Everything
+ * else a client sends is ignored (and reported as ignored by the gateway).
+ */
+export const ANTHROPIC_REQUEST_PARAMS: ReadonlySet<string> = new Set([
+  'model',
+  'messages',
+  'max_tokens',
+  'max_completion_tokens',
+  'n',
+  'stop',
+  'stream',
+  'stream_options',
+  'temperature',
+  'top_p',
+  'top_k',
+  'tools',
+  'tool_choice',
+  'parallel_tool_calls',
+  'user',
+]);
+
 /** Anthropic requires `max_tokens`; used when the client sent neither max_tokens nor max_completion_tokens. */
 export const DEFAULT_MAX_TOKENS = 4096;
 

@@ -2,7 +2,7 @@ import type { UpstreamHttpOptions } from '../http/upstream-http';
 import { listedIds } from '../http/model-listing';
 import { WireFormatProvider, type WireFormat } from '../http/wire-format-provider';
 import type { ProbeTarget } from '../upstream-provider.port';
-import { toAnthropicRequest } from './anthropic-request-translation';
+import { ANTHROPIC_REQUEST_PARAMS, toAnthropicRequest } from './anthropic-request-translation';
 import { isAnthropicMessage, toChatCompletion } from './anthropic-response-translation';
 import { AnthropicStreamTranslator } from './anthropic-stream-translation';
 import { ANTHROPIC_VERSION, type AnthropicMessage, type AnthropicMessagesRequest } from './anthropic-wire';
@@ -27,6 +27,7 @@ function anthropicHeaders(target: ProbeTarget): Record<string, string> {
  * A probe lists `GET ${baseUrl}/models?limit=1000` with the same headers (`data[].id`).
  */
 export const anthropicWireFormat: WireFormat<AnthropicMessagesRequest, AnthropicMessage> = {
+  knownParams: ANTHROPIC_REQUEST_PARAMS,
   path: () => '/messages',
   headers: anthropicHeaders,
   body: (request, target, stream) =>

@@ -36,6 +36,30 @@ export const COHERE_PASSTHROUGH_FIELDS: readonly string[] = [
 ];
 
 /**
+ * What toCohereRequest reads: OpenAI's parameters it maps, plus COHERE_PASSTHROUGH_FIELDS. Everything
+ * else a client sends is ignored (and reported as ignored by the gateway).
+ */
+export const COHERE_REQUEST_PARAMS: ReadonlySet<string> = new Set([
+  'model',
+  'messages',
+  'max_tokens',
+  'max_completion_tokens',
+  'n',
+  'stop',
+  'stream',
+  'stream_options',
+  'temperature',
+  'top_p',
+  'seed',
+  'presence_penalty',
+  'frequency_penalty',
+  'response_format',
+  'tools',
+  'tool_choice',
+  ...COHERE_PASSTHROUGH_FIELDS,
+]);
+
+/**
  * Translates an OpenAI chat request into a Cohere v2 chat request.
  *
  * - Roles map directly; `developer` becomes `system`. `name` fields are dropped (Cohere has none).

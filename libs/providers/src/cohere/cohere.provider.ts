@@ -2,7 +2,7 @@ import type { UpstreamHttpOptions } from '../http/upstream-http';
 import { listedIds } from '../http/model-listing';
 import { WireFormatProvider, type WireFormat } from '../http/wire-format-provider';
 import type { ProbeTarget } from '../upstream-provider.port';
-import { toCohereRequest } from './cohere-request-translation';
+import { COHERE_REQUEST_PARAMS, toCohereRequest } from './cohere-request-translation';
 import { isCohereChatResponse, toChatCompletion } from './cohere-response-translation';
 import { CohereStreamTranslator } from './cohere-stream-translation';
 import type { CohereChatRequest, CohereChatResponse } from './cohere-wire';
@@ -26,6 +26,7 @@ function bearerHeaders(target: ProbeTarget): Record<string, string> {
  * (`https://api.cohere.com/v2` → `https://api.cohere.com/v1/models`); other base paths are kept.
  */
 export const cohereWireFormat: WireFormat<CohereChatRequest, CohereChatResponse> = {
+  knownParams: COHERE_REQUEST_PARAMS,
   path: () => '/chat',
   headers: bearerHeaders,
   body: (request, target, stream) =>

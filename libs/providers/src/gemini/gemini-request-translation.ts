@@ -17,6 +17,30 @@ import type {
 } from './gemini-wire';
 
 /**
+ * What toGeminiRequest reads: OpenAI's parameters it maps, plus the `top_k` extension. Everything else
+ * a client sends is ignored (and reported as ignored by the gateway).
+ */
+export const GEMINI_REQUEST_PARAMS: ReadonlySet<string> = new Set([
+  'model',
+  'messages',
+  'max_tokens',
+  'max_completion_tokens',
+  'n',
+  'stop',
+  'stream',
+  'stream_options',
+  'temperature',
+  'top_p',
+  'top_k',
+  'seed',
+  'presence_penalty',
+  'frequency_penalty',
+  'response_format',
+  'tools',
+  'tool_choice',
+]);
+
+/**
  * Translates an OpenAI chat request into a Gemini `generateContent` body.
  *
  * - system/developer messages (wherever they are) → `systemInstruction`, in order

@@ -3,7 +3,7 @@ import { listedIds } from '../http/model-listing';
 import { WireFormatProvider, type WireFormat } from '../http/wire-format-provider';
 import type { ProbeTarget } from '../upstream-provider.port';
 import { geminiErrorFromStatus } from './gemini-error-mapping';
-import { toGeminiRequest } from './gemini-request-translation';
+import { GEMINI_REQUEST_PARAMS, toGeminiRequest } from './gemini-request-translation';
 import { isGeminiResponse, toChatCompletion } from './gemini-response-translation';
 import { GeminiStreamTranslator } from './gemini-stream-translation';
 import type { GeminiRequest, GeminiResponse } from './gemini-wire';
@@ -34,6 +34,7 @@ function modelPath(model: string): string {
  * lists `GET ${baseUrl}/models?pageSize=1000` with the same header (`models[].name` without `models/`).
  */
 export const geminiWireFormat: WireFormat<GeminiRequest, GeminiResponse> = {
+  knownParams: GEMINI_REQUEST_PARAMS,
   path: (target, stream) =>
     `/${modelPath(target.upstreamModel)}:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`,
   headers: geminiHeaders,

@@ -16,6 +16,11 @@ import {
 
 /** What makes one vendor's API different: where, which headers, and the translation both ways. */
 export interface WireFormat<TBody, TAnswer> {
+  /**
+   * The OpenAI request parameters (and vendor extensions) this format reads; `body` never sends any
+   * other, and the gateway reports the rest to the client as ignored.
+   */
+  readonly knownParams: ReadonlySet<string>;
   /** Appended to the target's base URL (may carry a query, e.g. `?alt=sse`). */
   path(target: UpstreamTarget, stream: boolean): string;
   /** Auth and version headers; the key goes here, never into the URL. */
@@ -52,6 +57,10 @@ export class WireFormatProvider<TBody, TAnswer> implements UpstreamProvider {
     options: UpstreamHttpOptions = {},
   ) {
     this.http = new UpstreamHttp(options);
+  }
+
+  get knownParams(): ReadonlySet<string> {
+    return this.format.knownParams;
   }
 
   async complete(

@@ -32,6 +32,8 @@ export interface MockProviderStats {
   readonly connections: number;
   /** HTTP requests received so far. */
   readonly requests: number;
+  /** Every top-level field name seen in a chat request body so far, sorted (what a gateway forwarded). */
+  readonly paramsSeen: readonly string[];
 }
 
 export interface MockProvider {
@@ -87,6 +89,7 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
     ids: new SeededRandom(Math.floor(Math.random() * 2 ** 32)),
     prompts: new PromptMemory(10_000),
     forcedFailure: null,
+    paramsSeen: new Set(),
   };
   let connections = 0;
   let requests = 0;
@@ -118,7 +121,7 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
-    stats: () => ({ connections, requests }),
+    stats: () => ({ connections, requests, paramsSeen: [...behaviour.paramsSeen].sort() }),
     failWith: (status, retryAfterSeconds = 1) => {
       if (status !== null && !(Number.isInteger(status) && status >= 400 && status <= 599)) {
         throw new Error(`failWith takes an HTTP error status, got ${status}`);
@@ -145,6 +148,7 @@ interface Behaviour {
   readonly random: SeededRandom;
   readonly ids: SeededRandom;
   readonly prompts: PromptMemory;
+  readonly paramsSeen: Set<string>;
   /** Set by failWith: every chat request and model listing fails like this until cleared. */
   forcedFailure: { readonly status: number; readonly retryAfter: string } | null;
 }
@@ -169,7 +173,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, behaviour: Beha
 
   authorize(req, behaviour);
   failIfForced(req, behaviour);
-  const request = validateChatRequest(parseJson(raw), behaviour.models);
+  const body = parseJson(raw);
+  if (typeof body === 'object' && body !== null)
+    for (const key of Object.keys(body)) behaviour.paramsSeen.add(key);
+  const request = validateChatRequest(body, behaviour.models);
   if (behaviour.failureRate > 0 && behaviour.random.next() < behaviour.failureRate) {
     await delay(latencyFor(req, behaviour));
     throw failureFor(behaviour.random.pick(RANDOM_FAILURES), '1');

@@ -289,20 +289,26 @@ describe('OpenAICompatibleProvider against a scripted server', () => {
       choices: [{ index: 0, delta: content === null ? {} : { content }, finish_reason: finish }],
     });
 
-  it('sends the upstream model, the key, extra headers and unknown fields; forces include_usage on streams', async () => {
+  it('sends the upstream model, the key, extra headers and OpenAI parameters only; forces include_usage on streams', async () => {
     handler = (_req, _body, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.end(`data: ${chunk('hi')}\n\ndata: ${chunk(null, 'stop')}\n\ndata: [DONE]\n\n`);
     };
     await collect(
-      provider.stream(target(), { ...request('hi'), top_k: 40, stream_options: { include_usage: false } }),
+      provider.stream(target(), {
+        ...request('hi'),
+        top_k: 40,
+        seed: 7,
+        stream_options: { include_usage: false },
+      }),
     );
 
     expect(seen.path).toBe('/openai/v1/chat/completions');
     expect(seen.headers['authorization']).toBe(`Bearer ${API_KEY}`);
     expect(seen.headers['http-referer']).toBe('https://switchyard.example');
     expect(seen.body['model']).toBe('vendor/model-x');
-    expect(seen.body['top_k']).toBe(40);
+    expect(seen.body['seed']).toBe(7);
+    expect(seen.body).not.toHaveProperty('top_k'); // a vendor extension: not among OpenAI's parameters
     expect(seen.body['stream']).toBe(true);
     expect(seen.body['stream_options']).toEqual({ include_usage: true });
   });

@@ -1,7 +1,13 @@
 import type { UpstreamHttpOptions } from '../http/upstream-http';
 import { WireFormatProvider, type WireFormat } from '../http/wire-format-provider';
 import { listedIds } from '../http/model-listing';
-import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from '../openai-wire';
+import {
+  OPENAI_CHAT_PARAMS,
+  withKnownParams,
+  type ChatCompletion,
+  type ChatCompletionChunk,
+  type ChatCompletionRequest,
+} from '../openai-wire';
 import type { ProbeTarget } from '../upstream-provider.port';
 import { ChatChunkDecoder } from './chat-chunk-decoder';
 
@@ -15,22 +21,26 @@ function bearerHeaders(target: ProbeTarget): Record<string, string> {
 
 /**
  * OpenAI and every OpenAI-compatible server (vLLM, Ollama, Groq, Together, OpenRouter, the local
- * mocks …). Requests go out unchanged except for `model` (the target's upstream model) and, for
- * streams, `stream_options.include_usage: true` so the gateway can always bill. A probe lists
+ * mocks …). Requests go out with OpenAI's documented parameters only (OPENAI_CHAT_PARAMS: vendor
+ * extensions are dropped), `model` set to the target's upstream model and, for streams,
+ * `stream_options.include_usage: true` so the gateway can always bill. A probe lists
  * `GET ${baseUrl}/models` (`data[].id`).
  */
 export const openAICompatibleWireFormat: WireFormat<ChatCompletionRequest, ChatCompletion> = {
+  knownParams: OPENAI_CHAT_PARAMS,
   path: () => '/chat/completions',
   headers: bearerHeaders,
-  body: (request, target, stream) =>
-    stream
+  body: (request, target, stream) => {
+    const known = withKnownParams(request, OPENAI_CHAT_PARAMS);
+    return stream
       ? {
-          ...request,
+          ...known,
           model: target.upstreamModel,
           stream: true,
           stream_options: { ...request.stream_options, include_usage: true },
         }
-      : { ...request, model: target.upstreamModel, stream: false, stream_options: undefined },
+      : { ...known, model: target.upstreamModel, stream: false, stream_options: undefined };
+  },
   isAnswer: (value): value is ChatCompletion =>
     typeof value === 'object' && value !== null && Array.isArray((value as { choices?: unknown }).choices),
   answerName: 'a chat completion (no choices)',

@@ -2,8 +2,9 @@
  * The request body of `POST /v1/chat/completions` as OpenAI defines it: what API clients send to the
  * gateway and what the gateway sends to every OpenAI-compatible upstream.
  *
- * Fields the gateway does not know (vendor extensions such as `top_k`, `repetition_penalty`,
- * `reasoning`, …) are kept by the index signature and passed through unchanged.
+ * Fields not typed here are kept by the index signature, but each wire format sends only the
+ * parameters it knows (`WireFormat.knownParams`; for the OpenAI-compatible family OPENAI_CHAT_PARAMS),
+ * so a vendor extension such as `top_k` reaches only the adapters that map it.
  */
 export interface ChatCompletionRequest {
   model: string;
@@ -34,7 +35,7 @@ export interface ChatCompletionRequest {
   service_tier?: string | null;
   store?: boolean | null;
   metadata?: Record<string, string> | null;
-  /** Vendor extensions, passed through as they are. */
+  /** Other documented parameters and vendor extensions; see `WireFormat.knownParams`. */
   [extra: string]: unknown;
 }
 
