@@ -5,11 +5,14 @@ import path from 'node:path';
 import knexFactory from 'knex';
 import request from 'supertest';
 import { hashGatewayKey, toAccountStreamId } from '@gw/accounts';
-import { InsecureFileModeError } from '@gw/database';
+import { createDatabase, InsecureFileModeError } from '@gw/database';
+import { PostgresEventStore } from '@gw/eventstore';
 import { VaultConfigError } from '@gw/key-vault';
 import { ConfigError } from '@gw/platform';
-import { announceSkip } from '@gw/shared-kernel/testing';
+import { describePostgres } from '@gw/database/testing';
+import { eventually } from '@gw/shared-kernel/testing';
 import { BOOTSTRAP_ADMIN_USER_ID } from '../../apps/gateway/src/bootstrap/bootstrap-admin';
+import { buildGateway, startGatewayProcess } from './support/gateway-process';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 
 const adminKey = (): string => `sk-${randomBytes(32).toString('hex')}`;
@@ -49,127 +52,172 @@ async function rejection(start: Promise<TestGateway>): Promise<Error> {
 }
 
 const url = process.env.DATABASE_URL;
-if (!url)
-  announceSkip(
-    'bootstrap admin e2e (full mode) skipped: DATABASE_URL is not set (full mode runs on PostgreSQL)',
-  );
 
-(url ? describe : describe.skip)('full mode: BOOTSTRAP_ADMIN_KEY (postgres)', () => {
-  /** One schema shared by the starts of a test, like a database that outlives restarts. */
-  let schema: string;
-  const vault = { VAULT_KEYS: `1:${b64()}`, VAULT_FINGERPRINT_KEY: b64() };
-  const start = (env: Record<string, string>) =>
-    startTestGateway('postgres', { DATABASE_SCHEMA: schema, ...vault, ...env }, { testAccounts: false });
-  beforeEach(() => {
-    schema = `e2e_boot_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  });
-  afterEach(async () => {
-    const admin = knexFactory({ client: 'pg', connection: url });
-    await admin.raw('drop schema if exists ?? cascade', [schema]);
-    await admin.destroy();
-  });
+describePostgres(
+  'full mode: BOOTSTRAP_ADMIN_KEY',
+  () => {
+    /** One schema shared by the starts of a test, like a database that outlives restarts. */
+    let schema: string;
+    const vault = { VAULT_KEYS: `1:${b64()}`, VAULT_FINGERPRINT_KEY: b64() };
+    const start = (env: Record<string, string>) =>
+      startTestGateway('postgres', { DATABASE_SCHEMA: schema, ...vault, ...env }, { testAccounts: false });
+    beforeEach(() => {
+      schema = `e2e_boot_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    });
+    afterEach(async () => {
+      const admin = knexFactory({ client: 'pg', connection: url });
+      await admin.raw('drop schema if exists ?? cascade', [schema]);
+      await admin.destroy();
+    });
 
-  it('makes the key the first admin’s gateway key, stored hashed, never logged; a restart appends nothing', async () => {
-    const key = adminKey();
-    const first = await start({ BOOTSTRAP_ADMIN_KEY: key });
-    let issuedAt: bigint;
-    try {
-      expect(first.gateway.credentials).toBeNull(); // full mode generates no keys…
-      expect(await readdir(first.gateway.runtime.config.dataDir)).not.toContain('credentials.json'); // …and writes none
-      expect(first.gateway.runtime.directory.accountCount()).toBe(1);
+    it('makes the key the first admin’s gateway key, stored hashed, never logged; a restart appends nothing', async () => {
+      const key = adminKey();
+      const first = await start({ BOOTSTRAP_ADMIN_KEY: key });
+      let issuedAt: bigint;
+      try {
+        expect(first.gateway.credentials).toBeNull(); // full mode generates no keys…
+        expect(await readdir(first.gateway.runtime.config.dataDir)).not.toContain('credentials.json'); // …and writes none
+        expect(first.gateway.runtime.directory.accountCount()).toBe(1);
 
-      expect((await providers(first, key)).status).toBe(200);
-      expect((await providers(first, adminKey())).status).toBe(401);
+        expect((await providers(first, key)).status).toBe(200);
+        expect((await providers(first, adminKey())).status).toBe(401);
 
-      const events = await adminStream(first);
-      expect(events.map((e) => e.type)).toEqual(['AccountOpened', 'GatewayKeyIssued']);
-      expect(events[0]!.data).toMatchObject({ role: 'admin' });
-      expect(events[1]!.data).toMatchObject({ keyHash: hashGatewayKey(key), name: 'BOOTSTRAP_ADMIN_KEY' });
-      issuedAt = events[1]!.revision;
-      expectNoPieceOf(key, await wholeLog(first));
-      expectNoPieceOf(key, first.logs());
-      expect(first.logs()).toContain('BOOTSTRAP_ADMIN_KEY is the bootstrap admin’s gateway key');
-    } finally {
-      await first.close();
-    }
+        const events = await adminStream(first);
+        expect(events.map((e) => e.type)).toEqual(['AccountOpened', 'GatewayKeyIssued']);
+        expect(events[0]!.data).toMatchObject({ role: 'admin' });
+        expect(events[1]!.data).toMatchObject({ keyHash: hashGatewayKey(key), name: 'BOOTSTRAP_ADMIN_KEY' });
+        issuedAt = events[1]!.revision;
+        expectNoPieceOf(key, await wholeLog(first));
+        expectNoPieceOf(key, first.logs());
+        expect(first.logs()).toContain('BOOTSTRAP_ADMIN_KEY is the bootstrap admin’s gateway key');
+      } finally {
+        await first.close();
+      }
 
-    const second = await start({ BOOTSTRAP_ADMIN_KEY: key });
-    try {
-      const events = await adminStream(second);
-      expect(events.map((e) => e.type)).toEqual(['AccountOpened', 'GatewayKeyIssued']);
-      expect(events[1]!.revision).toBe(issuedAt);
-      expect((await providers(second, key)).status).toBe(200);
-      expectNoPieceOf(key, second.logs());
-      expect(second.logs()).not.toContain('BOOTSTRAP_ADMIN_KEY is the bootstrap admin’s gateway key');
-    } finally {
-      await second.close();
-    }
-  });
+      const second = await start({ BOOTSTRAP_ADMIN_KEY: key });
+      try {
+        const events = await adminStream(second);
+        expect(events.map((e) => e.type)).toEqual(['AccountOpened', 'GatewayKeyIssued']);
+        expect(events[1]!.revision).toBe(issuedAt);
+        expect((await providers(second, key)).status).toBe(200);
+        expectNoPieceOf(key, second.logs());
+        expect(second.logs()).not.toContain('BOOTSTRAP_ADMIN_KEY is the bootstrap admin’s gateway key');
+      } finally {
+        await second.close();
+      }
+    });
 
-  it('rotates: a new value is issued and the earlier one revoked; a revoked value is refused; unset changes nothing', async () => {
-    const [oldKey, newKey] = [adminKey(), adminKey()];
-    await (await start({ BOOTSTRAP_ADMIN_KEY: oldKey })).close();
+    it('the built gateway (npm start) prints and logs no key, on the first start and on a restart that appends nothing', async () => {
+      const key = adminKey();
+      const built = await buildGateway();
+      const env = {
+        DATABASE_URL: url!,
+        DATABASE_SCHEMA: schema,
+        ...vault,
+        BOOTSTRAP_ADMIN_KEY: key,
+        LOG_LEVEL: 'debug',
+      };
+      try {
+        for (const _ of ['first start', 'restart']) {
+          const gw = await startGatewayProcess(built.main, env);
+          try {
+            await eventually(
+              () => gw.output().includes('Switchyard is listening') || undefined,
+              10_000,
+              'the banner',
+            );
+            const res = await fetch(`${gw.baseUrl}/api/v1/admin/providers`, {
+              headers: { authorization: `Bearer ${key}` },
+            });
+            expect(res.status).toBe(200);
+          } finally {
+            await gw.kill('SIGTERM');
+          }
+          expect(gw.output()).toContain('Mode: full');
+          expect(gw.output()).toContain('send the key you set in BOOTSTRAP_ADMIN_KEY');
+          expect(gw.output()).not.toMatch(/Admin key:|User key:|sk-sy-/);
+          expectNoPieceOf(key, gw.output());
+        }
+        const knex = createDatabase({ kind: 'postgres', url: url!, schema });
+        try {
+          const events = await new PostgresEventStore(knex).readStream(
+            toAccountStreamId(BOOTSTRAP_ADMIN_USER_ID),
+          );
+          expect(events.map((e) => e.type)).toEqual(['AccountOpened', 'GatewayKeyIssued']);
+        } finally {
+          await knex.destroy();
+        }
+      } finally {
+        await built.remove();
+      }
+    });
 
-    const rotated = await start({ BOOTSTRAP_ADMIN_KEY: newKey });
-    try {
-      expect((await providers(rotated, newKey)).status).toBe(200);
-      expect((await providers(rotated, oldKey)).status).toBe(401);
-      expect((await adminStream(rotated)).map((e) => e.type)).toEqual([
-        'AccountOpened',
-        'GatewayKeyIssued',
-        'GatewayKeyIssued',
-        'GatewayKeyRevoked',
-      ]);
-      expect(rotated.gateway.runtime.directory.accountCount()).toBe(1);
-      for (const key of [oldKey, newKey]) expectNoPieceOf(key, rotated.logs() + (await wholeLog(rotated)));
-    } finally {
-      await rotated.close();
-    }
+    it('rotates: a new value is issued and the earlier one revoked; a revoked value is refused; unset changes nothing', async () => {
+      const [oldKey, newKey] = [adminKey(), adminKey()];
+      await (await start({ BOOTSTRAP_ADMIN_KEY: oldKey })).close();
 
-    const error = await rejection(start({ BOOTSTRAP_ADMIN_KEY: oldKey }));
-    expect(error).toBeInstanceOf(ConfigError);
-    expect(error.message).toMatch(/BOOTSTRAP_ADMIN_KEY is a key that was revoked/);
-    expectNoPieceOf(oldKey, error.message);
+      const rotated = await start({ BOOTSTRAP_ADMIN_KEY: newKey });
+      try {
+        expect((await providers(rotated, newKey)).status).toBe(200);
+        expect((await providers(rotated, oldKey)).status).toBe(401);
+        expect((await adminStream(rotated)).map((e) => e.type)).toEqual([
+          'AccountOpened',
+          'GatewayKeyIssued',
+          'GatewayKeyIssued',
+          'GatewayKeyRevoked',
+        ]);
+        expect(rotated.gateway.runtime.directory.accountCount()).toBe(1);
+        for (const key of [oldKey, newKey]) expectNoPieceOf(key, rotated.logs() + (await wholeLog(rotated)));
+      } finally {
+        await rotated.close();
+      }
 
-    const unset = await start({});
-    try {
-      expect((await providers(unset, newKey)).status).toBe(200);
-      expect(await adminStream(unset)).toHaveLength(4);
-    } finally {
-      await unset.close();
-    }
-  });
+      const error = await rejection(start({ BOOTSTRAP_ADMIN_KEY: oldKey }));
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error.message).toMatch(/BOOTSTRAP_ADMIN_KEY is a key that was revoked/);
+      expectNoPieceOf(oldKey, error.message);
 
-  it('starts without BOOTSTRAP_ADMIN_KEY and no account, warning that no admin exists and how to set one', async () => {
-    const gw = await start({});
-    try {
-      expect(gw.gateway.runtime.directory.accountCount()).toBe(0);
-      expect(gw.logs()).toMatch(
-        /no account exists, so nobody can use the admin API: set BOOTSTRAP_ADMIN_KEY/,
-      );
-    } finally {
-      await gw.close();
-    }
-  });
+      const unset = await start({});
+      try {
+        expect((await providers(unset, newKey)).status).toBe(200);
+        expect(await adminStream(unset)).toHaveLength(4);
+      } finally {
+        await unset.close();
+      }
+    });
 
-  it('refuses BOOTSTRAP_USERS=on: full mode generates and prints no keys', async () => {
-    const error = await rejection(start({ BOOTSTRAP_USERS: 'on' }));
-    expect(error).toBeInstanceOf(ConfigError);
-    expect(error.message).toMatch(/In full mode set BOOTSTRAP_ADMIN_KEY/);
-  });
+    it('starts without BOOTSTRAP_ADMIN_KEY and no account, warning that no admin exists and how to set one', async () => {
+      const gw = await start({});
+      try {
+        expect(gw.gateway.runtime.directory.accountCount()).toBe(0);
+        expect(gw.logs()).toMatch(
+          /no account exists, so nobody can use the admin API: set BOOTSTRAP_ADMIN_KEY/,
+        );
+      } finally {
+        await gw.close();
+      }
+    });
 
-  it.each([
-    ['VAULT_KEYS', { VAULT_KEYS: '1:c3dpdGNoeWFyZC1kZW1vLW9ubHktY2hhbmdlLW1lISE=' }],
-    ['VAULT_FINGERPRINT_KEY', { VAULT_FINGERPRINT_KEY: 'ZGVtby1vbmx5LWZpbmdlcnByaW50LWtleS0zMmJ5dGU=' }],
-  ])('refuses to start with the old demo %s of docker-compose.yml', async (name, env) => {
-    const error = await rejection(start({ BOOTSTRAP_ADMIN_KEY: adminKey(), ...env }));
-    expect(error).toBeInstanceOf(VaultConfigError);
-    expect(error.message).toContain(`${name}`);
-    expect(error.message).toContain('is a published demo key');
-    expect(error.message).not.toContain('c3dpdGNoeWFyZC1k');
-    expect(error.message).not.toContain('ZGVtby1vbmx5');
-  });
-});
+    it('refuses BOOTSTRAP_USERS=on: full mode generates and prints no keys', async () => {
+      const error = await rejection(start({ BOOTSTRAP_USERS: 'on' }));
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error.message).toMatch(/In full mode set BOOTSTRAP_ADMIN_KEY/);
+    });
+
+    it.each([
+      ['VAULT_KEYS', { VAULT_KEYS: '1:c3dpdGNoeWFyZC1kZW1vLW9ubHktY2hhbmdlLW1lISE=' }],
+      ['VAULT_FINGERPRINT_KEY', { VAULT_FINGERPRINT_KEY: 'ZGVtby1vbmx5LWZpbmdlcnByaW50LWtleS0zMmJ5dGU=' }],
+    ])('refuses to start with the old demo %s of docker-compose.yml', async (name, env) => {
+      const error = await rejection(start({ BOOTSTRAP_ADMIN_KEY: adminKey(), ...env }));
+      expect(error).toBeInstanceOf(VaultConfigError);
+      expect(error.message).toContain(`${name}`);
+      expect(error.message).toContain('is a published demo key');
+      expect(error.message).not.toContain('c3dpdGNoeWFyZC1k');
+      expect(error.message).not.toContain('ZGVtby1vbmx5');
+    });
+  },
+  'full mode, which runs on PostgreSQL',
+);
 
 describe('embedded mode: key files and the data directory', () => {
   let parent: string;
