@@ -152,14 +152,21 @@ export function safeUpstreamMessage(text: string, apiKey: string | undefined): s
 /** Replaces every run of at least KEY_PIECE_CHARS characters of `key` (or of its encodings) in `text`. */
 function redactKey(text: string, key: string): string {
   if (key.length < KEY_PIECE_CHARS) return text.split(key).join(REDACTED);
-  const pieces = keyPieces(key);
-  // Runs of matching windows merge into one span; every match of 8+ characters is such a run.
+  if (text.length < KEY_PIECE_CHARS) return text;
+  const { texts, hashes } = cachedKeyPieces(key);
+  // Runs of matching windows merge into one span; every match of 8+ characters is such a run. A
+  // rolling hash of each window is looked up first, so only likely matches are cut out and compared.
   const spans: [number, number][] = [];
-  for (let i = 0; i + KEY_PIECE_CHARS <= text.length; i++) {
-    if (!pieces.has(text.slice(i, i + KEY_PIECE_CHARS))) continue;
-    const last = spans[spans.length - 1];
-    if (last && i <= last[1]) last[1] = i + KEY_PIECE_CHARS;
-    else spans.push([i, i + KEY_PIECE_CHARS]);
+  let hash = windowHash(text, 0);
+  for (let i = 0; ; i++) {
+    if (hashes.has(hash) && texts.has(text.slice(i, i + KEY_PIECE_CHARS))) {
+      const last = spans[spans.length - 1];
+      if (last && i <= last[1]) last[1] = i + KEY_PIECE_CHARS;
+      else spans.push([i, i + KEY_PIECE_CHARS]);
+    }
+    if (i + KEY_PIECE_CHARS >= text.length) break;
+    const dropped = Math.imul(text.charCodeAt(i), HASH_TOP);
+    hash = (Math.imul((hash - dropped) >>> 0, HASH_BASE) + text.charCodeAt(i + KEY_PIECE_CHARS)) >>> 0;
   }
   if (spans.length === 0) return text;
   let out = '';
@@ -169,6 +176,44 @@ function redactKey(text: string, key: string): string {
     from = end;
   }
   return out + text.slice(from);
+}
+
+const HASH_BASE = 257;
+/** HASH_BASE^(KEY_PIECE_CHARS - 1) mod 2^32: the weight of the character leaving the window. */
+const HASH_TOP = Array.from({ length: KEY_PIECE_CHARS - 1 }).reduce<number>(
+  (top) => Math.imul(top, HASH_BASE) >>> 0,
+  1,
+);
+
+/** The polynomial hash (mod 2^32) of the KEY_PIECE_CHARS characters of `text` from `start`. */
+function windowHash(text: string, start: number): number {
+  let hash = 0;
+  for (let j = 0; j < KEY_PIECE_CHARS; j++)
+    hash = (Math.imul(hash, HASH_BASE) + text.charCodeAt(start + j)) >>> 0;
+  return hash;
+}
+
+interface KeyPieces {
+  readonly texts: ReadonlySet<string>;
+  readonly hashes: ReadonlySet<number>;
+}
+
+/**
+ * The pieces of the last few keys (building them costs more than a scan; an outage fails many
+ * requests with the same key). Bounded; the keys themselves are in memory anyway.
+ */
+const KEY_PIECES = new Map<string, KeyPieces>();
+const KEY_PIECES_KEPT = 64;
+
+function cachedKeyPieces(key: string): KeyPieces {
+  let pieces = KEY_PIECES.get(key);
+  if (pieces === undefined) {
+    if (KEY_PIECES.size >= KEY_PIECES_KEPT) KEY_PIECES.clear();
+    const texts = keyPieces(key);
+    pieces = { texts, hashes: new Set([...texts].map((piece) => windowHash(piece, 0))) };
+    KEY_PIECES.set(key, pieces);
+  }
+  return pieces;
 }
 
 /**
