@@ -1,6 +1,7 @@
 import http from 'node:http';
 import request from 'supertest';
-import { backends, startTestGateway, type TestGateway } from './support/test-gateway';
+import { describeBackends } from '@gw/database/testing';
+import { startTestGateway, type TestGateway } from './support/test-gateway';
 
 /** `{"error":{"message","type","code","param"}}` and nothing else. */
 const expectOpenAIError = (body: unknown, code: string): void => {
@@ -14,7 +15,7 @@ const expectOpenAIError = (body: unknown, code: string): void => {
 
 const LIMIT = 64 * 1024;
 
-describe.each(backends())('request integrity on /v1/chat/completions (%s)', (backend) => {
+describeBackends('request integrity on /v1/chat/completions', (backend) => {
   let gw: TestGateway;
   beforeAll(async () => {
     gw = await startTestGateway(backend, { MAX_REQUEST_BYTES: String(LIMIT) });

@@ -9,14 +9,11 @@ import { createGateway, type Gateway } from '../../../apps/gateway/src/app.facto
 import { bootstrapUsers } from '../../../apps/gateway/src/bootstrap/bootstrap-users';
 import { createLogger, loadConfig, type GatewayConfig } from '@gw/platform';
 
-export type Backend = 'pglite' | 'postgres';
-
 /**
- * The backends this run can reach: embedded always, PostgreSQL when DATABASE_URL is set.
- * @deprecated Declare suites with `describeBackends` from `@gw/database/testing`, which declares the
- * PostgreSQL variant as skipped (with the reason) when DATABASE_URL is unset instead of leaving it out.
+ * Suites declare both with `describeBackends` (`@gw/database/testing`): without DATABASE_URL the
+ * PostgreSQL variant is skipped with the reason, never left out.
  */
-export const backends = (): Backend[] => (process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite']);
+export type Backend = 'pglite' | 'postgres';
 
 export interface TestGateway {
   readonly gateway: Gateway;
