@@ -106,12 +106,14 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
     metrics.trackProviderStatus(() =>
       catalog.view.providers().map((p) => ({ provider: p.spec.slug, status: catalog.status(p) })),
     );
-    // One adapter per wire format; each keeps its own connection pools.
+    // One adapter per wire format; each keeps its own connection pools, whose connector checks every
+    // address it connects to (ALLOWED_UPSTREAM_HOSTS: internal hosts user-supplied URLs may reach).
+    const transport = { allowedUpstreamHosts: config.allowedUpstreamHosts };
     const upstreams = new Map<ProviderKind, UpstreamProvider & { close(): Promise<void> }>([
-      ['openai-compatible', new OpenAICompatibleProvider()],
-      ['anthropic', new AnthropicProvider()],
-      ['cohere', new CohereProvider()],
-      ['gemini', new GeminiProvider()],
+      ['openai-compatible', new OpenAICompatibleProvider(transport)],
+      ['anthropic', new AnthropicProvider(transport)],
+      ['cohere', new CohereProvider(transport)],
+      ['gemini', new GeminiProvider(transport)],
     ]);
     for (const upstream of upstreams.values()) closers.push(() => upstream.close());
     const health = new ProviderHealthTracker(
