@@ -1,6 +1,5 @@
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { countTokens } from 'gpt-tokenizer';
 import type { Principal } from '@gw/accounts';
 import type { CatalogModel } from '@gw/catalog';
 import {
@@ -12,6 +11,7 @@ import {
   type UpstreamTarget,
 } from '@gw/providers';
 import type { FallbackTriggered, RecordRequestOutcome, UsageRecorded } from '@gw/routing';
+import { estimateTokens, promptTextOf } from '@gw/routing';
 import type { Clock } from '@gw/shared-kernel';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { ChatCompletionDto } from './chat-completion.dto';
@@ -497,13 +497,14 @@ function completionText(c: ChatCompletion): string {
   return c.choices.map((ch) => (typeof ch.message?.content === 'string' ? ch.message.content : '')).join('');
 }
 
-/** When the upstream reports no usage, count with the tokenizer (a lower bound for a cut stream). */
+/**
+ * When the upstream reports no usage, count with the tokenizer (a lower bound for a cut stream),
+ * bounded in time however long the prompt (estimateTokens samples long texts; images at a fixed cost).
+ */
 function estimateUsage(dto: ChatCompletionDto, completion: string): ChatCompletionUsage {
-  const prompt = dto.messages
-    .map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? '')))
-    .join('\n');
-  const promptTokens = countTokens(prompt) + 3 * dto.messages.length;
-  const completionTokens = countTokens(completion);
+  const prompt = promptTextOf(dto.messages, dto.tools);
+  const promptTokens = estimateTokens(prompt.texts) + (prompt.fixedTokens ?? 0) + 3 * dto.messages.length;
+  const completionTokens = estimateTokens([completion]);
   return {
     prompt_tokens: promptTokens,
     completion_tokens: completionTokens,
