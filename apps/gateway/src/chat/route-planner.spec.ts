@@ -1,27 +1,13 @@
 import type { Principal } from '@gw/accounts';
 import type { CatalogModel, CatalogSnapshot } from '@gw/catalog';
+import { catalogModel } from '@gw/catalog/testing';
 import { DEFAULT_ROUTING_POLICY, ProviderHealthTracker } from '@gw/routing';
 import { NotFoundError, ValidationError } from '@gw/shared-kernel';
 import type { ChatCompletionDto } from './chat-completion.dto';
 import { ProvidersPausedError } from './chat.errors';
 import { planRoute } from './route-planner';
 
-const model = (id: string, over: Partial<CatalogModel> = {}): CatalogModel => ({
-  id,
-  provider: id.split('/')[0]!,
-  upstreamModel: id.split('/')[1]!,
-  displayName: id,
-  prices: { inputPerMillion: 100_000n, outputPerMillion: 400_000n, cachedInputPerMillion: 50_000n },
-  contextWindow: 128_000,
-  maxOutputTokens: 4096,
-  capabilities: { streaming: true, tools: true, vision: false, jsonMode: true },
-  quality: 0.5,
-  typicalLatencyMs: 1000,
-  powerLevels: ['eco', 'balanced', 'precision'],
-  minTier: 'free',
-  enabled: true,
-  ...over,
-});
+const model = catalogModel;
 
 const catalogOf = (models: CatalogModel[]): CatalogSnapshot => ({
   providers: new Map(

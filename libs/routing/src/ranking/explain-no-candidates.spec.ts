@@ -1,24 +1,10 @@
 import type { CatalogModel } from '@gw/catalog';
+import { catalogModel } from '@gw/catalog/testing';
 import { DEFAULT_ROUTING_POLICY } from '../domain/routing-policy';
 import { explainNoCandidates } from './explain-no-candidates';
 import { rankCandidates, type RankInput } from './rank-candidates';
 
-const model = (id: string, over: Partial<CatalogModel> = {}): CatalogModel => ({
-  id,
-  provider: id.split('/')[0]!,
-  upstreamModel: id.split('/')[1]!,
-  displayName: id,
-  prices: { inputPerMillion: 100_000n, outputPerMillion: 400_000n, cachedInputPerMillion: 50_000n },
-  contextWindow: 128_000,
-  maxOutputTokens: 4096,
-  capabilities: { streaming: true, tools: true, vision: false, jsonMode: true },
-  quality: 0.5,
-  typicalLatencyMs: 1000,
-  powerLevels: ['eco', 'balanced', 'precision'],
-  minTier: 'free',
-  enabled: true,
-  ...over,
-});
+const model = catalogModel;
 
 const input = (models: CatalogModel[], over: Partial<RankInput> = {}): RankInput => ({
   models,

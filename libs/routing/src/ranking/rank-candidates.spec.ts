@@ -1,4 +1,5 @@
 import type { CatalogModel } from '@gw/catalog';
+import { catalogModel } from '@gw/catalog/testing';
 import { DEFAULT_ROUTING_POLICY } from '../domain/routing-policy';
 import {
   rankCandidates,
@@ -7,22 +8,7 @@ import {
   type RequestNeeds,
 } from './rank-candidates';
 
-const model = (id: string, over: Partial<CatalogModel> = {}): CatalogModel => ({
-  id,
-  provider: id.split('/')[0]!,
-  upstreamModel: id.split('/')[1]!,
-  displayName: id,
-  prices: { inputPerMillion: 100_000n, outputPerMillion: 400_000n, cachedInputPerMillion: 50_000n },
-  contextWindow: 128_000,
-  maxOutputTokens: 4096,
-  capabilities: { streaming: true, tools: true, vision: false, jsonMode: true },
-  quality: 0.5,
-  typicalLatencyMs: 1000,
-  powerLevels: ['eco', 'balanced', 'precision'],
-  minTier: 'free',
-  enabled: true,
-  ...over,
-});
+const model = catalogModel;
 
 const healthy: ProviderHealthView = {
   errorRate: () => 0,
