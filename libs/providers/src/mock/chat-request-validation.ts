@@ -15,8 +15,9 @@ const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 
 /**
  * Checks a parsed body the way OpenAI does and returns it typed, or throws a MockApiError with
- * OpenAI's status, wording, `param` and `code`. Unknown top-level fields are accepted (the gateway
- * passes vendor extensions through). `models` limits which models exist (404 model_not_found).
+ * OpenAI's status, wording, `param` and `code`. Unknown top-level fields are accepted, as vLLM and
+ * other OpenAI-compatible servers accept their extensions (the gateway sends OpenAI's parameters
+ * only; `stats().paramsSeen` shows what arrived). `models` limits which models exist (404 model_not_found).
  */
 export function validateChatRequest(
   body: unknown,
