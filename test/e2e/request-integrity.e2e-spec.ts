@@ -216,6 +216,13 @@ describeBackends('request integrity on /v1/chat/completions', (backend) => {
       expect(res.headers['x-switchyard-provider']).toBe('mock-swift');
       expect(res.headers['x-switchyard-ignored-params']).toBeUndefined();
       expect(gw.gateway.runtime.mocks.get('mock-swift')!.stats().paramsSeen).toContain('service_tier');
+      // routing sends it only where it is allowed; a model named on another provider is refused
+      const routed = await chat({ model: 'auto', service_tier: 'priority' });
+      expect(routed.status).toBe(200);
+      expect(routed.headers['x-switchyard-provider']).toBe('mock-swift');
+      const elsewhere = await chat({ model: 'mock-sage/sage-large', service_tier: 'priority' });
+      expect(elsewhere.status).toBe(400);
+      expect(elsewhere.body.error.param).toBe('service_tier');
       // still refused where nobody allows it
       const store = await chat({ model: 'mock-swift/swift-mini', store: true });
       expect(store.status).toBe(400);

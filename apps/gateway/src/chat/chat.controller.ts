@@ -2,7 +2,6 @@ import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } fr
 import { ApiTags, ApiBearerAuth, ApiBody } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Principal } from '@gw/accounts';
-import { paidParamsOf } from '@gw/catalog';
 import { tierAllows } from '@gw/shared-kernel';
 import { CurrentPrincipal, type AuthenticatedRequest } from '../auth/principal.decorator';
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
@@ -10,7 +9,6 @@ import { writeRawError } from '../errors/write-raw-error';
 import { requestIdOf } from '../logging/request-id';
 import { ChatContext } from './chat-context';
 import { ChatService } from './chat.service';
-import { candidatesAllowingPaidParams } from './paid-params';
 import { validateChatRequest } from './validate-chat-request';
 import { dtoSchema } from '../http/openapi';
 
@@ -35,12 +33,6 @@ export class ChatController {
     @CurrentPrincipal() principal: Principal,
   ): Promise<void> {
     const dto = validateChatRequest(body);
-    // Paid features no provider allows are refused here; routing keeps the rest to allowing providers.
-    candidatesAllowingPaidParams(
-      this.context.catalog.models,
-      this.context.catalog.providers,
-      paidParamsOf(dto),
-    );
     const abort = new AbortController();
     reply.raw.on('close', () => {
       if (!reply.raw.writableFinished) abort.abort();

@@ -1,12 +1,12 @@
 import { isPowerLevel, NotFoundError, ValidationError, type PowerLevel } from '@gw/shared-kernel';
 import type { Principal } from '@gw/accounts';
-import type { CatalogModel, CatalogSnapshot } from '@gw/catalog';
+import { paidParamsOf, type CatalogModel, type CatalogSnapshot } from '@gw/catalog';
 import {
   contextTokensNeeded,
+  promptTextOf,
   explainNoCandidates,
   rankCandidates,
   type RankInput,
-  type PromptText,
   type ProviderHealthTracker,
   type ProviderHealthView,
   type RankedCandidate,
@@ -15,6 +15,7 @@ import {
 } from '@gw/routing';
 import type { ChatCompletionDto } from './chat-completion.dto';
 import { ProvidersPausedError } from './chat.errors';
+import { candidatesAllowingPaidParams } from './paid-params';
 
 export interface RoutePlan {
   readonly requestedModel: string;
@@ -37,18 +38,6 @@ export type PlannerHealth = ProviderHealthView &
 
 const ALIASES = new Set(['auto', 'eco', 'balanced', 'precision']);
 
-/** The text of the prompt as the model will see it (parts serialised as they are sent). */
-function promptText(dto: ChatCompletionDto): PromptText {
-  const texts: string[] = [];
-  for (const m of dto.messages) {
-    if (typeof m.content === 'string') texts.push(m.content);
-    else if (Array.isArray(m.content)) for (const p of m.content) texts.push(JSON.stringify(p));
-    if (m.tool_calls) texts.push(JSON.stringify(m.tool_calls));
-  }
-  if (dto.tools) texts.push(JSON.stringify(dto.tools));
-  return { texts, messages: dto.messages.length };
-}
-
 const needsOf = (dto: ChatCompletionDto, smallestWindow: number): RequestNeeds => ({
   streaming: dto.stream === true,
   tools: (dto.tools?.length ?? 0) > 0,
@@ -57,7 +46,7 @@ const needsOf = (dto: ChatCompletionDto, smallestWindow: number): RequestNeeds =
   ),
   jsonMode: dto.response_format?.type === 'json_object' || dto.response_format?.type === 'json_schema',
   contextTokens: contextTokensNeeded(
-    promptText(dto),
+    promptTextOf(dto.messages, dto.tools),
     dto.max_completion_tokens ?? dto.max_tokens ?? 0,
     smallestWindow,
   ),
@@ -118,8 +107,11 @@ export function planRoute(
     (alias && alias !== 'auto' ? (alias as PowerLevel) : undefined) ??
     (dto.power_level as PowerLevel | undefined) ??
     principal.powerLevel;
+  // Paid features the catalog does not price go only to providers that allow them (none: a 400).
+  const paid = paidParamsOf(dto);
+  if (pinned) candidatesAllowingPaidParams([pinned], catalog.providers, paid);
   const input: RankInput = {
-    models: catalog.models,
+    models: candidatesAllowingPaidParams(catalog.models, catalog.providers, paid),
     policy,
     powerLevel,
     tier: principal.tier,
