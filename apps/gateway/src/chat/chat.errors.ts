@@ -77,7 +77,7 @@ export class ProvidersPausedError extends Error implements HasErrorResponse {
       status: 429,
       type: 'rate_limit_error',
       code: 'rate_limited',
-      message: `Every provider that can serve this request asked to be left alone for now (rate limited). Retry in ${seconds} s.`,
+      message: `Every provider that can serve this request is rate limited for now (each asked to be left alone until its retry-after). Retry in ${seconds} s.`,
       param: null,
       headers: { 'retry-after': seconds },
     };
