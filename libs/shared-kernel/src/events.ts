@@ -8,6 +8,28 @@ export interface EventMetadata {
   readonly tenantId?: string;
   /** Who did it: a user id, `system`, or `gateway`. */
   readonly actorId: string;
+  /** What kind of actor `actorId` names (absent on events written before the audit issue). */
+  readonly actorKind?: ActorKind;
+  /** The caller's address as the gateway saw it (Fastify's `request.ip`), for commands from HTTP. */
+  readonly sourceIp?: string;
+  /** The caller's User-Agent header, cut to 256 characters. */
+  readonly userAgent?: string;
+  /**
+   * The stream's hash chain, set by the event store when it appends (callers never set it): `prev` is
+   * the previous event's hash (null for revision 0), `hash` is SHA-256 over this event's canonical
+   * encoding and `prev`. See `@gw/eventstore` event-chain.ts.
+   */
+  readonly chain?: EventChainLink;
+}
+
+/** Who can cause an event: a signed-in user, an administrator, or the gateway itself. */
+export type ActorKind = 'user' | 'admin' | 'system';
+
+export interface EventChainLink {
+  /** Lower-case hex SHA-256 of the previous event of the stream; null for the first event. */
+  readonly prev: string | null;
+  /** Lower-case hex SHA-256 of this event (see event-chain.ts for what it covers). */
+  readonly hash: string;
 }
 
 /** What a decider returns and what is appended: a fact, not yet placed in a stream. */

@@ -20,7 +20,7 @@ import { AdminGuard } from '../auth/admin.guard';
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
 import type { AuthenticatedRequest } from '../auth/principal.decorator';
 import { validateDto } from '../http/validate-dto';
-import { requestIdOf } from '../logging/request-id';
+import { commandMetadata } from '../http/command-metadata';
 import { ProviderProber, type ConnectionTest } from '../runtime/provider-prober';
 import { CatalogAdmin } from './catalog-admin';
 import type { ProviderView } from './catalog.views';
@@ -33,11 +33,8 @@ import {
 } from './provider.dto';
 import { dtoSchema } from '../http/openapi';
 
-export const metadataOf = (request: AuthenticatedRequest): EventMetadata => ({
-  correlationId: requestIdOf(request),
-  actorId: request.principal!.userId,
-  tenantId: request.principal!.userId,
-});
+export const metadataOf = (request: AuthenticatedRequest): EventMetadata =>
+  commandMetadata(request, request.principal!);
 
 /** Admin: providers. Platform keys go in, only masked forms come out. */
 @ApiTags('admin: providers')

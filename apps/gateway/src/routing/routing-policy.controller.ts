@@ -10,7 +10,7 @@ import { AdminGuard } from '../auth/admin.guard';
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
 import type { AuthenticatedRequest } from '../auth/principal.decorator';
 import { ChatContext } from '../chat/chat-context';
-import { requestIdOf } from '../logging/request-id';
+import { commandMetadata } from '../http/command-metadata';
 import { policyFromDto, policyToView, RoutingPolicyDto, type RoutingPolicyView } from './routing-policy.dto';
 import { dtoSchema } from '../http/openapi';
 
@@ -58,7 +58,7 @@ export class RoutingPolicyController {
     const result = await this.commands.execute(
       new ChangeRoutingPolicyCommand(
         policyFromDto(dto),
-        { correlationId: requestIdOf(request), actorId: principal.userId, tenantId: principal.userId },
+        commandMetadata(request, principal),
         parseIfMatch(request.headers['if-match']),
       ),
     );

@@ -1,0 +1,39 @@
+import type { FastifyRequest } from 'fastify';
+import type { Principal } from '@gw/accounts';
+import type { ActorKind, EventMetadata } from '@gw/shared-kernel';
+import { requestIdOf } from '../logging/request-id';
+
+/** User-Agent headers are the caller's text: kept for the audit trail, bounded. */
+const MAX_USER_AGENT = 256;
+
+/** `admin` when the principal holds the admin role, otherwise `user`. */
+export function actorKindOf(principal: Principal): ActorKind {
+  // Principal carries `role` today and `roles` once the roles change lands: read either.
+  const holder = principal as { readonly role?: string; readonly roles?: readonly string[] };
+  const roles = holder.roles ?? (holder.role === undefined ? [] : [holder.role]);
+  return roles.includes('admin') ? 'admin' : 'user';
+}
+
+/**
+ * The metadata of every event a command from HTTP causes: correlation id = the gateway's request id
+ * (also returned in x-switchyard-request-id), the actor (user id and kind), the caller's address and
+ * User-Agent. Controllers pass it to the command; the audit endpoints show it.
+ */
+export function commandMetadata(request: FastifyRequest, principal: Principal): EventMetadata {
+  const userAgent = request.headers['user-agent'];
+  return {
+    correlationId: requestIdOf(request),
+    actorId: principal.userId,
+    actorKind: actorKindOf(principal),
+    tenantId: principal.userId,
+    sourceIp: request.ip,
+    ...(typeof userAgent === 'string' && userAgent.length > 0
+      ? { userAgent: userAgent.slice(0, MAX_USER_AGENT) }
+      : {}),
+  };
+}
+
+/** The metadata of events the gateway causes on its own (seeding, bootstrap, health). */
+export function systemMetadata(correlationId: string, actorId = 'system'): EventMetadata {
+  return { correlationId, actorId, actorKind: 'system' };
+}
