@@ -1,4 +1,5 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { hasRole } from '@gw/accounts';
 import { ForbiddenError } from '@gw/shared-kernel';
 import type { AuthenticatedRequest } from './principal.decorator';
 
@@ -7,7 +8,7 @@ import type { AuthenticatedRequest } from './principal.decorator';
 export class AdminGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
-    if (principal?.role !== 'admin')
+    if (!principal || !hasRole(principal, 'admin'))
       throw new ForbiddenError('AUTH.ADMIN_ONLY', 'This endpoint is for administrators');
     return true;
   }

@@ -117,7 +117,7 @@ async function openAdmin(
           userId,
           email: 'bootstrap-admin@switchyard.local',
           displayName: 'Bootstrap admin',
-          role: 'admin',
+          roles: ['admin'],
           tier: 'enterprise',
           powerLevel: 'balanced',
         },

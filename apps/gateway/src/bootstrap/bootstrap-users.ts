@@ -54,7 +54,7 @@ export async function bootstrapUsers(
           userId,
           email,
           displayName,
-          role,
+          roles: [role],
           tier: role === 'admin' ? 'enterprise' : 'free',
           powerLevel: 'balanced',
         },

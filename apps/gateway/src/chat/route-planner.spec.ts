@@ -19,7 +19,7 @@ const catalogOf = (models: CatalogModel[]): CatalogSnapshot => ({
   models,
 });
 
-const user: Principal = { userId: 'u', keyId: 'k', role: 'user', tier: 'free', powerLevel: 'balanced' };
+const user: Principal = { userId: 'u', keyId: 'k', roles: ['user'], tier: 'free', powerLevel: 'balanced' };
 const hi = (over: Partial<ChatCompletionDto> = {}): ChatCompletionDto =>
   ({ model: 'auto', messages: [{ role: 'user', content: 'hi' }], ...over }) as ChatCompletionDto;
 

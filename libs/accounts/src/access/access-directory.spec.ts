@@ -37,14 +37,14 @@ describe('AccessDirectory', () => {
   });
   const revoked = recorded('GatewayKeyRevoked', { userId: 'u1', keyId: 'k1', revokedAt: '' });
 
-  it('resolves a key hash to its principal', () => {
+  it("resolves a key hash to its principal; a first-version event (one role, tier pro) in today's words", () => {
     const d = new AccessDirectory();
     [opened, issued].forEach((e) => d.apply(e));
     expect(d.principalForKeyHash('hash1')).toEqual({
       userId: 'u1',
       keyId: 'k1',
-      role: 'admin',
-      tier: 'pro',
+      roles: ['admin'],
+      tier: 'professional',
       powerLevel: 'eco',
     });
     expect(d.principalForKeyHash('other')).toBeUndefined();

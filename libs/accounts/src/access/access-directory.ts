@@ -1,12 +1,12 @@
-import type { PowerLevel, RecordedEvent, Role, Tier } from '@gw/shared-kernel';
+import { upcastTier, type PowerLevel, type RecordedEvent, type Role, type Tier } from '@gw/shared-kernel';
 import type { AccountEvent } from '../domain/account.events';
-import { ACCOUNT_EVENT_TYPES } from '../domain/account.events';
+import { ACCOUNT_EVENT_TYPES, rolesOf } from '../domain/account.events';
 import type { Principal } from './principal';
 
 export interface AccountEntry {
   readonly userId: string;
   readonly email: string;
-  readonly role: Role;
+  readonly roles: readonly Role[];
   readonly tier: Tier;
   readonly powerLevel: PowerLevel;
 }
@@ -43,8 +43,8 @@ export class AccessDirectory {
         this.accounts.set(e.data.userId, {
           userId: e.data.userId,
           email: e.data.email,
-          role: e.data.role,
-          tier: e.data.tier,
+          roles: rolesOf(e.data),
+          tier: upcastTier(e.data.tier),
           powerLevel: e.data.powerLevel,
         });
         return;
@@ -74,7 +74,7 @@ export class AccessDirectory {
     return {
       userId: account.userId,
       keyId: key.keyId,
-      role: account.role,
+      roles: account.roles,
       tier: account.tier,
       powerLevel: account.powerLevel,
     };

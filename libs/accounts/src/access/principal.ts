@@ -4,7 +4,12 @@ import type { PowerLevel, Role, Tier } from '@gw/shared-kernel';
 export interface Principal {
   readonly userId: string;
   readonly keyId: string;
-  readonly role: Role;
+  /** What the caller may do: `user`, `admin` (everything), `auditor` (read audit streams). */
+  readonly roles: readonly Role[];
   readonly tier: Tier;
   readonly powerLevel: PowerLevel;
 }
+
+/** Does the caller hold this role? */
+export const hasRole = (principal: Pick<Principal, 'roles'>, role: Role): boolean =>
+  principal.roles.includes(role);

@@ -6,7 +6,7 @@ export interface OpenAccount {
     userId: string;
     email: string;
     displayName: string;
-    role: Role;
+    roles: Role[];
     tier: Tier;
     powerLevel: PowerLevel;
   };

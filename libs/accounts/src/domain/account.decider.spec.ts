@@ -12,7 +12,7 @@ const openData = {
   userId: 'u1',
   email: 'ada@example.com',
   displayName: 'Ada',
-  role: 'user' as const,
+  roles: ['user' as const],
   tier: 'free' as const,
   powerLevel: 'balanced' as const,
 };

@@ -3,13 +3,14 @@ import {
   IllegalStateError,
   NotFoundError,
   ValidationError,
+  upcastTier,
   type Decider,
   type PowerLevel,
   type Role,
   type Tier,
 } from '@gw/shared-kernel';
 import type { AccountCommand } from './account.commands';
-import type { AccountEvent } from './account.events';
+import { rolesOf, type AccountEvent } from './account.events';
 
 export const MAX_ACTIVE_GATEWAY_KEYS = 20;
 
@@ -18,7 +19,7 @@ export type Account =
   | {
       status: 'Open';
       userId: string;
-      role: Role;
+      roles: readonly Role[];
       tier: Tier;
       powerLevel: PowerLevel;
       /** keyId → revoked? */
@@ -33,8 +34,8 @@ export const evolve = (state: Account, event: AccountEvent): Account => {
       return {
         status: 'Open',
         userId: event.data.userId,
-        role: event.data.role,
-        tier: event.data.tier,
+        roles: rolesOf(event.data),
+        tier: upcastTier(event.data.tier),
         powerLevel: event.data.powerLevel,
         keys: new Map(),
       };

@@ -6,7 +6,11 @@ export type AccountOpened = DomainEvent<
     userId: string;
     email: string;
     displayName: string;
-    role: Role;
+    /** Since identity (issue 8). Earlier events have `role` only: read both through `rolesOf`. */
+    roles?: Role[];
+    /** @deprecated v1 events: one role; new events write `roles`. */
+    role?: Role;
+    /** Earlier events may say `pro`: read through `upcastTier`. */
     tier: Tier;
     powerLevel: PowerLevel;
     openedAt: string;
@@ -23,6 +27,10 @@ export type GatewayKeyRevoked = DomainEvent<
   'GatewayKeyRevoked',
   { userId: string; keyId: string; revokedAt: string }
 >;
+
+/** The roles an AccountOpened grants, whichever version wrote it. */
+export const rolesOf = (data: Pick<AccountOpened['data'], 'roles' | 'role'>): Role[] =>
+  data.roles ?? (data.role ? [data.role] : ['user']);
 
 export type AccountEvent = AccountOpened | GatewayKeyIssued | GatewayKeyRevoked;
 

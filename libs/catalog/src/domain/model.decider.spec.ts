@@ -130,4 +130,24 @@ describe('model decider', () => {
       .when(change({ enabled: false }))
       .thenThrows(NotFoundError, 'CATALOG.MODEL_NOT_FOUND');
   });
+
+  it('reads a minimum tier recorded as `pro` (before the four tiers) as `professional`', () => {
+    const legacy = { ...spec, minTier: 'pro' } as unknown as ModelSpecData;
+    const old: ModelEvent = {
+      type: 'ModelAdded',
+      data: { ...legacy, enabled: true, seeded: true, addedBy: 'seed', addedAt: at },
+    };
+    const state = [old].reduce(modelDecider.evolve, modelDecider.initialState());
+    expect(state.spec?.minTier).toBe('professional');
+    const updated = modelDecider.evolve(state, {
+      type: 'ModelUpdated',
+      data: {
+        ...key,
+        changes: { minTier: 'pro' } as unknown as Partial<ModelSpecData>,
+        updatedBy: 'a',
+        updatedAt: at,
+      },
+    });
+    expect(updated.spec?.minTier).toBe('professional');
+  });
 });

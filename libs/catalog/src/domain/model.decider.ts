@@ -3,6 +3,7 @@ import {
   IllegalStateError,
   NotFoundError,
   ValidationError,
+  upcastTier,
   type Decider,
 } from '@gw/shared-kernel';
 import { changedFields, validateModelSpec } from './catalog-validation';
@@ -24,10 +25,18 @@ function evolve(state: ModelState, event: ModelEvent): ModelState {
   switch (event.type) {
     case 'ModelAdded': {
       const { enabled, seeded: _s, addedBy: _b, addedAt: _a, ...spec } = event.data;
-      return { status: 'added', spec, enabled, disabledReason: null };
+      return {
+        status: 'added',
+        spec: { ...spec, minTier: upcastTier(spec.minTier) },
+        enabled,
+        disabledReason: null,
+      };
     }
-    case 'ModelUpdated':
-      return { ...state, spec: { ...state.spec!, ...event.data.changes } };
+    case 'ModelUpdated': {
+      const { changes } = event.data;
+      const minTier = changes.minTier === undefined ? {} : { minTier: upcastTier(changes.minTier) };
+      return { ...state, spec: { ...state.spec!, ...changes, ...minTier } };
+    }
     case 'ModelDisabled':
       return { ...state, enabled: false, disabledReason: event.data.reason };
     case 'ModelEnabled':

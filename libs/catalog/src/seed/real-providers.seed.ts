@@ -80,7 +80,7 @@ export const REAL_PROVIDER_SEEDS: readonly ProviderSeed[] = [
         quality: 0.84,
         typicalLatencyMs: 1_500,
         powerLevels: ['balanced', 'precision'],
-        minTier: 'pro',
+        minTier: 'professional',
       },
       {
         model: 'gpt-4.1',
@@ -92,7 +92,7 @@ export const REAL_PROVIDER_SEEDS: readonly ProviderSeed[] = [
         quality: 0.87,
         typicalLatencyMs: 1_800,
         powerLevels: ['balanced', 'precision'],
-        minTier: 'pro',
+        minTier: 'professional',
       },
       {
         model: 'gpt-4.1-mini',
@@ -128,7 +128,7 @@ export const REAL_PROVIDER_SEEDS: readonly ProviderSeed[] = [
         quality: 0.88,
         typicalLatencyMs: 6_000,
         powerLevels: ['balanced', 'precision'],
-        minTier: 'pro',
+        minTier: 'professional',
       },
       {
         model: 'o3',
@@ -140,7 +140,7 @@ export const REAL_PROVIDER_SEEDS: readonly ProviderSeed[] = [
         quality: 0.94,
         typicalLatencyMs: 12_000,
         powerLevels: ['precision'],
-        minTier: 'pro',
+        minTier: 'professional',
       },
       {
         model: 'gpt-5',
@@ -152,7 +152,7 @@ export const REAL_PROVIDER_SEEDS: readonly ProviderSeed[] = [
         quality: 0.96,
         typicalLatencyMs: 10_000,
         powerLevels: ['balanced', 'precision'],
-        minTier: 'pro',
+        minTier: 'professional',
       },
       {
         model: 'gpt-5-mini',
@@ -201,7 +201,7 @@ export const REAL_PROVIDER_SEEDS: readonly ProviderSeed[] = [
         quality: 0.95,
         typicalLatencyMs: 2_500,
         powerLevels: ['balanced', 'precision'],
-        minTier: 'pro',
+        minTier: 'professional',
       },
       {
         model: 'claude-haiku-4-5',
@@ -225,7 +225,7 @@ export const REAL_PROVIDER_SEEDS: readonly ProviderSeed[] = [
         quality: 0.97,
         typicalLatencyMs: 3_500,
         powerLevels: ['precision'],
-        minTier: 'pro',
+        minTier: 'professional',
       },
       {
         model: 'claude-opus-4-1',
@@ -263,7 +263,7 @@ export const REAL_PROVIDER_SEEDS: readonly ProviderSeed[] = [
         quality: 0.93,
         typicalLatencyMs: 8_000,
         powerLevels: ['balanced', 'precision'],
-        minTier: 'pro',
+        minTier: 'professional',
       },
       {
         model: 'gemini-2.5-flash',
@@ -348,7 +348,7 @@ export const REAL_PROVIDER_SEEDS: readonly ProviderSeed[] = [
         quality: 0.95,
         typicalLatencyMs: 2_650,
         powerLevels: ['balanced', 'precision'],
-        minTier: 'pro',
+        minTier: 'professional',
       },
       {
         model: 'anthropic/claude-haiku-4.5',
@@ -504,7 +504,7 @@ export const REAL_PROVIDER_SEEDS: readonly ProviderSeed[] = [
         quality: 0.8,
         typicalLatencyMs: 1_800,
         powerLevels: ['balanced', 'precision'],
-        minTier: 'pro',
+        minTier: 'professional',
       },
       {
         model: 'command-r-plus-08-2024',
@@ -516,7 +516,7 @@ export const REAL_PROVIDER_SEEDS: readonly ProviderSeed[] = [
         quality: 0.7,
         typicalLatencyMs: 2_000,
         powerLevels: ['balanced', 'precision'],
-        minTier: 'pro',
+        minTier: 'professional',
       },
       {
         model: 'command-r-08-2024',
@@ -565,7 +565,7 @@ export const REAL_PROVIDER_SEEDS: readonly ProviderSeed[] = [
         quality: 0.78,
         typicalLatencyMs: 2_000,
         powerLevels: ['balanced', 'precision'],
-        minTier: 'pro',
+        minTier: 'professional',
       },
       {
         model: 'mistral-medium-latest',
@@ -639,7 +639,7 @@ export const REAL_PROVIDER_SEEDS: readonly ProviderSeed[] = [
         quality: 0.8,
         typicalLatencyMs: 4_000,
         powerLevels: ['balanced', 'precision'],
-        minTier: 'pro',
+        minTier: 'professional',
       },
     ],
   },

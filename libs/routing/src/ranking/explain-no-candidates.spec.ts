@@ -26,11 +26,11 @@ const explained = (i: RankInput) => {
 describe('explainNoCandidates', () => {
   it('names the tier, and the least tier that would do', () => {
     const why = explained(
-      input([model('a/big', { minTier: 'enterprise' }), model('b/mid', { minTier: 'pro' })]),
+      input([model('a/big', { minTier: 'enterprise' }), model('b/mid', { minTier: 'starter' })]),
     );
     expect(why).toMatchObject({ filter: 'tier', param: null });
     expect(why.message).toBe(
-      'No model at power level balanced is available to the free tier (it takes pro or higher).',
+      'No model at power level balanced is available to the free tier (it takes starter or higher).',
     );
   });
 

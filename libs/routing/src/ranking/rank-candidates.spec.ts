@@ -73,7 +73,7 @@ describe('rankCandidates', () => {
       capabilities: { streaming: true, tools: false, vision: false, jsonMode: true },
     });
     const small = model('a/small', { contextWindow: 50 });
-    const pro = model('a/pro', { minTier: 'pro' });
+    const pro = model('a/pro', { minTier: 'professional' });
     const off = model('a/off', { enabled: false });
     const down = model('z/down');
     const health: ProviderHealthView = { ...healthy, isAvailable: (p) => p !== 'z' };

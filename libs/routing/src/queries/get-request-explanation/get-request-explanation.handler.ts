@@ -18,7 +18,7 @@ export class GetRequestExplanationHandler implements IQueryHandler<GetRequestExp
       .where({ request_id: requestId })
       .first();
     // Someone else's request is reported exactly like a missing one: ids are not an oracle.
-    if (!row || (row.user_id !== viewer.userId && viewer.role !== 'admin')) {
+    if (!row || (row.user_id !== viewer.userId && !viewer.roles.includes('admin'))) {
       throw new NotFoundError('ROUTING.REQUEST_NOT_FOUND', `No request ${requestId} is visible to you`);
     }
     return (

@@ -8,7 +8,7 @@ export type RequestExplanation = Omit<RequestExplanationRow, 'lastPosition'>;
 export class GetRequestExplanationQuery extends Query<RequestExplanation> {
   constructor(
     readonly requestId: string,
-    readonly viewer: { readonly userId: string; readonly role: Role },
+    readonly viewer: { readonly userId: string; readonly roles: readonly Role[] },
   ) {
     super();
   }
