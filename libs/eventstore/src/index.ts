@@ -1,6 +1,7 @@
 export * from './event-store.port';
 export * from './event-store.errors';
 export * from './append-checks';
+export * from './chain/event-chain';
 export * from './adapters/in-memory/in-memory-event-store';
 export * from './command-handling/handle-command';
 export * from './group-commit/group-commit-writer';

@@ -1,6 +1,7 @@
 import { itIf } from '@gw/shared-kernel/testing';
 import { appendManyCases } from './cases/append-many.cases';
 import { appendReadCases } from './cases/append-read.cases';
+import { chainCases } from './cases/chain.cases';
 import { expectedRevisionCases } from './cases/expected-revision.cases';
 import { idempotencyCases } from './cases/idempotency.cases';
 import { readAllCases } from './cases/read-all.cases';
@@ -68,5 +69,6 @@ export function eventStoreContract(
     describe('appendMany', () => appendManyCases(ctx));
     describe('readAll and headPosition', () => readAllCases(ctx));
     describe('subscribeToAll', () => subscribeCases(ctx));
+    describe('hash chain', () => chainCases(ctx));
   });
 }

@@ -12,8 +12,9 @@ import {
   type Direction,
   type ReadPosition,
 } from '@eventstore/db-client';
-import { comparePositions, type Position, type RecordedEvent } from '@gw/shared-kernel';
+import { comparePositions, type NewEvent, type Position, type RecordedEvent } from '@gw/shared-kernel';
 import { assertDistinctIds, assertSerializable, checkExpectedRevision } from '../../append-checks';
+import { chainEvents, chainHeadOf } from '../../chain/event-chain';
 import { WrongExpectedRevisionError } from '../../event-store.errors';
 import type {
   AppendRequest,
@@ -38,6 +39,14 @@ import { OpenSubscriptions } from '../open-subscriptions';
 /** Events read from $all per request while skipping system events. */
 const PAGE_SIZE = 500;
 
+/** Attempts of an `any` / `stream_exists` append while concurrent writers keep moving the head. */
+const MAX_APPEND_ATTEMPTS = 20;
+
+/** The stream's tail (read backwards) is exactly these events, in order. */
+const isTail = (tailBackwards: readonly RecordedEvent[], events: readonly NewEvent[]): boolean =>
+  tailBackwards.length === events.length &&
+  tailBackwards.every((e, i) => e.id.toLowerCase() === events[events.length - 1 - i]!.id.toLowerCase());
+
 const toError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
 
 /**
@@ -60,21 +69,41 @@ export class EsdbEventStore implements EventStore {
       typeof connection === 'string' ? EventStoreDBClient.connectionString(connection) : connection;
   }
 
+  /**
+   * The hash chain needs the stream's last event: a new stream (`no_stream`) starts at prev = null with
+   * no read; otherwise the tail is read, the expectation checked against it, and the append pinned to
+   * that revision, so no concurrent writer can slip in between the event and the hash it chains to
+   * (`any` / `stream_exists` then chain again from the new head). A re-append of the events already at
+   * the tail is recognised there, as the server would at the revision it was first written at.
+   */
   async append({ streamId, events, expectedRevision = 'any' }: AppendRequest): Promise<AppendResult> {
     assertSerializable(events);
     assertDistinctIds(events);
     if (events.length === 0) return this.checkOnly(streamId, expectedRevision);
-    try {
-      const result = await this.client.appendToStream(streamId, events.map(toEventData), {
-        expectedRevision: toEsdbExpectedRevision(expectedRevision),
-      });
-      const position = result.position ?? (await this.positionOf(streamId, result.nextExpectedRevision));
-      return { nextRevision: result.nextExpectedRevision, position };
-    } catch (e) {
-      if (e instanceof WrongExpectedVersionError) {
-        throw new WrongExpectedRevisionError(streamId, String(expectedRevision), `${e.actualVersion}`);
+    for (let attempt = 1; ; attempt += 1) {
+      const tail =
+        expectedRevision === 'no_stream'
+          ? []
+          : await this.readStream(streamId, { direction: 'backwards', maxCount: events.length });
+      const last = tail[0];
+      const current = last?.revision ?? -1n;
+      if (last && isTail(tail, events)) return { nextRevision: current, position: last.position };
+      checkExpectedRevision(streamId, expectedRevision, current);
+      const chained = chainEvents(events, streamId, current + 1n, chainHeadOf(last));
+      const pinned: ExpectedRevision =
+        expectedRevision === 'no_stream' || current < 0n ? 'no_stream' : current;
+      try {
+        const result = await this.client.appendToStream(streamId, chained.map(toEventData), {
+          expectedRevision: toEsdbExpectedRevision(pinned),
+        });
+        const position = result.position ?? (await this.positionOf(streamId, result.nextExpectedRevision));
+        return { nextRevision: result.nextExpectedRevision, position };
+      } catch (e) {
+        if (!(e instanceof WrongExpectedVersionError)) throw e;
+        const mayRechain = expectedRevision === 'any' || expectedRevision === 'stream_exists';
+        if (!mayRechain || attempt >= MAX_APPEND_ATTEMPTS)
+          throw new WrongExpectedRevisionError(streamId, String(expectedRevision), `${e.actualVersion}`);
       }
-      throw e;
     }
   }
 

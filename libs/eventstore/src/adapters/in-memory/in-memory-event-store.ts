@@ -1,5 +1,6 @@
 import { comparePositions, type Position, type RecordedEvent } from '@gw/shared-kernel';
 import { assertDistinctIds, assertSerializable, checkExpectedRevision } from '../../append-checks';
+import { chainEvents, chainHeadOf } from '../../chain/event-chain';
 import { DuplicateEventIdError } from '../../event-store.errors';
 import type {
   AppendRequest,
@@ -58,11 +59,18 @@ export class InMemoryEventStore implements EventStore {
         position: last?.position ?? { commit: -1n, prepare: -1n },
       };
     }
-    for (const e of events) {
+    const chained = chainEvents(
+      events,
+      streamId,
+      BigInt(stream.length),
+      chainHeadOf(stream[stream.length - 1]),
+    );
+    for (const e of chained) {
       const index = BigInt(this.log.length);
       const recorded: RecordedEvent = {
         ...e,
         data: structuredClone(e.data),
+        metadata: structuredClone(e.metadata),
         streamId,
         revision: BigInt(stream.length),
         position: { commit: index, prepare: index },

@@ -15,7 +15,7 @@ describe('planAppend (the group-commit planner)', () => {
       { streamId: 's-1', events: someEvents(1), expectedRevision: 6n },
     ];
     const lookup: Lookup = {
-      heads: new Map([['s-1', { revision: 4n, position: position(9) }]]),
+      heads: new Map([['s-1', { revision: 4n, position: position(9), hash: null }]]),
       known: new Map(),
     };
 
@@ -41,7 +41,7 @@ describe('planAppend (the group-commit planner)', () => {
       { streamId: 's-1', events: [], expectedRevision: 2n },
     ];
     const lookup: Lookup = {
-      heads: new Map([['s-1', { revision: 2n, position: position(7) }]]),
+      heads: new Map([['s-1', { revision: 2n, position: position(7), hash: null }]]),
       known: new Map([
         [known.id, { streamId: 's-1', revision: 1n, position: position(6) }],
         [elsewhere.id, { streamId: 's-2', revision: 0n, position: position(3) }],

@@ -1,5 +1,6 @@
 import { ValidationError, type NewEvent, type Position } from '@gw/shared-kernel';
 import { assertDistinctIds, assertSerializable, checkExpectedRevision } from '../../append-checks';
+import { chainEvents } from '../../chain/event-chain';
 import { DuplicateEventIdError } from '../../event-store.errors';
 import type { AppendRequest, AppendResult } from '../../event-store.port';
 
@@ -7,6 +8,8 @@ import type { AppendRequest, AppendResult } from '../../event-store.port';
 export interface StreamHead {
   readonly revision: bigint;
   readonly position: Position;
+  /** The last event's chain hash (null when it has none: written before chains). */
+  readonly hash: string | null;
 }
 
 /** An event id that is already in the log. */
@@ -26,6 +29,7 @@ export interface PlannedRow {
   readonly requestIndex: number;
   readonly streamId: string;
   readonly revision: bigint;
+  /** The event as it is written: with its chain link (see chainEvents). */
   readonly event: NewEvent;
 }
 
@@ -92,6 +96,7 @@ export function planAppend(
   const rows: PlannedRow[] = [];
   const deferred: number[] = [];
   const revisions = new Map<string, bigint>();
+  const hashes = new Map<string, string | null>();
   const touched = new Set<string>();
   const deferredStreams = new Set<string>();
   const plannedIds = new Set<string>();
@@ -132,11 +137,14 @@ export function planAppend(
       decided.set(index, { nextRevision: current, position: head?.position ?? NO_POSITION });
       return;
     }
-    events.forEach((event, i) => {
+    const prev = hashes.has(streamId) ? hashes.get(streamId)! : (head?.hash ?? null);
+    const chained = chainEvents(events, streamId, current + 1n, prev);
+    chained.forEach((event, i) => {
       rows.push({ requestIndex: index, streamId, revision: current + 1n + BigInt(i), event });
     });
     for (const id of ids) plannedIds.add(id);
     revisions.set(streamId, current + BigInt(events.length));
+    hashes.set(streamId, chained[chained.length - 1]!.metadata.chain!.hash);
     touched.add(streamId);
   });
 

@@ -18,6 +18,8 @@ interface LookupRow extends PositionRow {
   readonly stream_revision: string | number | bigint;
   /** null for a stream head, the event id for a known event. */
   readonly event_id: string | null;
+  /** A stream head's chain hash (null for a known event, or a head written before chains). */
+  readonly chain_hash: string | null;
 }
 
 interface InsertedRow extends PositionRow {
@@ -30,16 +32,16 @@ interface InsertedRow extends PositionRow {
  */
 const LOOKUP_SQL = `
   select h.stream_id, h.stream_revision, h.transaction_id::text as transaction_id, h.global_position,
-         null::text as event_id
+         null::text as event_id, h.metadata->'chain'->>'hash' as chain_hash
     from unnest(?::text[]) as s(stream_id)
     cross join lateral (
-      select e.stream_id, e.stream_revision, e.transaction_id, e.global_position
+      select e.stream_id, e.stream_revision, e.transaction_id, e.global_position, e.metadata
         from events e
        where e.stream_id = s.stream_id
        order by e.stream_revision desc
        limit 1) h
   union all
-  select stream_id, stream_revision, transaction_id::text, global_position, event_id::text
+  select stream_id, stream_revision, transaction_id::text, global_position, event_id::text, null::text
     from events
    where event_id = any(?::uuid[])`;
 
@@ -55,7 +57,7 @@ async function lookup(db: Knex, streamIds: string[], eventIds: string[]): Promis
   const { rows } = await db.raw<{ rows: LookupRow[] }>(LOOKUP_SQL, [streamIds, eventIds]);
   for (const row of rows) {
     const found = { revision: toBigInt(row.stream_revision), position: toPosition(row) };
-    if (row.event_id === null) heads.set(row.stream_id, found);
+    if (row.event_id === null) heads.set(row.stream_id, { ...found, hash: row.chain_hash });
     else known.set(row.event_id.toLowerCase(), { ...found, streamId: row.stream_id });
   }
   return { heads, known };
