@@ -11,3 +11,5 @@ export * from './commands/issue-gateway-key/issue-gateway-key.handler';
 export * from './commands/revoke-gateway-key/revoke-gateway-key.command';
 export * from './commands/revoke-gateway-key/revoke-gateway-key.handler';
 export * from './accounts.module';
+export * from './domain/tier-policy';
+export * from './identity/local-credentials.port';
