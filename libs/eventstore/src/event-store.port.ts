@@ -62,6 +62,15 @@ export interface SubscribeToAllOptions {
   readonly liveBatchDelayMs?: number;
 }
 
+export interface ListStreamsOptions {
+  /** Only streams whose id starts with this (a category is `<category>-`). Default: every stream. */
+  readonly prefix?: string;
+  /** Exclusive: stream ids sorting after this one (the previous page's last id). */
+  readonly after?: string;
+  /** Page size. Default 100. */
+  readonly limit?: number;
+}
+
 export interface Subscription {
   /** Stops delivery; resolves after the batch in progress (if any) has been handled. */
   stop(): Promise<void>;
@@ -81,6 +90,8 @@ export interface EventStore {
   appendMany(requests: readonly AppendRequest[]): Promise<ReadonlyArray<AppendResult | Error>>;
   /** A missing stream reads as []. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Stream ids in ascending (code point) order, one page at a time: what an auditor browses. */
+  listStreams(options?: ListStreamsOptions): Promise<string[]>;
   /** Forwards through the global log. Only returns events no earlier transaction can still precede. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeToAll(options: SubscribeToAllOptions): Subscription;

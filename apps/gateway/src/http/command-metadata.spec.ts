@@ -1,12 +1,13 @@
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '@gw/accounts';
+import type { Role } from '@gw/shared-kernel';
 import { commandMetadata, systemMetadata } from './command-metadata';
 import { requestIdOf } from '../logging/request-id';
 
 const request = (headers: Record<string, string>, ip = '203.0.113.7'): FastifyRequest =>
   ({ headers, ip }) as unknown as FastifyRequest;
 
-const principal = (role: string): Principal =>
+const principal = (role: Role): Principal =>
   ({
     userId: 'u-1',
     keyId: 'k-1',

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { Principal } from '@gw/accounts';
+import { hasRole, type Principal } from '@gw/accounts';
 import type { ActorKind, EventMetadata } from '@gw/shared-kernel';
 import { requestIdOf } from '../logging/request-id';
 
@@ -7,12 +7,8 @@ import { requestIdOf } from '../logging/request-id';
 const MAX_USER_AGENT = 256;
 
 /** `admin` when the principal holds the admin role, otherwise `user`. */
-export function actorKindOf(principal: Principal): ActorKind {
-  // Principal carries `role` today and `roles` once the roles change lands: read either.
-  const holder = principal as { readonly role?: string; readonly roles?: readonly string[] };
-  const roles = holder.roles ?? (holder.role === undefined ? [] : [holder.role]);
-  return roles.includes('admin') ? 'admin' : 'user';
-}
+export const actorKindOf = (principal: Principal): ActorKind =>
+  hasRole(principal, 'admin') ? 'admin' : 'user';
 
 /**
  * The metadata of every event a command from HTTP causes: correlation id = the gateway's request id

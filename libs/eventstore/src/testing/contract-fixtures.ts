@@ -5,6 +5,7 @@ import type {
   AppendRequest,
   AppendResult,
   EventStore,
+  ListStreamsOptions,
   ReadAllOptions,
   ReadStreamOptions,
   SubscribeToAllOptions,
@@ -197,6 +198,10 @@ export class RecordingEventStore implements EventStore {
 
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     return this.inner.readAll(options);
+  }
+
+  listStreams(options?: ListStreamsOptions): Promise<string[]> {
+    return this.inner.listStreams(options);
   }
 
   subscribeToAll(options: SubscribeToAllOptions): Subscription {

@@ -21,6 +21,7 @@ import type {
   AppendResult,
   EventStore,
   ExpectedRevision,
+  ListStreamsOptions,
   ReadAllOptions,
   ReadStreamOptions,
   SubscribeToAllOptions,
@@ -141,6 +142,31 @@ export class EsdbEventStore implements EventStore {
       throw e;
     }
     return out;
+  }
+
+  /**
+   * EventStoreDB keeps no sorted list of streams: the first event of every stream is found by a scan
+   * of $all (non-system events only), then sorted and paged. Fine for an auditor's browsing; a large
+   * server would want the $streams system projection instead.
+   */
+  async listStreams(options: ListStreamsOptions = {}): Promise<string[]> {
+    const { prefix = '', after, limit = 100 } = options;
+    const found = new Set<string>();
+    let from: Position | undefined;
+    for (;;) {
+      const { events: page, full } = await this.page(from ?? START, FORWARDS);
+      for (const e of page) {
+        if (from && comparePositions(e.position, from) <= 0) continue;
+        if (!isSystemEvent(e) && e.revision === 0n && e.streamId.startsWith(prefix)) found.add(e.streamId);
+      }
+      const last = page[page.length - 1];
+      if (!full || !last) break;
+      from = last.position;
+    }
+    return [...found]
+      .filter((id) => after === undefined || id > after)
+      .sort()
+      .slice(0, limit);
   }
 
   /** $all forwards without system events, in pages; `after` is exclusive (the server's start is inclusive). */

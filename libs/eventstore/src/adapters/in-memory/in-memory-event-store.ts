@@ -6,6 +6,7 @@ import type {
   AppendRequest,
   AppendResult,
   EventStore,
+  ListStreamsOptions,
   ReadAllOptions,
   ReadStreamOptions,
   SubscribeToAllOptions,
@@ -99,6 +100,14 @@ export class InMemoryEventStore implements EventStore {
     }
     const from = options.fromRevision ?? 0n;
     return Promise.resolve(stream.filter((e) => e.revision >= from).slice(0, max));
+  }
+
+  listStreams(options: ListStreamsOptions = {}): Promise<string[]> {
+    const { prefix = '', after, limit = 100 } = options;
+    const ids = [...this.streams.keys()]
+      .filter((id) => id.startsWith(prefix) && (after === undefined || id > after))
+      .sort();
+    return Promise.resolve(ids.slice(0, limit));
   }
 
   readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {

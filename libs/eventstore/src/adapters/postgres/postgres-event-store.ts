@@ -4,6 +4,7 @@ import type {
   AppendRequest,
   AppendResult,
   EventStore,
+  ListStreamsOptions,
   ReadAllOptions,
   ReadStreamOptions,
   SubscribeToAllOptions,
@@ -133,6 +134,23 @@ export class PostgresEventStore implements EventStore {
       bindings,
     );
     return rows.map(toRecordedEvent);
+  }
+
+  /**
+   * Every stream has a revision 0 row: an index range over (stream_id, stream_revision). Sorted with
+   * `collate "C"` (code points, as the other adapters sort); the prefix is matched with starts_with, so
+   * `%` and `_` in it are plain characters.
+   */
+  async listStreams(options: ListStreamsOptions = {}): Promise<string[]> {
+    const { prefix = '', after, limit = 100 } = options;
+    const { rows } = await this.knex.raw<{ rows: Array<{ stream_id: string }> }>(
+      `select stream_id from events
+        where stream_revision = 0 and starts_with(stream_id, ?)
+          ${after === undefined ? '' : 'and stream_id collate "C" > ?'}
+        order by stream_id collate "C" limit ?`,
+      after === undefined ? [prefix, limit] : [prefix, after, limit],
+    );
+    return rows.map((r) => r.stream_id);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {

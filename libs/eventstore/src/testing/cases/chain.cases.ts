@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { RecordedEvent } from '@gw/shared-kernel';
 import { verifyChain } from '../../chain/event-chain';
 import { anEvent, newStreamId, someEvents, type ContractContext } from '../contract-fixtures';
@@ -20,6 +21,21 @@ const tamperings: ReadonlyArray<[string, (e: RecordedEvent) => RecordedEvent]> =
 ];
 
 export function chainCases(ctx: ContractContext): void {
+  it('lists the streams of a category in pages, in code point order', async () => {
+    const store = ctx.store();
+    const category = `audit${randomUUID().replace(/-/g, '')}`;
+    const streams = ['b', 'a', 'c', 'B', '_x'].map((s) => `${category}-${s}`);
+    for (const streamId of streams) await store.append({ streamId, events: someEvents(2) });
+    await store.append({ streamId: `${category}x-other`, events: someEvents(1) });
+
+    const sorted = [...streams].sort();
+    expect(await store.listStreams({ prefix: `${category}-` })).toEqual(sorted);
+    const first = await store.listStreams({ prefix: `${category}-`, limit: 2 });
+    const second = await store.listStreams({ prefix: `${category}-`, limit: 10, after: first[1] });
+    expect([...first, ...second]).toEqual(sorted);
+    expect(await store.listStreams({ prefix: `${category}_` })).toEqual([]);
+  });
+
   it('chains every event to the one before it, across appends of every kind', async () => {
     const store = ctx.store();
     const streamId = newStreamId();
