@@ -10,6 +10,10 @@ import { CLOCK } from '@gw/shared-kernel';
 import { RoutingModule } from '@gw/routing';
 import { UsageBillingModule } from '@gw/usage-billing';
 import { AdminGuard } from './auth/admin.guard';
+import { AuditController } from './audit/audit.controller';
+import { MyKeyHistoryController } from './audit/my-key-history.controller';
+import { VaultController } from './vault/vault.controller';
+import { AuditorGuard } from './auth/auditor.guard';
 import { GatewayKeyGuard } from './auth/gateway-key.guard';
 import { CatalogAdmin } from './catalog/catalog-admin';
 import { ModelsController } from './catalog/models.controller';
@@ -77,8 +81,11 @@ export class AppModule {
         ModelsController,
         HealthController,
         MetricsController,
+        AuditController,
+        MyKeyHistoryController,
+        VaultController,
       ],
-      providers: [GatewayKeyGuard, AdminGuard, CatalogAdmin],
+      providers: [GatewayKeyGuard, AdminGuard, AuditorGuard, CatalogAdmin],
     };
   }
 }

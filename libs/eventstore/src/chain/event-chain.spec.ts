@@ -42,7 +42,7 @@ describe('chainEvents and verifyChain', () => {
     const first = events[0]!;
     const moved = { ...first, metadata: { ...first.metadata, chain: { prev: 'ab'.repeat(32), hash: 'x' } } };
     expect(verifyChain([moved, ...events.slice(1)]).firstBreak).toEqual({
-      revision: '0',
+      revision: 0n,
       reason: 'prev_mismatch',
     });
   });

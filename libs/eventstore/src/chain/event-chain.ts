@@ -72,7 +72,7 @@ export interface ChainVerification {
   readonly verified: boolean;
   /** How many events were checked. */
   readonly events: number;
-  readonly firstBreak: { readonly revision: string; readonly reason: ChainBreakReason } | null;
+  readonly firstBreak: { readonly revision: bigint; readonly reason: ChainBreakReason } | null;
 }
 
 /** Checks a whole stream, read forwards from revision 0. An empty stream verifies. */
@@ -83,7 +83,7 @@ export function verifyChain(events: readonly RecordedEvent[]): ChainVerification
     const broken = (reason: ChainBreakReason): ChainVerification => ({
       verified: false,
       events: events.length,
-      firstBreak: { revision: event.revision.toString(), reason },
+      firstBreak: { revision: event.revision, reason },
     });
     if (event.revision !== BigInt(i)) return broken('revision_gap');
     const link = linkOf(event.metadata);

@@ -92,15 +92,15 @@ export function chainCases(ctx: ContractContext): void {
 
     for (const [what, tamper] of tamperings) {
       const changed = events.map((e) => (e.revision === 2n ? tamper(e) : e));
-      expect([what, verifyChain(changed).firstBreak?.revision]).toEqual([what, '2']);
+      expect([what, verifyChain(changed).firstBreak?.revision]).toEqual([what, 2n]);
     }
     expect(verifyChain([...events.slice(0, 1), ...events.slice(2)]).firstBreak).toEqual({
-      revision: '2',
+      revision: 2n,
       reason: 'revision_gap',
     });
     const [first, second] = [events[0]!, events[1]!];
     expect(
       verifyChain([first, { ...second, metadata: { ...second.metadata, chain: undefined } }]).firstBreak,
-    ).toEqual({ revision: '1', reason: 'missing_link' });
+    ).toEqual({ revision: 1n, reason: 'missing_link' });
   });
 }

@@ -1,0 +1,74 @@
+import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { EVENT_STORE, type EventStore } from '@gw/eventstore';
+import { NotFoundError, ValidationError } from '@gw/shared-kernel';
+import { AuditorGuard } from '../auth/auditor.guard';
+import { GatewayKeyGuard } from '../auth/gateway-key.guard';
+import { assertCategory, assertStreamId, readAuditStream, type AuditStreamView } from './audit-stream';
+
+export interface AuditStreamList {
+  readonly data: ReadonlyArray<{ readonly streamId: string }>;
+  /** Pass as `after` for the next page; null on the last page. */
+  readonly next: string | null;
+}
+
+const DEFAULT_LIMIT = 100;
+const MAX_LIMIT = 500;
+
+function parseLimit(raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_LIMIT;
+  const limit = /^\d{1,4}$/.test(raw) ? Number(raw) : NaN;
+  if (!(limit >= 1 && limit <= MAX_LIMIT))
+    throw new ValidationError('AUDIT.INVALID_LIMIT', `limit is a whole number from 1 to ${MAX_LIMIT}`, {
+      param: 'limit',
+    });
+  return limit;
+}
+
+/**
+ * Audit replay (auditors and admins, read only): any stream with every event's metadata (actor, source
+ * address, user agent, correlation id) and whether its hash chain verifies.
+ */
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('api/v1/audit/streams')
+@UseGuards(GatewayKeyGuard, AuditorGuard)
+export class AuditController {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  /** The streams of a category (e.g. `keys`), in id order, a page at a time. */
+  @ApiQuery({ name: 'category', required: true, example: 'keys' })
+  @ApiQuery({ name: 'limit', required: false, description: `1 to ${MAX_LIMIT}, default ${DEFAULT_LIMIT}` })
+  @ApiQuery({ name: 'after', required: false, description: 'the `next` of the previous page' })
+  @Get()
+  async list(
+    @Query('category') category: string | undefined,
+    @Query('limit') limit: string | undefined,
+    @Query('after') after: string | undefined,
+  ): Promise<AuditStreamList> {
+    if (typeof category !== 'string')
+      throw new ValidationError('AUDIT.CATEGORY_REQUIRED', 'category is required, e.g. ?category=keys', {
+        param: 'category',
+      });
+    const pageSize = parseLimit(typeof limit === 'string' ? limit : undefined);
+    const ids = await this.store.listStreams({
+      prefix: `${assertCategory(category)}-`,
+      after: typeof after === 'string' ? after : undefined,
+      limit: pageSize + 1,
+    });
+    const page = ids.slice(0, pageSize);
+    return {
+      data: page.map((streamId) => ({ streamId })),
+      next: ids.length > pageSize ? page[page.length - 1]! : null,
+    };
+  }
+
+  /** Every event of the stream from revision 0, and the chain's verdict. */
+  @Get(':streamId')
+  async stream(@Param('streamId') streamId: string): Promise<AuditStreamView> {
+    const view = await readAuditStream(this.store, assertStreamId(streamId));
+    if (view.events.length === 0)
+      throw new NotFoundError('AUDIT.STREAM_NOT_FOUND', `No stream ${streamId}`, { streamId });
+    return view;
+  }
+}

@@ -1,0 +1,28 @@
+import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Principal } from '@gw/accounts';
+import { EVENT_STORE, type EventStore } from '@gw/eventstore';
+import { GatewayKeyGuard } from '../auth/gateway-key.guard';
+import { CurrentPrincipal } from '../auth/principal.decorator';
+import { readAuditStream, type AuditStreamView } from './audit-stream';
+
+/** The caller's BYOK stream (libs/keys writes `keys-{userId}`). */
+const keysStreamOf = (userId: string): string => `keys-${userId}`;
+
+@ApiTags('me')
+@ApiBearerAuth()
+@Controller('api/v1/me/keys')
+@UseGuards(GatewayKeyGuard)
+export class MyKeyHistoryController {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  /**
+   * Every change to the caller's provider keys (added, rotated, validated, disabled, removed …) with
+   * who made it and when, and whether the stream's hash chain verifies. Empty before the first key.
+   * The events hold last four characters and fingerprints, never a key.
+   */
+  @Get('history')
+  history(@CurrentPrincipal() principal: Principal): Promise<AuditStreamView> {
+    return readAuditStream(this.store, keysStreamOf(principal.userId));
+  }
+}
