@@ -1,0 +1,75 @@
+import type { DomainEvent } from '@gw/shared-kernel';
+
+/**
+ * What every key event says about the key: which key, whose, for which provider, and how to recognise
+ * it (label, last four characters, keyed fingerprint, KEK version). Never the key or its ciphertext.
+ */
+export interface KeyFacts {
+  userId: string;
+  keyId: string;
+  provider: string;
+  label: string;
+  last4: string;
+  fingerprint: string;
+  kekVersion: number;
+}
+
+/** Where the secret is: the vault row (scope user, owner = userId) and its display form. */
+export interface StoredKeyFacts extends KeyFacts {
+  /** The vault reference's secret id (a new one on each rotation). */
+  secretId: string;
+  /** e.g. `sk-…wxyz`: never more than 8 characters of the key. */
+  masked: string;
+}
+
+export type KeyAdded = DomainEvent<'KeyAdded', StoredKeyFacts & { priority: number; addedAt: string }>;
+export type KeyRotated = DomainEvent<'KeyRotated', StoredKeyFacts & { rotatedAt: string }>;
+export type KeyValidated = DomainEvent<'KeyValidated', KeyFacts & { validatedAt: string }>;
+export type KeyValidationFailed = DomainEvent<
+  'KeyValidationFailed',
+  KeyFacts & {
+    /** The upstream's failure kind (`auth`, `timeout`, …) and status; never its text. */
+    reason: string;
+    status: number | null;
+    failedAt: string;
+  }
+>;
+export type KeyEnabled = DomainEvent<'KeyEnabled', KeyFacts & { enabledAt: string }>;
+export type KeyDisabled = DomainEvent<'KeyDisabled', KeyFacts & { disabledAt: string }>;
+export type KeyPriorityChanged = DomainEvent<
+  'KeyPriorityChanged',
+  KeyFacts & { priority: number; changedAt: string }
+>;
+/** `label` is the new label; `previousLabel` what it was. */
+export type KeyLabelChanged = DomainEvent<
+  'KeyLabelChanged',
+  KeyFacts & { previousLabel: string; changedAt: string }
+>;
+/** The key is gone; its vault row is shredded. The events stay. */
+export type KeyRemoved = DomainEvent<'KeyRemoved', KeyFacts & { removedAt: string }>;
+
+export type ProviderKeyEvent =
+  | KeyAdded
+  | KeyRotated
+  | KeyValidated
+  | KeyValidationFailed
+  | KeyEnabled
+  | KeyDisabled
+  | KeyPriorityChanged
+  | KeyLabelChanged
+  | KeyRemoved;
+
+export const PROVIDER_KEY_EVENT_TYPES: readonly ProviderKeyEvent['type'][] = [
+  'KeyAdded',
+  'KeyRotated',
+  'KeyValidated',
+  'KeyValidationFailed',
+  'KeyEnabled',
+  'KeyDisabled',
+  'KeyPriorityChanged',
+  'KeyLabelChanged',
+  'KeyRemoved',
+];
+
+/** One stream per user: `keys-<userId>`. */
+export const toKeysStreamId = (userId: string): string => `keys-${userId}`;
