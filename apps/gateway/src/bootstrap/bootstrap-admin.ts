@@ -92,9 +92,7 @@ export async function bootstrapAdmin(
     await commands.execute(new RevokeGatewayKeyCommand({ userId, keyId: old.keyId }, metadata));
 
   await waitUntil(
-    () =>
-      directory.principalForKeyHash(keyHash) !== undefined &&
-      replaced.every((old) => directory.principalForKeyHash(old.keyHash) === undefined),
+    () => directory.hasActiveKey(keyHash) && replaced.every((old) => !directory.hasActiveKey(old.keyHash)),
   );
   if (opened || issued || replaced.length > 0)
     logger.info(

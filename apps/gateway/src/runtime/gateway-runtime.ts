@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import { ACCOUNT_EVENT_TYPES, AccessDirectory } from '@gw/accounts';
+import { ACCESS_DIRECTORY_EVENT_TYPES, AccessDirectory } from '@gw/accounts';
 import {
   MOCK_PROVIDER_SEEDS,
   MOCK_PROVIDERS,
@@ -146,7 +146,7 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
     const accessFeed = await startMemoryFeed(
       eventStore,
       'access-directory',
-      [...ACCOUNT_EVENT_TYPES],
+      [...ACCESS_DIRECTORY_EVENT_TYPES],
       (e) => directory.apply(e),
       logger,
     );
@@ -175,7 +175,6 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
     for (const [name, value] of [
       ['REDIS_URL', config.redisUrl],
       ['KAFKA_BROKERS', config.kafkaBrokers],
-      ['OIDC_ISSUER_URL', config.oidcIssuerUrl],
     ] as const) {
       if (value)
         logger.warn(

@@ -2,8 +2,13 @@ import type { RecordedEvent } from '@gw/shared-kernel';
 import { AccessDirectory } from './access-directory';
 
 let position = 0n;
+const revisions = new Map<string, bigint>();
+/** Each call is the next event of its account stream (replaying the same object repeats its revision). */
 const recorded = (type: string, data: Record<string, unknown>): RecordedEvent => {
   position += 1n;
+  const streamId = `account-${String(data.userId)}`;
+  const revision = (revisions.get(streamId) ?? -1n) + 1n;
+  revisions.set(streamId, revision);
   return {
     id: `e${position}`,
     type,
@@ -11,8 +16,8 @@ const recorded = (type: string, data: Record<string, unknown>): RecordedEvent =>
     data,
     metadata: { correlationId: 'c', actorId: 'system' },
     occurredAt: new Date(),
-    streamId: `account-${String(data.userId)}`,
-    revision: 0n,
+    streamId,
+    revision,
     position: { commit: position, prepare: position },
   };
 };
@@ -46,6 +51,7 @@ describe('AccessDirectory', () => {
       roles: ['admin'],
       tier: 'professional',
       powerLevel: 'eco',
+      byokOnly: false,
     });
     expect(d.principalForKeyHash('other')).toBeUndefined();
   });
@@ -67,5 +73,95 @@ describe('AccessDirectory', () => {
     const d = new AccessDirectory();
     d.apply(recorded('UsageRecorded', { userId: 'u1' }));
     expect(d.accountCount()).toBe(0);
+  });
+
+  const u2 = (type: string, data: Record<string, unknown> = {}): RecordedEvent =>
+    recorded(type, { userId: 'u2', ...data });
+
+  it('follows tier, roles, power level, cap, byokOnly and disabled; a disabled account has no principal', () => {
+    const d = new AccessDirectory();
+    const events = [
+      u2('AccountOpened', {
+        displayName: 'Bo',
+        tier: 'free',
+        roles: ['user'],
+        powerLevel: 'eco',
+        openedAt: 't0',
+      }),
+      u2('GatewayKeyIssued', {
+        keyId: 'k2',
+        name: 'n',
+        keyHash: 'hash2',
+        maskedKey: 'sk-sy-ab…yz',
+        issuedAt: 't1',
+      }),
+      u2('TierChanged', { tier: 'starter', previousTier: 'free', changedAt: '' }),
+      u2('RolesChanged', { roles: ['user', 'auditor'], previousRoles: ['user'], changedAt: '' }),
+      u2('PowerLevelChanged', { powerLevel: 'balanced', previousPowerLevel: 'eco', changedAt: '' }),
+      u2('SpendingCapSet', { monthlyCapMicros: '5000000', capMode: 'hard', setAt: '' }),
+      u2('ByokOnlySet', { byokOnly: true, setAt: '' }),
+    ];
+    events.forEach((e) => d.apply(e));
+    expect(d.principalForKeyHash('hash2')).toEqual({
+      userId: 'u2',
+      keyId: 'k2',
+      roles: ['user', 'auditor'],
+      tier: 'starter',
+      powerLevel: 'balanced',
+      byokOnly: true,
+    });
+    expect(d.account('u2')).toMatchObject({ name: 'Bo', monthlyCapMicros: '5000000', capMode: 'hard' });
+    expect(d.accountRevision('u2')).toBe(6n);
+
+    const disabled = u2('AccountDisabled', { disabledAt: '' });
+    d.apply(disabled);
+    expect(d.hasActiveKey('hash2')).toBe(false);
+    expect(() => d.principalForKeyHash('hash2')).toThrow(
+      expect.objectContaining({ code: 'AUTH.ACCOUNT_DISABLED', kind: 'forbidden' }),
+    );
+    expect(d.principalForUser('u2', 'token')).toBeUndefined();
+    d.apply(u2('AccountEnabled', { enabledAt: '' }));
+    expect(d.principalForKeyHash('hash2')?.tier).toBe('starter');
+
+    // An overlap replayed (older revisions) changes nothing.
+    events.forEach((e) => d.apply(e));
+    d.apply(disabled);
+    expect(d.principalForKeyHash('hash2')?.tier).toBe('starter');
+  });
+
+  it('lists active keys masked, with the last use this instance saw', () => {
+    const d = new AccessDirectory();
+    d.apply(u2('AccountOpened', { displayName: 'Bo', tier: 'free', powerLevel: 'eco', openedAt: 't0' }));
+    d.apply(
+      u2('GatewayKeyIssued', { keyId: 'k3', name: 'ci', keyHash: 'hash3', maskedKey: 'm3', issuedAt: 't1' }),
+    );
+    expect(d.activeKeys('u2')).toEqual([
+      { id: 'k3', name: 'ci', maskedKey: 'm3', createdAt: 't1', lastUsedAt: null },
+    ]);
+    expect(d.hasActiveKey('hash3')).toBe(true);
+    expect(d.activeKeys('u2')[0]!.lastUsedAt).toBeNull(); // asking is not using
+    d.principalForKeyHash('hash3', Date.parse('2026-12-01T10:00:00.000Z'));
+    expect(d.activeKeys('u2')[0]!.lastUsedAt).toBe('2026-12-01T10:00:00.000Z');
+    expect(d.keyOwner('k3')).toEqual({ userId: 'u2', revoked: false });
+  });
+
+  it('folds the tier policy by version', () => {
+    const d = new AccessDirectory();
+    expect(d.tierPolicy().free.powerLevels).toEqual(['eco']);
+    const policy = (version: number, free: string[]): RecordedEvent => ({
+      ...recorded('TierPolicyChanged', { userId: 'x' }),
+      streamId: 'tier-policy',
+      data: {
+        version,
+        tiers: { free: { powerLevels: free, byok: { allowed: false, keysPerProvider: 0 } } },
+        changedBy: 'a',
+        changedAt: '',
+      },
+    });
+    d.apply(policy(2, ['eco', 'balanced']));
+    d.apply(policy(1, ['precision'])); // older: ignored
+    expect(d.tierPolicy().free.powerLevels).toEqual(['eco', 'balanced']);
+    expect(d.tierPolicy().starter.powerLevels).toEqual(['eco', 'balanced']); // absent tiers keep the defaults
+    expect(d.tierPolicyVersion()).toBe(2);
   });
 });

@@ -1,87 +1,261 @@
-import { upcastTier, type PowerLevel, type RecordedEvent, type Role, type Tier } from '@gw/shared-kernel';
-import type { AccountEvent } from '../domain/account.events';
+import {
+  ForbiddenError,
+  upcastTier,
+  type PowerLevel,
+  type RecordedEvent,
+  type Role,
+  type Tier,
+} from '@gw/shared-kernel';
+import type { AccountEvent, CapMode } from '../domain/account.events';
 import { ACCOUNT_EVENT_TYPES, rolesOf } from '../domain/account.events';
+import { DEFAULT_TIER_POLICY, type TierPolicy } from '../domain/tier-policy';
+import { tierPolicyFromEvent } from '../domain/tier-policy.decider';
+import { TIER_POLICY_EVENT_TYPES, type TierPolicyEvent } from '../domain/tier-policy.events';
 import type { Principal } from './principal';
 
 export interface AccountEntry {
   readonly userId: string;
-  readonly email: string;
+  readonly email?: string;
+  readonly name: string;
+  readonly username?: string;
   readonly roles: readonly Role[];
   readonly tier: Tier;
   readonly powerLevel: PowerLevel;
+  readonly monthlyCapMicros: string | null;
+  readonly capMode: CapMode;
+  readonly byokOnly: boolean;
+  readonly disabled: boolean;
+  readonly openedAt: string;
+  /** The revision of `account-{userId}` this entry reflects (commands wait for it: read-your-writes). */
+  readonly revision: bigint;
 }
 
 export interface KeyEntry {
   readonly keyHash: string;
   readonly keyId: string;
   readonly userId: string;
+  readonly name: string;
+  readonly maskedKey: string;
+  readonly issuedAt: string;
   readonly revoked: boolean;
 }
 
+/** A gateway key as its owner sees it: never the key, never its hash. */
+export interface GatewayKeyView {
+  readonly id: string;
+  readonly name: string;
+  readonly maskedKey: string;
+  readonly createdAt: string;
+  /** When this gateway instance last saw the key used (since its start); null if it has not. */
+  readonly lastUsedAt: string | null;
+}
+
+/** Every event type the directory folds: the account streams and the tier policy. */
+export const ACCESS_DIRECTORY_EVENT_TYPES: ReadonlySet<string> = new Set([
+  ...ACCOUNT_EVENT_TYPES,
+  ...TIER_POLICY_EVENT_TYPES,
+]);
+
+const ACCOUNT_STREAM_PREFIX = 'account-';
+
 /**
- * The hot path's view of accounts and gateway keys, held in memory and fed by account events.
- * Applying an event twice gives the same state, so replaying an overlap after a snapshot load is safe.
+ * The hot path's view of accounts, gateway keys and the tier policy, held in memory and fed by the
+ * log on every instance (a revoked key or a disabled account is refused as soon as the instance's
+ * feed applies the event). Events at or below a stream's applied revision are skipped, so replaying
+ * an overlap is safe. Last-used times of keys are kept here only (per instance, not persisted): the
+ * hot path never writes for them.
  */
 export class AccessDirectory {
   private readonly accounts = new Map<string, AccountEntry>();
   private readonly keys = new Map<string, KeyEntry>();
   private readonly keyHashById = new Map<string, string>();
-
-  load(accounts: readonly AccountEntry[], keys: readonly KeyEntry[]): void {
-    for (const a of accounts) this.accounts.set(a.userId, a);
-    for (const k of keys) {
-      this.keys.set(k.keyHash, k);
-      this.keyHashById.set(k.keyId, k.keyHash);
-    }
-  }
+  private readonly keyIdsByUser = new Map<string, Set<string>>();
+  /** keyHash → the principal it resolves to, rebuilt when its account or key changes. */
+  private readonly principals = new Map<string, Principal>();
+  private readonly lastUsed = new Map<string, number>();
+  private policy: TierPolicy = DEFAULT_TIER_POLICY;
+  private policyVersion = 0;
 
   apply(event: RecordedEvent): void {
+    if (TIER_POLICY_EVENT_TYPES.has(event.type)) {
+      const e = event as unknown as TierPolicyEvent;
+      if (e.data.version <= this.policyVersion) return;
+      this.policy = tierPolicyFromEvent(e.data.tiers);
+      this.policyVersion = e.data.version;
+      return;
+    }
     if (!ACCOUNT_EVENT_TYPES.has(event.type)) return;
     const e = event as unknown as AccountEvent;
+    const userId = e.data.userId;
+    const current = this.accounts.get(userId);
+    if (current && event.streamId.startsWith(ACCOUNT_STREAM_PREFIX) && event.revision <= current.revision)
+      return;
+    const revision = event.revision;
+    if (e.type === 'AccountOpened') {
+      this.accounts.set(userId, {
+        userId,
+        ...(e.data.email !== undefined && { email: e.data.email }),
+        name: e.data.displayName,
+        ...(e.data.username !== undefined && { username: e.data.username }),
+        roles: rolesOf(e.data),
+        tier: upcastTier(e.data.tier),
+        powerLevel: e.data.powerLevel,
+        monthlyCapMicros: null,
+        capMode: 'soft',
+        byokOnly: false,
+        disabled: false,
+        openedAt: e.data.openedAt,
+        revision,
+      });
+      this.refreshPrincipals(userId);
+      return;
+    }
+    if (!current) return;
+    const next = this.evolveEntry(current, e);
+    this.accounts.set(userId, { ...next, revision });
+    this.refreshPrincipals(userId);
+  }
+
+  private evolveEntry(a: AccountEntry, e: AccountEvent): AccountEntry {
     switch (e.type) {
-      case 'AccountOpened':
-        this.accounts.set(e.data.userId, {
-          userId: e.data.userId,
-          email: e.data.email,
-          roles: rolesOf(e.data),
-          tier: upcastTier(e.data.tier),
-          powerLevel: e.data.powerLevel,
-        });
-        return;
-      case 'GatewayKeyIssued':
-        this.keys.set(e.data.keyHash, {
-          keyHash: e.data.keyHash,
-          keyId: e.data.keyId,
-          userId: e.data.userId,
-          revoked: false,
-        });
-        this.keyHashById.set(e.data.keyId, e.data.keyHash);
-        return;
+      case 'TierChanged':
+        return { ...a, tier: upcastTier(e.data.tier) };
+      case 'RolesChanged':
+        return { ...a, roles: e.data.roles };
+      case 'PowerLevelChanged':
+        return { ...a, powerLevel: e.data.powerLevel };
+      case 'SpendingCapSet':
+        return { ...a, monthlyCapMicros: e.data.monthlyCapMicros, capMode: e.data.capMode };
+      case 'ByokOnlySet':
+        return { ...a, byokOnly: e.data.byokOnly };
+      case 'AccountDisabled':
+        return { ...a, disabled: true };
+      case 'AccountEnabled':
+        return { ...a, disabled: false };
+      case 'GatewayKeyIssued': {
+        const { keyHash, keyId, userId, name, maskedKey, issuedAt } = e.data;
+        this.keys.set(keyHash, { keyHash, keyId, userId, name, maskedKey, issuedAt, revoked: false });
+        this.keyHashById.set(keyId, keyHash);
+        const ids = this.keyIdsByUser.get(userId) ?? new Set<string>();
+        this.keyIdsByUser.set(userId, ids.add(keyId));
+        return a;
+      }
       case 'GatewayKeyRevoked': {
         const hash = this.keyHashById.get(e.data.keyId);
         const key = hash ? this.keys.get(hash) : undefined;
         if (key) this.keys.set(key.keyHash, { ...key, revoked: true });
-        return;
+        return a;
       }
+      default:
+        return a;
     }
   }
 
-  principalForKeyHash(keyHash: string): Principal | undefined {
-    const key = this.keys.get(keyHash);
-    if (!key || key.revoked) return undefined;
-    const account = this.accounts.get(key.userId);
-    if (!account) return undefined;
+  private refreshPrincipals(userId: string): void {
+    const account = this.accounts.get(userId);
+    for (const keyId of this.keyIdsByUser.get(userId) ?? []) {
+      const hash = this.keyHashById.get(keyId)!;
+      const key = this.keys.get(hash)!;
+      if (!account || key.revoked || account.disabled) this.principals.delete(hash);
+      else this.principals.set(hash, this.principalOf(account, key.keyId));
+    }
+  }
+
+  private principalOf(account: AccountEntry, keyId: string): Principal {
     return {
       userId: account.userId,
-      keyId: key.keyId,
+      keyId,
       roles: account.roles,
       tier: account.tier,
       powerLevel: account.powerLevel,
+      byokOnly: account.byokOnly,
     };
+  }
+
+  /**
+   * Authentication by a gateway key's hash (the hot path: a map lookup and a map write): the
+   * principal of an active key, noting its use; undefined for an unknown or revoked key. A key of a
+   * disabled account is refused with a 403 that says so, at once on every instance the log has
+   * reached.
+   */
+  principalForKeyHash(keyHash: string, atMs: number = Date.now()): Principal | undefined {
+    const principal = this.principals.get(keyHash);
+    if (principal) {
+      this.lastUsed.set(principal.keyId, atMs);
+      return principal;
+    }
+    if (this.isDisabledKeyHash(keyHash))
+      throw new ForbiddenError('AUTH.ACCOUNT_DISABLED', 'This account is disabled; ask an administrator.');
+    return undefined;
+  }
+
+  /** Would this key authenticate? No side effect (start-up waits, tests). */
+  hasActiveKey(keyHash: string): boolean {
+    return this.principals.has(keyHash);
+  }
+
+  private isDisabledKeyHash(keyHash: string): boolean {
+    const key = this.keys.get(keyHash);
+    return key !== undefined && !key.revoked && this.accounts.get(key.userId)?.disabled === true;
+  }
+
+  /** The principal of an enabled account, for credentials other than gateway keys (tokens). */
+  principalForUser(userId: string, keyId: string): Principal | undefined {
+    const account = this.accounts.get(userId);
+    return account && !account.disabled ? this.principalOf(account, keyId) : undefined;
   }
 
   account(userId: string): AccountEntry | undefined {
     return this.accounts.get(userId);
+  }
+
+  /** Every account, in no particular order. */
+  allAccounts(): IterableIterator<AccountEntry> {
+    return this.accounts.values();
+  }
+
+  accountByUsername(username: string): AccountEntry | undefined {
+    const wanted = username.toLowerCase();
+    for (const a of this.accounts.values()) if (a.username?.toLowerCase() === wanted) return a;
+    return undefined;
+  }
+
+  /** The revision of `account-{userId}` applied so far (-1 when none). */
+  accountRevision(userId: string): bigint {
+    return this.accounts.get(userId)?.revision ?? -1n;
+  }
+
+  /** The user's active gateway keys, oldest first. */
+  activeKeys(userId: string): GatewayKeyView[] {
+    const views: GatewayKeyView[] = [];
+    for (const keyId of this.keyIdsByUser.get(userId) ?? []) {
+      const key = this.keys.get(this.keyHashById.get(keyId)!)!;
+      if (key.revoked) continue;
+      const used = this.lastUsed.get(keyId);
+      views.push({
+        id: keyId,
+        name: key.name,
+        maskedKey: key.maskedKey,
+        createdAt: key.issuedAt,
+        lastUsedAt: used === undefined ? null : new Date(used).toISOString(),
+      });
+    }
+    return views;
+  }
+
+  /** A key's owner and whether it is revoked (its hash stays inside). */
+  keyOwner(keyId: string): { userId: string; revoked: boolean } | undefined {
+    const hash = this.keyHashById.get(keyId);
+    const key = hash ? this.keys.get(hash) : undefined;
+    return key && { userId: key.userId, revoked: key.revoked };
+  }
+
+  tierPolicy(): TierPolicy {
+    return this.policy;
+  }
+
+  tierPolicyVersion(): number {
+    return this.policyVersion;
   }
 
   accountCount(): number {

@@ -8,6 +8,8 @@ export interface Principal {
   readonly roles: readonly Role[];
   readonly tier: Tier;
   readonly powerLevel: PowerLevel;
+  /** The caller's own provider keys only, never the platform's (absent = false). */
+  readonly byokOnly?: boolean;
 }
 
 /** Does the caller hold this role? */

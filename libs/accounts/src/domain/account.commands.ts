@@ -1,11 +1,15 @@
 import type { PowerLevel, Role, Tier } from '@gw/shared-kernel';
+import type { CapMode } from './account.events';
+import type { TierPolicy } from './tier-policy';
 
 export interface OpenAccount {
   readonly type: 'OpenAccount';
   readonly data: {
     userId: string;
-    email: string;
+    /** Optional: admins create accounts by name; OIDC and bootstrap accounts have one. */
+    email?: string;
     displayName: string;
+    username?: string;
     roles: Role[];
     tier: Tier;
     powerLevel: PowerLevel;
@@ -26,4 +30,25 @@ export interface RevokeGatewayKey {
   readonly metadata: { now: Date };
 }
 
-export type AccountCommand = OpenAccount | IssueGatewayKey | RevokeGatewayKey;
+/**
+ * What an admin (tier, roles, disabled) or the user (power level, cap, byokOnly) changes; only the
+ * fields given change, and only real changes become events.
+ */
+export interface AccountChanges {
+  readonly tier?: Tier;
+  readonly roles?: readonly Role[];
+  readonly disabled?: boolean;
+  readonly powerLevel?: PowerLevel;
+  /** Either part alone keeps the other as it is. */
+  readonly spendingCap?: { readonly monthlyCapMicros?: string | null; readonly capMode?: CapMode };
+  readonly byokOnly?: boolean;
+}
+
+/** The tier policy in force is resolved by the handler (from the tier-policy stream) and passed in. */
+export interface UpdateAccount {
+  readonly type: 'UpdateAccount';
+  readonly data: { userId: string; changes: AccountChanges; tierPolicy: TierPolicy };
+  readonly metadata: { now: Date };
+}
+
+export type AccountCommand = OpenAccount | IssueGatewayKey | RevokeGatewayKey | UpdateAccount;

@@ -1,8 +1,9 @@
-import { IllegalStateError, NotFoundError, ValidationError } from '@gw/shared-kernel';
+import { ForbiddenError, IllegalStateError, NotFoundError, ValidationError } from '@gw/shared-kernel';
 import { deciderSpec } from '@gw/shared-kernel/testing';
 import type { AccountCommand } from './account.commands';
 import { accountDecider, MAX_ACTIVE_GATEWAY_KEYS } from './account.decider';
 import type { AccountEvent } from './account.events';
+import { DEFAULT_TIER_POLICY } from './tier-policy';
 
 const now = new Date('2026-11-23T12:00:00.000Z');
 const at = now.toISOString();
@@ -74,4 +75,195 @@ describe('account decider', () => {
       .when(issue)
       .then([issued]);
   });
+
+  it('refuses to issue a key on a disabled account', () =>
+    given([opened, disabled]).when(issue).thenThrows(IllegalStateError, 'ACCOUNTS.ACCOUNT_DISABLED'));
+  it('opens an account with a name and no email (admin-created)', () => {
+    const { email: _email, ...noEmail } = openData;
+    given([])
+      .when({ ...open, data: { ...noEmail, username: 'ada' } })
+      .then([{ type: 'AccountOpened', data: { ...noEmail, username: 'ada', openedAt: at } }]);
+  });
 });
+
+const update = (changes: UpdateChanges): AccountCommand => ({
+  type: 'UpdateAccount',
+  data: { userId: 'u1', changes, tierPolicy: DEFAULT_TIER_POLICY },
+  metadata: { now },
+});
+type UpdateChanges = Extract<AccountCommand, { type: 'UpdateAccount' }>['data']['changes'];
+const disabled: AccountEvent = { type: 'AccountDisabled', data: { userId: 'u1', disabledAt: at } };
+const starterOpened: AccountEvent = {
+  type: 'AccountOpened',
+  data: { ...openData, tier: 'starter', openedAt: at },
+};
+
+describe('account decider: updates', () => {
+  it('changes the tier', () =>
+    given([opened])
+      .when(update({ tier: 'starter' }))
+      .then([
+        { type: 'TierChanged', data: { userId: 'u1', tier: 'starter', previousTier: 'free', changedAt: at } },
+      ]));
+  it('changing nothing records nothing', () =>
+    given([opened])
+      .when(update({ tier: 'free', roles: ['user'], disabled: false }))
+      .then([]));
+  it('changes the roles (a set: order does not matter)', () => {
+    given([opened])
+      .when(update({ roles: ['auditor', 'user'] }))
+      .then([
+        {
+          type: 'RolesChanged',
+          data: { userId: 'u1', roles: ['auditor', 'user'], previousRoles: ['user'], changedAt: at },
+        },
+      ]);
+    given([opened])
+      .when(update({ roles: ['user', 'user'] }))
+      .then([]);
+  });
+  it('refuses no roles or an unknown one', () => {
+    given([opened])
+      .when(update({ roles: [] }))
+      .thenThrows(ValidationError, 'ACCOUNTS.INVALID_ROLES');
+    given([opened])
+      .when(update({ roles: ['root' as never] }))
+      .thenThrows(ValidationError, 'ACCOUNTS.INVALID_ROLES');
+  });
+  it('sets a power level the tier allows', () =>
+    given([starterOpened])
+      .when(update({ powerLevel: 'eco' }))
+      .then([
+        {
+          type: 'PowerLevelChanged',
+          data: { userId: 'u1', powerLevel: 'eco', previousPowerLevel: 'balanced', changedAt: at },
+        },
+      ]));
+  it('refuses a power level the tier does not allow, naming the tier that unlocks it', () => {
+    let thrown: unknown;
+    try {
+      accountDecider.decide(update({ powerLevel: 'precision' }), fold([starterOpened]));
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(ForbiddenError);
+    expect((thrown as ForbiddenError).code).toBe('ACCOUNTS.NOT_ALLOWED_BY_TIER');
+    expect((thrown as ForbiddenError).message).toBe(
+      'The starter tier does not include the precision power level; the professional tier unlocks it.',
+    );
+    expect((thrown as ForbiddenError).details.requiredTier).toBe('professional');
+  });
+  it('checks the power level against the new tier when both change at once', () =>
+    given([opened])
+      .when(update({ tier: 'professional', powerLevel: 'precision' }))
+      .then([
+        {
+          type: 'TierChanged',
+          data: { userId: 'u1', tier: 'professional', previousTier: 'free', changedAt: at },
+        },
+        {
+          type: 'PowerLevelChanged',
+          data: { userId: 'u1', powerLevel: 'precision', previousPowerLevel: 'balanced', changedAt: at },
+        },
+      ]));
+  it('a downgrade moves the power level to the nearest one the new tier allows', () => {
+    const pro: AccountEvent = {
+      type: 'AccountOpened',
+      data: { ...openData, tier: 'professional', powerLevel: 'precision', openedAt: at },
+    };
+    given([pro])
+      .when(update({ tier: 'starter' }))
+      .then([
+        {
+          type: 'TierChanged',
+          data: { userId: 'u1', tier: 'starter', previousTier: 'professional', changedAt: at },
+        },
+        {
+          type: 'PowerLevelChanged',
+          data: { userId: 'u1', powerLevel: 'balanced', previousPowerLevel: 'precision', changedAt: at },
+        },
+      ]);
+  });
+  it('sets a monthly cap in micro-dollars, keeping the mode when only the amount is given', () => {
+    const capSet: AccountEvent = {
+      type: 'SpendingCapSet',
+      data: { userId: 'u1', monthlyCapMicros: '5000000', capMode: 'hard', setAt: at },
+    };
+    given([opened])
+      .when(update({ spendingCap: { monthlyCapMicros: '5000000', capMode: 'hard' } }))
+      .then([capSet]);
+    given([opened, capSet])
+      .when(update({ spendingCap: { monthlyCapMicros: null } }))
+      .then([
+        {
+          type: 'SpendingCapSet',
+          data: { userId: 'u1', monthlyCapMicros: null, capMode: 'hard', setAt: at },
+        },
+      ]);
+    given([opened, capSet])
+      .when(update({ spendingCap: { capMode: 'hard' } }))
+      .then([]);
+  });
+  it.each(['1.5', '-1', '007', '', '99999999999999999999', '9223372036854775808'])(
+    'refuses the cap %p',
+    (cap) =>
+      given([opened])
+        .when(update({ spendingCap: { monthlyCapMicros: cap } }))
+        .thenThrows(ValidationError, 'ACCOUNTS.INVALID_CAP'),
+  );
+  it('byokOnly needs a tier with BYOK (403 naming it)', () => {
+    given([opened])
+      .when(update({ byokOnly: true }))
+      .thenThrows(ForbiddenError, 'ACCOUNTS.NOT_ALLOWED_BY_TIER');
+    given([starterOpened])
+      .when(update({ byokOnly: true }))
+      .then([{ type: 'ByokOnlySet', data: { userId: 'u1', byokOnly: true, setAt: at } }]);
+  });
+  it('a downgrade to a tier without BYOK turns byokOnly off', () => {
+    const byokOnly: AccountEvent = { type: 'ByokOnlySet', data: { userId: 'u1', byokOnly: true, setAt: at } };
+    given([starterOpened, byokOnly])
+      .when(update({ tier: 'free' }))
+      .then([
+        { type: 'TierChanged', data: { userId: 'u1', tier: 'free', previousTier: 'starter', changedAt: at } },
+        {
+          type: 'PowerLevelChanged',
+          data: { userId: 'u1', powerLevel: 'eco', previousPowerLevel: 'balanced', changedAt: at },
+        },
+        { type: 'ByokOnlySet', data: { userId: 'u1', byokOnly: false, setAt: at } },
+      ]);
+  });
+  it('disables and enables; doing it twice records it once', () => {
+    given([opened])
+      .when(update({ disabled: true }))
+      .then([disabled]);
+    given([opened, disabled])
+      .when(update({ disabled: true }))
+      .then([]);
+    given([opened, disabled])
+      .when(update({ disabled: false }))
+      .then([{ type: 'AccountEnabled', data: { userId: 'u1', enabledAt: at } }]);
+  });
+  it('cannot update an account that does not exist', () =>
+    given([])
+      .when(update({ tier: 'starter' }))
+      .thenThrows(NotFoundError, 'ACCOUNTS.ACCOUNT_NOT_FOUND'));
+  it('folds every change into the state', () =>
+    given([opened])
+      .when(
+        update({ tier: 'starter', roles: ['admin'], byokOnly: true, spendingCap: { monthlyCapMicros: '1' } }),
+      )
+      .thenState({
+        status: 'Open',
+        userId: 'u1',
+        roles: ['admin'],
+        tier: 'starter',
+        powerLevel: 'balanced',
+        monthlyCapMicros: '1',
+        capMode: 'soft',
+        byokOnly: true,
+        disabled: false,
+        keys: new Map(),
+      }));
+});
+
+const fold = (events: AccountEvent[]) => events.reduce(accountDecider.evolve, accountDecider.initialState());

@@ -1,6 +1,10 @@
 import {
   assertNever,
+  ForbiddenError,
   IllegalStateError,
+  isPowerLevel,
+  isRole,
+  isTier,
   NotFoundError,
   ValidationError,
   upcastTier,
@@ -9,10 +13,13 @@ import {
   type Role,
   type Tier,
 } from '@gw/shared-kernel';
-import type { AccountCommand } from './account.commands';
-import { rolesOf, type AccountEvent } from './account.events';
+import type { AccountChanges, AccountCommand, UpdateAccount } from './account.commands';
+import { rolesOf, type AccountEvent, type CapMode } from './account.events';
+import { fittingPowerLevel, lowestTierWhere, type TierPolicy } from './tier-policy';
 
 export const MAX_ACTIVE_GATEWAY_KEYS = 20;
+/** The largest cap a Postgres bigint holds (micro-dollars). */
+const MAX_MICROS = 9_223_372_036_854_775_807n;
 
 export type Account =
   | { status: 'None' }
@@ -22,6 +29,10 @@ export type Account =
       roles: readonly Role[];
       tier: Tier;
       powerLevel: PowerLevel;
+      monthlyCapMicros: string | null;
+      capMode: CapMode;
+      byokOnly: boolean;
+      disabled: boolean;
       /** keyId → revoked? */
       keys: ReadonlyMap<string, { keyHash: string; revoked: boolean }>;
     };
@@ -29,24 +40,41 @@ export type Account =
 export const initialState = (): Account => ({ status: 'None' });
 
 export const evolve = (state: Account, event: AccountEvent): Account => {
+  if (event.type === 'AccountOpened')
+    return {
+      status: 'Open',
+      userId: event.data.userId,
+      roles: rolesOf(event.data),
+      tier: upcastTier(event.data.tier),
+      powerLevel: event.data.powerLevel,
+      monthlyCapMicros: null,
+      capMode: 'soft',
+      byokOnly: false,
+      disabled: false,
+      keys: new Map(),
+    };
+  if (state.status !== 'Open') return state;
   switch (event.type) {
-    case 'AccountOpened':
-      return {
-        status: 'Open',
-        userId: event.data.userId,
-        roles: rolesOf(event.data),
-        tier: upcastTier(event.data.tier),
-        powerLevel: event.data.powerLevel,
-        keys: new Map(),
-      };
+    case 'TierChanged':
+      return { ...state, tier: upcastTier(event.data.tier) };
+    case 'RolesChanged':
+      return { ...state, roles: event.data.roles };
+    case 'PowerLevelChanged':
+      return { ...state, powerLevel: event.data.powerLevel };
+    case 'SpendingCapSet':
+      return { ...state, monthlyCapMicros: event.data.monthlyCapMicros, capMode: event.data.capMode };
+    case 'ByokOnlySet':
+      return { ...state, byokOnly: event.data.byokOnly };
+    case 'AccountDisabled':
+      return { ...state, disabled: true };
+    case 'AccountEnabled':
+      return { ...state, disabled: false };
     case 'GatewayKeyIssued':
-      if (state.status !== 'Open') return state;
       return {
         ...state,
         keys: new Map(state.keys).set(event.data.keyId, { keyHash: event.data.keyHash, revoked: false }),
       };
     case 'GatewayKeyRevoked': {
-      if (state.status !== 'Open') return state;
       const key = state.keys.get(event.data.keyId);
       if (!key) return state;
       return { ...state, keys: new Map(state.keys).set(event.data.keyId, { ...key, revoked: true }) };
@@ -56,23 +84,152 @@ export const evolve = (state: Account, event: AccountEvent): Account => {
   }
 };
 
+type OpenState = Extract<Account, { status: 'Open' }>;
+
+const requireOpen = (state: Account): OpenState => {
+  if (state.status !== 'Open') throw new NotFoundError('ACCOUNTS.ACCOUNT_NOT_FOUND', 'No such account');
+  return state;
+};
+
+const sameSet = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((x) => b.includes(x));
+
+function validateChanges(changes: AccountChanges): void {
+  if (changes.tier !== undefined && !isTier(changes.tier))
+    throw new ValidationError(
+      'ACCOUNTS.INVALID_TIER',
+      'tier must be free, starter, professional or enterprise',
+      {
+        param: 'tier',
+      },
+    );
+  if (changes.roles !== undefined) {
+    if (changes.roles.length === 0 || !changes.roles.every(isRole))
+      throw new ValidationError(
+        'ACCOUNTS.INVALID_ROLES',
+        'roles must list one or more of user, admin, auditor',
+        {
+          param: 'roles',
+        },
+      );
+  }
+  if (changes.powerLevel !== undefined && !isPowerLevel(changes.powerLevel))
+    throw new ValidationError(
+      'ACCOUNTS.INVALID_POWER_LEVEL',
+      'powerLevel must be eco, balanced or precision',
+      {
+        param: 'powerLevel',
+      },
+    );
+  const cap = changes.spendingCap?.monthlyCapMicros;
+  if (cap !== undefined && cap !== null && (!/^(0|[1-9]\d{0,18})$/.test(cap) || BigInt(cap) > MAX_MICROS))
+    throw new ValidationError(
+      'ACCOUNTS.INVALID_CAP',
+      'monthlyCapMicros must be a whole number of micro-dollars as a string (e.g. "5000000" for $5), or null for no cap',
+      { param: 'monthlyCapMicros' },
+    );
+}
+
+/** The events one UpdateAccount causes, in the order they apply (a new tier first: later checks use it). */
+function update(command: UpdateAccount, state: OpenState, at: string): AccountEvent[] {
+  const { changes, tierPolicy, userId } = command.data;
+  validateChanges(changes);
+  const events: AccountEvent[] = [];
+  const tier = changes.tier ?? state.tier;
+  if (tier !== state.tier)
+    events.push({ type: 'TierChanged', data: { userId, tier, previousTier: state.tier, changedAt: at } });
+  const roles = changes.roles && [...new Set(changes.roles)];
+  if (roles !== undefined && !sameSet(roles, state.roles)) {
+    events.push({
+      type: 'RolesChanged',
+      data: { userId, roles, previousRoles: [...state.roles], changedAt: at },
+    });
+  }
+  const wanted = changes.powerLevel;
+  if (wanted !== undefined && !tierPolicy[tier].powerLevels.includes(wanted))
+    throw notUnlocked(tierPolicy, tier, `the ${wanted} power level`, (r) => r.powerLevels.includes(wanted));
+  // A new tier keeps the power level if it allows it, else the nearest level it allows.
+  const tierChanged = tier !== state.tier;
+  const powerLevel =
+    wanted ?? (tierChanged ? fittingPowerLevel(tierPolicy, tier, state.powerLevel) : state.powerLevel);
+  if (powerLevel !== state.powerLevel)
+    events.push({
+      type: 'PowerLevelChanged',
+      data: { userId, powerLevel, previousPowerLevel: state.powerLevel, changedAt: at },
+    });
+  if (changes.spendingCap) {
+    const monthlyCapMicros =
+      changes.spendingCap.monthlyCapMicros === undefined
+        ? state.monthlyCapMicros
+        : changes.spendingCap.monthlyCapMicros;
+    const capMode = changes.spendingCap.capMode ?? state.capMode;
+    if (monthlyCapMicros !== state.monthlyCapMicros || capMode !== state.capMode)
+      events.push({ type: 'SpendingCapSet', data: { userId, monthlyCapMicros, capMode, setAt: at } });
+  }
+  const byokAllowed = tierPolicy[tier].byok.allowed;
+  if (changes.byokOnly === true && !byokAllowed)
+    throw notUnlocked(tierPolicy, tier, 'bringing your own provider keys', (r) => r.byok.allowed);
+  // A new tier without BYOK cannot keep byokOnly: its requests could never be served.
+  const byokOnly = tierChanged && !byokAllowed ? false : (changes.byokOnly ?? state.byokOnly);
+  if (byokOnly !== state.byokOnly)
+    events.push({ type: 'ByokOnlySet', data: { userId, byokOnly, setAt: at } });
+  if (changes.disabled === true && !state.disabled)
+    events.push({ type: 'AccountDisabled', data: { userId, disabledAt: at } });
+  if (changes.disabled === false && state.disabled)
+    events.push({ type: 'AccountEnabled', data: { userId, enabledAt: at } });
+  return events;
+}
+
+/** 403 that names the lowest tier whose rules allow it (the caller knows what to upgrade to). */
+function notUnlocked(
+  policy: TierPolicy,
+  tier: Tier,
+  what: string,
+  test: Parameters<typeof lowestTierWhere>[1],
+): ForbiddenError {
+  const unlocking = lowestTierWhere(policy, test);
+  return new ForbiddenError(
+    'ACCOUNTS.NOT_ALLOWED_BY_TIER',
+    unlocking
+      ? `The ${tier} tier does not include ${what}; the ${unlocking} tier unlocks it.`
+      : `The ${tier} tier does not include ${what}, and no tier does at the moment.`,
+    { tier, requiredTier: unlocking ?? null },
+  );
+}
+
 export const decide = (command: AccountCommand, state: Account): AccountEvent[] => {
   const at = command.metadata.now.toISOString();
   switch (command.type) {
-    case 'OpenAccount':
+    case 'OpenAccount': {
       if (state.status === 'Open')
         throw new IllegalStateError('ACCOUNTS.ALREADY_OPEN', 'The account is already open');
-      if (!command.data.email.includes('@'))
+      const { email, username, ...rest } = command.data;
+      if (email !== undefined && !email.includes('@'))
         throw new ValidationError('ACCOUNTS.INVALID_EMAIL', 'email must be an email address');
-      return [{ type: 'AccountOpened', data: { ...command.data, openedAt: at } }];
+      if (command.data.displayName.trim().length === 0)
+        throw new ValidationError('ACCOUNTS.INVALID_NAME', 'name must not be empty', { param: 'name' });
+      return [
+        {
+          type: 'AccountOpened',
+          data: {
+            ...rest,
+            ...(email !== undefined && { email }),
+            ...(username !== undefined && { username }),
+            openedAt: at,
+          },
+        },
+      ];
+    }
     case 'IssueGatewayKey': {
-      if (state.status !== 'Open') throw new NotFoundError('ACCOUNTS.ACCOUNT_NOT_FOUND', 'No such account');
-      const existing = state.keys.get(command.data.keyId);
+      const open = requireOpen(state);
+      const existing = open.keys.get(command.data.keyId);
       if (existing) {
         if (existing.keyHash === command.data.keyHash) return []; // retried command: already done
         throw new IllegalStateError('ACCOUNTS.KEY_ID_TAKEN', 'A key with this id exists');
       }
-      const active = [...state.keys.values()].filter((k) => !k.revoked).length;
+      if (open.disabled)
+        throw new IllegalStateError('ACCOUNTS.ACCOUNT_DISABLED', 'The account is disabled: enable it first');
+      const active = [...open.keys.values()].filter((k) => !k.revoked).length;
       if (active >= MAX_ACTIVE_GATEWAY_KEYS)
         throw new IllegalStateError(
           'ACCOUNTS.TOO_MANY_KEYS',
@@ -81,12 +238,13 @@ export const decide = (command: AccountCommand, state: Account): AccountEvent[] 
       return [{ type: 'GatewayKeyIssued', data: { ...command.data, issuedAt: at } }];
     }
     case 'RevokeGatewayKey': {
-      if (state.status !== 'Open') throw new NotFoundError('ACCOUNTS.ACCOUNT_NOT_FOUND', 'No such account');
-      const key = state.keys.get(command.data.keyId);
+      const key = requireOpen(state).keys.get(command.data.keyId);
       if (!key) throw new NotFoundError('ACCOUNTS.KEY_NOT_FOUND', 'No such gateway key');
       if (key.revoked) return [];
       return [{ type: 'GatewayKeyRevoked', data: { ...command.data, revokedAt: at } }];
     }
+    case 'UpdateAccount':
+      return update(command, requireOpen(state), at);
     default:
       return assertNever(command);
   }

@@ -1,11 +1,17 @@
 import type { DomainEvent, PowerLevel, Role, Tier } from '@gw/shared-kernel';
 
+export type CapMode = 'soft' | 'hard';
+export const CAP_MODES: readonly CapMode[] = ['soft', 'hard'];
+
 export type AccountOpened = DomainEvent<
   'AccountOpened',
   {
     userId: string;
-    email: string;
+    /** Absent on accounts an admin created by name only. */
+    email?: string;
     displayName: string;
+    /** Local sign-in name (admin-created accounts); absent on bootstrap and OIDC accounts. */
+    username?: string;
     /** Since identity (issue 8). Earlier events have `role` only: read both through `rolesOf`. */
     roles?: Role[];
     /** @deprecated v1 events: one role; new events write `roles`. */
@@ -16,6 +22,34 @@ export type AccountOpened = DomainEvent<
     openedAt: string;
   }
 >;
+
+export type TierChanged = DomainEvent<
+  'TierChanged',
+  { userId: string; tier: Tier; previousTier: Tier; changedAt: string }
+>;
+
+export type RolesChanged = DomainEvent<
+  'RolesChanged',
+  { userId: string; roles: Role[]; previousRoles: Role[]; changedAt: string }
+>;
+
+export type PowerLevelChanged = DomainEvent<
+  'PowerLevelChanged',
+  { userId: string; powerLevel: PowerLevel; previousPowerLevel: PowerLevel; changedAt: string }
+>;
+
+/** Money as integer micro-dollars in a string; null = no cap. Enforced by the money slice. */
+export type SpendingCapSet = DomainEvent<
+  'SpendingCapSet',
+  { userId: string; monthlyCapMicros: string | null; capMode: CapMode; setAt: string }
+>;
+
+/** With byokOnly the platform's provider keys are never used for this account's requests. */
+export type ByokOnlySet = DomainEvent<'ByokOnlySet', { userId: string; byokOnly: boolean; setAt: string }>;
+
+export type AccountDisabled = DomainEvent<'AccountDisabled', { userId: string; disabledAt: string }>;
+
+export type AccountEnabled = DomainEvent<'AccountEnabled', { userId: string; enabledAt: string }>;
 
 /** The key itself is never in an event: only its SHA-256 hash (for lookup) and a masked prefix. */
 export type GatewayKeyIssued = DomainEvent<
@@ -32,10 +66,27 @@ export type GatewayKeyRevoked = DomainEvent<
 export const rolesOf = (data: Pick<AccountOpened['data'], 'roles' | 'role'>): Role[] =>
   data.roles ?? (data.role ? [data.role] : ['user']);
 
-export type AccountEvent = AccountOpened | GatewayKeyIssued | GatewayKeyRevoked;
+export type AccountEvent =
+  | AccountOpened
+  | TierChanged
+  | RolesChanged
+  | PowerLevelChanged
+  | SpendingCapSet
+  | ByokOnlySet
+  | AccountDisabled
+  | AccountEnabled
+  | GatewayKeyIssued
+  | GatewayKeyRevoked;
 
 export const ACCOUNT_EVENT_TYPES: ReadonlySet<string> = new Set<AccountEvent['type']>([
   'AccountOpened',
+  'TierChanged',
+  'RolesChanged',
+  'PowerLevelChanged',
+  'SpendingCapSet',
+  'ByokOnlySet',
+  'AccountDisabled',
+  'AccountEnabled',
   'GatewayKeyIssued',
   'GatewayKeyRevoked',
 ]);

@@ -1,0 +1,40 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { EVENT_STORE, handleCommandNow, type EventStore } from '@gw/eventstore';
+import { CLOCK, fold, type Clock } from '@gw/shared-kernel';
+import { tierPolicyDecider, type TierPolicyState } from '../../domain/tier-policy.decider';
+import { TIER_POLICY_STREAM, type TierPolicyEvent } from '../../domain/tier-policy.events';
+import { ChangeTierPolicyCommand } from './change-tier-policy.command';
+
+/** The tier policy as the log says it is now (commands check against this, not a cached view). */
+export async function readTierPolicy(store: EventStore): Promise<TierPolicyState> {
+  const history = await store.readStream(TIER_POLICY_STREAM);
+  return fold(
+    tierPolicyDecider,
+    history.map((e) => e as unknown as TierPolicyEvent),
+  );
+}
+
+@CommandHandler(ChangeTierPolicyCommand)
+export class ChangeTierPolicyHandler implements ICommandHandler<ChangeTierPolicyCommand> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ policy, metadata, expectedVersion }: ChangeTierPolicyCommand): Promise<TierPolicyState> {
+    await handleCommandNow(
+      this.store,
+      TIER_POLICY_STREAM,
+      tierPolicyDecider,
+      this.clock,
+      metadata,
+      (now) => ({
+        type: 'ChangeTierPolicy' as const,
+        data: { policy, changedBy: metadata.actorId, expectedVersion },
+        metadata: { now },
+      }),
+    );
+    return readTierPolicy(this.store);
+  }
+}
