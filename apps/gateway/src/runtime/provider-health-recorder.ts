@@ -49,7 +49,11 @@ export function providerHealthRecorder(
       degradedAt.delete(provider);
     }
     if (!event) return;
-    const events = toNewEvents([event], { correlationId: randomUUID(), actorId: 'gateway' }, new Date(t.at));
+    const events = toNewEvents(
+      [event],
+      { correlationId: randomUUID(), actorId: 'gateway', actorKind: 'system' },
+      new Date(t.at),
+    );
     writer.append({ streamId: toProviderStreamId(provider), events }).catch((e: unknown) => {
       logger.error({ provider, err: (e as Error).message }, 'could not record a provider health change');
     });

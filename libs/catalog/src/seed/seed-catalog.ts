@@ -8,7 +8,11 @@ import { modelDecider } from '../domain/model.decider';
 import { toProviderStreamId } from '../domain/provider-health.events';
 import { providerDecider } from '../domain/provider.decider';
 
-const SEED_METADATA: EventMetadata = { correlationId: 'catalog-seed', actorId: 'system:seed' };
+const SEED_METADATA: EventMetadata = {
+  correlationId: 'catalog-seed',
+  actorId: 'system:seed',
+  actorKind: 'system',
+};
 
 export const toModelSpecData = (provider: string, m: ModelSpec): ModelSpecData => ({
   provider,
