@@ -1,6 +1,6 @@
 import { ValidationError, type NewEvent, type Position } from '@gw/shared-kernel';
 import { assertDistinctIds, assertSerializable, checkExpectedRevision } from '../../append-checks';
-import { chainEvents } from '../../chain/event-chain';
+import { chainEvents, dataJsonOf } from '../../chain/event-chain';
 import { DuplicateEventIdError } from '../../event-store.errors';
 import type { AppendRequest, AppendResult } from '../../event-store.port';
 
@@ -31,6 +31,8 @@ export interface PlannedRow {
   readonly revision: bigint;
   /** The event as it is written: with its chain link (see chainEvents). */
   readonly event: NewEvent;
+  /** Its data as JSON text: serialised once, for the chain's hash and for the insert. */
+  readonly dataJson: string;
 }
 
 export interface AppendPlan {
@@ -138,9 +140,16 @@ export function planAppend(
       return;
     }
     const prev = hashes.has(streamId) ? hashes.get(streamId)! : (head?.hash ?? null);
-    const chained = chainEvents(events, streamId, current + 1n, prev);
+    const dataJson = events.map(dataJsonOf);
+    const chained = chainEvents(events, streamId, current + 1n, prev, dataJson);
     chained.forEach((event, i) => {
-      rows.push({ requestIndex: index, streamId, revision: current + 1n + BigInt(i), event });
+      rows.push({
+        requestIndex: index,
+        streamId,
+        revision: current + 1n + BigInt(i),
+        event,
+        dataJson: dataJson[i]!,
+      });
     });
     for (const id of ids) plannedIds.add(id);
     revisions.set(streamId, current + BigInt(events.length));

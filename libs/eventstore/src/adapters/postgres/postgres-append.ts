@@ -147,7 +147,7 @@ export async function writeBatch(
   if (plan.rows.length === 0) return { results, deferred: plan.deferred, written: [] };
 
   const json = plan.rows.map((row) => ({
-    data: JSON.stringify(row.event.data ?? null),
+    data: row.dataJson,
     metadata: JSON.stringify(row.event.metadata),
   }));
   const inserted = await insert(db, plan.rows, json);
