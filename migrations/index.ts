@@ -5,6 +5,8 @@ import { migration as createUsageTotalsByUser } from './20261123121000_create_us
 import { migration as createRequestExplanations } from './20261123122000_create_request_explanations';
 import { migration as createProviderHealthTimeline } from './20261123123000_create_provider_health_timeline';
 import { migration as createVaultSecrets } from './20261123124000_create_vault_secrets';
+import { migration as createLocalCredentials } from './20261201120000_create_local_credentials';
+import { migration as createAuthRefreshTokens } from './20261201120100_create_auth_refresh_tokens';
 
 /**
  * Every migration, in one list. Add a file named `YYYYMMDDHHmmss_<verb>_<object>.ts` that exports
@@ -17,4 +19,6 @@ export const allMigrations: readonly NamedMigration[] = [
   createRequestExplanations,
   createProviderHealthTimeline,
   createVaultSecrets,
+  createLocalCredentials,
+  createAuthRefreshTokens,
 ];

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
+import { LOCAL_CREDENTIALS, type LocalCredentials } from '@gw/accounts';
 import { AppModule } from './app.module';
 import { checkGatewayKeyBeforeBody } from './auth/gateway-key-before-body';
 import { GatewayKeyGuard } from './auth/gateway-key.guard';
@@ -48,7 +49,13 @@ export async function createGateway(
     useOpenApi(app);
     await app.init();
     const credentials = config.bootstrapUsers
-      ? await bootstrapUsers(app.get(CommandBus), runtime.directory, config.dataDir, logger)
+      ? await bootstrapUsers(
+          app.get(CommandBus),
+          runtime.directory,
+          config.dataDir,
+          logger,
+          app.get<LocalCredentials>(LOCAL_CREDENTIALS),
+        )
       : null;
     await bootstrapAdmin(
       app.get(CommandBus),

@@ -9,6 +9,10 @@ import { KEY_VAULT } from '@gw/key-vault';
 import { CLOCK } from '@gw/shared-kernel';
 import { RoutingModule } from '@gw/routing';
 import { UsageBillingModule } from '@gw/usage-billing';
+import { AccountService } from './accounts/account-service';
+import { AdminUsersController } from './accounts/admin-users.controller';
+import { MeController } from './accounts/me.controller';
+import { TierPolicyController } from './accounts/tier-policy.controller';
 import { AdminGuard } from './auth/admin.guard';
 import { AuditController } from './audit/audit.controller';
 import { MyKeyHistoryController } from './audit/my-key-history.controller';
@@ -73,6 +77,9 @@ export class AppModule {
       ],
       controllers: [
         ChatController,
+        MeController,
+        AdminUsersController,
+        TierPolicyController,
         MeUsageController,
         RequestsController,
         RoutingPolicyController,
@@ -85,7 +92,7 @@ export class AppModule {
         MyKeyHistoryController,
         VaultController,
       ],
-      providers: [GatewayKeyGuard, AdminGuard, AuditorGuard, CatalogAdmin],
+      providers: [GatewayKeyGuard, AdminGuard, AccountService, AuditorGuard, CatalogAdmin],
     };
   }
 }

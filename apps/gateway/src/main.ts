@@ -1,7 +1,16 @@
 import { describeStartupError, loadConfig } from '@gw/platform';
 import { createGateway } from './app.factory';
-import { credentialsPath } from './bootstrap/bootstrap-users';
+import { credentialsPath, type BootstrapCredentials } from './bootstrap/bootstrap-users';
 import { createLogger } from './logging/logger';
+
+/** Local sign-in (POST /api/v1/auth/login) of the bootstrap accounts, when they have passwords. */
+function signInLines(credentials: BootstrapCredentials): string[] {
+  return [credentials.admin, credentials.user].flatMap((account, i) =>
+    account.username && account.password
+      ? [`  ${i === 0 ? 'Admin' : 'User'} sign-in: ${account.username} / ${account.password}`]
+      : [],
+  );
+}
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -19,12 +28,15 @@ async function main(): Promise<void> {
     `  Mode: ${config.embedded ? `embedded (PGlite in ${config.dataDir})` : 'full'}, durability ${config.durability}`,
   ];
   if (gateway.credentials && !gateway.credentials.created) {
-    lines.push(`  Gateway keys for the admin and demo user: ${credentialsPath(config.dataDir)}`);
+    lines.push(
+      `  Gateway keys and sign-in passwords of the admin and demo user: ${credentialsPath(config.dataDir)}`,
+    );
   } else if (gateway.credentials) {
     lines.push(
       '  First start: created an admin and a demo user.',
       `  Admin key:  ${gateway.credentials.admin.apiKey}`,
       `  User key:   ${gateway.credentials.user.apiKey}`,
+      ...signInLines(gateway.credentials),
       `  (saved in ${credentialsPath(config.dataDir)}, mode 0600)`,
       '',
       `  Try it:  curl ${base}/v1/chat/completions -H "Authorization: Bearer ${gateway.credentials.user.apiKey}" \\`,

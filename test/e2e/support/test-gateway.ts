@@ -5,6 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import knexFactory from 'knex';
 import { CommandBus } from '@nestjs/cqrs';
+import { LOCAL_CREDENTIALS, type LocalCredentials } from '@gw/accounts';
 import { createGateway, type Gateway } from '../../../apps/gateway/src/app.factory';
 import { bootstrapUsers } from '../../../apps/gateway/src/bootstrap/bootstrap-users';
 import { createLogger, loadConfig, type GatewayConfig } from '@gw/platform';
@@ -22,6 +23,9 @@ export interface TestGateway {
   readonly userKey: string;
   readonly adminKey: string;
   readonly userId: string;
+  /** Local sign-in of the test accounts (usernames `admin` and `demo`); '' with `testAccounts: false`. */
+  readonly userPassword: string;
+  readonly adminPassword: string;
   /** Every log line the gateway wrote, as text. */
   readonly logs: () => string;
   /** Resolves when every in-process projection has applied everything written so far. */
@@ -80,7 +84,13 @@ export async function startTestGateway(
     options.testAccounts === false
       ? null
       : (gateway.credentials ??
-        (await bootstrapUsers(gateway.app.get(CommandBus), gateway.runtime.directory, dataDir, logger)) ??
+        (await bootstrapUsers(
+          gateway.app.get(CommandBus),
+          gateway.runtime.directory,
+          dataDir,
+          logger,
+          gateway.app.get<LocalCredentials>(LOCAL_CREDENTIALS),
+        )) ??
         noTestAccounts());
   return {
     gateway,
@@ -88,6 +98,8 @@ export async function startTestGateway(
     userKey: credentials?.user.apiKey ?? '',
     adminKey: credentials?.admin.apiKey ?? '',
     userId: credentials?.user.userId ?? '',
+    userPassword: credentials?.user.password ?? '',
+    adminPassword: credentials?.admin.password ?? '',
     logs: () => logText,
     waitForProjections: async () => {
       // The head as readers see it can lag behind our own commits on a shared PostgreSQL (a transaction

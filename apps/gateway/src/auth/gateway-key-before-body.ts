@@ -4,10 +4,10 @@ import { sendError } from '../errors/gateway-exception.filter';
 import type { GatewayKeyGuard } from './gateway-key.guard';
 
 /**
- * On the OpenAI-compatible surface every route needs a gateway key, so the key is checked when the
- * request arrives, before its body is read or parsed: an unauthenticated request costs a hash and a
- * map lookup, never a JSON.parse of up to MAX_REQUEST_BYTES. The guard's own check is the one used
- * here, and the guard later finds the principal this hook resolved.
+ * On the OpenAI-compatible surface every route needs a gateway key or an access token, so it is
+ * checked when the request arrives, before its body is read or parsed: an unauthenticated request
+ * costs a hash and a map lookup, never a JSON.parse of up to MAX_REQUEST_BYTES. The guard's own
+ * check is the one used here, and the guard later finds the principal this hook resolved.
  */
 export function checkGatewayKeyBeforeBody(
   fastify: FastifyInstance,
@@ -20,12 +20,19 @@ export function checkGatewayKeyBeforeBody(
       done();
       return;
     }
+    let principal: ReturnType<GatewayKeyGuard['authenticate']>;
     try {
-      guard.authenticate(request);
+      principal = guard.authenticate(request);
     } catch (e) {
       sendError(logger, request, reply, e);
       return;
     }
-    done();
+    // An access token not seen before is verified asynchronously (JWKS), still before the body.
+    if (principal instanceof Promise)
+      principal.then(
+        () => done(),
+        (e: unknown) => sendError(logger, request, reply, e),
+      );
+    else done();
   });
 }

@@ -1,26 +1,35 @@
-import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { AccessDirectory, hashGatewayKey, type Principal } from '@gw/accounts';
 import { UnauthorizedError } from '@gw/shared-kernel';
 import type { AuthenticatedRequest } from './principal.decorator';
+import { looksLikeJwt, TokenAuthenticator } from './token-authenticator';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /**
- * `Authorization: Bearer <gateway key>`, resolved from memory by the key's SHA-256. The one
+ * `Authorization: Bearer <gateway key | access token>`. A gateway key is resolved from memory by its
+ * SHA-256; a JWT (two dots) that is no key goes to the TokenAuthenticator (OIDC or local sign-in),
+ * which answers from its cache of verified tokens by the same hash, or verifies the token. The one
  * definition of "authenticated": on `/v1` the same check runs before the body is read (see
  * checkGatewayKeyBeforeBody), and the guard then finds the principal already resolved.
  */
 @Injectable()
 export class GatewayKeyGuard implements CanActivate {
-  constructor(@Inject(AccessDirectory) private readonly directory: AccessDirectory) {}
+  constructor(
+    @Inject(AccessDirectory) private readonly directory: AccessDirectory,
+    @Optional() @Inject(TokenAuthenticator) private readonly tokens?: TokenAuthenticator,
+  ) {}
 
-  canActivate(context: ExecutionContext): boolean {
-    this.authenticate(context.switchToHttp().getRequest<AuthenticatedRequest>());
-    return true;
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const principal = this.authenticate(context.switchToHttp().getRequest<AuthenticatedRequest>());
+    return principal instanceof Promise ? principal.then(() => true) : true;
   }
 
-  /** Sets `request.principal` (once per request) or throws UnauthorizedError. */
-  authenticate(request: AuthenticatedRequest): Principal {
+  /**
+   * Sets `request.principal` (once per request) or throws UnauthorizedError; synchronous for gateway
+   * keys and cached tokens, a promise only when a token must be verified.
+   */
+  authenticate(request: AuthenticatedRequest): Principal | Promise<Principal> {
     if (request.principal) return request.principal;
     const header = request.headers.authorization;
     if (!header) {
@@ -30,9 +39,23 @@ export class GatewayKeyGuard implements CanActivate {
       );
     }
     const token = BEARER.exec(header)?.[1];
-    const principal = token ? this.directory.principalForKeyHash(hashGatewayKey(token)) : undefined;
-    if (!principal) throw new UnauthorizedError('AUTH.INVALID_API_KEY', 'Incorrect API key provided.');
-    request.principal = principal;
-    return principal;
+    const hash = token ? hashGatewayKey(token) : undefined;
+    const principal = hash ? this.directory.principalForKeyHash(hash) : undefined;
+    if (principal) {
+      request.principal = principal;
+      return principal;
+    }
+    if (token && hash && this.tokens && looksLikeJwt(token)) {
+      const cached = this.tokens.cached(hash);
+      if (cached) {
+        request.principal = cached;
+        return cached;
+      }
+      return this.tokens.authenticate(token, hash).then((verified) => {
+        request.principal = verified;
+        return verified;
+      });
+    }
+    throw new UnauthorizedError('AUTH.INVALID_API_KEY', 'Incorrect API key provided.');
   }
 }

@@ -15,7 +15,7 @@ import { policyFromDto, policyToView, RoutingPolicyDto, type RoutingPolicyView }
 import { dtoSchema } from '../http/openapi';
 
 /** `If-Match: "3"` → 3; absent → undefined; anything else is a 400. */
-function parseIfMatch(header: string | string[] | undefined): number | undefined {
+export function parseIfMatch(header: string | string[] | undefined): number | undefined {
   if (header === undefined) return undefined;
   const match = typeof header === 'string' ? /^(?:W\/)?"?(\d+)"?$/.exec(header.trim()) : null;
   if (!match)

@@ -17,6 +17,18 @@ export interface GatewayConfig {
   readonly redisUrl?: string;
   readonly kafkaBrokers?: readonly string[];
   readonly oidcIssuerUrl?: string;
+  /**
+   * Identity (issue 8): with OIDC_ISSUER_URL, Bearer JWTs from that issuer (its JWKS) are accepted and
+   * local sign-in is off. `audience` (OIDC_AUDIENCE) is required then; `rolesClaim` is a dotted path
+   * (OIDC_ROLES_CLAIM, default Keycloak's `realm_access.roles`); `clientId` (OIDC_CLIENT_ID) is the
+   * portal's public client, told to the portal by GET /api/v1/auth/config.
+   */
+  readonly oidc?: { readonly audience: string; readonly rolesClaim: string; readonly clientId: string };
+  /**
+   * Local sign-in's token signing key (`SESSION_SIGNING_KEY`: 32 random bytes, base64, an Ed25519
+   * seed); unset: `$DATA_DIR/session-signing-key.json`, created on first start (mode 0600).
+   */
+  readonly sessionSigningKey?: ConfiguredSecret;
   readonly durability: Durability;
   /** `inprocess`: this process runs the projections (embedded); `off`: apps/projector does. */
   readonly projections: 'inprocess' | 'off';
@@ -119,6 +131,35 @@ function bootstrapAdminKey(env: Env): ConfiguredSecret | undefined {
   return new ConfiguredSecret(key);
 }
 
+/** OIDC settings beside OIDC_ISSUER_URL: a token's audience must be checked, so it is required. */
+function oidc(env: Env, issuer: string | undefined): GatewayConfig['oidc'] {
+  if (!issuer) {
+    if (env.OIDC_AUDIENCE) throw new ConfigError('OIDC_AUDIENCE is set but OIDC_ISSUER_URL is not');
+    return undefined;
+  }
+  const audience = env.OIDC_AUDIENCE?.trim();
+  if (!audience)
+    throw new ConfigError(
+      'OIDC_ISSUER_URL needs OIDC_AUDIENCE: the audience access tokens for this gateway carry (aud)',
+    );
+  const rolesClaim = env.OIDC_ROLES_CLAIM?.trim() || 'realm_access.roles';
+  if (!/^[A-Za-z0-9_:-]+(\.[A-Za-z0-9_:-]+)*$/.test(rolesClaim))
+    throw new ConfigError(`OIDC_ROLES_CLAIM must be a dotted claim path; got "${rolesClaim}"`);
+  return { audience, rolesClaim, clientId: env.OIDC_CLIENT_ID?.trim() || 'switchyard-portal' };
+}
+
+/** 32 bytes of base64 (an Ed25519 seed); never echoed. */
+function sessionSigningKey(env: Env): ConfiguredSecret | undefined {
+  const key = env.SESSION_SIGNING_KEY?.trim();
+  if (!key) return undefined;
+  const bytes = /^[A-Za-z0-9+/_-]+={0,2}$/.test(key) ? Buffer.from(key, 'base64') : Buffer.alloc(0);
+  if (bytes.length !== 32 || new Set(bytes).size < 16)
+    throw new ConfigError(
+      'SESSION_SIGNING_KEY must be 32 random bytes in base64. Generate one with `openssl rand -base64 32`.',
+    );
+  return new ConfiguredSecret(key);
+}
+
 /** Generated keys written to a file are for the embedded demo; a full deployment brings its own. */
 function bootstrapUsers(env: Env, embedded: boolean): boolean {
   const on = oneOf(env, 'BOOTSTRAP_USERS', ['on', 'off'] as const, embedded ? 'on' : 'off') === 'on';
@@ -182,6 +223,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
           .filter(Boolean)
       : undefined,
     oidcIssuerUrl: url(env, 'OIDC_ISSUER_URL'),
+    oidc: oidc(env, url(env, 'OIDC_ISSUER_URL')),
+    sessionSigningKey: sessionSigningKey(env),
     durability: oneOf(env, 'DURABILITY', ['strict', 'relaxed'] as const, 'strict'),
     projections: oneOf(env, 'PROJECTIONS', ['inprocess', 'off'] as const, 'inprocess'),
     mock: {

@@ -1,0 +1,169 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Put,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { AccessDirectory, type AccountEntry } from '@gw/accounts';
+import { IllegalStateError, ValidationError } from '@gw/shared-kernel';
+import { AdminGuard } from '../auth/admin.guard';
+import { GatewayKeyGuard } from '../auth/gateway-key.guard';
+import type { AuthenticatedRequest } from '../auth/principal.decorator';
+import { commandMetadata } from '../http/command-metadata';
+import { dtoSchema } from '../http/openapi';
+import { validateDto } from '../http/validate-dto';
+import { AccountService } from './account-service';
+import { CreateApiKeyDto, CreateUserDto, UpdateUserDto } from './accounts.dto';
+import { toUserView, type UserView } from './accounts.views';
+
+const DEFAULT_PAGE = 50;
+const MAX_PAGE = 200;
+
+/** Sort key: name without case, then id (unique), so a page boundary never splits or repeats users. */
+const sortKey = (a: AccountEntry): [string, string] => [a.name.toLowerCase(), a.userId];
+const after = (a: [string, string], b: [string, string]): boolean =>
+  a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
+
+const encodeCursor = (key: [string, string]): string =>
+  Buffer.from(JSON.stringify(key)).toString('base64url');
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+    if (Array.isArray(key) && key.length === 2 && key.every((k) => typeof k === 'string'))
+      return key as [string, string];
+  } catch {
+    // falls through to the 400
+  }
+  throw new ValidationError('REQUEST.INVALID_CURSOR', 'cursor must be a nextCursor from an earlier page', {
+    param: 'cursor',
+  });
+}
+
+function parseLimit(limit: string | undefined): number {
+  if (limit === undefined) return DEFAULT_PAGE;
+  const n = Number(limit);
+  if (!/^\d+$/.test(limit) || n < 1 || n > MAX_PAGE)
+    throw new ValidationError('REQUEST.INVALID_LIMIT', `limit must be an integer from 1 to ${MAX_PAGE}`, {
+      param: 'limit',
+    });
+  return n;
+}
+
+/**
+ * Admin: accounts. Lists come from the access directory every instance holds in memory (it has every
+ * account already, for the hot path), so an admin's change shows in the next list at once.
+ */
+@ApiTags('admin: users')
+@ApiBearerAuth()
+@Controller('api/v1/admin/users')
+@UseGuards(GatewayKeyGuard, AdminGuard)
+export class AdminUsersController {
+  constructor(
+    @Inject(AccountService) private readonly accounts: AccountService,
+    @Inject(AccessDirectory) private readonly directory: AccessDirectory,
+  ) {}
+
+  @ApiBody({ schema: dtoSchema('CreateUserDto') })
+  @Post()
+  async create(
+    @Body() body: unknown,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<{ id: string }> {
+    const dto = validateDto(CreateUserDto, body, { strict: true });
+    const id = await this.accounts.create(dto, commandMetadata(request, request.principal!));
+    void reply.status(201).header('location', `/api/v1/admin/users/${id}`);
+    return { id };
+  }
+
+  /** Paged by `limit` (1–200, default 50) and `cursor` (the last page's nextCursor); `q` searches name, username and email. */
+  @ApiQuery({ name: 'q', required: false })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'cursor', required: false })
+  @Get()
+  list(
+    @Query('q') q?: string,
+    @Query('limit') limit?: string,
+    @Query('cursor') cursor?: string,
+  ): { data: UserView[]; nextCursor: string | null } {
+    const size = parseLimit(limit);
+    const from = cursor === undefined ? undefined : decodeCursor(cursor);
+    const needle = typeof q === 'string' ? q.trim().toLowerCase() : '';
+    const matches = [...this.directory.allAccounts()]
+      .filter(
+        (a) =>
+          needle === '' ||
+          a.name.toLowerCase().includes(needle) ||
+          (a.username?.toLowerCase().includes(needle) ?? false) ||
+          (a.email?.toLowerCase().includes(needle) ?? false),
+      )
+      .filter((a) => from === undefined || after(sortKey(a), from))
+      .sort((a, b) => (after(sortKey(a), sortKey(b)) ? 1 : -1));
+    const page = matches.slice(0, size);
+    return {
+      data: page.map((a) => this.view(a)),
+      nextCursor: matches.length > size ? encodeCursor(sortKey(page[page.length - 1]!)) : null,
+    };
+  }
+
+  @Get(':id')
+  get(@Param('id') id: string): UserView {
+    return this.view(this.accounts.account(id));
+  }
+
+  /** Tier, roles, disabled: only the fields given change. A disabled user's keys are refused at once. */
+  @ApiBody({ schema: dtoSchema('UpdateUserDto') })
+  @Put(':id')
+  async update(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<UserView> {
+    const dto = validateDto(UpdateUserDto, body, { strict: true });
+    const principal = request.principal!;
+    if (id === principal.userId && (dto.disabled === true || (dto.roles && !dto.roles.includes('admin'))))
+      throw new IllegalStateError(
+        'ACCOUNTS.SELF_LOCKOUT',
+        'You cannot disable your own account or take away your own admin role; ask another admin',
+      );
+    const account = await this.accounts.update(
+      id,
+      {
+        ...(dto.tier !== undefined && { tier: dto.tier }),
+        ...(dto.roles !== undefined && { roles: dto.roles }),
+        ...(dto.disabled !== undefined && { disabled: dto.disabled }),
+      },
+      commandMetadata(request, principal),
+    );
+    return this.view(account);
+  }
+
+  /** A gateway key for the user: `apiKey` is in this answer only. */
+  @ApiBody({ schema: dtoSchema('CreateApiKeyDto') })
+  @Post(':id/api-keys')
+  @HttpCode(201)
+  async issueKey(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<{ id: string; apiKey: string; maskedKey: string }> {
+    const dto = validateDto(CreateApiKeyDto, body, { strict: true });
+    const issued = await this.accounts.issueKey(id, dto.name, commandMetadata(request, request.principal!));
+    return { id: issued.id, apiKey: issued.apiKey, maskedKey: issued.maskedKey };
+  }
+
+  private view(a: AccountEntry): UserView {
+    return toUserView(a, this.directory.activeKeys(a.userId).length);
+  }
+}

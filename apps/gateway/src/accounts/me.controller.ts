@@ -1,0 +1,103 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Put,
+  Req,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { AccessDirectory, type GatewayKeyView, type Principal } from '@gw/accounts';
+import { GatewayKeyGuard } from '../auth/gateway-key.guard';
+import { CurrentPrincipal, type AuthenticatedRequest } from '../auth/principal.decorator';
+import { commandMetadata } from '../http/command-metadata';
+import { dtoSchema } from '../http/openapi';
+import { validateDto } from '../http/validate-dto';
+import { AccountService } from './account-service';
+import { CreateApiKeyDto, UpdateSettingsDto } from './accounts.dto';
+import {
+  toMeView,
+  toSettingsView,
+  type IssuedKeyView,
+  type MeView,
+  type SettingsView,
+} from './accounts.views';
+
+/** The caller's own account: profile, settings and gateway keys. */
+@ApiTags('me')
+@ApiBearerAuth()
+@Controller('api/v1/me')
+@UseGuards(GatewayKeyGuard)
+export class MeController {
+  constructor(
+    @Inject(AccountService) private readonly accounts: AccountService,
+    @Inject(AccessDirectory) private readonly directory: AccessDirectory,
+  ) {}
+
+  /** Who you are, your tier and what it allows. */
+  @Get()
+  me(@CurrentPrincipal() principal: Principal): MeView {
+    return toMeView(this.accounts.account(principal.userId), principal, this.directory.tierPolicy());
+  }
+
+  @Get('settings')
+  settings(@CurrentPrincipal() principal: Principal): SettingsView {
+    return toSettingsView(this.accounts.account(principal.userId));
+  }
+
+  /**
+   * Only the fields given change. A power level (or byokOnly) your tier does not include is a 403
+   * naming the tier that unlocks it. The cap is stored now and enforced by the money slice.
+   */
+  @ApiBody({ schema: dtoSchema('UpdateSettingsDto') })
+  @Put('settings')
+  async updateSettings(@Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<SettingsView> {
+    const dto = validateDto(UpdateSettingsDto, body, { strict: true });
+    const principal = request.principal!;
+    const capGiven = dto.monthlyCapMicros !== undefined || dto.capMode !== undefined;
+    const account = await this.accounts.update(
+      principal.userId,
+      {
+        ...(dto.powerLevel !== undefined && { powerLevel: dto.powerLevel }),
+        ...(dto.byokOnly !== undefined && { byokOnly: dto.byokOnly }),
+        ...(capGiven && {
+          spendingCap: {
+            ...(dto.monthlyCapMicros !== undefined && { monthlyCapMicros: dto.monthlyCapMicros }),
+            ...(dto.capMode !== undefined && { capMode: dto.capMode }),
+          },
+        }),
+      },
+      commandMetadata(request, principal),
+    );
+    return toSettingsView(account);
+  }
+
+  /** Your active gateway keys, masked; last use as this gateway instance saw it (since its start). */
+  @Get('api-keys')
+  listKeys(@CurrentPrincipal() principal: Principal): { data: GatewayKeyView[] } {
+    return { data: this.directory.activeKeys(principal.userId) };
+  }
+
+  /** A new gateway key: `apiKey` is in this answer only; it is never shown again. */
+  @ApiBody({ schema: dtoSchema('CreateApiKeyDto') })
+  @Post('api-keys')
+  @HttpCode(201)
+  createKey(@Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<IssuedKeyView> {
+    const dto = validateDto(CreateApiKeyDto, body, { strict: true });
+    const principal = request.principal!;
+    return this.accounts.issueKey(principal.userId, dto.name, commandMetadata(request, principal));
+  }
+
+  /** Revokes one of your keys at once (this instance answers after it refuses the key). */
+  @Delete('api-keys/:id')
+  @HttpCode(204)
+  async revokeKey(@Param('id') id: string, @Req() request: AuthenticatedRequest): Promise<void> {
+    const principal = request.principal!;
+    await this.accounts.revokeKey(principal.userId, id, commandMetadata(request, principal));
+  }
+}

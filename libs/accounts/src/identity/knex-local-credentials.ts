@@ -1,0 +1,64 @@
+import type { Knex } from 'knex';
+import { ValidationError } from '@gw/shared-kernel';
+import type { LocalCredentials } from './local-credentials.port';
+import { hashPassword, MAX_PASSWORD_LENGTH, UNKNOWN_USER_HASH, verifyPassword } from './password-hash';
+
+/** Created by migration `20261201120000_create_local_credentials`. */
+export const LOCAL_CREDENTIALS_TABLE = 'local_credentials';
+
+export const MIN_PASSWORD_LENGTH = 8;
+
+/** Usernames compare without case and surrounding spaces. */
+export const normalizeUsername = (username: string): string => username.trim().toLowerCase();
+
+/**
+ * LocalCredentials on the read-model database (PGlite or PostgreSQL). `verify` runs scrypt whether
+ * or not the user exists (against a hash nothing matches), so the answer takes as long either way.
+ */
+export class KnexLocalCredentials implements LocalCredentials {
+  constructor(private readonly knex: Knex) {}
+
+  async set(userId: string, username: string, password: string): Promise<void> {
+    const name = normalizeUsername(username);
+    if (name.length === 0 || name.length > 200)
+      throw new ValidationError('AUTH.INVALID_USERNAME', 'username must have 1 to 200 characters', {
+        param: 'username',
+      });
+    if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH)
+      throw new ValidationError(
+        'AUTH.WEAK_PASSWORD',
+        `password must have ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`,
+        { param: 'password' },
+      );
+    const taken = await this.knex(LOCAL_CREDENTIALS_TABLE)
+      .where({ username: name })
+      .whereNot({ user_id: userId })
+      .first('user_id');
+    if (taken)
+      throw new ValidationError('AUTH.USERNAME_TAKEN', 'This username is taken', { param: 'username' });
+    const passwordHash = await hashPassword(password);
+    await this.knex(LOCAL_CREDENTIALS_TABLE)
+      .insert({ user_id: userId, username: name, password_hash: passwordHash, updated_at: new Date() })
+      .onConflict('user_id')
+      .merge(['username', 'password_hash', 'updated_at']);
+  }
+
+  async verify(username: string, password: string): Promise<string | undefined> {
+    const row: { user_id: string; password_hash: string } | undefined = await this.knex(
+      LOCAL_CREDENTIALS_TABLE,
+    )
+      .where({ username: normalizeUsername(username) })
+      .first('user_id', 'password_hash');
+    const ok = await verifyPassword(password, row?.password_hash ?? UNKNOWN_USER_HASH);
+    return ok && row ? row.user_id : undefined;
+  }
+
+  async remove(userId: string): Promise<void> {
+    await this.knex(LOCAL_CREDENTIALS_TABLE).where({ user_id: userId }).delete();
+  }
+
+  /** Whether the user has a password (bootstrap: create the missing ones). */
+  async has(userId: string): Promise<boolean> {
+    return Boolean(await this.knex(LOCAL_CREDENTIALS_TABLE).where({ user_id: userId }).first('user_id'));
+  }
+}
