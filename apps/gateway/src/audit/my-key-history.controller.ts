@@ -2,12 +2,10 @@ import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@gw/accounts';
 import { EVENT_STORE, type EventStore } from '@gw/eventstore';
+import { toKeysStreamId } from '@gw/keys';
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { readAuditStream, type AuditStreamView } from './audit-stream';
-
-/** The caller's BYOK stream (libs/keys writes `keys-{userId}`). */
-const keysStreamOf = (userId: string): string => `keys-${userId}`;
 
 @ApiTags('me')
 @ApiBearerAuth()
@@ -23,6 +21,6 @@ export class MyKeyHistoryController {
    */
   @Get('history')
   history(@CurrentPrincipal() principal: Principal): Promise<AuditStreamView> {
-    return readAuditStream(this.store, keysStreamOf(principal.userId));
+    return readAuditStream(this.store, toKeysStreamId(principal.userId));
   }
 }
