@@ -1,3 +1,4 @@
+import OpenAI from 'openai';
 import request from 'supertest';
 import { CommandBus } from '@nestjs/cqrs';
 import { hashGatewayKey, IssueGatewayKeyCommand, OpenAccountCommand } from '@gw/accounts';
@@ -107,6 +108,30 @@ describeBackends('audit', (backend) => {
     expect(replay.body.chain.verified).toBe(true);
     expect(replay.text).not.toContain(CANARY_KEY);
     expect(replay.text).not.toContain(CANARY_KEY.slice(-12));
+  });
+
+  it('chains the events of a chat request (written by group commit, no read before the append)', async () => {
+    const client = new OpenAI({ baseURL: `${gw.baseUrl}/v1`, apiKey: gw.userKey, maxRetries: 0 });
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        client.chat.completions
+          .create({ model: 'mock-swift/swift-mini', messages: [{ role: 'user', content: 'hi' }] })
+          .withResponse(),
+      ),
+    );
+    for (const { response } of answers) {
+      const requestId = response.headers.get('x-switchyard-request-id');
+      expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+      const { body } = await as(auditorKey).get(`/api/v1/audit/streams/request-${requestId}`).expect(200);
+      const events = body.events as AuditEvent[];
+      expect(events.map((e) => e.type)).toEqual(['RequestRouted', 'UsageRecorded']);
+      expect(
+        events.every((e) => e.metadata.correlationId === requestId && e.metadata.actorId === gw.userId),
+      ).toBe(true);
+      expect(events[0]!.metadata.chain?.prev).toBeNull();
+      expect(events[1]!.metadata.chain?.prev).toBe(events[0]!.metadata.chain?.hash);
+      expect(body.chain).toEqual({ verified: true, events: 2, firstBreak: null });
+    }
   });
 
   it('lists the streams of a category a page at a time', async () => {
