@@ -266,6 +266,26 @@ describeBackends('accounts, settings, gateway keys and admin users', (backend) =
     expect(res.body.code).toBe('ACCOUNTS.SELF_LOCKOUT');
   });
 
+  it('creating a user with a password sets up local sign-in under the default username', async () => {
+    const tag = Math.random().toString(36).slice(2, 8);
+    const created = await admin()
+      .post('/api/v1/admin/users')
+      .send({ name: `Pat ${tag}`, tier: 'free', password: 'correct horse battery' });
+    expect(created.status).toBe(201);
+    const user = await admin().get(`/api/v1/admin/users/${created.body.id}`).expect(200);
+    expect(user.body.username).toBe(`pat.${tag}`);
+    const again = await admin()
+      .post('/api/v1/admin/users')
+      .send({ name: `Pat ${tag}`, tier: 'free', password: 'another password' });
+    expect(again.status).toBe(400);
+    expect(again.body.code).toBe('AUTH.USERNAME_TAKEN');
+    const short = await admin()
+      .post('/api/v1/admin/users')
+      .send({ name: 'Q', tier: 'free', password: 'short' });
+    expect(short.status).toBe(400);
+    expect(JSON.stringify(gw.logs())).not.toContain('correct horse battery');
+  });
+
   it('tier policy: GET the defaults, PUT a change that applies to the next request, 412 on a stale If-Match', async () => {
     const before = await admin().get('/api/v1/admin/tiers').expect(200);
     expect(before.body.tiers.free).toEqual({

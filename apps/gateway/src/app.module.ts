@@ -19,6 +19,8 @@ import { MyKeyHistoryController } from './audit/my-key-history.controller';
 import { VaultController } from './vault/vault.controller';
 import { AuditorGuard } from './auth/auditor.guard';
 import { GatewayKeyGuard } from './auth/gateway-key.guard';
+import { AuthController } from './auth/auth.controller';
+import { identityProviders } from './auth/identity.providers';
 import { CatalogAdmin } from './catalog/catalog-admin';
 import { ModelsController } from './catalog/models.controller';
 import { ProviderHealthController } from './catalog/provider-health.controller';
@@ -76,6 +78,7 @@ export class AppModule {
         CatalogModule,
       ],
       controllers: [
+        AuthController,
         ChatController,
         MeController,
         AdminUsersController,
@@ -92,7 +95,14 @@ export class AppModule {
         MyKeyHistoryController,
         VaultController,
       ],
-      providers: [GatewayKeyGuard, AdminGuard, AccountService, AuditorGuard, CatalogAdmin],
+      providers: [
+        GatewayKeyGuard,
+        AdminGuard,
+        AccountService,
+        AuditorGuard,
+        CatalogAdmin,
+        ...identityProviders,
+      ],
     };
   }
 }
