@@ -1,9 +1,6 @@
 import OpenAI from 'openai';
 import request from 'supertest';
-import { CommandBus } from '@nestjs/cqrs';
-import { hashGatewayKey, IssueGatewayKeyCommand, OpenAccountCommand } from '@gw/accounts';
 import { describeBackends } from '@gw/database/testing';
-import { eventually } from '@gw/shared-kernel/testing';
 import { newId } from '@gw/shared-kernel';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 
@@ -22,31 +19,21 @@ describeBackends('audit', (backend) => {
   let gw: TestGateway;
   let auditorKey: string;
 
+  let auditorId: string;
+
   beforeAll(async () => {
     gw = await startTestGateway(backend);
-    const commands = gw.gateway.app.get(CommandBus);
-    const userId = newId();
-    const metadata = { correlationId: newId(), actorId: 'system', actorKind: 'system' as const };
-    await commands.execute(
-      new OpenAccountCommand(
-        {
-          userId,
-          email: 'auditor@switchyard.local',
-          displayName: 'Auditor',
-          roles: ['auditor'],
-          tier: 'free',
-          powerLevel: 'eco',
-        },
-        metadata,
-      ),
-    );
-    auditorKey = (await commands.execute(new IssueGatewayKeyCommand({ userId, name: 'audit-e2e' }, metadata)))
-      .apiKey;
-    await eventually(
-      () => gw.gateway.runtime.directory.principalForKeyHash(hashGatewayKey(auditorKey)),
-      10_000,
-      'the auditor key to be known',
-    );
+    const admin = (path: string) =>
+      request(gw.baseUrl).post(path).set('authorization', `Bearer ${gw.adminKey}`);
+    const created = await admin('/api/v1/admin/users')
+      .set('user-agent', 'audit-e2e/admin')
+      .send({ name: 'Ada Auditor', tier: 'free', roles: ['auditor'] })
+      .expect(201);
+    auditorId = created.body.id as string;
+    const issued = await admin(`/api/v1/admin/users/${auditorId}/api-keys`)
+      .send({ name: 'audit-e2e' })
+      .expect(201);
+    auditorKey = issued.body.apiKey as string;
   });
   afterAll(() => gw?.close());
 
@@ -69,6 +56,26 @@ describeBackends('audit', (backend) => {
       expect(e.metadata.chain?.hash).toMatch(/^[0-9a-f]{64}$/);
     }
     expect(body.chain).toEqual({ verified: true, events: events.length, firstBreak: null });
+  });
+
+  it('shows which admin opened an account and issued its key, from where and when', async () => {
+    const { body } = await as(auditorKey).get(`/api/v1/audit/streams/account-${auditorId}`).expect(200);
+    const events = body.events as AuditEvent[];
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['AccountOpened', 'GatewayKeyIssued']));
+    const adminId = (await as(gw.adminKey).get('/api/v1/me').expect(200)).body.id as string;
+    const opened = events.find((e) => e.type === 'AccountOpened')!;
+    expect(opened.metadata).toMatchObject({
+      actorId: adminId,
+      actorKind: 'admin',
+      sourceIp: '127.0.0.1',
+      userAgent: 'audit-e2e/admin',
+    });
+    expect(Date.now() - Date.parse(opened.occurredAt)).toBeLessThan(120_000);
+    expect(body.chain).toEqual({ verified: true, events: events.length, firstBreak: null });
+    // The key issued to the auditor is in no event (only its hash and masked form may be).
+    const issuedKey = JSON.stringify(body);
+    expect(issuedKey).not.toContain(auditorKey);
+    expect(issuedKey).not.toContain(auditorKey.slice(-12));
   });
 
   it('records the actor, address, user agent and correlation id of an admin command, and no key', async () => {
