@@ -97,4 +97,44 @@ describe('loadConfig', () => {
       },
     );
   });
+
+  describe('identity', () => {
+    it('local sign-in by default: no OIDC settings', () => {
+      const config = loadConfig({});
+      expect(config.oidcIssuerUrl).toBeUndefined();
+      expect(config.oidc).toBeUndefined();
+      expect(config.sessionSigningKey).toBeUndefined();
+    });
+
+    it('OIDC_ISSUER_URL needs OIDC_AUDIENCE; roles claim and client id have defaults', () => {
+      expect(() => loadConfig({ OIDC_ISSUER_URL: 'https://idp.example/realms/a' })).toThrow(/OIDC_AUDIENCE/);
+      expect(() => loadConfig({ OIDC_AUDIENCE: 'gw' })).toThrow(ConfigError);
+      const config = loadConfig({ OIDC_ISSUER_URL: 'https://idp.example/realms/a', OIDC_AUDIENCE: 'gw' });
+      expect(config.oidc).toEqual({
+        audience: 'gw',
+        rolesClaim: 'realm_access.roles',
+        clientId: 'switchyard-portal',
+      });
+    });
+
+    it('OIDC_ROLES_CLAIM is a dotted path', () => {
+      const base = { OIDC_ISSUER_URL: 'https://idp.example', OIDC_AUDIENCE: 'gw' };
+      expect(loadConfig({ ...base, OIDC_ROLES_CLAIM: 'resource_access.gw.roles' }).oidc?.rolesClaim).toBe(
+        'resource_access.gw.roles',
+      );
+      expect(() => loadConfig({ ...base, OIDC_ROLES_CLAIM: 'a..b' })).toThrow(/OIDC_ROLES_CLAIM/);
+    });
+
+    it('SESSION_SIGNING_KEY is 32 random bytes in base64, never shown', () => {
+      const key = Buffer.from(Array.from({ length: 32 }, (_, i) => i * 7 + 1)).toString('base64');
+      const config = loadConfig({ SESSION_SIGNING_KEY: key });
+      expect(config.sessionSigningKey?.reveal()).toBe(key);
+      expect(inspect(config)).not.toContain(key);
+      expect(JSON.stringify(config)).not.toContain(key);
+      expect(() => loadConfig({ SESSION_SIGNING_KEY: 'c2hvcnQ=' })).toThrow(/SESSION_SIGNING_KEY/);
+      expect(() => loadConfig({ SESSION_SIGNING_KEY: Buffer.alloc(32).toString('base64') })).toThrow(
+        /random/,
+      );
+    });
+  });
 });
