@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { AccessDirectory, AccountsModule } from '@gw/accounts';
 import { CatalogModule } from '@gw/catalog';
+import { KeysModule } from '@gw/keys';
 import { KNEX } from '@gw/database';
 import { EVENT_STORE } from '@gw/eventstore';
 import { KEY_VAULT } from '@gw/key-vault';
@@ -29,9 +30,12 @@ import { ChatContext } from './chat/chat-context';
 import { ChatController } from './chat/chat.controller';
 import { ChatService } from './chat/chat.service';
 import { HealthController } from './health/health.controller';
+import { KeysController } from './keys/keys.controller';
+import { MyKeys } from './keys/my-keys';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { CatalogState } from './runtime/catalog-state';
+import { KeysState } from './runtime/keys-state';
 import type { GatewayRuntime } from './runtime/gateway-runtime';
 import { ProviderProber } from './runtime/provider-prober';
 import { GATEWAY_CONFIG, LOGGER } from './runtime/runtime.tokens';
@@ -56,6 +60,7 @@ class RuntimeModule {
       { provide: GatewayMetrics, useValue: runtime.metrics },
       { provide: KEY_VAULT, useValue: runtime.vault },
       { provide: CatalogState, useValue: runtime.catalog },
+      { provide: KeysState, useValue: runtime.keys },
       { provide: ProviderProber, useValue: runtime.prober },
     ];
     return { module: RuntimeModule, providers, exports: providers.map((p) => p.provide) };
@@ -76,10 +81,12 @@ export class AppModule {
         UsageBillingModule,
         RoutingModule,
         CatalogModule,
+        KeysModule,
       ],
       controllers: [
         AuthController,
         ChatController,
+        KeysController,
         MeController,
         AdminUsersController,
         TierPolicyController,
@@ -101,6 +108,7 @@ export class AppModule {
         AccountService,
         AuditorGuard,
         CatalogAdmin,
+        MyKeys,
         ...identityProviders,
       ],
     };

@@ -83,3 +83,29 @@ export class ProvidersPausedError extends Error implements HasErrorResponse {
     };
   }
 }
+
+/**
+ * The provider refused the caller's own key (401/403) and nothing else could serve the request; with
+ * byokOnly the platform key is never tried. The key is marked invalid; the caller rotates or replaces
+ * it. A 400 in OpenAI's shape: the gateway and the provider are fine, the key is not.
+ */
+export class ByokKeyRejectedError extends Error implements HasErrorResponse {
+  constructor(
+    readonly provider: string,
+    readonly byokOnly: boolean,
+  ) {
+    super(`The caller's own key for ${provider} was rejected`);
+  }
+  toErrorResponse(): ErrorResponse {
+    return {
+      status: 400,
+      type: 'invalid_request_error',
+      code: 'byok_key_rejected',
+      message:
+        `Your own API key for ${this.provider} was rejected by the provider` +
+        (this.byokOnly ? ', and your settings use only your own keys (byokOnly)' : '') +
+        '. Rotate or replace it at /api/v1/me/keys.',
+      param: null,
+    };
+  }
+}

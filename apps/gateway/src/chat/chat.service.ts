@@ -16,7 +16,14 @@ import type { Clock } from '@gw/shared-kernel';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { ChatCompletionDto } from './chat-completion.dto';
 import type { ChatContext } from './chat-context';
-import { AllProvidersFailedError, UpstreamRejectedError } from './chat.errors';
+import {
+  byokKeyOf,
+  chooseByokKeys,
+  withPlatformFallbacks,
+  type ByokChoice,
+  type UserKeyRing,
+} from './byok-keys';
+import { AllProvidersFailedError, ByokKeyRejectedError, UpstreamRejectedError } from './chat.errors';
 import type { RequestRecorder } from './request-recorder';
 import { walkFallbacks, type Attempted, type FallbackHop } from './fallback-walk';
 import { earliestRetryMs, planRoute, type RoutePlan } from './route-planner';
@@ -35,6 +42,18 @@ export interface ChatCall {
 
 type Outcome = RecordRequestOutcome['data']['outcome'];
 
+/** No user keys at all (a gateway without the keys feed, unit tests). */
+const NO_KEYS: UserKeyRing = {
+  routingKeys: () => new Map(),
+  apiKey: () => undefined,
+  used: () => undefined,
+  rejected: () => undefined,
+};
+
+/** The provider refused the caller's own key (401/403): the key is marked invalid, the walk moves on. */
+const isByokRejection = (from: Attempted, error: UpstreamError): boolean =>
+  from.candidate.byok && error.kind === 'auth';
+
 /** The chat hot path: route from memory, call upstream with fallback, record events, answer. */
 export class ChatService {
   constructor(
@@ -43,6 +62,7 @@ export class ChatService {
     private readonly metrics: GatewayMetrics,
     private readonly logger: Logger,
     private readonly clock: Clock,
+    private readonly keys: UserKeyRing = NO_KEYS,
   ) {}
 
   async complete(call: ChatCall): Promise<{ body: ChatCompletion; headers: Record<string, string> }> {
@@ -52,10 +72,10 @@ export class ChatService {
       attempted,
       value: completion,
       fallbacks,
-    } = await this.withFallback(call, plan, started, ({ model }) =>
-      this.upstreamOf(model).complete(
-        this.target(model),
-        this.upstreamBody(call.body, model, false),
+    } = await this.withFallback(call, plan, started, (attempt) =>
+      this.upstreamOf(attempt.model).complete(
+        this.target(attempt, plan.byok),
+        this.upstreamBody(call.body, attempt.model, false),
         call.signal,
       ),
     );
@@ -78,7 +98,7 @@ export class ChatService {
     this.observe(model, 'completed', false, latencyMs, counted);
     return {
       body: { ...completion, model: model.id },
-      headers: this.headers(call, model, attempted.attempt),
+      headers: this.headers(call, attempted, fallbacks),
     };
   }
 
@@ -86,25 +106,21 @@ export class ChatService {
   async stream(call: ChatCall, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const plan = this.plan(call);
-    const { attempted, value, fallbacks } = await this.withFallback(
-      call,
-      plan,
-      started,
-      async ({ model }) => {
-        const iterator = this.upstreamOf(model)
-          .stream(this.target(model), this.upstreamBody(call.body, model, true), call.signal)
-          [Symbol.asyncIterator]();
-        const first = await iterator.next();
-        if (first.done) {
-          throw new UpstreamError({
-            kind: 'stream_interrupted',
-            providerSlug: model.provider,
-            upstreamMessage: 'the stream ended before any chunk',
-          });
-        }
-        return { first: first.value, iterator };
-      },
-    );
+    const { attempted, value, fallbacks } = await this.withFallback(call, plan, started, async (attempt) => {
+      const { model } = attempt;
+      const iterator = this.upstreamOf(model)
+        .stream(this.target(attempt, plan.byok), this.upstreamBody(call.body, model, true), call.signal)
+        [Symbol.asyncIterator]();
+      const first = await iterator.next();
+      if (first.done) {
+        throw new UpstreamError({
+          kind: 'stream_interrupted',
+          providerSlug: model.provider,
+          upstreamMessage: 'the stream ended before any chunk',
+        });
+      }
+      return { first: first.value, iterator };
+    });
     await this.pipeStream(call, plan, attempted, fallbacks, res, value.first, value.iterator, started);
   }
 
@@ -121,7 +137,12 @@ export class ChatService {
       attempt,
     );
     const fallbacks = walk.hops.map((hop) => this.fallbackData(call, hop));
-    if (walk.answered) return { attempted: walk.attempted, value: walk.value, fallbacks };
+    this.noteRejectedKeys(call, plan.byok, walk);
+    if (walk.answered) {
+      const key = byokKeyOf(plan.byok, walk.attempted.candidate);
+      if (key) this.keys.used(key);
+      return { attempted: walk.attempted, value: walk.value, fallbacks };
+    }
     throw await this.fail(call, plan, fallbacks, walk, started);
   }
 
@@ -142,7 +163,7 @@ export class ChatService {
       'cache-control': 'no-cache',
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
-      ...this.headers(call, model, attempted.attempt),
+      ...this.headers(call, attempted, fallbacks),
     });
     const includeUsage = call.dto.stream_options?.include_usage === true;
     let reported: ChatCompletionUsage | undefined;
@@ -261,15 +282,23 @@ export class ChatService {
       this.context.catalog,
       this.context.policy,
       this.context.health,
+      chooseByokKeys(call.principal, this.keys, this.context.health),
     );
   }
 
-  /** The candidates to try, in order, up to the policy's max attempts. */
+  /**
+   * The candidates to try, in order, up to the policy's max attempts; a candidate paid by the caller's
+   * key is followed by the same model on a healthy platform key, if there is one (not with byokOnly).
+   */
   private attempts(plan: RoutePlan): Attempted[] {
-    const max = Math.min(plan.candidates.length, this.context.policy.maxAttempts);
+    const candidates = withPlatformFallbacks(plan.candidates, plan.byok, (provider) => {
+      const p = this.context.catalog.providers.get(provider);
+      return p !== undefined && this.context.health.isAvailable(provider);
+    });
+    const max = Math.min(candidates.length, this.context.policy.maxAttempts);
     const attempts: Attempted[] = [];
     for (let i = 0; i < max; i++) {
-      const candidate = plan.candidates[i]!;
+      const candidate = candidates[i]!;
       const model = plan.models.get(candidate.modelId);
       if (model) attempts.push({ candidate, model, attempt: attempts.length + 1 });
     }
@@ -284,16 +313,34 @@ export class ChatService {
   }
 
   private fallbackData(call: ChatCall, { from, to, error }: FallbackHop): FallbackTriggered['data'] {
-    this.metrics.fallbacks.inc({ from_provider: from.model.provider, reason: error.kind });
+    const reason = isByokRejection(from, error) ? 'byok_key_rejected' : error.kind;
+    this.metrics.fallbacks.inc({ from_provider: from.model.provider, reason });
     return {
       requestId: call.requestId,
       userId: call.principal.userId,
       fromModelId: from.model.id,
       toModelId: to.model.id,
-      reason: error.kind,
+      reason,
       status: error.status ?? null,
       attempt: from.attempt,
     };
+  }
+
+  /** Keys their providers refused during the walk are marked invalid, off the request path. */
+  private noteRejectedKeys(
+    call: ChatCall,
+    byok: ByokChoice,
+    walk: Awaited<ReturnType<typeof walkFallbacks>>,
+  ): void {
+    if (byok.keys.size === 0) return;
+    const refused = walk.hops.filter((h) => isByokRejection(h.from, h.error));
+    const failures = refused.map((h) => ({ from: h.from, error: h.error }));
+    if (!walk.answered && walk.last && walk.error && isByokRejection(walk.last, walk.error))
+      failures.push({ from: walk.last, error: walk.error });
+    for (const { from, error } of failures) {
+      const key = byokKeyOf(byok, from.candidate);
+      if (key) this.keys.rejected(key, error.status ?? null, call.requestId);
+    }
   }
 
   private async fail(
@@ -342,6 +389,9 @@ export class ChatService {
       },
       'chat request failed',
     );
+    // The caller's own key was the last thing refused (with byokOnly, nothing else is ever tried).
+    if (last && error && !clientClosed && isByokRejection(last, error))
+      return new ByokKeyRejectedError(last.model.provider, plan.byok.only);
     return rejected && error ? new UpstreamRejectedError(error) : outage;
   }
 
@@ -369,7 +419,8 @@ export class ChatService {
             })),
             chosenModelId: first.modelId,
             chosenProvider: first.provider,
-            keySource: 'platform',
+            keySource: first.byok ? 'byok' : 'platform',
+            keyId: byokKeyOf(plan.byok, first)?.keyId ?? null,
             policyVersion: plan.policyVersion,
             routingMicroseconds: plan.routingMicroseconds,
             streamed: call.dto.stream === true,
@@ -403,7 +454,8 @@ export class ChatService {
       provider: attempted.model.provider,
       modelId: attempted.model.id,
       powerLevel: plan.powerLevel,
-      keySource: 'platform',
+      keySource: attempted.candidate.byok ? 'byok' : 'platform',
+      keyId: byokKeyOf(plan.byok, attempted.candidate)?.keyId ?? null,
       promptTokens: counted.promptTokens,
       completionTokens: counted.completionTokens,
       cachedTokens: counted.cachedTokens,
@@ -442,12 +494,21 @@ export class ChatService {
     this.metrics.costMicros.inc({ provider: model.provider }, Number(counted.providerCostMicros));
   }
 
-  private headers(call: ChatCall, model: CatalogModel, attempts: number): Record<string, string> {
+  private headers(
+    call: ChatCall,
+    { model, attempt: attempts, candidate }: Attempted,
+    fallbacks: readonly FallbackTriggered['data'][],
+  ): Record<string, string> {
     const ignored = ignoredParamsHeader(
       call.body,
       this.upstreamOf(model).knownParams,
-      this.context.catalog.providers.get(model.provider),
+      this.providerOf(model.provider),
     );
+    const byok = candidate.byok
+      ? 'used'
+      : fallbacks.some((f) => f.reason === 'byok_key_rejected')
+        ? 'bypassed'
+        : undefined;
     return {
       'x-switchyard-request-id': call.requestId,
       'x-switchyard-provider': model.provider,
@@ -455,11 +516,18 @@ export class ChatService {
       'x-switchyard-attempts': String(attempts),
       ...(model.deprecation && { 'x-switchyard-deprecated': model.deprecation.replacement ?? 'true' }),
       ...(ignored && { 'x-switchyard-ignored-params': ignored }),
+      ...(byok && { 'x-switchyard-byok': byok }),
     };
   }
 
-  private target(model: CatalogModel): UpstreamTarget {
-    const provider = this.context.catalog.providers.get(model.provider);
+  /** A provider of the snapshot: one with a platform key, or one that serves only with users' keys. */
+  private providerOf(slug: string) {
+    return this.context.catalog.providers.get(slug) ?? this.context.catalog.keyOnly?.providers.get(slug);
+  }
+
+  /** Where the attempt goes, with the key that pays: the caller's own (BYOK) or the platform's. */
+  private target({ model, candidate }: Attempted, byok: ByokChoice): UpstreamTarget {
+    const provider = this.providerOf(model.provider);
     if (!provider)
       // Removed or disabled between routing and this attempt: try the next candidate.
       throw new UpstreamError({
@@ -467,17 +535,18 @@ export class ChatService {
         providerSlug: model.provider,
         upstreamMessage: 'the provider no longer serves requests',
       });
+    const userKey = byokKeyOf(byok, candidate);
     return {
       providerSlug: model.provider,
       baseUrl: provider.baseUrl,
-      apiKey: provider.apiKey,
+      apiKey: userKey ? this.keys.apiKey(userKey) : provider.apiKey,
       upstreamModel: model.upstreamModel,
       timeoutMs: this.context.policy.attemptTimeoutMs,
     };
   }
 
   private upstreamOf(model: CatalogModel) {
-    const kind = this.context.catalog.providers.get(model.provider)?.kind ?? 'openai-compatible';
+    const kind = this.providerOf(model.provider)?.kind ?? 'openai-compatible';
     const upstream = this.context.upstreams.get(kind);
     if (!upstream) throw new Error(`No upstream adapter for ${kind}`);
     return upstream;
@@ -488,8 +557,7 @@ export class ChatService {
     model: CatalogModel,
     stream: boolean,
   ): ChatCompletionRequest {
-    const provider = this.context.catalog.providers.get(model.provider);
-    return upstreamRequest(body, provider, model.upstreamModel, stream);
+    return upstreamRequest(body, this.providerOf(model.provider), model.upstreamModel, stream);
   }
 }
 

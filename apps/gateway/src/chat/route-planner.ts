@@ -1,6 +1,6 @@
 import { isPowerLevel, NotFoundError, ValidationError, type PowerLevel } from '@gw/shared-kernel';
 import type { Principal } from '@gw/accounts';
-import { paidParamsOf, type CatalogModel, type CatalogSnapshot } from '@gw/catalog';
+import { paidParamsOf, type CatalogModel, type CatalogProvider, type CatalogSnapshot } from '@gw/catalog';
 import {
   contextTokensNeeded,
   promptTextOf,
@@ -14,6 +14,7 @@ import {
   type RoutingPolicy,
 } from '@gw/routing';
 import type { ChatCompletionDto } from './chat-completion.dto';
+import { NO_BYOK, type ByokChoice } from './byok-keys';
 import { ProvidersPausedError } from './chat.errors';
 import { candidatesAllowingPaidParams } from './paid-params';
 
@@ -30,6 +31,8 @@ export interface RoutePlan {
    * deployment). A success closes that circuit at once.
    */
   readonly panic: boolean;
+  /** The caller's own keys that may pay for the candidates (NO_BYOK: none). */
+  readonly byok: ByokChoice;
 }
 
 /** The health the planner reads: the ranking's view plus why a credential is unavailable. */
@@ -67,6 +70,22 @@ function smallestWindowOf(catalog: CatalogSnapshot): number {
   return smallest;
 }
 
+/**
+ * The models this caller may be routed to: the platform's, plus those of providers that serve only
+ * with the caller's own key when they have one; with `byokOnly`, only providers they have a key for.
+ * A caller without keys gets the snapshot's own list (no work per request).
+ */
+export function routableModels(catalog: CatalogSnapshot, byok: ByokChoice): readonly CatalogModel[] {
+  if (byok.providers.size === 0 && !byok.only) return catalog.models;
+  const base = byok.only ? catalog.models.filter((m) => byok.providers.has(m.provider)) : catalog.models;
+  let extra: CatalogModel[] | undefined;
+  for (const provider of byok.providers) {
+    const models = catalog.keyOnly?.models.get(provider);
+    if (models) (extra ??= []).push(...models);
+  }
+  return extra ? [...base, ...extra] : base;
+}
+
 /** Chooses the ranked candidates for a request, from memory only. */
 export function planRoute(
   dto: ChatCompletionDto,
@@ -75,6 +94,7 @@ export function planRoute(
   catalog: CatalogSnapshot,
   policy: RoutingPolicy,
   health: PlannerHealth,
+  byok: ByokChoice = NO_BYOK,
 ): RoutePlan {
   const started = process.hrtime.bigint();
   if (powerLevelHeader !== undefined && !isPowerLevel(powerLevelHeader)) {
@@ -86,12 +106,11 @@ export function planRoute(
       },
     );
   }
+  const routable = routableModels(catalog, byok);
   const alias = ALIASES.has(dto.model) ? dto.model : undefined;
   let pinned: CatalogModel | undefined;
   if (!alias) {
-    pinned =
-      catalog.models.find((m) => m.id === dto.model) ??
-      catalog.models.find((m) => m.upstreamModel === dto.model);
+    pinned = routable.find((m) => m.id === dto.model) ?? routable.find((m) => m.upstreamModel === dto.model);
     if (!pinned || !pinned.enabled) {
       throw new NotFoundError(
         'ROUTING.MODEL_NOT_FOUND',
@@ -109,15 +128,17 @@ export function planRoute(
     principal.powerLevel;
   // Paid features the catalog does not price go only to providers that allow them (none: a 400).
   const paid = paidParamsOf(dto);
-  if (pinned) candidatesAllowingPaidParams([pinned], catalog.providers, paid);
+  const providers = paid.length > 0 && catalog.keyOnly ? withKeyOnly(catalog) : catalog.providers;
+  if (pinned) candidatesAllowingPaidParams([pinned], providers, paid);
   const input: RankInput = {
-    models: candidatesAllowingPaidParams(catalog.models, catalog.providers, paid),
+    models: candidatesAllowingPaidParams(routable, providers, paid),
     policy,
     powerLevel,
     tier: principal.tier,
     needs: needsOf(dto, smallestWindowOf(catalog)),
     health,
-    byokProviders: new Set(),
+    byokProviders: byok.providers,
+    credentials: byok.credentials,
     pinnedModelId: pinned?.id,
   };
   let candidates = rankCandidates(input);
@@ -125,7 +146,7 @@ export function planRoute(
   if (panic) candidates = panicCandidates(input, health);
   const models = new Map<string, CatalogModel>();
   for (const c of candidates) {
-    const m = catalog.models.find((x) => x.id === c.modelId);
+    const m = routable.find((x) => x.id === c.modelId);
     if (m) models.set(m.id, m);
   }
   return {
@@ -136,8 +157,12 @@ export function planRoute(
     policyVersion: policy.version,
     routingMicroseconds: Number(process.hrtime.bigint() - started) / 1000,
     panic,
+    byok,
   };
 }
+
+const withKeyOnly = (catalog: CatalogSnapshot): ReadonlyMap<string, CatalogProvider> =>
+  new Map([...catalog.providers, ...(catalog.keyOnly?.providers ?? [])]);
 
 /**
  * Nothing healthy can serve the request. If something could with every provider healthy, health is

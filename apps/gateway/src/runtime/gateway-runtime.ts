@@ -33,6 +33,7 @@ import { RequestRecorder } from '../chat/request-recorder';
 import { type GatewayConfig, openStores } from '@gw/platform';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { CatalogState } from './catalog-state';
+import { KeysState } from './keys-state';
 import { startMemoryFeed } from './memory-feed';
 import { ProviderProber } from './provider-prober';
 import { providerHealthRecorder } from './provider-health-recorder';
@@ -53,6 +54,8 @@ export interface GatewayRuntime {
   readonly metrics: GatewayMetrics;
   readonly vault: KeyVault;
   readonly catalog: CatalogState;
+  /** Users' provider keys (BYOK), in memory. */
+  readonly keys: KeysState;
   readonly prober: ProviderProber;
   readonly projections: ProjectionHost | null;
   readonly mockUrls: ReadonlyMap<string, string>;
@@ -133,8 +136,11 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
     const prober = new ProviderProber(catalog, upstreams, health, logger);
     prober.start(config.probeIntervalMs, config.probeMocks);
     closers.push(() => prober.stop());
+    const keys = new KeysState(eventStore, vault, systemClock, logger);
+    const keysFeed = await keys.start();
+    closers.push(() => keysFeed.stop());
     const recorder = new RequestRecorder(writer, config.durability, metrics, logger);
-    const chatService = new ChatService(chatContext, recorder, metrics, logger, systemClock);
+    const chatService = new ChatService(chatContext, recorder, metrics, logger, systemClock, keys);
 
     const projections =
       config.projections === 'inprocess'
@@ -195,6 +201,7 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
       metrics,
       vault,
       catalog,
+      keys,
       prober,
       projections,
       mockUrls,

@@ -61,4 +61,12 @@ export interface CatalogModel extends ModelTraits {
 export interface CatalogSnapshot {
   readonly providers: ReadonlyMap<string, CatalogProvider>;
   readonly models: readonly CatalogModel[];
+  /**
+   * Providers that take a key and have no platform key, with their enabled models by provider: they
+   * serve only callers who bring their own key for them (BYOK). Absent: none.
+   */
+  readonly keyOnly?: {
+    readonly providers: ReadonlyMap<string, CatalogProvider>;
+    readonly models: ReadonlyMap<string, readonly CatalogModel[]>;
+  };
 }

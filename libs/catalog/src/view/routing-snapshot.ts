@@ -48,15 +48,18 @@ export const toCatalogModel = (m: ModelEntry): CatalogModel => ({
 });
 
 /**
- * The snapshot the hot path routes from: every active provider, and the enabled models of those
- * providers. Built once per catalog change, never per request.
+ * The snapshot the hot path routes from: every active provider and its enabled models, and apart
+ * (`keyOnly`) the providers that need a key and have no platform key, whose models only callers with
+ * their own key for them may use. Built once per catalog change, never per request.
  */
 export function buildRoutingSnapshot(view: CatalogView, resolver: ProviderResolver): CatalogSnapshot {
   const providers = new Map<string, CatalogProvider>();
+  const keyOnlyProviders = new Map<string, CatalogProvider>();
   for (const p of view.providers()) {
     const baseUrl = resolver.baseUrl(p);
-    if (baseUrl === undefined || providerStatus(p, resolver) !== 'active') continue;
-    providers.set(p.spec.slug, {
+    const status = providerStatus(p, resolver);
+    if (baseUrl === undefined || (status !== 'active' && status !== 'needs_key')) continue;
+    (status === 'active' ? providers : keyOnlyProviders).set(p.spec.slug, {
       slug: p.spec.slug,
       name: p.spec.name,
       kind: p.spec.kind,
@@ -66,9 +69,16 @@ export function buildRoutingSnapshot(view: CatalogView, resolver: ProviderResolv
       allowedPaidParams: p.spec.allowedPaidParams,
     });
   }
-  const models = view
-    .models()
-    .filter((m) => m.enabled && providers.has(m.spec.provider))
-    .map(toCatalogModel);
-  return { providers, models };
+  const models: CatalogModel[] = [];
+  const keyOnlyModels = new Map<string, CatalogModel[]>();
+  for (const m of view.models()) {
+    if (!m.enabled) continue;
+    if (providers.has(m.spec.provider)) models.push(toCatalogModel(m));
+    else if (keyOnlyProviders.has(m.spec.provider)) {
+      const list = keyOnlyModels.get(m.spec.provider) ?? [];
+      list.push(toCatalogModel(m));
+      keyOnlyModels.set(m.spec.provider, list);
+    }
+  }
+  return { providers, models, keyOnly: { providers: keyOnlyProviders, models: keyOnlyModels } };
 }

@@ -6,7 +6,7 @@ import {
   ValidationError,
   type Decider,
 } from '@gw/shared-kernel';
-import type { ProviderKeyCommand } from './provider-key.commands';
+import type { ByokAllowance, ProviderKeyCommand } from './provider-key.commands';
 import type { KeyFacts, ProviderKeyEvent } from './provider-key.events';
 
 export type KeyStatus = 'valid' | 'unvalidated' | 'invalid';
@@ -92,6 +92,17 @@ export const evolve = (state: UserKeys, event: ProviderKeyEvent): UserKeys => {
   }
 };
 
+/** The tier may bring its own keys, else a 403 naming the tier that unlocks BYOK. */
+export function assertByokAllowed(allowance: ByokAllowance): void {
+  if (!allowance.allowed)
+    throw new ForbiddenError(
+      'KEYS.BYOK_NOT_ALLOWED',
+      `The ${allowance.tier} tier cannot bring its own provider keys` +
+        (allowance.unlockedBy ? `; the ${allowance.unlockedBy} tier unlocks BYOK.` : '.'),
+      { param: null, unlockedBy: allowance.unlockedBy ?? null },
+    );
+}
+
 type ActiveKey = Extract<ProviderKey, { status: 'Active' }>;
 
 export const activeKeysOf = (state: UserKeys): ActiveKey[] =>
@@ -126,13 +137,7 @@ export const decide = (command: ProviderKeyCommand, state: UserKeys): ProviderKe
   switch (command.type) {
     case 'AddProviderKey': {
       const d = command.data;
-      if (!d.allowance.allowed)
-        throw new ForbiddenError(
-          'KEYS.BYOK_NOT_ALLOWED',
-          `The ${d.allowance.tier} tier cannot bring its own provider keys` +
-            (d.allowance.unlockedBy ? `; the ${d.allowance.unlockedBy} tier unlocks BYOK.` : '.'),
-          { param: null, unlockedBy: d.allowance.unlockedBy ?? null },
-        );
+      assertByokAllowed(d.allowance);
       checkPriority(d.priority);
       checkLabel(d.label);
       if (state.keys.has(d.keyId)) return []; // the same command again: already done

@@ -23,6 +23,8 @@ export type RequestRouted = DomainEvent<
     chosenModelId: string;
     chosenProvider: string;
     keySource: 'platform' | 'byok';
+    /** The caller's key that would pay for the chosen candidate (BYOK); null or absent: the platform's. */
+    keyId?: string | null;
     policyVersion: number;
     routingMicroseconds: number;
     streamed: boolean;
@@ -53,6 +55,8 @@ export type UsageRecorded = DomainEvent<
     modelId: string;
     powerLevel: PowerLevel;
     keySource: 'platform' | 'byok';
+    /** The caller's key that paid (BYOK); null or absent: the platform's. */
+    keyId?: string | null;
     promptTokens: number;
     completionTokens: number;
     cachedTokens: number;

@@ -1,0 +1,270 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { Principal } from '@gw/accounts';
+import {
+  AddProviderKeyCommand,
+  assertByokAllowed,
+  ChangeProviderKeyCommand,
+  checkKeyFormat,
+  keyFormatOf,
+  RecordKeyValidationCommand,
+  RemoveProviderKeyCommand,
+  RotateProviderKeyCommand,
+  type KeyCommandResult,
+  type KeyEntry,
+} from '@gw/keys';
+import {
+  IllegalStateError,
+  NotFoundError,
+  ValidationError,
+  newId,
+  type EventMetadata,
+} from '@gw/shared-kernel';
+import { waitUntil } from '../http/wait-until';
+import { CatalogState } from '../runtime/catalog-state';
+import { KeysState } from '../runtime/keys-state';
+import { ProviderProber, type ConnectionTest } from '../runtime/provider-prober';
+import { byokAllowance } from './byok-allowance';
+import type { AddKeyDto, ChangeKeyDto, RotateKeyDto } from './keys.dto';
+
+/** A key as the caller sees it: never the key, only its masked form and last four characters. */
+export interface KeyView {
+  readonly id: string;
+  readonly provider: string;
+  readonly label: string;
+  readonly masked: string;
+  readonly last4: string;
+  readonly status: KeyEntry['status'];
+  readonly enabled: boolean;
+  readonly priority: number;
+  readonly createdAt: string;
+  readonly lastValidatedAt: string | null;
+  readonly lastUsedAt: string | null;
+}
+
+export interface KeyProviderView {
+  readonly provider: string;
+  readonly name: string;
+  readonly kind: string;
+  /** What the provider's keys look like (the format check's rule). */
+  readonly keyFormat: string;
+  /** Whether the platform also has a key for it (with none, only your key makes its models usable). */
+  readonly platformKey: boolean;
+  /** How many keys you have for it. */
+  readonly keys: number;
+}
+
+export interface KeyTestView {
+  readonly ok: boolean;
+  readonly latencyMs: number;
+  /** The failure's kind and status: never the provider's text. */
+  readonly error: { readonly kind: string; readonly status: number | null } | null;
+  readonly key: KeyView;
+}
+
+/**
+ * The caller's own provider keys (BYOK): what /api/v1/me/keys does, from the in-memory views of this
+ * instance. Writes answer once this instance routes with them (read-your-writes).
+ */
+@Injectable()
+export class MyKeys {
+  constructor(
+    @Inject(KeysState) private readonly keys: KeysState,
+    @Inject(CatalogState) private readonly catalog: CatalogState,
+    @Inject(ProviderProber) private readonly prober: ProviderProber,
+    @Inject(CommandBus) private readonly commands: CommandBus,
+  ) {}
+
+  providers(principal: Principal): {
+    data: KeyProviderView[];
+    byok: { allowed: boolean; keysPerProvider: number };
+  } {
+    const allowance = byokAllowance(principal.tier);
+    const mine = this.keys.view.keysOf(principal.userId);
+    const data = this.catalog.view
+      .providers()
+      .filter((p) => p.enabled && p.spec.requiresKey)
+      .map((p) => ({
+        provider: p.spec.slug,
+        name: p.spec.name,
+        kind: p.spec.kind,
+        keyFormat: keyFormatOf(p.spec.slug).hint,
+        platformKey: this.catalog.resolver.apiKey(p.spec.slug) !== undefined,
+        keys: mine.filter((k) => k.provider === p.spec.slug).length,
+      }));
+    return {
+      data: allowance.allowed ? data : [],
+      byok: { allowed: allowance.allowed, keysPerProvider: allowance.keysPerProvider },
+    };
+  }
+
+  list(principal: Principal): { data: KeyView[] } {
+    return { data: this.keys.view.keysOf(principal.userId).map((k) => this.toView(k)) };
+  }
+
+  async add(principal: Principal, dto: AddKeyDto, metadata: EventMetadata): Promise<KeyView> {
+    const allowance = byokAllowance(principal.tier);
+    assertByokAllowed(allowance);
+    this.keyProvider(dto.provider);
+    checkKeyFormat(dto.provider, dto.apiKey);
+    const validated = dto.validate !== false && (await this.validate(dto.provider, dto.apiKey));
+    const result = await this.commands.execute(
+      new AddProviderKeyCommand(
+        {
+          userId: principal.userId,
+          keyId: newId(),
+          provider: dto.provider,
+          label: dto.label ?? '',
+          ...(dto.priority !== undefined && { priority: dto.priority }),
+          validated,
+          allowance,
+          apiKey: dto.apiKey,
+        },
+        metadata,
+      ),
+    );
+    return this.applied(principal, result);
+  }
+
+  async change(
+    principal: Principal,
+    id: string,
+    dto: ChangeKeyDto,
+    metadata: EventMetadata,
+  ): Promise<KeyView> {
+    this.mine(principal, id);
+    const result = await this.commands.execute(
+      new ChangeProviderKeyCommand({ userId: principal.userId, keyId: id, ...dto }, metadata),
+    );
+    return this.applied(principal, result);
+  }
+
+  async rotate(
+    principal: Principal,
+    id: string,
+    dto: RotateKeyDto,
+    metadata: EventMetadata,
+  ): Promise<KeyView> {
+    const key = this.mine(principal, id);
+    checkKeyFormat(key.provider, dto.apiKey);
+    const validated = dto.validate !== false && (await this.validate(key.provider, dto.apiKey));
+    const result = await this.commands.execute(
+      new RotateProviderKeyCommand(
+        { userId: principal.userId, keyId: id, provider: key.provider, apiKey: dto.apiKey, validated },
+        metadata,
+      ),
+    );
+    return this.applied(principal, result);
+  }
+
+  /** A live check of the stored key; an accepted key becomes valid, a refused one invalid. */
+  async test(principal: Principal, id: string, metadata: EventMetadata): Promise<KeyTestView> {
+    const key = this.mine(principal, id);
+    const apiKey = this.keys.apiKey(key);
+    if (apiKey === undefined)
+      throw new IllegalStateError(
+        'KEYS.KEY_UNAVAILABLE',
+        'This key cannot be read from the vault right now; rotate it to store it again.',
+        { param: 'id' },
+      );
+    const outcome = await this.probe(key.provider, apiKey);
+    // Only the provider's refusal says something about the key; a timeout or outage does not.
+    const recorded =
+      outcome.ok || outcome.error.kind === 'auth'
+        ? await this.commands.execute(
+            new RecordKeyValidationCommand(
+              {
+                userId: principal.userId,
+                keyId: id,
+                fingerprint: key.fingerprint,
+                outcome: outcome.ok
+                  ? { ok: true }
+                  : { ok: false, reason: outcome.error.kind, status: outcome.error.status },
+              },
+              metadata,
+            ),
+          )
+        : undefined;
+    const view = recorded ? await this.applied(principal, recorded) : this.toView(key);
+    return {
+      ok: outcome.ok,
+      latencyMs: outcome.latencyMs,
+      error: outcome.ok ? null : { kind: outcome.error.kind, status: outcome.error.status },
+      key: view,
+    };
+  }
+
+  async remove(principal: Principal, id: string, metadata: EventMetadata): Promise<void> {
+    this.mine(principal, id);
+    const result = await this.commands.execute(
+      new RemoveProviderKeyCommand({ userId: principal.userId, keyId: id }, metadata),
+    );
+    await waitUntil(() => this.keys.hasApplied(principal.userId, result.version));
+  }
+
+  /** The caller's key, or a 404 (another user's key id looks exactly like one that never existed). */
+  private mine(principal: Principal, id: string): KeyEntry {
+    const key = this.keys.view.key(principal.userId, id);
+    if (!key)
+      throw new NotFoundError('KEYS.KEY_NOT_FOUND', `The key \`${id}\` does not exist.`, { param: 'id' });
+    return key;
+  }
+
+  /** Catalog providers that take a key, seeded or admin-registered, and are enabled. */
+  private keyProvider(slug: string): void {
+    const p = this.catalog.view.provider(slug);
+    if (!p || !p.enabled || !p.spec.requiresKey)
+      throw new ValidationError(
+        'KEYS.UNKNOWN_PROVIDER',
+        `\`${slug}\` is not a provider you can add a key for; GET /api/v1/me/keys/providers lists them.`,
+        { param: 'provider' },
+      );
+  }
+
+  /** true, or a 400 saying the provider refused the key (it is not stored; `validate: false` skips this). */
+  private async validate(provider: string, apiKey: string): Promise<true> {
+    const outcome = await this.probe(provider, apiKey);
+    if (outcome.ok) return true;
+    const { kind, status } = outcome.error;
+    throw new ValidationError(
+      'KEYS.KEY_VALIDATION_FAILED',
+      `${provider} did not accept this key (${kind}${status ? ` ${status}` : ''}); it was not stored. ` +
+        'Check the key, or send validate: false to store it unvalidated.',
+      { param: 'apiKey' },
+    );
+  }
+
+  private async probe(
+    provider: string,
+    apiKey: string,
+  ): Promise<
+    | { ok: true; latencyMs: number }
+    | { ok: false; latencyMs: number; error: { kind: string; status: number | null } }
+  > {
+    const test: ConnectionTest = await this.prober.test(provider, apiKey);
+    return test.ok
+      ? { ok: true, latencyMs: test.latencyMs }
+      : { ok: false, latencyMs: test.latencyMs, error: { kind: test.error.kind, status: test.error.status } };
+  }
+
+  private async applied(principal: Principal, result: KeyCommandResult): Promise<KeyView> {
+    await waitUntil(() => this.keys.hasApplied(principal.userId, result.version));
+    return this.toView(this.mine(principal, result.keyId));
+  }
+
+  private toView(k: KeyEntry): KeyView {
+    return {
+      id: k.keyId,
+      provider: k.provider,
+      label: k.label,
+      masked: k.masked,
+      last4: k.last4,
+      status: k.status,
+      enabled: k.enabled,
+      priority: k.priority,
+      createdAt: k.createdAt,
+      lastValidatedAt: k.lastValidatedAt,
+      lastUsedAt: this.keys.lastUsedAt(k.keyId),
+    };
+  }
+}
