@@ -1,7 +1,14 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
 import OpenAI from 'openai';
 import request from 'supertest';
 import { toAccountStreamId } from '@gw/accounts';
-import { describeBackends } from '@gw/database/testing';
+import { describeBackends, describePostgres } from '@gw/database/testing';
+import { createLogger } from '@gw/platform';
+import { eventually } from '@gw/shared-kernel/testing';
+import { createGateway, type Gateway } from '../../apps/gateway/src/app.factory';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 
 describeBackends('accounts, settings, gateway keys and admin users', (backend) => {
@@ -320,5 +327,83 @@ describeBackends('accounts, settings, gateway keys and admin users', (backend) =
 
     // Back to the defaults for the other tests.
     await admin().put('/api/v1/admin/tiers').send({ tiers: before.body.tiers }).expect(200);
+  });
+});
+
+describePostgres('accounts on two gateway instances sharing one store', () => {
+  let first: TestGateway;
+  let second: Gateway;
+  let secondUrl: string;
+  let secondDataDir: string;
+  beforeAll(async () => {
+    first = await startTestGateway('postgres');
+    secondDataDir = await mkdtemp(path.join(tmpdir(), 'switchyard-e2e-second-'));
+    // The same database schema and vault keys, its own data directory and no projections of its own.
+    second = await createGateway(
+      { ...first.gateway.runtime.config, dataDir: secondDataDir, projections: 'off' },
+      createLogger('warn', 'switchyard-gateway-2', new Writable({ write: (_c, _e, done) => done() })),
+    );
+    await second.app.listen({ port: 0, host: '127.0.0.1' });
+    const address = second.app.getHttpServer().address();
+    if (!address || typeof address === 'string') throw new Error('no address');
+    secondUrl = `http://127.0.0.1:${address.port}`;
+  });
+  afterAll(async () => {
+    await second?.close();
+    await rm(secondDataDir, { recursive: true, force: true });
+    await first?.close();
+  });
+
+  const status = async (url: string, key: string): Promise<number> =>
+    (await request(url).get('/api/v1/me').set('authorization', `Bearer ${key}`)).status;
+
+  it('a key issued on one instance works on the other; a revoke or a disable there is refused here as soon as the log reaches it', async () => {
+    const created = await request(first.baseUrl)
+      .post('/api/v1/admin/users')
+      .set('authorization', `Bearer ${first.adminKey}`)
+      .send({ name: 'Two Instances', tier: 'starter' })
+      .expect(201);
+    const key = await request(first.baseUrl)
+      .post('/api/v1/me/api-keys')
+      .set('authorization', `Bearer ${first.userKey}`)
+      .send({ name: 'roaming' })
+      .expect(201);
+    await eventually(
+      async () => ((await status(secondUrl, key.body.apiKey)) === 200 ? true : undefined),
+      10_000,
+      'the new key on the second instance',
+    );
+
+    await request(secondUrl)
+      .delete(`/api/v1/me/api-keys/${key.body.id}`)
+      .set('authorization', `Bearer ${key.body.apiKey}`)
+      .expect(204);
+    expect(await status(secondUrl, key.body.apiKey)).toBe(401); // here: at once
+    await eventually(
+      async () => ((await status(first.baseUrl, key.body.apiKey)) === 401 ? true : undefined),
+      10_000,
+      'the revoke on the first instance',
+    );
+
+    const userKey = await request(first.baseUrl)
+      .post(`/api/v1/admin/users/${created.body.id}/api-keys`)
+      .set('authorization', `Bearer ${first.adminKey}`)
+      .send({ name: 'k' })
+      .expect(201);
+    await eventually(
+      async () => ((await status(secondUrl, userKey.body.apiKey)) === 200 ? true : undefined),
+      10_000,
+      'the user key on the second instance',
+    );
+    await request(first.baseUrl)
+      .put(`/api/v1/admin/users/${created.body.id}`)
+      .set('authorization', `Bearer ${first.adminKey}`)
+      .send({ disabled: true })
+      .expect(200);
+    await eventually(
+      async () => ((await status(secondUrl, userKey.body.apiKey)) === 403 ? true : undefined),
+      10_000,
+      'the disabled account on the second instance',
+    );
   });
 });
