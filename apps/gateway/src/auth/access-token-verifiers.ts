@@ -46,6 +46,7 @@ export class OidcTokenVerifier implements AccessTokenVerifier {
     private readonly audience: string,
     private readonly rolesClaim: string,
     private readonly logger: Logger,
+    private readonly discoveryUrl = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`,
   ) {}
 
   async verify(token: string): Promise<VerifiedToken> {
@@ -94,8 +95,10 @@ export class OidcTokenVerifier implements AccessTokenVerifier {
   }
 
   private async discover(): Promise<JWTVerifyGetKey> {
-    const url = `${this.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
-    const response = await fetch(url, { signal: AbortSignal.timeout(5_000), redirect: 'error' });
+    const response = await fetch(this.discoveryUrl, {
+      signal: AbortSignal.timeout(5_000),
+      redirect: 'error',
+    });
     if (!response.ok) throw new Error(`discovery answered ${response.status}`);
     const doc = (await response.json()) as { issuer?: unknown; jwks_uri?: unknown };
     if (doc.issuer !== this.issuer)

@@ -69,6 +69,7 @@ export const identityProviders: Provider[] = [
             config.oidc!.audience,
             config.oidc!.rolesClaim,
             logger,
+            config.oidc!.discoveryUrl,
           ),
         directory,
         commands,

@@ -114,7 +114,15 @@ describe('loadConfig', () => {
         audience: 'gw',
         rolesClaim: 'realm_access.roles',
         clientId: 'switchyard-portal',
+        discoveryUrl: 'https://idp.example/realms/a/.well-known/openid-configuration',
       });
+      expect(
+        loadConfig({
+          OIDC_ISSUER_URL: 'http://127.0.0.1:8180/realms/a',
+          OIDC_AUDIENCE: 'gw',
+          OIDC_DISCOVERY_URL: 'http://keycloak:8080/realms/a/.well-known/openid-configuration',
+        }).oidc?.discoveryUrl,
+      ).toBe('http://keycloak:8080/realms/a/.well-known/openid-configuration');
     });
 
     it('OIDC_ROLES_CLAIM is a dotted path', () => {

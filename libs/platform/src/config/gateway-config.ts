@@ -21,9 +21,17 @@ export interface GatewayConfig {
    * Identity (issue 8): with OIDC_ISSUER_URL, Bearer JWTs from that issuer (its JWKS) are accepted and
    * local sign-in is off. `audience` (OIDC_AUDIENCE) is required then; `rolesClaim` is a dotted path
    * (OIDC_ROLES_CLAIM, default Keycloak's `realm_access.roles`); `clientId` (OIDC_CLIENT_ID) is the
-   * portal's public client, told to the portal by GET /api/v1/auth/config.
+   * portal's public client, told to the portal by GET /api/v1/auth/config. `discoveryUrl`
+   * (OIDC_DISCOVERY_URL) is where the gateway fetches the discovery document when it reaches the
+   * issuer at another address than the tokens' `iss` (a container network); default
+   * `<issuer>/.well-known/openid-configuration`.
    */
-  readonly oidc?: { readonly audience: string; readonly rolesClaim: string; readonly clientId: string };
+  readonly oidc?: {
+    readonly audience: string;
+    readonly rolesClaim: string;
+    readonly clientId: string;
+    readonly discoveryUrl: string;
+  };
   /**
    * Local sign-in's token signing key (`SESSION_SIGNING_KEY`: 32 random bytes, base64, an Ed25519
    * seed); unset: `$DATA_DIR/session-signing-key.json`, created on first start (mode 0600).
@@ -145,7 +153,13 @@ function oidc(env: Env, issuer: string | undefined): GatewayConfig['oidc'] {
   const rolesClaim = env.OIDC_ROLES_CLAIM?.trim() || 'realm_access.roles';
   if (!/^[A-Za-z0-9_:-]+(\.[A-Za-z0-9_:-]+)*$/.test(rolesClaim))
     throw new ConfigError(`OIDC_ROLES_CLAIM must be a dotted claim path; got "${rolesClaim}"`);
-  return { audience, rolesClaim, clientId: env.OIDC_CLIENT_ID?.trim() || 'switchyard-portal' };
+  return {
+    audience,
+    rolesClaim,
+    clientId: env.OIDC_CLIENT_ID?.trim() || 'switchyard-portal',
+    discoveryUrl:
+      url(env, 'OIDC_DISCOVERY_URL') ?? `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`,
+  };
 }
 
 /** 32 bytes of base64 (an Ed25519 seed); never echoed. */

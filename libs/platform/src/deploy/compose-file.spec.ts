@@ -71,13 +71,19 @@ const envExample = new Map(
 describe('docker-compose.yml', () => {
   it('has the expected services (a renamed service would escape the checks below)', () => {
     expect(Object.keys(compose.services).sort()).toEqual(
-      ['eventstore', 'gateway', 'kafka', 'postgres', 'projector', 'redis'].sort(),
+      ['eventstore', 'gateway', 'kafka', 'keycloak', 'postgres', 'projector', 'redis'].sort(),
     );
   });
 
   it('publishes datastore ports on 127.0.0.1 only', () => {
     const datastores = services.filter(([, s]) => s.build === undefined);
-    expect(datastores.map(([name]) => name).sort()).toEqual(['eventstore', 'kafka', 'postgres', 'redis']);
+    expect(datastores.map(([name]) => name).sort()).toEqual([
+      'eventstore',
+      'kafka',
+      'keycloak',
+      'postgres',
+      'redis',
+    ]);
     const exposed = datastores.flatMap(([name, s]) =>
       (s.ports ?? [])
         .map((port) => ({ name, port, host: hostInterface(port) }))
@@ -93,7 +99,13 @@ describe('docker-compose.yml', () => {
   it('takes every secret from a required variable (${NAME:?…}), never a default', () => {
     const secrets = all.filter((i) => SECRET_NAME.test(i.name));
     expect(new Set(secrets.map((i) => i.name))).toEqual(
-      new Set(['POSTGRES_PASSWORD', 'VAULT_KEYS', 'VAULT_FINGERPRINT_KEY', 'BOOTSTRAP_ADMIN_KEY']),
+      new Set([
+        'POSTGRES_PASSWORD',
+        'VAULT_KEYS',
+        'VAULT_FINGERPRINT_KEY',
+        'BOOTSTRAP_ADMIN_KEY',
+        'KEYCLOAK_ADMIN_PASSWORD',
+      ]),
     );
     expect(secrets.filter((i) => i.operator !== ':?')).toEqual([]);
   });
@@ -126,6 +138,57 @@ describe('docker-compose.yml', () => {
         expect.arrayContaining(['VAULT_KEYS', 'VAULT_FINGERPRINT_KEY', 'DATABASE_URL']),
       );
     }
+  });
+});
+
+describe('Keycloak in docker-compose.yml', () => {
+  const keycloak = compose.services.keycloak as Service & { command?: string[]; volumes?: string[] };
+  const realm = JSON.parse(readFileSync(path.join(root, 'infra/keycloak/switchyard-realm.json'), 'utf8')) as {
+    realm: string;
+    roles: { realm: Array<{ name: string }> };
+    clients: Array<{
+      clientId: string;
+      publicClient: boolean;
+      redirectUris: string[];
+      attributes: Record<string, string>;
+      protocolMappers: Array<{ protocolMapper: string; config: Record<string, string> }>;
+    }>;
+    users: Array<{ username: string; realmRoles: string[]; credentials: Array<{ value: string }> }>;
+  };
+
+  it('imports the realm from infra/keycloak in dev mode', () => {
+    expect(keycloak.image).toMatch(/^quay\.io\/keycloak\/keycloak:/);
+    expect(keycloak.command).toEqual(['start-dev', '--import-realm']);
+    expect(keycloak.volumes).toContain('./infra/keycloak:/opt/keycloak/data/import:ro');
+  });
+
+  it('points the gateway at the realm, with the audience the realm puts in its tokens', () => {
+    const env = environmentOf(compose.services.gateway!);
+    expect(env.OIDC_ISSUER_URL).toBe(`http://127.0.0.1:8180/realms/${realm.realm}`);
+    expect(environmentOf(keycloak).KC_HOSTNAME).toBe('http://127.0.0.1:8180');
+    const portal = realm.clients.find((c) => c.clientId === env.OIDC_CLIENT_ID)!;
+    expect(portal.protocolMappers).toContainEqual(
+      expect.objectContaining({
+        protocolMapper: 'oidc-audience-mapper',
+        config: expect.objectContaining({ 'included.custom.audience': env.OIDC_AUDIENCE }),
+      }),
+    );
+  });
+
+  it('the realm has the three roles, a public PKCE client for the portal, and a demo user per role', () => {
+    expect(realm.roles.realm.map((r) => r.name).sort()).toEqual(['admin', 'auditor', 'user']);
+    const portal = realm.clients.find((c) => c.clientId === 'switchyard-portal')!;
+    expect(portal.publicClient).toBe(true);
+    expect(portal.attributes['pkce.code.challenge.method']).toBe('S256');
+    expect(portal.redirectUris).toEqual(['http://127.0.0.1:8080/*']);
+    for (const role of ['admin', 'user', 'auditor'])
+      expect(realm.users.some((u) => u.realmRoles.includes(role) && u.username.startsWith('demo-'))).toBe(
+        true,
+      );
+    // demo passwords say so
+    expect(realm.users.flatMap((u) => u.credentials).every((c) => c.value.startsWith('demo-only-'))).toBe(
+      true,
+    );
   });
 });
 
