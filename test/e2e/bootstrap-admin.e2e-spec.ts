@@ -84,7 +84,7 @@ describePostgres(
 
         const events = await adminStream(first);
         expect(events.map((e) => e.type)).toEqual(['AccountOpened', 'GatewayKeyIssued']);
-        expect(events[0]!.data).toMatchObject({ role: 'admin' });
+        expect(events[0]!.data).toMatchObject({ roles: ['admin'] });
         expect(events[1]!.data).toMatchObject({ keyHash: hashGatewayKey(key), name: 'BOOTSTRAP_ADMIN_KEY' });
         issuedAt = events[1]!.revision;
         expectNoPieceOf(key, await wholeLog(first));
