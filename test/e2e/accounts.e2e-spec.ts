@@ -153,6 +153,8 @@ describeBackends('accounts, settings, gateway keys and admin users', (backend) =
       lastUsedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
     expect(JSON.stringify(list.body)).not.toContain(second);
+    expect(gw.logs()).not.toContain(second);
+    expect(gw.logs()).not.toContain(second.slice(6, 18)); // nor a piece of it
 
     await me.delete(`/api/v1/me/api-keys/${created.body.id}`).expect(204);
     const refused = await request(gw.baseUrl)
