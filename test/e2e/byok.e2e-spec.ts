@@ -1,10 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CommandBus } from '@nestjs/cqrs';
 import OpenAI from 'openai';
 import request from 'supertest';
-import { hashGatewayKey, IssueGatewayKeyCommand, OpenAccountCommand } from '@gw/accounts';
 import { describeBackends } from '@gw/database/testing';
 import { VAULT_SECRETS_TABLE } from '@gw/key-vault';
 import { startMockProvider, type MockProvider } from '@gw/providers';
@@ -60,33 +58,23 @@ describeBackends('BYOK', (backend) => {
       get: (url: string) => track(agent.get(url)),
       post: (url: string) => track(agent.post(url)),
       patch: (url: string) => track(agent.patch(url)),
+      put: (url: string) => track(agent.put(url)),
       delete: (url: string) => track(agent.delete(url)),
     };
   };
+  /** A user opened the way an admin does it: POST /api/v1/admin/users, then a gateway key for them. */
   const openUser = async (tier: Tier): Promise<{ userId: string; apiKey: string }> => {
-    const commands = gw.gateway.app.get(CommandBus);
-    const userId = randomUUID();
-    const metadata = { correlationId: randomUUID(), actorId: 'system', actorKind: 'system' as const };
-    await commands.execute(
-      new OpenAccountCommand(
-        {
-          userId,
-          email: `${userId}@test.local`,
-          displayName: `${tier} user`,
-          roles: ['user'],
-          tier,
-          powerLevel: 'balanced',
-        },
-        metadata,
-      ),
-    );
-    const { apiKey } = await commands.execute(new IssueGatewayKeyCommand({ userId, name: 'test' }, metadata));
-    await eventually(
-      () => gw.gateway.runtime.directory.principalForKeyHash(hashGatewayKey(apiKey)),
-      10_000,
-      'the new account in the access directory',
-    );
-    return { userId, apiKey };
+    const admin = api(gw.adminKey);
+    const created = await admin
+      .post('/api/v1/admin/users')
+      .send({ name: `${tier} user ${randomUUID().slice(0, 8)}`, tier })
+      .expect(201);
+    const userId = created.body.id as string;
+    const issued = await admin
+      .post(`/api/v1/admin/users/${userId}/api-keys`)
+      .send({ name: 'test' })
+      .expect(201);
+    return { userId, apiKey: issued.body.apiKey as string };
   };
   const registerProvider = async (slug: string, url: string, apiKey?: string): Promise<void> => {
     const admin = api(gw.adminKey);
@@ -332,6 +320,38 @@ describeBackends('BYOK', (backend) => {
     const next = await chat(user.apiKey, `byok-shared/${MODEL}`);
     expect(next.headers.get('x-switchyard-byok')).toBeNull();
     expect(next.headers.get('x-switchyard-attempts')).toBe('1');
+  }, 30_000);
+
+  it('with byokOnly the platform key is never used: a refused user key is an OpenAI-shaped 400', async () => {
+    const user = await openUser('starter');
+    const me = api(user.apiKey);
+    await me
+      .post('/api/v1/me/keys')
+      .send({ provider: 'byok-shared', apiKey: `byok-only-${hex(20)}`, validate: false })
+      .expect(201);
+    await me.put('/api/v1/me/settings').send({ byokOnly: true }).expect(200);
+    const before = shared.stats().requests;
+    const res = await request(gw.baseUrl)
+      .post('/v1/chat/completions')
+      .set('authorization', `Bearer ${user.apiKey}`)
+      .send({ model: `byok-shared/${MODEL}`, messages: [{ role: 'user', content: 'hello' }] })
+      .expect(400);
+    expect(res.body).toEqual({
+      error: {
+        message:
+          'Your own API key for byok-shared was rejected by the provider, and your settings use only your own keys (byokOnly). Rotate or replace it at /api/v1/me/keys.',
+        type: 'invalid_request_error',
+        code: 'byok_key_rejected',
+        param: null,
+      },
+    });
+    expect(shared.stats().requests - before).toBe(1); // the user's key only, never the platform's
+    // The platform's models are not routable either: only providers the caller has a key for.
+    const other = await request(gw.baseUrl)
+      .post('/v1/chat/completions')
+      .set('authorization', `Bearer ${user.apiKey}`)
+      .send({ model: `byok-own/${MODEL}`, messages: [{ role: 'user', content: 'hello' }] });
+    expect(other.status).toBe(404);
   }, 30_000);
 });
 

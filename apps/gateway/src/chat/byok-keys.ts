@@ -37,10 +37,6 @@ export const NO_BYOK: ByokChoice = {
 };
 const ONLY_BYOK_NONE: ByokChoice = { ...NO_BYOK, only: true };
 
-/** `Principal.byokOnly` (the accounts settings); absent means false. */
-export const byokOnlyOf = (principal: Principal): boolean =>
-  'byokOnly' in principal && principal.byokOnly === true;
-
 /**
  * Per provider, the first of the caller's keys (priority order) whose own circuit is not open: a
  * rate-limited key pauses only itself and the next key, or the platform key, serves. A caller
@@ -51,7 +47,7 @@ export function chooseByokKeys(
   ring: Pick<UserKeyRing, 'routingKeys' | 'apiKey'>,
   health: Pick<ProviderHealthView, 'isAvailable'>,
 ): ByokChoice {
-  const only = byokOnlyOf(principal);
+  const only = principal.byokOnly === true;
   const byProvider = ring.routingKeys(principal.userId);
   if (byProvider.size === 0) return only ? ONLY_BYOK_NONE : NO_BYOK;
   const providers = new Set<string>();

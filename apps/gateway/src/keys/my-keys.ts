@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import type { Principal } from '@gw/accounts';
+import { AccessDirectory, type Principal } from '@gw/accounts';
 import {
   AddProviderKeyCommand,
   assertByokAllowed,
@@ -73,13 +73,14 @@ export class MyKeys {
     @Inject(CatalogState) private readonly catalog: CatalogState,
     @Inject(ProviderProber) private readonly prober: ProviderProber,
     @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(AccessDirectory) private readonly directory: AccessDirectory,
   ) {}
 
   providers(principal: Principal): {
     data: KeyProviderView[];
     byok: { allowed: boolean; keysPerProvider: number };
   } {
-    const allowance = byokAllowance(principal.tier);
+    const allowance = this.allowance(principal);
     const mine = this.keys.view.keysOf(principal.userId);
     const data = this.catalog.view
       .providers()
@@ -103,7 +104,7 @@ export class MyKeys {
   }
 
   async add(principal: Principal, dto: AddKeyDto, metadata: EventMetadata): Promise<KeyView> {
-    const allowance = byokAllowance(principal.tier);
+    const allowance = this.allowance(principal);
     assertByokAllowed(allowance);
     this.keyProvider(dto.provider);
     checkKeyFormat(dto.provider, dto.apiKey);
@@ -200,6 +201,10 @@ export class MyKeys {
       new RemoveProviderKeyCommand({ userId: principal.userId, keyId: id }, metadata),
     );
     await waitUntil(() => this.keys.hasApplied(principal.userId, result.version));
+  }
+
+  private allowance(principal: Principal) {
+    return byokAllowance(principal.tier, this.directory.tierPolicy());
   }
 
   /** The caller's key, or a 404 (another user's key id looks exactly like one that never existed). */
