@@ -8,6 +8,9 @@ export const LOCAL_CREDENTIALS_TABLE = 'local_credentials';
 
 export const MIN_PASSWORD_LENGTH = 8;
 
+const taken = (): ValidationError =>
+  new ValidationError('AUTH.USERNAME_TAKEN', 'This username is taken', { param: 'username' });
+
 /** Usernames compare without case and surrounding spaces. */
 export const normalizeUsername = (username: string): string => username.trim().toLowerCase();
 
@@ -30,17 +33,22 @@ export class KnexLocalCredentials implements LocalCredentials {
         `password must have ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`,
         { param: 'password' },
       );
-    const taken = await this.knex(LOCAL_CREDENTIALS_TABLE)
+    const existing = await this.knex(LOCAL_CREDENTIALS_TABLE)
       .where({ username: name })
       .whereNot({ user_id: userId })
       .first('user_id');
-    if (taken)
-      throw new ValidationError('AUTH.USERNAME_TAKEN', 'This username is taken', { param: 'username' });
+    if (existing) throw taken();
     const passwordHash = await hashPassword(password);
-    await this.knex(LOCAL_CREDENTIALS_TABLE)
-      .insert({ user_id: userId, username: name, password_hash: passwordHash, updated_at: new Date() })
-      .onConflict('user_id')
-      .merge(['username', 'password_hash', 'updated_at']);
+    try {
+      await this.knex(LOCAL_CREDENTIALS_TABLE)
+        .insert({ user_id: userId, username: name, password_hash: passwordHash, updated_at: new Date() })
+        .onConflict('user_id')
+        .merge(['username', 'password_hash', 'updated_at']);
+    } catch (e) {
+      // another user took the name between the check and the insert
+      if ((e as { code?: unknown }).code === '23505') throw taken();
+      throw e;
+    }
   }
 
   async verify(username: string, password: string): Promise<string | undefined> {

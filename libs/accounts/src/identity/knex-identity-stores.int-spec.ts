@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import { describeBackends, openTestDatabase, type TestDatabase } from '@gw/database/testing';
+import { migration as createAuthRefreshTokens } from '../../../../migrations/20261201120100_create_auth_refresh_tokens';
+import { migration as createLocalCredentials } from '../../../../migrations/20261201120000_create_local_credentials';
+import { KnexLocalCredentials, LOCAL_CREDENTIALS_TABLE } from './knex-local-credentials';
+import { REFRESH_TOKENS_TABLE, RefreshTokens } from './refresh-tokens';
+
+describeBackends('local sign-in stores', (kind) => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await openTestDatabase(kind, [createLocalCredentials, createAuthRefreshTokens], 'identity_test');
+  });
+  afterAll(() => db?.drop());
+
+  describe('KnexLocalCredentials', () => {
+    it('verifies the password of a username without case; a wrong password or unknown user is undefined', async () => {
+      const credentials = new KnexLocalCredentials(db.knex);
+      const userId = randomUUID();
+      await credentials.set(userId, 'Ada.Lovelace', 'correct horse battery');
+      await expect(credentials.verify('ada.lovelace', 'correct horse battery')).resolves.toBe(userId);
+      await expect(credentials.verify(' ADA.LOVELACE ', 'correct horse battery')).resolves.toBe(userId);
+      await expect(credentials.verify('ada.lovelace', 'wrong horse battery')).resolves.toBeUndefined();
+      await expect(credentials.verify('nobody', 'correct horse battery')).resolves.toBeUndefined();
+    });
+
+    it('stores a scrypt hash, never the password', async () => {
+      const credentials = new KnexLocalCredentials(db.knex);
+      const userId = randomUUID();
+      await credentials.set(userId, `u-${userId}`, 'a-very-secret-password');
+      const rows = await db.knex(LOCAL_CREDENTIALS_TABLE).where({ user_id: userId });
+      expect(rows).toHaveLength(1);
+      expect(JSON.stringify(rows)).not.toContain('a-very-secret-password');
+      expect(rows[0].password_hash).toMatch(/^scrypt\$/);
+    });
+
+    it('set replaces the password (and username); remove forgets it', async () => {
+      const credentials = new KnexLocalCredentials(db.knex);
+      const userId = randomUUID();
+      await credentials.set(userId, `old-${userId}`, 'first-password');
+      await credentials.set(userId, `new-${userId}`, 'second-password');
+      await expect(credentials.verify(`old-${userId}`, 'first-password')).resolves.toBeUndefined();
+      await expect(credentials.verify(`new-${userId}`, 'second-password')).resolves.toBe(userId);
+      await credentials.remove(userId);
+      await expect(credentials.verify(`new-${userId}`, 'second-password')).resolves.toBeUndefined();
+      await expect(credentials.has(userId)).resolves.toBe(false);
+    });
+
+    it('refuses a username another user has, and short passwords', async () => {
+      const credentials = new KnexLocalCredentials(db.knex);
+      const name = `taken-${randomUUID()}`;
+      await credentials.set(randomUUID(), name, 'password-one');
+      await expect(credentials.set(randomUUID(), name.toUpperCase(), 'password-two')).rejects.toMatchObject({
+        code: 'AUTH.USERNAME_TAKEN',
+      });
+      await expect(credentials.set(randomUUID(), `x-${name}`, 'short')).rejects.toMatchObject({
+        code: 'AUTH.WEAK_PASSWORD',
+      });
+    });
+  });
+
+  it('two users setting the same new username at once: one gets it, the other a 400', async () => {
+    const credentials = new KnexLocalCredentials(db.knex);
+    const name = `race-${randomUUID()}`;
+    const results = await Promise.allSettled([
+      credentials.set(randomUUID(), name, 'password-one'),
+      credentials.set(randomUUID(), name, 'password-two'),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')!;
+    expect(rejected.reason).toMatchObject({ code: 'AUTH.USERNAME_TAKEN' });
+  });
+
+  describe('RefreshTokens', () => {
+    it('rotates: each token works once and yields the next of the same family', async () => {
+      const tokens = new RefreshTokens(db.knex, 60_000);
+      const { token, familyId } = await tokens.issue('u1');
+      const first = await tokens.rotate(token);
+      expect(first).toMatchObject({ kind: 'rotated', userId: 'u1', familyId });
+      const next = first.kind === 'rotated' ? first.token : '';
+      expect(next).not.toBe(token);
+      await expect(tokens.rotate(next)).resolves.toMatchObject({ kind: 'rotated', familyId });
+    });
+
+    it('a used token presented again revokes the whole family', async () => {
+      const tokens = new RefreshTokens(db.knex, 60_000);
+      const { token, familyId } = await tokens.issue('u2');
+      const rotated = await tokens.rotate(token);
+      const newest = rotated.kind === 'rotated' ? rotated.token : '';
+      await expect(tokens.rotate(token)).resolves.toEqual({ kind: 'reused', userId: 'u2', familyId });
+      await expect(tokens.rotate(newest)).resolves.toEqual({ kind: 'invalid' });
+    });
+
+    it('expired, unknown and logged-out tokens are invalid; only hashes are stored', async () => {
+      let now = new Date('2026-01-01T00:00:00Z');
+      const tokens = new RefreshTokens(db.knex, 60_000, () => now);
+      const expiring = await tokens.issue('u3');
+      now = new Date(now.getTime() + 60_001);
+      await expect(tokens.rotate(expiring.token)).resolves.toEqual({ kind: 'invalid' });
+      await expect(tokens.rotate(randomUUID())).resolves.toEqual({ kind: 'invalid' });
+      const session = await tokens.issue('u3');
+      await tokens.revokeFamilyOf(session.token);
+      await expect(tokens.rotate(session.token)).resolves.toEqual({ kind: 'invalid' });
+      const rows = await db.knex(REFRESH_TOKENS_TABLE).where({ user_id: 'u3' });
+      expect(JSON.stringify(rows)).not.toContain(session.token);
+      expect(JSON.stringify(rows)).not.toContain(expiring.token);
+    });
+
+    it('two concurrent refreshes with the same token: one rotates, the other is a reuse', async () => {
+      const tokens = new RefreshTokens(db.knex, 60_000);
+      const { token } = await tokens.issue('u4');
+      const outcomes = await Promise.all([tokens.rotate(token), tokens.rotate(token)]);
+      expect(outcomes.map((o) => o.kind).sort()).toEqual(['reused', 'rotated']);
+    });
+  });
+});
