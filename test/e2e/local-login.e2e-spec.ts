@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import OpenAI from 'openai';
 import request from 'supertest';
 import { describeBackends } from '@gw/database/testing';
+import { createLogger, loadConfig } from '@gw/platform';
+import { createGateway, type Gateway } from '../../apps/gateway/src/app.factory';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 
 const COOKIE = 'switchyard_refresh';
@@ -215,4 +221,103 @@ describeBackends('local sign-in', (backend) => {
     }
     expect(logs).not.toContain('still-wrong');
   });
+});
+
+describe('local sign-in across restarts and account changes (embedded)', () => {
+  let dataDir: string;
+  let gateway: Gateway | undefined;
+  const start = async (): Promise<{ gateway: Gateway; baseUrl: string }> => {
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      MOCK_PROVIDERS: 'on',
+      MOCK_LATENCY_MS: '0',
+      MOCK_FAILURE_RATE: '0',
+      LOG_LEVEL: 'silent',
+    });
+    gateway = await createGateway(config, createLogger('silent'));
+    await gateway.app.listen({ port: 0, host: '127.0.0.1' });
+    const address = gateway.app.getHttpServer().address() as AddressInfo;
+    return { gateway, baseUrl: `http://127.0.0.1:${address.port}` };
+  };
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'switchyard-login-'));
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('a data directory from before local sign-in gets passwords on its next start', async () => {
+    const first = await start();
+    const file = path.join(dataDir, 'credentials.json');
+    const saved = JSON.parse(await readFile(file, 'utf8')) as Record<string, Record<string, string>>;
+    expect(saved.user).toMatchObject({ username: 'demo', password: expect.any(String) });
+    // as an older version left it: keys only, no sign-in
+    const old = Object.fromEntries(
+      Object.entries(saved).map(([who, { userId, apiKey }]) => [who, { userId, apiKey }]),
+    );
+    await writeFile(file, JSON.stringify(old), { mode: 0o600 });
+    await first.gateway.runtime.knex('local_credentials').delete();
+    await first.gateway.close();
+
+    const second = await start();
+    expect(second.gateway.credentials?.user).toMatchObject({
+      userId: saved.user!.userId,
+      apiKey: saved.user!.apiKey,
+      username: 'demo',
+    });
+    const password = second.gateway.credentials!.user.password!;
+    expect(password).not.toBe(saved.user!.password);
+    expect(JSON.parse(await readFile(file, 'utf8')).user.password).toBe(password);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    await request(second.baseUrl).post('/api/v1/auth/login').send({ username: 'demo', password }).expect(200);
+    await request(second.baseUrl)
+      .post('/api/v1/auth/login')
+      .send({ username: 'demo', password: saved.user!.password })
+      .expect(401);
+  });
+
+  it('the session signing key survives a restart: an access token stays valid', async () => {
+    const baseUrl = await currentBaseUrl();
+    const password = gateway!.credentials!.user.password!;
+    const { accessToken } = (
+      await request(baseUrl).post('/api/v1/auth/login').send({ username: 'demo', password }).expect(200)
+    ).body as { accessToken: string };
+    await gateway!.close();
+    const restarted = await start();
+    await request(restarted.baseUrl)
+      .get('/v1/models')
+      .set('authorization', `Bearer ${accessToken}`)
+      .expect(200);
+  });
+
+  it('a disabled account can no longer sign in, refresh or use its token', async () => {
+    const baseUrl = await currentBaseUrl();
+    const creds = gateway!.credentials!;
+    const login = await request(baseUrl)
+      .post('/api/v1/auth/login')
+      .send({ username: 'demo', password: creds.user.password })
+      .expect(200);
+    const cookie = refreshCookie(login).header;
+    await request(baseUrl)
+      .put(`/api/v1/admin/users/${creds.user.userId}`)
+      .set('authorization', `Bearer ${creds.admin.apiKey}`)
+      .send({ disabled: true })
+      .expect(200);
+    const token = await request(baseUrl)
+      .get('/v1/models')
+      .set('authorization', `Bearer ${login.body.accessToken}`);
+    expect(token.status).toBe(403);
+    expect(token.body.error.code).toBe('AUTH.ACCOUNT_DISABLED');
+    await request(baseUrl).post('/api/v1/auth/refresh').set('cookie', cookie).expect(401);
+    await request(baseUrl)
+      .post('/api/v1/auth/login')
+      .send({ username: 'demo', password: creds.user.password })
+      .expect(401);
+  });
+
+  async function currentBaseUrl(): Promise<string> {
+    const address = gateway!.app.getHttpServer().address() as AddressInfo;
+    return `http://127.0.0.1:${address.port}`;
+  }
 });
