@@ -193,3 +193,35 @@ describeBackends('OIDC access tokens', (backend) => {
     );
   });
 });
+
+describe('OIDC issuer unreachable (embedded)', () => {
+  let issuer: LocalOidcIssuer;
+  let gw: TestGateway;
+  beforeAll(async () => {
+    // tokens from a real issuer, but the gateway looks for its discovery document where nothing listens
+    issuer = await startLocalOidcIssuer('switchyard-api');
+    gw = await startTestGateway('pglite', {
+      OIDC_ISSUER_URL: issuer.issuer,
+      OIDC_AUDIENCE: issuer.audience,
+      OIDC_DISCOVERY_URL: 'http://127.0.0.1:1/realms/switchyard/.well-known/openid-configuration',
+    });
+  });
+  afterAll(async () => {
+    await gw?.close();
+    await issuer?.close();
+  });
+
+  it('a token is a 503 with Retry-After (not a 401 the client would take for a bad token); keys still work', async () => {
+    const token = await issuer.token({ roles: ['user'] });
+    const v1 = await request(gw.baseUrl).get('/v1/models').set('authorization', `Bearer ${token}`);
+    expect(v1.status).toBe(503);
+    expect(v1.body.error.code).toBe('identity_provider_unavailable');
+    expect(v1.headers['retry-after']).toBeDefined();
+    const api = await request(gw.baseUrl).get('/api/v1/me/usage').set('authorization', `Bearer ${token}`);
+    expect(api.status).toBe(503);
+    expect(api.headers['content-type']).toContain('application/problem+json');
+    await request(gw.baseUrl).get('/v1/models').set('authorization', `Bearer ${gw.userKey}`).expect(200);
+    expect(gw.logs()).toContain('OIDC discovery failed');
+    expect(gw.logs()).not.toContain(token.split('.')[2]!);
+  });
+});
