@@ -23,11 +23,16 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .setTitle('Switchyard')
     .setDescription(
       'Self-hosted LLM gateway. `/v1` is OpenAI-compatible (errors in OpenAI’s shape); `/api/v1` is the ' +
-        'portal and admin API (errors as application/problem+json). Authenticate with a gateway key: ' +
-        '`Authorization: Bearer sk-sy-…`. Money is integer micro-dollars in strings.',
+        'portal and admin API (errors as application/problem+json). Authenticate with a gateway key ' +
+        '(`Authorization: Bearer sk-sy-…`) or an access token: the OIDC issuer’s, or one from ' +
+        '`POST /api/v1/auth/login` (see `GET /api/v1/auth/config`). Money is integer micro-dollars in strings.',
     )
     .setVersion('v1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A gateway key (sk-sy-…)' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      description: 'A gateway key (sk-sy-…) or an access token (JWT)',
+    })
     .build();
   const document = SwaggerModule.createDocument(app, config);
   const schemas = validationMetadatasToSchemas({
