@@ -1,7 +1,8 @@
+import { rm } from 'node:fs/promises';
 import OpenAI from 'openai';
 import request from 'supertest';
 import { subjectUserId } from '@gw/accounts';
-import { describeBackends } from '@gw/database/testing';
+import { describeBackends, describePostgres } from '@gw/database/testing';
 import { eventually } from '@gw/shared-kernel/testing';
 import { startLocalOidcIssuer, type LocalOidcIssuer } from './support/local-oidc-issuer';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
@@ -223,5 +224,53 @@ describe('OIDC issuer unreachable (embedded)', () => {
     await request(gw.baseUrl).get('/v1/models').set('authorization', `Bearer ${gw.userKey}`).expect(200);
     expect(gw.logs()).toContain('OIDC discovery failed');
     expect(gw.logs()).not.toContain(token.split('.')[2]!);
+  });
+});
+
+describePostgres('OIDC: two gateway instances see a new subject at once', () => {
+  let issuer: LocalOidcIssuer;
+  let first: TestGateway;
+  let second: TestGateway;
+  beforeAll(async () => {
+    issuer = await startLocalOidcIssuer('switchyard-api');
+    const oidc = { OIDC_ISSUER_URL: issuer.issuer, OIDC_AUDIENCE: issuer.audience };
+    first = await startTestGateway('postgres', oidc);
+    const { database, vault } = first.gateway.runtime.config;
+    // the same PostgreSQL schema (event log and read models) and vault keys: a second instance
+    second = await startTestGateway(
+      'postgres',
+      {
+        ...oidc,
+        DATABASE_SCHEMA: database.kind === 'postgres' ? database.schema! : '',
+        VAULT_KEYS: vault.keys!,
+        VAULT_FINGERPRINT_KEY: vault.fingerprintKey!,
+      },
+      { testAccounts: false },
+    );
+  });
+  afterAll(async () => {
+    // the first instance stops first; the second's close then drops the shared schema
+    await first?.gateway.close();
+    await second?.close();
+    if (first) await rm(first.gateway.runtime.config.dataDir, { recursive: true, force: true });
+    await issuer?.close();
+  });
+
+  it('opens the account once: one AccountOpened, every request answered', async () => {
+    const sub = `both-${Date.now()}`;
+    const tokens = await Promise.all([1, 2, 3, 4, 5, 6].map(() => issuer.token({ sub, roles: ['user'] })));
+    const answers = await Promise.all(
+      tokens.map((t, i) =>
+        request((i % 2 === 0 ? first : second).baseUrl)
+          .get('/api/v1/me/usage')
+          .set('authorization', `Bearer ${t}`),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(6).fill(200));
+    const userId = subjectUserId(issuer.issuer, sub);
+    const events = await first.gateway.runtime.eventStore.readStream(`account-${userId}`);
+    expect(events.map((e) => e.type)).toEqual(['AccountOpened']);
+    for (const gw of [first, second])
+      await eventually(() => gw.gateway.runtime.directory.account(userId), 10_000, 'the account on both');
   });
 });
