@@ -16,6 +16,8 @@ export const LOCAL_SIGN_IN = Symbol('LocalSignIn');
 /** The refresh token's life; every refresh starts a new one (sliding): sign in again after a week idle. */
 export const REFRESH_TOKEN_TTL_MS = 7 * 24 * 3_600_000;
 
+const PRUNE_EVERY = 500;
+
 export interface SignedIn {
   readonly accessToken: string;
   readonly expiresIn: number;
@@ -38,6 +40,7 @@ const badRefresh = (): UnauthorizedError =>
 export class LocalSignIn {
   private readonly perUsername = new LoginThrottle(DEFAULT_LOGIN_THROTTLE.perUsername);
   private readonly perAddress = new LoginThrottle(DEFAULT_LOGIN_THROTTLE.perAddress);
+  private signIns = 0;
 
   constructor(
     private readonly credentials: LocalCredentials,
@@ -59,6 +62,7 @@ export class LocalSignIn {
       throw badCredentials();
     }
     this.perUsername.reset(userKey);
+    if (this.signIns++ % PRUNE_EVERY === 0) this.prune();
     const { token, familyId } = await this.refreshTokens.issue(userId);
     this.logger.info({ userId }, 'signed in');
     return { ...(await this.sessions.sign(userId, familyId)), refreshToken: token };
@@ -80,6 +84,15 @@ export class LocalSignIn {
 
   async logout(refreshToken: string | undefined): Promise<void> {
     if (refreshToken) await this.refreshTokens.revokeFamilyOf(refreshToken);
+  }
+
+  /** Refresh tokens expired for a day go: on the first sign-in after a start, then every 500th. */
+  private prune(): void {
+    this.refreshTokens
+      .prune()
+      .catch((e: unknown) =>
+        this.logger.warn({ err: (e as Error).message }, 'pruning refresh tokens failed'),
+      );
   }
 
   private enabled(userId: string): boolean {

@@ -105,6 +105,18 @@ describeBackends('local sign-in stores', (kind) => {
       expect(JSON.stringify(rows)).not.toContain(expiring.token);
     });
 
+    it('prune removes tokens expired for more than a day, and only those', async () => {
+      let now = new Date('2030-01-01T00:00:00Z');
+      const tokens = new RefreshTokens(db.knex, 60_000, () => now);
+      const old = await tokens.issue('u5');
+      now = new Date(now.getTime() + 60_000 + 86_400_000 + 1);
+      const fresh = await tokens.issue('u5');
+      await expect(tokens.prune()).resolves.toBeGreaterThanOrEqual(1);
+      const left = await db.knex(REFRESH_TOKENS_TABLE).where({ user_id: 'u5' }).select('family_id');
+      expect(left.map((r: { family_id: string }) => r.family_id)).toEqual([fresh.familyId]);
+      expect(left).not.toContainEqual({ family_id: old.familyId });
+    });
+
     it('two concurrent refreshes with the same token: one rotates, the other is a reuse', async () => {
       const tokens = new RefreshTokens(db.knex, 60_000);
       const { token } = await tokens.issue('u4');

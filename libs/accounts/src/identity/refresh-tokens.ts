@@ -84,9 +84,11 @@ export class RefreshTokens {
 
   /** Rows expired for more than a day go (called now and then; the table stays small). */
   async prune(): Promise<number> {
-    return this.knex(REFRESH_TOKENS_TABLE)
+    const deleted: unknown = await this.knex(REFRESH_TOKENS_TABLE)
       .where('expires_at', '<', new Date(this.now().getTime() - 86_400_000))
       .delete();
+    // pg answers the row count; knex-pglite its result object
+    return typeof deleted === 'number' ? deleted : Number((deleted as { rowCount?: number }).rowCount ?? 0);
   }
 
   private async insert(
