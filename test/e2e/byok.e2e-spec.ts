@@ -114,7 +114,8 @@ describeBackends('BYOK', (backend) => {
   };
 
   beforeAll(async () => {
-    gw = await startTestGateway(backend);
+    // User-supplied URLs may reach this host's fake upstreams (custom endpoints); nothing else internal.
+    gw = await startTestGateway(backend, { ALLOWED_UPSTREAM_HOSTS: '127.0.0.1' });
     own = await startMockProvider({ requireApiKey: CANARY, models: [MODEL] });
     shared = await startMockProvider({ requireApiKey: PLATFORM_KEY, models: [MODEL] });
     await registerProvider('byok-own', own.url);
@@ -352,6 +353,49 @@ describeBackends('BYOK', (backend) => {
       .set('authorization', `Bearer ${user.apiKey}`)
       .send({ model: `byok-own/${MODEL}`, messages: [{ role: 'user', content: 'hello' }] });
     expect(other.status).toBe(404);
+  }, 30_000);
+
+  it('a custom OpenAI-compatible endpoint: URL rules for users, routable by name for its owner only', async () => {
+    const endpointKey = `byok-custom-${hex(20)}`;
+    const endpoint = await startMockProvider({ requireApiKey: endpointKey, models: ['my-llm'] });
+    try {
+      const user = await openUser('starter');
+      const me = api(user.apiKey);
+      const providers = await me.get('/api/v1/me/keys/providers').expect(200);
+      expect(providers.body.data).toContainEqual(expect.objectContaining({ provider: 'custom' }));
+      const internal = await me
+        .post('/api/v1/me/keys')
+        .send({ provider: 'custom', baseUrl: 'http://10.1.2.3/v1', models: ['my-llm'], apiKey: endpointKey })
+        .expect(400);
+      expect(internal.body).toMatchObject({ code: 'KEYS.INVALID_CUSTOM_ENDPOINT' });
+      expect(internal.body.detail).toMatch(/^baseUrl must not reach this address/);
+      await me
+        .post('/api/v1/me/keys')
+        .send({ provider: 'custom', baseUrl: `${endpoint.url}/v1`, apiKey: endpointKey })
+        .expect(400);
+      const added = await me
+        .post('/api/v1/me/keys')
+        .send({ provider: 'custom', baseUrl: `${endpoint.url}/v1`, models: ['my-llm'], apiKey: endpointKey })
+        .expect(201);
+      expect(added.body).toMatchObject({
+        provider: 'custom',
+        status: 'valid',
+        baseUrl: `${endpoint.url}/v1`,
+      });
+      const [model] = added.body.models as string[];
+      expect(model).toMatch(/^custom-[0-9a-f]{12}\/my-llm$/);
+      const answered = await chat(user.apiKey, model!);
+      expect(answered.headers.get('x-switchyard-byok')).toBe('used');
+      expect(answered.headers.get('x-switchyard-provider')).toBe(model!.split('/')[0]);
+      const why = await explanation(answered.headers.get('x-switchyard-request-id')!);
+      expect(why.usage).toMatchObject({ keySource: 'byok', keyId: added.body.id });
+      const stranger = await openUser('starter');
+      await expect(chat(stranger.apiKey, model!)).rejects.toMatchObject({ status: 404 });
+      expect(leaks(gw.logs())).toEqual([]);
+      expect(gw.logs()).not.toContain(endpointKey.slice(4, 20));
+    } finally {
+      await endpoint.close();
+    }
   }, 30_000);
 });
 

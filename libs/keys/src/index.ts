@@ -2,6 +2,7 @@ export * from './domain/provider-key.events';
 export * from './domain/provider-key.commands';
 export * from './domain/provider-key.decider';
 export * from './domain/key-format';
+export * from './domain/custom-endpoint';
 export * from './commands/provider-key-writes';
 export * from './commands/add-provider-key/add-provider-key.command';
 export * from './commands/rotate-provider-key/rotate-provider-key.command';

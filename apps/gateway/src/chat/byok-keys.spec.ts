@@ -123,3 +123,27 @@ describe('routableModels', () => {
     );
   });
 });
+
+describe('custom endpoints', () => {
+  const custom: KeyEntry = {
+    ...key('0f8e2c1a-1111', 'custom'),
+    custom: { baseUrl: 'https://llm.example.com/v1', models: ['my-llm'] },
+  };
+  const catalog: CatalogSnapshot = { providers: new Map(), models: [catalogModel('p/m')] };
+
+  it('each is a provider of its own, its models routable for its owner, only when named', () => {
+    const choice = chooseByokKeys(principal(), ring([custom]), healthy);
+    expect([...choice.providers]).toEqual(['custom-0f8e2c1a1111']);
+    expect(choice.credentials.get('custom-0f8e2c1a1111')).toBe('byok:0f8e2c1a-1111');
+    expect(choice.custom?.providers.get('custom-0f8e2c1a1111')).toMatchObject({
+      baseUrl: 'https://llm.example.com/v1',
+      kind: 'openai-compatible',
+    });
+    const models = routableModels(catalog, choice);
+    expect(models.map((m) => m.id)).toEqual(['p/m', 'custom-0f8e2c1a1111/my-llm']);
+    expect(models[1]).toMatchObject({ upstreamModel: 'my-llm', powerLevels: [] });
+    expect(routableModels(catalog, chooseByokKeys(principal({ userId: 'u2' }), ring([]), healthy))).toBe(
+      catalog.models,
+    );
+  });
+});

@@ -1,5 +1,6 @@
 import type { Principal } from '@gw/accounts';
-import type { KeyEntry } from '@gw/keys';
+import type { CatalogModel, CatalogProvider } from '@gw/catalog';
+import { CUSTOM_PROVIDER, customProviderSlug, type KeyEntry } from '@gw/keys';
 import type { ProviderHealthView, RankedCandidate } from '@gw/routing';
 
 /** The users' keys the hot path reads: memory only (see KeysState). */
@@ -23,6 +24,57 @@ export interface ByokChoice {
   readonly keys: ReadonlyMap<string, KeyEntry>;
   /** The caller's setting: never a platform key. */
   readonly only: boolean;
+  /** The caller's own OpenAI-compatible endpoints (provider `custom`), as providers and models. */
+  readonly custom?: {
+    readonly providers: ReadonlyMap<string, CatalogProvider>;
+    readonly models: readonly CatalogModel[];
+  };
+}
+
+interface CustomRoute {
+  readonly provider: CatalogProvider;
+  readonly models: readonly CatalogModel[];
+}
+
+const customRoutes = new WeakMap<KeyEntry, CustomRoute>();
+
+/**
+ * A custom endpoint as the router sees it: a provider of its own (`custom-<key id>`), its models
+ * served only when named (no power level offers them, so automatic routing never picks them), at no
+ * catalog price (the caller pays their endpoint). Built once per key entry.
+ */
+export function customRouteOf(entry: KeyEntry): CustomRoute | undefined {
+  if (!entry.custom) return undefined;
+  let route = customRoutes.get(entry);
+  if (!route) {
+    const slug = customProviderSlug(entry.keyId);
+    route = {
+      provider: {
+        slug,
+        name: entry.label || 'Custom endpoint',
+        kind: 'openai-compatible',
+        baseUrl: entry.custom.baseUrl,
+        enabled: true,
+      },
+      models: entry.custom.models.map((model) => ({
+        id: `${slug}/${model}`,
+        provider: slug,
+        upstreamModel: model,
+        displayName: model,
+        prices: { inputPerMillion: 0n, outputPerMillion: 0n, cachedInputPerMillion: 0n },
+        contextWindow: 1_000_000,
+        maxOutputTokens: 1_000_000,
+        capabilities: { streaming: true, tools: true, vision: true, jsonMode: true },
+        quality: 0.5,
+        typicalLatencyMs: 1_000,
+        powerLevels: [],
+        minTier: 'free',
+        enabled: true,
+      })),
+    };
+    customRoutes.set(entry, route);
+  }
+  return route;
 }
 
 export const byokCredential = (keyId: string): string => `byok:${keyId}`;
@@ -53,7 +105,23 @@ export function chooseByokKeys(
   const providers = new Set<string>();
   const credentials = new Map<string, string>();
   const keys = new Map<string, KeyEntry>();
+  let custom: { providers: Map<string, CatalogProvider>; models: CatalogModel[] } | undefined;
   for (const [provider, entries] of byProvider) {
+    if (provider === CUSTOM_PROVIDER) {
+      // Each custom endpoint is a provider of its own.
+      for (const entry of entries) {
+        const route = customRouteOf(entry);
+        if (!route || ring.apiKey(entry) === undefined) continue;
+        const credential = byokCredential(entry.keyId);
+        custom ??= { providers: new Map(), models: [] };
+        custom.providers.set(route.provider.slug, route.provider);
+        custom.models.push(...route.models);
+        providers.add(route.provider.slug);
+        credentials.set(route.provider.slug, credential);
+        keys.set(credential, entry);
+      }
+      continue;
+    }
     const usable = entries.filter((k) => ring.apiKey(k) !== undefined);
     const key = usable.find((k) => health.isAvailable(provider, byokCredential(k.keyId))) ?? usable[0];
     if (!key) continue;
@@ -62,7 +130,7 @@ export function chooseByokKeys(
     credentials.set(provider, credential);
     keys.set(credential, key);
   }
-  return { providers, credentials, keys, only };
+  return { providers, credentials, keys, only, ...(custom && { custom }) };
 }
 
 /** The key a candidate would be paid with, when it is the caller's own. */

@@ -525,9 +525,13 @@ export class ChatService {
     return this.context.catalog.providers.get(slug) ?? this.context.catalog.keyOnly?.providers.get(slug);
   }
 
-  /** Where the attempt goes, with the key that pays: the caller's own (BYOK) or the platform's. */
+  /**
+   * Where the attempt goes, with the key that pays: the caller's own (BYOK) or the platform's. A
+   * caller's own endpoint (custom) is a user-supplied URL: its addresses are checked as such.
+   */
   private target({ model, candidate }: Attempted, byok: ByokChoice): UpstreamTarget {
-    const provider = this.providerOf(model.provider);
+    const custom = byok.custom?.providers.get(model.provider);
+    const provider = custom ?? this.providerOf(model.provider);
     if (!provider)
       // Removed or disabled between routing and this attempt: try the next candidate.
       throw new UpstreamError({
@@ -542,6 +546,7 @@ export class ChatService {
       apiKey: userKey ? this.keys.apiKey(userKey) : provider.apiKey,
       upstreamModel: model.upstreamModel,
       timeoutMs: this.context.policy.attemptTimeoutMs,
+      ...(custom && { trust: 'user' as const }),
     };
   }
 

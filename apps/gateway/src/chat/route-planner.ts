@@ -83,6 +83,7 @@ export function routableModels(catalog: CatalogSnapshot, byok: ByokChoice): read
     const models = catalog.keyOnly?.models.get(provider);
     if (models) (extra ??= []).push(...models);
   }
+  if (byok.custom) (extra ??= []).push(...byok.custom.models);
   return extra ? [...base, ...extra] : base;
 }
 

@@ -1,4 +1,6 @@
 import {
+  ArrayMaxSize,
+  IsArray,
   IsBoolean,
   IsInt,
   IsOptional,
@@ -9,7 +11,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { MAX_LABEL_LENGTH, MAX_PRIORITY } from '@gw/keys';
+import { MAX_CUSTOM_MODELS, MAX_LABEL_LENGTH, MAX_PRIORITY } from '@gw/keys';
 
 /** POST /api/v1/me/keys */
 export class AddKeyDto {
@@ -24,6 +26,10 @@ export class AddKeyDto {
   @IsOptional() @IsInt() @Min(0) @Max(MAX_PRIORITY) priority?: number;
   /** Default true: a live call to the provider's model listing first; a key that fails is not stored. */
   @IsOptional() @IsBoolean() validate?: boolean;
+  /** provider `custom` only: your OpenAI-compatible endpoint's API root, e.g. https://llm.example.com/v1 */
+  @IsOptional() @IsString() @MaxLength(500) baseUrl?: string;
+  /** provider `custom` only: the endpoint's model ids (1 to 50); you name them as `custom-<id>/<model>`. */
+  @IsOptional() @IsArray() @ArrayMaxSize(MAX_CUSTOM_MODELS) @IsString({ each: true }) models?: string[];
 }
 
 /** PATCH /api/v1/me/keys/:id — only the fields given change. */

@@ -5,14 +5,18 @@ import {
   AddProviderKeyCommand,
   assertByokAllowed,
   ChangeProviderKeyCommand,
+  checkCustomEndpoint,
   checkKeyFormat,
+  CUSTOM_PROVIDER,
   keyFormatOf,
   RecordKeyValidationCommand,
   RemoveProviderKeyCommand,
   RotateProviderKeyCommand,
+  type CustomEndpoint,
   type KeyCommandResult,
   type KeyEntry,
 } from '@gw/keys';
+import type { GatewayConfig } from '@gw/platform';
 import {
   IllegalStateError,
   NotFoundError,
@@ -20,7 +24,9 @@ import {
   newId,
   type EventMetadata,
 } from '@gw/shared-kernel';
+import { customRouteOf } from '../chat/byok-keys';
 import { waitUntil } from '../http/wait-until';
+import { GATEWAY_CONFIG } from '../runtime/runtime.tokens';
 import { CatalogState } from '../runtime/catalog-state';
 import { KeysState } from '../runtime/keys-state';
 import { ProviderProber, type ConnectionTest } from '../runtime/provider-prober';
@@ -40,6 +46,15 @@ export interface KeyView {
   readonly createdAt: string;
   readonly lastValidatedAt: string | null;
   readonly lastUsedAt: string | null;
+  /** provider `custom`: the endpoint, and the model ids to name in requests (yours only). */
+  readonly baseUrl?: string;
+  readonly models?: readonly string[];
+}
+
+/** Where a key is checked: a catalog provider, or the caller's own endpoint. */
+interface KeyTarget {
+  readonly provider: string;
+  readonly custom?: CustomEndpoint;
 }
 
 export interface KeyProviderView {
@@ -74,6 +89,7 @@ export class MyKeys {
     @Inject(ProviderProber) private readonly prober: ProviderProber,
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(AccessDirectory) private readonly directory: AccessDirectory,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   providers(principal: Principal): {
@@ -93,6 +109,14 @@ export class MyKeys {
         platformKey: this.catalog.resolver.apiKey(p.spec.slug) !== undefined,
         keys: mine.filter((k) => k.provider === p.spec.slug).length,
       }));
+    data.push({
+      provider: CUSTOM_PROVIDER,
+      name: 'Your own OpenAI-compatible endpoint (send baseUrl and models)',
+      kind: 'openai-compatible',
+      keyFormat: keyFormatOf(CUSTOM_PROVIDER).hint,
+      platformKey: false,
+      keys: mine.filter((k) => k.provider === CUSTOM_PROVIDER).length,
+    });
     return {
       data: allowance.allowed ? data : [],
       byok: { allowed: allowance.allowed, keysPerProvider: allowance.keysPerProvider },
@@ -106,9 +130,18 @@ export class MyKeys {
   async add(principal: Principal, dto: AddKeyDto, metadata: EventMetadata): Promise<KeyView> {
     const allowance = this.allowance(principal);
     assertByokAllowed(allowance);
-    this.keyProvider(dto.provider);
+    const target: KeyTarget =
+      dto.provider === CUSTOM_PROVIDER
+        ? {
+            provider: dto.provider,
+            custom: checkCustomEndpoint(
+              { baseUrl: dto.baseUrl, models: dto.models },
+              this.config.allowedUpstreamHosts,
+            ),
+          }
+        : (this.keyProvider(dto.provider), { provider: dto.provider });
     checkKeyFormat(dto.provider, dto.apiKey);
-    const validated = dto.validate !== false && (await this.validate(dto.provider, dto.apiKey));
+    const validated = dto.validate !== false && (await this.validate(target, dto.apiKey));
     const result = await this.commands.execute(
       new AddProviderKeyCommand(
         {
@@ -120,6 +153,7 @@ export class MyKeys {
           validated,
           allowance,
           apiKey: dto.apiKey,
+          ...(target.custom && { custom: target.custom }),
         },
         metadata,
       ),
@@ -148,7 +182,7 @@ export class MyKeys {
   ): Promise<KeyView> {
     const key = this.mine(principal, id);
     checkKeyFormat(key.provider, dto.apiKey);
-    const validated = dto.validate !== false && (await this.validate(key.provider, dto.apiKey));
+    const validated = dto.validate !== false && (await this.validate(key, dto.apiKey));
     const result = await this.commands.execute(
       new RotateProviderKeyCommand(
         { userId: principal.userId, keyId: id, provider: key.provider, apiKey: dto.apiKey, validated },
@@ -168,7 +202,7 @@ export class MyKeys {
         'This key cannot be read from the vault right now; rotate it to store it again.',
         { param: 'id' },
       );
-    const outcome = await this.probe(key.provider, apiKey);
+    const outcome = await this.probe(key, apiKey);
     // Only the provider's refusal says something about the key; a timeout or outage does not.
     const recorded =
       outcome.ok || outcome.error.kind === 'auth'
@@ -227,8 +261,9 @@ export class MyKeys {
   }
 
   /** true, or a 400 saying the provider refused the key (it is not stored; `validate: false` skips this). */
-  private async validate(provider: string, apiKey: string): Promise<true> {
-    const outcome = await this.probe(provider, apiKey);
+  private async validate(target: KeyTarget, apiKey: string): Promise<true> {
+    const { provider } = target;
+    const outcome = await this.probe(target, apiKey);
     if (outcome.ok) return true;
     const { kind, status } = outcome.error;
     throw new ValidationError(
@@ -240,13 +275,15 @@ export class MyKeys {
   }
 
   private async probe(
-    provider: string,
+    { provider, custom }: KeyTarget,
     apiKey: string,
   ): Promise<
     | { ok: true; latencyMs: number }
     | { ok: false; latencyMs: number; error: { kind: string; status: number | null } }
   > {
-    const test: ConnectionTest = await this.prober.test(provider, apiKey);
+    const test: ConnectionTest = custom
+      ? await this.prober.testEndpoint(provider, custom.baseUrl, apiKey)
+      : await this.prober.test(provider, apiKey);
     return test.ok
       ? { ok: true, latencyMs: test.latencyMs }
       : { ok: false, latencyMs: test.latencyMs, error: { kind: test.error.kind, status: test.error.status } };
@@ -270,6 +307,10 @@ export class MyKeys {
       createdAt: k.createdAt,
       lastValidatedAt: k.lastValidatedAt,
       lastUsedAt: this.keys.lastUsedAt(k.keyId),
+      ...(k.custom && {
+        baseUrl: k.custom.baseUrl,
+        models: customRouteOf(k)?.models.map((m) => m.id) ?? [],
+      }),
     };
   }
 }

@@ -64,6 +64,34 @@ export class ProviderProber {
     };
   }
 
+  /**
+   * Tests a caller's own OpenAI-compatible endpoint (BYOK custom) with their key: a user-supplied URL,
+   * so its addresses are checked with trust `user` when connecting.
+   */
+  async testEndpoint(slug: string, baseUrl: string, apiKey: string): Promise<ConnectionTest> {
+    const started = performance.now();
+    try {
+      const result = await this.upstream('openai-compatible').probe(
+        { providerSlug: slug, baseUrl, apiKey, timeoutMs: PROBE_TIMEOUT_MS, trust: 'user' },
+        AbortSignal.timeout(PROBE_TIMEOUT_MS),
+      );
+      return {
+        ok: true,
+        latencyMs: Math.round(result.latencyMs * 10) / 10,
+        status: result.status,
+        modelsListed: result.models.length,
+        catalogModelsNotListed: [],
+      };
+    } catch (e) {
+      if (!(e instanceof UpstreamError)) throw e;
+      return {
+        ok: false,
+        latencyMs: Math.round((performance.now() - started) * 10) / 10,
+        error: { kind: e.kind, status: e.status ?? null, message: e.message },
+      };
+    }
+  }
+
   /** Probes every active provider now (skipping the built-in mocks unless `includeMocks`). */
   async probeActive(includeMocks: boolean): Promise<void> {
     const probes = this.catalog.view

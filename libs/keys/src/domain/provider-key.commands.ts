@@ -1,4 +1,5 @@
 import type { Tier } from '@gw/shared-kernel';
+import type { CustomEndpoint } from './custom-endpoint';
 
 /** What the vault returned for a freshly stored secret, and the reference's secret id. */
 export interface StoredSecretFacts {
@@ -31,6 +32,8 @@ export type AddProviderKey = {
     /** The key passed a live check just now. */
     validated: boolean;
     allowance: ByokAllowance;
+    /** provider `custom`: the caller's own OpenAI-compatible endpoint (already checked). */
+    custom?: CustomEndpoint;
   };
   metadata: { now: Date };
 };

@@ -142,7 +142,7 @@ export const decide = (command: ProviderKeyCommand, state: UserKeys): ProviderKe
       checkLabel(d.label);
       if (state.keys.has(d.keyId)) return []; // the same command again: already done
       const same = activeKeysOf(state).filter((k) => k.facts.provider === d.provider);
-      if (same.some((k) => k.facts.fingerprint === d.stored.fingerprint))
+      if (!d.custom && same.some((k) => k.facts.fingerprint === d.stored.fingerprint))
         throw new IllegalStateError(
           'KEYS.DUPLICATE_KEY',
           `This key is already stored for ${d.provider}; rotate or remove the existing one.`,
@@ -167,7 +167,14 @@ export const decide = (command: ProviderKeyCommand, state: UserKeys): ProviderKe
       };
       const added: ProviderKeyEvent = {
         type: 'KeyAdded',
-        data: { ...keyFacts, secretId: d.stored.secretId, masked: d.stored.masked, priority, addedAt: at },
+        data: {
+          ...keyFacts,
+          secretId: d.stored.secretId,
+          masked: d.stored.masked,
+          priority,
+          addedAt: at,
+          ...(d.custom && { custom: { baseUrl: d.custom.baseUrl, models: [...d.custom.models] } }),
+        },
       };
       return d.validated
         ? [added, { type: 'KeyValidated', data: { ...keyFacts, validatedAt: at } }]

@@ -1,4 +1,5 @@
 import type { DomainEvent } from '@gw/shared-kernel';
+import type { CustomEndpoint } from './custom-endpoint';
 
 /**
  * What every key event says about the key: which key, whose, for which provider, and how to recognise
@@ -22,7 +23,11 @@ export interface StoredKeyFacts extends KeyFacts {
   masked: string;
 }
 
-export type KeyAdded = DomainEvent<'KeyAdded', StoredKeyFacts & { priority: number; addedAt: string }>;
+/** `custom`: provider `custom`, the caller's own endpoint (its URL and models; never a key). */
+export type KeyAdded = DomainEvent<
+  'KeyAdded',
+  StoredKeyFacts & { priority: number; addedAt: string; custom?: CustomEndpoint }
+>;
 export type KeyRotated = DomainEvent<'KeyRotated', StoredKeyFacts & { rotatedAt: string }>;
 export type KeyValidated = DomainEvent<'KeyValidated', KeyFacts & { validatedAt: string }>;
 export type KeyValidationFailed = DomainEvent<

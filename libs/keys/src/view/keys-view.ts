@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '@gw/shared-kernel';
+import type { CustomEndpoint } from '../domain/custom-endpoint';
 import type { KeyStatus } from '../domain/provider-key.decider';
 import { PROVIDER_KEY_EVENT_TYPES, type ProviderKeyEvent } from '../domain/provider-key.events';
 
@@ -18,6 +19,8 @@ export interface KeyEntry {
   readonly priority: number;
   readonly createdAt: string;
   readonly lastValidatedAt: string | null;
+  /** provider `custom`: the endpoint and its models. */
+  readonly custom?: CustomEndpoint;
 }
 
 const EVENT_TYPES: ReadonlySet<string> = new Set(PROVIDER_KEY_EVENT_TYPES);
@@ -116,6 +119,7 @@ function evolveEntry(entry: KeyEntry | undefined, event: ProviderKeyEvent): KeyE
       priority: d.priority,
       createdAt: d.addedAt,
       lastValidatedAt: null,
+      ...(d.custom && { custom: d.custom }),
     };
   }
   if (!entry) return undefined;
