@@ -143,6 +143,8 @@ describeBackends('BYOK', (backend) => {
     );
     // Without a key, the provider's models are not the caller's to use.
     await expect(chat(user.apiKey, `byok-own/${MODEL}`)).rejects.toMatchObject({ status: 404 });
+    const ownModel = `byok-own/${MODEL}`;
+    expect((await openai(user.apiKey).models.list()).data.map((m) => m.id)).not.toContain(ownModel);
 
     const wrongShape = await me
       .post('/api/v1/me/keys')
@@ -181,6 +183,7 @@ describeBackends('BYOK', (backend) => {
     const answered = await chat(user.apiKey, `byok-own/${MODEL}`);
     expect(answered.data.choices[0]?.message.content).toEqual(expect.any(String));
     expect(answered.headers.get('x-switchyard-byok')).toBe('used');
+    expect((await openai(user.apiKey).models.list()).data.map((m) => m.id)).toContain(ownModel);
     const used = await explanation(answered.headers.get('x-switchyard-request-id')!);
     expect(used.usage).toMatchObject({ keySource: 'byok', keyId: id });
     const listed = await me.get('/api/v1/me/keys').expect(200);
@@ -389,8 +392,11 @@ describeBackends('BYOK', (backend) => {
       expect(answered.headers.get('x-switchyard-provider')).toBe(model!.split('/')[0]);
       const why = await explanation(answered.headers.get('x-switchyard-request-id')!);
       expect(why.usage).toMatchObject({ keySource: 'byok', keyId: added.body.id });
+      const listed = await openai(user.apiKey).models.list();
+      expect(listed.data.map((m) => m.id)).toContain(model);
       const stranger = await openUser('starter');
       await expect(chat(stranger.apiKey, model!)).rejects.toMatchObject({ status: 404 });
+      expect((await openai(stranger.apiKey).models.list()).data.map((m) => m.id)).not.toContain(model);
       expect(leaks(gw.logs())).toEqual([]);
       expect(gw.logs()).not.toContain(endpointKey.slice(4, 20));
     } finally {

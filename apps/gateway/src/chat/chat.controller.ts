@@ -7,7 +7,6 @@ import { CurrentPrincipal, type AuthenticatedRequest } from '../auth/principal.d
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
 import { writeRawError } from '../errors/write-raw-error';
 import { requestIdOf } from '../logging/request-id';
-import { ChatContext } from './chat-context';
 import { ChatService } from './chat.service';
 import { validateChatRequest } from './validate-chat-request';
 import { dtoSchema } from '../http/openapi';
@@ -18,10 +17,7 @@ import { dtoSchema } from '../http/openapi';
 @Controller('v1')
 @UseGuards(GatewayKeyGuard)
 export class ChatController {
-  constructor(
-    @Inject(ChatService) private readonly chat: ChatService,
-    @Inject(ChatContext) private readonly context: ChatContext,
-  ) {}
+  constructor(@Inject(ChatService) private readonly chat: ChatService) {}
 
   @ApiBody({ schema: dtoSchema('ChatCompletionDto') })
   @Post('chat/completions')
@@ -59,7 +55,10 @@ export class ChatController {
     await reply.headers(headers).send(completion);
   }
 
-  /** The models this caller may use now: enabled, served by an active provider, allowed for the tier. */
+  /**
+   * The models this caller may use now: enabled, served by an active provider or by the caller's own
+   * key (BYOK, custom endpoints included), allowed for the tier.
+   */
   @Get('models')
   listModels(@CurrentPrincipal() principal: Principal): {
     object: 'list';
@@ -67,7 +66,8 @@ export class ChatController {
   } {
     return {
       object: 'list',
-      data: this.context.catalog.models
+      data: this.chat
+        .modelsFor(principal)
         .filter((m) => m.enabled && tierAllows(principal.tier, m.minTier))
         .map((m) => ({ id: m.id, object: 'model' as const, created: 0, owned_by: m.provider })),
     };

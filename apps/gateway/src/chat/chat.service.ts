@@ -26,7 +26,7 @@ import {
 import { AllProvidersFailedError, ByokKeyRejectedError, UpstreamRejectedError } from './chat.errors';
 import type { RequestRecorder } from './request-recorder';
 import { walkFallbacks, type Attempted, type FallbackHop } from './fallback-walk';
-import { earliestRetryMs, planRoute, type RoutePlan } from './route-planner';
+import { earliestRetryMs, planRoute, routableModels, type RoutePlan } from './route-planner';
 import { ignoredParamsHeader, upstreamRequest } from './request-params';
 import { countUsage } from './usage-accounting';
 
@@ -272,6 +272,11 @@ export class ChatService {
       res.write(`data: ${JSON.stringify({ ...chunk, model: model.id, usage })}\n\n`);
     }
     res.end('data: [DONE]\n\n');
+  }
+
+  /** The models this caller could be routed to: the platform's and those their own keys unlock. */
+  modelsFor(principal: Principal): readonly CatalogModel[] {
+    return routableModels(this.context.catalog, chooseByokKeys(principal, this.keys, this.context.health));
   }
 
   private plan(call: ChatCall): RoutePlan {
