@@ -392,6 +392,13 @@ describeBackends('BYOK', (backend) => {
       expect(answered.headers.get('x-switchyard-provider')).toBe(model!.split('/')[0]);
       const why = await explanation(answered.headers.get('x-switchyard-request-id')!);
       expect(why.usage).toMatchObject({ keySource: 'byok', keyId: added.body.id });
+      const { data: stream, response } = await openai(user.apiKey)
+        .chat.completions.create({ model: model!, messages: [{ role: 'user', content: 'hi' }], stream: true })
+        .withResponse();
+      expect(response.headers.get('x-switchyard-byok')).toBe('used');
+      let streamed = '';
+      for await (const chunk of stream) streamed += chunk.choices[0]?.delta.content ?? '';
+      expect(streamed.length).toBeGreaterThan(0);
       const listed = await openai(user.apiKey).models.list();
       expect(listed.data.map((m) => m.id)).toContain(model);
       const stranger = await openUser('starter');
