@@ -173,7 +173,7 @@ const withKeyOnly = (catalog: CatalogSnapshot): ReadonlyMap<string, CatalogProvi
  * problem: a 400 that names the filter that removed the last model.
  */
 function panicCandidates(input: RankInput, health: PlannerHealth): RankedCandidate[] {
-  const everyone = rankCandidates({ ...input, health: { ...viewOf(health), isAvailable: () => true } });
+  const everyone = rankCandidates({ ...input, health: everyoneAvailable(health) });
   if (everyone.length === 0) {
     const why = explainNoCandidates(input);
     throw new ValidationError('ROUTING.NO_ELIGIBLE_MODEL', why.message, { param: why.param });
@@ -203,9 +203,9 @@ export function earliestRetryMs(
   return Number.isFinite(earliest) ? earliest : 0;
 }
 
-/** The ranking's view of a tracker, as a plain object whose methods can be replaced. */
-const viewOf = (health: ProviderHealthView): ProviderHealthView => ({
+/** The tracker's scores with every credential counted as available: what would serve if all were healthy. */
+const everyoneAvailable = (health: ProviderHealthView): ProviderHealthView => ({
   errorRate: (provider, credential) => health.errorRate(provider, credential),
   latencyMs: (modelId) => health.latencyMs(modelId),
-  isAvailable: (provider, credential) => health.isAvailable(provider, credential),
+  isAvailable: () => true,
 });
