@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import OpenAI from 'openai';
 import request from 'supertest';
 import { toAccountStreamId } from '@gw/accounts';
+import { toRequestStreamId } from '@gw/routing';
 import { describeBackends, describePostgres } from '@gw/database/testing';
 import { createLogger } from '@gw/platform';
 import { eventually } from '@gw/shared-kernel/testing';
@@ -72,15 +73,67 @@ describeBackends('accounts, settings, gateway keys and admin users', (backend) =
     expect(gw.logs()).not.toContain(key.body.apiKey);
   });
 
-  it('GET /api/v1/me for the free demo user', async () => {
+  it('GET /api/v1/me for the demo user (professional) and a free user', async () => {
     const me = await as(gw.userKey).get('/api/v1/me').expect(200);
     expect(me.body).toMatchObject({
       id: gw.userId,
       roles: ['user'],
+      tier: 'professional',
+      powerLevel: 'balanced',
+      allowedPowerLevels: ['eco', 'balanced', 'precision'],
+      byok: { allowed: true, keysPerProvider: 5 },
+    });
+    const free = await newUser('free');
+    expect((await as(free.apiKey).get('/api/v1/me').expect(200)).body).toMatchObject({
+      id: free.id,
       tier: 'free',
+      powerLevel: 'eco',
       allowedPowerLevels: ['eco'],
       byok: { allowed: false, keysPerProvider: 0 },
     });
+  });
+
+  it("chat: a power level the tier does not include is a 403 in OpenAI's shape naming the tier that unlocks it", async () => {
+    const starter = await newUser('starter');
+    const client = new OpenAI({ baseURL: `${gw.baseUrl}/v1`, apiKey: starter.apiKey, maxRetries: 0 });
+    const hi = [{ role: 'user' as const, content: 'hi' }];
+    const asked = [
+      () => client.chat.completions.create({ model: 'precision', messages: hi }),
+      () =>
+        client.chat.completions.create(
+          { model: 'auto', messages: hi },
+          { headers: { 'X-Power-Level': 'precision' } },
+        ),
+      () =>
+        client.chat.completions.create({ model: 'auto', messages: hi, power_level: 'precision' } as never),
+      () => client.chat.completions.create({ model: 'precision', messages: hi, stream: true }),
+    ];
+    const params = ['model', 'X-Power-Level', 'power_level', 'model'];
+    for (const [i, ask] of asked.entries()) {
+      const error = await ask().then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(OpenAI.PermissionDeniedError);
+      expect((error as InstanceType<typeof OpenAI.PermissionDeniedError>).error).toEqual({
+        type: 'permission_error',
+        code: 'ACCOUNTS.POWER_LEVEL_NOT_ALLOWED',
+        param: params[i],
+        message:
+          'The starter tier does not include the precision power level; the professional tier unlocks it.',
+      });
+      // Refused before routing: nothing was recorded for it.
+      const requestId = (error as InstanceType<typeof OpenAI.APIError>).headers?.get(
+        'x-switchyard-request-id',
+      );
+      expect(requestId).toBeTruthy();
+      expect(await gw.gateway.runtime.eventStore.readStream(toRequestStreamId(requestId!))).toEqual([]);
+    }
+    // What the tier includes is served at that level.
+    const served = await client.chat.completions.create({ model: 'balanced', messages: hi }).withResponse();
+    const requestId = served.response.headers.get('x-switchyard-request-id')!;
+    const events = await gw.gateway.runtime.eventStore.readStream(toRequestStreamId(requestId));
+    expect(events[0]).toMatchObject({ type: 'RequestRouted', data: { powerLevel: 'balanced' } });
   });
 
   it('settings: read, change, and a power level the tier does not allow is a 403 naming the tier that unlocks it', async () => {
@@ -116,7 +169,7 @@ describeBackends('accounts, settings, gateway keys and admin users', (backend) =
   });
 
   it('settings: malformed values are 400s naming the field, never a 5xx', async () => {
-    const me = as(gw.userKey);
+    const me = as((await newUser('free')).apiKey);
     for (const [body, param] of [
       [{ monthlyCapMicros: 5 }, 'monthlyCapMicros'],
       [{ monthlyCapMicros: '1.5' }, 'monthlyCapMicros'],
@@ -181,13 +234,14 @@ describeBackends('accounts, settings, gateway keys and admin users', (backend) =
   });
 
   it('users get 403 on every /api/v1/admin/* endpoint of this slice', async () => {
-    const user = as(gw.userKey);
+    const free = await newUser('free');
+    const user = as(free.apiKey);
     for (const res of [
       await user.get('/api/v1/admin/users'),
       await user.post('/api/v1/admin/users').send({ name: 'x', tier: 'free' }),
-      await user.get(`/api/v1/admin/users/${gw.userId}`),
-      await user.put(`/api/v1/admin/users/${gw.userId}`).send({ tier: 'enterprise' }),
-      await user.post(`/api/v1/admin/users/${gw.userId}/api-keys`).send({ name: 'x' }),
+      await user.get(`/api/v1/admin/users/${free.id}`),
+      await user.put(`/api/v1/admin/users/${free.id}`).send({ tier: 'enterprise' }),
+      await user.post(`/api/v1/admin/users/${free.id}/api-keys`).send({ name: 'x' }),
       await user.get('/api/v1/admin/tiers'),
       await user.put('/api/v1/admin/tiers').send({}),
     ]) {
@@ -209,7 +263,7 @@ describeBackends('accounts, settings, gateway keys and admin users', (backend) =
       .set('authorization', `Bearer ${user.apiKey}`)
       .send({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] });
     expect(refused.status).toBe(403);
-    expect(refused.body.error).toMatchObject({ type: 'permission_error', code: 'AUTH.ACCOUNT_DISABLED' });
+    expect(refused.body.error).toMatchObject({ type: 'permission_error', code: 'account_deactivated' });
     expect((await as(user.apiKey).get('/api/v1/me')).status).toBe(403);
     await admin().post(`/api/v1/admin/users/${user.id}/api-keys`).send({ name: 'x' }).expect(409);
 

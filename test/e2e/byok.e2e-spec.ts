@@ -282,7 +282,7 @@ describeBackends('BYOK', (backend) => {
   }, 30_000);
 
   it('the free tier is refused with a 403 naming the tier that unlocks BYOK', async () => {
-    const free = api(gw.userKey);
+    const free = api((await openUser('free')).apiKey);
     const res = await free
       .post('/api/v1/me/keys')
       .send({ provider: 'byok-own', apiKey: `byok-free-${hex(20)}` })

@@ -308,7 +308,7 @@ describe('local sign-in across restarts and account changes (embedded)', () => {
       .get('/v1/models')
       .set('authorization', `Bearer ${login.body.accessToken}`);
     expect(token.status).toBe(403);
-    expect(token.body.error.code).toBe('AUTH.ACCOUNT_DISABLED');
+    expect(token.body.error.code).toBe('account_deactivated');
     await request(baseUrl).post('/api/v1/auth/refresh').set('cookie', cookie).expect(401);
     await request(baseUrl)
       .post('/api/v1/auth/login')

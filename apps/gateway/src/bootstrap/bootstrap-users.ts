@@ -74,7 +74,8 @@ export async function bootstrapUsers(
           email,
           displayName,
           roles: [role],
-          tier: role === 'admin' ? 'enterprise' : 'free',
+          // The demo user shows everything a paying user gets: all three power levels and BYOK.
+          tier: role === 'admin' ? 'enterprise' : 'professional',
           powerLevel: 'balanced',
         },
         metadata,

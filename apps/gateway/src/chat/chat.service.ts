@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import type { Principal } from '@gw/accounts';
+import { DEFAULT_TIER_POLICY, type Principal, type TierPolicy } from '@gw/accounts';
 import type { CatalogModel } from '@gw/catalog';
 import {
   UpstreamError,
@@ -63,6 +63,8 @@ export class ChatService {
     private readonly logger: Logger,
     private readonly clock: Clock,
     private readonly keys: UserKeyRing = NO_KEYS,
+    /** Which power levels each tier may use (the access directory's, fed from the log). */
+    private readonly tierPolicy: () => TierPolicy = () => DEFAULT_TIER_POLICY,
   ) {}
 
   async complete(call: ChatCall): Promise<{ body: ChatCompletion; headers: Record<string, string> }> {
@@ -284,6 +286,7 @@ export class ChatService {
       call.dto,
       call.principal,
       call.powerLevelHeader,
+      this.tierPolicy(),
       this.context.catalog,
       this.context.policy,
       this.context.health,

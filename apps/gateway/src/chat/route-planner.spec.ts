@@ -1,8 +1,8 @@
-import type { Principal } from '@gw/accounts';
+import { DEFAULT_TIER_POLICY, type Principal, type TierPolicy } from '@gw/accounts';
 import type { CatalogModel, CatalogSnapshot } from '@gw/catalog';
 import { catalogModel } from '@gw/catalog/testing';
 import { DEFAULT_ROUTING_POLICY, ProviderHealthTracker } from '@gw/routing';
-import { NotFoundError, ValidationError } from '@gw/shared-kernel';
+import { ForbiddenError, NotFoundError, ValidationError } from '@gw/shared-kernel';
 import type { ChatCompletionDto } from './chat-completion.dto';
 import { ProvidersPausedError } from './chat.errors';
 import { planRoute } from './route-planner';
@@ -19,7 +19,13 @@ const catalogOf = (models: CatalogModel[]): CatalogSnapshot => ({
   models,
 });
 
-const user: Principal = { userId: 'u', keyId: 'k', roles: ['user'], tier: 'free', powerLevel: 'balanced' };
+const user: Principal = {
+  userId: 'u',
+  keyId: 'k',
+  roles: ['user'],
+  tier: 'professional',
+  powerLevel: 'balanced',
+};
 const hi = (over: Partial<ChatCompletionDto> = {}): ChatCompletionDto =>
   ({ model: 'auto', messages: [{ role: 'user', content: 'hi' }], ...over }) as ChatCompletionDto;
 
@@ -48,8 +54,12 @@ describe('planRoute', () => {
     now = 1_000_000;
     health = new ProviderHealthTracker(undefined, BREAKER, () => now);
   });
-  const plan = (dto = hi(), header?: string) =>
-    planRoute(dto, user, header, catalog, DEFAULT_ROUTING_POLICY, health);
+  const plan = (
+    dto = hi(),
+    header?: string,
+    who: Principal = user,
+    tiers: TierPolicy = DEFAULT_TIER_POLICY,
+  ) => planRoute(dto, who, header, tiers, catalog, DEFAULT_ROUTING_POLICY, health);
 
   it('ranks healthy candidates and skips one whose circuit is open', () => {
     expect(plan().candidates.map((c) => c.modelId)).toEqual(['a/m', 'b/m', 'c/m']);
@@ -109,6 +119,7 @@ describe('planRoute', () => {
         hi({ tools } as Partial<ChatCompletionDto>),
         user,
         undefined,
+        DEFAULT_TIER_POLICY,
         noTools,
         DEFAULT_ROUTING_POLICY,
         health,
@@ -134,6 +145,38 @@ describe('planRoute', () => {
     expect(plan(hi({ power_level: 'precision' })).powerLevel).toBe('precision');
     expect(plan().powerLevel).toBe('balanced');
     expect(thrown(() => plan(hi(), 'turbo'))).toMatchObject({ details: { param: 'X-Power-Level' } });
+  });
+
+  it('a power level the tier does not include is a 403 naming where it was asked and the tier unlocking it', () => {
+    const starter: Principal = { ...user, tier: 'starter' };
+    for (const [dto, header, param] of [
+      [hi(), 'precision', 'X-Power-Level'],
+      [hi({ model: 'precision' }), undefined, 'model'],
+      [hi({ power_level: 'precision' }), undefined, 'power_level'],
+    ] as const) {
+      const e = thrown(() => plan(dto, header, starter));
+      expect(e).toBeInstanceOf(ForbiddenError);
+      expect(e).toMatchObject({
+        code: 'ACCOUNTS.POWER_LEVEL_NOT_ALLOWED',
+        details: { param, tier: 'starter', requiredTier: 'professional' },
+      });
+      expect(e.message).toBe(
+        'The starter tier does not include the precision power level; the professional tier unlocks it.',
+      );
+    }
+    expect(plan(hi({ model: 'balanced' }), undefined, starter).powerLevel).toBe('balanced');
+    // The header wins even when a later source would have been refused.
+    expect(plan(hi({ power_level: 'precision' }), 'eco', starter).powerLevel).toBe('eco');
+  });
+
+  it("the account's own level is used as the tier allows it now (an admin narrowed the tier)", () => {
+    const narrowed: TierPolicy = {
+      ...DEFAULT_TIER_POLICY,
+      professional: { ...DEFAULT_TIER_POLICY.professional, powerLevels: ['eco'] },
+    };
+    expect(plan(hi(), undefined, { ...user, powerLevel: 'precision' }).powerLevel).toBe('precision');
+    expect(plan(hi(), undefined, { ...user, powerLevel: 'precision' }, narrowed).powerLevel).toBe('eco');
+    expect(plan(hi({ model: 'auto' }), undefined, { ...user, tier: 'free' }).powerLevel).toBe('eco');
   });
 
   it('an unknown model is a 404 naming the parameter', () => {

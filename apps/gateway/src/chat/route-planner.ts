@@ -1,5 +1,5 @@
 import { isPowerLevel, NotFoundError, ValidationError, type PowerLevel } from '@gw/shared-kernel';
-import type { Principal } from '@gw/accounts';
+import { powerLevelForRequest, type PowerLevelSource, type Principal, type TierPolicy } from '@gw/accounts';
 import { paidParamsOf, type CatalogModel, type CatalogProvider, type CatalogSnapshot } from '@gw/catalog';
 import {
   contextTokensNeeded,
@@ -87,11 +87,27 @@ export function routableModels(catalog: CatalogSnapshot, byok: ByokChoice): read
   return extra ? [...base, ...extra] : base;
 }
 
+/**
+ * The power level a request names, first found of: the X-Power-Level header, an alias model (`eco`,
+ * `balanced`, `precision`; `auto` names none), the body's `power_level`. None: the account's own.
+ */
+function requestedPowerLevel(
+  header: PowerLevel | undefined,
+  alias: string | undefined,
+  dto: ChatCompletionDto,
+): { level: PowerLevel; source: PowerLevelSource } | undefined {
+  if (header !== undefined) return { level: header, source: 'X-Power-Level' };
+  if (alias !== undefined && alias !== 'auto') return { level: alias as PowerLevel, source: 'model' };
+  if (dto.power_level !== undefined) return { level: dto.power_level as PowerLevel, source: 'power_level' };
+  return undefined;
+}
+
 /** Chooses the ranked candidates for a request, from memory only. */
 export function planRoute(
   dto: ChatCompletionDto,
   principal: Principal,
   powerLevelHeader: string | undefined,
+  tiers: TierPolicy,
   catalog: CatalogSnapshot,
   policy: RoutingPolicy,
   health: PlannerHealth,
@@ -122,11 +138,12 @@ export function planRoute(
       );
     }
   }
-  const powerLevel: PowerLevel =
-    (powerLevelHeader as PowerLevel | undefined) ??
-    (alias && alias !== 'auto' ? (alias as PowerLevel) : undefined) ??
-    (dto.power_level as PowerLevel | undefined) ??
-    principal.powerLevel;
+  const powerLevel = powerLevelForRequest(
+    tiers,
+    principal.tier,
+    principal.powerLevel,
+    requestedPowerLevel(powerLevelHeader as PowerLevel | undefined, alias, dto),
+  );
   // Paid features the catalog does not price go only to providers that allow them (none: a 400).
   const paid = paidParamsOf(dto);
   const providers = paid.length > 0 && catalog.keyOnly ? withKeyOnly(catalog) : catalog.providers;

@@ -24,6 +24,7 @@ const hasErrorResponse = (e: unknown): e is HasErrorResponse =>
 const OPENAI_CODES: Record<string, string> = {
   'AUTH.INVALID_API_KEY': 'invalid_api_key',
   'AUTH.MISSING_API_KEY': 'missing_api_key',
+  'AUTH.ACCOUNT_DISABLED': 'account_deactivated',
   'ROUTING.MODEL_NOT_FOUND': 'model_not_found',
   'REQUEST.INVALID_JSON': 'invalid_json',
   'REQUEST.UNSUPPORTED_PARAMETER': 'unsupported_parameter',

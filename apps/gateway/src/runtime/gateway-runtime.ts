@@ -140,7 +140,6 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
     const keysFeed = await keys.start();
     closers.push(() => keysFeed.stop());
     const recorder = new RequestRecorder(writer, config.durability, metrics, logger);
-    const chatService = new ChatService(chatContext, recorder, metrics, logger, systemClock, keys);
 
     const projections =
       config.projections === 'inprocess'
@@ -157,6 +156,9 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
       logger,
     );
     closers.push(() => accessFeed.stop());
+    const chatService = new ChatService(chatContext, recorder, metrics, logger, systemClock, keys, () =>
+      directory.tierPolicy(),
+    );
     const policyFeed = await startMemoryFeed(
       eventStore,
       'routing-policy',

@@ -1,6 +1,5 @@
 import {
   assertNever,
-  ForbiddenError,
   IllegalStateError,
   isPowerLevel,
   isRole,
@@ -15,7 +14,7 @@ import {
 } from '@gw/shared-kernel';
 import type { AccountChanges, AccountCommand, UpdateAccount } from './account.commands';
 import { rolesOf, type AccountEvent, type CapMode } from './account.events';
-import { fittingPowerLevel, lowestTierWhere, type TierPolicy } from './tier-policy';
+import { fittingPowerLevel, notUnlockedByTier } from './tier-policy';
 
 export const MAX_ACTIVE_GATEWAY_KEYS = 20;
 /** The largest cap a Postgres bigint holds (micro-dollars). */
@@ -147,7 +146,9 @@ function update(command: UpdateAccount, state: OpenState, at: string): AccountEv
   }
   const wanted = changes.powerLevel;
   if (wanted !== undefined && !tierPolicy[tier].powerLevels.includes(wanted))
-    throw notUnlocked(tierPolicy, tier, `the ${wanted} power level`, (r) => r.powerLevels.includes(wanted));
+    throw notUnlockedByTier(tierPolicy, tier, `the ${wanted} power level`, (r) =>
+      r.powerLevels.includes(wanted),
+    );
   // A new tier keeps the power level if it allows it, else the nearest level it allows.
   const tierChanged = tier !== state.tier;
   const powerLevel =
@@ -168,7 +169,7 @@ function update(command: UpdateAccount, state: OpenState, at: string): AccountEv
   }
   const byokAllowed = tierPolicy[tier].byok.allowed;
   if (changes.byokOnly === true && !byokAllowed)
-    throw notUnlocked(tierPolicy, tier, 'bringing your own provider keys', (r) => r.byok.allowed);
+    throw notUnlockedByTier(tierPolicy, tier, 'bringing your own provider keys', (r) => r.byok.allowed);
   // A new tier without BYOK cannot keep byokOnly: its requests could never be served.
   const byokOnly = tierChanged && !byokAllowed ? false : (changes.byokOnly ?? state.byokOnly);
   if (byokOnly !== state.byokOnly)
@@ -178,23 +179,6 @@ function update(command: UpdateAccount, state: OpenState, at: string): AccountEv
   if (changes.disabled === false && state.disabled)
     events.push({ type: 'AccountEnabled', data: { userId, enabledAt: at } });
   return events;
-}
-
-/** 403 that names the lowest tier whose rules allow it (the caller knows what to upgrade to). */
-function notUnlocked(
-  policy: TierPolicy,
-  tier: Tier,
-  what: string,
-  test: Parameters<typeof lowestTierWhere>[1],
-): ForbiddenError {
-  const unlocking = lowestTierWhere(policy, test);
-  return new ForbiddenError(
-    'ACCOUNTS.NOT_ALLOWED_BY_TIER',
-    unlocking
-      ? `The ${tier} tier does not include ${what}; the ${unlocking} tier unlocks it.`
-      : `The ${tier} tier does not include ${what}, and no tier does at the moment.`,
-    { tier, requiredTier: unlocking ?? null },
-  );
 }
 
 export const decide = (command: AccountCommand, state: Account): AccountEvent[] => {
