@@ -1,3 +1,5 @@
+import type { SealedSecret } from './crypto/envelope';
+
 /** Whose key it is: a provider's platform key (owner = provider slug) or a user's BYOK key. */
 export type VaultScope = 'platform' | 'user';
 
@@ -40,6 +42,17 @@ export interface KeyVault {
    * `UnknownKekVersionError` when its KEK version is not configured.
    */
   get(ref: SecretRef): Promise<string | undefined>;
+  /**
+   * The stored envelope, not opened: for callers that hold secrets in memory and decrypt one only at
+   * the moment they use it (`open`). A copy: changing it changes nothing stored. Undefined when the
+   * reference holds none.
+   */
+  getSealed(ref: SecretRef): Promise<SealedSecret | undefined>;
+  /**
+   * The plaintext of an envelope `getSealed` returned for the same reference, with this vault's KEKs;
+   * no I/O. Throws as `get` does (another reference, altered bytes, unknown KEK version).
+   */
+  open(ref: SecretRef, sealed: SealedSecret): string;
   /** Crypto-shredding: deletes the row. True when there was one. */
   destroy(ref: SecretRef): Promise<boolean>;
   /** Deletes every secret of an owner (a removed user, a removed provider); returns how many. */

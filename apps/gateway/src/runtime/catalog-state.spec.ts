@@ -69,6 +69,8 @@ describe('CatalogState', () => {
     const flaky: KeyVault = {
       put: (r, p) => vault.put(r, p),
       get: (r) => (down ? Promise.reject(new Error('connection reset')) : vault.get(r)),
+      getSealed: (r) => vault.getSealed(r),
+      open: (r, s) => vault.open(r, s),
       destroy: (r) => vault.destroy(r),
       destroyOwner: (s, o) => vault.destroyOwner(s, o),
       rewrap: () => vault.rewrap(),
@@ -94,6 +96,8 @@ describe('CatalogState', () => {
         reads++;
         return wrongKek.get(r); // SecretDecryptionError
       },
+      getSealed: (r) => vault.getSealed(r),
+      open: (r, s) => wrongKek.open(r, s),
       destroy: (r) => vault.destroy(r),
       destroyOwner: (s, o) => vault.destroyOwner(s, o),
       rewrap: () => vault.rewrap(),

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { EventStore, Subscription } from '@gw/eventstore';
-import { KeyVaultError, type KeyVault } from '@gw/key-vault';
+import { KeyVaultError, type KeyVault, type SealedSecret, type SecretRef } from '@gw/key-vault';
 import { KeysView, PROVIDER_KEY_EVENT_TYPES, recordKeyValidation, userKeyRef, type KeyEntry } from '@gw/keys';
 import type { Clock } from '@gw/shared-kernel';
 import type { UserKeyRing } from '../chat/byok-keys';
@@ -10,15 +10,16 @@ const KEY_RETRY_MS = 5_000;
 
 /**
  * Users' provider keys as this gateway instance sees them: the in-memory view of every `keys-*`
- * stream, fed from the log, and each stored key decrypted from the vault into this process's memory
- * (as platform keys are, see CatalogState), so the chat path reads no database. The decrypted key is
- * never written anywhere: not to Redis, a log line, an event or a response. When a chat request finds
- * a key refused by its provider, the rejection is recorded off the request path.
+ * stream, fed from the log, and each stored key's sealed envelope read from the vault, so the chat
+ * path reads no database. A key is decrypted (in memory, about 7 µs) only for the request that uses
+ * it; plaintext user keys are never held between requests, nor written anywhere: not to Redis, a log
+ * line, an event or a response. When a chat request finds a key refused by its provider, the
+ * rejection is recorded off the request path.
  */
 export class KeysState implements UserKeyRing {
   readonly view = new KeysView();
-  /** Decrypted keys by vault secret id (a rotation has a new one). */
-  private readonly secrets = new Map<string, string>();
+  /** Sealed envelopes by vault secret id (a key rotation has a new one), each checked once on load. */
+  private readonly secrets = new Map<string, { readonly ref: SecretRef; readonly sealed: SealedSecret }>();
   private readonly lastUsed = new Map<string, string>();
   private syncedAt = -1;
 
@@ -64,8 +65,20 @@ export class KeysState implements UserKeyRing {
     return this.view.routingKeys(userId);
   }
 
+  /** The key, decrypted now for the request that will use it (undefined: not loaded, or no longer opens). */
   apiKey(entry: KeyEntry): string | undefined {
-    return this.secrets.get(entry.secretId);
+    const held = this.secrets.get(entry.secretId);
+    if (!held) return undefined;
+    try {
+      return this.vault.open(held.ref, held.sealed);
+    } catch (e) {
+      // Opened when loaded, so only a KEK removed from a running vault gets here.
+      this.logger.error(
+        { keyId: entry.keyId, provider: entry.provider, err: (e as Error).message },
+        'cannot open a user key; it is not used',
+      );
+      return undefined;
+    }
   }
 
   /** When this instance last used the key for a request (kept in memory, not recorded as an event). */
@@ -108,10 +121,14 @@ export class KeysState implements UserKeyRing {
     for (const [secretId, k] of wanted) {
       if (this.secrets.has(secretId)) continue;
       try {
-        const apiKey = await this.vault.get(userKeyRef(k.userId, k.provider, secretId));
-        if (apiKey === undefined)
+        const ref = userKeyRef(k.userId, k.provider, secretId);
+        const sealed = await this.vault.getSealed(ref);
+        if (sealed === undefined)
           this.logger.warn({ keyId: k.keyId, provider: k.provider }, 'a user key is not in the vault');
-        else this.secrets.set(secretId, apiKey);
+        else {
+          this.vault.open(ref, sealed); // throws now, not on a request, when it does not authenticate
+          this.secrets.set(secretId, { ref, sealed });
+        }
       } catch (e) {
         // The vault's own errors (wrong key-encryption key, altered row) do not heal by retrying.
         if (!(e instanceof KeyVaultError)) complete = false;

@@ -11,6 +11,7 @@ import {
   type KeyEncryptionKeys,
   type KeyEncryptionKeysSource,
   type KeyVault,
+  type SealedSecret,
   type SecretRef,
   type StoredSecret,
   type VaultScope,
@@ -52,6 +53,15 @@ export class RotatingKeyVault implements KeyVault {
 
   get(ref: SecretRef): Promise<string | undefined> {
     return this.current.get(ref);
+  }
+
+  getSealed(ref: SecretRef): Promise<SealedSecret | undefined> {
+    return this.current.getSealed(ref);
+  }
+
+  /** With the keys of now: during a rotation they hold both versions, so older envelopes still open. */
+  open(ref: SecretRef, sealed: SealedSecret): string {
+    return this.current.open(ref, sealed);
   }
 
   destroy(ref: SecretRef): Promise<boolean> {

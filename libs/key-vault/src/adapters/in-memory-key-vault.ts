@@ -51,9 +51,19 @@ export class InMemoryKeyVault implements KeyVault {
   }
 
   async get(ref: SecretRef): Promise<string | undefined> {
+    const sealed = await this.getSealed(ref);
+    return sealed ? openSecret(this.keys, ref, sealed) : undefined;
+  }
+
+  async getSealed(ref: SecretRef): Promise<SealedSecret | undefined> {
     assertSecretRef(ref);
     const row = this.rows.get(InMemoryKeyVault.rowKey(ref));
-    return row ? openSecret(this.keys, ref, copy(row.sealed)) : undefined;
+    return row ? copy(row.sealed) : undefined;
+  }
+
+  open(ref: SecretRef, sealed: SealedSecret): string {
+    assertSecretRef(ref);
+    return openSecret(this.keys, ref, sealed);
   }
 
   async destroy(ref: SecretRef): Promise<boolean> {

@@ -97,14 +97,24 @@ export class PostgresKeyVault implements KeyVault {
   }
 
   async get(ref: SecretRef): Promise<string | undefined> {
+    const sealed = await this.getSealed(ref);
+    // The reference asked for, not the row's columns, is the associated data: a row that was sealed for
+    // another reference (or whose provider column was edited) does not authenticate.
+    return sealed ? openSecret(this.keys, ref, sealed) : undefined;
+  }
+
+  async getSealed(ref: SecretRef): Promise<SealedSecret | undefined> {
     assertSecretRef(ref);
     const row = await this.db<VaultSecretRow>(VAULT_SECRETS_TABLE)
       .select(...SEALED_COLUMNS)
       .where(keyOf(ref))
       .first();
-    // The reference asked for, not the row's columns, is the associated data: a row that was sealed for
-    // another reference (or whose provider column was edited) does not authenticate.
-    return row ? openSecret(this.keys, ref, toSealed(row)) : undefined;
+    return row ? toSealed(row) : undefined;
+  }
+
+  open(ref: SecretRef, sealed: SealedSecret): string {
+    assertSecretRef(ref);
+    return openSecret(this.keys, ref, sealed);
   }
 
   async destroy(ref: SecretRef): Promise<boolean> {

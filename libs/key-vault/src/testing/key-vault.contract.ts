@@ -229,6 +229,64 @@ export function keyVaultContract(name: string, make: KeyVaultFactory): void {
       });
     });
 
+    describe('sealed reads (held in memory, opened at the moment of use)', () => {
+      it('getSealed returns the envelope as stored, and open gives the secret without I/O', async () => {
+        const ref = newSecretRef();
+        const secret = aSecret();
+        await vault().put(ref, secret);
+
+        const sealed = (await vault().getSealed(ref))!;
+
+        expect(sealed.kekVersion).toBe(keys.activeVersion);
+        expect(sealed.ciphertext.equals((await fixture().sealed(ref))!.ciphertext)).toBe(true);
+        expect(JSON.stringify(sealed)).not.toContain(secret);
+        expect(vault().open(ref, sealed)).toBe(secret);
+        expect(await vault().getSealed(newSecretRef())).toBeUndefined();
+      });
+
+      it('is a copy: altering it changes nothing stored, and the altered envelope does not open', async () => {
+        const ref = newSecretRef();
+        const secret = aSecret();
+        await vault().put(ref, secret);
+        const sealed = (await vault().getSealed(ref))!;
+
+        sealed.ciphertext[0] = sealed.ciphertext[0]! ^ 1;
+
+        expect(() => vault().open(ref, sealed)).toThrow(SecretDecryptionError);
+        expect(await vault().get(ref)).toBe(secret);
+      });
+
+      it('opens only under the reference it was read for', async () => {
+        const ref = newSecretRef();
+        await vault().put(ref, aSecret());
+        const sealed = (await vault().getSealed(ref))!;
+
+        for (const other of [
+          { ...ref, ownerId: `user-${randomUUID()}` },
+          { ...ref, secretId: `key-${randomUUID()}` },
+          { ...ref, provider: 'anthropic' },
+        ])
+          expect(() => vault().open(other, sealed)).toThrow(SecretDecryptionError);
+      });
+
+      it('an envelope read before a rewrap still opens while both KEK versions are held', () =>
+        withFreshStorage(async (f) => {
+          const ref = newSecretRef();
+          const secret = aSecret();
+          await f.vault(keys).put(ref, secret);
+          const before = (await f.vault(keys).getSealed(ref))!;
+          const both = keys.withKey(keys.activeVersion + 1, randomBytes(KEY_BYTES));
+
+          expect(await f.vault(both).rewrap()).toBe(1);
+
+          expect(f.vault(both).open(ref, before)).toBe(secret);
+          const after = (await f.vault(both).getSealed(ref))!;
+          expect(after.kekVersion).toBe(keys.activeVersion + 1);
+          expect(f.vault(both).open(ref, after)).toBe(secret);
+          expect(() => f.vault(keys).open(ref, after)).toThrow(UnknownKekVersionError);
+        }));
+    });
+
     describe('key-encryption key rotation', () => {
       it('rewraps every data key under the active version, leaving the secrets’ ciphertexts alone', () =>
         withFreshStorage(async (f) => {
