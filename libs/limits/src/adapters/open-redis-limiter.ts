@@ -1,0 +1,50 @@
+import { Redis } from 'ioredis';
+import type { WindowLengths } from '../domain/rate-limits';
+import { FallbackRateLimiter, type FallbackObserver } from './fallback-rate-limiter';
+import { InMemoryRateLimiter } from './in-memory-rate-limiter';
+import { RedisRateLimiter } from './redis-rate-limiter';
+import type { Clock } from '@gw/shared-kernel';
+
+/** A command that takes longer than this is answered by the per-instance limiter. */
+export const REDIS_COMMAND_TIMEOUT_MS = 100;
+
+export interface SharedLimiter {
+  readonly limiter: FallbackRateLimiter;
+  readonly redis: Redis;
+  close(): Promise<void>;
+}
+
+/**
+ * Redis with the per-instance fallback. The client never queues commands while disconnected and
+ * never retries one (the hot path does not wait for Redis to come back: the fallback answers at
+ * once); it reconnects in the background, every 0.1–2 s.
+ */
+export function openRedisRateLimiter(
+  url: string,
+  observer: FallbackObserver,
+  options: { readonly prefix?: string; readonly windows?: WindowLengths; readonly clock?: Clock } = {},
+): SharedLimiter {
+  const redis = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+    connectTimeout: 1_000,
+    retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
+    lazyConnect: false,
+  });
+  redis.on('error', () => undefined); // reported once per outage by the limiter, not per reconnect attempt
+  const limiter = new FallbackRateLimiter(
+    new RedisRateLimiter(redis, options),
+    new InMemoryRateLimiter(options.clock, options.windows),
+    () => redis.status === 'ready',
+    observer,
+  );
+  return {
+    limiter,
+    redis,
+    close: async () => {
+      await limiter.close();
+      redis.disconnect();
+    },
+  };
+}

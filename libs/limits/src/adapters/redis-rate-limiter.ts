@@ -1,0 +1,102 @@
+import type { Redis } from 'ioredis';
+import {
+  DEFAULT_WINDOWS,
+  LIMIT_DIMENSIONS,
+  type LimitDimension,
+  type WindowLimits,
+  type WindowLengths,
+} from '../domain/rate-limits';
+import type { RateLimitCheck, RateLimitDecision, RateLimiter, WindowState } from '../limiter/rate-limiter';
+import { SLIDING_WINDOW_LUA } from './sliding-window.lua';
+
+/** The key prefix every instance shares (one Redis may serve several deployments: give each its own). */
+export const DEFAULT_RATE_LIMIT_PREFIX = 'switchyard:rl:';
+
+type SlidingWindowCommand = (
+  req: string,
+  tok: string,
+  meta: string,
+  ...args: Array<string | number>
+) => Promise<number[]>;
+
+/**
+ * Exact sliding windows in Redis, shared by every gateway instance: one Lua script per request
+ * (EVALSHA, so one round trip), time from Redis, keys `<prefix>{<subject>}:req|tok|meta` (one hash
+ * slot per subject) expiring with their longest window.
+ */
+export class RedisRateLimiter implements RateLimiter {
+  private readonly run: SlidingWindowCommand;
+
+  constructor(
+    redis: Redis,
+    private readonly options: { readonly prefix?: string; readonly windows?: WindowLengths } = {},
+  ) {
+    if (!('switchyardSlidingWindow' in redis))
+      redis.defineCommand('switchyardSlidingWindow', { numberOfKeys: 3, lua: SLIDING_WINDOW_LUA });
+    const command = (redis as unknown as { switchyardSlidingWindow: SlidingWindowCommand })
+      .switchyardSlidingWindow;
+    this.run = command.bind(redis);
+  }
+
+  async check({ subject, limits, tokens }: RateLimitCheck): Promise<RateLimitDecision> {
+    const reply = await this.call(subject, limits, tokens, 'check');
+    const windows: Partial<Record<LimitDimension, WindowState>> = {};
+    const refused: LimitDimension[] = [];
+    let retryAfterMs = 0;
+    const allowed = reply[0] === 1;
+    LIMIT_DIMENSIONS.forEach((d, i) => {
+      const limit = limits[d];
+      if (limit === null) return;
+      const used = reply[1 + i * 3]!;
+      const resetMs = reply[2 + i * 3]!;
+      const wait = reply[3 + i * 3]!;
+      windows[d] = { limit, remaining: Math.max(0, limit - used), resetMs };
+      if (wait > 0) {
+        refused.push(d);
+        retryAfterMs = Math.max(retryAfterMs, wait);
+      }
+    });
+    return { allowed, windows, refused, retryAfterMs: allowed ? 0 : retryAfterMs };
+  }
+
+  async record(subject: string, limits: WindowLimits, tokens: number): Promise<void> {
+    if (limits.tpm === null || tokens === 0) return;
+    await this.call(subject, limits, tokens, 'record');
+  }
+
+  /** The client belongs to the caller, who closes it. */
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** The keys one subject uses (for tests and the memory note). */
+  keysOf(subject: string): [string, string, string] {
+    const base = `${this.options.prefix ?? DEFAULT_RATE_LIMIT_PREFIX}{${subject}}`;
+    return [`${base}:req`, `${base}:tok`, `${base}:meta`];
+  }
+
+  private call(
+    subject: string,
+    limits: WindowLimits,
+    tokens: number,
+    mode: 'check' | 'record',
+  ): Promise<number[]> {
+    const w = this.options.windows ?? DEFAULT_WINDOWS;
+    const [req, tok, meta] = this.keysOf(subject);
+    return this.run(
+      req,
+      tok,
+      meta,
+      limits.rpm ?? -1,
+      limits.rph ?? -1,
+      limits.rpd ?? -1,
+      limits.tpm ?? -1,
+      w.rpm,
+      w.rph,
+      w.rpd,
+      w.tpm,
+      Math.trunc(tokens),
+      mode,
+    );
+  }
+}

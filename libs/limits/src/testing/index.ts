@@ -1,0 +1,2 @@
+export * from './rate-limiter.contract';
+export * from './redis';
