@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ChangeTierPolicyHandler } from './commands/change-tier-policy/change-tier-policy.handler';
+import { DeleteAccountHandler } from './commands/delete-account/delete-account.handler';
 import { IssueGatewayKeyHandler } from './commands/issue-gateway-key/issue-gateway-key.handler';
 import { OpenAccountHandler } from './commands/open-account/open-account.handler';
 import { RevokeGatewayKeyHandler } from './commands/revoke-gateway-key/revoke-gateway-key.handler';
@@ -15,6 +16,7 @@ import { UpdateAccountHandler } from './commands/update-account/update-account.h
     RevokeGatewayKeyHandler,
     UpdateAccountHandler,
     ChangeTierPolicyHandler,
+    DeleteAccountHandler,
   ],
 })
 export class AccountsModule {}

@@ -25,3 +25,5 @@ export * from './commands/update-account/update-account.command';
 export * from './commands/update-account/update-account.handler';
 export * from './commands/change-tier-policy/change-tier-policy.command';
 export * from './commands/change-tier-policy/change-tier-policy.handler';
+export * from './commands/delete-account/delete-account.command';
+export * from './commands/delete-account/delete-account.handler';

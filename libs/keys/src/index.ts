@@ -9,5 +9,6 @@ export * from './commands/rotate-provider-key/rotate-provider-key.command';
 export * from './commands/change-provider-key/change-provider-key.command';
 export * from './commands/record-key-validation/record-key-validation.command';
 export * from './commands/remove-provider-key/remove-provider-key.command';
+export * from './commands/remove-all-provider-keys/remove-all-provider-keys.command';
 export * from './view/keys-view';
 export * from './keys.module';

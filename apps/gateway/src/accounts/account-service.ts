@@ -2,6 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   AccessDirectory,
+  DeleteAccountCommand,
   IssueGatewayKeyCommand,
   LOCAL_CREDENTIALS,
   OpenAccountCommand,
@@ -20,7 +21,10 @@ import {
   type Role,
   type Tier,
 } from '@gw/shared-kernel';
+import { RemoveAllProviderKeysCommand } from '@gw/keys';
+import { LOCAL_SIGN_IN, type LocalSignIn } from '../auth/local-sign-in';
 import { waitUntil } from '../http/wait-until';
+import { KeysState } from '../runtime/keys-state';
 import type { IssuedKeyView } from './accounts.views';
 
 export interface NewUser {
@@ -45,7 +49,11 @@ export class AccountService {
   constructor(
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(AccessDirectory) private readonly directory: AccessDirectory,
+    @Inject(KeysState) private readonly keys: Pick<KeysState, 'hasApplied'>,
     @Optional() @Inject(LOCAL_CREDENTIALS) private readonly credentials?: LocalCredentials,
+    @Optional()
+    @Inject(LOCAL_SIGN_IN)
+    private readonly signIn?: Pick<LocalSignIn, 'signOutEverywhere'> | null,
   ) {}
 
   /** The account, or a 404 (also for ids of other kinds: nothing tells them apart). */
@@ -126,6 +134,24 @@ export class AccountService {
       throw new NotFoundError('ACCOUNTS.KEY_NOT_FOUND', 'No such gateway key', { param: 'id' });
     const result = await this.commands.execute(new RevokeGatewayKeyCommand({ userId, keyId }, metadata));
     await this.caughtUp(userId, result.version);
+  }
+
+  /**
+   * Deletes the account for good, in an order that a retry can always finish: AccountDeleted first
+   * (the account stops working here and, as their feeds apply it, everywhere), then a KeyRemoved for
+   * every provider key left, then the user's vault rows shredded, then the local sign-in and its
+   * sessions. Deleting a deleted account records nothing and redoes whatever an earlier try did not
+   * get to; an unknown id is a 404. Answers once this instance's views have applied the events.
+   */
+  async delete(userId: string, metadata: EventMetadata): Promise<void> {
+    const deleted = await this.commands.execute(new DeleteAccountCommand({ userId }, metadata));
+    await this.caughtUp(userId, deleted.version);
+    const removed = await this.commands.execute(
+      new RemoveAllProviderKeysCommand({ userId, reason: 'account_deleted' }, metadata),
+    );
+    await this.credentials?.remove(userId);
+    await this.signIn?.signOutEverywhere(userId);
+    await waitUntil(() => this.keys.hasApplied(userId, removed.version));
   }
 
   private async caughtUp(userId: string, version: bigint): Promise<void> {

@@ -1,6 +1,7 @@
 import {
   Body,
   Controller,
+  Delete,
   Get,
   HttpCode,
   Inject,
@@ -147,6 +148,23 @@ export class AdminUsersController {
       commandMetadata(request, principal),
     );
     return this.view(account);
+  }
+
+  /**
+   * Deletes the user for good: their gateway keys and tokens stop working at once, their provider
+   * keys are removed and shredded from the vault, their sign-in goes; their events stay for audit.
+   * Deleting a deleted user again finishes anything an interrupted deletion left (204 again).
+   */
+  @Delete(':id')
+  @HttpCode(204)
+  async delete(@Param('id') id: string, @Req() request: AuthenticatedRequest): Promise<void> {
+    const principal = request.principal!;
+    if (id === principal.userId)
+      throw new IllegalStateError(
+        'ACCOUNTS.SELF_DELETE',
+        'You cannot delete your own account; ask another admin',
+      );
+    await this.accounts.delete(id, commandMetadata(request, principal));
   }
 
   /** A gateway key for the user: `apiKey` is in this answer only. */

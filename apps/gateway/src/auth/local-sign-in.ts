@@ -86,6 +86,11 @@ export class LocalSignIn {
     if (refreshToken) await this.refreshTokens.revokeFamilyOf(refreshToken);
   }
 
+  /** Ends every session of the user: no refresh token of theirs works again (account deleted). */
+  async signOutEverywhere(userId: string): Promise<void> {
+    await this.refreshTokens.revokeUser(userId);
+  }
+
   /** Refresh tokens expired for a day go: on the first sign-in after a start, then every 500th. */
   private prune(): void {
     this.refreshTokens

@@ -90,6 +90,25 @@ describe('TokenAuthenticator', () => {
     expect(t.executed).toEqual([]);
   });
 
+  it("a deleted account's token is refused at once, cached or not, and never reopens the account", async () => {
+    const t = setup(async () => oidcToken('dora'));
+    const userId = subjectUserId(issuer, 'dora');
+    t.directory.apply(opened(userId));
+    const token = 'h.p.s';
+    await t.auth.authenticate(token, hashToken(token));
+    t.directory.apply({
+      ...opened(userId),
+      id: `d-${userId}`,
+      type: 'AccountDeleted',
+      data: { userId, deletedAt: '' },
+      revision: 1n,
+    });
+    expect(t.auth.cached(hashToken(token))).toBeUndefined();
+    await expect(t.auth.authenticate(token, hashToken(token))).rejects.toEqual(invalidToken());
+    await expect(t.auth.authenticate('n.e.w', hashToken('n.e.w'))).rejects.toEqual(invalidToken());
+    expect(t.executed).toEqual([]);
+  });
+
   it("the token's roles count for OIDC callers, not the account's", async () => {
     const t = setup(async () => oidcToken('bob', ['admin']));
     const userId = subjectUserId(issuer, 'bob');

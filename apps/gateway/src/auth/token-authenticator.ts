@@ -52,6 +52,8 @@ export class TokenAuthenticator {
     const cached = this.cached(tokenHash);
     if (cached) return cached;
     const verified = await this.verifier.verify(token);
+    // A deleted account's token is refused like an unknown one, and never reopens the account.
+    if (this.directory.isDeleted(verified.userId)) throw invalidToken();
     if (verified.profile && !this.directory.account(verified.userId)) await this.openOnce(verified);
     const identity: VerifiedIdentity = {
       userId: verified.userId,

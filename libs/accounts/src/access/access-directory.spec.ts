@@ -145,6 +145,52 @@ describe('AccessDirectory', () => {
     expect(d.keyOwner('k3')).toEqual({ userId: 'u2', revoked: false });
   });
 
+  it('forgets a deleted account and its keys at once; a replayed overlap never brings them back', () => {
+    const d = new AccessDirectory();
+    const u3 = (type: string, data: Record<string, unknown> = {}): RecordedEvent =>
+      recorded(type, { userId: 'u3', ...data });
+    const history = [
+      u3('AccountOpened', {
+        displayName: 'Del',
+        username: 'del',
+        tier: 'starter',
+        roles: ['user'],
+        powerLevel: 'eco',
+        openedAt: 't0',
+      }),
+      u3('GatewayKeyIssued', { keyId: 'k4', name: 'a', keyHash: 'hash4', maskedKey: 'm', issuedAt: '' }),
+      u3('GatewayKeyIssued', { keyId: 'k5', name: 'b', keyHash: 'hash5', maskedKey: 'm', issuedAt: '' }),
+      u3('AccountDisabled', { disabledAt: '' }),
+    ];
+    history.forEach((e) => d.apply(e));
+    d.apply(u2('AccountOpened', { displayName: 'Bo', tier: 'free', powerLevel: 'eco', openedAt: 't0' }));
+    expect(() => d.principalForKeyHash('hash4')).toThrow(expect.objectContaining({ kind: 'forbidden' }));
+    const deleted = u3('AccountDeleted', { deletedAt: '' });
+    d.apply(deleted);
+
+    // Its keys are unknown keys now (a 401, not the disabled account's 403), its tokens have no principal.
+    for (const hash of ['hash4', 'hash5']) {
+      expect(d.principalForKeyHash(hash)).toBeUndefined();
+      expect(d.hasActiveKey(hash)).toBe(false);
+    }
+    expect(d.principalForUser('u3', 'token')).toBeUndefined();
+    expect(d.account('u3')).toBeUndefined();
+    expect(d.accountByUsername('del')).toBeUndefined();
+    expect(d.activeKeys('u3')).toEqual([]);
+    expect(d.keyOwner('k4')).toBeUndefined();
+    expect([...d.allAccounts()].map((a) => a.userId)).toEqual(['u2']);
+    expect(d.accountCount()).toBe(1);
+    expect(d.isDeleted('u3')).toBe(true);
+    expect(d.isDeleted('u2')).toBe(false);
+    // Commands wait for the deletion's revision.
+    expect(d.accountRevision('u3')).toBe(deleted.revision);
+
+    [...history, deleted].forEach((e) => d.apply(e));
+    expect(d.account('u3')).toBeUndefined();
+    expect(d.principalForKeyHash('hash4')).toBeUndefined();
+    expect(d.accountRevision('u3')).toBe(deleted.revision);
+  });
+
   it('folds the tier policy by version', () => {
     const d = new AccessDirectory();
     expect(d.tierPolicy().free.powerLevels).toEqual(['eco']);

@@ -61,7 +61,7 @@ const ACCOUNT_STREAM_PREFIX = 'account-';
 /**
  * The hot path's view of accounts, gateway keys and the tier policy, held in memory and fed by the
  * log on every instance (a revoked key or a disabled account is refused as soon as the instance's
- * feed applies the event). Events at or below a stream's applied revision are skipped, so replaying
+ * feed applies the event; a deleted account is forgotten with its keys, leaving a tombstone). Events at or below a stream's applied revision are skipped, so replaying
  * an overlap is safe. Last-used times of keys are kept here only (per instance, not persisted): the
  * hot path never writes for them.
  */
@@ -73,6 +73,8 @@ export class AccessDirectory {
   /** keyHash → the principal it resolves to, rebuilt when its account or key changes. */
   private readonly principals = new Map<string, Principal>();
   private readonly lastUsed = new Map<string, number>();
+  /** Deleted accounts: userId → the revision of their AccountDeleted (nothing of theirs applies again). */
+  private readonly deleted = new Map<string, bigint>();
   private policy: TierPolicy = DEFAULT_TIER_POLICY;
   private policyVersion = 0;
 
@@ -87,6 +89,11 @@ export class AccessDirectory {
     if (!ACCOUNT_EVENT_TYPES.has(event.type)) return;
     const e = event as unknown as AccountEvent;
     const userId = e.data.userId;
+    if (this.deleted.has(userId)) return;
+    if (e.type === 'AccountDeleted') {
+      this.forget(userId, event.revision);
+      return;
+    }
     const current = this.accounts.get(userId);
     if (current && event.streamId.startsWith(ACCOUNT_STREAM_PREFIX) && event.revision <= current.revision)
       return;
@@ -114,6 +121,25 @@ export class AccessDirectory {
     const next = this.evolveEntry(current, e);
     this.accounts.set(userId, { ...next, revision });
     this.refreshPrincipals(userId);
+  }
+
+  /**
+   * A deleted account goes at once with its gateway keys and their principals (the next request with
+   * one is a 401, as for a key that never existed); only a tombstone with its revision stays.
+   */
+  private forget(userId: string, revision: bigint): void {
+    for (const keyId of this.keyIdsByUser.get(userId) ?? []) {
+      const hash = this.keyHashById.get(keyId);
+      if (hash !== undefined) {
+        this.keys.delete(hash);
+        this.principals.delete(hash);
+      }
+      this.keyHashById.delete(keyId);
+      this.lastUsed.delete(keyId);
+    }
+    this.keyIdsByUser.delete(userId);
+    this.accounts.delete(userId);
+    this.deleted.set(userId, revision);
   }
 
   private evolveEntry(a: AccountEntry, e: AccountEvent): AccountEntry {
@@ -205,11 +231,17 @@ export class AccessDirectory {
     return account && !account.disabled ? this.principalOf(account, keyId) : undefined;
   }
 
+  /** The account; undefined when there is none or it was deleted. */
   account(userId: string): AccountEntry | undefined {
     return this.accounts.get(userId);
   }
 
-  /** Every account, in no particular order. */
+  /** Whether the account was deleted (a tombstone: `account` answers undefined for it). */
+  isDeleted(userId: string): boolean {
+    return this.deleted.has(userId);
+  }
+
+  /** Every account not deleted, in no particular order. */
   allAccounts(): IterableIterator<AccountEntry> {
     return this.accounts.values();
   }
@@ -222,7 +254,7 @@ export class AccessDirectory {
 
   /** The revision of `account-{userId}` applied so far (-1 when none). */
   accountRevision(userId: string): bigint {
-    return this.accounts.get(userId)?.revision ?? -1n;
+    return this.accounts.get(userId)?.revision ?? this.deleted.get(userId) ?? -1n;
   }
 
   /** The user's active gateway keys, oldest first. */
@@ -258,6 +290,7 @@ export class AccessDirectory {
     return this.policyVersion;
   }
 
+  /** Accounts not deleted. */
   accountCount(): number {
     return this.accounts.size;
   }

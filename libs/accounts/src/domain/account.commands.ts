@@ -51,4 +51,11 @@ export interface UpdateAccount {
   readonly metadata: { now: Date };
 }
 
-export type AccountCommand = OpenAccount | IssueGatewayKey | RevokeGatewayKey | UpdateAccount;
+/** Deleting a deleted account is no change (the caller finishes the clean-up it may have left). */
+export interface DeleteAccount {
+  readonly type: 'DeleteAccount';
+  readonly data: { userId: string };
+  readonly metadata: { now: Date };
+}
+
+export type AccountCommand = OpenAccount | IssueGatewayKey | RevokeGatewayKey | UpdateAccount | DeleteAccount;

@@ -267,3 +267,27 @@ describe('account decider: updates', () => {
 });
 
 const fold = (events: AccountEvent[]) => events.reduce(accountDecider.evolve, accountDecider.initialState());
+
+describe('account decider: deletion', () => {
+  const del: AccountCommand = { type: 'DeleteAccount', data: { userId: 'u1' }, metadata: { now } };
+  const deleted: AccountEvent = { type: 'AccountDeleted', data: { userId: 'u1', deletedAt: at } };
+
+  it('deletes an open account, enabled or disabled, with or without keys', () => {
+    given([opened]).when(del).then([deleted]);
+    given([opened, issued, disabled]).when(del).then([deleted]);
+  });
+  it('deleting a deleted account records nothing (a retry finishes the clean-up)', () =>
+    given([opened, deleted]).when(del).then([]));
+  it('cannot delete an account that does not exist', () =>
+    given([]).when(del).thenThrows(NotFoundError, 'ACCOUNTS.ACCOUNT_NOT_FOUND'));
+  it('a deleted account keeps only its id in the state', () =>
+    given([opened, issued]).when(del).thenState({ status: 'Deleted', userId: 'u1' }));
+  it('refuses every other command on a deleted account as if it did not exist', () => {
+    for (const command of [issue, revoke, update({ tier: 'starter' }), update({ disabled: false })])
+      given([opened, issued, deleted]).when(command).thenThrows(NotFoundError, 'ACCOUNTS.ACCOUNT_NOT_FOUND');
+  });
+  it('a deleted account cannot be opened again under its id', () =>
+    given([opened, deleted]).when(open).thenThrows(IllegalStateError, 'ACCOUNTS.ACCOUNT_DELETED'));
+  it('events after a deletion change nothing (folding is total)', () =>
+    expect(fold([opened, deleted, issued, disabled])).toEqual({ status: 'Deleted', userId: 'u1' }));
+});

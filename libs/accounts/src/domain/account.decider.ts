@@ -34,7 +34,9 @@ export type Account =
       disabled: boolean;
       /** keyId → revoked? */
       keys: ReadonlyMap<string, { keyHash: string; revoked: boolean }>;
-    };
+    }
+  /** Deleted for good: no command changes it again (its id is never reused). */
+  | { status: 'Deleted'; userId: string };
 
 export const initialState = (): Account => ({ status: 'None' });
 
@@ -68,6 +70,8 @@ export const evolve = (state: Account, event: AccountEvent): Account => {
       return { ...state, disabled: true };
     case 'AccountEnabled':
       return { ...state, disabled: false };
+    case 'AccountDeleted':
+      return { status: 'Deleted', userId: state.userId };
     case 'GatewayKeyIssued':
       return {
         ...state,
@@ -85,6 +89,7 @@ export const evolve = (state: Account, event: AccountEvent): Account => {
 
 type OpenState = Extract<Account, { status: 'Open' }>;
 
+/** A deleted account looks like one that never was: every command on it is a 404. */
 const requireOpen = (state: Account): OpenState => {
   if (state.status !== 'Open') throw new NotFoundError('ACCOUNTS.ACCOUNT_NOT_FOUND', 'No such account');
   return state;
@@ -187,6 +192,8 @@ export const decide = (command: AccountCommand, state: Account): AccountEvent[] 
     case 'OpenAccount': {
       if (state.status === 'Open')
         throw new IllegalStateError('ACCOUNTS.ALREADY_OPEN', 'The account is already open');
+      if (state.status === 'Deleted')
+        throw new IllegalStateError('ACCOUNTS.ACCOUNT_DELETED', 'This account was deleted; it cannot reopen');
       const { email, username, ...rest } = command.data;
       if (email !== undefined && !email.includes('@'))
         throw new ValidationError('ACCOUNTS.INVALID_EMAIL', 'email must be an email address');
@@ -229,6 +236,10 @@ export const decide = (command: AccountCommand, state: Account): AccountEvent[] 
     }
     case 'UpdateAccount':
       return update(command, requireOpen(state), at);
+    case 'DeleteAccount':
+      if (state.status === 'Deleted') return []; // done before: the caller finishes the clean-up
+      requireOpen(state);
+      return [{ type: 'AccountDeleted', data: { userId: command.data.userId, deletedAt: at } }];
     default:
       return assertNever(command);
   }

@@ -51,6 +51,13 @@ export type AccountDisabled = DomainEvent<'AccountDisabled', { userId: string; d
 
 export type AccountEnabled = DomainEvent<'AccountEnabled', { userId: string; enabledAt: string }>;
 
+/**
+ * The account is gone for good: it authenticates nowhere and takes no command; its provider keys are
+ * removed and shredded after it (keys stream, vault). Its events stay, AccountOpened's name and email
+ * included.
+ */
+export type AccountDeleted = DomainEvent<'AccountDeleted', { userId: string; deletedAt: string }>;
+
 /** The key itself is never in an event: only its SHA-256 hash (for lookup) and a masked prefix. */
 export type GatewayKeyIssued = DomainEvent<
   'GatewayKeyIssued',
@@ -75,6 +82,7 @@ export type AccountEvent =
   | ByokOnlySet
   | AccountDisabled
   | AccountEnabled
+  | AccountDeleted
   | GatewayKeyIssued
   | GatewayKeyRevoked;
 
@@ -87,6 +95,7 @@ export const ACCOUNT_EVENT_TYPES: ReadonlySet<string> = new Set<AccountEvent['ty
   'ByokOnlySet',
   'AccountDisabled',
   'AccountEnabled',
+  'AccountDeleted',
   'GatewayKeyIssued',
   'GatewayKeyRevoked',
 ]);

@@ -1,5 +1,6 @@
 import type { Tier } from '@gw/shared-kernel';
 import type { CustomEndpoint } from './custom-endpoint';
+import type { KeyRemovalReason } from './provider-key.events';
 
 /** What the vault returned for a freshly stored secret, and the reference's secret id. */
 export interface StoredSecretFacts {
@@ -68,5 +69,17 @@ export type RemoveProviderKey = {
   metadata: { now: Date };
 };
 
+/** Every key the user still has goes, in one append (the user's account is being deleted). */
+export type RemoveAllProviderKeys = {
+  type: 'RemoveAllProviderKeys';
+  data: { userId: string; reason: KeyRemovalReason };
+  metadata: { now: Date };
+};
+
 export type ProviderKeyCommand =
-  AddProviderKey | RotateProviderKey | ChangeProviderKey | RecordKeyValidation | RemoveProviderKey;
+  | AddProviderKey
+  | RotateProviderKey
+  | ChangeProviderKey
+  | RecordKeyValidation
+  | RemoveProviderKey
+  | RemoveAllProviderKeys;

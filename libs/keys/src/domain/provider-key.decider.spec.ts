@@ -184,12 +184,59 @@ describe('provider key decider', () => {
   });
 
   it('removing keeps the facts in the event and frees the slot for a new key', () => {
-    const removed: ProviderKeyEvent = { type: 'KeyRemoved', data: { ...facts(), removedAt: at } };
+    const removed: ProviderKeyEvent = {
+      type: 'KeyRemoved',
+      data: { ...facts(), removedAt: at, reason: 'removed' },
+    };
     given([added])
       .when(cmd('RemoveProviderKey', { keyId: 'k1' }))
       .then([removed]);
     given([added, removed])
       .when(add({ keyId: 'k2', stored: stored(1) }))
       .then([{ ...added, data: { ...added.data, keyId: 'k2' } }]);
+  });
+});
+
+describe("provider key decider: removing all of a user's keys (account deleted)", () => {
+  const removeAll = cmd('RemoveAllProviderKeys', { reason: 'account_deleted' });
+  const added2: KeyAdded = {
+    type: 'KeyAdded',
+    data: { ...facts(2, 'k2'), secretId: 'k2.2', masked: 'sk-…0002', priority: 1, addedAt: at },
+  };
+  const gone = (n: number, keyId: string, reason: 'removed' | 'account_deleted'): ProviderKeyEvent => ({
+    type: 'KeyRemoved',
+    data: { ...facts(n, keyId), removedAt: at, reason },
+  });
+
+  it('removes every live key (enabled or not, valid or not) with its facts and the reason', () =>
+    given([
+      added,
+      added2,
+      { type: 'KeyDisabled', data: { ...facts(2, 'k2'), disabledAt: at } },
+      { type: 'KeyValidationFailed', data: { ...facts(), reason: 'auth', status: 401, failedAt: at } },
+    ])
+      .when(removeAll)
+      .then([gone(1, 'k1', 'account_deleted'), gone(2, 'k2', 'account_deleted')]));
+
+  it('skips keys removed before, including old KeyRemoved events without a reason', () => {
+    const oldRemoved: ProviderKeyEvent = { type: 'KeyRemoved', data: { ...facts(), removedAt: at } };
+    given([added, added2, oldRemoved])
+      .when(removeAll)
+      .then([gone(2, 'k2', 'account_deleted')]);
+  });
+
+  it('nothing left (no keys ever, or a retry after everything was removed) records nothing', () => {
+    given([]).when(removeAll).then([]);
+    given([added, added2, gone(1, 'k1', 'account_deleted'), gone(2, 'k2', 'account_deleted')])
+      .when(removeAll)
+      .then([]);
+  });
+
+  it('leaves no live key in the state', () => {
+    const state = [added, added2, gone(1, 'k1', 'account_deleted'), gone(2, 'k2', 'account_deleted')].reduce(
+      providerKeyDecider.evolve,
+      providerKeyDecider.initialState(),
+    );
+    expect([...state.keys.values()].map((k) => k.status)).toEqual(['Removed', 'Removed']);
   });
 });

@@ -239,8 +239,14 @@ export const decide = (command: ProviderKeyCommand, state: UserKeys): ProviderKe
     }
     case 'RemoveProviderKey': {
       const key = activeKey(state, command.data.keyId);
-      return [{ type: 'KeyRemoved', data: { ...key.facts, removedAt: at } }];
+      return [{ type: 'KeyRemoved', data: { ...key.facts, removedAt: at, reason: 'removed' } }];
     }
+    case 'RemoveAllProviderKeys':
+      // None left (never any, or removed by an earlier try): nothing to record.
+      return activeKeysOf(state).map((key) => ({
+        type: 'KeyRemoved',
+        data: { ...key.facts, removedAt: at, reason: command.data.reason },
+      }));
     default:
       return assertNever(command);
   }

@@ -50,8 +50,18 @@ export type KeyLabelChanged = DomainEvent<
   'KeyLabelChanged',
   KeyFacts & { previousLabel: string; changedAt: string }
 >;
-/** The key is gone; its vault row is shredded. The events stay. */
-export type KeyRemoved = DomainEvent<'KeyRemoved', KeyFacts & { removedAt: string }>;
+/** Why a key went: its owner removed it, or the owner's account was deleted (all keys at once). */
+export type KeyRemovalReason = 'removed' | 'account_deleted';
+export const KEY_REMOVAL_REASONS: readonly KeyRemovalReason[] = ['removed', 'account_deleted'];
+
+/**
+ * The key is gone; its vault row is shredded. The events stay. `reason` is absent on events written
+ * before account deletion existed: read it as `removed`.
+ */
+export type KeyRemoved = DomainEvent<
+  'KeyRemoved',
+  KeyFacts & { removedAt: string; reason?: KeyRemovalReason }
+>;
 
 export type ProviderKeyEvent =
   | KeyAdded
