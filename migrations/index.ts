@@ -7,6 +7,9 @@ import { migration as createProviderHealthTimeline } from './20261123123000_crea
 import { migration as createVaultSecrets } from './20261123124000_create_vault_secrets';
 import { migration as createLocalCredentials } from './20261201120000_create_local_credentials';
 import { migration as createAuthRefreshTokens } from './20261201120100_create_auth_refresh_tokens';
+import { migration as createUsageAnalytics } from './20261201130000_create_usage_analytics';
+import { migration as createRelayCheckpoints } from './20261210120000_create_relay_checkpoints';
+import { migration as createBillingLedger } from './20261210120100_create_billing_ledger';
 
 /**
  * Every migration, in one list. Add a file named `YYYYMMDDHHmmss_<verb>_<object>.ts` that exports
@@ -21,4 +24,7 @@ export const allMigrations: readonly NamedMigration[] = [
   createVaultSecrets,
   createLocalCredentials,
   createAuthRefreshTokens,
+  createUsageAnalytics,
+  createRelayCheckpoints,
+  createBillingLedger,
 ];
