@@ -4,6 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { AccessDirectory, AccountsModule } from '@gw/accounts';
 import { CatalogModule } from '@gw/catalog';
 import { KeysModule } from '@gw/keys';
+import { LimitsModule, RateLimits } from '@gw/limits';
 import { KNEX } from '@gw/database';
 import { EVENT_STORE } from '@gw/eventstore';
 import { KEY_VAULT } from '@gw/key-vault';
@@ -34,6 +35,8 @@ import { KeysController } from './keys/keys.controller';
 import { MyKeys } from './keys/my-keys';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { MetricsController } from './metrics/metrics.controller';
+import { RateLimitGate } from './limits/rate-limit-gate';
+import { RateLimitsController } from './limits/rate-limits.controller';
 import { CatalogState } from './runtime/catalog-state';
 import { KeysState } from './runtime/keys-state';
 import type { GatewayRuntime } from './runtime/gateway-runtime';
@@ -62,6 +65,8 @@ class RuntimeModule {
       { provide: CatalogState, useValue: runtime.catalog },
       { provide: KeysState, useValue: runtime.keys },
       { provide: ProviderProber, useValue: runtime.prober },
+      { provide: RateLimits, useValue: runtime.limits.rateLimits },
+      { provide: RateLimitGate, useValue: runtime.limits.gate },
     ];
     return { module: RuntimeModule, providers, exports: providers.map((p) => p.provide) };
   }
@@ -82,6 +87,7 @@ export class AppModule {
         RoutingModule,
         CatalogModule,
         KeysModule,
+        LimitsModule,
       ],
       controllers: [
         AuthController,
@@ -101,6 +107,7 @@ export class AppModule {
         AuditController,
         MyKeyHistoryController,
         VaultController,
+        RateLimitsController,
       ],
       providers: [
         GatewayKeyGuard,

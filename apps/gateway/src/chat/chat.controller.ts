@@ -10,6 +10,7 @@ import { requestIdOf } from '../logging/request-id';
 import { ChatService } from './chat.service';
 import { validateChatRequest } from './validate-chat-request';
 import { dtoSchema } from '../http/openapi';
+import { RateLimitGate } from '../limits/rate-limit-gate';
 
 /** The OpenAI-compatible surface. Thin: validate, dispatch to the hot path, write the answer. */
 @ApiTags('OpenAI-compatible')
@@ -17,7 +18,10 @@ import { dtoSchema } from '../http/openapi';
 @Controller('v1')
 @UseGuards(GatewayKeyGuard)
 export class ChatController {
-  constructor(@Inject(ChatService) private readonly chat: ChatService) {}
+  constructor(
+    @Inject(ChatService) private readonly chat: ChatService,
+    @Inject(RateLimitGate) private readonly rateLimits: RateLimitGate,
+  ) {}
 
   @ApiBody({ schema: dtoSchema('ChatCompletionDto') })
   @Post('chat/completions')
@@ -29,6 +33,8 @@ export class ChatController {
     @CurrentPrincipal() principal: Principal,
   ): Promise<void> {
     const dto = validateChatRequest(body);
+    // The tier's rate limits, before routing: memory-held limits, one limiter call, no database.
+    const limitHeaders = await this.rateLimits.admit(principal, dto);
     const abort = new AbortController();
     reply.raw.on('close', () => {
       if (!reply.raw.writableFinished) abort.abort();
@@ -44,6 +50,7 @@ export class ChatController {
     };
     if (dto.stream === true) {
       reply.hijack(); // the stream is written to the socket directly, errors included
+      for (const [name, value] of Object.entries(limitHeaders)) reply.raw.setHeader(name, value);
       try {
         await this.chat.stream(call, reply.raw);
       } catch (e) {
@@ -52,7 +59,7 @@ export class ChatController {
       return;
     }
     const { body: completion, headers } = await this.chat.complete(call);
-    await reply.headers(headers).send(completion);
+    await reply.headers({ ...limitHeaders, ...headers }).send(completion);
   }
 
   /**

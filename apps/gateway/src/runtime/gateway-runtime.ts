@@ -39,6 +39,7 @@ import { ProviderProber } from './provider-prober';
 import { providerHealthRecorder } from './provider-health-recorder';
 import { startInProcessProjections, type ProjectionHost } from './in-process-projections';
 import { openVault } from './open-vault';
+import { startRateLimits, type RateLimitsRuntime } from '../limits/start-rate-limits';
 
 /** Everything the gateway runs on, built before Nest and closed after it. */
 export interface GatewayRuntime {
@@ -58,6 +59,8 @@ export interface GatewayRuntime {
   readonly keys: KeysState;
   readonly prober: ProviderProber;
   readonly projections: ProjectionHost | null;
+  /** Per-tier rate limits: the policy fed from the log, the limiter (Redis with REDIS_URL, else memory). */
+  readonly limits: RateLimitsRuntime;
   readonly mockUrls: ReadonlyMap<string, string>;
   /** The in-process mock providers by slug (empty with MOCK_UPSTREAM_URL or MOCK_PROVIDERS=off). */
   readonly mocks: ReadonlyMap<string, MockProvider>;
@@ -169,6 +172,8 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
       logger,
     );
     closers.push(() => policyFeed.stop());
+    const limits = await startRateLimits(config, eventStore, metrics, logger);
+    closers.push(() => limits.close());
 
     logger.info(
       {
@@ -180,10 +185,7 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
       },
       'runtime ready',
     );
-    for (const [name, value] of [
-      ['REDIS_URL', config.redisUrl],
-      ['KAFKA_BROKERS', config.kafkaBrokers],
-    ] as const) {
+    for (const [name, value] of [['KAFKA_BROKERS', config.kafkaBrokers]] as const) {
       if (value)
         logger.warn(
           { setting: name },
@@ -206,6 +208,7 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
       keys,
       prober,
       projections,
+      limits,
       mockUrls,
       mocks,
       close: closeAll,

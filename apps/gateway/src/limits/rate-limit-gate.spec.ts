@@ -1,0 +1,76 @@
+import { formatReset, rateLimitHeaders, RateLimitExceededError, admissionTokens } from './rate-limit-gate';
+
+describe('rate-limit headers', () => {
+  it.each([
+    [0, '0ms'],
+    [20, '20ms'],
+    [999, '999ms'],
+    [1_000, '1s'],
+    [1_001, '2s'],
+    [59_500, '1m0s'],
+    [360_000, '6m0s'],
+    [3_600_000, '1h0m0s'],
+    [3_661_000, '1h1m1s'],
+  ])('formats %d ms as %s', (ms, text) => expect(formatReset(ms)).toBe(text));
+
+  it('reports the tightest request window and tpm; unlimited ones are left out', () => {
+    const headers = rateLimitHeaders({
+      allowed: true,
+      refused: [],
+      retryAfterMs: 0,
+      windows: {
+        rpm: { limit: 100, remaining: 99, resetMs: 60_000 },
+        rph: { limit: 5_000, remaining: 12, resetMs: 1_200_000 },
+        tpm: { limit: 500_000, remaining: 499_000, resetMs: 59_000 },
+      },
+    });
+    expect(headers).toEqual({
+      'x-ratelimit-limit-requests': '5000',
+      'x-ratelimit-remaining-requests': '12',
+      'x-ratelimit-reset-requests': '20m0s',
+      'x-ratelimit-limit-tokens': '500000',
+      'x-ratelimit-remaining-tokens': '499000',
+      'x-ratelimit-reset-tokens': '59s',
+    });
+    expect(rateLimitHeaders({ allowed: true, refused: [], retryAfterMs: 0, windows: {} })).toEqual({});
+  });
+
+  it('a refusal is a 429 in OpenAI shape with Retry-After in whole seconds (at least 1) and the refusing window', () => {
+    const error = new RateLimitExceededError(
+      'free',
+      {
+        allowed: false,
+        refused: ['rpm'],
+        retryAfterMs: 300,
+        windows: {
+          rpm: { limit: 3, remaining: 0, resetMs: 300 },
+          rph: { limit: 100, remaining: 97, resetMs: 3_000_000 },
+        },
+      },
+      5,
+    ).toErrorResponse();
+    expect(error).toMatchObject({
+      status: 429,
+      type: 'rate_limit_error',
+      code: 'rate_limit_exceeded',
+      param: null,
+    });
+    expect(error.headers).toEqual({
+      'retry-after': '1',
+      'x-ratelimit-limit-requests': '3',
+      'x-ratelimit-remaining-requests': '0',
+      'x-ratelimit-reset-requests': '300ms',
+    });
+    expect(error.message).toContain('3 requests per minute');
+  });
+
+  it('counts the prompt estimate plus the requested output at admission', () => {
+    const messages = [{ role: 'user' as const, content: 'hello world' }];
+    const prompt = admissionTokens({ messages } as never);
+    expect(prompt).toBeGreaterThan(0);
+    expect(admissionTokens({ messages, max_tokens: 100 } as never)).toBe(prompt + 100);
+    expect(admissionTokens({ messages, max_tokens: 100, max_completion_tokens: 7 } as never)).toBe(
+      prompt + 7,
+    );
+  });
+});

@@ -1,0 +1,118 @@
+import type { Counter } from 'prom-client';
+import type { Principal } from '@gw/accounts';
+import type { LimitDimension, RateLimitDecision, RateLimits, WindowState } from '@gw/limits';
+import { REQUEST_DIMENSIONS } from '@gw/limits';
+import { estimateTokens, promptTextOf } from '@gw/routing';
+import type { ChatCompletionDto } from '../chat/chat-completion.dto';
+import type { ErrorResponse, HasErrorResponse } from '../errors/error-response';
+
+/**
+ * What a request counts in tokens-per-minute when it is admitted: the prompt's estimate (the same
+ * estimator routing uses: o200k, images at a fixed cost) plus the output it asks for at most
+ * (`max_completion_tokens ?? max_tokens`, 0 when absent). The real output is known only later;
+ * `RateLimits.recordTokens` corrects for it.
+ */
+export function admissionTokens(
+  dto: Pick<ChatCompletionDto, 'messages' | 'tools' | 'max_tokens' | 'max_completion_tokens'>,
+): number {
+  const prompt = promptTextOf(dto.messages, dto.tools);
+  return (
+    estimateTokens(prompt.texts) +
+    (prompt.fixedTokens ?? 0) +
+    (dto.max_completion_tokens ?? dto.max_tokens ?? 0)
+  );
+}
+
+/** OpenAI's duration format for x-ratelimit-reset-*: `20ms`, `1s`, `6m0s`, `1h0m0s` (whole seconds from 1 s on, rounded up). */
+export function formatReset(ms: number): string {
+  if (ms < 1_000) return `${Math.max(0, Math.ceil(ms))}ms`;
+  const total = Math.ceil(ms / 1_000);
+  const h = Math.floor(total / 3_600);
+  const m = Math.floor((total % 3_600) / 60);
+  const s = total % 60;
+  return h > 0 ? `${h}h${m}m${s}s` : m > 0 ? `${m}m${s}s` : `${s}s`;
+}
+
+/** The request window to report: the one that refused, else the one with the least left (the shortest on a tie). */
+function reportedRequestWindow(decision: RateLimitDecision): WindowState | undefined {
+  const refused = REQUEST_DIMENSIONS.find((d) => decision.refused.includes(d));
+  if (refused) return decision.windows[refused];
+  let best: WindowState | undefined;
+  for (const d of REQUEST_DIMENSIONS) {
+    const w = decision.windows[d];
+    if (w && (!best || w.remaining < best.remaining)) best = w;
+  }
+  return best;
+}
+
+/** OpenAI's x-ratelimit-* headers for the tightest request window and tpm; unlimited ones are left out. */
+export function rateLimitHeaders(decision: RateLimitDecision): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const requests = reportedRequestWindow(decision);
+  if (requests) {
+    headers['x-ratelimit-limit-requests'] = String(requests.limit);
+    headers['x-ratelimit-remaining-requests'] = String(requests.remaining);
+    headers['x-ratelimit-reset-requests'] = formatReset(requests.resetMs);
+  }
+  const tokens = decision.windows.tpm;
+  if (tokens) {
+    headers['x-ratelimit-limit-tokens'] = String(tokens.limit);
+    headers['x-ratelimit-remaining-tokens'] = String(tokens.remaining);
+    headers['x-ratelimit-reset-tokens'] = formatReset(tokens.resetMs);
+  }
+  return headers;
+}
+
+const WINDOW_WORDS: Record<LimitDimension, string> = {
+  rpm: 'requests per minute',
+  rph: 'requests per hour',
+  rpd: 'requests per day',
+  tpm: 'tokens per minute',
+};
+
+/** 429 in OpenAI's shape: the caller's tier limit, not a provider failure; nothing was counted. */
+export class RateLimitExceededError extends Error implements HasErrorResponse {
+  constructor(
+    readonly tier: string,
+    readonly decision: RateLimitDecision,
+    readonly tokens: number,
+  ) {
+    super(`Rate limit reached: ${decision.refused.join(', ')}`);
+  }
+  toErrorResponse(): ErrorResponse {
+    const seconds = String(Math.max(1, Math.ceil(this.decision.retryAfterMs / 1_000)));
+    const parts = this.decision.refused.map((d) => {
+      const w = this.decision.windows[d]!;
+      return d === 'tpm' && this.tokens > w.limit
+        ? `this request counts ${this.tokens} tokens, more than the ${w.limit} ${WINDOW_WORDS[d]} of the ${this.tier} tier`
+        : `${w.limit} ${WINDOW_WORDS[d]}`;
+    });
+    return {
+      status: 429,
+      type: 'rate_limit_error',
+      code: 'rate_limit_exceeded',
+      message: `Rate limit reached for the ${this.tier} tier: ${parts.join('; ')}. Retry in ${seconds} s.`,
+      param: null,
+      headers: { 'retry-after': seconds, ...rateLimitHeaders(this.decision) },
+    };
+  }
+}
+
+/** The chat hot path's rate-limit step: one limiter call from memory-held limits, no database. */
+export class RateLimitGate {
+  constructor(
+    private readonly limits: RateLimits,
+    private readonly refusals: Counter<'tier' | 'dimension'>,
+  ) {}
+
+  /** Admits the request (counted in every window) and returns its x-ratelimit-* headers, or throws a 429. */
+  async admit(principal: Principal, dto: ChatCompletionDto): Promise<Record<string, string>> {
+    const tokens = admissionTokens(dto);
+    const decision = await this.limits.admit(principal.userId, principal.tier, tokens);
+    if (!decision.allowed) {
+      for (const dimension of decision.refused) this.refusals.inc({ tier: principal.tier, dimension });
+      throw new RateLimitExceededError(principal.tier, decision, tokens);
+    }
+    return rateLimitHeaders(decision);
+  }
+}
