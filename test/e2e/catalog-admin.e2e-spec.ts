@@ -117,7 +117,7 @@ describeBackends('admin catalog', (backend) => {
     const user = await client.models.list();
     const adminClient = new OpenAI({ baseURL: `${gw.baseUrl}/v1`, apiKey: gw.adminKey, maxRetries: 0 });
     const everything = await adminClient.models.list();
-    expect(user.data.map((m) => m.id)).not.toContain('acme/swift-max'); // the demo user is on free
+    expect(user.data.map((m) => m.id)).not.toContain('acme/swift-max'); // the demo user is professional
     expect(everything.data.map((m) => m.id)).toContain('acme/swift-max'); // the admin is on enterprise
     await admin().delete('/api/v1/admin/models/acme/swift-max').expect(204);
   });
@@ -132,7 +132,11 @@ describeBackends('admin catalog', (backend) => {
       outputPerMillionMicros: '120000',
       cachedInputPerMillionMicros: '60000',
       cacheWritePerMillionMicros: '60000',
+      cacheWrite1hPerMillionMicros: '60000',
+      perRequestMicros: '0',
+      longContext: null,
     });
+    expect(changed.body.priceVersion).toBe(2);
     await admin()
       .put('/api/v1/admin/models/acme/swift-mini')
       .send({ deprecated: { replacement: 'mock-swift/swift-mini' } })

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { GetMyUsageHandler } from './queries/get-my-usage/get-my-usage.handler';
+import { ChangeBillingPolicyHandler } from './commands/change-billing-policy/change-billing-policy.handler';
 
-/** Needs KNEX from a global module of the app that imports it. */
+/** Needs KNEX, EVENT_STORE and CLOCK from a global module of the app that imports it. */
 @Module({
   imports: [CqrsModule],
-  providers: [GetMyUsageHandler],
+  providers: [GetMyUsageHandler, ChangeBillingPolicyHandler],
 })
 export class UsageBillingModule {}

@@ -69,7 +69,16 @@ export interface ModelView {
     readonly outputPerMillionMicros: string;
     readonly cachedInputPerMillionMicros: string;
     readonly cacheWritePerMillionMicros: string;
+    readonly cacheWrite1hPerMillionMicros: string;
+    readonly perRequestMicros: string;
+    readonly longContext: {
+      readonly aboveTokens: number;
+      readonly inputPerMillionMicros: string;
+      readonly outputPerMillionMicros: string;
+    } | null;
   };
+  /** 1 when added, one more on each price change (usage records name the version they paid). */
+  readonly priceVersion: number;
   readonly contextWindow: number;
   readonly maxOutputTokens: number;
   readonly capabilities: ModelEntry['spec']['capabilities'];
@@ -95,7 +104,20 @@ export const toModelView = (m: ModelEntry, providerActive: boolean): ModelView =
     outputPerMillionMicros: m.spec.prices.outputPerMillion,
     cachedInputPerMillionMicros: m.spec.prices.cachedInputPerMillion,
     cacheWritePerMillionMicros: m.spec.prices.cacheWritePerMillion ?? m.spec.prices.inputPerMillion,
+    cacheWrite1hPerMillionMicros:
+      m.spec.prices.cacheWrite1hPerMillion ??
+      m.spec.prices.cacheWritePerMillion ??
+      m.spec.prices.inputPerMillion,
+    perRequestMicros: m.spec.prices.perRequest ?? '0',
+    longContext: m.spec.prices.longContext
+      ? {
+          aboveTokens: m.spec.prices.longContext.aboveTokens,
+          inputPerMillionMicros: m.spec.prices.longContext.inputPerMillion,
+          outputPerMillionMicros: m.spec.prices.longContext.outputPerMillion,
+        }
+      : null,
   },
+  priceVersion: m.priceVersion ?? 1,
   contextWindow: m.spec.contextWindow,
   maxOutputTokens: m.spec.maxOutputTokens,
   capabilities: m.spec.capabilities,

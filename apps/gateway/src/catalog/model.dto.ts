@@ -24,6 +24,16 @@ import { POWER_LEVELS, TIERS, type PowerLevel, type Tier } from '@gw/shared-kern
 const MICROS = /^\d{1,13}$/;
 const MICROS_MESSAGE = 'must be whole micro-dollars per million tokens, as a string ("2500000" = $2.50)';
 
+export class LongContextPricesDto {
+  @IsInt() @Min(1) @Max(100_000_000) aboveTokens!: number;
+  @IsString()
+  @Matches(MICROS, { message: `longContext.inputPerMillionMicros ${MICROS_MESSAGE}` })
+  inputPerMillionMicros!: string;
+  @IsString()
+  @Matches(MICROS, { message: `longContext.outputPerMillionMicros ${MICROS_MESSAGE}` })
+  outputPerMillionMicros!: string;
+}
+
 export class PricesDto {
   @IsString()
   @Matches(MICROS, { message: `inputPerMillionMicros ${MICROS_MESSAGE}` })
@@ -41,6 +51,24 @@ export class PricesDto {
   @IsString()
   @Matches(MICROS, { message: `cacheWritePerMillionMicros ${MICROS_MESSAGE}` })
   cacheWritePerMillionMicros?: string;
+  /** Cache writes kept for an hour (Anthropic: 2× input). Default: the cache-write price. */
+  @IsOptional()
+  @IsString()
+  @Matches(MICROS, { message: `cacheWrite1hPerMillionMicros ${MICROS_MESSAGE}` })
+  cacheWrite1hPerMillionMicros?: string;
+  /** A fee per request (Perplexity's search fee), micro-dollars. Default: none. */
+  @IsOptional()
+  @IsString()
+  @Matches(MICROS, {
+    message: 'perRequestMicros must be whole micro-dollars per request, as a string ("5000" = $0.005)',
+  })
+  perRequestMicros?: string;
+  /** Rates for every token of a request whose prompt is longer than `aboveTokens` (Gemini 2.5 Pro). */
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => LongContextPricesDto)
+  longContext?: LongContextPricesDto;
 }
 
 export class CapabilitiesDto {
@@ -98,6 +126,17 @@ const pricesOf = (p: PricesDto): ModelSpecData['prices'] => ({
   outputPerMillion: p.outputPerMillionMicros,
   cachedInputPerMillion: p.cachedInputPerMillionMicros ?? p.inputPerMillionMicros,
   cacheWritePerMillion: p.cacheWritePerMillionMicros ?? p.inputPerMillionMicros,
+  ...(p.cacheWrite1hPerMillionMicros !== undefined && {
+    cacheWrite1hPerMillion: p.cacheWrite1hPerMillionMicros,
+  }),
+  ...(p.perRequestMicros !== undefined && { perRequest: p.perRequestMicros }),
+  ...(p.longContext !== undefined && {
+    longContext: {
+      aboveTokens: p.longContext.aboveTokens,
+      inputPerMillion: p.longContext.inputPerMillionMicros,
+      outputPerMillion: p.longContext.outputPerMillionMicros,
+    },
+  }),
 });
 
 const DEFAULT_CAPABILITIES = { streaming: true, tools: false, vision: false, jsonMode: false };

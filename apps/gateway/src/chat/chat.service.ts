@@ -28,7 +28,7 @@ import type { RequestRecorder } from './request-recorder';
 import { walkFallbacks, type Attempted, type FallbackHop } from './fallback-walk';
 import { earliestRetryMs, planRoute, routableModels, type RoutePlan } from './route-planner';
 import { ignoredParamsHeader, upstreamRequest } from './request-params';
-import { countUsage } from './usage-accounting';
+import { countUsage, type CountedUsage } from './usage-accounting';
 
 export interface ChatCall {
   readonly principal: Principal;
@@ -53,6 +53,15 @@ const NO_KEYS: UserKeyRing = {
 /** The provider refused the caller's own key (401/403): the key is marked invalid, the walk moves on. */
 const isByokRejection = (from: Attempted, error: UpstreamError): boolean =>
   from.candidate.byok && error.kind === 'auth';
+
+/**
+ * The stream's extension fields on its final usage chunk (headers are gone by then): micro-dollars as
+ * strings, like the x-switchyard-cost-micros and x-switchyard-charge-micros headers of JSON answers.
+ */
+const moneyOf = (counted: CountedUsage): { cost_micros: string; charge_micros: string } => ({
+  cost_micros: counted.providerCostMicros.toString(),
+  charge_micros: counted.chargedMicros.toString(),
+});
 
 /** The chat hot path: route from memory, call upstream with fallback, record events, answer. */
 export class ChatService {
@@ -85,7 +94,7 @@ export class ChatService {
     const latencyMs = performance.now() - started;
     this.recordHealthy(plan, attempted, latencyMs);
     const usage = completion.usage ?? estimateUsage(call.dto, completionText(completion));
-    const counted = countUsage(model, usage);
+    const counted = this.count(call, plan, attempted, usage);
     await this.record(call, plan, fallbacks, {
       kind: 'usage',
       usage: this.usageData(call, plan, attempted, counted, {
@@ -100,7 +109,11 @@ export class ChatService {
     this.observe(model, 'completed', false, latencyMs, counted);
     return {
       body: { ...completion, model: model.id },
-      headers: this.headers(call, attempted, fallbacks),
+      headers: {
+        ...this.headers(call, attempted, fallbacks),
+        'x-switchyard-cost-micros': counted.providerCostMicros.toString(),
+        'x-switchyard-charge-micros': counted.chargedMicros.toString(),
+      },
     };
   }
 
@@ -203,7 +216,7 @@ export class ChatService {
     }
     const clientGone = call.signal.aborted;
     const usage = reported ?? estimateUsage(call.dto, text);
-    const counted = countUsage(model, usage);
+    const counted = this.count(call, plan, attempted, usage);
     const latencyMs = performance.now() - started;
     const outcome = interrupted || clientGone ? 'interrupted' : 'completed';
     if (outcome === 'completed') this.recordHealthy(plan, attempted, latencyMs);
@@ -271,7 +284,9 @@ export class ChatService {
         model: model.id,
         choices: [],
       };
-      res.write(`data: ${JSON.stringify({ ...chunk, model: model.id, usage })}\n\n`);
+      res.write(
+        `data: ${JSON.stringify({ ...chunk, model: model.id, usage, switchyard: moneyOf(counted) })}\n\n`,
+      );
     }
     res.end('data: [DONE]\n\n');
   }
@@ -442,11 +457,30 @@ export class ChatService {
     );
   }
 
+  /** Priced at the answering model's prices, charged under the billing policy in force now. */
+  private count(
+    call: ChatCall,
+    plan: RoutePlan,
+    attempted: Attempted,
+    usage: ChatCompletionUsage,
+  ): CountedUsage {
+    return countUsage(
+      attempted.model,
+      usage,
+      {
+        powerLevel: plan.powerLevel,
+        tier: call.principal.tier,
+        keySource: attempted.candidate.byok ? 'byok' : 'platform',
+      },
+      this.context.billing,
+    );
+  }
+
   private usageData(
     call: ChatCall,
     plan: RoutePlan,
     attempted: Attempted,
-    counted: ReturnType<typeof countUsage>,
+    counted: CountedUsage,
     info: {
       estimated: boolean;
       latencyMs: number;
@@ -468,10 +502,14 @@ export class ChatService {
       completionTokens: counted.completionTokens,
       cachedTokens: counted.cachedTokens,
       ...(counted.cacheWriteTokens > 0 && { cacheWriteTokens: counted.cacheWriteTokens }),
+      ...(counted.cacheWrite1hTokens > 0 && { cacheWrite1hTokens: counted.cacheWrite1hTokens }),
+      ...(counted.reasoningTokens > 0 && { reasoningTokens: counted.reasoningTokens }),
       estimated: info.estimated,
       providerCostMicros: counted.providerCostMicros.toString(),
-      // Billing (multipliers, markup, BYOK fee) comes with the billing issue: until then charge = cost.
-      chargedMicros: counted.providerCostMicros.toString(),
+      chargedMicros: counted.chargedMicros.toString(),
+      tier: call.principal.tier,
+      priceVersion: counted.priceVersion,
+      billingPolicyVersion: counted.billingPolicyVersion,
       latencyMs: Math.round(info.latencyMs * 1000) / 1000,
       timeToFirstTokenMs: info.ttft === null ? null : Math.round(info.ttft * 1000) / 1000,
       streamed: info.streamed,
@@ -486,7 +524,7 @@ export class ChatService {
     outcome: string,
     streamed: boolean,
     latencyMs: number,
-    counted: ReturnType<typeof countUsage>,
+    counted: CountedUsage,
   ): void {
     const s = String(streamed);
     this.metrics.requests.inc({ provider: model.provider, model: model.id, outcome, streamed: s });

@@ -1,5 +1,9 @@
 import type { CatalogModel } from '@gw/catalog';
+import { DEFAULT_BILLING_POLICY, type ChargeBasis } from '@gw/usage-billing';
 import { countUsage } from './usage-accounting';
+
+const precisionFree: ChargeBasis = { powerLevel: 'precision', tier: 'free', keySource: 'platform' };
+const defaults = { version: 0, policy: DEFAULT_BILLING_POLICY };
 
 const model = (cacheWritePerMillion?: bigint): CatalogModel => ({
   id: 'anthropic/claude-sonnet-4-5',
@@ -32,7 +36,7 @@ describe('countUsage', () => {
   };
 
   it('prices plain input, cache reads, cache writes and output each at their own price', () => {
-    const counted = countUsage(model(3_750_000n), usage);
+    const counted = countUsage(model(3_750_000n), usage, precisionFree, defaults);
     // 0.6 × $3 + 0.3 × $0.30 + 0.1 × $3.75 + 0.01 × $15 = $1.80 + $0.09 + $0.375 + $0.15
     expect(counted.providerCostMicros).toBe(2_415_000n);
     expect(counted).toMatchObject({
@@ -44,15 +48,43 @@ describe('countUsage', () => {
 
   it('without a cache-write price, cache writes cost the input price', () => {
     // 0.7 × $3 + 0.3 × $0.30 + 0.01 × $15 = $2.10 + $0.09 + $0.15
-    expect(countUsage(model(), usage).providerCostMicros).toBe(2_340_000n);
+    expect(countUsage(model(), usage, precisionFree, defaults).providerCostMicros).toBe(2_340_000n);
   });
 
   it('a provider that reports no cache details is billed at the input price', () => {
     const plain = { prompt_tokens: 1_000, completion_tokens: 100, total_tokens: 1_100 };
-    expect(countUsage(model(3_750_000n), plain)).toMatchObject({
+    expect(countUsage(model(3_750_000n), plain, precisionFree, defaults)).toMatchObject({
       cachedTokens: 0,
       cacheWriteTokens: 0,
       providerCostMicros: 4_500n, // 0.001 × $3 + 0.0001 × $15
+    });
+  });
+
+  it('charges cost × multiplier × (1 + markup) on the platform key, the BYOK fee on the caller’s, with the versions', () => {
+    const priced = { ...model(3_750_000n), priceVersion: 3 };
+    const billing = { version: 7, policy: DEFAULT_BILLING_POLICY };
+    const starterBalanced: ChargeBasis = { powerLevel: 'balanced', tier: 'starter', keySource: 'platform' };
+    expect(countUsage(priced, usage, starterBalanced, billing)).toMatchObject({
+      providerCostMicros: 2_415_000n,
+      chargedMicros: 845_250n, // × 0.25 × 1.4
+      priceVersion: 3,
+      billingPolicyVersion: 7,
+    });
+    expect(countUsage(priced, usage, { ...starterBalanced, keySource: 'byok' }, billing).chargedMicros).toBe(
+      241_500n, // 10 %
+    );
+  });
+
+  it('keeps the raw usage: one-hour cache writes and reasoning tokens', () => {
+    const raw = {
+      ...usage,
+      prompt_tokens_details: { cached_tokens: 0, cache_write_tokens: 100_000, cache_write_1h_tokens: 40_000 },
+      completion_tokens_details: { reasoning_tokens: 6_000 },
+    };
+    expect(countUsage(model(3_750_000n), raw, precisionFree, defaults)).toMatchObject({
+      cacheWriteTokens: 100_000,
+      cacheWrite1hTokens: 40_000,
+      reasoningTokens: 6_000,
     });
   });
 });

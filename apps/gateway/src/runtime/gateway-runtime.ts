@@ -27,6 +27,11 @@ import {
   type RoutingPolicyChanged,
 } from '@gw/routing';
 import { systemClock, type Clock } from '@gw/shared-kernel';
+import {
+  BILLING_POLICY_EVENT_TYPES,
+  billingPolicyDecider,
+  type BillingPolicyChanged,
+} from '@gw/usage-billing';
 import { ChatContext } from '../chat/chat-context';
 import { ChatService } from '../chat/chat.service';
 import { RequestRecorder } from '../chat/request-recorder';
@@ -174,6 +179,19 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
     closers.push(() => policyFeed.stop());
     const limits = await startRateLimits(config, eventStore, metrics, logger);
     closers.push(() => limits.close());
+    const billingFeed = await startMemoryFeed(
+      eventStore,
+      'billing-policy',
+      BILLING_POLICY_EVENT_TYPES,
+      (e) => {
+        chatContext.billing = billingPolicyDecider.evolve(
+          chatContext.billing,
+          e as unknown as BillingPolicyChanged,
+        );
+      },
+      logger,
+    );
+    closers.push(() => billingFeed.stop());
 
     logger.info(
       {

@@ -52,14 +52,32 @@ function validateBaseUrl(baseUrl: string): void {
 
 export const isUpstreamModelId = (model: string): boolean => MODEL_ID.test(model) && !model.includes('..');
 
+function checkPrice(name: string, value: string): void {
+  if (!/^\d{1,13}$/.test(value) || BigInt(value) > MAX_PRICE_MICROS)
+    invalid(name, `${name} must be a whole number of micro-dollars per million tokens`);
+}
+
 export function validateModelSpec(spec: ModelSpecData): void {
   if (!isUpstreamModelId(spec.model))
     invalid('model', 'model must be the provider’s model id: up to 200 letters, digits and ._:/@+-');
   if (spec.displayName.trim().length === 0 || spec.displayName.length > 100)
     invalid('displayName', 'displayName must be 1–100 characters');
-  for (const [name, value] of Object.entries(spec.prices)) {
-    if (!/^\d{1,13}$/.test(value) || BigInt(value) > MAX_PRICE_MICROS)
-      invalid(`prices.${name}`, `prices.${name} must be a whole number of micro-dollars per million tokens`);
+  const { longContext, perRequest, ...perMillion } = spec.prices;
+  for (const [name, value] of Object.entries(perMillion)) checkPrice(`prices.${name}`, value);
+  if (perRequest !== undefined && (!/^\d{1,13}$/.test(perRequest) || BigInt(perRequest) > MAX_PRICE_MICROS))
+    invalid('prices.perRequest', 'prices.perRequest must be a whole number of micro-dollars per request');
+  if (longContext !== undefined) {
+    if (
+      !Number.isInteger(longContext.aboveTokens) ||
+      longContext.aboveTokens < 1 ||
+      longContext.aboveTokens >= spec.contextWindow
+    )
+      invalid(
+        'prices.longContext.aboveTokens',
+        'prices.longContext.aboveTokens must be a whole number of prompt tokens below contextWindow',
+      );
+    checkPrice('prices.longContext.inputPerMillion', longContext.inputPerMillion);
+    checkPrice('prices.longContext.outputPerMillion', longContext.outputPerMillion);
   }
   if (!Number.isInteger(spec.contextWindow) || spec.contextWindow < 1 || spec.contextWindow > 100_000_000)
     invalid('contextWindow', 'contextWindow must be a positive whole number of tokens');
@@ -83,7 +101,8 @@ export function validateModelSpec(spec: ModelSpecData): void {
     invalid('powerLevels', 'powerLevels must list at least one of eco, balanced, precision');
   if (new Set(spec.powerLevels).size !== spec.powerLevels.length)
     invalid('powerLevels', 'powerLevels must not repeat a level');
-  if (!TIERS.includes(spec.minTier)) invalid('minTier', 'minTier must be free, pro or enterprise');
+  if (!TIERS.includes(spec.minTier))
+    invalid('minTier', 'minTier must be free, starter, professional or enterprise');
 }
 
 /** The fields of `next` that differ from `current` (shallow; nested objects compared by value). */

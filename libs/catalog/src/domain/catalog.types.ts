@@ -16,6 +16,20 @@ export interface ModelPrices {
   readonly cachedInputPerMillion: Micros;
   /** Prompt tokens written to the provider's cache (Anthropic: 1.25× input); absent: the input price. */
   readonly cacheWritePerMillion?: Micros;
+  /** Cache writes kept for an hour (Anthropic: 2× input); absent: the cache-write price. */
+  readonly cacheWrite1hPerMillion?: Micros;
+  /** A fee per request on top of tokens (Perplexity's search fee), in micro-dollars; absent: none. */
+  readonly perRequest?: Micros;
+  /**
+   * Long-context rates (Gemini 2.5 Pro above 200k prompt tokens): a request whose prompt has more than
+   * `aboveTokens` tokens pays these input and output prices for all its tokens (cached input keeps
+   * its price).
+   */
+  readonly longContext?: {
+    readonly aboveTokens: number;
+    readonly inputPerMillion: Micros;
+    readonly outputPerMillion: Micros;
+  };
 }
 
 export interface CatalogProvider {
@@ -56,6 +70,8 @@ export interface CatalogModel extends ModelTraits {
   readonly enabled: boolean;
   /** Deprecated models are served when named, never chosen by routing. */
   readonly deprecation?: { readonly replacement: string | null };
+  /** Which version of its prices this is: 1 when added, one more on each price change. */
+  readonly priceVersion?: number;
 }
 
 export interface CatalogSnapshot {

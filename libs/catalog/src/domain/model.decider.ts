@@ -17,6 +17,8 @@ export interface ModelState {
   readonly disabledReason: string | null;
   /** Set once deprecated; `replacement` may be null. */
   readonly deprecation?: { readonly replacement: string | null; readonly at: string };
+  /** 1 when added, one more on each change of its prices (UsageRecorded names the version it paid). */
+  readonly priceVersion?: number;
 }
 
 const initialState = (): ModelState => ({ status: 'none', enabled: false, disabledReason: null });
@@ -30,12 +32,14 @@ function evolve(state: ModelState, event: ModelEvent): ModelState {
         spec: { ...spec, minTier: upcastTier(spec.minTier) },
         enabled,
         disabledReason: null,
+        priceVersion: 1,
       };
     }
     case 'ModelUpdated': {
       const { changes } = event.data;
       const minTier = changes.minTier === undefined ? {} : { minTier: upcastTier(changes.minTier) };
-      return { ...state, spec: { ...state.spec!, ...changes, ...minTier } };
+      const priceVersion = (state.priceVersion ?? 1) + (changes.prices === undefined ? 0 : 1);
+      return { ...state, spec: { ...state.spec!, ...changes, ...minTier }, priceVersion };
     }
     case 'ModelDisabled':
       return { ...state, enabled: false, disabledReason: event.data.reason };

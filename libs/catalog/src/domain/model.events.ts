@@ -8,6 +8,16 @@ export interface ModelPricesData {
   readonly cachedInputPerMillion: string;
   /** Absent in events written before cache-write prices existed: the input price applies. */
   readonly cacheWritePerMillion?: string;
+  /** One-hour cache writes; absent: the cache-write price. */
+  readonly cacheWrite1hPerMillion?: string;
+  /** Micro-dollars per request; absent: none. */
+  readonly perRequest?: string;
+  /** Long-context rates (see ModelPrices.longContext); absent: none. */
+  readonly longContext?: {
+    readonly aboveTokens: number;
+    readonly inputPerMillion: string;
+    readonly outputPerMillion: string;
+  };
 }
 
 /** A model as its events carry it: the traits, with prices as strings. */

@@ -4,6 +4,7 @@ import type { Clock, EventMetadata } from '@gw/shared-kernel';
 import type { ModelSpec, ProviderSeed } from '../domain/catalog-specs';
 import type { ModelSpecData } from '../domain/model.events';
 import { toModelStreamId } from '../domain/model.events';
+import { pricesToData } from '../domain/model-prices';
 import { modelDecider } from '../domain/model.decider';
 import { toProviderStreamId } from '../domain/provider-health.events';
 import { providerDecider } from '../domain/provider.decider';
@@ -18,14 +19,7 @@ export const toModelSpecData = (provider: string, m: ModelSpec): ModelSpecData =
   provider,
   model: m.model,
   displayName: m.displayName,
-  prices: {
-    inputPerMillion: m.prices.inputPerMillion.toString(),
-    outputPerMillion: m.prices.outputPerMillion.toString(),
-    cachedInputPerMillion: m.prices.cachedInputPerMillion.toString(),
-    ...(m.prices.cacheWritePerMillion !== undefined && {
-      cacheWritePerMillion: m.prices.cacheWritePerMillion.toString(),
-    }),
-  },
+  prices: pricesToData(m.prices),
   contextWindow: m.contextWindow,
   maxOutputTokens: m.maxOutputTokens,
   capabilities: m.capabilities,

@@ -1,5 +1,6 @@
 import type { CatalogModel, CatalogProvider, CatalogSnapshot } from '../domain/catalog.types';
 import type { CatalogView, ModelEntry, ProviderEntry } from './catalog-view';
+import { pricesFromData } from '../domain/model-prices';
 
 /** What only the running gateway knows: where a provider really is, and its decrypted key. */
 export interface ProviderResolver {
@@ -28,14 +29,7 @@ export const toCatalogModel = (m: ModelEntry): CatalogModel => ({
   provider: m.spec.provider,
   upstreamModel: m.spec.model,
   displayName: m.spec.displayName,
-  prices: {
-    inputPerMillion: BigInt(m.spec.prices.inputPerMillion),
-    outputPerMillion: BigInt(m.spec.prices.outputPerMillion),
-    cachedInputPerMillion: BigInt(m.spec.prices.cachedInputPerMillion),
-    ...(m.spec.prices.cacheWritePerMillion !== undefined && {
-      cacheWritePerMillion: BigInt(m.spec.prices.cacheWritePerMillion),
-    }),
-  },
+  prices: pricesFromData(m.spec.prices),
   contextWindow: m.spec.contextWindow,
   maxOutputTokens: m.spec.maxOutputTokens,
   capabilities: m.spec.capabilities,
@@ -45,6 +39,7 @@ export const toCatalogModel = (m: ModelEntry): CatalogModel => ({
   minTier: m.spec.minTier,
   enabled: m.enabled,
   deprecation: m.deprecation ? { replacement: m.deprecation.replacement } : undefined,
+  priceVersion: m.priceVersion ?? 1,
 });
 
 /**

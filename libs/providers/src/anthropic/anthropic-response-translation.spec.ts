@@ -111,6 +111,17 @@ describe('toCompletionUsage', () => {
     });
   });
 
+  it('reports the one-hour part of the cache writes as cache_write_1h_tokens', () => {
+    expect(
+      toCompletionUsage({
+        input_tokens: 20,
+        output_tokens: 7,
+        cache_creation_input_tokens: 300,
+        cache_creation: { ephemeral_5m_input_tokens: 100, ephemeral_1h_input_tokens: 200 },
+      }).prompt_tokens_details,
+    ).toEqual({ cached_tokens: 0, cache_write_tokens: 300, cache_write_1h_tokens: 200 });
+  });
+
   it('treats missing and null cache fields as zero', () => {
     expect(toCompletionUsage({ input_tokens: 4, output_tokens: 2, cache_read_input_tokens: null })).toEqual({
       prompt_tokens: 4,

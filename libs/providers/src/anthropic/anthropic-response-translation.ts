@@ -60,11 +60,13 @@ export function toFinishReason(reason: AnthropicStopReason | null | undefined): 
 /**
  * Anthropic counts cached prompt tokens apart from `input_tokens`; OpenAI counts them inside
  * `prompt_tokens` and reports the cache hits as `cached_tokens`. Cache writes (billed above the
- * input price) are reported as `cache_write_tokens`, a Switchyard extension.
+ * input price) are reported as `cache_write_tokens`, and those kept for an hour (dearer still) as
+ * `cache_write_1h_tokens`: Switchyard extensions.
  */
 export function toCompletionUsage(usage: Partial<AnthropicUsage> | undefined): CompletionUsage {
   const cacheRead = usage?.cache_read_input_tokens ?? 0;
   const cacheWrite = usage?.cache_creation_input_tokens ?? 0;
+  const cacheWrite1h = Math.min(cacheWrite, usage?.cache_creation?.ephemeral_1h_input_tokens ?? 0);
   const prompt = (usage?.input_tokens ?? 0) + cacheRead + cacheWrite;
   const completion = usage?.output_tokens ?? 0;
   return {
@@ -74,6 +76,7 @@ export function toCompletionUsage(usage: Partial<AnthropicUsage> | undefined): C
     prompt_tokens_details: {
       cached_tokens: cacheRead,
       ...(cacheWrite > 0 && { cache_write_tokens: cacheWrite }),
+      ...(cacheWrite1h > 0 && { cache_write_1h_tokens: cacheWrite1h }),
     },
   };
 }

@@ -49,6 +49,8 @@ export interface PromptTokensDetails {
    * `cache_creation_input_tokens`), billed at the cache-write price. OpenAI clients ignore it.
    */
   cache_write_tokens?: number;
+  /** Switchyard extension: of cache_write_tokens, those kept for an hour (Anthropic's 1h cache). */
+  cache_write_1h_tokens?: number;
 }
 
 export interface CompletionTokensDetails {

@@ -1,4 +1,4 @@
-import type { DomainEvent, PowerLevel } from '@gw/shared-kernel';
+import type { DomainEvent, PowerLevel, Tier } from '@gw/shared-kernel';
 
 export interface CandidateRecord {
   readonly modelId: string;
@@ -62,10 +62,21 @@ export type UsageRecorded = DomainEvent<
     cachedTokens: number;
     /** Prompt tokens written to the provider's cache (part of promptTokens); absent when none. */
     cacheWriteTokens?: number;
+    /** Of cacheWriteTokens, those kept for an hour (Anthropic); absent when none. */
+    cacheWrite1hTokens?: number;
+    /** Of completionTokens, those spent reasoning, as the provider reported; absent when none. */
+    reasoningTokens?: number;
     /** True when the upstream reported no usage and tokens were counted by the gateway's tokenizer. */
     estimated: boolean;
+    /** What the provider charges the platform (nothing is charged by the platform on BYOK: the caller's key paid). */
     providerCostMicros: string;
+    /** What the caller is charged: cost × multiplier × (1 + markup), or the BYOK fee × cost. */
     chargedMicros: string;
+    /** The caller's tier when charged (the markup depends on it); absent in older events. */
+    tier?: Tier;
+    /** The model's price version and the billing policy's version applied; absent in older events. */
+    priceVersion?: number;
+    billingPolicyVersion?: number;
     latencyMs: number;
     timeToFirstTokenMs: number | null;
     streamed: boolean;

@@ -1,0 +1,58 @@
+import { Body, Controller, Get, Inject, Put, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { CommandBus } from '@nestjs/cqrs';
+import type { FastifyReply } from 'fastify';
+import { billingPolicyToData, ChangeBillingPolicyCommand, type BillingPolicyData } from '@gw/usage-billing';
+import { AdminGuard } from '../auth/admin.guard';
+import { GatewayKeyGuard } from '../auth/gateway-key.guard';
+import type { AuthenticatedRequest } from '../auth/principal.decorator';
+import { ChatContext } from '../chat/chat-context';
+import { commandMetadata } from '../http/command-metadata';
+import { dtoSchema } from '../http/openapi';
+import { validateDto } from '../http/validate-dto';
+import { waitUntil } from '../http/wait-until';
+import { parseIfMatch } from '../routing/routing-policy.controller';
+import { BillingPolicyChangesDto } from './billing-policy.dto';
+
+export type BillingPolicyView = { version: number } & BillingPolicyData;
+
+/** Admin: how cost becomes charge, and the credit packages. Versioned; ETag / If-Match. */
+@ApiTags('admin: billing')
+@ApiBearerAuth()
+@Controller('api/v1/admin/billing/policy')
+@UseGuards(GatewayKeyGuard, AdminGuard)
+export class BillingPolicyController {
+  constructor(
+    @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(ChatContext) private readonly context: ChatContext,
+  ) {}
+
+  /** The billing policy in force on this instance (version 0: the product defaults). */
+  @Get()
+  get(@Res({ passthrough: true }) reply: FastifyReply): BillingPolicyView {
+    const { version, policy } = this.context.billing;
+    void reply.header('etag', `"${version}"`);
+    return { version, ...billingPolicyToData(policy) };
+  }
+
+  /** Changes only the fields given; answers once this instance charges by the new version. */
+  @ApiBody({ schema: dtoSchema('BillingPolicyChangesDto') })
+  @Put()
+  async put(
+    @Body() body: unknown,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<BillingPolicyView> {
+    const dto = validateDto(BillingPolicyChangesDto, body, { strict: true });
+    const result = await this.commands.execute(
+      new ChangeBillingPolicyCommand(
+        dto,
+        commandMetadata(request, request.principal!),
+        parseIfMatch(request.headers['if-match']),
+      ),
+    );
+    await waitUntil(() => this.context.billing.version >= result.version);
+    void reply.header('etag', `"${result.version}"`);
+    return { version: result.version, ...billingPolicyToData(result.policy) };
+  }
+}
