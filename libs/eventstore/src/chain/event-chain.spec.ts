@@ -70,6 +70,21 @@ describe('chainEvents and verifyChain', () => {
     expect(verifyChain([])).toEqual({ verified: true, events: 0, firstBreak: null });
   });
 
+  it('hands back each metadata as the JSON text JSON.stringify gives for the chained event', () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.string(), fc.jsonValue()),
+        fc.option(fc.constant({ prev: null, hash: 'stale' })),
+        (extra, chain) => {
+          const metadata = { ...extra, correlationId: 'c', actorId: 'a', ...(chain && { chain }) };
+          const json: string[] = [];
+          const chained = chainEvents([anEvent({ metadata }), anEvent()], 's-1', 0n, null, undefined, json);
+          expect(json).toEqual(chained.map((e) => JSON.stringify(e.metadata)));
+        },
+      ),
+    );
+  });
+
   it('finds a stream that does not start at prev = null', () => {
     const events = recorded([anEvent(), anEvent()], 's-1');
     const first = events[0]!;

@@ -28,6 +28,7 @@ export function eventHash(
   revision: bigint,
   prev: string | null,
   dataJson: string = dataJsonOf(event),
+  metadataJson: string = JSON.stringify(withoutChain(event.metadata)),
 ): string {
   const envelope = JSON.stringify([
     streamId,
@@ -39,7 +40,7 @@ export function eventHash(
     prev,
   ]);
   // One-shot crypto.hash: half the cost of a createHash object for inputs this size.
-  return digest('sha256', `${envelope}\n${JSON.stringify(withoutChain(event.metadata))}\n${dataJson}`, 'hex');
+  return digest('sha256', `${envelope}\n${metadataJson}\n${dataJson}`, 'hex');
 }
 
 /** An event's data as the stores write it. */
@@ -48,7 +49,10 @@ export const dataJsonOf = (event: Pick<NewEvent, 'data'>): string => JSON.string
 /**
  * The events with their chain links, for an append that starts at `firstRevision` after an event
  * whose hash is `prev` (null for a new stream). The events are not changed; copies are returned.
- * `dataJson[i]`, when given, is event i's data as JSON text (what the caller writes).
+ * `dataJson[i]`, when given, is event i's data as JSON text (what the caller writes). `metadataJson`,
+ * when given, is filled with each returned event's metadata as JSON text, exactly what
+ * `JSON.stringify(returned[i].metadata)` gives: the metadata is serialised once, for the hash and the
+ * row (the link is appended to the hashed text, as the last member).
  */
 export function chainEvents(
   events: readonly NewEvent[],
@@ -56,15 +60,30 @@ export function chainEvents(
   firstRevision: bigint,
   prev: string | null,
   dataJson?: readonly string[],
+  metadataJson?: string[],
 ): NewEvent[] {
   let previous = prev;
   return events.map((event, i) => {
-    const hash = eventHash(event, streamId, firstRevision + BigInt(i), previous, dataJson?.[i]);
+    const metadata = withoutChain(event.metadata);
+    const hashedMetadata = JSON.stringify(metadata);
+    const hash = eventHash(
+      event,
+      streamId,
+      firstRevision + BigInt(i),
+      previous,
+      dataJson?.[i],
+      hashedMetadata,
+    );
     const link: EventChainLink = { prev: previous, hash };
     previous = hash;
-    return { ...event, metadata: { ...withoutChain(event.metadata), chain: link } };
+    metadataJson?.push(withLinkJson(hashedMetadata, link));
+    return { ...event, metadata: { ...metadata, chain: link } };
   });
 }
+
+/** `{…}` + the link as its last member `chain`: JSON.stringify of `{ ...metadata, chain: link }`. */
+const withLinkJson = (metadataJson: string, link: EventChainLink): string =>
+  `${metadataJson.length > 2 ? `${metadataJson.slice(0, -1)},` : '{'}"chain":${JSON.stringify(link)}}`;
 
 /** The hash the next event of a stream chains to: its last event's, or null (also for a legacy event). */
 export const chainHeadOf = (last: Pick<RecordedEvent, 'metadata'> | undefined): string | null =>

@@ -33,6 +33,8 @@ export interface PlannedRow {
   readonly event: NewEvent;
   /** Its data as JSON text: serialised once, for the chain's hash and for the insert. */
   readonly dataJson: string;
+  /** Its metadata (with the chain link) as JSON text: likewise serialised once. */
+  readonly metadataJson: string;
 }
 
 export interface AppendPlan {
@@ -141,7 +143,8 @@ export function planAppend(
     }
     const prev = hashes.has(streamId) ? hashes.get(streamId)! : (head?.hash ?? null);
     const dataJson = events.map(dataJsonOf);
-    const chained = chainEvents(events, streamId, current + 1n, prev, dataJson);
+    const metadataJson: string[] = [];
+    const chained = chainEvents(events, streamId, current + 1n, prev, dataJson, metadataJson);
     chained.forEach((event, i) => {
       rows.push({
         requestIndex: index,
@@ -149,6 +152,7 @@ export function planAppend(
         revision: current + 1n + BigInt(i),
         event,
         dataJson: dataJson[i]!,
+        metadataJson: metadataJson[i]!,
       });
     });
     for (const id of ids) plannedIds.add(id);

@@ -59,8 +59,16 @@ export function pollingSubscription(
   let retryMs = FIRST_RETRY_MS;
   let pushed: RecordedEvent[] = [];
   const types = options.eventTypes ? new Set(options.eventTypes) : undefined;
+  /** Push mode, caught up and waiting: ends the wait (see waitForPush). */
+  let wakeOnPush: (() => void) | undefined;
   const unsubscribe = source.onAppended?.((events) => {
-    for (const e of events) if (!types || types.has(e.type)) pushed.push(e);
+    let matched = false;
+    for (const e of events)
+      if (!types || types.has(e.type)) {
+        pushed.push(e);
+        matched = true;
+      }
+    if (matched) wakeOnPush?.();
   });
 
   const after = (events: readonly RecordedEvent[], position: Position | undefined): RecordedEvent[] =>
@@ -91,6 +99,37 @@ export function pollingSubscription(
     return { batch, fromPush: false };
   };
 
+  /**
+   * Push mode, caught up: waits for a pushed event of this subscription's types rather than for every
+   * append, so a feed of rare events (accounts, policy, catalog, keys) is not woken by each chat
+   * request's append (a timer, an abort listener and a few promise turns each, on the request's path).
+   * Resolves true when woken by the clock: no append at all for a whole `pollIntervalMs`, the
+   * safety-net read is due (appends of other types push the clock back, as before).
+   */
+  const waitForPush = (): Promise<boolean> => {
+    if (pushed.length > 0 || stopping.signal.aborted) return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      let seen = source.appendCount();
+      let timer: NodeJS.Timeout | undefined;
+      const done = (byClock: boolean): void => {
+        clearTimeout(timer);
+        wakeOnPush = undefined;
+        stopping.signal.removeEventListener('abort', onAbort);
+        resolve(byClock);
+      };
+      const onAbort = (): void => done(false);
+      const onClock = (): void => {
+        const now = source.appendCount();
+        if (now === seen) return done(true);
+        seen = now; // appends of other types came in: not quiet yet, look again one interval later
+        timer = setTimeout(onClock, pollIntervalMs);
+      };
+      timer = setTimeout(onClock, pollIntervalMs);
+      wakeOnPush = () => done(false);
+      stopping.signal.addEventListener('abort', onAbort, { once: true });
+    });
+  };
+
   const loop = async (): Promise<void> => {
     while (!stopping.signal.aborted) {
       const seen = source.appendCount();
@@ -108,14 +147,20 @@ export function pollingSubscription(
         options.onCaughtUp?.();
         if (pushed.length > 0) continue;
       }
-      const ownPending = !unsubscribe && source.appendedAfter(checkpoint);
-      await source.waitForAppend(
-        seen,
-        ownPending ? Math.min(retryMs, MAX_RETRY_MS, pollIntervalMs) : pollIntervalMs,
-        stopping.signal,
-      );
-      pollDue = source.appendCount() === seen; // woken by the clock, not by an append
-      retryMs = ownPending && batch.length === 0 ? retryMs * 2 : FIRST_RETRY_MS;
+      if (unsubscribe) {
+        // Single writer, caught up: only an event of this subscription's types wakes it.
+        pollDue = await waitForPush();
+        retryMs = FIRST_RETRY_MS;
+      } else {
+        const ownPending = source.appendedAfter(checkpoint);
+        await source.waitForAppend(
+          seen,
+          ownPending ? Math.min(retryMs, MAX_RETRY_MS, pollIntervalMs) : pollIntervalMs,
+          stopping.signal,
+        );
+        pollDue = source.appendCount() === seen; // woken by the clock, not by an append
+        retryMs = ownPending && batch.length === 0 ? retryMs * 2 : FIRST_RETRY_MS;
+      }
       if (delayMs > 0 && !stopping.signal.aborted) await pause(delayMs, stopping.signal);
     }
   };

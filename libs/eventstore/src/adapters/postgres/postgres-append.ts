@@ -148,7 +148,7 @@ export async function writeBatch(
 
   const json = plan.rows.map((row) => ({
     data: row.dataJson,
-    metadata: JSON.stringify(row.event.metadata),
+    metadata: row.metadataJson,
   }));
   const inserted = await insert(db, plan.rows, json);
   const last = new Map<number, PlannedRow>();
