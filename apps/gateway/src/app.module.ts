@@ -15,6 +15,7 @@ import { AccountService } from './accounts/account-service';
 import { AdminUsersController } from './accounts/admin-users.controller';
 import { MeController } from './accounts/me.controller';
 import { TierPolicyController } from './accounts/tier-policy.controller';
+import { BillingPolicyController } from './billing/billing-policy.controller';
 import { AdminGuard } from './auth/admin.guard';
 import { AuditController } from './audit/audit.controller';
 import { MyKeyHistoryController } from './audit/my-key-history.controller';
@@ -96,6 +97,7 @@ export class AppModule {
         MeController,
         AdminUsersController,
         TierPolicyController,
+        BillingPolicyController,
         MeUsageController,
         RequestsController,
         RoutingPolicyController,
