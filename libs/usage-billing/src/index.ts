@@ -13,3 +13,6 @@ export * from './pricing/billing-policy.decider';
 export * from './commands/change-billing-policy/change-billing-policy.command';
 export * from './commands/change-billing-policy/change-billing-policy.handler';
 export * from './analytics';
+export * from './pricing/reprice';
+export * from './pricing/usage-repriced.events';
+export * from './commands/reprice-usage/reprice-usage-range';
