@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import type { NewEvent, RecordedEvent } from '@gw/shared-kernel';
+import { loadKafkaSchemas, onTheWire, sampleDomainEvents, streamOf, ENVELOPE_SCHEMA } from '../testing';
+import {
+  EVENT_MAPPINGS,
+  PUBLISHED_EVENT_TYPES,
+  toOutgoingMessage,
+  UnmappableEventError,
+} from './event-mapping';
+import { TOPICS } from './topics';
+
+const recorded = (event: NewEvent, revision = 0n): RecordedEvent => ({
+  ...event,
+  streamId: streamOf(event),
+  revision,
+  position: { commit: 1n, prepare: 1n },
+});
+
+const schemas = loadKafkaSchemas();
+const userId = randomUUID();
+const samples = sampleDomainEvents(userId, 'openai').map((e, i) => recorded(e, BigInt(i)));
+const mapped = (type: string) => toOutgoingMessage(samples.find((e) => e.type === type)!)!;
+
+const EXPECTED_TOPICS: Record<string, string> = {
+  UsageRecorded: TOPICS.usage,
+  RequestRouted: TOPICS.routing,
+  FallbackTriggered: TOPICS.routing,
+  RequestFailed: TOPICS.routing,
+  KeyAdded: TOPICS.keys,
+  KeyRotated: TOPICS.keys,
+  KeyValidated: TOPICS.keys,
+  KeyValidationFailed: TOPICS.keys,
+  KeyEnabled: TOPICS.keys,
+  KeyDisabled: TOPICS.keys,
+  KeyPriorityChanged: TOPICS.keys,
+  KeyLabelChanged: TOPICS.keys,
+  KeyRemoved: TOPICS.keys,
+  ProviderDegraded: TOPICS.providers,
+  ProviderRecovered: TOPICS.providers,
+};
+
+describe('Kafka event mapping', () => {
+  it('publishes exactly the listed types, each to its topic', () => {
+    expect([...PUBLISHED_EVENT_TYPES].sort()).toEqual(Object.keys(EXPECTED_TOPICS).sort());
+    for (const [type, topic] of Object.entries(EXPECTED_TOPICS)) expect(mapped(type).topic).toBe(topic);
+  });
+
+  it('has a schema file for every mapping, and no schema file that nothing uses', () => {
+    const used = new Set([ENVELOPE_SCHEMA, ...Object.values(EVENT_MAPPINGS).map((m) => m.schema)]);
+    expect([...schemas.files].sort()).toEqual([...used].sort());
+  });
+
+  it.each(Object.keys(EXPECTED_TOPICS))('%s: envelope, key and data validate against the schemas', (type) => {
+    const event = samples.find((e) => e.type === type)!;
+    const message = toOutgoingMessage(event)!;
+    expect(message.value).toEqual({
+      eventId: event.id,
+      type,
+      version: 1,
+      occurredAt: '2026-12-10T12:00:00.000Z',
+      userId: type.startsWith('Provider') ? null : userId,
+      streamId: event.streamId,
+      streamRevision: event.revision.toString(),
+      correlationId: event.metadata.correlationId,
+      data: expect.any(Object),
+    });
+    expect(message.key).toBe(type.startsWith('Provider') ? 'openai' : userId);
+    expect(schemas.check(onTheWire(message))).toEqual([]);
+  });
+
+  it('keys health by provider slug and everything else by user id', () => {
+    expect(mapped('ProviderDegraded').key).toBe('openai');
+    expect(mapped('UsageRecorded').key).toBe(userId);
+    expect(mapped('KeyAdded').key).toBe(userId);
+  });
+
+  it('keeps money as strings, and the schema refuses a number', () => {
+    const usage = mapped('UsageRecorded');
+    expect(usage.value.data).toMatchObject({ providerCostMicros: '1234', chargedMicros: '2468' });
+    const asNumber = { ...usage.value.data, chargedMicros: 2468 };
+    expect(schemas.checkData('usage-recorded.v1.schema.json', asNumber)).not.toEqual([]);
+    const fractional = { ...usage.value.data, chargedMicros: '24.68' };
+    expect(schemas.checkData('usage-recorded.v1.schema.json', fractional)).not.toEqual([]);
+  });
+
+  it('returns null for types it does not publish', () => {
+    expect(toOutgoingMessage(samples.find((e) => e.type === 'AccountOpened')!)).toBeNull();
+    expect(toOutgoingMessage({ ...samples[0]!, type: 'toString' })).toBeNull();
+  });
+
+  it('refuses a version it has no mapping for, and a published event without its user id', () => {
+    expect(() => toOutgoingMessage({ ...samples[0]!, version: 2 })).toThrow(UnmappableEventError);
+    const usage = samples.find((e) => e.type === 'UsageRecorded')!;
+    expect(() => toOutgoingMessage({ ...usage, data: { ...(usage.data as object), userId: '' } })).toThrow(
+      /userId/,
+    );
+  });
+
+  it('copies UsageRecorded whole: a new field reaches the message, and the schema test fails until the schema lists it', () => {
+    const usage = samples.find((e) => e.type === 'UsageRecorded')!;
+    const withNewField = { ...usage, data: { ...(usage.data as object), reasoningTokens: 7 } };
+    const message = toOutgoingMessage(withNewField)!;
+    expect(message.value.data).toMatchObject({ reasoningTokens: 7 });
+    expect(schemas.check(onTheWire(message)).join('\n')).toContain('reasoningTokens');
+  });
+
+  it('the envelope is strict: an unknown field or a missing one fails', () => {
+    const message = mapped('UsageRecorded');
+    expect(
+      schemas.check({ ...onTheWire(message), value: JSON.stringify({ ...message.value, extra: 1 }) }),
+    ).not.toEqual([]);
+    const { correlationId: _c, ...missing } = message.value;
+    expect(schemas.check({ ...onTheWire(message), value: JSON.stringify(missing) })).not.toEqual([]);
+    expect(schemas.check({ ...onTheWire(message), topic: TOPICS.keys })).not.toEqual([]);
+    expect(schemas.check({ ...onTheWire(message), key: 'someone-else' })).not.toEqual([]);
+  });
+});
+
+describe('Kafka key events carry no secret', () => {
+  const SECRET_FIELDS = [
+    'apiKey',
+    'api_key',
+    'key',
+    'secret',
+    'ciphertext',
+    'secretId',
+    'masked',
+    'encryptedKey',
+    'dataKey',
+  ];
+  const keyTypes = PUBLISHED_EVENT_TYPES.filter((t) => t.startsWith('Key'));
+
+  it.each(keyTypes)('%s: secret fields on the domain event never reach the message', (type) => {
+    const event = samples.find((e) => e.type === type)!;
+    const poisoned = {
+      ...event,
+      data: {
+        ...(event.data as object),
+        apiKey: 'sk-live-canary',
+        ciphertext: 'AAAA',
+        key: 'sk-live-canary',
+        secret: 'x',
+      },
+    };
+    const message = toOutgoingMessage(poisoned)!;
+    const text = JSON.stringify(message);
+    expect(text).not.toContain('sk-live-canary');
+    for (const field of [...SECRET_FIELDS, 'custom', 'baseUrl', 'kekVersion'])
+      expect(Object.keys(message.value.data)).not.toContain(field);
+    expect(schemas.check(onTheWire(message))).toEqual([]);
+  });
+
+  it.each(keyTypes)('%s: its schema refuses any secret-looking field', (type) => {
+    const { schema } = EVENT_MAPPINGS[type as keyof typeof EVENT_MAPPINGS];
+    const data = mapped(type).value.data;
+    for (const field of SECRET_FIELDS)
+      expect(schemas.checkData(schema, { ...data, [field]: 'x' }).join('\n')).toContain(field);
+  });
+});
