@@ -14,12 +14,13 @@ const measures = (t: Knex.CreateTableBuilder): void => {
     'cache_write_tokens',
     'provider_cost_micros',
     'charged_micros',
-    'latency_ms_sum',
     'latency_count',
-    'ttft_ms_sum',
     'ttft_count',
   ])
     t.bigInteger(c).notNullable().defaultTo(0);
+  // Latencies are fractional milliseconds.
+  t.double('latency_ms_sum').notNullable().defaultTo(0);
+  t.double('ttft_ms_sum').notNullable().defaultTo(0);
 };
 
 /**
@@ -48,8 +49,8 @@ export const migration: NamedMigration = {
       t.bigInteger('cache_write_tokens').notNullable();
       t.bigInteger('provider_cost_micros').notNullable();
       t.bigInteger('charged_micros').notNullable();
-      t.integer('latency_ms');
-      t.integer('ttft_ms');
+      t.double('latency_ms');
+      t.double('ttft_ms');
       t.boolean('streamed').notNullable();
       t.boolean('estimated').notNullable();
       t.text('finish_reason');

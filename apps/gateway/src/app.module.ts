@@ -10,7 +10,7 @@ import { EVENT_STORE } from '@gw/eventstore';
 import { KEY_VAULT } from '@gw/key-vault';
 import { CLOCK } from '@gw/shared-kernel';
 import { RoutingModule } from '@gw/routing';
-import { UsageBillingModule } from '@gw/usage-billing';
+import { UsageAnalyticsModule, UsageBillingModule } from '@gw/usage-billing';
 import { AccountService } from './accounts/account-service';
 import { AdminUsersController } from './accounts/admin-users.controller';
 import { MeController } from './accounts/me.controller';
@@ -46,6 +46,11 @@ import { GATEWAY_CONFIG, LOGGER } from './runtime/runtime.tokens';
 import { RequestsController } from './routing/requests.controller';
 import { RoutingPolicyController } from './routing/routing-policy.controller';
 import { MeUsageController } from './usage/me-usage.controller';
+import {
+  AdminUsageAnalyticsController,
+  MeUsageAnalyticsController,
+} from './usage-analytics/usage-analytics.controller';
+import { UsageAnalyticsReader } from './usage-analytics/usage-analytics.reader';
 
 /** Makes the runtime's parts injectable everywhere (libraries' handlers need EVENT_STORE, KNEX, CLOCK). */
 @Global()
@@ -85,6 +90,7 @@ export class AppModule {
         TerminusModule,
         AccountsModule,
         UsageBillingModule,
+        UsageAnalyticsModule,
         RoutingModule,
         CatalogModule,
         KeysModule,
@@ -99,6 +105,8 @@ export class AppModule {
         TierPolicyController,
         BillingPolicyController,
         MeUsageController,
+        MeUsageAnalyticsController,
+        AdminUsageAnalyticsController,
         RequestsController,
         RoutingPolicyController,
         ProviderHealthController,
@@ -118,6 +126,7 @@ export class AppModule {
         AuditorGuard,
         CatalogAdmin,
         MyKeys,
+        UsageAnalyticsReader,
         ...identityProviders,
       ],
     };

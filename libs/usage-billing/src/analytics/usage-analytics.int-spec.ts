@@ -69,7 +69,7 @@ function generate(n: number): { sent: Sent[]; events: RecordedEvent[] } {
       completion: Math.floor(rnd() * 500),
       cost: BigInt(Math.floor(rnd() * 100_000)),
       charge: BigInt(Math.floor(rnd() * 200_000)) + 9_007_199_254_740_000n,
-      latency: 10 + Math.floor(rnd() * 900),
+      latency: 10 + Math.floor(rnd() * 900_000) / 1000,
       ttft: rnd() < 0.5 ? Math.floor(rnd() * 100) : null,
     };
     sent.push(s);
