@@ -6,6 +6,7 @@ import {
   openStores,
 } from '@gw/platform';
 import { ProjectionRunnerGroup } from '@gw/projections';
+import { startKafkaRelay } from './relay/kafka-relay';
 
 /** Full mode: runs every projection as its own process (the gateway runs with PROJECTIONS=off). */
 async function main(): Promise<void> {
@@ -18,14 +19,14 @@ async function main(): Promise<void> {
     logger,
   });
   await group.start();
+  const relay = await startKafkaRelay(config, stores, logger);
   logger.info(
     { projections: readModelProjections.map((p) => `${p.name}@v${p.version}`) },
     'projector running',
   );
   const shutdown = (signal: string): void => {
     logger.info({ signal }, 'projector stopping');
-    group
-      .stop()
+    Promise.all([group.stop(), relay?.stop()])
       .then(() => stores.close())
       .then(() => process.exit(0))
       .catch(() => process.exit(1));

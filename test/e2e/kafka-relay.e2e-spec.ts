@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto';
+import OpenAI from 'openai';
+import request from 'supertest';
+import { describeBackends } from '@gw/database/testing';
+import { EventRelay, InMemoryRelayCheckpoints, PUBLISHED_EVENT_TYPES, TOPICS } from '@gw/messaging';
+import { InMemoryPublisher, loadKafkaSchemas } from '@gw/messaging/testing';
+import { silentProjectionLogger } from '@gw/projections';
+import { startMockProvider, type MockProvider } from '@gw/providers';
+import { startTestGateway, type TestGateway } from './support/test-gateway';
+
+/**
+ * The relay over a log written by real gateway traffic: chat requests and a BYOK key added, rotated
+ * and removed. Every message validates against docs/kafka, goes to its topic under its key, and no
+ * form of the provider keys is in any of them.
+ */
+const CANARY = `kafka-canary-${randomBytes(16).toString('hex')}`;
+const ROTATED = `kafka-rotated-${randomBytes(16).toString('hex')}`;
+const MODEL = 'kafka-model';
+
+describeBackends('Kafka relay over gateway traffic', (backend) => {
+  let gw: TestGateway;
+  let upstream: MockProvider;
+
+  beforeAll(async () => {
+    gw = await startTestGateway(backend);
+    upstream = await startMockProvider({ requireApiKey: CANARY, models: [MODEL] });
+    const admin = request.agent(gw.baseUrl).set('authorization', `Bearer ${gw.adminKey}`);
+    await admin
+      .post('/api/v1/admin/providers')
+      .send({
+        slug: 'kafka-own',
+        name: 'kafka-own',
+        kind: 'openai-compatible',
+        baseUrl: `${upstream.url}/v1`,
+      })
+      .expect(201);
+    await admin
+      .post('/api/v1/admin/models')
+      .send({
+        provider: 'kafka-own',
+        model: MODEL,
+        displayName: 'kafka model',
+        prices: { inputPerMillionMicros: '1000', outputPerMillionMicros: '2000' },
+        contextWindow: 8_000,
+        maxOutputTokens: 1_000,
+        capabilities: { streaming: true, tools: false, vision: false, jsonMode: false },
+        quality: 0.5,
+        powerLevels: ['eco', 'balanced', 'precision'],
+      })
+      .expect(201);
+  }, 60_000);
+
+  afterAll(async () => {
+    await gw?.close();
+    await upstream?.close();
+  });
+
+  it('publishes every request, usage and key event, each valid against its schema and free of keys', async () => {
+    const openai = new OpenAI({ apiKey: gw.userKey, baseURL: `${gw.baseUrl}/v1`, maxRetries: 0 });
+    for (let i = 0; i < 3; i++)
+      await openai.chat.completions.create({
+        model: 'auto',
+        messages: [{ role: 'user', content: `hi ${i}` }],
+      });
+    const me = request.agent(gw.baseUrl).set('authorization', `Bearer ${gw.userKey}`);
+    const added = await me
+      .post('/api/v1/me/keys')
+      .send({ provider: 'kafka-own', apiKey: CANARY })
+      .expect(201);
+    const keyId = added.body.id as string;
+    await openai.chat.completions.create({
+      model: `kafka-own/${MODEL}`,
+      messages: [{ role: 'user', content: 'byok' }],
+    });
+    await me.post(`/api/v1/me/keys/${keyId}/rotate`).send({ apiKey: ROTATED, validate: false }).expect(200);
+    await me.delete(`/api/v1/me/keys/${keyId}`).expect(204);
+
+    const store = gw.gateway.runtime.eventStore;
+    const publisher = new InMemoryPublisher();
+    const relay = new EventRelay({
+      eventStore: store,
+      checkpoints: new InMemoryRelayCheckpoints(),
+      publisher,
+      logger: silentProjectionLogger,
+    });
+    await relay.start();
+    const logged = await store.readAll({ eventTypes: PUBLISHED_EVENT_TYPES, maxCount: 100_000 });
+    await relay.waitFor(logged.at(-1)!.position);
+    await relay.stop();
+
+    const messages = publisher.broker.allMessages();
+    const types = new Set(logged.map((e) => e.type));
+    for (const type of ['RequestRouted', 'UsageRecorded', 'KeyAdded', 'KeyRotated', 'KeyRemoved'])
+      expect(types.has(type)).toBe(true);
+    expect(messages).toHaveLength(logged.length);
+    const schemas = loadKafkaSchemas();
+    expect(messages.flatMap((m) => schemas.check(m).map((p) => `${m.topic} ${m.offset}: ${p}`))).toEqual([]);
+
+    const usage = publisher.broker
+      .messages(TOPICS.usage)
+      .map((m) => JSON.parse(m.value) as { userId: string });
+    expect(usage.filter((u) => u.userId === gw.userId)).toHaveLength(4);
+    expect(publisher.broker.messages(TOPICS.keys).every((m) => m.key === gw.userId)).toBe(true);
+
+    const everything = messages.map((m) => `${m.key} ${m.value} ${JSON.stringify(m.headers)}`).join('\n');
+    for (const secret of [CANARY, ROTATED])
+      for (let i = 0; i + 12 <= secret.length; i += 4)
+        expect(everything).not.toContain(secret.slice(i, i + 12));
+  }, 60_000);
+});
