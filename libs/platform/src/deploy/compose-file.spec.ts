@@ -71,7 +71,16 @@ const envExample = new Map(
 describe('docker-compose.yml', () => {
   it('has the expected services (a renamed service would escape the checks below)', () => {
     expect(Object.keys(compose.services).sort()).toEqual(
-      ['eventstore', 'gateway', 'kafka', 'keycloak', 'postgres', 'projector', 'redis'].sort(),
+      [
+        'billing-consumer',
+        'eventstore',
+        'gateway',
+        'kafka',
+        'keycloak',
+        'postgres',
+        'projector',
+        'redis',
+      ].sort(),
     );
   });
 
@@ -96,8 +105,11 @@ describe('docker-compose.yml', () => {
     expect(compose.services.gateway!.ports).toEqual(['${GATEWAY_BIND:-127.0.0.1}:8080:8080']);
   });
 
+  /** Secrets of optional integrations: unset means the integration is off, so their only default is empty. */
+  const OPTIONAL_SECRETS = new Set(['LAGO_API_KEY']);
+
   it('takes every secret from a required variable (${NAME:?…}), never a default', () => {
-    const secrets = all.filter((i) => SECRET_NAME.test(i.name));
+    const secrets = all.filter((i) => SECRET_NAME.test(i.name) && !OPTIONAL_SECRETS.has(i.name));
     expect(new Set(secrets.map((i) => i.name))).toEqual(
       new Set([
         'POSTGRES_PASSWORD',
@@ -110,10 +122,18 @@ describe('docker-compose.yml', () => {
     expect(secrets.filter((i) => i.operator !== ':?')).toEqual([]);
   });
 
+  it('gives an optional integration secret no default but empty (${NAME:-})', () => {
+    const optional = all.filter((i) => OPTIONAL_SECRETS.has(i.name));
+    expect(optional.length).toBeGreaterThan(0);
+    for (const i of optional) expect(i.operator).toBe(':-');
+    expect(composeText).toMatch(/\$\{LAGO_API_KEY:-\}/);
+  });
+
   it('holds no literal value for a secret setting', () => {
     const literal = services.flatMap(([name, s]) =>
       Object.entries(environmentOf(s))
         .filter(([key]) => SECRET_NAME.test(key))
+        .filter(([key, value]) => !(OPTIONAL_SECRETS.has(key) && value === `\${${key}:-}`))
         .filter(([, value]) => !/^\$\{[A-Z0-9_]+:\?[^}]*\}$/.test(value))
         .map(([key]) => `${name}.${key}`),
     );
