@@ -309,6 +309,7 @@ describeBackends('usage analytics endpoints', (backend) => {
   it('rejects bad bucket, limit, cursor, format and unknown parameters', async () => {
     for (const path of [
       'timeseries?bucket=week',
+      'timeseries?bucket=hour&from=2026-01-01&to=2026-03-01',
       'requests?limit=0',
       'requests?limit=101',
       'requests?limit=ten',

@@ -84,18 +84,19 @@ export async function aggregateUsage(
       bound(split.aligned.to),
     );
   }
-  if (split.edges.length > 0) {
+  // One part per partial end, each a plain range the (user_id, occurred_at) index can scan: an OR of
+  // two ranges would make PostgreSQL walk every fact of the user.
+  for (const edge of split.edges) {
     const cols = [
       ...groups.map((g) => `${g.fact} as ${g.alias}`),
       ...MEASURES.map(([, r, f]) => `${f} as ${r}`),
     ];
-    const within = split.edges.map(() => '(occurred_at >= ? and occurred_at < ?)').join(' or ');
     const user = scope.kind === 'user' ? 'user_id = ? and ' : '';
     parts.push(
-      `select ${cols.join(', ')} from ${USAGE_FACTS_TABLE} where ${user}outcome <> 'routed' and (${within})`,
+      `select ${cols.join(', ')} from ${USAGE_FACTS_TABLE} where ${user}outcome <> 'routed' and occurred_at >= ? and occurred_at < ?`,
     );
     if (scope.kind === 'user') bindings.push(scope.userId);
-    for (const e of split.edges) bindings.push(e.from.toISOString(), e.to.toISOString());
+    bindings.push(edge.from.toISOString(), edge.to.toISOString());
   }
   if (parts.length === 0) return [];
   const aliases = groups.map((g) => g.alias);

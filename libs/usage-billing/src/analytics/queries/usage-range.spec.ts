@@ -1,5 +1,5 @@
 import { ValidationError } from '@gw/shared-kernel';
-import { resolveUsageRange, splitRange } from './usage-range';
+import { assertBucketFits, resolveUsageRange, splitRange } from './usage-range';
 
 const now = new Date('2026-12-01T12:34:56.789Z');
 const d = (s: string): Date => new Date(s);
@@ -63,5 +63,17 @@ describe('splitRange', () => {
       edges: [{ from: d('2026-11-01T05:00:00Z'), to: d('2026-11-01T05:30:00Z') }],
     });
     expect(splitRange({ from: now, to: now }, 'day')).toEqual({ aligned: null, edges: [] });
+  });
+});
+
+describe('assertBucketFits', () => {
+  it('allows hourly buckets over 31 days at most, daily over any range', () => {
+    const days = (n: number) => ({
+      from: d('2026-01-01'),
+      to: new Date(Date.parse('2026-01-01') + n * 86_400_000),
+    });
+    expect(() => assertBucketFits(days(31), 'hour')).not.toThrow();
+    expect(() => assertBucketFits(days(32), 'hour')).toThrow(ValidationError);
+    expect(() => assertBucketFits(days(400), 'day')).not.toThrow();
   });
 });

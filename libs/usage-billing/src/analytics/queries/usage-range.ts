@@ -84,3 +84,16 @@ export function splitRange(range: UsageRange, grain: Grain): RangeSplit {
   if (end < range.to.getTime()) edges.push({ from: new Date(end), to: range.to });
   return { aligned: { from: new Date(start), to: new Date(end) }, edges };
 }
+
+/** Hourly buckets cover at most this many days (744 buckets); longer ranges chart by day. */
+export const MAX_HOURLY_RANGE_DAYS = 31;
+
+/** Throws the 400 for a timeseries whose buckets would be too many to chart (and to answer in time). */
+export function assertBucketFits(range: UsageRange, bucket: Grain): void {
+  if (bucket === 'hour' && range.to.getTime() - range.from.getTime() > MAX_HOURLY_RANGE_DAYS * DAY_MS)
+    throw new ValidationError(
+      'USAGE.TOO_MANY_BUCKETS',
+      `bucket=hour covers at most ${MAX_HOURLY_RANGE_DAYS} days; use bucket=day for longer ranges`,
+      { param: 'bucket' },
+    );
+}

@@ -3,6 +3,7 @@ import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { Knex } from 'knex';
 import { KNEX } from '@gw/database';
 import { aggregateUsage, GROUPS, toUsageTotals } from '../usage-aggregate';
+import { assertBucketFits } from '../usage-range';
 import { GetUsageTimeseriesQuery, type UsageTimeseries } from './get-usage-timeseries.query';
 
 @QueryHandler(GetUsageTimeseriesQuery)
@@ -10,6 +11,7 @@ export class GetUsageTimeseriesHandler implements IQueryHandler<GetUsageTimeseri
   constructor(@Inject(KNEX) private readonly knex: Knex) {}
 
   async execute({ scope, range, bucket }: GetUsageTimeseriesQuery): Promise<UsageTimeseries> {
+    assertBucketFits(range, bucket);
     const rows = await aggregateUsage(this.knex, scope, range, bucket, [GROUPS[bucket]]);
     const data = rows
       .map((r) => ({ bucket: r.groups.bucket!, ...toUsageTotals(r.measures) }))
