@@ -8,6 +8,7 @@ import { migration as createVaultSecrets } from './20261123124000_create_vault_s
 import { migration as createLocalCredentials } from './20261201120000_create_local_credentials';
 import { migration as createAuthRefreshTokens } from './20261201120100_create_auth_refresh_tokens';
 import { migration as createUsageAnalytics } from './20261201130000_create_usage_analytics';
+import { migration as createCreditLedger } from './20261201140000_create_credit_ledger';
 import { migration as createRelayCheckpoints } from './20261210120000_create_relay_checkpoints';
 import { migration as createBillingLedger } from './20261210120100_create_billing_ledger';
 
@@ -25,6 +26,7 @@ export const allMigrations: readonly NamedMigration[] = [
   createLocalCredentials,
   createAuthRefreshTokens,
   createUsageAnalytics,
+  createCreditLedger,
   createRelayCheckpoints,
   createBillingLedger,
 ];

@@ -16,6 +16,9 @@ import { AdminUsersController } from './accounts/admin-users.controller';
 import { MeController } from './accounts/me.controller';
 import { TierPolicyController } from './accounts/tier-policy.controller';
 import { BillingPolicyController } from './billing/billing-policy.controller';
+import { AdminCreditsController, MyCreditsController } from './billing/credits.controller';
+import { billingProviders } from './billing/billing.providers';
+import { PaymentWebhookController } from './billing/payment-webhook.controller';
 import { AdminGuard } from './auth/admin.guard';
 import { AuditController } from './audit/audit.controller';
 import { MyKeyHistoryController } from './audit/my-key-history.controller';
@@ -104,6 +107,9 @@ export class AppModule {
         AdminUsersController,
         TierPolicyController,
         BillingPolicyController,
+        MyCreditsController,
+        AdminCreditsController,
+        PaymentWebhookController,
         MeUsageController,
         MeUsageAnalyticsController,
         AdminUsageAnalyticsController,
@@ -128,6 +134,7 @@ export class AppModule {
         MyKeys,
         UsageAnalyticsReader,
         ...identityProviders,
+        ...billingProviders,
       ],
     };
   }

@@ -10,8 +10,11 @@ export function useJsonBodyParser(fastify: FastifyInstance, bodyLimit: number): 
   fastify.addContentTypeParser(
     'application/json',
     { parseAs: 'string', bodyLimit },
-    (_request, body, done) => {
+    (request, body, done) => {
       const text = body as string;
+      // A signed webhook's signature covers its bytes as sent: keep them beside the parsed body.
+      if (request.url.startsWith('/api/v1/billing/webhooks/'))
+        (request as { rawBody?: string }).rawBody = text;
       if (text.length === 0) {
         done(null, undefined);
         return;

@@ -37,6 +37,12 @@ export interface GatewayConfig {
    * seed); unset: `$DATA_DIR/session-signing-key.json`, created on first start (mode 0600).
    */
   readonly sessionSigningKey?: ConfiguredSecret;
+  /**
+   * The secret payment webhooks are signed with (`PAYMENT_WEBHOOK_SECRET`, Stripe-style
+   * `Switchyard-Signature`). Absent: embedded mode keeps a generated one in the data directory; full
+   * mode refuses webhooks until it is set.
+   */
+  readonly paymentWebhookSecret?: ConfiguredSecret;
   readonly durability: Durability;
   /** `inprocess`: this process runs the projections (embedded); `off`: apps/projector does. */
   readonly projections: 'inprocess' | 'off';
@@ -174,6 +180,17 @@ function sessionSigningKey(env: Env): ConfiguredSecret | undefined {
   return new ConfiguredSecret(key);
 }
 
+/** At least 16 characters (Stripe's are `whsec_` + 32); never echoed. */
+function paymentWebhookSecret(env: Env): ConfiguredSecret | undefined {
+  const secret = env.PAYMENT_WEBHOOK_SECRET?.trim();
+  if (!secret) return undefined;
+  if (secret.length < 16)
+    throw new ConfigError(
+      'PAYMENT_WEBHOOK_SECRET must be at least 16 characters: the signing secret your payment provider shows for the webhook.',
+    );
+  return new ConfiguredSecret(secret);
+}
+
 /** Generated keys written to a file are for the embedded demo; a full deployment brings its own. */
 function bootstrapUsers(env: Env, embedded: boolean): boolean {
   const on = oneOf(env, 'BOOTSTRAP_USERS', ['on', 'off'] as const, embedded ? 'on' : 'off') === 'on';
@@ -239,6 +256,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     oidcIssuerUrl: url(env, 'OIDC_ISSUER_URL'),
     oidc: oidc(env, url(env, 'OIDC_ISSUER_URL')),
     sessionSigningKey: sessionSigningKey(env),
+    paymentWebhookSecret: paymentWebhookSecret(env),
     durability: oneOf(env, 'DURABILITY', ['strict', 'relaxed'] as const, 'strict'),
     projections: oneOf(env, 'PROJECTIONS', ['inprocess', 'off'] as const, 'inprocess'),
     mock: {

@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { CommandBus } from '@nestjs/cqrs';
+import type { Knex } from 'knex';
+import { KNEX } from '@gw/database';
+import {
+  decodeLedgerCursor,
+  GrantCreditsCommand,
+  monthOf,
+  readCreditLedger,
+  readCreditTotals,
+  StartCheckoutCommand,
+  type CreditLedgerEntry,
+} from '@gw/usage-billing';
+import { ValidationError, type Clock } from '@gw/shared-kernel';
+import { CLOCK } from '@gw/shared-kernel';
+import { AccountService } from '../accounts/account-service';
+import { AdminGuard } from '../auth/admin.guard';
+import { GatewayKeyGuard } from '../auth/gateway-key.guard';
+import type { AuthenticatedRequest } from '../auth/principal.decorator';
+import { ChatContext } from '../chat/chat-context';
+import { commandMetadata } from '../http/command-metadata';
+import { dtoSchema } from '../http/openapi';
+import { validateDto } from '../http/validate-dto';
+import { CheckoutDto, GrantCreditsDto } from './credits.dto';
+
+/** GET /api/v1/me/credits; money as micro-dollar strings. */
+export interface CreditsView {
+  readonly balanceMicros: string;
+  readonly reservedMicros: string;
+  readonly availableMicros: string;
+  readonly monthSpendMicros: string;
+  readonly monthlyCapMicros: string | null;
+  readonly capMode: 'soft' | 'hard';
+  /** What is available, in whole credits (rounded down). */
+  readonly credits: number;
+}
+
+export interface LedgerEntryView {
+  readonly id: string;
+  readonly at: string;
+  readonly kind: CreditLedgerEntry['kind'];
+  readonly amountMicros: string;
+  readonly reference: string;
+  readonly description: string;
+  /** Charges and corrections: the request they belong to. */
+  readonly explanationUrl: string | null;
+}
+
+const MAX_PAGE = 200;
+
+function parseLimit(limit: string | undefined): number {
+  if (limit === undefined) return 50;
+  const n = Number(limit);
+  if (!/^\d+$/.test(limit) || n < 1 || n > MAX_PAGE)
+    throw new ValidationError('REQUEST.INVALID_LIMIT', `limit must be an integer from 1 to ${MAX_PAGE}`, {
+      param: 'limit',
+    });
+  return n;
+}
+
+const toEntryView = (e: CreditLedgerEntry): LedgerEntryView => ({
+  id: e.entryId,
+  at: e.at.toISOString(),
+  kind: e.kind,
+  amountMicros: e.amountMicros.toString(),
+  reference: e.reference,
+  description: e.description,
+  explanationUrl:
+    e.kind === 'charge' || e.kind === 'correction'
+      ? `/api/v1/requests/${encodeURIComponent(e.reference)}`
+      : null,
+});
+
+/** The caller's credits: balance, this month's spend, the ledger, and buying more. */
+@ApiTags('credits')
+@ApiBearerAuth()
+@Controller('api/v1/me/credits')
+@UseGuards(GatewayKeyGuard)
+export class MyCreditsController {
+  constructor(
+    @Inject(KNEX) private readonly knex: Knex,
+    @Inject(AccountService) private readonly accounts: AccountService,
+    @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(ChatContext) private readonly context: ChatContext,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Balance = everything granted − everything charged (the ledger read model, a moment behind the
+   * log); this month's spend counts against the monthly cap.
+   */
+  @Get()
+  async get(@Req() request: AuthenticatedRequest): Promise<CreditsView> {
+    const userId = request.principal!.userId;
+    const account = this.accounts.account(userId);
+    const totals = await readCreditTotals(this.knex, userId, monthOf(this.clock.now()));
+    const balance = totals.grantedMicros - totals.chargedMicros;
+    const reserved = 0n; // reservations arrive with spending caps (issue 9, part 3)
+    const available = balance - reserved;
+    const perCredit = this.context.billing.policy.microsPerCredit;
+    return {
+      balanceMicros: balance.toString(),
+      reservedMicros: reserved.toString(),
+      availableMicros: available.toString(),
+      monthSpendMicros: totals.monthSpendMicros.toString(),
+      monthlyCapMicros: account.monthlyCapMicros,
+      capMode: account.capMode,
+      credits: available > 0n ? Number(available / perCredit) : 0,
+    };
+  }
+
+  /** Every grant, charge and correction, newest first. */
+  @ApiQuery({ name: 'before', required: false, description: 'nextCursor of the previous page' })
+  @ApiQuery({ name: 'limit', required: false, description: '1–200, default 50' })
+  @Get('ledger')
+  async ledger(
+    @Req() request: AuthenticatedRequest,
+    @Query('before') before?: string,
+    @Query('limit') limit?: string,
+  ): Promise<{ data: LedgerEntryView[]; nextCursor: string | null }> {
+    const cursor = before === undefined ? undefined : decodeLedgerCursor(before);
+    if (before !== undefined && !cursor)
+      throw new ValidationError(
+        'REQUEST.INVALID_CURSOR',
+        'before must be a nextCursor from an earlier page',
+        {
+          param: 'before',
+        },
+      );
+    const page = await readCreditLedger(this.knex, request.principal!.userId, {
+      before: cursor,
+      limit: parseLimit(limit),
+    });
+    return { data: page.entries.map(toEntryView), nextCursor: page.nextCursor };
+  }
+
+  /**
+   * A pending purchase of one of the billing policy's packages. The payment provider completes it by
+   * calling POST /api/v1/billing/webhooks/payment with the purchase id; embedded mode's checkoutUrl is
+   * a local demo payment page that does exactly that.
+   */
+  @ApiBody({ schema: dtoSchema('CheckoutDto') })
+  @Post('checkout')
+  @HttpCode(201)
+  async checkout(@Body() body: unknown, @Req() request: AuthenticatedRequest) {
+    const dto = validateDto(CheckoutDto, body, { strict: true });
+    const userId = request.principal!.userId;
+    const policy = this.context.billing.policy;
+    const purchaseId = `pur_${randomUUID().replaceAll('-', '')}`;
+    await this.commands.execute(
+      new StartCheckoutCommand(
+        {
+          userId,
+          purchaseId,
+          packageId: dto.packageId,
+          package: policy.creditPackages.find((p) => p.id === dto.packageId),
+          microsPerCredit: policy.microsPerCredit,
+        },
+        commandMetadata(request, request.principal!),
+      ),
+    );
+    const pkg = policy.creditPackages.find((p) => p.id === dto.packageId)!;
+    return {
+      purchaseId,
+      packageId: pkg.id,
+      priceMicros: pkg.priceMicros.toString(),
+      credits: pkg.credits,
+      amountMicros: (BigInt(pkg.credits) * policy.microsPerCredit).toString(),
+      status: 'pending',
+      checkoutUrl: `/billing/demo-checkout?user=${encodeURIComponent(userId)}&purchase=${purchaseId}`,
+    };
+  }
+}
+
+/** Admin: credits for a user (a grant or a promotion); once per Idempotency-Key. */
+@ApiTags('admin: users')
+@ApiBearerAuth()
+@Controller('api/v1/admin/users')
+@UseGuards(GatewayKeyGuard, AdminGuard)
+export class AdminCreditsController {
+  constructor(
+    @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(AccountService) private readonly accounts: AccountService,
+  ) {}
+
+  @ApiBody({ schema: dtoSchema('GrantCreditsDto') })
+  @Post(':id/credits')
+  @HttpCode(201)
+  async grant(@Param('id') userId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
+    const dto = validateDto(GrantCreditsDto, body, { strict: true });
+    this.accounts.account(userId); // 404 for an unknown user
+    const key = request.headers['idempotency-key'];
+    if (key !== undefined && (typeof key !== 'string' || !/^[\w.:-]{1,100}$/.test(key)))
+      throw new ValidationError(
+        'REQUEST.INVALID_IDEMPOTENCY_KEY',
+        'Idempotency-Key must be 1–100 letters, digits and ._:-',
+        { param: 'Idempotency-Key' },
+      );
+    const grantId = key === undefined ? `grant_${randomUUID()}` : `grant_${key}`;
+    const result = await this.commands.execute(
+      new GrantCreditsCommand(
+        {
+          userId,
+          grantId,
+          kind: 'admin',
+          amountMicros: dto.amountMicros,
+          reason: dto.reason,
+          by: request.principal!.userId,
+        },
+        commandMetadata(request, request.principal!),
+      ),
+    );
+    return { grantId, userId, amountMicros: dto.amountMicros, granted: result.events.length > 0 };
+  }
+}
