@@ -23,6 +23,10 @@ const mapped = (type: string) => toOutgoingMessage(samples.find((e) => e.type ==
 
 const EXPECTED_TOPICS: Record<string, string> = {
   UsageRecorded: TOPICS.usage,
+  UsageRepriced: TOPICS.usage,
+  CreditsGranted: TOPICS.usage,
+  CheckoutStarted: TOPICS.usage,
+  CreditsPurchased: TOPICS.usage,
   RequestRouted: TOPICS.routing,
   FallbackTriggered: TOPICS.routing,
   RequestFailed: TOPICS.routing,

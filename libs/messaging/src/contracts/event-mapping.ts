@@ -2,6 +2,7 @@ import type { RecordedEvent } from '@gw/shared-kernel';
 import type { FallbackTriggered, RequestFailed, RequestRouted, UsageRecorded } from '@gw/routing';
 import type { KeyFacts, ProviderKeyEvent } from '@gw/keys';
 import type { ProviderHealthEvent } from '@gw/catalog';
+import type { CreditsEvent, UsageRepriced } from '@gw/usage-billing';
 import type { IntegrationEnvelope, OutgoingMessage } from './envelope';
 import { TOPICS, type Topic } from './topics';
 
@@ -69,7 +70,9 @@ type MappedType =
   | FallbackTriggered['type']
   | RequestFailed['type']
   | ProviderKeyEvent['type']
-  | ProviderHealthEvent['type'];
+  | ProviderHealthEvent['type']
+  | UsageRepriced['type']
+  | CreditsEvent['type'];
 
 const usage = (schema: string, data: EventMapping['data']): EventMapping => ({
   topic: TOPICS.usage,
@@ -104,12 +107,15 @@ const health = (schema: string): EventMapping => ({
 /**
  * Event type → topic, key, schema. Types not listed here are not published.
  *
- * The money events being added (UsageRepriced, CreditsGranted, CreditsPurchased, ChargeSettled) go to
- * TOPICS.usage keyed by user id: one `usage('<type>.v1.schema.json', copy)` entry each, plus the
- * schema file, once their payloads exist.
+ * Money events (corrections and credits) go to TOPICS.usage keyed by user id, copied whole like
+ * UsageRecorded.
  */
 export const EVENT_MAPPINGS: Readonly<Record<MappedType, EventMapping>> = {
   UsageRecorded: usage('usage-recorded.v1.schema.json', copy),
+  UsageRepriced: usage('usage-repriced.v1.schema.json', copy),
+  CreditsGranted: usage('credits-granted.v1.schema.json', copy),
+  CheckoutStarted: usage('checkout-started.v1.schema.json', copy),
+  CreditsPurchased: usage('credits-purchased.v1.schema.json', copy),
   RequestRouted: routing('request-routed.v1.schema.json'),
   FallbackTriggered: routing('fallback-triggered.v1.schema.json'),
   RequestFailed: routing('request-failed.v1.schema.json'),

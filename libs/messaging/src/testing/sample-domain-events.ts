@@ -117,6 +117,49 @@ export function sampleDomainEvents(userId: string = randomUUID(), provider = 'op
       at,
     }),
     event('ProviderRecovered', { provider, reason: 'probe succeeded', downForMs: 30_500, at }),
+    event('UsageRepriced', {
+      requestId,
+      userId,
+      modelId: `${provider}/gpt-4o-mini`,
+      priceVersion: 2,
+      previousPriceVersion: 1,
+      providerCostMicros: '4000',
+      chargedMicros: '1600',
+      previousProviderCostMicros: '1500',
+      previousChargedMicros: '600',
+      deltaCostMicros: '2500',
+      deltaChargedMicros: '1000',
+      reason: 'input price fixed',
+      repricedAt: at,
+    }),
+    event('CreditsGranted', {
+      userId,
+      grantId: 'grant_welcome',
+      kind: 'admin',
+      amountMicros: '5000000',
+      reason: 'welcome',
+      grantedBy: 'admin',
+      grantedAt: at,
+    }),
+    event('CheckoutStarted', {
+      userId,
+      purchaseId: 'pur_1',
+      packageId: 'credits-10',
+      priceMicros: '10000000',
+      credits: 10_000,
+      amountMicros: '10000000',
+      startedAt: at,
+    }),
+    event('CreditsPurchased', {
+      userId,
+      purchaseId: 'pur_1',
+      paymentId: 'pay_1',
+      packageId: 'credits-10',
+      priceMicros: '10000000',
+      credits: 10_000,
+      amountMicros: '10000000',
+      purchasedAt: at,
+    }),
     event('AccountOpened', { userId, tier: 'starter' }),
   ];
 }
@@ -127,5 +170,6 @@ export const streamOf = (event: NewEvent): string => {
   if (event.type.startsWith('Key')) return `keys-${data.userId}`;
   if (event.type.startsWith('Provider')) return `provider-${data.provider}`;
   if (event.type === 'AccountOpened') return `account-${data.userId}`;
+  if (event.type.startsWith('Credits') || event.type === 'CheckoutStarted') return `credits-${data.userId}`;
   return `request-${data.requestId}`;
 };
