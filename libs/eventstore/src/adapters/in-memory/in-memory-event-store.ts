@@ -143,6 +143,7 @@ export class InMemoryEventStore implements EventStore {
           options.onCaughtUp?.();
         }
         if (this.log.length !== seen) continue;
+        if (stopped) break; // stop() came while reading or handling: nothing will wake this wait
         await new Promise<void>((resolve) => {
           wake = resolve;
           this.waiters.add(resolve);
