@@ -4,7 +4,7 @@ import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { request as httpRequest } from 'undici';
-import { EVENT_STORE, type EventStore } from '@gw/eventstore';
+import { EVENT_STORE, readState, type EventStore } from '@gw/eventstore';
 import type { GatewayConfig } from '@gw/platform';
 import {
   CompletePurchaseCommand,
@@ -12,16 +12,8 @@ import {
   signWebhook,
   toCreditsStreamId,
   verifyWebhookSignature,
-  type CreditsEvent,
 } from '@gw/usage-billing';
-import {
-  CLOCK,
-  fold,
-  IllegalStateError,
-  NotFoundError,
-  ValidationError,
-  type Clock,
-} from '@gw/shared-kernel';
+import { CLOCK, IllegalStateError, NotFoundError, ValidationError, type Clock } from '@gw/shared-kernel';
 import { GATEWAY_CONFIG } from '../runtime/runtime.tokens';
 import { PAYMENT_WEBHOOK_SECRET, type PaymentWebhookSecret } from './payment-webhook-secret';
 
@@ -210,10 +202,7 @@ document.getElementById('pay').onclick = async () => {
       throw new ValidationError('BILLING.INVALID_CHECKOUT', 'user and purchase are required', {
         param: 'purchase',
       });
-    const state = fold(
-      creditsDecider,
-      (await this.store.readStream(toCreditsStreamId(user))).map((e) => e as unknown as CreditsEvent),
-    );
+    const state = await readState(this.store, toCreditsStreamId(user), creditsDecider);
     const pending = state.purchases.get(purchase);
     if (!pending || pending.paymentId !== undefined)
       throw new NotFoundError('BILLING.PURCHASE_NOT_FOUND', 'There is no unpaid checkout with this id', {

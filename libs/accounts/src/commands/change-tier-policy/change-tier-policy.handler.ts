@@ -1,19 +1,14 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { EVENT_STORE, handleCommandNow, type EventStore } from '@gw/eventstore';
-import { CLOCK, fold, type Clock } from '@gw/shared-kernel';
+import { EVENT_STORE, handleCommandNow, readState, type EventStore } from '@gw/eventstore';
+import { CLOCK, type Clock } from '@gw/shared-kernel';
 import { tierPolicyDecider, type TierPolicyState } from '../../domain/tier-policy.decider';
-import { TIER_POLICY_STREAM, type TierPolicyEvent } from '../../domain/tier-policy.events';
+import { TIER_POLICY_STREAM } from '../../domain/tier-policy.events';
 import { ChangeTierPolicyCommand } from './change-tier-policy.command';
 
 /** The tier policy as the log says it is now (commands check against this, not a cached view). */
-export async function readTierPolicy(store: EventStore): Promise<TierPolicyState> {
-  const history = await store.readStream(TIER_POLICY_STREAM);
-  return fold(
-    tierPolicyDecider,
-    history.map((e) => e as unknown as TierPolicyEvent),
-  );
-}
+export const readTierPolicy = (store: EventStore): Promise<TierPolicyState> =>
+  readState(store, TIER_POLICY_STREAM, tierPolicyDecider);
 
 @CommandHandler(ChangeTierPolicyCommand)
 export class ChangeTierPolicyHandler implements ICommandHandler<ChangeTierPolicyCommand> {
@@ -23,7 +18,7 @@ export class ChangeTierPolicyHandler implements ICommandHandler<ChangeTierPolicy
   ) {}
 
   async execute({ policy, metadata, expectedVersion }: ChangeTierPolicyCommand): Promise<TierPolicyState> {
-    await handleCommandNow(
+    const outcome = await handleCommandNow(
       this.store,
       TIER_POLICY_STREAM,
       tierPolicyDecider,
@@ -35,6 +30,6 @@ export class ChangeTierPolicyHandler implements ICommandHandler<ChangeTierPolicy
         metadata: { now },
       }),
     );
-    return readTierPolicy(this.store);
+    return outcome.state;
   }
 }

@@ -1,19 +1,14 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { EVENT_STORE, handleCommandNow, type EventStore } from '@gw/eventstore';
-import { CLOCK, fold, type Clock } from '@gw/shared-kernel';
+import { EVENT_STORE, handleCommandNow, readState, type EventStore } from '@gw/eventstore';
+import { CLOCK, type Clock } from '@gw/shared-kernel';
 import { rateLimitsDecider, type RateLimitPolicyState } from '../../domain/rate-limits.decider';
-import { RATE_LIMIT_POLICY_STREAM, type RateLimitPolicyEvent } from '../../domain/rate-limits.events';
+import { RATE_LIMIT_POLICY_STREAM } from '../../domain/rate-limits.events';
 import { ChangeRateLimitsCommand } from './change-rate-limits.command';
 
 /** The rate limits as the log says they are now (commands check against this, not a cached view). */
-export async function readRateLimits(store: EventStore): Promise<RateLimitPolicyState> {
-  const history = await store.readStream(RATE_LIMIT_POLICY_STREAM);
-  return fold(
-    rateLimitsDecider,
-    history.map((e) => e as unknown as RateLimitPolicyEvent),
-  );
-}
+export const readRateLimits = (store: EventStore): Promise<RateLimitPolicyState> =>
+  readState(store, RATE_LIMIT_POLICY_STREAM, rateLimitsDecider);
 
 @CommandHandler(ChangeRateLimitsCommand)
 export class ChangeRateLimitsHandler implements ICommandHandler<ChangeRateLimitsCommand> {
@@ -27,7 +22,7 @@ export class ChangeRateLimitsHandler implements ICommandHandler<ChangeRateLimits
     metadata,
     expectedVersion,
   }: ChangeRateLimitsCommand): Promise<RateLimitPolicyState> {
-    await handleCommandNow(
+    const outcome = await handleCommandNow(
       this.store,
       RATE_LIMIT_POLICY_STREAM,
       rateLimitsDecider,
@@ -39,6 +34,6 @@ export class ChangeRateLimitsHandler implements ICommandHandler<ChangeRateLimits
         metadata: { now },
       }),
     );
-    return readRateLimits(this.store);
+    return outcome.state;
   }
 }

@@ -1,19 +1,14 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { EVENT_STORE, handleCommandNow, type EventStore } from '@gw/eventstore';
-import { CLOCK, fold, type Clock } from '@gw/shared-kernel';
+import { EVENT_STORE, handleCommandNow, readState, type EventStore } from '@gw/eventstore';
+import { CLOCK, type Clock } from '@gw/shared-kernel';
 import { billingPolicyDecider, type BillingPolicyState } from '../../pricing/billing-policy.decider';
-import { BILLING_POLICY_STREAM, type BillingPolicyEvent } from '../../pricing/billing-policy.events';
+import { BILLING_POLICY_STREAM } from '../../pricing/billing-policy.events';
 import { ChangeBillingPolicyCommand } from './change-billing-policy.command';
 
 /** The billing policy as the log says it is now (commands check against this, not a cached view). */
-export async function readBillingPolicy(store: EventStore): Promise<BillingPolicyState> {
-  const history = await store.readStream(BILLING_POLICY_STREAM);
-  return fold(
-    billingPolicyDecider,
-    history.map((e) => e as unknown as BillingPolicyEvent),
-  );
-}
+export const readBillingPolicy = (store: EventStore): Promise<BillingPolicyState> =>
+  readState(store, BILLING_POLICY_STREAM, billingPolicyDecider);
 
 @CommandHandler(ChangeBillingPolicyCommand)
 export class ChangeBillingPolicyHandler implements ICommandHandler<ChangeBillingPolicyCommand> {
@@ -27,7 +22,7 @@ export class ChangeBillingPolicyHandler implements ICommandHandler<ChangeBilling
     metadata,
     expectedVersion,
   }: ChangeBillingPolicyCommand): Promise<BillingPolicyState> {
-    await handleCommandNow(
+    const outcome = await handleCommandNow(
       this.store,
       BILLING_POLICY_STREAM,
       billingPolicyDecider,
@@ -39,6 +34,6 @@ export class ChangeBillingPolicyHandler implements ICommandHandler<ChangeBilling
         metadata: { now },
       }),
     );
-    return readBillingPolicy(this.store);
+    return outcome.state;
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { WrongExpectedRevisionError, type EventStore } from '@gw/eventstore';
-import { modelDecider, pricesFromData, toModelStreamId, type ModelEvent } from '@gw/catalog';
-import { fold, NotFoundError, type Clock, type EventMetadata, type Position } from '@gw/shared-kernel';
+import { readState, WrongExpectedRevisionError, type EventStore } from '@gw/eventstore';
+import { modelDecider, pricesFromData, toModelStreamId } from '@gw/catalog';
+import { NotFoundError, type Clock, type EventMetadata, type Position } from '@gw/shared-kernel';
 import { billingPolicyDecider } from '../../pricing/billing-policy.decider';
 import { BILLING_POLICY_STREAM, type BillingPolicyEvent } from '../../pricing/billing-policy.events';
 import type { BillingPolicy } from '../../pricing/billing-policy';
@@ -57,12 +57,7 @@ export async function repriceUsageRange(
   metadata: EventMetadata,
 ): Promise<RepriceOutcome> {
   const [provider, ...rest] = range.modelId.split('/');
-  const model = fold(
-    modelDecider,
-    (await store.readStream(toModelStreamId(provider ?? '', rest.join('/')))).map(
-      (e) => e as unknown as ModelEvent,
-    ),
-  );
+  const model = await readState(store, toModelStreamId(provider ?? '', rest.join('/')), modelDecider);
   if (model.status !== 'added' || !model.spec)
     throw new NotFoundError('BILLING.MODEL_NOT_FOUND', `The model ${range.modelId} is not in the catalog`, {
       param: 'model',
