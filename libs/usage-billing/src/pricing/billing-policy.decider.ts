@@ -89,7 +89,8 @@ function checkMap<K extends string>(
   if (typeof given !== 'object' || given === null || Array.isArray(given))
     invalid(name, `${name} must be an object keyed by ${keys.join(', ')}`);
   for (const [key, value] of Object.entries(given)) {
-    if (!keys.includes(key as K)) invalid(`${name}.${key}`, `${name}.${key} is not one of ${keys.join(', ')}`);
+    if (!keys.includes(key as K))
+      invalid(`${name}.${key}`, `${name}.${key} is not one of ${keys.join(', ')}`);
     checkBps(`${name}.${key}`, value, max);
   }
 }
