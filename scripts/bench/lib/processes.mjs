@@ -140,6 +140,16 @@ export async function startGateway({ durability, mockUrl, nodeFlags = [], extraE
     await new Promise((r) => setTimeout(r, 100));
   }
   const credentials = JSON.parse(readFileSync(path.join(dataDir, 'credentials.json'), 'utf8'));
+  // The load is one user (the demo user, professional: 100 requests a minute). Limits high enough
+  // never to refuse, so every request still pays for the rate-limit check it would in production.
+  const huge = 1_000_000_000;
+  const limits = await request(`${url}/api/v1/admin/limits`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${credentials.admin.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ tiers: { professional: { rpm: huge, rph: huge, rpd: huge, tpm: huge } } }),
+  });
+  await limits.body.dump();
+  if (limits.statusCode !== 200) throw new Error(`PUT /api/v1/admin/limits answered ${limits.statusCode}`);
   return {
     proc,
     pid: proc.pid,
