@@ -127,6 +127,68 @@ async function time(fn) {
   return { p50: s.p50, p95 };
 }
 
+/**
+ * The write side's cost: REQUESTS requests (RequestRouted + UsageRecorded each) of 200 users through
+ * the real projection, in batches of 256 events as the runner delivers them, on top of the loaded
+ * million (so the indexes have their real size).
+ */
+async function timeProjection(knex) {
+  const REQUESTS = 20_000;
+  const events = [];
+  let position = 10_000_000_000n;
+  for (let i = 0; i < REQUESTS; i++) {
+    const requestId = `bench-${i}`;
+    const userId = `user-${i % 200}`;
+    const at = new Date(NOW.getTime() + i);
+    const base = { requestId, userId };
+    const ev = (type, data) => ({
+      id: `${requestId}-${type}`,
+      type,
+      version: 1,
+      data: { ...base, ...data },
+      metadata: { correlationId: requestId, actorId: userId },
+      occurredAt: at,
+      streamId: `request-${requestId}`,
+      revision: 0n,
+      position: { commit: ++position, prepare: position },
+    });
+    const provider = `provider-${i % 4}`;
+    const modelId = `model-${i % 4}-${i % 3}`;
+    events.push(
+      ev('RequestRouted', {
+        chosenProvider: provider,
+        chosenModelId: modelId,
+        powerLevel: 'balanced',
+        keySource: 'platform',
+        streamed: false,
+      }),
+      ev('UsageRecorded', {
+        provider,
+        modelId,
+        powerLevel: 'balanced',
+        keySource: 'platform',
+        promptTokens: 100,
+        completionTokens: 50,
+        cachedTokens: 0,
+        estimated: false,
+        providerCostMicros: '1234',
+        chargedMicros: '2345',
+        latencyMs: 123.4,
+        timeToFirstTokenMs: null,
+        streamed: false,
+        finishReason: 'stop',
+        outcome: 'completed',
+        attempts: 1,
+      }),
+    );
+  }
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < events.length; i += 256)
+    await knex.transaction((trx) => ub.usageAnalyticsProjection.apply(trx, events.slice(i, i + 256)));
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  return { requests: REQUESTS, usPerRequest: (ms * 1000) / REQUESTS };
+}
+
 async function runBackend(backend) {
   const dataDir = backend === 'pglite' ? await mkdtemp(path.join(tmpdir(), 'switchyard-bench-usage-')) : null;
   const schema = `bench_usage_${Date.now()}`;
@@ -204,7 +266,8 @@ async function runBackend(backend) {
     );
     for await (const line of ub.usageExportChunks(rows, 'csv')) exported += line.length > 0 ? 1 : 0;
     const exportMs = Date.now() - t0;
-    return { backend, loaded, results, fullExport: { rows: exported - 1, ms: exportMs } };
+    const projection = await timeProjection(knex);
+    return { backend, loaded, results, fullExport: { rows: exported - 1, ms: exportMs }, projection };
   } finally {
     if (backend === 'postgres') await knex.raw('drop schema if exists ?? cascade', [schema]);
     await knex.destroy();
@@ -232,7 +295,7 @@ const worst = Math.max(...all.flatMap((b) => b.results.filter((r) => !r.refused)
 console.log(lines.join('\n'));
 for (const b of all)
   console.log(
-    `\n${b.backend}: load ${b.loaded.totalMs} ms (${JSON.stringify(b.loaded.counts)}); whole CSV export of the heavy user's year: ${b.fullExport.rows} rows in ${b.fullExport.ms} ms`,
+    `\n${b.backend}: load ${b.loaded.totalMs} ms (${JSON.stringify(b.loaded.counts)}); whole CSV export of the heavy user's year: ${b.fullExport.rows} rows in ${b.fullExport.ms} ms; projection: ${b.projection.usPerRequest.toFixed(0)} µs per request (${b.projection.requests} requests, batches of 256 events)`,
   );
 console.log(
   `\nworst p95: ${worst.toFixed(1)} ms (${worst < 100 ? 'every query under 100 ms' : 'OVER 100 ms'})`,

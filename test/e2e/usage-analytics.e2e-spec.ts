@@ -262,6 +262,7 @@ describeBackends('usage analytics endpoints', (backend) => {
       .get(`/api/v1/admin/usage/timeseries?bucket=hour&userId=${other.id}`)
       .expect(200);
     expect((series.body.data as Json[]).reduce((a, b) => a + Number(b.requests), 0)).toBe(theirs.length);
+    await admin().get('/api/v1/admin/usage/summary?userId=*').expect(400);
     for (const path of ['by-provider', 'by-power-level'])
       await admin().get(`/api/v1/admin/usage/${path}`).expect(200);
   });

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
-import { MAX_REQUESTS_PAGE } from '@gw/usage-billing';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min, NotEquals } from 'class-validator';
+import { ALL_USERS, MAX_REQUESTS_PAGE } from '@gw/usage-billing';
 
 /**
  * Query parameters of GET /api/v1/{me,admin}/usage/…. `from`/`to` are checked as ISO 8601 by
@@ -34,6 +34,8 @@ const UserId = (): PropertyDecorator => (target, key) => {
   IsOptional()(target, key);
   IsString()(target, key);
   Length(1, 200)(target, key);
+  // '*' is the rollups' row for every user together, never a user.
+  NotEquals(ALL_USERS)(target, key);
 };
 
 /** Admin: the same, across all users or for one (`userId`). */
