@@ -117,6 +117,30 @@ describe('usage fact', () => {
     expect(evolveUsageFact(once, routed)).toBe(once);
   });
 
+  it('a correction replaces cost and charge only, on the request’s own day', () => {
+    const fact = fold([routed, usage(3)])!;
+    const repriced = evolveUsageFact(
+      fact,
+      at(
+        4,
+        'UsageRepriced',
+        { modelId: 'b-large', providerCostMicros: '4000', chargedMicros: '1600' },
+        '2026-12-05T00:00:00Z',
+      ),
+    );
+    expect(repriced).toEqual({
+      ...fact,
+      providerCostMicros: 4000n,
+      chargedMicros: 1600n,
+      lastPosition: { commit: 4n, prepare: 4n },
+    });
+    const { daily } = rollupDeltas([{ before: fact, after: repriced }]);
+    expect(daily.find((d) => d.key.userId === 'u1')).toMatchObject({
+      key: { day: '2026-11-05' },
+      delta: { requests: 0, providerCostMicros: 2500n },
+    });
+  });
+
   it('handles only request events', () => {
     expect(isUsageFactEvent({ ...routed, type: 'KeyAdded' } as RecordedEvent)).toBe(false);
     expect(isUsageFactEvent(routed)).toBe(true);

@@ -1,6 +1,7 @@
 import type { FallbackTriggered, RequestFailed, RequestRouted, UsageRecorded } from '@gw/routing';
 import { alreadyApplied } from '@gw/projections';
 import type { Position, RecordedEvent } from '@gw/shared-kernel';
+import type { UsageRepriced } from '../../pricing/usage-repriced.events';
 
 /**
  * One row per request: the analytics fact (usage_facts). `routed` is a request whose outcome is not
@@ -42,13 +43,15 @@ export const USAGE_FACT_EVENT_TYPES: ReadonlySet<string> = new Set([
   'FallbackTriggered',
   'UsageRecorded',
   'RequestFailed',
+  'UsageRepriced',
 ]);
 
 export type UsageFactEvent =
   | RecordedEvent<'RequestRouted', RequestRouted['data']>
   | RecordedEvent<'FallbackTriggered', FallbackTriggered['data']>
   | RecordedEvent<'UsageRecorded', UsageRecorded['data']>
-  | RecordedEvent<'RequestFailed', RequestFailed['data']>;
+  | RecordedEvent<'RequestFailed', RequestFailed['data']>
+  | RecordedEvent<'UsageRepriced', UsageRepriced['data']>;
 
 export const isUsageFactEvent = (e: RecordedEvent): e is UsageFactEvent => USAGE_FACT_EVENT_TYPES.has(e.type);
 
@@ -85,8 +88,8 @@ const blank = (requestId: string, userId: string, at: Date, position: Position):
 /**
  * Pure and total: folds one event of a request's stream into its fact. An event at or before the row's
  * position returns the same object (the runner may redeliver). Once a request has an outcome, routing
- * events no longer change it; a later UsageRecorded/RequestFailed (or, later, a correction such as
- * UsageRepriced) replaces the measures, and the writer moves the rollups by the difference.
+ * events no longer change it; a later UsageRecorded/RequestFailed replaces the measures, a UsageRepriced
+ * its cost and charge (on the request's own day), and the writer moves the rollups by the difference.
  */
 export function evolveUsageFact(row: UsageFact | null, event: UsageFactEvent): UsageFact {
   if (row && alreadyApplied(row.lastPosition, event)) return row;
@@ -168,5 +171,12 @@ export function evolveUsageFact(row: UsageFact | null, event: UsageFactEvent): U
         lastPosition: event.position,
       };
     }
+    case 'UsageRepriced':
+      return {
+        ...current,
+        providerCostMicros: BigInt(event.data.providerCostMicros),
+        chargedMicros: BigInt(event.data.chargedMicros),
+        lastPosition: event.position,
+      };
   }
 }
