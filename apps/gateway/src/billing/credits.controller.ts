@@ -44,7 +44,7 @@ export interface LedgerEntryView {
   readonly amountMicros: string;
   readonly reference: string;
   readonly description: string;
-  /** Charges and corrections: the request they belong to. */
+  /** Charges: the request they belong to. */
   readonly explanationUrl: string | null;
 }
 
@@ -67,10 +67,7 @@ const toEntryView = (e: CreditLedgerEntry): LedgerEntryView => ({
   amountMicros: e.amountMicros.toString(),
   reference: e.reference,
   description: e.description,
-  explanationUrl:
-    e.kind === 'charge' || e.kind === 'correction'
-      ? `/api/v1/requests/${encodeURIComponent(e.reference)}`
-      : null,
+  explanationUrl: e.kind === 'charge' ? `/api/v1/requests/${encodeURIComponent(e.reference)}` : null,
 });
 
 /** The caller's credits: balance, this month's spend, the ledger, and buying more. */
@@ -111,7 +108,7 @@ export class MyCreditsController {
     };
   }
 
-  /** Every grant, charge and correction, newest first. */
+  /** Every grant and charge (as it stands after any correction), newest first. */
   @ApiQuery({ name: 'before', required: false, description: 'nextCursor of the previous page' })
   @ApiQuery({ name: 'limit', required: false, description: '1–200, default 50' })
   @Get('ledger')

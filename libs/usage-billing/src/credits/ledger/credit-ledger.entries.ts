@@ -2,14 +2,14 @@ import type { RecordedEvent } from '@gw/shared-kernel';
 import type { UsageRepriced } from '../../pricing/usage-repriced.events';
 import type { CreditsGranted } from '../credits.events';
 
-/** One movement of a user's credits, as the ledger read model keeps it. */
+/** One movement of a user's credits, as the ledger shows it. */
 export interface CreditLedgerEntry {
-  /** The event behind it (a redelivered event is the same entry). */
+  /** The grant's event id, or the request id of a charge. */
   readonly entryId: string;
   readonly userId: string;
   readonly at: Date;
-  readonly kind: 'admin' | 'promotion' | 'purchase' | 'charge' | 'correction';
-  /** Signed: grants add, charges take away, corrections either. */
+  readonly kind: 'admin' | 'promotion' | 'purchase' | 'charge';
+  /** Signed: grants add, charges take away. */
   readonly amountMicros: bigint;
   /** The grant id, or the request id a charge belongs to. */
   readonly reference: string;
@@ -22,56 +22,53 @@ export const CREDIT_LEDGER_EVENT_TYPES: ReadonlySet<string> = new Set([
   'UsageRepriced',
 ]);
 
-interface ChargedUsage {
-  readonly requestId: string;
+/** What an event does to a user's credits: what it grants, and what it charges (and in which month). */
+export interface CreditMovement {
   readonly userId: string;
-  readonly modelId: string;
+  readonly grantedMicros: bigint;
+  readonly chargedMicros: bigint;
+  /** The grant as a ledger entry (charges are listed from usage_facts, not stored twice). */
+  readonly grant?: CreditLedgerEntry;
+}
+
+interface ChargedUsage {
+  readonly userId: string;
   readonly chargedMicros: string;
 }
 
 /**
- * The ledger entry an event makes (pure), or undefined: a grant adds its amount, a request's charge
- * takes it away (nothing for a request charged nothing), a correction moves the charge by its delta.
+ * The movement an event makes (pure), or undefined: a grant adds its amount, a request's charge takes
+ * it away, a correction moves the charge by its delta.
  */
-export function ledgerEntryOf(event: RecordedEvent): CreditLedgerEntry | undefined {
-  const base = { entryId: event.id, at: event.occurredAt };
+export function creditMovementOf(event: RecordedEvent): CreditMovement | undefined {
   switch (event.type) {
     case 'CreditsGranted': {
       const d = (event as unknown as CreditsGranted).data;
+      const amount = BigInt(d.amountMicros);
       return {
-        ...base,
         userId: d.userId,
-        kind: d.kind,
-        amountMicros: BigInt(d.amountMicros),
-        reference: d.grantId,
-        description: d.reason,
+        grantedMicros: amount,
+        chargedMicros: 0n,
+        grant: {
+          entryId: event.id,
+          userId: d.userId,
+          at: event.occurredAt,
+          kind: d.kind,
+          amountMicros: amount,
+          reference: d.grantId,
+          description: d.reason,
+        },
       };
     }
     case 'UsageRecorded': {
       const d = event.data as ChargedUsage;
       const charged = BigInt(d.chargedMicros);
-      if (charged === 0n) return undefined;
-      return {
-        ...base,
-        userId: d.userId,
-        kind: 'charge',
-        amountMicros: -charged,
-        reference: d.requestId,
-        description: d.modelId,
-      };
+      return charged === 0n ? undefined : { userId: d.userId, grantedMicros: 0n, chargedMicros: charged };
     }
     case 'UsageRepriced': {
       const d = (event as unknown as UsageRepriced).data;
       const delta = BigInt(d.deltaChargedMicros);
-      if (delta === 0n) return undefined;
-      return {
-        ...base,
-        userId: d.userId,
-        kind: 'correction',
-        amountMicros: -delta,
-        reference: d.requestId,
-        description: `${d.modelId} repriced: ${d.reason}`,
-      };
+      return delta === 0n ? undefined : { userId: d.userId, grantedMicros: 0n, chargedMicros: delta };
     }
     default:
       return undefined;

@@ -1,73 +1,87 @@
 import type { Knex } from 'knex';
-import type { Projection } from '@gw/projections';
-import type { RecordedEvent } from '@gw/shared-kernel';
-import {
-  CREDIT_LEDGER_EVENT_TYPES,
-  ledgerEntryOf,
-  monthOf,
-  type CreditLedgerEntry,
-} from './credit-ledger.entries';
+import { toBigInt } from '@gw/database';
+import { alreadyApplied, type Projection } from '@gw/projections';
+import type { Position, RecordedEvent } from '@gw/shared-kernel';
+import { CREDIT_LEDGER_EVENT_TYPES, creditMovementOf, monthOf } from './credit-ledger.entries';
 
 export const CREDIT_LEDGER_TABLE = 'credit_ledger';
 export const CREDIT_BALANCES_TABLE = 'credit_balances';
 export const CREDIT_MONTH_SPEND_TABLE = 'credit_month_spend';
 
+interface BalanceRow {
+  user_id: string;
+  granted_micros: string | number;
+  charged_micros: string | number;
+  last_commit: string | number;
+  last_prepare: string | number;
+}
+
 /**
- * Inserts the batch's entries (keyed by event id, so a redelivered event inserts nothing) and moves
- * the totals by exactly the entries that were new: replays and overlaps never count twice.
+ * Moves each touched user's totals and month spend by the batch's events after the user's last
+ * applied position (a redelivered event changes nothing), and keeps grants as ledger rows. Charges
+ * are not copied: the ledger lists them from usage_facts, which holds one row per request anyway.
  */
 async function applyCreditLedger(trx: Knex.Transaction, events: readonly RecordedEvent[]): Promise<void> {
-  const entries = events.map(ledgerEntryOf).filter((e): e is CreditLedgerEntry => e !== undefined);
-  if (entries.length === 0) return;
-  const inserted = new Set(
-    (
-      await trx(CREDIT_LEDGER_TABLE)
-        .insert(
-          entries.map((e) => ({
-            entry_id: e.entryId,
-            user_id: e.userId,
-            at: e.at,
-            kind: e.kind,
-            amount_micros: e.amountMicros.toString(),
-            reference: e.reference,
-            description: e.description,
-          })),
-        )
-        .onConflict('entry_id')
-        .ignore()
-        .returning('entry_id')
-    ).map((r: { entry_id: string }) => r.entry_id),
+  const moves = events.flatMap((e) => {
+    const m = creditMovementOf(e);
+    return m ? [{ event: e, move: m }] : [];
+  });
+  if (moves.length === 0) return;
+  const userIds = [...new Set(moves.map((m) => m.move.userId))];
+  const existing = await trx<BalanceRow>(CREDIT_BALANCES_TABLE).whereIn('user_id', userIds);
+  const rows = new Map(
+    existing.map((r) => [
+      r.user_id,
+      {
+        granted: toBigInt(r.granted_micros),
+        charged: toBigInt(r.charged_micros),
+        last: { commit: toBigInt(r.last_commit), prepare: toBigInt(r.last_prepare) } as Position,
+      },
+    ]),
   );
-  const balances = new Map<string, { granted: bigint; charged: bigint }>();
   const months = new Map<string, bigint>();
-  for (const e of entries) {
-    if (!inserted.has(e.entryId)) continue;
-    const b = balances.get(e.userId) ?? { granted: 0n, charged: 0n };
-    const grant = e.kind === 'admin' || e.kind === 'promotion' || e.kind === 'purchase';
-    balances.set(
-      e.userId,
-      grant ? { ...b, granted: b.granted + e.amountMicros } : { ...b, charged: b.charged - e.amountMicros },
-    );
-    if (!grant) {
-      const key = JSON.stringify([e.userId, monthOf(e.at)]);
-      months.set(key, (months.get(key) ?? 0n) - e.amountMicros);
+  const grants: Record<string, unknown>[] = [];
+  for (const { event, move } of moves) {
+    const row = rows.get(move.userId);
+    if (row && alreadyApplied(row.last, event)) continue;
+    rows.set(move.userId, {
+      granted: (row?.granted ?? 0n) + move.grantedMicros,
+      charged: (row?.charged ?? 0n) + move.chargedMicros,
+      last: event.position,
+    });
+    if (move.chargedMicros !== 0n) {
+      const key = JSON.stringify([move.userId, monthOf(event.occurredAt)]);
+      months.set(key, (months.get(key) ?? 0n) + move.chargedMicros);
     }
-  }
-  if (balances.size > 0)
-    await trx(CREDIT_BALANCES_TABLE)
-      .insert(
-        [...balances].map(([userId, b]) => ({
-          user_id: userId,
-          granted_micros: b.granted.toString(),
-          charged_micros: b.charged.toString(),
-        })),
-      )
-      .onConflict('user_id')
-      .merge({
-        granted_micros: trx.raw('?? + excluded.granted_micros', [`${CREDIT_BALANCES_TABLE}.granted_micros`]),
-        charged_micros: trx.raw('?? + excluded.charged_micros', [`${CREDIT_BALANCES_TABLE}.charged_micros`]),
-        updated_at: trx.fn.now(),
+    if (move.grant)
+      grants.push({
+        entry_id: move.grant.entryId,
+        user_id: move.grant.userId,
+        at: move.grant.at,
+        kind: move.grant.kind,
+        amount_micros: move.grant.amountMicros.toString(),
+        reference: move.grant.reference,
+        description: move.grant.description,
       });
+  }
+  const changed = userIds.filter((id) => rows.has(id));
+  await trx(CREDIT_BALANCES_TABLE)
+    .insert(
+      changed.map((id) => {
+        const r = rows.get(id)!;
+        return {
+          user_id: id,
+          granted_micros: r.granted.toString(),
+          charged_micros: r.charged.toString(),
+          last_commit: r.last.commit.toString(),
+          last_prepare: r.last.prepare.toString(),
+          updated_at: trx.fn.now(),
+        };
+      }),
+    )
+    .onConflict('user_id')
+    .merge();
+  if (grants.length > 0) await trx(CREDIT_LEDGER_TABLE).insert(grants).onConflict('entry_id').ignore();
   if (months.size > 0)
     await trx(CREDIT_MONTH_SPEND_TABLE)
       .insert(
@@ -84,7 +98,7 @@ async function applyCreditLedger(trx: Knex.Transaction, events: readonly Recorde
       });
 }
 
-/** credit_ledger, credit_balances, credit_month_spend: GET /api/v1/me/credits and its ledger. */
+/** credit_balances, credit_month_spend, credit_ledger (grants): GET /api/v1/me/credits and its ledger. */
 export const creditLedgerProjection: Projection = {
   name: 'credit-ledger',
   version: 1,

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { toBigInt } from '@gw/database';
+import { USAGE_FACTS_TABLE } from '../../analytics/facts/usage-analytics.tables';
 import {
   CREDIT_BALANCES_TABLE,
   CREDIT_LEDGER_TABLE,
@@ -62,30 +63,65 @@ export function decodeLedgerCursor(cursor: string): { at: Date; entryId: string 
   }
 }
 
-/** Newest first, keyset-paginated by (time, entry id): no gaps or repeats while entries arrive. */
+/**
+ * Newest first, keyset-paginated by (time, id): grants from credit_ledger and charges from usage_facts
+ * (a request's charge as it stands, corrections included), merged. Each side is read newest first
+ * through its own index and cut at the page size, so a page costs two short index scans.
+ */
 export async function readCreditLedger(
   db: Knex,
   userId: string,
   page: { readonly before?: { at: Date; entryId: string }; readonly limit: number },
 ): Promise<LedgerPage> {
-  const query = db<LedgerRow>(CREDIT_LEDGER_TABLE)
+  const take = page.limit + 1;
+  const before = page.before;
+  const grants = db<LedgerRow>(CREDIT_LEDGER_TABLE)
+    .select('entry_id', 'user_id', 'at', 'kind', 'amount_micros', 'reference', 'description')
     .where({ user_id: userId })
     .orderBy([
       { column: 'at', order: 'desc' },
       { column: 'entry_id', order: 'desc' },
     ])
-    .limit(page.limit + 1);
-  if (page.before) query.whereRaw('(at, entry_id) < (?, ?)', [page.before.at, page.before.entryId]);
-  const rows = await query;
-  const entries = rows.slice(0, page.limit).map((r): CreditLedgerEntry => ({
-    entryId: r.entry_id,
-    userId: r.user_id,
-    at: new Date(r.at),
-    kind: r.kind,
-    amountMicros: toBigInt(r.amount_micros),
-    reference: r.reference,
-    description: r.description,
-  }));
+    .limit(take);
+  const charges = db(USAGE_FACTS_TABLE)
+    .select(
+      db.raw('request_id as entry_id'),
+      'user_id',
+      db.raw('occurred_at as at'),
+      db.raw("'charge' as kind"),
+      db.raw('-charged_micros as amount_micros'),
+      db.raw('request_id as reference'),
+      db.raw('model_id as description'),
+    )
+    .where({ user_id: userId })
+    .whereNot('outcome', 'routed')
+    .whereNot('charged_micros', 0)
+    .orderBy([
+      { column: 'occurred_at', order: 'desc' },
+      { column: 'request_id', order: 'desc' },
+    ])
+    .limit(take);
+  if (before) {
+    grants.whereRaw('(at, entry_id) < (?, ?)', [before.at, before.entryId]);
+    charges.whereRaw('(occurred_at, request_id) < (?, ?)', [before.at, before.entryId]);
+  }
+  const [g, c] = await Promise.all([grants, charges]);
+  const rows = ([...g, ...c] as LedgerRow[])
+    .map((r): CreditLedgerEntry => ({
+      entryId: r.entry_id,
+      userId: r.user_id,
+      at: new Date(r.at),
+      kind: r.kind,
+      amountMicros: toBigInt(r.amount_micros),
+      reference: r.reference,
+      description: r.description,
+    }))
+    .sort(
+      (a, b) =>
+        b.at.getTime() - a.at.getTime() || (a.entryId < b.entryId ? 1 : a.entryId > b.entryId ? -1 : 0),
+    )
+    .slice(0, take);
+  const entries = rows.slice(0, page.limit);
   return {
     entries,
     nextCursor: rows.length > page.limit ? encodeCursor(entries[entries.length - 1]!) : null,
