@@ -44,7 +44,7 @@ const chatBody = { model: 'auto', messages: [{ role: 'user', content: 'hi' }] };
 describeBackends('rate limits per tier (embedded: in-memory limiter)', (backend) => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startTestGateway(backend);
+    gw = await startTestGateway(backend, {}, { rateLimits: 'defaults' });
   });
   afterAll(() => gw?.close());
   const admin = () => as(gw.baseUrl, gw.adminKey);
@@ -184,7 +184,7 @@ describeIf(
   let secondUrl: string;
   let secondDataDir: string;
   beforeAll(async () => {
-    first = await startTestGateway('postgres', { REDIS_URL: redisUrl()! });
+    first = await startTestGateway('postgres', { REDIS_URL: redisUrl()! }, { rateLimits: 'defaults' });
     secondDataDir = await mkdtemp(path.join(tmpdir(), 'switchyard-e2e-limits-'));
     second = await createGateway(
       { ...first.gateway.runtime.config, dataDir: secondDataDir, projections: 'off' },

@@ -40,6 +40,12 @@ export interface TestGatewayOptions {
    * gateway itself creates (e.g. the BOOTSTRAP_ADMIN_KEY admin).
    */
   readonly testAccounts?: boolean;
+  /**
+   * Default `lifted`: every tier unlimited, so suites that send many requests as one user (outages,
+   * fuzz, load) test what they are about rather than the per-tier rate limits. `defaults`: the
+   * product's limits, for the suites that test them.
+   */
+  readonly rateLimits?: 'lifted' | 'defaults';
 }
 
 export async function startTestGateway(
@@ -92,6 +98,8 @@ export async function startTestGateway(
           gateway.app.get<LocalCredentials>(LOCAL_CREDENTIALS),
         )) ??
         noTestAccounts());
+  if (credentials && options.rateLimits !== 'defaults')
+    await liftRateLimits(address.port, credentials.admin.apiKey);
   return {
     gateway,
     baseUrl: `http://127.0.0.1:${address.port}`,
@@ -121,6 +129,19 @@ export async function startTestGateway(
       }
     },
   };
+}
+
+async function liftRateLimits(port: number, adminKey: string): Promise<void> {
+  const unlimited = { rpm: null, rph: null, rpd: null, tpm: null };
+  const res = await fetch(`http://127.0.0.1:${port}/api/v1/admin/limits`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      tiers: { free: unlimited, starter: unlimited, professional: unlimited, enterprise: unlimited },
+    }),
+  });
+  if (res.status !== 200)
+    throw new Error(`lifting the rate limits answered ${res.status}: ${await res.text()}`);
 }
 
 function noTestAccounts(): never {
