@@ -5,6 +5,7 @@ import { LOCAL_CREDENTIALS_TABLE, REFRESH_TOKENS_TABLE } from '@gw/accounts';
 import { describeBackends } from '@gw/database/testing';
 import { VAULT_SECRETS_TABLE } from '@gw/key-vault';
 import { startMockProvider, type MockProvider } from '@gw/providers';
+import { registerKeyOnlyProvider } from './support/key-only-provider';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 
 /**
@@ -41,25 +42,13 @@ describeBackends('account deletion', (backend) => {
   beforeAll(async () => {
     gw = await startTestGateway(backend);
     upstream = await startMockProvider({ requireApiKey: CANARY, models: [MODEL] });
-    const admin = as(gw.adminKey);
-    await admin
-      .post('/api/v1/admin/providers')
-      .send({ slug: 'del-own', name: 'Del Own', kind: 'openai-compatible', baseUrl: `${upstream.url}/v1` })
-      .expect(201);
-    await admin
-      .post('/api/v1/admin/models')
-      .send({
-        provider: 'del-own',
-        model: MODEL,
-        displayName: 'Deletion model',
-        prices: { inputPerMillionMicros: '1000', outputPerMillionMicros: '2000' },
-        contextWindow: 8_000,
-        maxOutputTokens: 1_000,
-        capabilities: { streaming: true, tools: false, vision: false, jsonMode: false },
-        quality: 0.5,
-        powerLevels: ['eco', 'balanced', 'precision'],
-      })
-      .expect(201);
+    await registerKeyOnlyProvider(gw.baseUrl, gw.adminKey, {
+      slug: 'del-own',
+      name: 'Del Own',
+      upstreamUrl: upstream.url,
+      model: MODEL,
+      displayName: 'Deletion model',
+    });
   }, 60_000);
   afterAll(async () => {
     await gw?.close();

@@ -3,6 +3,7 @@ import OpenAI from 'openai';
 import request from 'supertest';
 import { describeBackends } from '@gw/database/testing';
 import { startMockProvider, type MockProvider } from '@gw/providers';
+import { registerKeyOnlyProvider } from './support/key-only-provider';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 
 /**
@@ -63,30 +64,13 @@ describeBackends('audit of a key history', (backend) => {
   beforeAll(async () => {
     gw = await startTestGateway(backend);
     upstream = await startMockProvider({ requireApiKey: CANARY, models: [MODEL] });
-    const admin = as(gw.adminKey);
-    await admin
-      .post('/api/v1/admin/providers')
-      .send({
-        slug: 'audit-own',
-        name: 'Audit Own',
-        kind: 'openai-compatible',
-        baseUrl: `${upstream.url}/v1`,
-      })
-      .expect(201);
-    await admin
-      .post('/api/v1/admin/models')
-      .send({
-        provider: 'audit-own',
-        model: MODEL,
-        displayName: 'Audit model',
-        prices: { inputPerMillionMicros: '1000', outputPerMillionMicros: '2000' },
-        contextWindow: 8_000,
-        maxOutputTokens: 1_000,
-        capabilities: { streaming: true, tools: false, vision: false, jsonMode: false },
-        quality: 0.5,
-        powerLevels: ['eco', 'balanced', 'precision'],
-      })
-      .expect(201);
+    await registerKeyOnlyProvider(gw.baseUrl, gw.adminKey, {
+      slug: 'audit-own',
+      name: 'Audit Own',
+      upstreamUrl: upstream.url,
+      model: MODEL,
+      displayName: 'Audit model',
+    });
   }, 60_000);
   afterAll(async () => {
     await gw?.close();

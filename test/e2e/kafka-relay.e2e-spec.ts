@@ -6,6 +6,7 @@ import { EventRelay, InMemoryRelayCheckpoints, PUBLISHED_EVENT_TYPES, TOPICS } f
 import { InMemoryPublisher, loadKafkaSchemas } from '@gw/messaging/testing';
 import { silentProjectionLogger } from '@gw/projections';
 import { startMockProvider, type MockProvider } from '@gw/providers';
+import { registerKeyOnlyProvider } from './support/key-only-provider';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 
 /**
@@ -24,30 +25,13 @@ describeBackends('Kafka relay over gateway traffic', (backend) => {
   beforeAll(async () => {
     gw = await startTestGateway(backend);
     upstream = await startMockProvider({ requireApiKey: CANARY, models: [MODEL] });
-    const admin = request.agent(gw.baseUrl).set('authorization', `Bearer ${gw.adminKey}`);
-    await admin
-      .post('/api/v1/admin/providers')
-      .send({
-        slug: 'kafka-own',
-        name: 'kafka-own',
-        kind: 'openai-compatible',
-        baseUrl: `${upstream.url}/v1`,
-      })
-      .expect(201);
-    await admin
-      .post('/api/v1/admin/models')
-      .send({
-        provider: 'kafka-own',
-        model: MODEL,
-        displayName: 'kafka model',
-        prices: { inputPerMillionMicros: '1000', outputPerMillionMicros: '2000' },
-        contextWindow: 8_000,
-        maxOutputTokens: 1_000,
-        capabilities: { streaming: true, tools: false, vision: false, jsonMode: false },
-        quality: 0.5,
-        powerLevels: ['eco', 'balanced', 'precision'],
-      })
-      .expect(201);
+    await registerKeyOnlyProvider(gw.baseUrl, gw.adminKey, {
+      slug: 'kafka-own',
+      name: 'kafka-own',
+      upstreamUrl: upstream.url,
+      model: MODEL,
+      displayName: 'kafka model',
+    });
   }, 60_000);
 
   afterAll(async () => {
