@@ -18,7 +18,49 @@ const recorded = (event: NewEvent, revision = 0n): RecordedEvent => ({
 
 const schemas = loadKafkaSchemas();
 const userId = randomUUID();
-const samples = sampleDomainEvents(userId, 'openai').map((e, i) => recorded(e, BigInt(i)));
+
+/**
+ * The spending-cap events, built by hand from their contract (the code that emits them is being
+ * written): ChargeSettled on the request's stream, SpendingCapReached on the account's.
+ */
+const spendingCapSamples = (): RecordedEvent[] => {
+  const requestId = randomUUID();
+  const at = new Date('2026-12-10T12:00:00.000Z');
+  const event = (type: string, streamId: string, data: Record<string, unknown>): RecordedEvent => ({
+    id: randomUUID(),
+    type,
+    version: 1,
+    data,
+    metadata: { correlationId: requestId, actorId: userId },
+    occurredAt: at,
+    streamId,
+    revision: 1n,
+    position: { commit: 1n, prepare: 1n },
+  });
+  return [
+    event('ChargeSettled', `request-${requestId}`, {
+      requestId,
+      userId,
+      chargedMicros: '2468',
+      reservedMicros: '90000',
+      month: '2026-12',
+      settledAt: at.toISOString(),
+    }),
+    event('SpendingCapReached', `account-${userId}`, {
+      userId,
+      month: '2026-12',
+      monthlyCapMicros: '1000000',
+      monthSpendMicros: '1002468',
+      capMode: 'soft',
+      reachedAt: at.toISOString(),
+    }),
+  ];
+};
+
+const samples = [
+  ...sampleDomainEvents(userId, 'openai').map((e, i) => recorded(e, BigInt(i))),
+  ...spendingCapSamples(),
+];
 const mapped = (type: string) => toOutgoingMessage(samples.find((e) => e.type === type)!)!;
 
 const EXPECTED_TOPICS: Record<string, string> = {
@@ -27,6 +69,8 @@ const EXPECTED_TOPICS: Record<string, string> = {
   CreditsGranted: TOPICS.usage,
   CheckoutStarted: TOPICS.usage,
   CreditsPurchased: TOPICS.usage,
+  ChargeSettled: TOPICS.usage,
+  SpendingCapReached: TOPICS.usage,
   RequestRouted: TOPICS.routing,
   FallbackTriggered: TOPICS.routing,
   RequestFailed: TOPICS.routing,
@@ -85,6 +129,29 @@ describe('Kafka event mapping', () => {
     expect(schemas.checkData('usage-recorded.v1.schema.json', asNumber)).not.toEqual([]);
     const fractional = { ...usage.value.data, chargedMicros: '24.68' };
     expect(schemas.checkData('usage-recorded.v1.schema.json', fractional)).not.toEqual([]);
+  });
+
+  it('spending-cap events: the schemas hold their contract (month YYYY-MM, money as strings, cap mode)', () => {
+    const settled = mapped('ChargeSettled');
+    expect(settled.value.streamId).toMatch(/^request-/);
+    expect(settled.value.data).toMatchObject({ chargedMicros: '2468', reservedMicros: '90000' });
+    const check = (schema: string, data: Record<string, unknown>) => schemas.checkData(schema, data);
+    const settledData = settled.value.data;
+    expect(check('charge-settled.v1.schema.json', { ...settledData, chargedMicros: 2468 })).not.toEqual([]);
+    expect(check('charge-settled.v1.schema.json', { ...settledData, month: '2026-13' })).not.toEqual([]);
+    expect(check('charge-settled.v1.schema.json', { ...settledData, month: '2026-12-10' })).not.toEqual([]);
+    const { reservedMicros: _r, ...withoutReserved } = settledData;
+    expect(check('charge-settled.v1.schema.json', withoutReserved)).not.toEqual([]);
+
+    const reached = mapped('SpendingCapReached');
+    expect(reached.value.streamId).toBe(`account-${userId}`);
+    const reachedData = reached.value.data;
+    expect(check('spending-cap-reached.v1.schema.json', { ...reachedData, capMode: 'hard' })).toEqual([]);
+    expect(check('spending-cap-reached.v1.schema.json', { ...reachedData, capMode: 'none' })).not.toEqual([]);
+    expect(
+      check('spending-cap-reached.v1.schema.json', { ...reachedData, monthlyCapMicros: '1.5' }),
+    ).not.toEqual([]);
+    expect(check('spending-cap-reached.v1.schema.json', { ...reachedData, extra: 1 })).not.toEqual([]);
   });
 
   it('returns null for types it does not publish', () => {

@@ -72,7 +72,16 @@ type MappedType =
   | ProviderKeyEvent['type']
   | ProviderHealthEvent['type']
   | UsageRepriced['type']
-  | CreditsEvent['type'];
+  | CreditsEvent['type']
+  | SpendingCapEventType;
+
+/**
+ * Spending-cap events: ChargeSettled (stream `request-{requestId}`: `{requestId, userId, chargedMicros,
+ * reservedMicros, month, settledAt}`) and SpendingCapReached (stream `account-{userId}`: `{userId,
+ * month, monthlyCapMicros, monthSpendMicros, capMode, reachedAt}`). Named here by their type strings
+ * until their domain types are exported (then: `ChargeSettled['type'] | SpendingCapReached['type']`).
+ */
+type SpendingCapEventType = 'ChargeSettled' | 'SpendingCapReached';
 
 const usage = (schema: string, data: EventMapping['data']): EventMapping => ({
   topic: TOPICS.usage,
@@ -107,8 +116,8 @@ const health = (schema: string): EventMapping => ({
 /**
  * Event type → topic, key, schema. Types not listed here are not published.
  *
- * Money events (corrections and credits) go to TOPICS.usage keyed by user id, copied whole like
- * UsageRecorded.
+ * Money events (corrections, credits, settled charges and reached caps) go to TOPICS.usage keyed by
+ * user id, copied whole like UsageRecorded.
  */
 export const EVENT_MAPPINGS: Readonly<Record<MappedType, EventMapping>> = {
   UsageRecorded: usage('usage-recorded.v1.schema.json', copy),
@@ -116,6 +125,8 @@ export const EVENT_MAPPINGS: Readonly<Record<MappedType, EventMapping>> = {
   CreditsGranted: usage('credits-granted.v1.schema.json', copy),
   CheckoutStarted: usage('checkout-started.v1.schema.json', copy),
   CreditsPurchased: usage('credits-purchased.v1.schema.json', copy),
+  ChargeSettled: usage('charge-settled.v1.schema.json', copy),
+  SpendingCapReached: usage('spending-cap-reached.v1.schema.json', copy),
   RequestRouted: routing('request-routed.v1.schema.json'),
   FallbackTriggered: routing('fallback-triggered.v1.schema.json'),
   RequestFailed: routing('request-failed.v1.schema.json'),
