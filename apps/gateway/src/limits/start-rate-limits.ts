@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import { Counter, Gauge } from 'prom-client';
 import type { EventStore } from '@gw/eventstore';
 import {
   InMemoryRateLimiter,
@@ -39,18 +38,8 @@ export async function startRateLimits(
     (e) => view.apply(e),
     logger,
   );
-  const rateLimited = new Counter({
-    name: 'switchyard_rate_limited_total',
-    help: 'Chat requests refused by the tier rate limits, by tier and the window that refused them',
-    labelNames: ['tier', 'dimension'] as const,
-    registers: [metrics.registry],
-  });
-  const degraded = new Gauge({
-    name: 'switchyard_rate_limiter_degraded',
-    help: 'Rate limits counted per instance (1) because Redis is unreachable, or shared in Redis (0)',
-    registers: [metrics.registry],
-  });
-  degraded.set(0);
+  const rateLimited = metrics.rateLimited;
+  const degraded = metrics.rateLimiterDegraded;
   if (!config.redisUrl) {
     const limiter = new InMemoryRateLimiter();
     const rateLimits = new RateLimits(view, limiter);

@@ -5,6 +5,7 @@ import { ProjectionRunnerGroup } from '@gw/projections';
 import type { Position } from '@gw/shared-kernel';
 import { readModelProjections } from '@gw/platform';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
+import { measureProjectionLag } from '../metrics/projection-lag';
 
 const PROJECTION_BATCH_DELAY_MS = 50;
 
@@ -29,13 +30,6 @@ export async function startInProcessProjections(
     liveBatchDelayMs: PROJECTION_BATCH_DELAY_MS,
   });
   await group.start();
-  metrics.trackProjectionLag(() =>
-    Promise.all(
-      group.runners.map(async (r) => ({
-        projection: r.name,
-        eventsBehind: (await r.measureLag()).eventsBehind,
-      })),
-    ),
-  );
+  metrics.trackProjectionLag(() => measureProjectionLag(store, group.runners));
   return group;
 }

@@ -28,7 +28,7 @@ export function providerHealthRecorder(
     const at = new Date(t.at).toISOString();
     if (t.from === 'closed' && t.to === 'open') {
       degradedAt.set(provider, t.at);
-      metrics.providerUp.set({ provider }, 0);
+      metrics.setProviderHealth(provider, false);
       event = {
         type: 'ProviderDegraded',
         data: {
@@ -41,7 +41,7 @@ export function providerHealthRecorder(
         },
       };
     } else if (t.to === 'closed') {
-      metrics.providerUp.set({ provider }, 1);
+      metrics.setProviderHealth(provider, true);
       event = {
         type: 'ProviderRecovered',
         data: { provider, reason: t.reason, downForMs: t.at - (degradedAt.get(provider) ?? t.at), at },
