@@ -45,6 +45,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MAX_REQUEST_BYTES: 'lots' })).toThrow(ConfigError);
   });
 
+  it('METRICS_TOKEN: optional, at least 16 printable characters, never shown', () => {
+    expect(loadConfig({}).metricsToken).toBeUndefined();
+    const token = 'metrics-0123456789abcdef';
+    const config = loadConfig({ METRICS_TOKEN: token });
+    expect(config.metricsToken?.reveal()).toBe(token);
+    expect(inspect(config)).not.toContain(token);
+    expect(JSON.stringify(config)).not.toContain(token);
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
+    expect(() => loadConfig({ METRICS_TOKEN: 'has a space in it, long' })).toThrow(/METRICS_TOKEN/);
+  });
+
   describe('bootstrap accounts', () => {
     const full = { DATABASE_URL: 'postgres://db.test/switchyard' };
     const key = 'sk-0123456789abcdef0123456789abcdef';

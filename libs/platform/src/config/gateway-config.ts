@@ -43,6 +43,11 @@ export interface GatewayConfig {
    * mode refuses webhooks until it is set.
    */
   readonly paymentWebhookSecret?: ConfiguredSecret;
+  /**
+   * `METRICS_TOKEN`: the bearer token Prometheus sends to `GET /metrics` (at least 16 characters).
+   * Outside embedded mode `/metrics` takes this token or an admin's gateway key; embedded, it is open.
+   */
+  readonly metricsToken?: ConfiguredSecret;
   readonly durability: Durability;
   /** `inprocess`: this process runs the projections (embedded); `off`: apps/projector does. */
   readonly projections: 'inprocess' | 'off';
@@ -191,6 +196,17 @@ function paymentWebhookSecret(env: Env): ConfiguredSecret | undefined {
   return new ConfiguredSecret(secret);
 }
 
+/** At least 16 printable characters without spaces (it is sent as `Bearer <token>`); never echoed. */
+function metricsToken(env: Env): ConfiguredSecret | undefined {
+  const token = env.METRICS_TOKEN?.trim();
+  if (!token) return undefined;
+  if (!/^[\x21-\x7e]{16,}$/.test(token))
+    throw new ConfigError(
+      'METRICS_TOKEN must be at least 16 printable characters without spaces. Generate one with `openssl rand -hex 32`.',
+    );
+  return new ConfiguredSecret(token);
+}
+
 /** Generated keys written to a file are for the embedded demo; a full deployment brings its own. */
 function bootstrapUsers(env: Env, embedded: boolean): boolean {
   const on = oneOf(env, 'BOOTSTRAP_USERS', ['on', 'off'] as const, embedded ? 'on' : 'off') === 'on';
@@ -257,6 +273,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     oidc: oidc(env, url(env, 'OIDC_ISSUER_URL')),
     sessionSigningKey: sessionSigningKey(env),
     paymentWebhookSecret: paymentWebhookSecret(env),
+    metricsToken: metricsToken(env),
     durability: oneOf(env, 'DURABILITY', ['strict', 'relaxed'] as const, 'strict'),
     projections: oneOf(env, 'PROJECTIONS', ['inprocess', 'off'] as const, 'inprocess'),
     mock: {
