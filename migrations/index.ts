@@ -11,6 +11,7 @@ import { migration as createUsageAnalytics } from './20261201130000_create_usage
 import { migration as createCreditLedger } from './20261201140000_create_credit_ledger';
 import { migration as createRelayCheckpoints } from './20261210120000_create_relay_checkpoints';
 import { migration as createBillingLedger } from './20261210120100_create_billing_ledger';
+import { migration as createBudgetStore } from './20261211120000_create_budget_store';
 
 /**
  * Every migration, in one list. Add a file named `YYYYMMDDHHmmss_<verb>_<object>.ts` that exports
@@ -29,4 +30,5 @@ export const allMigrations: readonly NamedMigration[] = [
   createCreditLedger,
   createRelayCheckpoints,
   createBillingLedger,
+  createBudgetStore,
 ];

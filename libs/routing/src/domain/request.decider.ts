@@ -5,6 +5,7 @@ import type {
   RequestFailed,
   RequestRouted,
   UsageRecorded,
+  ChargeSettled,
 } from './request.events';
 
 /**
@@ -17,7 +18,8 @@ export interface RecordRequestOutcome {
     readonly routed: RequestRouted['data'];
     readonly fallbacks: readonly FallbackTriggered['data'][];
     readonly outcome:
-      { kind: 'usage'; usage: UsageRecorded['data'] } | { kind: 'failed'; failure: RequestFailed['data'] };
+      | { kind: 'usage'; usage: UsageRecorded['data']; charge?: ChargeSettled['data'] }
+      | { kind: 'failed'; failure: RequestFailed['data'] };
   };
 }
 
@@ -36,6 +38,8 @@ export const evolve = (state: RequestState, event: RequestEvent): RequestState =
       return state;
     case 'UsageRecorded':
       return { status: 'Completed' };
+    case 'ChargeSettled':
+      return state;
     case 'RequestFailed':
       return { status: 'Failed' };
     default:
@@ -53,14 +57,19 @@ export const decide = (command: RequestCommand, state: RequestState): RequestEve
       const final = outcome.kind === 'usage' ? outcome.usage : outcome.failure;
       if (ids.some((id) => id !== routed.requestId) || final.requestId !== routed.requestId)
         throw new ValidationError('ROUTING.REQUEST_ID_MISMATCH', 'All events of a request carry its id');
-      const tail: RequestEvent =
+      if (outcome.kind === 'usage' && outcome.charge && outcome.charge.requestId !== routed.requestId)
+        throw new ValidationError('ROUTING.REQUEST_ID_MISMATCH', 'All events of a request carry its id');
+      const tail: RequestEvent[] =
         outcome.kind === 'usage'
-          ? { type: 'UsageRecorded', data: outcome.usage }
-          : { type: 'RequestFailed', data: outcome.failure };
+          ? [
+              { type: 'UsageRecorded', data: outcome.usage },
+              ...(outcome.charge ? [{ type: 'ChargeSettled' as const, data: outcome.charge }] : []),
+            ]
+          : [{ type: 'RequestFailed', data: outcome.failure }];
       return [
         { type: 'RequestRouted', data: routed },
         ...fallbacks.map((f): RequestEvent => ({ type: 'FallbackTriggered', data: f })),
-        tail,
+        ...tail,
       ];
     }
     default:

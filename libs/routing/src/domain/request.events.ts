@@ -99,6 +99,24 @@ export type RequestFailed = DomainEvent<
   }
 >;
 
-export type RequestEvent = RequestRouted | FallbackTriggered | UsageRecorded | RequestFailed;
+/**
+ * The caller's balance was debited for this request and its reservation released (spending caps):
+ * written with the UsageRecorded it settles. `month` (UTC, YYYY-MM) is the month the charge counts
+ * against the monthly cap. Money as decimal strings of integer micro-dollars.
+ */
+export type ChargeSettled = DomainEvent<
+  'ChargeSettled',
+  {
+    requestId: string;
+    userId: string;
+    chargedMicros: string;
+    /** What was held before the upstream call (the worst case). */
+    reservedMicros: string;
+    month: string;
+    settledAt: string;
+  }
+>;
+
+export type RequestEvent = RequestRouted | FallbackTriggered | UsageRecorded | ChargeSettled | RequestFailed;
 
 export const toRequestStreamId = (requestId: string): string => `request-${requestId}`;

@@ -78,6 +78,8 @@ export function evolveRequestExplanation(
       };
     case 'RequestFailed':
       return { ...row, outcome: 'failed', failure: e.data, lastPosition: event.position };
+    case 'ChargeSettled':
+      return row; // not one of its types: the charge is on the UsageRecorded already
   }
 }
 

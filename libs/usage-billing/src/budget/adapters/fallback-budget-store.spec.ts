@@ -1,0 +1,90 @@
+import type { BudgetSeen, ReserveRequest } from '../budget';
+import type { BudgetStore } from '../budget-store.port';
+import { budgetStoreContract } from '../testing/budget-store.contract';
+import { FallbackBudgetStore } from './fallback-budget-store';
+import { InMemoryBudgetStore } from './in-memory-budget-store';
+
+/** A store whose every call fails, like Redis while it is unreachable. */
+class DownStore implements BudgetStore {
+  calls = 0;
+  private fail(): Promise<never> {
+    this.calls++;
+    return Promise.reject(new Error('Connection is closed.'));
+  }
+  reserve = () => this.fail();
+  settle = () => this.fail();
+  release = () => this.fail();
+  snapshot = () => this.fail();
+  close = () => Promise.resolve();
+}
+
+const seen: BudgetSeen = {
+  balanceMicros: 1_000n,
+  monthSpendMicros: 0n,
+  settledMicros: 0n,
+  monthSettledMicros: 0n,
+};
+const request = (reservationId: string, amountMicros: bigint): ReserveRequest => ({
+  userId: 'u',
+  reservationId,
+  amountMicros,
+  month: '2026-12',
+  ttlMs: 60_000,
+  seen,
+  hardCapMicros: null,
+});
+
+describe('FallbackBudgetStore', () => {
+  // Redis down from the start: the shared fallback answers everything, exactly.
+  budgetStoreContract('primary down', () => {
+    const fallback = new InMemoryBudgetStore();
+    const observer = { degraded: () => undefined, recovered: () => undefined };
+    const store = new FallbackBudgetStore(new DownStore(), fallback, () => true, observer);
+    const twin = new FallbackBudgetStore(new DownStore(), fallback, () => true, observer);
+    return Promise.resolve({ store, twin, close: () => store.close() });
+  });
+
+  it('says so once per outage, and is not asked again while the client is not connected', async () => {
+    const primary = new DownStore();
+    const events: string[] = [];
+    let connected = true;
+    const store = new FallbackBudgetStore(primary, new InMemoryBudgetStore(), () => connected, {
+      degraded: (e) => events.push(`down: ${e.message}`),
+      recovered: () => events.push('up'),
+    });
+    expect((await store.reserve(request('a', 10n))).ok).toBe(true);
+    connected = false;
+    expect((await store.reserve(request('b', 10n))).ok).toBe(true);
+    expect(primary.calls).toBe(1);
+    expect(events).toEqual(['down: Connection is closed.']);
+    expect(store.degraded).toBe(true);
+  });
+
+  it('back on the primary, the fallback’s reservations still count until they are settled', async () => {
+    const primary = new InMemoryBudgetStore();
+    const fallback = new InMemoryBudgetStore();
+    let connected = false;
+    const events: string[] = [];
+    const store = new FallbackBudgetStore(primary, fallback, () => connected, {
+      degraded: () => events.push('down'),
+      recovered: () => events.push('up'),
+    });
+    expect((await store.reserve(request('held-in-fallback', 700n))).ok).toBe(true);
+    connected = true;
+    // 700 still held by the fallback: only 300 left, decided by the primary.
+    expect(await store.reserve(request('x', 301n))).toMatchObject({ ok: false, reason: 'balance' });
+    expect(await store.reserve(request('y', 300n))).toMatchObject({ ok: true });
+    expect(events).toEqual(['down', 'up']);
+    // Settled where it was reserved: the fallback holds nothing any more.
+    await store.settle({
+      userId: 'u',
+      reservationId: 'held-in-fallback',
+      chargedMicros: 5n,
+      month: '2026-12',
+    });
+    expect(await fallback.liveReservations()).toBe(0);
+    expect((await primary.snapshot('u', '2026-12', seen)).reservedMicros).toBe(300n);
+    await store.release('u', 'y');
+    expect((await primary.snapshot('u', '2026-12', seen)).reservedMicros).toBe(0n);
+  });
+});

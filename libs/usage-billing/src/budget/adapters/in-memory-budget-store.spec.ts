@@ -1,0 +1,9 @@
+import { budgetStoreContract } from '../testing/budget-store.contract';
+import { InMemoryBudgetStore } from './in-memory-budget-store';
+
+describe('InMemoryBudgetStore', () => {
+  budgetStoreContract('memory', () => {
+    const store = new InMemoryBudgetStore();
+    return Promise.resolve({ store, twin: store, close: () => store.close() });
+  });
+});

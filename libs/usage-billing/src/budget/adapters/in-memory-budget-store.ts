@@ -1,0 +1,124 @@
+import { systemClock, type Clock, type Micros } from '@gw/shared-kernel';
+import {
+  decideReservation,
+  snapshotOf,
+  type BudgetSeen,
+  type BudgetSnapshot,
+  type ReserveOutcome,
+  type ReserveRequest,
+  type SettleRequest,
+} from '../budget';
+import type { DrainableBudgetStore } from './fallback-budget-store';
+
+interface Held {
+  readonly amount: Micros;
+  readonly expiresAt: number;
+}
+
+interface UserState {
+  settled: Micros;
+  readonly monthSettled: Map<string, Micros>;
+  readonly held: Map<string, Held>;
+  reserved: Micros;
+}
+
+/** One process's budget store (embedded mode): every call is synchronous, so atomic. */
+export class InMemoryBudgetStore implements DrainableBudgetStore {
+  private readonly users = new Map<string, UserState>();
+
+  constructor(private readonly clock: Clock = systemClock) {}
+
+  reserve(request: ReserveRequest): Promise<ReserveOutcome> {
+    const u = this.user(request.userId);
+    this.sweep(u);
+    const { outcome, stored } = decideReservation(
+      {
+        settledMicros: u.settled,
+        monthSettledMicros: u.monthSettled.get(request.month) ?? 0n,
+        reservedMicros: u.reserved,
+      },
+      request,
+    );
+    u.settled = stored.settledMicros;
+    u.monthSettled.set(request.month, stored.monthSettledMicros);
+    if (outcome.ok && !u.held.has(request.reservationId)) {
+      u.held.set(request.reservationId, {
+        amount: request.amountMicros,
+        expiresAt: this.clock.now().getTime() + request.ttlMs,
+      });
+      u.reserved = stored.reservedMicros;
+    }
+    return Promise.resolve(outcome);
+  }
+
+  settle({ userId, reservationId, chargedMicros, month }: SettleRequest): Promise<void> {
+    const u = this.user(userId);
+    this.drop(u, reservationId);
+    u.settled += chargedMicros;
+    u.monthSettled.set(month, (u.monthSettled.get(month) ?? 0n) + chargedMicros);
+    return Promise.resolve();
+  }
+
+  release(userId: string, reservationId: string): Promise<void> {
+    const u = this.users.get(userId);
+    if (u) this.drop(u, reservationId);
+    return Promise.resolve();
+  }
+
+  snapshot(userId: string, month: string, seen: BudgetSeen): Promise<BudgetSnapshot> {
+    const u = this.user(userId);
+    this.sweep(u);
+    return Promise.resolve(
+      snapshotOf(
+        {
+          settledMicros: u.settled,
+          monthSettledMicros: u.monthSettled.get(month) ?? 0n,
+          reservedMicros: u.reserved,
+        },
+        seen,
+      ),
+    );
+  }
+
+  liveReservations(): Promise<number> {
+    let n = 0;
+    for (const u of this.users.values()) {
+      this.sweep(u);
+      n += u.held.size;
+    }
+    return Promise.resolve(n);
+  }
+
+  reservedFor(userId: string): Promise<Micros> {
+    const u = this.users.get(userId);
+    if (!u) return Promise.resolve(0n);
+    this.sweep(u);
+    return Promise.resolve(u.reserved);
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  private drop(u: UserState, reservationId: string): void {
+    const held = u.held.get(reservationId);
+    if (!held) return;
+    u.held.delete(reservationId);
+    u.reserved -= held.amount;
+  }
+
+  private sweep(u: UserState): void {
+    if (u.held.size === 0) return;
+    const now = this.clock.now().getTime();
+    for (const [id, held] of u.held) if (held.expiresAt <= now) this.drop(u, id);
+  }
+
+  private user(userId: string): UserState {
+    let u = this.users.get(userId);
+    if (!u) {
+      u = { settled: 0n, monthSettled: new Map(), held: new Map(), reserved: 0n };
+      this.users.set(userId, u);
+    }
+    return u;
+  }
+}

@@ -1,0 +1,13 @@
+import { describeBackends, openTestDatabase, type TestDatabase } from '@gw/database/testing';
+import { migration } from '../../../../../migrations/20261211120000_create_budget_store';
+import { budgetStoreContract } from '../testing/budget-store.contract';
+import { PostgresBudgetStore } from './postgres-budget-store';
+
+describeBackends('PostgresBudgetStore', (kind) => {
+  let db: TestDatabase;
+  budgetStoreContract(kind, async () => {
+    db = await openTestDatabase(kind, [migration], 'budget');
+    const store = new PostgresBudgetStore(db.knex);
+    return { store, twin: store, close: () => db.drop() };
+  });
+});

@@ -1,0 +1,116 @@
+import type { ChargeSettled, UsageRecorded } from '@gw/routing';
+import type { Micros, RecordedEvent } from '@gw/shared-kernel';
+import type { CreditsGranted } from '../credits/credits.events';
+import { monthOf } from '../credits/ledger/credit-ledger.entries';
+import type { UsageRepriced } from '../pricing/usage-repriced.events';
+import type { BudgetSeen } from './budget';
+
+/** The events the in-memory budget ledger folds (every instance, from the log). */
+export const BUDGET_LEDGER_EVENT_TYPES = [
+  'CreditsGranted',
+  'UsageRecorded',
+  'UsageRepriced',
+  'ChargeSettled',
+  'SpendingCapReached',
+] as const;
+
+interface UserBudget {
+  granted: Micros;
+  charged: Micros;
+  settled: Micros;
+  /** month → charges (UsageRecorded, corrections left out: a cap counts what was charged then). */
+  readonly monthSpend: Map<string, Micros>;
+  readonly monthSettled: Map<string, Micros>;
+  /** Months a SpendingCapReached was recorded for. */
+  readonly capReached: Set<string>;
+  readonly grants: Set<string>;
+}
+
+const add = (m: Map<string, Micros>, k: string, v: Micros): void => {
+  m.set(k, (m.get(k) ?? 0n) + v);
+};
+
+/**
+ * Every user's balance and monthly spend as the log says, in memory (pure fold, no I/O): what the
+ * chat hot path checks reservations against. Charges of requests older than ChargeSettled count in
+ * the balance and the month, never as settled.
+ */
+export class BudgetLedger {
+  private readonly users = new Map<string, UserBudget>();
+
+  apply(event: RecordedEvent): void {
+    switch (event.type) {
+      case 'CreditsGranted': {
+        const { userId, amountMicros, grantId } = (event as unknown as CreditsGranted).data;
+        const u = this.user(userId);
+        u.granted += BigInt(amountMicros);
+        u.grants.add(grantId);
+        return;
+      }
+      case 'UsageRecorded': {
+        const { userId, chargedMicros } = (event as unknown as UsageRecorded).data;
+        const u = this.user(userId);
+        const charge = BigInt(chargedMicros);
+        u.charged += charge;
+        add(u.monthSpend, monthOf(event.occurredAt), charge);
+        return;
+      }
+      case 'UsageRepriced': {
+        const { userId, deltaChargedMicros } = (event as unknown as UsageRepriced).data;
+        this.user(userId).charged += BigInt(deltaChargedMicros);
+        return;
+      }
+      case 'ChargeSettled': {
+        const { userId, chargedMicros, month } = (event as unknown as ChargeSettled).data;
+        const u = this.user(userId);
+        u.settled += BigInt(chargedMicros);
+        add(u.monthSettled, month, BigInt(chargedMicros));
+        return;
+      }
+      case 'SpendingCapReached': {
+        const { userId, month } = event.data as { userId: string; month: string };
+        this.user(userId).capReached.add(month);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  seen(userId: string, month: string): BudgetSeen {
+    const u = this.users.get(userId);
+    if (!u) return { balanceMicros: 0n, monthSpendMicros: 0n, settledMicros: 0n, monthSettledMicros: 0n };
+    return {
+      balanceMicros: u.granted - u.charged,
+      monthSpendMicros: u.monthSpend.get(month) ?? 0n,
+      settledMicros: u.settled,
+      monthSettledMicros: u.monthSettled.get(month) ?? 0n,
+    };
+  }
+
+  /** Whether this month's SpendingCapReached is already in the log (one per user and month). */
+  capReached(userId: string, month: string): boolean {
+    return this.users.get(userId)?.capReached.has(month) ?? false;
+  }
+
+  hasGrant(userId: string, grantId: string): boolean {
+    return this.users.get(userId)?.grants.has(grantId) ?? false;
+  }
+
+  private user(userId: string): UserBudget {
+    let u = this.users.get(userId);
+    if (!u) {
+      u = {
+        granted: 0n,
+        charged: 0n,
+        settled: 0n,
+        monthSpend: new Map(),
+        monthSettled: new Map(),
+        capReached: new Set(),
+        grants: new Set(),
+      };
+      this.users.set(userId, u);
+    }
+    return u;
+  }
+}

@@ -1,0 +1,17 @@
+import type { BudgetSeen, BudgetSnapshot, ReserveOutcome, ReserveRequest, SettleRequest } from './budget';
+
+/**
+ * Where reservations and settled charges meet across instances (see budget.ts). Adapters: in-memory
+ * (embedded mode, one instance), Redis (full mode: one Lua script per call), PostgreSQL (full mode
+ * while Redis is unreachable). One contract suite (testing/budget-store.contract.ts) runs on each.
+ */
+export interface BudgetStore {
+  /** Atomically: sweeps expired reservations, then admits and holds `amountMicros`, or refuses. */
+  reserve(request: ReserveRequest): Promise<ReserveOutcome>;
+  /** Atomically: releases the reservation (if still held) and counts the charge as settled. */
+  settle(request: SettleRequest): Promise<void>;
+  /** Releases the reservation, if still held, counting nothing (the request was not charged). */
+  release(userId: string, reservationId: string): Promise<void>;
+  snapshot(userId: string, month: string, seen: BudgetSeen): Promise<BudgetSnapshot>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import type { BudgetSeen, ReserveRequest } from '../budget';
+import type { BudgetStore } from '../budget-store.port';
+
+export interface BudgetStoreFixture {
+  readonly store: BudgetStore;
+  /** A second handle on the same shared state (another instance), or the same store. */
+  readonly twin: BudgetStore;
+  close(): Promise<void>;
+}
+
+const MONTH = '2026-12';
+const seen = (balance: bigint, over: Partial<BudgetSeen> = {}): BudgetSeen => ({
+  balanceMicros: balance,
+  monthSpendMicros: 0n,
+  settledMicros: 0n,
+  monthSettledMicros: 0n,
+  ...over,
+});
+
+/** One contract every budget store passes (memory, Redis, PostgreSQL, the fallback pair). */
+export function budgetStoreContract(name: string, open: () => Promise<BudgetStoreFixture>): void {
+  describe(`BudgetStore contract: ${name}`, () => {
+    let f: BudgetStoreFixture;
+    beforeAll(async () => {
+      f = await open();
+    });
+    afterAll(() => f.close());
+
+    const request = (userId: string, over: Partial<ReserveRequest> = {}): ReserveRequest => ({
+      userId,
+      reservationId: randomUUID(),
+      amountMicros: 100n,
+      month: MONTH,
+      ttlMs: 60_000,
+      seen: seen(1_000n),
+      hardCapMicros: null,
+      ...over,
+    });
+
+    it('admits what the balance covers and holds it until settled or released', async () => {
+      const user = randomUUID();
+      const first = await f.store.reserve(request(user, { amountMicros: 600n }));
+      expect(first).toEqual({ ok: true, availableMicros: 400n, monthCommittedMicros: 600n });
+      const second = await f.twin.reserve(request(user, { amountMicros: 600n }));
+      expect(second).toEqual({
+        ok: false,
+        reason: 'balance',
+        availableMicros: 400n,
+        monthCommittedMicros: 600n,
+      });
+      expect(await f.store.snapshot(user, MONTH, seen(1_000n))).toEqual({
+        pendingMicros: 0n,
+        monthPendingMicros: 0n,
+        reservedMicros: 600n,
+      });
+    });
+
+    it('a settled charge is pending until the caller has seen it, then counts once', async () => {
+      const user = randomUUID();
+      const r = request(user, { amountMicros: 500n });
+      expect((await f.store.reserve(r)).ok).toBe(true);
+      await f.store.settle({
+        userId: user,
+        reservationId: r.reservationId,
+        chargedMicros: 300n,
+        month: MONTH,
+      });
+      // Another instance that has not seen the ChargeSettled yet: 300 pending, nothing reserved.
+      expect(await f.twin.snapshot(user, MONTH, seen(1_000n))).toEqual({
+        pendingMicros: 300n,
+        monthPendingMicros: 300n,
+        reservedMicros: 0n,
+      });
+      const notSeen = await f.twin.reserve(request(user, { amountMicros: 701n }));
+      expect(notSeen).toMatchObject({ ok: false, reason: 'balance', availableMicros: 700n });
+      // Once its memory has the charge (balance 700, settled 300) the same request is judged the same.
+      const fed = seen(700n, { monthSpendMicros: 300n, settledMicros: 300n, monthSettledMicros: 300n });
+      expect(await f.twin.reserve(request(user, { amountMicros: 701n, seen: fed }))).toMatchObject({
+        ok: false,
+        availableMicros: 700n,
+      });
+      expect(await f.twin.reserve(request(user, { amountMicros: 700n, seen: fed }))).toEqual({
+        ok: true,
+        availableMicros: 0n,
+        monthCommittedMicros: 1_000n,
+      });
+    });
+
+    it('a store that never saw a charge is raised to what the caller has seen', async () => {
+      const user = randomUUID();
+      const fed = seen(500n, { monthSpendMicros: 500n, settledMicros: 500n, monthSettledMicros: 500n });
+      expect(await f.store.reserve(request(user, { amountMicros: 500n, seen: fed }))).toMatchObject({
+        ok: true,
+        availableMicros: 0n,
+      });
+      // A caller that has seen less now sees the rest as pending.
+      expect(await f.twin.snapshot(user, MONTH, seen(1_000n))).toMatchObject({ pendingMicros: 500n });
+    });
+
+    it('a hard cap refuses what would pass it, counting reservations and this month only', async () => {
+      const user = randomUUID();
+      const s = seen(1_000_000n, { monthSpendMicros: 700n, settledMicros: 700n, monthSettledMicros: 700n });
+      const capped = (amount: bigint) =>
+        request(user, { amountMicros: amount, seen: s, hardCapMicros: 1_000n });
+      expect(await f.store.reserve(capped(200n))).toMatchObject({ ok: true, monthCommittedMicros: 900n });
+      expect(await f.twin.reserve(capped(101n))).toEqual({
+        ok: false,
+        reason: 'cap',
+        availableMicros: 1_000_000n - 200n,
+        monthCommittedMicros: 900n,
+      });
+      expect(await f.twin.reserve(capped(100n))).toMatchObject({ ok: true, monthCommittedMicros: 1_000n });
+      // Next month starts from nothing.
+      const nextMonth = request(user, {
+        month: '2027-01',
+        seen: seen(1_000_000n),
+        amountMicros: 701n,
+        hardCapMicros: 1_000n,
+      });
+      // 300 still reserved: 300 + 701 > 1000.
+      expect(await f.store.reserve(nextMonth)).toMatchObject({ ok: false, reason: 'cap' });
+    });
+
+    it('release frees the hold and charges nothing; a second release or settle of it changes nothing', async () => {
+      const user = randomUUID();
+      const r = request(user, { amountMicros: 1_000n });
+      expect((await f.store.reserve(r)).ok).toBe(true);
+      await f.store.release(user, r.reservationId);
+      await f.store.release(user, r.reservationId);
+      expect(await f.twin.snapshot(user, MONTH, seen(1_000n))).toEqual({
+        pendingMicros: 0n,
+        monthPendingMicros: 0n,
+        reservedMicros: 0n,
+      });
+    });
+
+    it('the same reservation id twice holds once', async () => {
+      const user = randomUUID();
+      const r = request(user, { amountMicros: 400n });
+      expect((await f.store.reserve(r)).ok).toBe(true);
+      await f.store.reserve(r);
+      expect((await f.twin.snapshot(user, MONTH, seen(1_000n))).reservedMicros).toBe(400n);
+    });
+
+    it('reservations that outlive their TTL are swept', async () => {
+      const user = randomUUID();
+      expect((await f.store.reserve(request(user, { amountMicros: 900n, ttlMs: 0 }))).ok).toBe(true);
+      // Expired at once: the next call sweeps it before deciding.
+      expect(await f.twin.reserve(request(user, { amountMicros: 900n }))).toMatchObject({ ok: true });
+      expect((await f.store.snapshot(user, MONTH, seen(1_000n))).reservedMicros).toBe(900n);
+    });
+
+    it('concurrent reservations from two instances never overspend: exactly what fits', async () => {
+      const user = randomUUID();
+      const attempts = Array.from({ length: 60 }, (_, i) =>
+        (i % 2 === 0 ? f.store : f.twin).reserve(request(user, { amountMicros: 50n })),
+      );
+      const outcomes = await Promise.all(attempts);
+      expect(outcomes.filter((o) => o.ok)).toHaveLength(20);
+      expect(outcomes.every((o) => o.availableMicros >= 0n)).toBe(true);
+      expect((await f.store.snapshot(user, MONTH, seen(1_000n))).reservedMicros).toBe(1_000n);
+    });
+  });
+}
