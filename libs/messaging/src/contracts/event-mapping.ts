@@ -1,5 +1,11 @@
 import type { RecordedEvent } from '@gw/shared-kernel';
-import type { FallbackTriggered, RequestFailed, RequestRouted, UsageRecorded } from '@gw/routing';
+import type {
+  ChargeSettled,
+  FallbackTriggered,
+  RequestFailed,
+  RequestRouted,
+  UsageRecorded,
+} from '@gw/routing';
 import type { KeyFacts, ProviderKeyEvent } from '@gw/keys';
 import type { ProviderHealthEvent } from '@gw/catalog';
 import type { CreditsEvent, UsageRepriced } from '@gw/usage-billing';
@@ -73,15 +79,15 @@ type MappedType =
   | ProviderHealthEvent['type']
   | UsageRepriced['type']
   | CreditsEvent['type']
-  | SpendingCapEventType;
+  | ChargeSettled['type']
+  | SpendingCapReachedType;
 
 /**
- * Spending-cap events: ChargeSettled (stream `request-{requestId}`: `{requestId, userId, chargedMicros,
- * reservedMicros, month, settledAt}`) and SpendingCapReached (stream `account-{userId}`: `{userId,
- * month, monthlyCapMicros, monthSpendMicros, capMode, reachedAt}`). Named here by their type strings
- * until their domain types are exported (then: `ChargeSettled['type'] | SpendingCapReached['type']`).
+ * SpendingCapReached (stream `account-{userId}`: `{userId, month, monthlyCapMicros, monthSpendMicros,
+ * capMode, reachedAt}`), named by its type string until its domain type is exported (then:
+ * `SpendingCapReached['type']`).
  */
-type SpendingCapEventType = 'ChargeSettled' | 'SpendingCapReached';
+type SpendingCapReachedType = 'SpendingCapReached';
 
 const usage = (schema: string, data: EventMapping['data']): EventMapping => ({
   topic: TOPICS.usage,
