@@ -11,6 +11,7 @@ import { migration as createUsageAnalytics } from './20261201130000_create_usage
 import { migration as createCreditLedger } from './20261201140000_create_credit_ledger';
 import { migration as createRelayCheckpoints } from './20261210120000_create_relay_checkpoints';
 import { migration as createBillingLedger } from './20261210120100_create_billing_ledger';
+import { migration as addCreditsToBillingLedger } from './20261210120200_add_credits_to_billing_ledger';
 import { migration as createBudgetStore } from './20261211120000_create_budget_store';
 
 /**
@@ -30,5 +31,6 @@ export const allMigrations: readonly NamedMigration[] = [
   createCreditLedger,
   createRelayCheckpoints,
   createBillingLedger,
+  addCreditsToBillingLedger,
   createBudgetStore,
 ];

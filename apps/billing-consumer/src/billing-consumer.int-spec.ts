@@ -7,19 +7,26 @@ import { silentProjectionLogger } from '@gw/projections';
 import { eventually } from '@gw/shared-kernel/testing';
 import { toOutgoingMessage, TOPICS, type OutgoingMessage } from '@gw/messaging';
 import { InMemoryBroker, sampleDomainEvents, streamOf } from '@gw/messaging/testing';
+import { creditsDecider, type CreditsEvent } from '@gw/usage-billing';
 import { migration as createBillingLedger } from '../../../migrations/20261210120100_create_billing_ledger';
+import { migration as addCreditsToBillingLedger } from '../../../migrations/20261210120200_add_credits_to_billing_ledger';
 import { BillingConsumer } from './billing-consumer';
 import { readLedger, type LedgerRow } from './billing-store';
 import { LagoClient } from './lago-client';
-import type { LagoEvent } from './usage-ledger';
+import { LEDGER_ENTRY_KINDS, ZERO_DELTA, type LagoEvent } from './usage-ledger';
 
 const GROUP = 'billing-test';
+const MIGRATIONS = [createBillingLedger, addCreditsToBillingLedger];
+const AT = '2026-12-10T12:00:00.000Z';
 
-const asMessages = (events: readonly NewEvent[]): OutgoingMessage[] =>
+const asMessages = (
+  events: readonly NewEvent[],
+  stream: (e: NewEvent) => string = streamOf,
+): OutgoingMessage[] =>
   events
     .map((e, i): RecordedEvent => ({
       ...e,
-      streamId: streamOf(e),
+      streamId: stream(e),
       revision: 0n,
       position: { commit: BigInt(i), prepare: BigInt(i) },
     }))
@@ -34,6 +41,120 @@ function usage(userId: string, count: number): OutgoingMessage[] {
     return { ...message!, value: { ...message!.value, data } };
   });
 }
+
+const newEvent = (type: string, data: Record<string, unknown>, occurredAt = AT): NewEvent => ({
+  id: randomUUID(),
+  type,
+  version: 1,
+  data,
+  metadata: { correlationId: randomUUID(), actorId: 'test' },
+  occurredAt: new Date(occurredAt),
+});
+
+/** A price correction of the request of `usageMessage`, as `npm run usage:reprice` appends it. */
+function correction(
+  usageMessage: OutgoingMessage,
+  deltaCostMicros: bigint,
+  deltaChargedMicros: bigint,
+  occurredAt = AT,
+): OutgoingMessage {
+  const { requestId, userId, modelId } = usageMessage.value.data as Record<string, string>;
+  const event = newEvent(
+    'UsageRepriced',
+    {
+      requestId,
+      userId,
+      modelId,
+      priceVersion: 3,
+      previousPriceVersion: 2,
+      providerCostMicros: '0',
+      chargedMicros: '0',
+      previousProviderCostMicros: '0',
+      previousChargedMicros: '0',
+      deltaCostMicros: deltaCostMicros.toString(),
+      deltaChargedMicros: deltaChargedMicros.toString(),
+      reason: 'price fixed',
+      repricedAt: occurredAt,
+    },
+    occurredAt,
+  );
+  return asMessages([event])[0]!;
+}
+
+const adminGrant = (userId: string, amountMicros: string): OutgoingMessage =>
+  asMessages([
+    newEvent('CreditsGranted', {
+      userId,
+      grantId: randomUUID(),
+      kind: 'admin',
+      amountMicros,
+      reason: 'welcome',
+      grantedBy: 'admin',
+      grantedAt: AT,
+    }),
+  ])[0]!;
+
+/** A checkout of the $50 package (55,000 credits) and its payment, as the credits decider emits them. */
+function purchase(userId: string): OutgoingMessage[] {
+  const now = new Date(AT);
+  const purchaseId = randomUUID();
+  const pkg = { id: 'credits-50', priceMicros: 50_000_000n, credits: 55_000 };
+  const started = creditsDecider.decide(
+    {
+      type: 'StartCheckout',
+      data: { userId, purchaseId, package: pkg, packageId: pkg.id, microsPerCredit: 1_000n },
+      metadata: { now },
+    },
+    creditsDecider.initialState(),
+  );
+  const state = started.reduce(creditsDecider.evolve, creditsDecider.initialState());
+  const paid = creditsDecider.decide(
+    {
+      type: 'CompletePurchase',
+      data: { userId, purchaseId, paymentId: randomUUID(), paidMicros: '50000000' },
+      metadata: { now },
+    },
+    state,
+  );
+  return asMessages(
+    [...started, ...paid].map((e: CreditsEvent) =>
+      newEvent(e.type, e.data as unknown as Record<string, unknown>),
+    ),
+  );
+}
+
+/** The spending-cap events (built by hand: their emitting code is being written). */
+function spendingCapNotices(usageMessage: OutgoingMessage): OutgoingMessage[] {
+  const { requestId, userId, chargedMicros } = usageMessage.value.data as Record<string, string>;
+  const settled = newEvent('ChargeSettled', {
+    requestId,
+    userId,
+    chargedMicros,
+    reservedMicros: '90000',
+    month: '2026-12',
+    settledAt: AT,
+  });
+  const reached = newEvent('SpendingCapReached', {
+    userId,
+    month: '2026-12',
+    monthlyCapMicros: '5000',
+    monthSpendMicros: '6000',
+    capMode: 'soft',
+    reachedAt: AT,
+  });
+  return [
+    ...asMessages([settled], () => `request-${requestId}`),
+    ...asMessages([reached], () => `account-${userId}`),
+  ];
+}
+
+/** A ledger row: zero unless given. */
+const row = (userId: string, fields: Partial<Omit<LedgerRow, 'userId'>>): LedgerRow => ({
+  userId,
+  events: 0n,
+  ...ZERO_DELTA,
+  ...fields,
+});
 
 interface FakeLago {
   readonly url: string;
@@ -92,7 +213,7 @@ describeBackends('BillingConsumer', (kind) => {
   const running: BillingConsumer[] = [];
 
   beforeEach(async () => {
-    db = await openTestDatabase(kind, [createBillingLedger], 'billing');
+    db = await openTestDatabase(kind, MIGRATIONS, 'billing');
     broker = new InMemoryBroker();
   });
   afterEach(async () => {
@@ -134,8 +255,7 @@ describeBackends('BillingConsumer', (kind) => {
     await drained();
 
     expect(await ledgerOf()).toEqual([
-      {
-        userId: alice,
+      row(alice!, {
         events: 3n,
         requests: 3n,
         promptTokens: 10n + 11n + 12n,
@@ -143,9 +263,8 @@ describeBackends('BillingConsumer', (kind) => {
         cachedTokens: 6n,
         providerCostMicros: 3n * 1234n,
         chargedMicros: 1000n + 2000n + 3000n,
-      },
-      {
-        userId: bob,
+      }),
+      row(bob!, {
         events: 2n,
         requests: 2n,
         promptTokens: 21n,
@@ -153,16 +272,108 @@ describeBackends('BillingConsumer', (kind) => {
         cachedTokens: 4n,
         providerCostMicros: 2n * 1234n,
         chargedMicros: 3000n,
-      },
+      }),
+    ]);
+  });
+
+  it('applies corrections to the charge, grants and purchases to credit (a purchase once), and no money for checkouts, settled charges or reached caps', async () => {
+    const userId = randomUUID();
+    const used = usage(userId, 2);
+    const bought = purchase(userId);
+    expect(bought.map((m) => m.value.type)).toEqual([
+      'CheckoutStarted',
+      'CreditsPurchased',
+      'CreditsGranted',
+    ]);
+    const grant = adminGrant(userId, '5000000');
+    const up = correction(used[0]!, 2500n, 1000n);
+    const down = correction(used[0]!, -800n, -400n);
+    await publish([...used, up, grant, ...bought, down, ...spendingCapNotices(used[1]!)]);
+    await publish([up, grant, bought[2]!]); // republished after a relay crash
+    await start();
+    await drained();
+
+    expect(await ledgerOf()).toEqual([
+      row(userId, {
+        events: 2n + 2n + 2n + 1n,
+        requests: 2n,
+        promptTokens: 21n,
+        completionTokens: 60n,
+        cachedTokens: 4n,
+        providerCostMicros: 2n * 1234n + 2500n - 800n,
+        chargedMicros: 1000n + 2000n + 1000n - 400n,
+        corrections: 2n,
+        grants: 2n,
+        grantedMicros: 5_000_000n + 55_000_000n,
+        purchases: 1n,
+        paidMicros: 50_000_000n,
+      }),
+    ]);
+    const types = await db
+      .knex('billing_processed_events')
+      .where({ user_id: userId })
+      .orderBy('event_type')
+      .pluck<string[]>('event_type');
+    expect(types).toEqual([
+      'CreditsGranted',
+      'CreditsGranted',
+      'CreditsPurchased',
+      'UsageRecorded',
+      'UsageRecorded',
+      'UsageRepriced',
+      'UsageRepriced',
     ]);
   });
 
   it('replayed from offset 0 (twice) ends with the same ledger, and a fresh database gets it too', async () => {
-    await publish([...usage(randomUUID(), 5), ...usage(randomUUID(), 4)]);
+    const [alice, bob] = [randomUUID(), randomUUID()].sort();
+    const aliceUsage = usage(alice!, 5);
+    const bobUsage = usage(bob!, 4);
+    await publish([
+      ...aliceUsage,
+      ...bobUsage,
+      correction(aliceUsage[1]!, 300n, 120n),
+      correction(aliceUsage[1]!, -100n, -40n),
+      correction(bobUsage[0]!, -1234n, -1000n),
+      adminGrant(alice!, '2000000'),
+      ...purchase(alice!),
+      ...purchase(bob!),
+      ...spendingCapNotices(aliceUsage[4]!),
+      ...spendingCapNotices(bobUsage[3]!),
+    ]);
     const first = await start();
     await drained();
     const ledger = await ledgerOf();
-    expect(ledger.map((r) => r.requests)).toEqual(expect.arrayContaining([5n, 4n]));
+    expect(ledger).toEqual([
+      row(alice!, {
+        events: 5n + 2n + 1n + 2n,
+        requests: 5n,
+        promptTokens: 10n + 11n + 12n + 13n + 14n,
+        completionTokens: 150n,
+        cachedTokens: 10n,
+        providerCostMicros: 5n * 1234n + 300n - 100n,
+        chargedMicros: 15_000n + 120n - 40n,
+        corrections: 2n,
+        grants: 2n,
+        grantedMicros: 2_000_000n + 55_000_000n,
+        purchases: 1n,
+        paidMicros: 50_000_000n,
+      }),
+      row(bob!, {
+        events: 4n + 1n + 2n,
+        requests: 4n,
+        promptTokens: 10n + 11n + 12n + 13n,
+        completionTokens: 120n,
+        cachedTokens: 8n,
+        providerCostMicros: 4n * 1234n - 1234n,
+        chargedMicros: 10_000n - 1000n,
+        corrections: 1n,
+        grants: 1n,
+        grantedMicros: 55_000_000n,
+        purchases: 1n,
+        paidMicros: 50_000_000n,
+      }),
+    ]);
 
     for (let replay = 0; replay < 2; replay++) {
       await first.stop();
@@ -175,7 +386,7 @@ describeBackends('BillingConsumer', (kind) => {
       await running.pop()!.stop();
     }
 
-    const fresh = await openTestDatabase(kind, [createBillingLedger], 'billing');
+    const fresh = await openTestDatabase(kind, MIGRATIONS, 'billing');
     try {
       broker.resetOffsets(GROUP, TOPICS.usage);
       await start(undefined, fresh);
@@ -189,13 +400,18 @@ describeBackends('BillingConsumer', (kind) => {
 
   it('passes over other types and malformed values without recording them', async () => {
     const userId = randomUUID();
-    const others = asMessages(sampleDomainEvents(userId)).filter((m) => m.value.type !== 'UsageRecorded');
+    const others = asMessages(sampleDomainEvents(userId)).filter(
+      (m) => !Object.prototype.hasOwnProperty.call(LEDGER_ENTRY_KINDS, m.value.type),
+    );
+    expect(others.map((m) => m.value.type)).toEqual(
+      expect.arrayContaining(['RequestRouted', 'CheckoutStarted']),
+    );
     const broken = {
       ...usage(userId, 1)[0]!,
       value: { ...usage(userId, 1)[0]!.value, data: { promptTokens: 'many' } },
     };
     await publish(others.map((m) => ({ ...m, topic: TOPICS.usage })));
-    await publish([broken, ...usage(userId, 1)]);
+    await publish([broken, ...usage(userId, 1), ...spendingCapNotices(usage(userId, 1)[0]!)]);
     broker.append(TOPICS.usage, userId, 'not json');
     await start();
     await drained();
@@ -232,6 +448,8 @@ describeBackends('BillingConsumer', (kind) => {
           code: 'llm_usage',
           timestamp: Math.floor(Date.parse('2026-12-10T12:00:00.000Z') / 1000),
           properties: {
+            event_kind: 'usage',
+            request_id: (messages[0]!.value.data as { requestId: string }).requestId,
             prompt_tokens: 10,
             completion_tokens: 30,
             cached_tokens: 2,
@@ -257,6 +475,66 @@ describeBackends('BillingConsumer', (kind) => {
       await start(new LagoClient({ apiUrl: lago.url, apiKey: 'lago-test-key', metricCode: 'llm_usage' }));
       await drained();
       expect(lago.received).toHaveLength(3);
+    });
+
+    it('forwards each correction as an event of its own with its delta, never credits, and nothing again on replay', async () => {
+      const userId = randomUUID();
+      const [used] = usage(userId, 1);
+      const correctedAt = '2027-01-03T09:30:00.000Z';
+      const fix = correction(used!, -600n, -250n, correctedAt);
+      const credits = [adminGrant(userId, '5000000'), ...purchase(userId)];
+      await publish([used!, ...credits, fix, ...spendingCapNotices(used!), fix]);
+      const client = () =>
+        new LagoClient({ apiUrl: lago.url, apiKey: 'lago-test-key', metricCode: 'llm_usage' });
+      const consumer = await start(client());
+      await drained();
+
+      expect(lago.received.map((r) => r.body.event.transaction_id)).toEqual([
+        used!.value.eventId,
+        fix.value.eventId,
+      ]);
+      expect(lago.received[1]!.body).toEqual({
+        event: {
+          transaction_id: fix.value.eventId,
+          external_subscription_id: userId,
+          code: 'llm_usage',
+          timestamp: Math.floor(Date.parse(correctedAt) / 1000),
+          properties: {
+            event_kind: 'correction',
+            request_id: (used!.value.data as { requestId: string }).requestId,
+            model: 'openai/gpt-4o-mini',
+            price_version: 3,
+            previous_price_version: 2,
+            prompt_tokens: 0,
+            completion_tokens: 0,
+            cached_tokens: 0,
+            total_tokens: 0,
+            provider_cost_micros: '-600',
+            charged_micros: '-250',
+            delta_provider_cost_micros: '-600',
+            delta_charged_micros: '-250',
+          },
+        },
+      });
+      const statuses = await db
+        .knex('billing_processed_events')
+        .where({ user_id: userId })
+        .orderBy('event_type')
+        .select<Array<{ event_type: string; lago_status: string | null }>>('event_type', 'lago_status');
+      expect(statuses.map((r) => [r.event_type, r.lago_status])).toEqual([
+        ['CreditsGranted', null],
+        ['CreditsGranted', null],
+        ['CreditsPurchased', null],
+        ['UsageRecorded', 'sent'],
+        ['UsageRepriced', 'sent'],
+      ]);
+
+      await consumer.stop();
+      running.splice(running.indexOf(consumer), 1);
+      broker.resetOffsets(GROUP, TOPICS.usage);
+      await start(client());
+      await drained();
+      expect(lago.received).toHaveLength(2);
     });
   });
 });

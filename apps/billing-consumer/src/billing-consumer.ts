@@ -2,12 +2,17 @@ import type { Knex } from 'knex';
 import type { ConsumedMessage, MessageConsumer, RelayLogger } from '@gw/messaging';
 import { type LagoClient } from './lago-client';
 import { markForwarded, pendingForwards, recordLedgerEvents, type LedgerEvent } from './billing-store';
-import { LEDGER_ENTRY_KINDS, MalformedUsageError, parseEnvelope, toLagoEvent } from './usage-ledger';
+import { ledgerEffect, MalformedUsageError, parseEnvelope } from './usage-ledger';
+
+/** The relay's logger, plus debug (pino has it) for the expected informational types. */
+export type BillingLogger = RelayLogger & {
+  debug?(context: Readonly<Record<string, unknown>>, message: string): void;
+};
 
 export interface BillingConsumerOptions {
   readonly db: Knex;
   readonly consumer: MessageConsumer;
-  readonly logger: RelayLogger;
+  readonly logger: BillingLogger;
   /** Forward usage to Lago; absent: ledger only. */
   readonly lago?: LagoClient;
   readonly backoff?: { readonly initialDelayMs?: number; readonly maxDelayMs?: number };
@@ -24,7 +29,8 @@ class StoppedError extends Error {
  * nothing); then every pending Lago forward is sent (retried with backoff while Lago answers 5xx/429 or
  * is unreachable; transaction_id = event id, so a resend after a crash is deduped by Lago); only then
  * does the batch's offset commit. A message that is not a usage envelope is logged and passed over
- * (retrying cannot fix it); a type this consumer does not know is passed over without being recorded.
+ * (retrying cannot fix it); a type without ledger effect (informational, or one this consumer does
+ * not know) is passed over without being recorded. Usage and corrections go to Lago; credits do not.
  */
 export class BillingConsumer {
   private readonly abort = new AbortController();
@@ -64,23 +70,26 @@ export class BillingConsumer {
         this.options.logger.error({ ...where, error: envelope.message }, 'not a usage message; passed over');
         continue;
       }
-      const kind = Object.prototype.hasOwnProperty.call(LEDGER_ENTRY_KINDS, envelope.type)
-        ? LEDGER_ENTRY_KINDS[envelope.type]!
-        : undefined;
-      if (!kind) {
-        this.options.logger.info(
-          { ...where, type: envelope.type },
-          'event type without ledger effect; passed over',
-        );
-        continue;
-      }
       try {
-        events.push({
-          message,
-          envelope: envelope as LedgerEvent['envelope'],
-          delta: kind.delta(envelope.data),
-          lago: this.options.lago ? toLagoEvent(envelope, kind, this.options.lago.metricCode) : null,
-        });
+        const effect = ledgerEffect(envelope, this.options.lago?.metricCode ?? null);
+        if (effect.kind === 'ledger') {
+          events.push({
+            message,
+            envelope: envelope as LedgerEvent['envelope'],
+            delta: effect.delta,
+            lago: effect.lago,
+          });
+        } else if (effect.kind === 'informational') {
+          this.options.logger.debug?.(
+            { ...where, type: envelope.type },
+            'informational event without ledger effect; passed over',
+          );
+        } else {
+          this.options.logger.info(
+            { ...where, type: envelope.type },
+            'event type without ledger effect; passed over',
+          );
+        }
       } catch (error) {
         if (!(error instanceof MalformedUsageError)) throw error;
         this.options.logger.error(

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { ConsumedMessage, IntegrationEnvelope } from '@gw/messaging';
-import { addDeltas, ZERO_DELTA, type LagoEvent, type LedgerDelta } from './usage-ledger';
+import { addDeltas, LEDGER_DELTA_FIELDS, ZERO_DELTA, type LagoEvent, type LedgerDelta } from './usage-ledger';
 
 export const BILLING_PROCESSED_EVENTS_TABLE = 'billing_processed_events';
 export const BILLING_LEDGER_TABLE = 'billing_ledger';
@@ -13,16 +13,23 @@ export interface LedgerEvent {
   readonly lago: LagoEvent | null;
 }
 
-export interface LedgerRow {
-  readonly userId: string;
-  readonly events: bigint;
-  readonly requests: bigint;
-  readonly promptTokens: bigint;
-  readonly completionTokens: bigint;
-  readonly cachedTokens: bigint;
-  readonly providerCostMicros: bigint;
-  readonly chargedMicros: bigint;
-}
+/** One user's totals: how many events, and every delta field summed (bigint). */
+export type LedgerRow = { readonly userId: string; readonly events: bigint } & LedgerDelta;
+
+/** billing_ledger's column for each delta field. */
+const COLUMNS: Readonly<Record<keyof LedgerDelta, string>> = {
+  requests: 'requests',
+  promptTokens: 'prompt_tokens',
+  completionTokens: 'completion_tokens',
+  cachedTokens: 'cached_tokens',
+  providerCostMicros: 'provider_cost_micros',
+  chargedMicros: 'charged_micros',
+  corrections: 'corrections',
+  grants: 'grants',
+  grantedMicros: 'granted_micros',
+  purchases: 'purchases',
+  paidMicros: 'paid_micros',
+};
 
 export interface PendingForward {
   readonly eventId: string;
@@ -61,16 +68,8 @@ export async function recordLedgerEvents(db: Knex, events: readonly LedgerEvent[
       deltas.set(envelope.userId, { delta: addDeltas(sum.delta, delta), events: sum.events + 1n });
     }
     for (const [userId, { delta, events: count }] of deltas) {
-      const row = {
-        user_id: userId,
-        events: count.toString(),
-        requests: delta.requests.toString(),
-        prompt_tokens: delta.promptTokens.toString(),
-        completion_tokens: delta.completionTokens.toString(),
-        cached_tokens: delta.cachedTokens.toString(),
-        provider_cost_micros: delta.providerCostMicros.toString(),
-        charged_micros: delta.chargedMicros.toString(),
-      };
+      const row: Record<string, string> = { user_id: userId, events: count.toString() };
+      for (const field of LEDGER_DELTA_FIELDS) row[COLUMNS[field]] = delta[field].toString();
       const columns = Object.keys(row).filter((c) => c !== 'user_id');
       await trx.raw(
         `insert into ?? (${['user_id', ...columns].map(() => '??').join(', ')})
@@ -81,7 +80,7 @@ export async function recordLedgerEvents(db: Knex, events: readonly LedgerEvent[
           BILLING_LEDGER_TABLE,
           'user_id',
           ...columns,
-          ...['user_id', ...columns].map((c) => row[c as keyof typeof row]),
+          ...['user_id', ...columns].map((c) => row[c]),
           ...columns.flatMap((c) => [c, BILLING_LEDGER_TABLE, c, c]),
         ],
       );
@@ -90,35 +89,18 @@ export async function recordLedgerEvents(db: Knex, events: readonly LedgerEvent[
   });
 }
 
-interface StoredLedgerRow {
-  readonly user_id: string;
-  readonly events: string;
-  readonly requests: string;
-  readonly prompt_tokens: string;
-  readonly completion_tokens: string;
-  readonly cached_tokens: string;
-  readonly provider_cost_micros: string;
-  readonly charged_micros: string;
-}
-
 /** Every user's ledger row, ordered by user id (bigint columns read as text, then BigInt). */
 export async function readLedger(db: Knex): Promise<LedgerRow[]> {
-  const result = await db.raw<{ rows: StoredLedgerRow[] }>(
-    `select user_id, events::text, requests::text, prompt_tokens::text, completion_tokens::text,
-            cached_tokens::text, provider_cost_micros::text, charged_micros::text
-       from ?? order by user_id`,
-    [BILLING_LEDGER_TABLE],
+  const columns = ['events', ...LEDGER_DELTA_FIELDS.map((f) => COLUMNS[f])];
+  const result = await db.raw<{ rows: Array<Record<string, string>> }>(
+    `select user_id, ${columns.map(() => '??::text as ??').join(', ')} from ?? order by user_id`,
+    [...columns.flatMap((c) => [c, c]), BILLING_LEDGER_TABLE],
   );
-  return result.rows.map((r) => ({
-    userId: r.user_id,
-    events: BigInt(r.events),
-    requests: BigInt(r.requests),
-    promptTokens: BigInt(r.prompt_tokens),
-    completionTokens: BigInt(r.completion_tokens),
-    cachedTokens: BigInt(r.cached_tokens),
-    providerCostMicros: BigInt(r.provider_cost_micros),
-    chargedMicros: BigInt(r.charged_micros),
-  }));
+  return result.rows.map((r) => {
+    const totals: Record<keyof LedgerDelta, bigint> = { ...ZERO_DELTA };
+    for (const field of LEDGER_DELTA_FIELDS) totals[field] = BigInt(r[COLUMNS[field]]!);
+    return { userId: r.user_id!, events: BigInt(r.events!), ...totals };
+  });
 }
 
 /** Events still to be forwarded to Lago, oldest first. */
