@@ -75,22 +75,26 @@ describe('docker-compose.yml', () => {
         'billing-consumer',
         'eventstore',
         'gateway',
+        'grafana',
         'kafka',
         'keycloak',
         'postgres',
         'projector',
+        'prometheus',
         'redis',
       ].sort(),
     );
   });
 
-  it('publishes datastore ports on 127.0.0.1 only', () => {
+  it('publishes datastore and monitoring ports on 127.0.0.1 only', () => {
     const datastores = services.filter(([, s]) => s.build === undefined);
     expect(datastores.map(([name]) => name).sort()).toEqual([
       'eventstore',
+      'grafana',
       'kafka',
       'keycloak',
       'postgres',
+      'prometheus',
       'redis',
     ]);
     const exposed = datastores.flatMap(([name, s]) =>
@@ -117,6 +121,8 @@ describe('docker-compose.yml', () => {
         'VAULT_FINGERPRINT_KEY',
         'BOOTSTRAP_ADMIN_KEY',
         'KEYCLOAK_ADMIN_PASSWORD',
+        'METRICS_TOKEN',
+        'GRAFANA_ADMIN_PASSWORD',
       ]),
     );
     expect(secrets.filter((i) => i.operator !== ':?')).toEqual([]);
@@ -208,6 +214,39 @@ describe('Keycloak in docker-compose.yml', () => {
     // demo passwords say so
     expect(realm.users.flatMap((u) => u.credentials).every((c) => c.value.startsWith('demo-only-'))).toBe(
       true,
+    );
+  });
+});
+
+describe('Prometheus and Grafana in docker-compose.yml', () => {
+  const prometheus = compose.services.prometheus as Service & { volumes?: string[]; secrets?: string[] };
+  const grafana = compose.services.grafana as Service & { volumes?: string[] };
+  const top = parse(composeText) as { secrets?: Record<string, { environment?: string }> };
+
+  it('Prometheus reads infra/prometheus and gets METRICS_TOKEN as a secret file, the gateway the same variable', () => {
+    expect(prometheus.image).toMatch(/^prom\/prometheus:/);
+    expect(prometheus.volumes).toContain('./infra/prometheus:/etc/prometheus:ro');
+    expect(prometheus.secrets).toEqual(['metrics_token']);
+    expect(top.secrets?.metrics_token).toEqual({ environment: 'METRICS_TOKEN' });
+    expect(environmentOf(compose.services.gateway!).METRICS_TOKEN).toMatch(/^\$\{METRICS_TOKEN:\?/);
+    const config = parse(readFileSync(path.join(root, 'infra/prometheus/prometheus.yml'), 'utf8')) as {
+      rule_files: string[];
+      scrape_configs: Array<{ authorization?: { type: string; credentials_file: string } }>;
+    };
+    expect(config.rule_files).toEqual(['/etc/prometheus/alerts.yml']);
+    expect(config.scrape_configs[0]!.authorization).toEqual({
+      type: 'Bearer',
+      credentials_file: '/run/secrets/metrics_token',
+    });
+  });
+
+  it('Grafana is provisioned from infra/grafana', () => {
+    expect(grafana.image).toMatch(/^grafana\/grafana:/);
+    expect(grafana.volumes).toEqual(
+      expect.arrayContaining([
+        './infra/grafana/provisioning:/etc/grafana/provisioning:ro',
+        './infra/grafana/dashboards:/etc/grafana/dashboards:ro',
+      ]),
     );
   });
 });
