@@ -17,6 +17,7 @@ import { describeKafka, loadKafkaSchemas, sampleDomainEvents, streamOf } from '@
 import { silentProjectionLogger } from '@gw/projections';
 import { eventually } from '@gw/shared-kernel/testing';
 import { migration as createBillingLedger } from '../../migrations/20261210120100_create_billing_ledger';
+import { migration as addCreditsToBillingLedger } from '../../migrations/20261210120200_add_credits_to_billing_ledger';
 import { BillingConsumer } from '../../apps/billing-consumer/src/billing-consumer';
 import { readLedger } from '../../apps/billing-consumer/src/billing-store';
 
@@ -27,7 +28,7 @@ describeKafka('Relay to Kafka to the billing consumer', (brokers) => {
 
   beforeAll(async () => {
     await ensureTopics(kafka, { topics: ALL_TOPICS, numPartitions: 3 });
-    db = await openTestDatabase('pglite', [createBillingLedger], 'kafka');
+    db = await openTestDatabase('pglite', [createBillingLedger, addCreditsToBillingLedger], 'kafka');
   }, 60_000);
   afterAll(() => db?.drop());
 
@@ -81,12 +82,22 @@ describeKafka('Relay to Kafka to the billing consumer', (brokers) => {
       const schemas = loadKafkaSchemas();
       expect(seen.flatMap((m) => schemas.check(m))).toEqual([]);
       const ledger = await eventually(
-        async () => (await readLedger(db.knex)).find((r) => r.userId === userId && r.requests === 2n),
+        async () =>
+          (await readLedger(db.knex)).find(
+            (r) => r.userId === userId && r.requests === 2n && r.corrections === 2n && r.purchases === 2n,
+          ),
         60_000,
-        'the ledger to count both usage events',
+        'the ledger to count both samples (usage, correction, grant, purchase)',
         100,
       );
-      expect(ledger).toMatchObject({ chargedMicros: 2n * 2468n, providerCostMicros: 2n * 1234n });
+      // Each sample: UsageRecorded 2468 charged / 1234 cost, UsageRepriced +1000 / +2500, a grant of
+      // 5,000,000 and a purchase paid 10,000,000 (its own grant is not in the samples).
+      expect(ledger).toMatchObject({
+        chargedMicros: 2n * (2468n + 1000n),
+        providerCostMicros: 2n * (1234n + 2500n),
+        grantedMicros: 2n * 5_000_000n,
+        paidMicros: 2n * 10_000_000n,
+      });
     } finally {
       await watcher.stop();
       await billing.stop();
