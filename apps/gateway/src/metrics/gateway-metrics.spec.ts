@@ -128,11 +128,11 @@ describe('GatewayMetrics', () => {
   });
 
   it('observeFallback counts hops by from, to and reason', async () => {
-    metrics.observeFallback({ from: 'mock-flaky', to: 'mock-swift', reason: 'server_error' });
-    metrics.observeFallback({ from: 'mock-flaky', to: 'mock-swift', reason: 'server_error' });
+    metrics.observeFallback({ from: 'mock-flaky', to: 'mock-swift', reason: 'server' });
+    metrics.observeFallback({ from: 'mock-flaky', to: 'mock-swift', reason: 'server' });
     metrics.observeFallback({ from: 'mock-flaky', to: 'mock-slow', reason: 'timeout' });
     const t = await text();
-    expect(t).toContain('llm_fallbacks_total{from="mock-flaky",to="mock-swift",reason="server_error"} 2');
+    expect(t).toContain('llm_fallbacks_total{from="mock-flaky",to="mock-swift",reason="server"} 2');
     expect(t).toContain('llm_fallbacks_total{from="mock-flaky",to="mock-slow",reason="timeout"} 1');
   });
 
