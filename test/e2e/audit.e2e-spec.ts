@@ -131,13 +131,14 @@ describeBackends('audit', (backend) => {
       expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
       const { body } = await as(auditorKey).get(`/api/v1/audit/streams/request-${requestId}`).expect(200);
       const events = body.events as AuditEvent[];
-      expect(events.map((e) => e.type)).toEqual(['RequestRouted', 'UsageRecorded']);
+      expect(events.map((e) => e.type)).toEqual(['RequestRouted', 'UsageRecorded', 'ChargeSettled']);
       expect(
         events.every((e) => e.metadata.correlationId === requestId && e.metadata.actorId === gw.userId),
       ).toBe(true);
       expect(events[0]!.metadata.chain?.prev).toBeNull();
       expect(events[1]!.metadata.chain?.prev).toBe(events[0]!.metadata.chain?.hash);
-      expect(body.chain).toEqual({ verified: true, events: 2, firstBreak: null });
+      expect(events[2]!.metadata.chain?.prev).toBe(events[1]!.metadata.chain?.hash);
+      expect(body.chain).toEqual({ verified: true, events: 3, firstBreak: null });
     }
   });
 

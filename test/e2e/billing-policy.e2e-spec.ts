@@ -102,6 +102,7 @@ describeBackends('pricing and charges', (backend) => {
         { id: 'credits-100', priceMicros: '100000000', credits: 120_000 },
       ],
       microsPerCredit: '1000',
+      signupCreditsMicros: '5000000',
     });
     await as(gw.userKey).get('/api/v1/admin/billing/policy').expect(403);
     await as(gw.userKey).put('/api/v1/admin/billing/policy').send({ byokFeeBps: 0 }).expect(403);
@@ -111,6 +112,7 @@ describeBackends('pricing and charges', (backend) => {
       [{ powerLevelMultiplierBps: { eco: '1000' } }, 'powerLevelMultiplierBps.eco'],
       [{ creditPackages: [{ id: 'x', priceMicros: 10, credits: 1 }] }, 'creditPackages[0].priceMicros'],
       [{ surcharge: 1 }, 'surcharge'],
+      [{ signupCreditsMicros: '-1' }, 'signupCreditsMicros'],
     ] as const) {
       const res = await admin().put('/api/v1/admin/billing/policy').send(body);
       expect({ param, status: res.status }).toEqual({ param, status: 400 });

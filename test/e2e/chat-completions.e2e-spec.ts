@@ -31,7 +31,7 @@ describeBackends('chat completions through the gateway', (backend) => {
     expect(response.headers.get('x-switchyard-attempts')).toBe('1');
     // strict durability: committed before the response ended, so no waiting here
     const events = await gw.gateway.runtime.eventStore.readStream(toRequestStreamId(requestId));
-    expect(events.map((e) => e.type)).toEqual(['RequestRouted', 'UsageRecorded']);
+    expect(events.map((e) => e.type)).toEqual(['RequestRouted', 'UsageRecorded', 'ChargeSettled']);
     expect(events[1]!.data).toMatchObject({
       userId: gw.userId,
       promptTokens: data.usage!.prompt_tokens,
@@ -39,6 +39,13 @@ describeBackends('chat completions through the gateway', (backend) => {
       streamed: false,
       outcome: 'completed',
     });
+    // The charge settled against the worst case held before the upstream call.
+    const charged = (events[1]!.data as { chargedMicros: string }).chargedMicros;
+    expect(response.headers.get('x-switchyard-charge-micros')).toBe(charged);
+    const settled = events[2]!.data as { chargedMicros: string; reservedMicros: string; month: string };
+    expect(settled.chargedMicros).toBe(charged);
+    expect(BigInt(settled.reservedMicros)).toBeGreaterThanOrEqual(BigInt(charged));
+    expect(settled.month).toBe(new Date().toISOString().slice(0, 7));
   });
 
   it('streams in the OpenAI chunk format with a usage chunk, committing events before [DONE]', async () => {
@@ -67,7 +74,7 @@ describeBackends('chat completions through the gateway', (backend) => {
     // strict: committed before [DONE] reached us
     const requestId = response.headers.get('x-switchyard-request-id')!;
     const events = await gw.gateway.runtime.eventStore.readStream(toRequestStreamId(requestId));
-    expect(events.map((e) => e.type)).toEqual(['RequestRouted', 'UsageRecorded']);
+    expect(events.map((e) => e.type)).toEqual(['RequestRouted', 'UsageRecorded', 'ChargeSettled']);
     expect(events[1]!.data).toMatchObject({
       completionTokens: last.usage!.completion_tokens,
       streamed: true,

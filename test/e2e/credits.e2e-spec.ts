@@ -66,16 +66,17 @@ describeBackends('credits', (backend) => {
       .send(body);
   const now = () => Math.floor(Date.now() / 1000);
 
-  it('an admin grant shows in the balance and the ledger, once per Idempotency-Key; charges take from it', async () => {
+  it('a new account starts with the sign-up credits; an admin grant shows in the balance and the ledger, once per Idempotency-Key; charges take from it', async () => {
     const user = await newUser();
+    // The billing policy's sign-up credits ($5 by default), granted once before the first read or request.
     expect((await creditsOf(user.apiKey)).body).toEqual({
-      balanceMicros: '0',
+      balanceMicros: '5000000',
       reservedMicros: '0',
-      availableMicros: '0',
+      availableMicros: '5000000',
       monthSpendMicros: '0',
       monthlyCapMicros: null,
       capMode: 'soft',
-      credits: 0,
+      credits: 5_000,
     });
     for (let i = 0; i < 2; i++) {
       const res = await admin()
@@ -85,7 +86,7 @@ describeBackends('credits', (backend) => {
         .expect(201);
       expect(res.body).toMatchObject({ userId: user.id, amountMicros: '5000000', granted: i === 0 });
     }
-    await balanceIs(user.apiKey, 5_000_000n);
+    await balanceIs(user.apiKey, 10_000_000n);
 
     const client = new OpenAI({ baseURL: `${gw.baseUrl}/v1`, apiKey: user.apiKey, maxRetries: 0 });
     const { response } = await client.chat.completions
@@ -98,12 +99,14 @@ describeBackends('credits', (backend) => {
     const charged = BigInt(usage.chargedMicros);
     expect(charged).toBeGreaterThan(0n);
     expect(response.headers.get('x-switchyard-charge-micros')).toBe(usage.chargedMicros);
-    const after = await balanceIs(user.apiKey, 5_000_000n - charged);
+    const after = await balanceIs(user.apiKey, 10_000_000n - charged);
     expect(after).toMatchObject({
       monthSpendMicros: charged.toString(),
-      availableMicros: (5_000_000n - charged).toString(),
-      credits: Number((5_000_000n - charged) / 1_000n),
+      reservedMicros: '0',
+      availableMicros: (10_000_000n - charged).toString(),
+      credits: Number((10_000_000n - charged) / 1_000n),
     });
+    await gw.waitForProjections();
     const ledger = (await as(user.apiKey).get('/api/v1/me/credits/ledger').expect(200)).body;
     expect(ledger.data).toEqual([
       expect.objectContaining({
@@ -118,13 +121,19 @@ describeBackends('credits', (backend) => {
         description: 'welcome',
         explanationUrl: null,
       }),
+      expect.objectContaining({
+        kind: 'promotion',
+        amountMicros: '5000000',
+        reference: 'signup',
+        description: 'Sign-up credits',
+      }),
     ]);
     const page = (await as(user.apiKey).get('/api/v1/me/credits/ledger?limit=1').expect(200)).body;
     expect(page.data).toEqual([ledger.data[0]]);
     const next = (
       await as(user.apiKey).get(`/api/v1/me/credits/ledger?limit=1&before=${page.nextCursor}`).expect(200)
     ).body;
-    expect(next).toEqual({ data: [ledger.data[1]], nextCursor: null });
+    expect(next).toEqual({ data: [ledger.data[1]], nextCursor: expect.any(String) });
   });
 
   it('admin grants: 400 naming the field, 404 for no such user, 403 for users', async () => {
@@ -193,9 +202,16 @@ describeBackends('credits', (backend) => {
     const otherPayment = event('10000000', 'pay_2');
     expect((await webhook(otherPayment, signWebhook(secret, otherPayment, now()))).status).toBe(409);
 
-    await balanceIs(user.apiKey, 10_000_000n);
+    await balanceIs(user.apiKey, 10_000_000n + 5_000_000n); // the purchase and the sign-up credits
+    await gw.waitForProjections();
     const ledger = (await as(user.apiKey).get('/api/v1/me/credits/ledger').expect(200)).body.data;
-    expect(ledger).toEqual([expect.objectContaining({ kind: 'purchase', amountMicros: '10000000' })]);
+    expect(ledger).toHaveLength(2);
+    expect(ledger).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'purchase', amountMicros: '10000000' }),
+        expect.objectContaining({ kind: 'promotion', amountMicros: '5000000' }),
+      ]),
+    );
   });
 
   it('embedded mode’s demo payment page completes a checkout through the signed webhook', async () => {
@@ -219,6 +235,6 @@ describeBackends('credits', (backend) => {
         .send({ user: user.id, purchase: checkout.body.purchaseId });
     expect((await pay().expect(200)).body).toEqual({ received: true, granted: true });
     await pay().expect(404); // paid already
-    await balanceIs(user.apiKey, 55_000_000n);
+    await balanceIs(user.apiKey, 55_000_000n + 5_000_000n); // the package and the sign-up credits
   });
 });

@@ -26,7 +26,7 @@ describe('durability and failure recording (embedded)', () => {
       try {
         for (const id of ids) {
           const events = await again.gateway.runtime.eventStore.readStream(toRequestStreamId(id));
-          expect(events.map((e) => e.type)).toEqual(['RequestRouted', 'UsageRecorded']);
+          expect(events.map((e) => e.type)).toEqual(['RequestRouted', 'UsageRecorded', 'ChargeSettled']);
         }
       } finally {
         await again.close();
@@ -130,7 +130,7 @@ describe('durability and failure recording (embedded)', () => {
         "the interrupted request's UsageRecorded",
         10,
       );
-      expect(events.map((e) => e.type)).toEqual(['RequestRouted', 'UsageRecorded']);
+      expect(events.map((e) => e.type)).toEqual(['RequestRouted', 'UsageRecorded', 'ChargeSettled']);
       expect(events[1]!.data).toMatchObject({ outcome: 'interrupted', streamed: true, estimated: true });
       expect((events[1]!.data as { completionTokens: number }).completionTokens).toBeGreaterThan(0);
     } finally {

@@ -25,7 +25,7 @@ describe('operations (embedded)', () => {
       .expect(200);
     const res = await request(gw.baseUrl).get('/metrics');
     expect(res.status).toBe(200);
-    expect(res.text).toMatch(/switchyard_chat_requests_total\{[^}]*outcome="completed"[^}]*\} [1-9]/);
+    expect(res.text).toMatch(/llm_requests_total\{[^}]*status="completed"[^}]*\} [1-9]/);
     expect(res.text).toContain('switchyard_process_cpu_seconds_total');
     expect(res.text).not.toContain(gw.userKey);
   });

@@ -66,7 +66,7 @@ describe('provider health: degraded, skipped, re-admitted (embedded)', () => {
       timeline: [{ kind: 'recovered' }, { kind: 'degraded' }],
     });
     const metrics = await request(gw.baseUrl).get('/metrics');
-    expect(metrics.text).toContain('switchyard_provider_up{provider="mock-swift"} 1');
+    expect(metrics.text).toContain('llm_provider_health{provider="mock-swift"} 1');
   });
 
   it('health is for admins, and unknown providers are 404', async () => {

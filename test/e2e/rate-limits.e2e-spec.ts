@@ -132,7 +132,10 @@ describeBackends('rate limits per tier (embedded: in-memory limiter)', (backend)
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
     expect((error as InstanceType<typeof OpenAI.RateLimitError>).code).toBe('rate_limit_exceeded');
 
-    const metrics = await request(gw.baseUrl).get('/metrics').expect(200);
+    const metrics = await request(gw.baseUrl)
+      .get('/metrics')
+      .set('authorization', `Bearer ${gw.adminKey}`)
+      .expect(200);
     expect(metrics.text).toMatch(/switchyard_rate_limited_total\{tier="free",dimension="rpm"\} [2-9]/);
     expect(metrics.text).toContain('switchyard_rate_limiter_degraded 0');
   });

@@ -40,6 +40,7 @@ import { MyKeys } from './keys/my-keys';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { RateLimitGate } from './limits/rate-limit-gate';
+import { BudgetGate } from './billing/budget-gate';
 import { RateLimitsController } from './limits/rate-limits.controller';
 import { CatalogState } from './runtime/catalog-state';
 import { KeysState } from './runtime/keys-state';
@@ -76,6 +77,7 @@ class RuntimeModule {
       { provide: ProviderProber, useValue: runtime.prober },
       { provide: RateLimits, useValue: runtime.limits.rateLimits },
       { provide: RateLimitGate, useValue: runtime.limits.gate },
+      { provide: BudgetGate, useValue: runtime.budget.gate },
     ];
     return { module: RuntimeModule, providers, exports: providers.map((p) => p.provide) };
   }

@@ -30,3 +30,4 @@ export * from './budget/adapters/in-memory-budget-store';
 export * from './budget/adapters/redis-budget-store';
 export * from './budget/adapters/postgres-budget-store';
 export * from './budget/adapters/fallback-budget-store';
+export * from './budget/adapters/open-budget-store';

@@ -156,7 +156,7 @@ export async function scrapeMetrics(client) {
     if (key === 'switchyard_process_cpu_seconds_total') out.cpuSeconds = value;
     else if (key === 'switchyard_event_commit_duration_seconds_sum') out.commitSum = value;
     else if (key === 'switchyard_event_commit_duration_seconds_count') out.commitCount = value;
-    else if (key.startsWith('switchyard_chat_requests_total{')) out.chatRequests += value;
+    else if (key.startsWith('llm_requests_total{')) out.chatRequests += value;
   }
   return out;
 }

@@ -17,4 +17,6 @@ export class BillingPolicyChangesDto {
   @IsOptional() @IsArray() creditPackages?: Array<{ id: string; priceMicros: string; credits: number }>;
   /** Micro-dollars one credit is worth, as a string ("1000" = $0.001). */
   @IsOptional() @IsString() microsPerCredit?: string;
+  /** Promotion credits every new account is granted once, in micro-dollars as a string ("0" = none). */
+  @IsOptional() @IsString() signupCreditsMicros?: string;
 }

@@ -7,19 +7,17 @@ import { KNEX } from '@gw/database';
 import {
   decodeLedgerCursor,
   GrantCreditsCommand,
-  monthOf,
   readCreditLedger,
-  readCreditTotals,
   StartCheckoutCommand,
   type CreditLedgerEntry,
 } from '@gw/usage-billing';
-import { ValidationError, type Clock } from '@gw/shared-kernel';
-import { CLOCK } from '@gw/shared-kernel';
+import { ValidationError } from '@gw/shared-kernel';
 import { AccountService } from '../accounts/account-service';
 import { AdminGuard } from '../auth/admin.guard';
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
 import type { AuthenticatedRequest } from '../auth/principal.decorator';
 import { ChatContext } from '../chat/chat-context';
+import { BudgetGate } from './budget-gate';
 import { commandMetadata } from '../http/command-metadata';
 import { dtoSchema } from '../http/openapi';
 import { validateDto } from '../http/validate-dto';
@@ -81,30 +79,29 @@ export class MyCreditsController {
     @Inject(AccountService) private readonly accounts: AccountService,
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(ChatContext) private readonly context: ChatContext,
-    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(BudgetGate) private readonly budget: BudgetGate,
   ) {}
 
   /**
-   * Balance = everything granted − everything charged (the ledger read model, a moment behind the
-   * log); this month's spend counts against the monthly cap.
+   * Balance = everything granted − everything charged, as the log says (this instance's memory, plus
+   * what other instances settled that it has not read yet); reserved = the worst cases of requests in
+   * flight; available = balance − reserved, what the next request is checked against. This month's
+   * spend counts against the monthly cap.
    */
   @Get()
   async get(@Req() request: AuthenticatedRequest): Promise<CreditsView> {
     const userId = request.principal!.userId;
     const account = this.accounts.account(userId);
-    const totals = await readCreditTotals(this.knex, userId, monthOf(this.clock.now()));
-    const balance = totals.grantedMicros - totals.chargedMicros;
-    const reserved = 0n; // reservations arrive with spending caps (issue 9, part 3)
-    const available = balance - reserved;
+    const view = await this.budget.view(userId);
     const perCredit = this.context.billing.policy.microsPerCredit;
     return {
-      balanceMicros: balance.toString(),
-      reservedMicros: reserved.toString(),
-      availableMicros: available.toString(),
-      monthSpendMicros: totals.monthSpendMicros.toString(),
+      balanceMicros: view.balanceMicros.toString(),
+      reservedMicros: view.reservedMicros.toString(),
+      availableMicros: view.availableMicros.toString(),
+      monthSpendMicros: view.monthSpendMicros.toString(),
       monthlyCapMicros: account.monthlyCapMicros,
       capMode: account.capMode,
-      credits: available > 0n ? Number(available / perCredit) : 0,
+      credits: view.availableMicros > 0n ? Number(view.availableMicros / perCredit) : 0,
     };
   }
 

@@ -11,6 +11,7 @@ import { ChatService } from './chat.service';
 import { validateChatRequest } from './validate-chat-request';
 import { dtoSchema } from '../http/openapi';
 import { RateLimitGate } from '../limits/rate-limit-gate';
+import { promptTokenEstimate } from './prompt-tokens';
 
 /** The OpenAI-compatible surface. Thin: validate, dispatch to the hot path, write the answer. */
 @ApiTags('OpenAI-compatible')
@@ -33,8 +34,9 @@ export class ChatController {
     @CurrentPrincipal() principal: Principal,
   ): Promise<void> {
     const dto = validateChatRequest(body);
+    const promptTokens = promptTokenEstimate(dto);
     // The tier's rate limits, before routing: memory-held limits, one limiter call, no database.
-    const limitHeaders = await this.rateLimits.admit(principal, dto);
+    const limitHeaders = await this.rateLimits.admit(principal, dto, promptTokens);
     const abort = new AbortController();
     reply.raw.on('close', () => {
       if (!reply.raw.writableFinished) abort.abort();
@@ -47,6 +49,7 @@ export class ChatController {
       requestId: requestIdOf(request),
       powerLevelHeader: typeof header === 'string' ? header : undefined,
       signal: abort.signal,
+      promptTokens,
     };
     if (dto.stream === true) {
       reply.hijack(); // the stream is written to the socket directly, errors included

@@ -11,8 +11,9 @@ import {
   type UpstreamTarget,
 } from '@gw/providers';
 import type { FallbackTriggered, RecordRequestOutcome, UsageRecorded } from '@gw/routing';
-import { estimateTokens, promptTextOf } from '@gw/routing';
+import { estimateTokens } from '@gw/routing';
 import type { Clock } from '@gw/shared-kernel';
+import type { BudgetGate, BudgetHold } from '../billing/budget-gate';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { ChatCompletionDto } from './chat-completion.dto';
 import type { ChatContext } from './chat-context';
@@ -29,6 +30,7 @@ import { walkFallbacks, type Attempted, type FallbackHop } from './fallback-walk
 import { earliestRetryMs, planRoute, routableModels, type RoutePlan } from './route-planner';
 import { ignoredParamsHeader, upstreamRequest } from './request-params';
 import { countUsage, type CountedUsage } from './usage-accounting';
+import { promptTokenEstimate } from './prompt-tokens';
 
 export interface ChatCall {
   readonly principal: Principal;
@@ -38,6 +40,8 @@ export interface ChatCall {
   readonly requestId: string;
   readonly powerLevelHeader?: string;
   readonly signal: AbortSignal;
+  /** The prompt's token estimate (the rate-limit step's, reused by the budget step); absent: estimated here. */
+  readonly promptTokens?: number;
 }
 
 type Outcome = RecordRequestOutcome['data']['outcome'];
@@ -74,80 +78,150 @@ export class ChatService {
     private readonly keys: UserKeyRing = NO_KEYS,
     /** Which power levels each tier may use (the access directory's, fed from the log). */
     private readonly tierPolicy: () => TierPolicy = () => DEFAULT_TIER_POLICY,
+    /** Balances and spending caps; absent (unit tests): nothing is held or refused. */
+    private readonly budget?: BudgetGate,
   ) {}
 
   async complete(call: ChatCall): Promise<{ body: ChatCompletion; headers: Record<string, string> }> {
     const started = performance.now();
     const plan = this.plan(call);
-    const {
-      attempted,
-      value: completion,
-      fallbacks,
-    } = await this.withFallback(call, plan, started, (attempt) =>
-      this.upstreamOf(attempt.model).complete(
-        this.target(attempt, plan.byok),
-        this.upstreamBody(call.body, attempt.model, false),
-        call.signal,
-      ),
+    const attempts = this.attempts(plan);
+    const hold = await this.hold(call, plan, attempts);
+    try {
+      let upstreamMs = 0;
+      const {
+        attempted,
+        value: completion,
+        fallbacks,
+      } = await this.withFallback(call, plan, attempts, started, async (attempt) => {
+        const sent = performance.now();
+        try {
+          return await this.upstreamOf(attempt.model).complete(
+            this.target(attempt, plan.byok),
+            this.upstreamBody(call.body, attempt.model, false),
+            call.signal,
+          );
+        } finally {
+          upstreamMs += performance.now() - sent;
+        }
+      });
+      const latencyMs = performance.now() - started;
+      this.recordHealthy(plan, attempted, latencyMs);
+      const usage = completion.usage ?? estimateUsage(call.dto, completionText(completion));
+      const counted = this.count(call, plan, attempted, usage);
+      await this.record(
+        call,
+        plan,
+        fallbacks,
+        {
+          kind: 'usage',
+          usage: this.usageData(call, plan, attempted, counted, {
+            estimated: !completion.usage,
+            latencyMs,
+            ttft: null,
+            streamed: false,
+            finishReason: completion.choices[0]?.finish_reason ?? null,
+            outcome: 'completed',
+          }),
+        },
+        hold,
+        counted,
+      );
+      hold?.settle(counted.chargedMicros);
+      this.observe(plan, attempted, 'completed', false, latencyMs, null, latencyMs - upstreamMs, counted);
+      return {
+        body: { ...completion, model: attempted.model.id },
+        headers: {
+          ...this.headers(call, attempted, fallbacks, hold),
+          'x-switchyard-cost-micros': counted.providerCostMicros.toString(),
+          'x-switchyard-charge-micros': counted.chargedMicros.toString(),
+        },
+      };
+    } finally {
+      hold?.release();
+    }
+  }
+
+  /** The budget step: the worst case of every candidate the walk may try, held before any upstream call. */
+  private hold(
+    call: ChatCall,
+    plan: RoutePlan,
+    attempts: readonly Attempted[],
+  ): Promise<BudgetHold> | undefined {
+    if (!this.budget) return undefined;
+    const { principal, dto } = call;
+    return this.budget.reserve(
+      principal.userId,
+      call.requestId,
+      attempts.map(({ model, candidate }) => ({
+        prices: model.prices,
+        maxOutputTokens: model.maxOutputTokens,
+        basis: {
+          powerLevel: plan.powerLevel,
+          tier: principal.tier,
+          keySource: candidate.byok ? ('byok' as const) : ('platform' as const),
+        },
+      })),
+      call.promptTokens ?? promptTokenEstimate(dto),
+      dto.max_completion_tokens ?? dto.max_tokens ?? undefined,
     );
-    const { model } = attempted;
-    const latencyMs = performance.now() - started;
-    this.recordHealthy(plan, attempted, latencyMs);
-    const usage = completion.usage ?? estimateUsage(call.dto, completionText(completion));
-    const counted = this.count(call, plan, attempted, usage);
-    await this.record(call, plan, fallbacks, {
-      kind: 'usage',
-      usage: this.usageData(call, plan, attempted, counted, {
-        estimated: !completion.usage,
-        latencyMs,
-        ttft: null,
-        streamed: false,
-        finishReason: completion.choices[0]?.finish_reason ?? null,
-        outcome: 'completed',
-      }),
-    });
-    this.observe(model, 'completed', false, latencyMs, counted);
-    return {
-      body: { ...completion, model: model.id },
-      headers: {
-        ...this.headers(call, attempted, fallbacks),
-        'x-switchyard-cost-micros': counted.providerCostMicros.toString(),
-        'x-switchyard-charge-micros': counted.chargedMicros.toString(),
-      },
-    };
   }
 
   /** Streams the answer as OpenAI SSE. Falls back only before the first byte reaches the client. */
   async stream(call: ChatCall, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const plan = this.plan(call);
-    const { attempted, value, fallbacks } = await this.withFallback(call, plan, started, async (attempt) => {
-      const { model } = attempt;
-      const iterator = this.upstreamOf(model)
-        .stream(this.target(attempt, plan.byok), this.upstreamBody(call.body, model, true), call.signal)
-        [Symbol.asyncIterator]();
-      const first = await iterator.next();
-      if (first.done) {
-        throw new UpstreamError({
-          kind: 'stream_interrupted',
-          providerSlug: model.provider,
-          upstreamMessage: 'the stream ended before any chunk',
-        });
-      }
-      return { first: first.value, iterator };
-    });
-    await this.pipeStream(call, plan, attempted, fallbacks, res, value.first, value.iterator, started);
+    const attempts = this.attempts(plan);
+    const hold = await this.hold(call, plan, attempts);
+    try {
+      await this.streamHeld(call, res, plan, attempts, hold, started);
+    } finally {
+      hold?.release();
+    }
+  }
+
+  private async streamHeld(
+    call: ChatCall,
+    res: ServerResponse,
+    plan: RoutePlan,
+    attempts: readonly Attempted[],
+    hold: BudgetHold | undefined,
+    started: number,
+  ): Promise<void> {
+    const { attempted, value, fallbacks } = await this.withFallback(
+      call,
+      plan,
+      attempts,
+      started,
+      async (attempt) => {
+        const { model } = attempt;
+        const iterator = this.upstreamOf(model)
+          .stream(this.target(attempt, plan.byok), this.upstreamBody(call.body, model, true), call.signal)
+          [Symbol.asyncIterator]();
+        const first = await iterator.next();
+        if (first.done) {
+          throw new UpstreamError({
+            kind: 'stream_interrupted',
+            providerSlug: model.provider,
+            upstreamMessage: 'the stream ended before any chunk',
+          });
+        }
+        return { first: first.value, iterator };
+      },
+    );
+    await this.pipeStream(call, plan, attempted, fallbacks, res, value.first, value.iterator, started, hold);
   }
 
   /** Tries the plan's candidates in order (see walkFallbacks); a walk that ends unanswered is recorded as failed. */
   private async withFallback<T>(
     call: ChatCall,
     plan: RoutePlan,
+    attempts: readonly Attempted[],
     started: number,
     attempt: (attempted: Attempted) => Promise<T>,
   ): Promise<{ attempted: Attempted; value: T; fallbacks: FallbackTriggered['data'][] }> {
     const walk = await walkFallbacks(
-      this.attempts(plan),
+      attempts,
       { policy: this.context.policy, health: this.context.health, signal: call.signal, trial: plan.panic },
       attempt,
     );
@@ -170,6 +244,7 @@ export class ChatService {
     first: ChatCompletionChunk,
     iterator: AsyncIterator<ChatCompletionChunk>,
     started: number,
+    hold: BudgetHold | undefined,
   ): Promise<void> {
     const { model } = attempted;
     const ttft = performance.now() - started;
@@ -178,7 +253,7 @@ export class ChatService {
       'cache-control': 'no-cache',
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
-      ...this.headers(call, attempted, fallbacks),
+      ...this.headers(call, attempted, fallbacks, hold),
     });
     const includeUsage = call.dto.stream_options?.include_usage === true;
     let reported: ChatCompletionUsage | undefined;
@@ -231,17 +306,25 @@ export class ChatService {
         },
       );
     try {
-      await this.record(call, plan, fallbacks, {
-        kind: 'usage',
-        usage: this.usageData(call, plan, attempted, counted, {
-          estimated: !reported,
-          latencyMs,
-          ttft,
-          streamed: true,
-          finishReason,
-          outcome,
-        }),
-      });
+      await this.record(
+        call,
+        plan,
+        fallbacks,
+        {
+          kind: 'usage',
+          usage: this.usageData(call, plan, attempted, counted, {
+            estimated: !reported,
+            latencyMs,
+            ttft,
+            streamed: true,
+            finishReason,
+            outcome,
+          }),
+        },
+        hold,
+        counted,
+      );
+      hold?.settle(counted.chargedMicros);
     } catch {
       if (!res.destroyed) {
         res.end(
@@ -250,7 +333,7 @@ export class ChatService {
       }
       return;
     }
-    this.observe(model, outcome, true, latencyMs, counted);
+    this.observe(plan, attempted, outcome, true, latencyMs, ttft, null, counted);
     this.logger.info(
       {
         requestId: call.requestId,
@@ -337,7 +420,7 @@ export class ChatService {
 
   private fallbackData(call: ChatCall, { from, to, error }: FallbackHop): FallbackTriggered['data'] {
     const reason = isByokRejection(from, error) ? 'byok_key_rejected' : error.kind;
-    this.metrics.fallbacks.inc({ from_provider: from.model.provider, reason });
+    this.metrics.observeFallback({ from: from.model.provider, to: to.model.provider, reason });
     return {
       requestId: call.requestId,
       userId: call.principal.userId,
@@ -395,11 +478,12 @@ export class ChatService {
           lastProvider: last.model.provider,
         },
       });
-      this.metrics.requests.inc({
+      this.metrics.observeFailure({
         provider: last.model.provider,
         model: last.model.id,
-        outcome: 'failed',
-        streamed: String(call.dto.stream === true),
+        powerLevel: plan.powerLevel,
+        status: clientClosed ? 'client_closed' : 'failed',
+        streamed: call.dto.stream === true,
       });
     }
     this.logger.warn(
@@ -423,8 +507,15 @@ export class ChatService {
     plan: RoutePlan,
     fallbacks: readonly FallbackTriggered['data'][],
     outcome: Outcome,
+    hold?: BudgetHold,
+    counted?: CountedUsage,
   ): Promise<void> {
     const first = plan.candidates[0]!;
+    const now = this.clock.now();
+    const settled =
+      outcome.kind === 'usage' && hold && counted
+        ? { ...outcome, charge: hold.settlement(counted.chargedMicros, now) }
+        : outcome;
     return this.recorder.record(
       {
         type: 'RecordRequestOutcome',
@@ -447,13 +538,13 @@ export class ChatService {
             policyVersion: plan.policyVersion,
             routingMicroseconds: plan.routingMicroseconds,
             streamed: call.dto.stream === true,
-            routedAt: this.clock.now().toISOString(),
+            routedAt: now.toISOString(),
           },
           fallbacks,
-          outcome,
+          outcome: settled,
         },
       },
-      this.clock.now(),
+      now,
     );
   }
 
@@ -520,30 +611,41 @@ export class ChatService {
   }
 
   private observe(
-    model: CatalogModel,
-    outcome: string,
+    plan: RoutePlan,
+    { model }: Attempted,
+    status: string,
     streamed: boolean,
     latencyMs: number,
+    ttftMs: number | null,
+    overheadMs: number | null,
     counted: CountedUsage,
   ): void {
-    const s = String(streamed);
-    this.metrics.requests.inc({ provider: model.provider, model: model.id, outcome, streamed: s });
-    this.metrics.latency.observe({ provider: model.provider, streamed: s }, latencyMs / 1000);
-    this.metrics.tokens.inc(
-      { provider: model.provider, model: model.id, direction: 'input' },
-      counted.promptTokens,
-    );
-    this.metrics.tokens.inc(
-      { provider: model.provider, model: model.id, direction: 'output' },
-      counted.completionTokens,
-    );
-    this.metrics.costMicros.inc({ provider: model.provider }, Number(counted.providerCostMicros));
+    this.metrics.observeChat({
+      provider: model.provider,
+      model: model.id,
+      powerLevel: plan.powerLevel,
+      status,
+      streamed,
+      durationSeconds: latencyMs / 1000,
+      ttftSeconds: ttftMs === null ? null : ttftMs / 1000,
+      overheadSeconds: overheadMs === null ? null : Math.max(0, overheadMs) / 1000,
+      tokens: {
+        input: counted.promptTokens,
+        output: counted.completionTokens,
+        cached: counted.cachedTokens,
+        reasoning: counted.reasoningTokens,
+        cacheWrite: counted.cacheWriteTokens,
+      },
+      costMicros: counted.providerCostMicros,
+      chargeMicros: counted.chargedMicros,
+    });
   }
 
   private headers(
     call: ChatCall,
     { model, attempt: attempts, candidate }: Attempted,
     fallbacks: readonly FallbackTriggered['data'][],
+    hold: BudgetHold | undefined,
   ): Record<string, string> {
     const ignored = ignoredParamsHeader(
       call.body,
@@ -563,6 +665,7 @@ export class ChatService {
       ...(model.deprecation && { 'x-switchyard-deprecated': model.deprecation.replacement ?? 'true' }),
       ...(ignored && { 'x-switchyard-ignored-params': ignored }),
       ...(byok && { 'x-switchyard-byok': byok }),
+      ...(hold?.capWarning && { 'x-switchyard-cap-warning': hold.capWarning }),
     };
   }
 
@@ -621,8 +724,7 @@ function completionText(c: ChatCompletion): string {
  * bounded in time however long the prompt (estimateTokens samples long texts; images at a fixed cost).
  */
 function estimateUsage(dto: ChatCompletionDto, completion: string): ChatCompletionUsage {
-  const prompt = promptTextOf(dto.messages, dto.tools);
-  const promptTokens = estimateTokens(prompt.texts) + (prompt.fixedTokens ?? 0) + 3 * dto.messages.length;
+  const promptTokens = promptTokenEstimate(dto);
   const completionTokens = estimateTokens([completion]);
   return {
     prompt_tokens: promptTokens,

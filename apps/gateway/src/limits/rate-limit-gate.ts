@@ -2,8 +2,8 @@ import type { Counter } from 'prom-client';
 import type { Principal } from '@gw/accounts';
 import type { LimitDimension, RateLimitDecision, RateLimits, WindowState } from '@gw/limits';
 import { REQUEST_DIMENSIONS } from '@gw/limits';
-import { estimateTokens, promptTextOf } from '@gw/routing';
 import type { ChatCompletionDto } from '../chat/chat-completion.dto';
+import { promptTokenEstimate } from '../chat/prompt-tokens';
 import type { ErrorResponse, HasErrorResponse } from '../errors/error-response';
 
 /**
@@ -14,13 +14,9 @@ import type { ErrorResponse, HasErrorResponse } from '../errors/error-response';
  */
 export function admissionTokens(
   dto: Pick<ChatCompletionDto, 'messages' | 'tools' | 'max_tokens' | 'max_completion_tokens'>,
+  promptTokens: number = promptTokenEstimate(dto),
 ): number {
-  const prompt = promptTextOf(dto.messages, dto.tools);
-  return (
-    estimateTokens(prompt.texts) +
-    (prompt.fixedTokens ?? 0) +
-    (dto.max_completion_tokens ?? dto.max_tokens ?? 0)
-  );
+  return promptTokens + (dto.max_completion_tokens ?? dto.max_tokens ?? 0);
 }
 
 /** OpenAI's duration format for x-ratelimit-reset-*: `20ms`, `1s`, `6m0s`, `1h0m0s` (whole seconds from 1 s on, rounded up). */
@@ -106,8 +102,12 @@ export class RateLimitGate {
   ) {}
 
   /** Admits the request (counted in every window) and returns its x-ratelimit-* headers, or throws a 429. */
-  async admit(principal: Principal, dto: ChatCompletionDto): Promise<Record<string, string>> {
-    const tokens = admissionTokens(dto);
+  async admit(
+    principal: Principal,
+    dto: ChatCompletionDto,
+    promptTokens?: number,
+  ): Promise<Record<string, string>> {
+    const tokens = admissionTokens(dto, promptTokens);
     const decision = await this.limits.admit(principal.userId, principal.tier, tokens);
     if (!decision.allowed) {
       for (const dimension of decision.refused) this.refusals.inc({ tier: principal.tier, dimension });

@@ -204,43 +204,6 @@ export class GatewayMetrics {
     },
   });
 
-  /** @deprecated removed when chat.service switches */
-  readonly requests = new Counter({
-    name: 'switchyard_chat_requests_total',
-    help: 'Deprecated: llm_requests_total',
-    labelNames: ['provider', 'model', 'outcome', 'streamed'] as const,
-    registers: [this.registry],
-  });
-  /** @deprecated removed when chat.service switches */
-  readonly latency = new Histogram({
-    name: 'switchyard_chat_request_duration_seconds',
-    help: 'Deprecated: llm_request_duration_seconds',
-    labelNames: ['provider', 'streamed'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
-    registers: [this.registry],
-  });
-  /** @deprecated removed when chat.service switches */
-  readonly tokens = new Counter({
-    name: 'switchyard_tokens_total',
-    help: 'Deprecated: llm_tokens_total',
-    labelNames: ['provider', 'model', 'direction'] as const,
-    registers: [this.registry],
-  });
-  /** @deprecated removed when chat.service switches */
-  readonly costMicros = new Counter({
-    name: 'switchyard_provider_cost_micros_total',
-    help: 'Deprecated: llm_cost_micro_usd_total',
-    labelNames: ['provider'] as const,
-    registers: [this.registry],
-  });
-  /** @deprecated removed when chat.service switches */
-  readonly fallbacks = new Counter({
-    name: 'switchyard_fallbacks_total',
-    help: 'Deprecated: llm_fallbacks_total',
-    labelNames: ['from_provider', 'reason'] as const,
-    registers: [this.registry],
-  });
-
   private readonly series = new Map<string, Map<string, ModelSeries>>();
 
   constructor() {

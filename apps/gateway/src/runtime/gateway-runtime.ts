@@ -40,6 +40,7 @@ import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { CatalogState } from './catalog-state';
 import { KeysState } from './keys-state';
 import { startMemoryFeed } from './memory-feed';
+import { startBudget, type BudgetRuntime } from '../billing/start-budget';
 import { ProviderProber } from './provider-prober';
 import { providerHealthRecorder } from './provider-health-recorder';
 import { startInProcessProjections, type ProjectionHost } from './in-process-projections';
@@ -66,6 +67,8 @@ export interface GatewayRuntime {
   readonly projections: ProjectionHost | null;
   /** Per-tier rate limits: the policy fed from the log, the limiter (Redis with REDIS_URL, else memory). */
   readonly limits: RateLimitsRuntime;
+  /** Balances and spending caps: the ledger fed from the log, the store (Redis with REDIS_URL, else memory). */
+  readonly budget: BudgetRuntime;
   readonly mockUrls: ReadonlyMap<string, string>;
   /** The in-process mock providers by slug (empty with MOCK_UPSTREAM_URL or MOCK_PROVIDERS=off). */
   readonly mocks: ReadonlyMap<string, MockProvider>;
@@ -164,8 +167,17 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
       logger,
     );
     closers.push(() => accessFeed.stop());
-    const chatService = new ChatService(chatContext, recorder, metrics, logger, systemClock, keys, () =>
-      directory.tierPolicy(),
+    const budget = await startBudget(config, eventStore, knex, directory, chatContext, metrics, logger);
+    closers.push(() => budget.close());
+    const chatService = new ChatService(
+      chatContext,
+      recorder,
+      metrics,
+      logger,
+      systemClock,
+      keys,
+      () => directory.tierPolicy(),
+      budget.gate,
     );
     const policyFeed = await startMemoryFeed(
       eventStore,
@@ -227,6 +239,7 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
       prober,
       projections,
       limits,
+      budget,
       mockUrls,
       mocks,
       close: closeAll,

@@ -46,7 +46,7 @@ const spendingCapSamples = (): RecordedEvent[] => {
       month: '2026-12',
       settledAt: at.toISOString(),
     }),
-    event('SpendingCapReached', `account-${userId}`, {
+    event('SpendingCapReached', `credits-${userId}`, {
       userId,
       month: '2026-12',
       monthlyCapMicros: '1000000',
@@ -144,7 +144,7 @@ describe('Kafka event mapping', () => {
     expect(check('charge-settled.v1.schema.json', withoutReserved)).not.toEqual([]);
 
     const reached = mapped('SpendingCapReached');
-    expect(reached.value.streamId).toBe(`account-${userId}`);
+    expect(reached.value.streamId).toBe(`credits-${userId}`);
     const reachedData = reached.value.data;
     expect(check('spending-cap-reached.v1.schema.json', { ...reachedData, capMode: 'hard' })).toEqual([]);
     expect(check('spending-cap-reached.v1.schema.json', { ...reachedData, capMode: 'none' })).not.toEqual([]);

@@ -79,15 +79,7 @@ type MappedType =
   | ProviderHealthEvent['type']
   | UsageRepriced['type']
   | CreditsEvent['type']
-  | ChargeSettled['type']
-  | SpendingCapReachedType;
-
-/**
- * SpendingCapReached (stream `account-{userId}`: `{userId, month, monthlyCapMicros, monthSpendMicros,
- * capMode, reachedAt}`), named by its type string until its domain type is exported (then:
- * `SpendingCapReached['type']`).
- */
-type SpendingCapReachedType = 'SpendingCapReached';
+  | ChargeSettled['type'];
 
 const usage = (schema: string, data: EventMapping['data']): EventMapping => ({
   topic: TOPICS.usage,

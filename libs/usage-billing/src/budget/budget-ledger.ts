@@ -40,13 +40,9 @@ export class BudgetLedger {
 
   apply(event: RecordedEvent): void {
     switch (event.type) {
-      case 'CreditsGranted': {
-        const { userId, amountMicros, grantId } = (event as unknown as CreditsGranted).data;
-        const u = this.user(userId);
-        u.granted += BigInt(amountMicros);
-        u.grants.add(grantId);
+      case 'CreditsGranted':
+        this.applyGrant((event as unknown as CreditsGranted).data);
         return;
-      }
       case 'UsageRecorded': {
         const { userId, chargedMicros } = (event as unknown as UsageRecorded).data;
         const u = this.user(userId);
@@ -75,6 +71,17 @@ export class BudgetLedger {
       default:
         return;
     }
+  }
+
+  /**
+   * A grant, once per grant id (the credits stream never repeats one): so a grant applied as soon as
+   * it is written (sign-up credits) is not counted again when the feed delivers it.
+   */
+  applyGrant({ userId, amountMicros, grantId }: CreditsGranted['data']): void {
+    const u = this.user(userId);
+    if (u.grants.has(grantId)) return;
+    u.grants.add(grantId);
+    u.granted += BigInt(amountMicros);
   }
 
   seen(userId: string, month: string): BudgetSeen {

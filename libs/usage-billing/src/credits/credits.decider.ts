@@ -6,7 +6,7 @@ import {
   type Decider,
 } from '@gw/shared-kernel';
 import type { CreditPackage } from '../pricing/billing-policy';
-import type { CreditsEvent, GrantKind } from './credits.events';
+import type { CreditsEvent, CreditsGranted, GrantKind, SpendingCapReached } from './credits.events';
 
 /** The most one grant may add: $1M. */
 export const MAX_GRANT_MICROS = 1_000_000_000_000n;
@@ -47,6 +47,11 @@ export type CreditsCommand =
         readonly paidMicros: string;
       };
       readonly metadata: { readonly now: Date };
+    }
+  | {
+      readonly type: 'RecordSpendingCapReached';
+      readonly data: Omit<SpendingCapReached['data'], 'reachedAt'>;
+      readonly metadata: { readonly now: Date };
     };
 
 interface Purchase {
@@ -58,16 +63,19 @@ interface Purchase {
 }
 
 export interface CreditsState {
-  readonly grants: ReadonlySet<string>;
+  /** grant id → the grant (a grant id counts once). */
+  readonly grants: ReadonlyMap<string, CreditsGranted['data']>;
   readonly purchases: ReadonlyMap<string, Purchase>;
+  /** Months (YYYY-MM) a SpendingCapReached was recorded for. */
+  readonly capReached: ReadonlySet<string>;
 }
 
-const initialState = (): CreditsState => ({ grants: new Set(), purchases: new Map() });
+const initialState = (): CreditsState => ({ grants: new Map(), purchases: new Map(), capReached: new Set() });
 
 function evolve(state: CreditsState, event: CreditsEvent): CreditsState {
   switch (event.type) {
     case 'CreditsGranted':
-      return { ...state, grants: new Set([...state.grants, event.data.grantId]) };
+      return { ...state, grants: new Map([...state.grants, [event.data.grantId, event.data]]) };
     case 'CheckoutStarted': {
       const { purchaseId, packageId, priceMicros, credits, amountMicros } = event.data;
       return {
@@ -89,6 +97,8 @@ function evolve(state: CreditsState, event: CreditsEvent): CreditsState {
         ]),
       };
     }
+    case 'SpendingCapReached':
+      return { ...state, capReached: new Set([...state.capReached, event.data.month]) };
     default:
       return assertNever(event);
   }
@@ -183,6 +193,9 @@ function decide(command: CreditsCommand, state: CreditsState): CreditsEvent[] {
         },
       ];
     }
+    case 'RecordSpendingCapReached':
+      if (state.capReached.has(command.data.month)) return []; // once per month
+      return [{ type: 'SpendingCapReached', data: { ...command.data, reachedAt: at } }];
     default:
       return assertNever(command);
   }

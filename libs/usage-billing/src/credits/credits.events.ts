@@ -51,10 +51,28 @@ export type CreditsPurchased = DomainEvent<
   }
 >;
 
-export type CreditsEvent = CreditsGranted | CheckoutStarted | CreditsPurchased;
+/**
+ * The user's spend this month (UTC) reached their monthly cap: once per user and month, whichever
+ * instance saw it first. A soft cap lets requests pass with a warning; a hard one refuses them.
+ */
+export type SpendingCapReached = DomainEvent<
+  'SpendingCapReached',
+  {
+    userId: string;
+    month: string;
+    monthlyCapMicros: string;
+    /** What had been spent or held this month when it was reached. */
+    monthSpendMicros: string;
+    capMode: 'soft' | 'hard';
+    reachedAt: string;
+  }
+>;
+
+export type CreditsEvent = CreditsGranted | CheckoutStarted | CreditsPurchased | SpendingCapReached;
 
 export const CREDITS_EVENT_TYPES: readonly CreditsEvent['type'][] = [
   'CreditsGranted',
   'CheckoutStarted',
   'CreditsPurchased',
+  'SpendingCapReached',
 ];

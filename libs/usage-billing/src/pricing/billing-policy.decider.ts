@@ -17,6 +17,7 @@ export interface BillingPolicyChanges {
   readonly byokFeeBps?: number;
   readonly creditPackages?: ReadonlyArray<{ id: string; priceMicros: string; credits: number }>;
   readonly microsPerCredit?: string;
+  readonly signupCreditsMicros?: string;
 }
 
 export interface ChangeBillingPolicy {
@@ -57,6 +58,7 @@ export const billingPolicyToData = (p: BillingPolicy): BillingPolicyData => ({
     credits: c.credits,
   })),
   microsPerCredit: p.microsPerCredit.toString(),
+  signupCreditsMicros: p.signupCreditsMicros.toString(),
 });
 
 export const billingPolicyFromData = (d: BillingPolicyData): BillingPolicy => ({
@@ -72,6 +74,10 @@ export const billingPolicyFromData = (d: BillingPolicyData): BillingPolicy => ({
     credits: c.credits,
   })),
   microsPerCredit: BigInt(d.microsPerCredit),
+  signupCreditsMicros:
+    d.signupCreditsMicros === undefined
+      ? DEFAULT_BILLING_POLICY.signupCreditsMicros
+      : BigInt(d.signupCreditsMicros),
 });
 
 function checkBps(param: string, value: unknown, max: number): void {
@@ -114,6 +120,7 @@ export function validateBillingPolicyChanges(c: BillingPolicyChanges): void {
   checkMap('tierMarkupBps', TIERS, c.tierMarkupBps, MAX_MULTIPLIER_BPS);
   if (c.byokFeeBps !== undefined) checkBps('byokFeeBps', c.byokFeeBps, 10_000);
   if (c.microsPerCredit !== undefined) checkMicros('microsPerCredit', c.microsPerCredit, true);
+  if (c.signupCreditsMicros !== undefined) checkMicros('signupCreditsMicros', c.signupCreditsMicros, false);
   if (c.creditPackages !== undefined) {
     if (!Array.isArray(c.creditPackages) || c.creditPackages.length > MAX_CREDIT_PACKAGES)
       invalid('creditPackages', `creditPackages must be a list of at most ${MAX_CREDIT_PACKAGES} packages`);
@@ -140,6 +147,7 @@ const merged = (current: BillingPolicyData, c: BillingPolicyChanges): BillingPol
     ? c.creditPackages.map((p) => ({ id: p.id, priceMicros: p.priceMicros, credits: p.credits }))
     : current.creditPackages,
   microsPerCredit: c.microsPerCredit ?? current.microsPerCredit,
+  signupCreditsMicros: c.signupCreditsMicros ?? current.signupCreditsMicros,
 });
 
 /** Canonical JSON (keys in a fixed order) to tell a real change from a repeat. */
@@ -150,6 +158,7 @@ const canonical = (d: BillingPolicyData): string =>
     d.byokFeeBps,
     d.creditPackages.map((p) => [p.id, p.priceMicros, p.credits]),
     d.microsPerCredit,
+    d.signupCreditsMicros,
   ]);
 
 export const billingPolicyDecider: Decider<ChangeBillingPolicy, BillingPolicyEvent, BillingPolicyState> = {

@@ -10,6 +10,8 @@ export interface BillingPolicyData {
   byokFeeBps: number;
   creditPackages: Array<{ id: string; priceMicros: string; credits: number }>;
   microsPerCredit: string;
+  /** Promotion credits every new account is granted, in micro-dollars; absent in older events: the default. */
+  signupCreditsMicros?: string;
 }
 
 export type BillingPolicyChanged = DomainEvent<

@@ -19,6 +19,8 @@ export interface BillingPolicy {
   readonly creditPackages: readonly CreditPackage[];
   /** What one credit is worth (1 credit = $0.001 by default). */
   readonly microsPerCredit: Micros;
+  /** Promotion credits granted once to every new account (0: none). */
+  readonly signupCreditsMicros: Micros;
 }
 
 export const DEFAULT_BILLING_POLICY: BillingPolicy = {
@@ -31,6 +33,7 @@ export const DEFAULT_BILLING_POLICY: BillingPolicy = {
     { id: 'credits-100', priceMicros: 100_000_000n, credits: 120_000 },
   ],
   microsPerCredit: 1_000n,
+  signupCreditsMicros: 5_000_000n,
 };
 
 /** Who paid the provider for a request, and at which level and tier it ran. */

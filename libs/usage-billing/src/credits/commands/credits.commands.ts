@@ -37,12 +37,23 @@ export class CompletePurchaseCommand extends Command<CommandResult<CreditsEvent>
   }
 }
 
+/** The month's spend reached the user's cap: recorded once per month. */
+export class RecordSpendingCapReachedCommand extends Command<CommandResult<CreditsEvent>> {
+  constructor(
+    readonly data: DataOf<'RecordSpendingCapReached'>,
+    readonly metadata: EventMetadata,
+  ) {
+    super();
+  }
+}
+
 /** Runs the credits decider on the user's stream `credits-{userId}`. */
 function onCredits(
   store: EventStore,
   clock: Clock,
   type: CreditsCommand['type'],
-  command: GrantCreditsCommand | StartCheckoutCommand | CompletePurchaseCommand,
+  command:
+    GrantCreditsCommand | StartCheckoutCommand | CompletePurchaseCommand | RecordSpendingCapReachedCommand,
 ): Promise<CommandResult<CreditsEvent>> {
   return handleCommandNow(
     store,
@@ -91,4 +102,22 @@ export class CompletePurchaseHandler implements ICommandHandler<CompletePurchase
 }
 
 /** Every credits handler, for the module. */
-export const CREDITS_HANDLERS = [GrantCreditsHandler, StartCheckoutHandler, CompletePurchaseHandler];
+
+@CommandHandler(RecordSpendingCapReachedCommand)
+export class RecordSpendingCapReachedHandler implements ICommandHandler<RecordSpendingCapReachedCommand> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  execute(command: RecordSpendingCapReachedCommand): Promise<CommandResult<CreditsEvent>> {
+    return onCredits(this.store, this.clock, 'RecordSpendingCapReached', command);
+  }
+}
+
+export const CREDITS_HANDLERS = [
+  GrantCreditsHandler,
+  StartCheckoutHandler,
+  CompletePurchaseHandler,
+  RecordSpendingCapReachedHandler,
+];

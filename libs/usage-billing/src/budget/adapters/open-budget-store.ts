@@ -1,0 +1,49 @@
+import type { Knex } from 'knex';
+import { Redis } from 'ioredis';
+import { FallbackBudgetStore, type BudgetFallbackObserver } from './fallback-budget-store';
+import { PostgresBudgetStore } from './postgres-budget-store';
+import { RedisBudgetStore } from './redis-budget-store';
+
+/** A budget command slower than this is answered by the PostgreSQL fallback. */
+export const BUDGET_REDIS_TIMEOUT_MS = 250;
+
+export interface SharedBudgetStore {
+  readonly store: FallbackBudgetStore;
+  readonly redis: Redis;
+  close(): Promise<void>;
+}
+
+/**
+ * Redis shared by every instance, with PostgreSQL (the same database every instance uses) while it
+ * is unreachable. The client never queues or retries commands while disconnected (the fallback
+ * answers at once) and reconnects in the background every 0.1–2 s.
+ */
+export function openSharedBudgetStore(
+  url: string,
+  knex: Knex,
+  observer: BudgetFallbackObserver,
+  prefix?: string,
+): SharedBudgetStore {
+  const redis = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: BUDGET_REDIS_TIMEOUT_MS,
+    connectTimeout: 1_000,
+    retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
+  });
+  redis.on('error', () => undefined); // reported once per outage by the store, not per reconnect attempt
+  const store = new FallbackBudgetStore(
+    new RedisBudgetStore(redis, prefix),
+    new PostgresBudgetStore(knex),
+    () => redis.status === 'ready',
+    observer,
+  );
+  return {
+    store,
+    redis,
+    close: async () => {
+      await store.close();
+      redis.disconnect();
+    },
+  };
+}
