@@ -1,0 +1,411 @@
+import OpenAI from 'openai';
+import request from 'supertest';
+import { postgresUrl } from '@gw/database/testing';
+import { startMockProvider, type MockProvider } from '@gw/providers';
+import type { EventStore } from '@gw/eventstore';
+import { describeIf, eventually } from '@gw/shared-kernel/testing';
+import { startExtraInstance, type ExtraInstance } from './support/extra-instance';
+import { startTestGateway, type TestGateway } from './support/test-gateway';
+
+/**
+ * Spending caps and balances, end to end: the worst case is held before the upstream call, settled
+ * after, released on failures; hard caps and empty balances are 402s, exactly, on one instance
+ * (memory), three sharing Redis, and three with Redis down (PostgreSQL).
+ */
+
+const PROVIDER = 'penny-co';
+const PENNY = `${PROVIDER}/penny`; // exactly $0.01 a request
+const DIME = `${PROVIDER}/dollar`; // exactly $1.00 a request
+const as = (baseUrl: string, key: string) => ({
+  get: (p: string) => request(baseUrl).get(p).set('authorization', `Bearer ${key}`),
+  post: (p: string) => request(baseUrl).post(p).set('authorization', `Bearer ${key}`),
+  put: (p: string) => request(baseUrl).put(p).set('authorization', `Bearer ${key}`),
+});
+
+/**
+ * A provider whose models cost a flat fee per request and nothing per token, charged at cost (every
+ * multiplier 1×, every markup 0 %): each answer is charged exactly its fee.
+ */
+async function flatFeeCatalog(gw: TestGateway, upstream: MockProvider): Promise<void> {
+  const admin = as(gw.baseUrl, gw.adminKey);
+  await admin
+    .post('/api/v1/admin/providers')
+    .send({
+      slug: PROVIDER,
+      name: 'Penny Co',
+      kind: 'openai-compatible',
+      baseUrl: `${upstream.url}/v1`,
+      apiKey: 'sk-penny-platform-key',
+    })
+    .expect(201);
+  for (const [model, fee] of [
+    ['penny', '10000'],
+    ['dollar', '1000000'],
+  ] as const)
+    await admin
+      .post('/api/v1/admin/models')
+      .send({
+        provider: PROVIDER,
+        model,
+        displayName: model,
+        prices: { inputPerMillionMicros: '0', outputPerMillionMicros: '0', perRequestMicros: fee },
+        contextWindow: 8_000,
+        maxOutputTokens: 1_000,
+        capabilities: { streaming: true, tools: false, vision: false, jsonMode: false },
+        quality: 0.5,
+        powerLevels: ['eco', 'balanced', 'precision'],
+      })
+      .expect(201);
+  await admin
+    .put('/api/v1/admin/billing/policy')
+    .send({
+      powerLevelMultiplierBps: { eco: 10_000, balanced: 10_000, precision: 10_000 },
+      tierMarkupBps: { free: 0, starter: 0, professional: 0, enterprise: 0 },
+    })
+    .expect(200);
+}
+
+async function newUser(gw: TestGateway): Promise<{ id: string; apiKey: string }> {
+  const admin = as(gw.baseUrl, gw.adminKey);
+  const created = await admin
+    .post('/api/v1/admin/users')
+    .send({ name: `Budget ${Math.random().toString(36).slice(2, 8)}`, tier: 'professional' })
+    .expect(201);
+  const key = await admin
+    .post(`/api/v1/admin/users/${created.body.id}/api-keys`)
+    .send({ name: 'k' })
+    .expect(201);
+  return { id: created.body.id as string, apiKey: key.body.apiKey as string };
+}
+
+const chat = (baseUrl: string, apiKey: string, model: string, extra: Record<string, unknown> = {}) =>
+  fetch(`${baseUrl}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }], ...extra }),
+  }).then(async (r) => ({ status: r.status, headers: r.headers, body: await r.text() }));
+
+/** How many events of each type the log holds for this user. */
+async function eventCounts(store: EventStore, userId: string): Promise<Record<string, number>> {
+  const events = await store.readAll({ eventTypes: ['RequestRouted', 'UsageRecorded', 'ChargeSettled'] });
+  const counts: Record<string, number> = { RequestRouted: 0, UsageRecorded: 0, ChargeSettled: 0 };
+  for (const e of events)
+    if ((e.data as { userId?: string }).userId === userId) counts[e.type] = (counts[e.type] ?? 0) + 1;
+  return counts;
+}
+
+/** 1,000 concurrent requests for $0.01 each under a $1.00 hard cap, spread over the instances. */
+async function capUnderLoad(gw: TestGateway, instances: readonly string[]): Promise<void> {
+  const user = await newUser(gw);
+  await as(gw.baseUrl, user.apiKey)
+    .put('/api/v1/me/settings')
+    .send({ monthlyCapMicros: '1000000', capMode: 'hard' })
+    .expect(200);
+  // Every instance has the key, the cap, the model and the policy, and the sign-up credits ($5: the cap binds).
+  for (const url of instances)
+    await eventually(
+      async () => {
+        const settings = await as(url, user.apiKey).get('/api/v1/me/settings');
+        const policy = await as(url, gw.adminKey).get('/api/v1/admin/billing/policy');
+        const credits = await as(url, user.apiKey).get('/api/v1/me/credits');
+        const models = await as(url, user.apiKey).get('/v1/models');
+        return settings.body.capMode === 'hard' &&
+          policy.body.tierMarkupBps?.professional === 0 &&
+          credits.body.availableMicros === '5000000' &&
+          (models.body.data as Array<{ id: string }> | undefined)?.some((m) => m.id === PENNY)
+          ? true
+          : undefined;
+      },
+      15_000,
+      `the user's cap, credits and the model on ${url}`,
+    );
+  const responses = await Promise.all(
+    Array.from({ length: 1_000 }, (_, i) => chat(instances[i % instances.length]!, user.apiKey, PENNY)),
+  );
+  const byStatus: Record<number, number> = {};
+  for (const r of responses) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+  expect(byStatus).toEqual({ 200: 100, 402: 900 });
+  for (const r of responses) {
+    if (r.status === 200) expect(r.headers.get('x-switchyard-charge-micros')).toBe('10000');
+    else {
+      const error = JSON.parse(r.body).error;
+      expect(error).toMatchObject({ code: 'insufficient_quota', type: 'insufficient_quota' });
+      expect(error.message).toContain('hard monthly spending cap of $1.00');
+    }
+  }
+  // Committed before each answer; readers of a shared PostgreSQL may see the last ones a moment later.
+  const counts = await eventually(
+    async () => {
+      const c = await eventCounts(gw.gateway.runtime.eventStore, user.id);
+      return c.UsageRecorded! >= 100 ? c : undefined;
+    },
+    15_000,
+    'the answered requests in the log',
+  );
+  expect(counts).toEqual({ RequestRouted: 100, UsageRecorded: 100, ChargeSettled: 100 });
+  // 900 budget refusals are not provider failures: its circuit stays closed.
+  expect(gw.gateway.runtime.chatContext.health.isAvailable(PROVIDER)).toBe(true);
+  for (const url of instances)
+    await eventually(
+      async () => {
+        const { body } = await as(url, user.apiKey).get('/api/v1/me/credits').expect(200);
+        // Settling runs after each answer is sent: every hold is gone once the last one is done.
+        return body.balanceMicros === '4000000' && body.reservedMicros === '0' ? body : undefined;
+      },
+      15_000,
+      `the settled balance on ${url}`,
+    ).then((body) =>
+      expect(body).toMatchObject({
+        reservedMicros: '0',
+        availableMicros: '4000000',
+        monthSpendMicros: '1000000',
+        monthlyCapMicros: '1000000',
+        capMode: 'hard',
+      }),
+    );
+}
+
+describe('spending caps and balances (embedded: in-memory budget store)', () => {
+  let gw: TestGateway;
+  let upstream: MockProvider;
+  let failing: MockProvider;
+  beforeAll(async () => {
+    upstream = await startMockProvider({ models: ['penny', 'dollar', 'wordy'] });
+    failing = await startMockProvider({ models: ['penny'] });
+    failing.failWith(503);
+    gw = await startTestGateway('pglite');
+    await flatFeeCatalog(gw, upstream);
+  });
+  afterAll(async () => {
+    await gw?.close();
+    await upstream?.close();
+    await failing?.close();
+  });
+
+  it('1,000 concurrent requests, $1.00 hard cap, $0.01 each: exactly 100 answered, 900 × 402, one UsageRecorded each', async () => {
+    await capUnderLoad(gw, [gw.baseUrl]);
+  });
+
+  it('an empty balance is a 402 that says so and how to add credits; nothing reaches the provider', async () => {
+    const user = await newUser(gw);
+    const before = upstream.stats().requests;
+    for (let i = 0; i < 5; i++) expect((await chat(gw.baseUrl, user.apiKey, DIME)).status).toBe(200);
+    expect(upstream.stats().requests).toBe(before + 5);
+    const refused = await chat(gw.baseUrl, user.apiKey, DIME);
+    expect(refused.status).toBe(402);
+    const error = JSON.parse(refused.body).error;
+    expect(error).toMatchObject({ code: 'insufficient_quota', type: 'insufficient_quota', param: null });
+    expect(error.message).toContain('credit balance is too low');
+    expect(error.message).toContain('up to $1.00 and $0.00 is available');
+    expect(error.message).toContain('POST /api/v1/me/credits/checkout');
+    expect(upstream.stats().requests).toBe(before + 5);
+    // The official client sees OpenAI's error.
+    const client = new OpenAI({ baseURL: `${gw.baseUrl}/v1`, apiKey: user.apiKey, maxRetries: 0 });
+    const e = await client.chat.completions
+      .create({ model: DIME, messages: [{ role: 'user', content: 'hi' }] })
+      .catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(OpenAI.APIError);
+    expect((e as InstanceType<typeof OpenAI.APIError>).status).toBe(402);
+    expect((e as InstanceType<typeof OpenAI.APIError>).code).toBe('insufficient_quota');
+    // A cheaper request still fits nothing: the balance is spent.
+    expect((await chat(gw.baseUrl, user.apiKey, PENNY)).status).toBe(402);
+    const credits = (await as(gw.baseUrl, user.apiKey).get('/api/v1/me/credits').expect(200)).body;
+    expect(credits).toMatchObject({ balanceMicros: '0', reservedMicros: '0', availableMicros: '0' });
+  });
+
+  it('the worst case counts max_tokens: a request that could cost more than is available is refused', async () => {
+    const admin = as(gw.baseUrl, gw.adminKey);
+    await admin
+      .post('/api/v1/admin/models')
+      .send({
+        provider: PROVIDER,
+        model: 'wordy',
+        displayName: 'wordy',
+        // $1,000 per million output tokens: 1,000 tokens may cost $1.00, 6,000 up to $6.00.
+        prices: { inputPerMillionMicros: '0', outputPerMillionMicros: '1000000000' },
+        contextWindow: 8_000,
+        maxOutputTokens: 6_000,
+        capabilities: { streaming: true, tools: false, vision: false, jsonMode: false },
+        quality: 0.5,
+        powerLevels: ['eco', 'balanced', 'precision'],
+      })
+      .expect(201);
+    const user = await newUser(gw);
+    const unbounded = await chat(gw.baseUrl, user.apiKey, `${PROVIDER}/wordy`);
+    expect(unbounded.status).toBe(402);
+    expect(JSON.parse(unbounded.body).error.message).toContain('up to $6.00 and $5.00 is available');
+    const bounded = await chat(gw.baseUrl, user.apiKey, `${PROVIDER}/wordy`, { max_tokens: 1_000 });
+    expect(bounded.status).toBe(200);
+  });
+
+  it('a soft cap lets requests pass with x-switchyard-cap-warning and records SpendingCapReached once', async () => {
+    const user = await newUser(gw);
+    await as(gw.baseUrl, user.apiKey)
+      .put('/api/v1/me/settings')
+      .send({ monthlyCapMicros: '50000', capMode: 'soft' })
+      .expect(200);
+    const warnings: Array<string | null> = [];
+    for (let i = 0; i < 8; i++) {
+      const r = await chat(gw.baseUrl, user.apiKey, PENNY);
+      expect(r.status).toBe(200);
+      warnings.push(r.headers.get('x-switchyard-cap-warning'));
+    }
+    // $0.05 cap, $0.01 each: the sixth request is the first that takes the month past it.
+    expect(warnings.slice(0, 5)).toEqual([null, null, null, null, null]);
+    expect(warnings.slice(5)).toEqual(
+      [5, 6, 7].map(
+        (cents) => `monthly spending cap of $0.05 reached ($0.0${cents} spent or held this month)`,
+      ),
+    );
+    const reached = await eventually(
+      async () => {
+        const events = await gw.gateway.runtime.eventStore.readStream(`credits-${user.id}`);
+        const caps = events.filter((e) => e.type === 'SpendingCapReached');
+        return caps.length > 0 ? caps : undefined;
+      },
+      10_000,
+      'SpendingCapReached',
+    );
+    expect(reached).toHaveLength(1);
+    expect(reached[0]!.data).toMatchObject({
+      userId: user.id,
+      month: new Date().toISOString().slice(0, 7),
+      monthlyCapMicros: '50000',
+      monthSpendMicros: '50000',
+      capMode: 'soft',
+    });
+  });
+
+  it('a failed upstream call releases the hold and charges nothing', async () => {
+    const admin = as(gw.baseUrl, gw.adminKey);
+    await admin
+      .post('/api/v1/admin/providers')
+      .send({
+        slug: 'broken-co',
+        name: 'Broken Co',
+        kind: 'openai-compatible',
+        baseUrl: `${failing.url}/v1`,
+        apiKey: 'sk-broken-platform-key',
+      })
+      .expect(201);
+    await admin
+      .post('/api/v1/admin/models')
+      .send({
+        provider: 'broken-co',
+        model: 'penny',
+        displayName: 'penny',
+        prices: { inputPerMillionMicros: '0', outputPerMillionMicros: '0', perRequestMicros: '10000' },
+        contextWindow: 8_000,
+        maxOutputTokens: 1_000,
+        capabilities: { streaming: true, tools: false, vision: false, jsonMode: false },
+        quality: 0.5,
+        powerLevels: ['eco', 'balanced', 'precision'],
+      })
+      .expect(201);
+    const user = await newUser(gw);
+    const r = await chat(gw.baseUrl, user.apiKey, 'broken-co/penny');
+    expect(r.status).toBe(503);
+    expect(JSON.parse(r.body).error.code).not.toBe('insufficient_quota');
+    const credits = (await as(gw.baseUrl, user.apiKey).get('/api/v1/me/credits').expect(200)).body;
+    expect(credits).toMatchObject({
+      balanceMicros: '5000000',
+      reservedMicros: '0',
+      availableMicros: '5000000',
+    });
+  });
+
+  it('a client that goes away mid-stream: the hold is released and only what was streamed is charged', async () => {
+    const slow = await startMockProvider({ models: ['penny'], latencyMs: 0, chunkDelayMs: 200 });
+    try {
+      const admin = as(gw.baseUrl, gw.adminKey);
+      await admin
+        .post('/api/v1/admin/providers')
+        .send({
+          slug: 'slow-co',
+          name: 'Slow Co',
+          kind: 'openai-compatible',
+          baseUrl: `${slow.url}/v1`,
+          apiKey: 'sk-slow-platform-key',
+        })
+        .expect(201);
+      await admin
+        .post('/api/v1/admin/models')
+        .send({
+          provider: 'slow-co',
+          model: 'penny',
+          displayName: 'penny',
+          prices: { inputPerMillionMicros: '0', outputPerMillionMicros: '0', perRequestMicros: '10000' },
+          contextWindow: 8_000,
+          maxOutputTokens: 1_000,
+          capabilities: { streaming: true, tools: false, vision: false, jsonMode: false },
+          quality: 0.5,
+          powerLevels: ['eco', 'balanced', 'precision'],
+        })
+        .expect(201);
+      const user = await newUser(gw);
+      const abort = new AbortController();
+      const res = await fetch(`${gw.baseUrl}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${user.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: 'slow-co/penny',
+          stream: true,
+          messages: [{ role: 'user', content: 'hi' }],
+        }),
+        signal: abort.signal,
+      });
+      expect(res.status).toBe(200);
+      const reader = res.body!.getReader();
+      await reader.read(); // the first chunk is here: the request is in flight, its worst case held
+      const held = (await as(gw.baseUrl, user.apiKey).get('/api/v1/me/credits').expect(200)).body;
+      expect(held.reservedMicros).toBe('10000');
+      abort.abort();
+      const after = await eventually(
+        async () => {
+          const { body } = await as(gw.baseUrl, user.apiKey).get('/api/v1/me/credits').expect(200);
+          return body.reservedMicros === '0' && body.balanceMicros !== '5000000' ? body : undefined;
+        },
+        10_000,
+        'the hold released and the charge settled',
+      );
+      // The per-request fee is due: the answer began.
+      expect(after).toMatchObject({ balanceMicros: '4990000', availableMicros: '4990000' });
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
+const sharedStores = Boolean(postgresUrl()) && Boolean(process.env.REDIS_URL);
+for (const variant of ['sharing Redis', 'with Redis down (PostgreSQL holds the reservations)'] as const) {
+  describeIf(sharedStores, `spending caps on three instances ${variant}: needs DATABASE_URL and REDIS_URL`)(
+    `spending caps on three gateway instances ${variant}`,
+    () => {
+      let gw: TestGateway;
+      let upstream: MockProvider;
+      const extra: ExtraInstance[] = [];
+      beforeAll(async () => {
+        upstream = await startMockProvider({ models: ['penny', 'dollar'] });
+        // Nothing listens on port 1: every instance finds Redis unreachable and falls back.
+        const redis = variant === 'sharing Redis' ? process.env.REDIS_URL! : 'redis://127.0.0.1:1';
+        gw = await startTestGateway('postgres', { REDIS_URL: redis });
+        await flatFeeCatalog(gw, upstream);
+        for (const name of ['b', 'c']) extra.push(await startExtraInstance(gw, name));
+      });
+      afterAll(async () => {
+        for (const e of extra) await e.close();
+        await gw?.close();
+        await upstream?.close();
+      });
+
+      it('1,000 concurrent requests over three instances, $1.00 hard cap, $0.01 each: exactly 100 answered', async () => {
+        await capUnderLoad(gw, [gw.baseUrl, ...extra.map((e) => e.baseUrl)]);
+        const metrics = await as(gw.baseUrl, gw.adminKey).get('/metrics').expect(200);
+        expect(metrics.text).toContain(
+          `switchyard_budget_store_degraded ${variant === 'sharing Redis' ? 0 : 1}`,
+        );
+        expect(metrics.text).toMatch(/switchyard_budget_refusals_total\{reason="cap"\} [1-9]/);
+      });
+    },
+  );
+}
