@@ -9,7 +9,8 @@ export const migration: NamedMigration = {
   async up(knex) {
     await knex.schema.createTable('budget_counters', (t) => {
       t.text('user_id').primary();
-      t.bigInteger('settled_micros').notNullable().defaultTo(0);
+      // Null until the first reservation starts it from what that instance had seen.
+      t.bigInteger('settled_micros');
       t.bigInteger('reserved_micros').notNullable().defaultTo(0);
     });
     await knex.schema.createTable('budget_month_settled', (t) => {

@@ -22,30 +22,29 @@ const as = (baseUrl: string, key: string) => ({
   put: (p: string) => request(baseUrl).put(p).set('authorization', `Bearer ${key}`),
 });
 
-/**
- * A provider whose models cost a flat fee per request and nothing per token, charged at cost (every
- * multiplier 1×, every markup 0 %): each answer is charged exactly its fee.
- */
-async function flatFeeCatalog(gw: TestGateway, upstream: MockProvider): Promise<void> {
+/** An admin-registered provider at `upstream` whose models cost a flat fee per request, nothing per token. */
+async function flatFeeProvider(
+  gw: TestGateway,
+  slug: string,
+  upstream: MockProvider,
+  models: ReadonlyArray<readonly [model: string, feeMicros: string]>,
+): Promise<void> {
   const admin = as(gw.baseUrl, gw.adminKey);
   await admin
     .post('/api/v1/admin/providers')
     .send({
-      slug: PROVIDER,
-      name: 'Penny Co',
+      slug,
+      name: slug,
       kind: 'openai-compatible',
       baseUrl: `${upstream.url}/v1`,
-      apiKey: 'sk-penny-platform-key',
+      apiKey: `sk-${slug}-platform-key`,
     })
     .expect(201);
-  for (const [model, fee] of [
-    ['penny', '10000'],
-    ['dollar', '1000000'],
-  ] as const)
+  for (const [model, fee] of models)
     await admin
       .post('/api/v1/admin/models')
       .send({
-        provider: PROVIDER,
+        provider: slug,
         model,
         displayName: model,
         prices: { inputPerMillionMicros: '0', outputPerMillionMicros: '0', perRequestMicros: fee },
@@ -56,7 +55,18 @@ async function flatFeeCatalog(gw: TestGateway, upstream: MockProvider): Promise<
         powerLevels: ['eco', 'balanced', 'precision'],
       })
       .expect(201);
-  await admin
+}
+
+/**
+ * The flat-fee catalog, charged at cost (every multiplier 1×, every markup 0 %): each answer is
+ * charged exactly its fee.
+ */
+async function flatFeeCatalog(gw: TestGateway, upstream: MockProvider): Promise<void> {
+  await flatFeeProvider(gw, PROVIDER, upstream, [
+    ['penny', '10000'],
+    ['dollar', '1000000'],
+  ]);
+  await as(gw.baseUrl, gw.adminKey)
     .put('/api/v1/admin/billing/policy')
     .send({
       powerLevelMultiplierBps: { eco: 10_000, balanced: 10_000, precision: 10_000 },
@@ -145,24 +155,30 @@ async function capUnderLoad(gw: TestGateway, instances: readonly string[]): Prom
   expect(counts).toEqual({ RequestRouted: 100, UsageRecorded: 100, ChargeSettled: 100 });
   // 900 budget refusals are not provider failures: its circuit stays closed.
   expect(gw.gateway.runtime.chatContext.health.isAvailable(PROVIDER)).toBe(true);
+  let last: unknown;
   for (const url of instances)
     await eventually(
       async () => {
         const { body } = await as(url, user.apiKey).get('/api/v1/me/credits').expect(200);
         // Settling runs after each answer is sent: every hold is gone once the last one is done.
+        last = body;
         return body.balanceMicros === '4000000' && body.reservedMicros === '0' ? body : undefined;
       },
       15_000,
       `the settled balance on ${url}`,
-    ).then((body) =>
-      expect(body).toMatchObject({
-        reservedMicros: '0',
-        availableMicros: '4000000',
-        monthSpendMicros: '1000000',
-        monthlyCapMicros: '1000000',
-        capMode: 'hard',
-      }),
-    );
+    )
+      .catch((e: Error) => {
+        throw new Error(`${e.message}; last seen ${JSON.stringify(last)}`);
+      })
+      .then((body) =>
+        expect(body).toMatchObject({
+          reservedMicros: '0',
+          availableMicros: '4000000',
+          monthSpendMicros: '1000000',
+          monthlyCapMicros: '1000000',
+          capMode: 'hard',
+        }),
+      );
 }
 
 describe('spending caps and balances (embedded: in-memory budget store)', () => {
@@ -277,31 +293,7 @@ describe('spending caps and balances (embedded: in-memory budget store)', () => 
   });
 
   it('a failed upstream call releases the hold and charges nothing', async () => {
-    const admin = as(gw.baseUrl, gw.adminKey);
-    await admin
-      .post('/api/v1/admin/providers')
-      .send({
-        slug: 'broken-co',
-        name: 'Broken Co',
-        kind: 'openai-compatible',
-        baseUrl: `${failing.url}/v1`,
-        apiKey: 'sk-broken-platform-key',
-      })
-      .expect(201);
-    await admin
-      .post('/api/v1/admin/models')
-      .send({
-        provider: 'broken-co',
-        model: 'penny',
-        displayName: 'penny',
-        prices: { inputPerMillionMicros: '0', outputPerMillionMicros: '0', perRequestMicros: '10000' },
-        contextWindow: 8_000,
-        maxOutputTokens: 1_000,
-        capabilities: { streaming: true, tools: false, vision: false, jsonMode: false },
-        quality: 0.5,
-        powerLevels: ['eco', 'balanced', 'precision'],
-      })
-      .expect(201);
+    await flatFeeProvider(gw, 'broken-co', failing, [['penny', '10000']]);
     const user = await newUser(gw);
     const r = await chat(gw.baseUrl, user.apiKey, 'broken-co/penny');
     expect(r.status).toBe(503);
@@ -317,31 +309,7 @@ describe('spending caps and balances (embedded: in-memory budget store)', () => 
   it('a client that goes away mid-stream: the hold is released and only what was streamed is charged', async () => {
     const slow = await startMockProvider({ models: ['penny'], latencyMs: 0, chunkDelayMs: 200 });
     try {
-      const admin = as(gw.baseUrl, gw.adminKey);
-      await admin
-        .post('/api/v1/admin/providers')
-        .send({
-          slug: 'slow-co',
-          name: 'Slow Co',
-          kind: 'openai-compatible',
-          baseUrl: `${slow.url}/v1`,
-          apiKey: 'sk-slow-platform-key',
-        })
-        .expect(201);
-      await admin
-        .post('/api/v1/admin/models')
-        .send({
-          provider: 'slow-co',
-          model: 'penny',
-          displayName: 'penny',
-          prices: { inputPerMillionMicros: '0', outputPerMillionMicros: '0', perRequestMicros: '10000' },
-          contextWindow: 8_000,
-          maxOutputTokens: 1_000,
-          capabilities: { streaming: true, tools: false, vision: false, jsonMode: false },
-          quality: 0.5,
-          powerLevels: ['eco', 'balanced', 'precision'],
-        })
-        .expect(201);
+      await flatFeeProvider(gw, 'slow-co', slow, [['penny', '10000']]);
       const user = await newUser(gw);
       const abort = new AbortController();
       const res = await fetch(`${gw.baseUrl}/v1/chat/completions`, {
@@ -376,6 +344,109 @@ describe('spending caps and balances (embedded: in-memory budget store)', () => 
   });
 });
 
+describe('Idempotency-Key on /v1/chat/completions (embedded)', () => {
+  let gw: TestGateway;
+  let patient: MockProvider;
+  let broken: MockProvider;
+  beforeAll(async () => {
+    patient = await startMockProvider({ models: ['penny'], latencyMs: 300 });
+    broken = await startMockProvider({ models: ['penny'] });
+    broken.failWith(503);
+    gw = await startTestGateway('pglite');
+    await flatFeeCatalog(gw, patient);
+    await flatFeeProvider(gw, 'broken-co', broken, [['penny', '10000']]);
+  });
+  afterAll(async () => {
+    await gw?.close();
+    await patient?.close();
+    await broken?.close();
+  });
+  const withKey = (user: { apiKey: string }, key: string, body: Record<string, unknown>) =>
+    fetch(`${gw.baseUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${user.apiKey}`,
+        'content-type': 'application/json',
+        'idempotency-key': key,
+      },
+      body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }], ...body }),
+    }).then(async (r) => ({ status: r.status, headers: r.headers, body: await r.text() }));
+  const balanceOf = async (user: { apiKey: string }) =>
+    (await as(gw.baseUrl, user.apiKey).get('/api/v1/me/credits').expect(200)).body as {
+      balanceMicros: string;
+      reservedMicros: string;
+    };
+
+  it('the same key again gets the first answer, billed once; while it runs, a 409; another body, a 422', async () => {
+    const user = await newUser(gw);
+    const first = withKey(user, 'order-1', { model: PENNY });
+    // The first is in flight (its worst case is held): a repeat now is told to wait.
+    await eventually(
+      async () => ((await balanceOf(user)).reservedMicros === '10000' ? true : undefined),
+      10_000,
+      'the first request in flight',
+    );
+    const early = await withKey(user, 'order-1', { model: PENNY });
+    expect(early.status).toBe(409);
+    expect(JSON.parse(early.body).error).toMatchObject({
+      code: 'idempotency_key_in_use',
+      param: 'Idempotency-Key',
+    });
+    const answered = await first;
+    expect(answered.status).toBe(200);
+    const again = await withKey(user, 'order-1', { model: PENNY });
+    expect(again.status).toBe(200);
+    expect(again.body).toBe(answered.body);
+    expect(again.headers.get('x-switchyard-idempotent-replay')).toBe('true');
+    expect(again.headers.get('x-switchyard-request-id')).toBe(
+      answered.headers.get('x-switchyard-request-id'),
+    );
+    const reused = await withKey(user, 'order-1', { model: PENNY, temperature: 0 });
+    expect(reused.status).toBe(422);
+    expect(JSON.parse(reused.body).error.code).toBe('idempotency_key_reused');
+    // Charged once: $5 of sign-up credits less one cent.
+    await eventually(
+      async () => ((await balanceOf(user)).balanceMicros === '4990000' ? true : undefined),
+      10_000,
+      'one charge',
+    );
+    expect(await eventCounts(gw.gateway.runtime.eventStore, user.id)).toEqual({
+      RequestRouted: 1,
+      UsageRecorded: 1,
+      ChargeSettled: 1,
+    });
+    // Keys are the caller's own: another user's same key runs.
+    const other = await newUser(gw);
+    const theirs = await withKey(other, 'order-1', { model: PENNY });
+    expect(theirs.status).toBe(200);
+    expect(theirs.headers.get('x-switchyard-idempotent-replay')).toBeNull();
+    // A malformed key is a 400.
+    expect((await withKey(user, ' spaced key ', { model: PENNY })).status).toBe(400);
+  });
+
+  it('a failed request frees its key: the retry runs again', async () => {
+    const user = await newUser(gw);
+    const failed = await withKey(user, 'retry-me', { model: 'broken-co/penny' });
+    expect(failed.status).toBe(503);
+    const retried = await withKey(user, 'retry-me', { model: 'broken-co/penny' });
+    // It ran again (the provider now cooling down: 429 or 503), rather than being told to wait.
+    expect([429, 503]).toContain(retried.status);
+    expect(JSON.parse(retried.body).error.code).not.toMatch(/^idempotency_/);
+  });
+
+  it('a stream is replayed as the same SSE text', async () => {
+    const user = await newUser(gw);
+    const body = { model: PENNY, stream: true, stream_options: { include_usage: true } };
+    const first = await withKey(user, 'stream-1', body);
+    expect(first.status).toBe(200);
+    expect(first.body.endsWith('data: [DONE]\n\n')).toBe(true);
+    const again = await withKey(user, 'stream-1', body);
+    expect(again.headers.get('content-type')).toContain('text/event-stream');
+    expect(again.headers.get('x-switchyard-idempotent-replay')).toBe('true');
+    expect(again.body).toBe(first.body);
+  });
+});
+
 const sharedStores = Boolean(postgresUrl()) && Boolean(process.env.REDIS_URL);
 for (const variant of ['sharing Redis', 'with Redis down (PostgreSQL holds the reservations)'] as const) {
   describeIf(sharedStores, `spending caps on three instances ${variant}: needs DATABASE_URL and REDIS_URL`)(
@@ -405,6 +476,42 @@ for (const variant of ['sharing Redis', 'with Redis down (PostgreSQL holds the r
           `switchyard_budget_store_degraded ${variant === 'sharing Redis' ? 0 : 1}`,
         );
         expect(metrics.text).toMatch(/switchyard_budget_refusals_total\{reason="cap"\} [1-9]/);
+      });
+
+      it('an Idempotency-Key repeated on every instance at once runs once (with Redis down: once per instance at most)', async () => {
+        const user = await newUser(gw);
+        const urls = [gw.baseUrl, ...extra.map((e) => e.baseUrl)];
+        for (const url of urls)
+          await eventually(
+            async () => ((await as(url, user.apiKey).get('/api/v1/me')).status === 200 ? true : undefined),
+            15_000,
+            `the key on ${url}`,
+          );
+        const sent = await Promise.all(
+          Array.from({ length: 9 }, (_, i) =>
+            fetch(`${urls[i % 3]}/v1/chat/completions`, {
+              method: 'POST',
+              headers: {
+                authorization: `Bearer ${user.apiKey}`,
+                'content-type': 'application/json',
+                'idempotency-key': 'once-everywhere',
+              },
+              body: JSON.stringify({ model: PENNY, messages: [{ role: 'user', content: 'hi' }] }),
+            }).then((r) => r.status),
+          ),
+        );
+        expect(sent.every((s) => s === 200 || s === 409)).toBe(true);
+        expect(sent.filter((s) => s === 200).length).toBeGreaterThanOrEqual(1);
+        const counts = await eventually(
+          async () => {
+            const c = await eventCounts(gw.gateway.runtime.eventStore, user.id);
+            return c.UsageRecorded! >= 1 ? c : undefined;
+          },
+          15_000,
+          'the answer in the log',
+        );
+        if (variant === 'sharing Redis') expect(counts.UsageRecorded).toBe(1);
+        else expect(counts.UsageRecorded).toBeLessThanOrEqual(3);
       });
     },
   );

@@ -41,6 +41,7 @@ import { GatewayMetrics } from './metrics/gateway-metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { RateLimitGate } from './limits/rate-limit-gate';
 import { BudgetGate } from './billing/budget-gate';
+import { IdempotencyGate } from './chat/idempotency-gate';
 import { RateLimitsController } from './limits/rate-limits.controller';
 import { CatalogState } from './runtime/catalog-state';
 import { KeysState } from './runtime/keys-state';
@@ -78,6 +79,7 @@ class RuntimeModule {
       { provide: RateLimits, useValue: runtime.limits.rateLimits },
       { provide: RateLimitGate, useValue: runtime.limits.gate },
       { provide: BudgetGate, useValue: runtime.budget.gate },
+      { provide: IdempotencyGate, useValue: runtime.idempotency },
     ];
     return { module: RuntimeModule, providers, exports: providers.map((p) => p.provide) };
   }

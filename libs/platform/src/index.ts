@@ -4,3 +4,6 @@ export * from './config/startup-error';
 export * from './logging/create-logger';
 export * from './stores/open-stores';
 export * from './projections/read-model-projections';
+export * from './idempotency/idempotency-store';
+export * from './idempotency/redis-idempotency-store';
+export * from './idempotency/fallback-idempotency-store';

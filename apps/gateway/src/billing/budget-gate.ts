@@ -63,8 +63,13 @@ export interface BudgetHold {
   readonly capWarning: string | undefined;
   /** The ChargeSettled written with the request's UsageRecorded. */
   settlement(chargedMicros: Micros, at: Date): ChargeSettled['data'];
-  /** After the events are written: the charge counts, the hold goes (not awaited by the answer). */
-  settle(chargedMicros: Micros): void;
+  /**
+   * Before the events are written: the charge counts and the hold goes, in one store call. A store
+   * that fails leaves the hold until its TTL (the charge then counts from the log): never throws.
+   */
+  settle(chargedMicros: Micros): Promise<void>;
+  /** The events could not be written after all: the settled charge is taken back (not awaited). */
+  unsettle(chargedMicros: Micros): void;
   /** In a finally: frees the hold if it was not settled (errors, aborts, refusals). Idempotent. */
   release(): void;
 }
@@ -155,13 +160,22 @@ export class BudgetGate {
         month,
         settledAt: at.toISOString(),
       }),
-      settle(chargedMicros) {
+      async settle(chargedMicros) {
         if (!open) return;
         open = false;
-        // On failure the hold lasts until its TTL; the charge counts anyway once the log is fed.
+        try {
+          await store.settle({ userId, reservationId: requestId, chargedMicros, month });
+        } catch (e) {
+          logger.warn(
+            { requestId, err: (e as Error).message },
+            'budget settle failed; the hold lasts until its TTL',
+          );
+        }
+      },
+      unsettle(chargedMicros) {
         store
-          .settle({ userId, reservationId: requestId, chargedMicros, month })
-          .catch((e: Error) => logger.warn({ requestId, err: e.message }, 'budget settle failed'));
+          .unsettle({ userId, reservationId: requestId, chargedMicros, month })
+          .catch((e: Error) => logger.warn({ requestId, err: e.message }, 'budget unsettle failed'));
       },
       release() {
         if (!open) return;

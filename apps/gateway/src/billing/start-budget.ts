@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { AccessDirectory } from '@gw/accounts';
@@ -25,6 +26,8 @@ export interface BudgetRuntime {
   readonly gate: BudgetGate;
   readonly ledger: BudgetLedger;
   readonly store: BudgetStore;
+  /** The Redis client (REDIS_URL), for other per-request state shared by instances (idempotency keys). */
+  readonly redis: Redis | undefined;
   close(): Promise<void>;
 }
 
@@ -106,6 +109,7 @@ export async function startBudget(
     gate,
     ledger,
     store,
+    redis: shared?.redis,
     close: async () => {
       await feed.stop();
       await (shared?.close() ?? store.close());

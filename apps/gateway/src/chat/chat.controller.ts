@@ -12,6 +12,8 @@ import { validateChatRequest } from './validate-chat-request';
 import { dtoSchema } from '../http/openapi';
 import { RateLimitGate } from '../limits/rate-limit-gate';
 import { promptTokenEstimate } from './prompt-tokens';
+import { IdempotencyGate, type IdempotentRun } from './idempotency-gate';
+import type { ChatCompletionDto } from './chat-completion.dto';
 
 /** The OpenAI-compatible surface. Thin: validate, dispatch to the hot path, write the answer. */
 @ApiTags('OpenAI-compatible')
@@ -22,6 +24,7 @@ export class ChatController {
   constructor(
     @Inject(ChatService) private readonly chat: ChatService,
     @Inject(RateLimitGate) private readonly rateLimits: RateLimitGate,
+    @Inject(IdempotencyGate) private readonly idempotency: IdempotencyGate,
   ) {}
 
   @ApiBody({ schema: dtoSchema('ChatCompletionDto') })
@@ -34,6 +37,37 @@ export class ChatController {
     @CurrentPrincipal() principal: Principal,
   ): Promise<void> {
     const dto = validateChatRequest(body);
+    // A repeat of an answered request gets that answer: not limited, routed or charged again.
+    const idempotent = await this.idempotency.begin(
+      principal.userId,
+      request.headers['idempotency-key'],
+      body,
+    );
+    if (idempotent.kind === 'replay') {
+      const { status, headers, body: stored } = idempotent.response;
+      await reply
+        .code(status)
+        .headers({ ...headers, 'x-switchyard-idempotent-replay': 'true' })
+        .send(stored);
+      return;
+    }
+    const run = idempotent.kind === 'run' ? idempotent.run : undefined;
+    try {
+      await this.answer(body, dto, request, reply, principal, run);
+    } catch (e) {
+      await run?.abandon();
+      throw e;
+    }
+  }
+
+  private async answer(
+    body: unknown,
+    dto: ChatCompletionDto,
+    request: AuthenticatedRequest,
+    reply: FastifyReply,
+    principal: Principal,
+    run: IdempotentRun | undefined,
+  ): Promise<void> {
     const promptTokens = promptTokenEstimate(dto);
     // The tier's rate limits, before routing: memory-held limits, one limiter call, no database.
     const limitHeaders = await this.rateLimits.admit(principal, dto, promptTokens);
@@ -50,6 +84,7 @@ export class ChatController {
       powerLevelHeader: typeof header === 'string' ? header : undefined,
       signal: abort.signal,
       promptTokens,
+      ...(run && { transcript: [] as string[] }),
     };
     if (dto.stream === true) {
       reply.hijack(); // the stream is written to the socket directly, errors included
@@ -57,12 +92,34 @@ export class ChatController {
       try {
         await this.chat.stream(call, reply.raw);
       } catch (e) {
+        await run?.abandon();
         writeRawError(reply.raw, e, call.requestId);
+        return;
+      }
+      if (run) {
+        const sse = call.transcript!.join('');
+        // Only a stream that ended with [DONE] is an answer to replay.
+        if (sse.endsWith('data: [DONE]\n\n'))
+          await run.complete({
+            status: 200,
+            headers: { 'content-type': 'text/event-stream; charset=utf-8' },
+            body: sse,
+          });
+        else await run.abandon();
       }
       return;
     }
     const { body: completion, headers } = await this.chat.complete(call);
-    await reply.headers({ ...limitHeaders, ...headers }).send(completion);
+    const json = JSON.stringify(completion);
+    await run?.complete({
+      status: 200,
+      headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+      body: json,
+    });
+    await reply
+      .headers({ ...limitHeaders, ...headers })
+      .type('application/json; charset=utf-8')
+      .send(json);
   }
 
   /**

@@ -42,6 +42,8 @@ export interface ChatCall {
   readonly signal: AbortSignal;
   /** The prompt's token estimate (the rate-limit step's, reused by the budget step); absent: estimated here. */
   readonly promptTokens?: number;
+  /** Streams: every SSE text written is also pushed here (an Idempotency-Key's stored answer). */
+  readonly transcript?: string[];
 }
 
 type Outcome = RecordRequestOutcome['data']['outcome'];
@@ -127,7 +129,6 @@ export class ChatService {
         hold,
         counted,
       );
-      hold?.settle(counted.chargedMicros);
       this.observe(plan, attempted, 'completed', false, latencyMs, null, latencyMs - upstreamMs, counted);
       return {
         body: { ...completion, model: attempted.model.id },
@@ -261,6 +262,11 @@ export class ChatService {
     let text = '';
     let finishReason: string | null = null;
     let interrupted: UpstreamError | undefined;
+    const { transcript } = call;
+    const send = (sse: string): void => {
+      transcript?.push(sse);
+      res.write(sse);
+    };
     const forward = (chunk: ChatCompletionChunk): void => {
       if (chunk.usage) {
         reported = chunk.usage;
@@ -274,7 +280,7 @@ export class ChatService {
         if (choice.finish_reason) finishReason = choice.finish_reason;
       }
       const { usage: _usage, ...rest } = chunk;
-      if (!res.destroyed) res.write(`data: ${JSON.stringify({ ...rest, model: model.id })}\n\n`);
+      if (!res.destroyed) send(`data: ${JSON.stringify({ ...rest, model: model.id })}\n\n`);
     };
     try {
       forward(first);
@@ -324,7 +330,6 @@ export class ChatService {
         hold,
         counted,
       );
-      hold?.settle(counted.chargedMicros);
     } catch {
       if (!res.destroyed) {
         res.end(
@@ -367,10 +372,9 @@ export class ChatService {
         model: model.id,
         choices: [],
       };
-      res.write(
-        `data: ${JSON.stringify({ ...chunk, model: model.id, usage, switchyard: moneyOf(counted) })}\n\n`,
-      );
+      send(`data: ${JSON.stringify({ ...chunk, model: model.id, usage, switchyard: moneyOf(counted) })}\n\n`);
     }
+    transcript?.push('data: [DONE]\n\n');
     res.end('data: [DONE]\n\n');
   }
 
@@ -502,7 +506,12 @@ export class ChatService {
     return rejected && error ? new UpstreamRejectedError(error) : outage;
   }
 
-  private record(
+  /**
+   * Writes the request's events. An answered request's charge is settled in the budget store first,
+   * then written (UsageRecorded with its ChargeSettled): in this order no instance ever counts it
+   * twice, as held and as charged. If the events cannot be written, the settlement is taken back.
+   */
+  private async record(
     call: ChatCall,
     plan: RoutePlan,
     fallbacks: readonly FallbackTriggered['data'][],
@@ -510,12 +519,31 @@ export class ChatService {
     hold?: BudgetHold,
     counted?: CountedUsage,
   ): Promise<void> {
-    const first = plan.candidates[0]!;
     const now = this.clock.now();
-    const settled =
-      outcome.kind === 'usage' && hold && counted
-        ? { ...outcome, charge: hold.settlement(counted.chargedMicros, now) }
-        : outcome;
+    const charging = outcome.kind === 'usage' && hold !== undefined && counted !== undefined;
+    if (charging) await hold.settle(counted.chargedMicros);
+    try {
+      await this.write(
+        call,
+        plan,
+        fallbacks,
+        charging ? { ...outcome, charge: hold.settlement(counted.chargedMicros, now) } : outcome,
+        now,
+      );
+    } catch (e) {
+      if (charging) hold.unsettle(counted.chargedMicros);
+      throw e;
+    }
+  }
+
+  private write(
+    call: ChatCall,
+    plan: RoutePlan,
+    fallbacks: readonly FallbackTriggered['data'][],
+    settled: Outcome,
+    now: Date,
+  ): Promise<void> {
+    const first = plan.candidates[0]!;
     return this.recorder.record(
       {
         type: 'RecordRequestOutcome',

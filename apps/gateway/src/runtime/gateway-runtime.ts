@@ -35,12 +35,21 @@ import {
 import { ChatContext } from '../chat/chat-context';
 import { ChatService } from '../chat/chat.service';
 import { RequestRecorder } from '../chat/request-recorder';
-import { type GatewayConfig, openStores } from '@gw/platform';
+import type { Redis } from 'ioredis';
+import {
+  FallbackIdempotencyStore,
+  InMemoryIdempotencyStore,
+  openStores,
+  RedisIdempotencyStore,
+  type GatewayConfig,
+  type IdempotencyStore,
+} from '@gw/platform';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { CatalogState } from './catalog-state';
 import { KeysState } from './keys-state';
 import { startMemoryFeed } from './memory-feed';
 import { startBudget, type BudgetRuntime } from '../billing/start-budget';
+import { IdempotencyGate } from '../chat/idempotency-gate';
 import { ProviderProber } from './provider-prober';
 import { providerHealthRecorder } from './provider-health-recorder';
 import { startInProcessProjections, type ProjectionHost } from './in-process-projections';
@@ -69,6 +78,8 @@ export interface GatewayRuntime {
   readonly limits: RateLimitsRuntime;
   /** Balances and spending caps: the ledger fed from the log, the store (Redis with REDIS_URL, else memory). */
   readonly budget: BudgetRuntime;
+  /** Idempotency-Key on /v1/chat/completions (Redis with REDIS_URL, else memory). */
+  readonly idempotency: IdempotencyGate;
   readonly mockUrls: ReadonlyMap<string, string>;
   /** The in-process mock providers by slug (empty with MOCK_UPSTREAM_URL or MOCK_PROVIDERS=off). */
   readonly mocks: ReadonlyMap<string, MockProvider>;
@@ -169,6 +180,7 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
     closers.push(() => accessFeed.stop());
     const budget = await startBudget(config, eventStore, knex, directory, chatContext, metrics, logger);
     closers.push(() => budget.close());
+    const idempotency = new IdempotencyGate(idempotencyStore(budget.redis, logger));
     const chatService = new ChatService(
       chatContext,
       recorder,
@@ -240,6 +252,7 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
       projections,
       limits,
       budget,
+      idempotency,
       mockUrls,
       mocks,
       close: closeAll,
@@ -268,4 +281,20 @@ async function startMocks(
     mocks.set(spec.slug, server);
   }
   return mocks;
+}
+
+/** Idempotency keys shared through Redis when there is one (each instance's memory while it is down). */
+function idempotencyStore(redis: Redis | undefined, logger: Logger): IdempotencyStore {
+  const local = new InMemoryIdempotencyStore();
+  if (!redis) return local;
+  return new FallbackIdempotencyStore(
+    new RedisIdempotencyStore(redis),
+    local,
+    () => redis.status === 'ready',
+    (e) =>
+      logger.error(
+        { err: e.message },
+        'Redis is unreachable: Idempotency-Key answers are kept per instance until it is back',
+      ),
+  );
 }

@@ -8,8 +8,13 @@ import type { BudgetSeen, BudgetSnapshot, ReserveOutcome, ReserveRequest, Settle
 export interface BudgetStore {
   /** Atomically: sweeps expired reservations, then admits and holds `amountMicros`, or refuses. */
   reserve(request: ReserveRequest): Promise<ReserveOutcome>;
-  /** Atomically: releases the reservation (if still held) and counts the charge as settled. */
+  /**
+   * Atomically: releases the reservation and counts the charge as settled — only if it is still held,
+   * so settling twice counts once (a charge whose hold was swept is counted from the log instead).
+   */
   settle(request: SettleRequest): Promise<void>;
+  /** Takes a settled charge back (its events could not be written): the counters only, no hold. */
+  unsettle(request: SettleRequest): Promise<void>;
   /** Releases the reservation, if still held, counting nothing (the request was not charged). */
   release(userId: string, reservationId: string): Promise<void>;
   snapshot(userId: string, month: string, seen: BudgetSeen): Promise<BudgetSnapshot>;

@@ -17,9 +17,10 @@ import { priceUsage } from '../pricing/price-usage';
  * - `reserved`: the worst cases of the requests in flight.
  *
  * An instance's memory has seen `seen.settledMicros` of the settled charges; the store's count minus
- * that is what it has not seen yet (`pending`). The store's count is raised to what any instance has
- * seen (`max`), so a store that lost its keys (a Redis restart, a first request) recovers from the
- * log instead of forgetting charges.
+ * that is what it has not seen yet (`pending`). A store that has no count for a user yet (their
+ * first request, a Redis that lost its keys, a new month) starts it from what the asking instance has
+ * seen, and from then on only settlements move it (raising it to what any instance has seen would
+ * count a charge twice when a feed delivers it before its settlement reaches the store).
  */
 
 /** What an instance's memory knows about one user, from the log (micro-dollars). */
@@ -79,31 +80,34 @@ export interface BudgetSnapshot {
   readonly reservedMicros: Micros;
 }
 
-/** The store's counters for one user. */
+/** The store's counters for one user; null: not started yet (started from the caller's view). */
 export interface StoredBudget {
-  readonly settledMicros: Micros;
-  readonly monthSettledMicros: Micros;
+  readonly settledMicros: Micros | null;
+  readonly monthSettledMicros: Micros | null;
   readonly reservedMicros: Micros;
 }
 
 const max = (a: Micros, b: Micros): Micros => (a > b ? a : b);
+/** Settled by some instance and not yet in this one's memory (never negative: see budget.ts). */
+const pendingOf = (stored: Micros, seen: Micros): Micros => max(0n, stored - seen);
 
 /**
  * The reservation rule (pure; the Redis script and the PostgreSQL adapter implement the same):
- * raise the counters to what the caller has seen, then admit when the balance covers everything in
- * flight plus this request, and this month's spend plus everything in flight plus this request stays
- * within the hard cap. A refusal changes nothing but the raised counters.
+ * start counters that do not exist yet from what the caller has seen, then admit when the balance
+ * covers everything in flight plus this request, and this month's spend plus everything in flight
+ * plus this request stays within the hard cap. A refusal changes nothing but the started counters.
  */
 export function decideReservation(
   stored: StoredBudget,
   request: Pick<ReserveRequest, 'amountMicros' | 'seen' | 'hardCapMicros'>,
 ): { readonly outcome: ReserveOutcome; readonly stored: StoredBudget } {
   const { seen, amountMicros, hardCapMicros } = request;
-  const settled = max(stored.settledMicros, seen.settledMicros);
-  const monthSettled = max(stored.monthSettledMicros, seen.monthSettledMicros);
+  const settled = stored.settledMicros ?? seen.settledMicros;
+  const monthSettled = stored.monthSettledMicros ?? seen.monthSettledMicros;
   const raised = { ...stored, settledMicros: settled, monthSettledMicros: monthSettled };
-  const available = seen.balanceMicros - (settled - seen.settledMicros) - stored.reservedMicros;
-  const committed = seen.monthSpendMicros + (monthSettled - seen.monthSettledMicros) + stored.reservedMicros;
+  const available = seen.balanceMicros - pendingOf(settled, seen.settledMicros) - stored.reservedMicros;
+  const committed =
+    seen.monthSpendMicros + pendingOf(monthSettled, seen.monthSettledMicros) + stored.reservedMicros;
   if (available < amountMicros)
     return {
       outcome: { ok: false, reason: 'balance', availableMicros: available, monthCommittedMicros: committed },
@@ -127,8 +131,11 @@ export function decideReservation(
 /** The store's counters as one instance sees them (pending = settled elsewhere, not yet fed here). */
 export function snapshotOf(stored: StoredBudget, seen: BudgetSeen): BudgetSnapshot {
   return {
-    pendingMicros: max(0n, stored.settledMicros - seen.settledMicros),
-    monthPendingMicros: max(0n, stored.monthSettledMicros - seen.monthSettledMicros),
+    pendingMicros: pendingOf(stored.settledMicros ?? seen.settledMicros, seen.settledMicros),
+    monthPendingMicros: pendingOf(
+      stored.monthSettledMicros ?? seen.monthSettledMicros,
+      seen.monthSettledMicros,
+    ),
     reservedMicros: stored.reservedMicros,
   };
 }

@@ -28,7 +28,9 @@ local function drop(rid)
     redis.call('HINCRBY', KEYS[1], 'reserved', -tonumber(amt))
     redis.call('HDEL', KEYS[3], rid)
     redis.call('ZREM', KEYS[2], rid)
+    return true
   end
+  return false
 end
 `;
 
@@ -38,22 +40,17 @@ end
  */
 export const RESERVE_LUA = `${PRELUDE}
 local mf = 'm:' .. ARGV[5]
-local settled = num(redis.call('HGET', KEYS[1], 'settled'))
+-- Counters that do not exist yet start from what the caller has seen (see budget.ts).
+redis.call('HSETNX', KEYS[1], 'settled', ARGV[8])
+redis.call('HSETNX', KEYS[1], mf, ARGV[9])
+local settled = tonumber(redis.call('HGET', KEYS[1], 'settled'))
+local monthSettled = tonumber(redis.call('HGET', KEYS[1], mf))
 local seenS = tonumber(ARGV[8])
-if seenS > settled then
-  settled = seenS
-  redis.call('HSET', KEYS[1], 'settled', ARGV[8])
-end
-local monthSettled = num(redis.call('HGET', KEYS[1], mf))
 local seenM = tonumber(ARGV[9])
-if seenM > monthSettled then
-  monthSettled = seenM
-  redis.call('HSET', KEYS[1], mf, ARGV[9])
-end
 local reserved = num(redis.call('HGET', KEYS[1], 'reserved'))
 local amount = tonumber(ARGV[3])
-local available = tonumber(ARGV[6]) - (settled - seenS) - reserved
-local committed = tonumber(ARGV[7]) + (monthSettled - seenM) + reserved
+local available = tonumber(ARGV[6]) - math.max(0, settled - seenS) - reserved
+local committed = tonumber(ARGV[7]) + math.max(0, monthSettled - seenM) + reserved
 local status = 1
 if available < amount then
   status = 0
@@ -72,12 +69,28 @@ keep()
 return {status, str(available), str(committed)}
 `;
 
-/** ARGV: keepMs, id, charged, month. Releases the reservation and counts the charge. */
+/**
+ * ARGV: keepMs, id, charged, month. Releases the reservation and counts the charge, once: a settle of
+ * a reservation no longer held (settled before, or swept) counts nothing, so a retry is safe (the
+ * charge is in the log, which the callers' memory folds).
+ */
 export const SETTLE_LUA = `${PRELUDE}
-drop(ARGV[2])
-redis.call('HINCRBY', KEYS[1], 'settled', ARGV[3])
-redis.call('HINCRBY', KEYS[1], 'm:' .. ARGV[4], ARGV[3])
+if drop(ARGV[2]) then
+  redis.call('HINCRBY', KEYS[1], 'settled', ARGV[3])
+  redis.call('HINCRBY', KEYS[1], 'm:' .. ARGV[4], ARGV[3])
+end
 keep()
+return 1
+`;
+
+/** ARGV: keepMs, id, charged, month. Takes a settled charge back from started counters. */
+export const UNSETTLE_LUA = `${PRELUDE}
+if redis.call('HEXISTS', KEYS[1], 'settled') == 1 then
+  redis.call('HINCRBY', KEYS[1], 'settled', -tonumber(ARGV[3]))
+end
+if redis.call('HEXISTS', KEYS[1], 'm:' .. ARGV[4]) == 1 then
+  redis.call('HINCRBY', KEYS[1], 'm:' .. ARGV[4], -tonumber(ARGV[3]))
+end
 return 1
 `;
 
@@ -87,11 +100,11 @@ drop(ARGV[2])
 return 1
 `;
 
-/** ARGV: keepMs, month. Returns {settled, monthSettled, reserved}. */
+/** ARGV: keepMs, month. Returns {settled, monthSettled, reserved}; '' for a counter not started. */
 export const SNAPSHOT_LUA = `${PRELUDE}
 return {
-  str(num(redis.call('HGET', KEYS[1], 'settled'))),
-  str(num(redis.call('HGET', KEYS[1], 'm:' .. ARGV[2]))),
+  redis.call('HGET', KEYS[1], 'settled') or '',
+  redis.call('HGET', KEYS[1], 'm:' .. ARGV[2]) or '',
   str(num(redis.call('HGET', KEYS[1], 'reserved')))
 }
 `;

@@ -49,7 +49,9 @@ export class FallbackBudgetStore implements BudgetStore {
         if (outcome.ok) this.reservedIn.set(request.reservationId, this.primary);
         return outcome;
       } catch (e) {
-        // A reservation that timed out may still have been made: it is swept after its TTL.
+        // A reservation that timed out may still have been made: free it when Redis answers (else
+        // it is swept after its TTL).
+        this.primary.release(request.userId, request.reservationId).catch(() => undefined);
         this.down(e);
       }
     }
@@ -63,6 +65,11 @@ export class FallbackBudgetStore implements BudgetStore {
       this.reservedIn.get(request.reservationId) ?? (this.isDegraded ? this.fallback : this.primary);
     this.reservedIn.delete(request.reservationId);
     await store.settle(request);
+  }
+
+  /** Rare (events not written after settling): taken back where reservations go now. */
+  async unsettle(request: SettleRequest): Promise<void> {
+    await (this.isDegraded ? this.fallback : this.primary).unsettle(request);
   }
 
   async release(userId: string, reservationId: string): Promise<void> {

@@ -16,7 +16,8 @@ interface Held {
 }
 
 interface UserState {
-  settled: Micros;
+  /** null: not started (see budget.ts). */
+  settled: Micros | null;
   readonly monthSettled: Map<string, Micros>;
   readonly held: Map<string, Held>;
   reserved: Micros;
@@ -34,13 +35,13 @@ export class InMemoryBudgetStore implements DrainableBudgetStore {
     const { outcome, stored } = decideReservation(
       {
         settledMicros: u.settled,
-        monthSettledMicros: u.monthSettled.get(request.month) ?? 0n,
+        monthSettledMicros: u.monthSettled.get(request.month) ?? null,
         reservedMicros: u.reserved,
       },
       request,
     );
     u.settled = stored.settledMicros;
-    u.monthSettled.set(request.month, stored.monthSettledMicros);
+    if (stored.monthSettledMicros !== null) u.monthSettled.set(request.month, stored.monthSettledMicros);
     if (outcome.ok && !u.held.has(request.reservationId)) {
       u.held.set(request.reservationId, {
         amount: request.amountMicros,
@@ -53,9 +54,19 @@ export class InMemoryBudgetStore implements DrainableBudgetStore {
 
   settle({ userId, reservationId, chargedMicros, month }: SettleRequest): Promise<void> {
     const u = this.user(userId);
-    this.drop(u, reservationId);
-    u.settled += chargedMicros;
+    if (!this.drop(u, reservationId)) return Promise.resolve(); // settled before, or swept: counted once
+    u.settled = (u.settled ?? 0n) + chargedMicros;
     u.monthSettled.set(month, (u.monthSettled.get(month) ?? 0n) + chargedMicros);
+    return Promise.resolve();
+  }
+
+  unsettle({ userId, chargedMicros, month }: SettleRequest): Promise<void> {
+    const u = this.users.get(userId);
+    if (u?.settled != null) {
+      u.settled -= chargedMicros;
+      const m = u.monthSettled.get(month);
+      if (m !== undefined) u.monthSettled.set(month, m - chargedMicros);
+    }
     return Promise.resolve();
   }
 
@@ -72,7 +83,7 @@ export class InMemoryBudgetStore implements DrainableBudgetStore {
       snapshotOf(
         {
           settledMicros: u.settled,
-          monthSettledMicros: u.monthSettled.get(month) ?? 0n,
+          monthSettledMicros: u.monthSettled.get(month) ?? null,
           reservedMicros: u.reserved,
         },
         seen,
@@ -100,11 +111,12 @@ export class InMemoryBudgetStore implements DrainableBudgetStore {
     return Promise.resolve();
   }
 
-  private drop(u: UserState, reservationId: string): void {
+  private drop(u: UserState, reservationId: string): boolean {
     const held = u.held.get(reservationId);
-    if (!held) return;
+    if (!held) return false;
     u.held.delete(reservationId);
     u.reserved -= held.amount;
+    return true;
   }
 
   private sweep(u: UserState): void {
@@ -116,7 +128,7 @@ export class InMemoryBudgetStore implements DrainableBudgetStore {
   private user(userId: string): UserState {
     let u = this.users.get(userId);
     if (!u) {
-      u = { settled: 0n, monthSettled: new Map(), held: new Map(), reserved: 0n };
+      u = { settled: null, monthSettled: new Map(), held: new Map(), reserved: 0n };
       this.users.set(userId, u);
     }
     return u;

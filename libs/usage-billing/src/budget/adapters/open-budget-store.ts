@@ -4,8 +4,11 @@ import { FallbackBudgetStore, type BudgetFallbackObserver } from './fallback-bud
 import { PostgresBudgetStore } from './postgres-budget-store';
 import { RedisBudgetStore } from './redis-budget-store';
 
-/** A budget command slower than this is answered by the PostgreSQL fallback. */
-export const BUDGET_REDIS_TIMEOUT_MS = 250;
+/**
+ * A budget command slower than this is answered by the PostgreSQL fallback. Longer than the rate
+ * limiter's: a spurious timeout (a busy event loop) costs a hold released late, not just a count.
+ */
+export const BUDGET_REDIS_TIMEOUT_MS = 1_000;
 
 export interface SharedBudgetStore {
   readonly store: FallbackBudgetStore;

@@ -14,6 +14,7 @@ import type { DrainableBudgetStore } from './fallback-budget-store';
 
 /** pg returns int8 as strings, PGlite as numbers: one place turns both into bigint. */
 const micros = (v: unknown): Micros => BigInt((v as string | number | null) ?? 0);
+const microsOrNull = (v: unknown): Micros | null => (v === null || v === undefined ? null : micros(v));
 
 /**
  * The budget store in PostgreSQL, shared by every instance (full mode's fallback while Redis is
@@ -50,11 +51,25 @@ export class PostgresBudgetStore implements DrainableBudgetStore {
     return this.knex.transaction(async (trx) => {
       const stored = await this.lockAndSweep(trx, userId, month);
       const released = await this.drop(trx, userId, reservationId);
+      if (released === null) return; // settled before, or swept: counted once
       await this.write(trx, userId, month, {
-        settledMicros: stored.settledMicros + chargedMicros,
-        monthSettledMicros: stored.monthSettledMicros + chargedMicros,
+        settledMicros: (stored.settledMicros ?? 0n) + chargedMicros,
+        monthSettledMicros: (stored.monthSettledMicros ?? 0n) + chargedMicros,
         reservedMicros: stored.reservedMicros - released,
       });
+    });
+  }
+
+  async unsettle({ userId, chargedMicros, month }: SettleRequest): Promise<void> {
+    const amount = chargedMicros.toString();
+    await this.knex.transaction(async (trx) => {
+      await trx('budget_counters')
+        .where({ user_id: userId })
+        .whereNotNull('settled_micros')
+        .update({ settled_micros: trx.raw('settled_micros - ?', [amount]) });
+      await trx('budget_month_settled')
+        .where({ user_id: userId, month })
+        .update({ settled_micros: trx.raw('settled_micros - ?', [amount]) });
     });
   }
 
@@ -62,7 +77,7 @@ export class PostgresBudgetStore implements DrainableBudgetStore {
     return this.knex.transaction(async (trx) => {
       await this.lock(trx, userId);
       const released = await this.drop(trx, userId, reservationId);
-      if (released > 0n)
+      if (released !== null && released > 0n)
         await trx('budget_counters')
           .where({ user_id: userId })
           .update({ reserved_micros: trx.raw('reserved_micros - ?', [released.toString()]) });
@@ -99,13 +114,16 @@ export class PostgresBudgetStore implements DrainableBudgetStore {
     return Promise.resolve();
   }
 
-  private async lock(trx: Knex.Transaction, userId: string): Promise<{ settled: Micros; reserved: Micros }> {
+  private async lock(
+    trx: Knex.Transaction,
+    userId: string,
+  ): Promise<{ settled: Micros | null; reserved: Micros }> {
     await trx('budget_counters').insert({ user_id: userId }).onConflict('user_id').ignore();
     const row = (await trx('budget_counters').where({ user_id: userId }).forUpdate().first()) as {
       settled_micros: unknown;
       reserved_micros: unknown;
     };
-    return { settled: micros(row.settled_micros), reserved: micros(row.reserved_micros) };
+    return { settled: microsOrNull(row.settled_micros), reserved: micros(row.reserved_micros) };
   }
 
   private async lockAndSweep(trx: Knex.Transaction, userId: string, month: string): Promise<StoredBudget> {
@@ -120,23 +138,28 @@ export class PostgresBudgetStore implements DrainableBudgetStore {
       { settled_micros: unknown } | undefined;
     return {
       settledMicros: settled,
-      monthSettledMicros: micros(monthRow?.settled_micros),
+      monthSettledMicros: microsOrNull(monthRow?.settled_micros),
       reservedMicros: reserved - swept,
     };
   }
 
-  private async drop(trx: Knex.Transaction, userId: string, reservationId: string): Promise<Micros> {
+  /** The amount of the reservation it released, or null when it was not held. */
+  private async drop(trx: Knex.Transaction, userId: string, reservationId: string): Promise<Micros | null> {
     const rows = (await trx('budget_reservations')
       .where({ user_id: userId, reservation_id: reservationId })
       .delete()
       .returning('amount_micros')) as Array<{ amount_micros: unknown }>;
-    return rows.reduce((sum, r) => sum + micros(r.amount_micros), 0n);
+    return rows.length === 0 ? null : micros(rows[0]!.amount_micros);
   }
 
   private async write(trx: Knex.Transaction, userId: string, month: string, s: StoredBudget): Promise<void> {
     await trx('budget_counters')
       .where({ user_id: userId })
-      .update({ settled_micros: s.settledMicros.toString(), reserved_micros: s.reservedMicros.toString() });
+      .update({
+        settled_micros: s.settledMicros?.toString() ?? null,
+        reserved_micros: s.reservedMicros.toString(),
+      });
+    if (s.monthSettledMicros === null) return;
     await trx('budget_month_settled')
       .insert({ user_id: userId, month, settled_micros: s.monthSettledMicros.toString() })
       .onConflict(['user_id', 'month'])

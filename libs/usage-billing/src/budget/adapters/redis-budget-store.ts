@@ -9,7 +9,7 @@ import {
   type SettleRequest,
 } from '../budget';
 import type { BudgetStore } from '../budget-store.port';
-import { RELEASE_LUA, RESERVE_LUA, SETTLE_LUA, SNAPSHOT_LUA } from './budget.lua';
+import { RELEASE_LUA, RESERVE_LUA, SETTLE_LUA, SNAPSHOT_LUA, UNSETTLE_LUA } from './budget.lua';
 
 export const DEFAULT_BUDGET_PREFIX = 'switchyard:budget:';
 /** A user's keys outlive their last request by this long (longer than a month: the monthly counters). */
@@ -20,6 +20,7 @@ type Script = (k1: string, k2: string, k3: string, ...args: Array<string | numbe
 const SCRIPTS = {
   switchyardBudgetReserve: RESERVE_LUA,
   switchyardBudgetSettle: SETTLE_LUA,
+  switchyardBudgetUnsettle: UNSETTLE_LUA,
   switchyardBudgetRelease: RELEASE_LUA,
   switchyardBudgetSnapshot: SNAPSHOT_LUA,
 } as const;
@@ -75,6 +76,16 @@ export class RedisBudgetStore implements BudgetStore {
     );
   }
 
+  async unsettle({ userId, reservationId, chargedMicros, month }: SettleRequest): Promise<void> {
+    await this.scripts.switchyardBudgetUnsettle(
+      ...this.keysOf(userId),
+      BUDGET_KEY_TTL_MS,
+      reservationId,
+      chargedMicros.toString(),
+      month,
+    );
+  }
+
   async release(userId: string, reservationId: string): Promise<void> {
     await this.scripts.switchyardBudgetRelease(...this.keysOf(userId), BUDGET_KEY_TTL_MS, reservationId);
   }
@@ -86,8 +97,8 @@ export class RedisBudgetStore implements BudgetStore {
       month,
     )) as [string, string, string];
     const stored = {
-      settledMicros: BigInt(settled),
-      monthSettledMicros: BigInt(monthSettled),
+      settledMicros: settled === '' ? null : BigInt(settled),
+      monthSettledMicros: monthSettled === '' ? null : BigInt(monthSettled),
       reservedMicros: BigInt(reserved) as Micros,
     };
     return snapshotOf(stored, seen);

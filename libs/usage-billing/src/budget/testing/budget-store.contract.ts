@@ -87,7 +87,33 @@ export function budgetStoreContract(name: string, open: () => Promise<BudgetStor
       });
     });
 
-    it('a store that never saw a charge is raised to what the caller has seen', async () => {
+    it('a charge the caller has seen before its settlement reached the store counts once', async () => {
+      const user = randomUUID();
+      const r = request(user, { amountMicros: 500n });
+      expect((await f.store.reserve(r)).ok).toBe(true);
+      // The twin's feed already has the ChargeSettled (300), the store not yet: still 500 held.
+      const fed = seen(700n, { monthSpendMicros: 300n, settledMicros: 300n, monthSettledMicros: 300n });
+      expect(await f.twin.reserve(request(user, { amountMicros: 201n, seen: fed }))).toMatchObject({
+        ok: false,
+        availableMicros: 200n,
+      });
+      await f.store.settle({
+        userId: user,
+        reservationId: r.reservationId,
+        chargedMicros: 300n,
+        month: MONTH,
+      });
+      expect(await f.twin.snapshot(user, MONTH, fed)).toEqual({
+        pendingMicros: 0n,
+        monthPendingMicros: 0n,
+        reservedMicros: 0n,
+      });
+      expect(await f.twin.reserve(request(user, { amountMicros: 700n, seen: fed }))).toMatchObject({
+        ok: true,
+      });
+    });
+
+    it('a store with no count yet starts from what the first caller has seen', async () => {
       const user = randomUUID();
       const fed = seen(500n, { monthSpendMicros: 500n, settledMicros: 500n, monthSettledMicros: 500n });
       expect(await f.store.reserve(request(user, { amountMicros: 500n, seen: fed }))).toMatchObject({
@@ -122,12 +148,46 @@ export function budgetStoreContract(name: string, open: () => Promise<BudgetStor
       expect(await f.store.reserve(nextMonth)).toMatchObject({ ok: false, reason: 'cap' });
     });
 
+    it('a settlement taken back (its events were not written) counts nothing', async () => {
+      const user = randomUUID();
+      const r = request(user, { amountMicros: 500n });
+      expect((await f.store.reserve(r)).ok).toBe(true);
+      const settle = { userId: user, reservationId: r.reservationId, chargedMicros: 200n, month: MONTH };
+      await f.store.settle(settle);
+      await f.twin.unsettle(settle);
+      expect(await f.store.snapshot(user, MONTH, seen(1_000n))).toEqual({
+        pendingMicros: 0n,
+        monthPendingMicros: 0n,
+        reservedMicros: 0n,
+      });
+    });
+
+    it('settling twice counts once (a retried settle)', async () => {
+      const user = randomUUID();
+      const r = request(user, { amountMicros: 500n });
+      expect((await f.store.reserve(r)).ok).toBe(true);
+      const settle = { userId: user, reservationId: r.reservationId, chargedMicros: 200n, month: MONTH };
+      await f.store.settle(settle);
+      await f.twin.settle(settle);
+      expect(await f.store.snapshot(user, MONTH, seen(1_000n))).toEqual({
+        pendingMicros: 200n,
+        monthPendingMicros: 200n,
+        reservedMicros: 0n,
+      });
+    });
+
     it('release frees the hold and charges nothing; a second release or settle of it changes nothing', async () => {
       const user = randomUUID();
       const r = request(user, { amountMicros: 1_000n });
       expect((await f.store.reserve(r)).ok).toBe(true);
       await f.store.release(user, r.reservationId);
       await f.store.release(user, r.reservationId);
+      await f.twin.settle({
+        userId: user,
+        reservationId: r.reservationId,
+        chargedMicros: 1_000n,
+        month: MONTH,
+      });
       expect(await f.twin.snapshot(user, MONTH, seen(1_000n))).toEqual({
         pendingMicros: 0n,
         monthPendingMicros: 0n,
