@@ -40,21 +40,31 @@ async function flatFeeProvider(
       apiKey: `sk-${slug}-platform-key`,
     })
     .expect(201);
-  for (const [model, fee] of models)
-    await admin
-      .post('/api/v1/admin/models')
-      .send({
-        provider: slug,
-        model,
-        displayName: model,
-        prices: { inputPerMillionMicros: '0', outputPerMillionMicros: '0', perRequestMicros: fee },
-        contextWindow: 8_000,
-        maxOutputTokens: 1_000,
-        capabilities: { streaming: true, tools: false, vision: false, jsonMode: false },
-        quality: 0.5,
-        powerLevels: ['eco', 'balanced', 'precision'],
-      })
-      .expect(201);
+  for (const [model, fee] of models) await addModel(gw, slug, model, { perRequestMicros: fee });
+}
+
+/** A model of `provider` that costs nothing per token unless `prices` says otherwise. */
+async function addModel(
+  gw: TestGateway,
+  provider: string,
+  model: string,
+  prices: Record<string, string>,
+  maxOutputTokens = 1_000,
+): Promise<void> {
+  await as(gw.baseUrl, gw.adminKey)
+    .post('/api/v1/admin/models')
+    .send({
+      provider,
+      model,
+      displayName: model,
+      prices: { inputPerMillionMicros: '0', outputPerMillionMicros: '0', ...prices },
+      contextWindow: 8_000,
+      maxOutputTokens,
+      capabilities: { streaming: true, tools: false, vision: false, jsonMode: false },
+      quality: 0.5,
+      powerLevels: ['eco', 'balanced', 'precision'],
+    })
+    .expect(201);
 }
 
 /**
@@ -230,22 +240,8 @@ describe('spending caps and balances (embedded: in-memory budget store)', () => 
   });
 
   it('the worst case counts max_tokens: a request that could cost more than is available is refused', async () => {
-    const admin = as(gw.baseUrl, gw.adminKey);
-    await admin
-      .post('/api/v1/admin/models')
-      .send({
-        provider: PROVIDER,
-        model: 'wordy',
-        displayName: 'wordy',
-        // $1,000 per million output tokens: 1,000 tokens may cost $1.00, 6,000 up to $6.00.
-        prices: { inputPerMillionMicros: '0', outputPerMillionMicros: '1000000000' },
-        contextWindow: 8_000,
-        maxOutputTokens: 6_000,
-        capabilities: { streaming: true, tools: false, vision: false, jsonMode: false },
-        quality: 0.5,
-        powerLevels: ['eco', 'balanced', 'precision'],
-      })
-      .expect(201);
+    // $1,000 per million output tokens: 1,000 tokens may cost $1.00, 6,000 up to $6.00.
+    await addModel(gw, PROVIDER, 'wordy', { outputPerMillionMicros: '1000000000' }, 6_000);
     const user = await newUser(gw);
     const unbounded = await chat(gw.baseUrl, user.apiKey, `${PROVIDER}/wordy`);
     expect(unbounded.status).toBe(402);

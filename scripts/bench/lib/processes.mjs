@@ -150,6 +150,15 @@ export async function startGateway({ durability, mockUrl, nodeFlags = [], extraE
   });
   await limits.body.dump();
   if (limits.statusCode !== 200) throw new Error(`PUT /api/v1/admin/limits answered ${limits.statusCode}`);
+  // Credits enough never to run out ($10,000), so every request still pays for the budget check
+  // (its worst case held and settled) it would in production.
+  const grant = await request(`${url}/api/v1/admin/users/${credentials.user.userId}/credits`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${credentials.admin.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ amountMicros: '10000000000', reason: 'benchmark' }),
+  });
+  await grant.body.dump();
+  if (grant.statusCode !== 201) throw new Error(`POST credits answered ${grant.statusCode}`);
   return {
     proc,
     pid: proc.pid,
