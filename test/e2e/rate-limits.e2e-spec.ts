@@ -140,7 +140,7 @@ describeBackends('rate limits per tier (embedded: in-memory limiter)', (backend)
     expect(metrics.text).toContain('switchyard_rate_limiter_degraded 0');
   });
 
-  it('a streamed answer carries the headers too; tokens count the requested max output; null removes a limit and its headers', async () => {
+  it('a streamed answer carries the headers too; tokens count the requested max output until answered, then what was used; null removes a limit and its headers', async () => {
     await admin()
       .put(LIMITS)
       .send({ tiers: { starter: { rph: null, rpd: null, tpm: 1_000 } } })
@@ -158,10 +158,26 @@ describeBackends('rate limits per tier (embedded: in-memory limiter)', (backend)
       'x-ratelimit-limit-tokens': '1000',
     });
     expect(Number(stream.headers['x-ratelimit-remaining-tokens'])).toBeLessThan(500);
-    // 500 more would not fit: refused by tpm (the prompt's few tokens on top of max_tokens).
+    // Once answered, a request counts what it used, not the output it could have had (corrected
+    // after the answer, off its path).
+    let sent = 1;
+    const remaining = await eventually(
+      async () => {
+        const probe = await as(gw.baseUrl, user.apiKey)
+          .post('/v1/chat/completions')
+          .send({ ...chatBody, max_tokens: 1 })
+          .expect(200);
+        sent++;
+        const left = Number(probe.headers['x-ratelimit-remaining-tokens']);
+        return left > 500 ? left : undefined;
+      },
+      10_000,
+      'tokens per minute counting the real usage',
+    );
+    // More than is left would not fit: refused by tpm (the prompt's few tokens on top of max_tokens).
     const refused = await as(gw.baseUrl, user.apiKey)
       .post('/v1/chat/completions')
-      .send({ ...chatBody, max_tokens: 500 })
+      .send({ ...chatBody, max_tokens: remaining })
       .expect(429);
     expect(refused.body.error.message).toContain('1000 tokens per minute');
     await admin()
@@ -172,7 +188,7 @@ describeBackends('rate limits per tier (embedded: in-memory limiter)', (backend)
       .post('/v1/chat/completions')
       .send({ ...chatBody, max_tokens: 500 })
       .expect(200);
-    expect(open.headers['x-ratelimit-remaining-requests']).toBe('28');
+    expect(open.headers['x-ratelimit-remaining-requests']).toBe(String(30 - sent - 1));
     expect(open.headers['x-ratelimit-limit-tokens']).toBeUndefined();
   });
 });

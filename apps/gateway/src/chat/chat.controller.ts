@@ -10,7 +10,7 @@ import { requestIdOf } from '../logging/request-id';
 import { ChatService } from './chat.service';
 import { validateChatRequest } from './validate-chat-request';
 import { dtoSchema } from '../http/openapi';
-import { RateLimitGate } from '../limits/rate-limit-gate';
+import { admissionTokens, RateLimitGate } from '../limits/rate-limit-gate';
 import { promptTokenEstimate } from './prompt-tokens';
 import { IdempotencyGate, type IdempotentRun } from './idempotency-gate';
 import type { ChatCompletionDto } from './chat-completion.dto';
@@ -85,6 +85,7 @@ export class ChatController {
       signal: abort.signal,
       promptTokens,
       ...(run && { transcript: [] as string[] }),
+      onUsage: (used: number) => this.rateLimits.correct(principal, admissionTokens(dto, promptTokens), used),
     };
     if (dto.stream === true) {
       reply.hijack(); // the stream is written to the socket directly, errors included

@@ -44,6 +44,8 @@ export interface ChatCall {
   readonly promptTokens?: number;
   /** Streams: every SSE text written is also pushed here (an Idempotency-Key's stored answer). */
   readonly transcript?: string[];
+  /** Told the tokens an answered request used (prompt + completion), e.g. to correct tokens per minute. */
+  readonly onUsage?: (tokens: number) => void;
 }
 
 type Outcome = RecordRequestOutcome['data']['outcome'];
@@ -583,6 +585,7 @@ export class ChatService {
     attempted: Attempted,
     usage: ChatCompletionUsage,
   ): CountedUsage {
+    call.onUsage?.(usage.prompt_tokens + usage.completion_tokens);
     return countUsage(
       attempted.model,
       usage,

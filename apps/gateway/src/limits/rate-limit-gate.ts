@@ -101,6 +101,17 @@ export class RateLimitGate {
     private readonly refusals: Counter<'tier' | 'dimension'>,
   ) {}
 
+  /**
+   * Once the real usage is known: tokens per minute count what the request used instead of what it
+   * was admitted with (its prompt estimate plus the output it asked for at most). Off the answer's
+   * path: a failure leaves the admission's count.
+   */
+  correct(principal: Principal, admittedTokens: number, usedTokens: number): void {
+    const delta = usedTokens - admittedTokens;
+    if (delta === 0) return;
+    this.limits.recordTokens(principal.userId, principal.tier, delta).catch(() => undefined);
+  }
+
   /** Admits the request (counted in every window) and returns its x-ratelimit-* headers, or throws a 429. */
   async admit(
     principal: Principal,
