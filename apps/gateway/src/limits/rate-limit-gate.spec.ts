@@ -1,4 +1,12 @@
-import { formatReset, rateLimitHeaders, RateLimitExceededError, admissionTokens } from './rate-limit-gate';
+import { Counter } from 'prom-client';
+import { InMemoryRateLimiter, RateLimitPolicyView, RateLimits } from '@gw/limits';
+import {
+  formatReset,
+  rateLimitHeaders,
+  RateLimitExceededError,
+  admissionTokens,
+  RateLimitGate,
+} from './rate-limit-gate';
 
 describe('rate-limit headers', () => {
   it.each([
@@ -72,5 +80,27 @@ describe('rate-limit headers', () => {
     expect(admissionTokens({ messages, max_tokens: 100, max_completion_tokens: 7 } as never)).toBe(
       prompt + 7,
     );
+  });
+
+  it('once answered, tokens per minute count what was used instead of what was admitted', async () => {
+    const limits = new RateLimits(new RateLimitPolicyView(), new InMemoryRateLimiter());
+    const gate = new RateLimitGate(
+      limits,
+      new Counter({ name: 't_refusals', help: 'h', labelNames: ['tier', 'dimension'], registers: [] }),
+    );
+    const principal = { userId: 'u', tier: 'free' } as never;
+    const dto = { messages: [{ role: 'user' as const, content: 'hi' }], max_tokens: 4_000 } as never;
+    const left = async () =>
+      Number(
+        (await gate.admit(principal, { ...(dto as object), max_tokens: 0 } as never))[
+          'x-ratelimit-remaining-tokens'
+        ],
+      );
+    await gate.admit(principal, dto);
+    const before = await left();
+    gate.correct(principal, admissionTokens(dto), 50);
+    const after = await left();
+    // The 4,000 output tokens it could have had are given back, less the 50 it used.
+    expect(after - before).toBeGreaterThan(3_900);
   });
 });
