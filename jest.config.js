@@ -26,6 +26,11 @@ const common = {
 };
 
 module.exports = {
+  // Jest's default is one worker per core less one: on a 2-core CI box that is 1, which runs every
+  // file in band, one after another, while most suites wait on child processes, PostgreSQL or sockets.
+  // Two workers keep both cores busy (each suite still runs its tests in order; suites share nothing
+  // but the servers, in schemas, prefixes and ports of their own).
+  maxWorkers: 2,
   reporters: ['default', '<rootDir>/test/setup/summary-reporter.js'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },

@@ -1,14 +1,60 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import pino from 'pino';
 import { Writable } from 'node:stream';
 import knexFactory from 'knex';
 import { CommandBus } from '@nestjs/cqrs';
 import { LOCAL_CREDENTIALS, type LocalCredentials } from '@gw/accounts';
 import { createGateway, type Gateway } from '../../../apps/gateway/src/app.factory';
 import { bootstrapUsers } from '../../../apps/gateway/src/bootstrap/bootstrap-users';
-import { createLogger, loadConfig, type GatewayConfig } from '@gw/platform';
+import { createLogger, loadConfig, openStores, type GatewayConfig } from '@gw/platform';
+
+const root = path.resolve(__dirname, '../../..');
+
+/**
+ * A new PGlite data directory costs an initdb and every migration (1.5 to 2 s of CPU here, for each
+ * of the many embedded gateways the suites start). The first suite to need one opens the stores
+ * once, the way the gateway does (initdb, all migrations, a clean close), and keeps that empty
+ * migrated directory under node_modules/.cache, named by the migrations and the PGlite version;
+ * every embedded test gateway whose DATA_DIR the harness chooses starts from a copy of it. Suites
+ * that pass their own DATA_DIR (first-start and data-directory tests) still start from nothing.
+ */
+let pgliteTemplate: Promise<string> | undefined;
+async function migratedPgliteTemplate(): Promise<string> {
+  const hash = createHash('sha256');
+  const migrations = path.join(root, 'migrations');
+  for (const file of (await readdir(migrations)).sort())
+    hash.update(file).update(await readFile(path.join(migrations, file)));
+  hash.update(await readFile(path.join(root, 'node_modules', '@electric-sql', 'pglite', 'package.json')));
+  const cache = path.join(root, 'node_modules', '.cache', 'switchyard-e2e');
+  const template = path.join(cache, `pglite-template-${hash.digest('hex').slice(0, 16)}`);
+  if (
+    await readdir(template).then(
+      () => true,
+      () => false,
+    )
+  )
+    return template;
+  await mkdir(cache, { recursive: true });
+  const scratch = await mkdtemp(path.join(cache, 'pglite-template-new-'));
+  try {
+    const stores = await openStores(
+      loadConfig({ DATA_DIR: scratch, MOCK_PROVIDERS: 'on' }),
+      pino({ level: 'silent' }),
+      'e2e:template',
+    );
+    await stores.close();
+    // Another worker may have won the race: its copy is as good, and this one is dropped.
+    await rename(path.join(scratch, 'pglite'), template).catch(async (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOTEMPTY' && e.code !== 'EEXIST') throw e;
+    });
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+  return template;
+}
 
 /**
  * Suites declare both with `describeBackends` (`@gw/database/testing`): without DATABASE_URL the
@@ -54,6 +100,10 @@ export async function startTestGateway(
   options: TestGatewayOptions = {},
 ): Promise<TestGateway> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'switchyard-e2e-'));
+  if (backend === 'pglite' && env.DATA_DIR === undefined)
+    await cp(await (pgliteTemplate ??= migratedPgliteTemplate()), path.join(dataDir, 'pglite'), {
+      recursive: true,
+    });
   const schema = `e2e_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
   const config: GatewayConfig = loadConfig({
     DATA_DIR: dataDir,
