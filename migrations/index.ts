@@ -13,6 +13,7 @@ import { migration as createRelayCheckpoints } from './20261210120000_create_rel
 import { migration as createBillingLedger } from './20261210120100_create_billing_ledger';
 import { migration as addCreditsToBillingLedger } from './20261210120200_add_credits_to_billing_ledger';
 import { migration as createBudgetStore } from './20261211120000_create_budget_store';
+import { migration as addSettledToCreditLedger } from './20261211130000_add_settled_to_credit_ledger';
 
 /**
  * Every migration, in one list. Add a file named `YYYYMMDDHHmmss_<verb>_<object>.ts` that exports
@@ -33,4 +34,5 @@ export const allMigrations: readonly NamedMigration[] = [
   createBillingLedger,
   addCreditsToBillingLedger,
   createBudgetStore,
+  addSettledToCreditLedger,
 ];

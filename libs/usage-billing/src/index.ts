@@ -25,6 +25,7 @@ export * from './credits/ledger/credit-ledger.queries';
 export * from './credits/commands/credits.commands';
 export * from './budget/budget';
 export * from './budget/budget-ledger';
+export * from './budget/budget-snapshot';
 export * from './budget/budget-store.port';
 export * from './budget/adapters/in-memory-budget-store';
 export * from './budget/adapters/redis-budget-store';

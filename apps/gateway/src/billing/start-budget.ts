@@ -11,7 +11,9 @@ import {
   BudgetLedger,
   creditsDecider,
   InMemoryBudgetStore,
+  monthOf,
   openSharedBudgetStore,
+  readBudgetSnapshot,
   toCreditsStreamId,
   type BudgetStore,
   type CreditsCommand,
@@ -52,13 +54,19 @@ export async function startBudget(
   logger: Logger,
   clock: Clock = systemClock,
 ): Promise<BudgetRuntime> {
+  // From the credit-ledger read model as of its checkpoint, then the log after it: start-up reads one
+  // row per user instead of every request ever made.
   const ledger = new BudgetLedger();
+  const snapshot = await readBudgetSnapshot(knex, monthOf(clock.now()));
+  ledger.seed(snapshot);
   const feed = await startMemoryFeed(
     eventStore,
     'budget-ledger',
     [...BUDGET_LEDGER_EVENT_TYPES],
     (e) => ledger.apply(e),
     logger,
+    undefined,
+    snapshot.position ?? undefined,
   );
   const shared = config.redisUrl
     ? openSharedBudgetStore(config.redisUrl, knex, {

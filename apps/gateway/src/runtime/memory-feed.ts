@@ -17,8 +17,10 @@ export async function startMemoryFeed(
   logger: Logger,
   /** Runs after each batch is applied, before the next is read (e.g. to rebuild a snapshot). */
   afterBatch?: () => Promise<void>,
+  /** Where the view already is (a snapshot's position): delivery starts after it. */
+  after?: Position,
 ): Promise<Subscription> {
-  let last: Position | undefined;
+  let last: Position | undefined = after;
   let current: Subscription | undefined;
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;

@@ -4,6 +4,7 @@ import type { CreditsGranted } from '../credits/credits.events';
 import { monthOf } from '../credits/ledger/credit-ledger.entries';
 import type { UsageRepriced } from '../pricing/usage-repriced.events';
 import type { BudgetSeen } from './budget';
+import type { LedgerSnapshot } from './budget-snapshot';
 
 /** The events the in-memory budget ledger folds (every instance, from the log). */
 export const BUDGET_LEDGER_EVENT_TYPES = [
@@ -18,7 +19,7 @@ interface UserBudget {
   granted: Micros;
   charged: Micros;
   settled: Micros;
-  /** month → charges (UsageRecorded, corrections left out: a cap counts what was charged then). */
+  /** month → charges (UsageRecorded; a correction counts in the month it is made, as in the read model). */
   readonly monthSpend: Map<string, Micros>;
   readonly monthSettled: Map<string, Micros>;
   /** Months a SpendingCapReached was recorded for. */
@@ -53,7 +54,10 @@ export class BudgetLedger {
       }
       case 'UsageRepriced': {
         const { userId, deltaChargedMicros } = (event as unknown as UsageRepriced).data;
-        this.user(userId).charged += BigInt(deltaChargedMicros);
+        const u = this.user(userId);
+        const delta = BigInt(deltaChargedMicros);
+        u.charged += delta;
+        add(u.monthSpend, monthOf(event.occurredAt), delta);
         return;
       }
       case 'ChargeSettled': {
@@ -71,6 +75,25 @@ export class BudgetLedger {
       default:
         return;
     }
+  }
+
+  /**
+   * Starts from the credit-ledger read model as of its position (see readBudgetSnapshot); the feed
+   * then applies what came after it. Call on an empty ledger, before any event.
+   */
+  seed(snapshot: LedgerSnapshot): void {
+    for (const { userId, grantedMicros, chargedMicros, settledMicros } of snapshot.users) {
+      const u = this.user(userId);
+      u.granted = grantedMicros;
+      u.charged = chargedMicros;
+      u.settled = settledMicros;
+    }
+    for (const { userId, month, chargedMicros, settledMicros } of snapshot.months) {
+      const u = this.user(userId);
+      u.monthSpend.set(month, chargedMicros);
+      u.monthSettled.set(month, settledMicros);
+    }
+    for (const { userId, grantId } of snapshot.grants) this.user(userId).grants.add(grantId);
   }
 
   /**

@@ -20,6 +20,7 @@ export const CREDIT_LEDGER_EVENT_TYPES: ReadonlySet<string> = new Set([
   'CreditsGranted',
   'UsageRecorded',
   'UsageRepriced',
+  'ChargeSettled',
 ]);
 
 /** What an event does to a user's credits: what it grants, and what it charges (and in which month). */
@@ -27,6 +28,8 @@ export interface CreditMovement {
   readonly userId: string;
   readonly grantedMicros: bigint;
   readonly chargedMicros: bigint;
+  /** A ChargeSettled: what the budget store counted as settled, and its cap month. */
+  readonly settled?: { readonly micros: bigint; readonly month: string };
   /** The grant as a ledger entry (charges are listed from usage_facts, not stored twice). */
   readonly grant?: CreditLedgerEntry;
 }
@@ -64,6 +67,15 @@ export function creditMovementOf(event: RecordedEvent): CreditMovement | undefin
       const d = event.data as ChargedUsage;
       const charged = BigInt(d.chargedMicros);
       return charged === 0n ? undefined : { userId: d.userId, grantedMicros: 0n, chargedMicros: charged };
+    }
+    case 'ChargeSettled': {
+      const d = event.data as { userId: string; chargedMicros: string; month: string };
+      return {
+        userId: d.userId,
+        grantedMicros: 0n,
+        chargedMicros: 0n,
+        settled: { micros: BigInt(d.chargedMicros), month: d.month },
+      };
     }
     case 'UsageRepriced': {
       const d = (event as unknown as UsageRepriced).data;

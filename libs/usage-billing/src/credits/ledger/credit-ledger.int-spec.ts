@@ -3,6 +3,7 @@ import { describeBackends, openTestDatabase, type TestDatabase } from '@gw/datab
 import type { RecordedEvent } from '@gw/shared-kernel';
 import { migration as createUsageAnalytics } from '../../../../../migrations/20261201130000_create_usage_analytics';
 import { migration as createCreditLedger } from '../../../../../migrations/20261201140000_create_credit_ledger';
+import { migration as addSettled } from '../../../../../migrations/20261211130000_add_settled_to_credit_ledger';
 import { usageAnalyticsProjection } from '../../analytics/facts/usage-analytics.projection';
 import { creditLedgerProjection } from './credit-ledger.projection';
 import { readCreditLedger, readCreditTotals } from './credit-ledger.queries';
@@ -88,7 +89,11 @@ describeBackends('credit ledger projection', (kind) => {
     });
 
   beforeAll(async () => {
-    db = await openTestDatabase(kind, [createUsageAnalytics, createCreditLedger], 'credit_ledger');
+    db = await openTestDatabase(
+      kind,
+      [createUsageAnalytics, createCreditLedger, addSettled],
+      'credit_ledger',
+    );
     // Overlapping batches and a whole redelivery: the runner delivers at least once.
     await apply(events.slice(0, 3));
     await apply(events.slice(1, 5));

@@ -12,6 +12,7 @@ interface BalanceRow {
   user_id: string;
   granted_micros: string | number;
   charged_micros: string | number;
+  settled_micros: string | number;
   last_commit: string | number;
   last_prepare: string | number;
 }
@@ -35,11 +36,17 @@ async function applyCreditLedger(trx: Knex.Transaction, events: readonly Recorde
       {
         granted: toBigInt(r.granted_micros),
         charged: toBigInt(r.charged_micros),
+        settled: toBigInt(r.settled_micros),
         last: { commit: toBigInt(r.last_commit), prepare: toBigInt(r.last_prepare) } as Position,
       },
     ]),
   );
-  const months = new Map<string, bigint>();
+  const months = new Map<string, { charged: bigint; settled: bigint }>();
+  const addMonth = (userId: string, month: string, charged: bigint, settled: bigint): void => {
+    const key = JSON.stringify([userId, month]);
+    const m = months.get(key) ?? { charged: 0n, settled: 0n };
+    months.set(key, { charged: m.charged + charged, settled: m.settled + settled });
+  };
   const grants: Record<string, unknown>[] = [];
   for (const { event, move } of moves) {
     const row = rows.get(move.userId);
@@ -47,12 +54,11 @@ async function applyCreditLedger(trx: Knex.Transaction, events: readonly Recorde
     rows.set(move.userId, {
       granted: (row?.granted ?? 0n) + move.grantedMicros,
       charged: (row?.charged ?? 0n) + move.chargedMicros,
+      settled: (row?.settled ?? 0n) + (move.settled?.micros ?? 0n),
       last: event.position,
     });
-    if (move.chargedMicros !== 0n) {
-      const key = JSON.stringify([move.userId, monthOf(event.occurredAt)]);
-      months.set(key, (months.get(key) ?? 0n) + move.chargedMicros);
-    }
+    if (move.chargedMicros !== 0n) addMonth(move.userId, monthOf(event.occurredAt), move.chargedMicros, 0n);
+    if (move.settled) addMonth(move.userId, move.settled.month, 0n, move.settled.micros);
     if (move.grant)
       grants.push({
         entry_id: move.grant.entryId,
@@ -73,6 +79,7 @@ async function applyCreditLedger(trx: Knex.Transaction, events: readonly Recorde
           user_id: id,
           granted_micros: r.granted.toString(),
           charged_micros: r.charged.toString(),
+          settled_micros: r.settled.toString(),
           last_commit: r.last.commit.toString(),
           last_prepare: r.last.prepare.toString(),
           updated_at: trx.fn.now(),
@@ -85,15 +92,23 @@ async function applyCreditLedger(trx: Knex.Transaction, events: readonly Recorde
   if (months.size > 0)
     await trx(CREDIT_MONTH_SPEND_TABLE)
       .insert(
-        [...months].map(([key, charged]) => {
+        [...months].map(([key, m]) => {
           const [userId, month] = JSON.parse(key) as [string, string];
-          return { user_id: userId, month, charged_micros: charged.toString() };
+          return {
+            user_id: userId,
+            month,
+            charged_micros: m.charged.toString(),
+            settled_micros: m.settled.toString(),
+          };
         }),
       )
       .onConflict(['user_id', 'month'])
       .merge({
         charged_micros: trx.raw('?? + excluded.charged_micros', [
           `${CREDIT_MONTH_SPEND_TABLE}.charged_micros`,
+        ]),
+        settled_micros: trx.raw('?? + excluded.settled_micros', [
+          `${CREDIT_MONTH_SPEND_TABLE}.settled_micros`,
         ]),
       });
 }
