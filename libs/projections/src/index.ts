@@ -13,3 +13,4 @@ export * from './runner/projection-runner.options';
 export { ProjectionRunner, DEFAULT_MAX_BATCH_SIZE, type WaitOptions } from './runner/projection-runner';
 export { ProjectionRunnerGroup } from './runner/projection-runner-group';
 export * from './rebuild/rebuild-projection';
+export * from './lag/projection-lag';

@@ -1,27 +1,5 @@
-import type { EventStore } from '@gw/eventstore';
-import type { Position } from '@gw/shared-kernel';
-import type { ProjectionLagSample } from './gateway-metrics';
-
-/** What the lag needs of a projection runner: its name and the position it has applied up to. */
-export interface LagSubject {
-  readonly name: string;
-  readonly checkpoint: Position | null;
-}
-
 /**
- * Age of the oldest event each projection has not applied yet (0 when caught up), read at scrape
- * time: one read of at most one event per projection, never on the request path.
+ * The lag of the in-process projections (embedded mode), measured at scrape time. The measurement
+ * lives in @gw/projections, where apps/projector measures the same in full mode.
  */
-export async function measureProjectionLag(
-  store: EventStore,
-  runners: readonly LagSubject[],
-  now: () => number = Date.now,
-): Promise<ProjectionLagSample[]> {
-  return Promise.all(
-    runners.map(async (r) => {
-      const [next] = await store.readAll({ after: r.checkpoint ?? undefined, maxCount: 1 });
-      const seconds = next ? Math.max(0, (now() - next.occurredAt.getTime()) / 1000) : 0;
-      return { projection: r.name, seconds };
-    }),
-  );
-}
+export { measureProjectionLag, type LagSubject } from '@gw/projections';

@@ -1,11 +1,21 @@
 import type { Logger } from 'pino';
-import { createKafka, ensureTopics, EventRelay, KafkaPublisher, KnexRelayCheckpoints } from '@gw/messaging';
+import {
+  createKafka,
+  ensureTopics,
+  EventRelay,
+  KafkaPublisher,
+  KnexRelayCheckpoints,
+  PUBLISHED_EVENT_TYPES,
+} from '@gw/messaging';
 import type { GatewayConfig, Stores } from '@gw/platform';
+import type { LagSubject } from '@gw/projections';
 
 /** The relay's row in relay_checkpoints. */
 export const KAFKA_RELAY_NAME = 'kafka';
 
 export interface RunningRelay {
+  /** Its progress, for its lag: it reads only the published types, so its checkpoint moves on those. */
+  readonly progress: LagSubject;
   stop(): Promise<void>;
 }
 
@@ -34,6 +44,13 @@ export async function startKafkaRelay(
   });
   await relay.start();
   return {
+    progress: {
+      name: KAFKA_RELAY_NAME,
+      get checkpoint() {
+        return relay.checkpoint;
+      },
+      eventTypes: PUBLISHED_EVENT_TYPES,
+    },
     stop: async () => {
       await relay.stop();
       await publisher.close();

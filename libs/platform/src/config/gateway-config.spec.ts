@@ -56,6 +56,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ METRICS_TOKEN: 'has a space in it, long' })).toThrow(/METRICS_TOKEN/);
   });
 
+  it('METRICS_PORT (the projector’s metrics listener): 9464 by default, a whole port number, 0 for any free one', () => {
+    expect(loadConfig({}).metricsPort).toBe(9464);
+    expect(loadConfig({ METRICS_PORT: '9100' }).metricsPort).toBe(9100);
+    expect(loadConfig({ METRICS_PORT: '0' }).metricsPort).toBe(0);
+    for (const bad of ['65536', '-1', '94.5', 'metrics'])
+      expect(() => loadConfig({ METRICS_PORT: bad })).toThrow(/METRICS_PORT/);
+  });
+
   describe('bootstrap accounts', () => {
     const full = { DATABASE_URL: 'postgres://db.test/switchyard' };
     const key = 'sk-0123456789abcdef0123456789abcdef';

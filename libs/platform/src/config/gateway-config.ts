@@ -48,6 +48,11 @@ export interface GatewayConfig {
    * Outside embedded mode `/metrics` takes this token or an admin's gateway key; embedded, it is open.
    */
   readonly metricsToken?: ConfiguredSecret;
+  /**
+   * `METRICS_PORT`: where apps/projector serves `GET /metrics` (default 9464; 0: any free port). The
+   * gateway serves its metrics on `port` and does not read this.
+   */
+  readonly metricsPort: number;
   readonly durability: Durability;
   /** `inprocess`: this process runs the projections (embedded); `off`: apps/projector does. */
   readonly projections: 'inprocess' | 'off';
@@ -207,6 +212,14 @@ function metricsToken(env: Env): ConfiguredSecret | undefined {
   return new ConfiguredSecret(token);
 }
 
+/** A whole port number; 0 lets the system pick a free one (tests). */
+function metricsPort(env: Env): number {
+  const port = numberIn(env, 'METRICS_PORT', 0, 65535, 9464);
+  if (!Number.isInteger(port))
+    throw new ConfigError(`METRICS_PORT must be a whole port number; got "${env.METRICS_PORT}"`);
+  return port;
+}
+
 /** Generated keys written to a file are for the embedded demo; a full deployment brings its own. */
 function bootstrapUsers(env: Env, embedded: boolean): boolean {
   const on = oneOf(env, 'BOOTSTRAP_USERS', ['on', 'off'] as const, embedded ? 'on' : 'off') === 'on';
@@ -274,6 +287,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     sessionSigningKey: sessionSigningKey(env),
     paymentWebhookSecret: paymentWebhookSecret(env),
     metricsToken: metricsToken(env),
+    metricsPort: metricsPort(env),
     durability: oneOf(env, 'DURABILITY', ['strict', 'relaxed'] as const, 'strict'),
     projections: oneOf(env, 'PROJECTIONS', ['inprocess', 'off'] as const, 'inprocess'),
     mock: {
