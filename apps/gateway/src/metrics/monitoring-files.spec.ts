@@ -2,13 +2,16 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { InMemoryEventStore } from '@gw/eventstore';
+import { createLogger, loadConfig } from '@gw/platform';
 import { describeIf } from '@gw/shared-kernel/testing';
+import { createProjectorRegistry } from '../../../projector/src/metrics/projector-metrics';
 import { GatewayMetrics } from './gateway-metrics';
 
 /**
  * infra/prometheus/alerts.yml and the Grafana dashboard name metrics by string: a renamed metric
  * would leave an alert that never fires and an empty panel. Every name they use must be one the
- * gateway registers.
+ * gateway or the projector registers, and Prometheus must scrape both where they listen.
  */
 const root = path.resolve(__dirname, '../../../..');
 const infra = (file: string) => path.join(root, 'infra', file);
@@ -54,12 +57,68 @@ const PRODUCT_METRICS = [
   'switchyard_budget_refusals_total',
   'switchyard_budget_store_degraded',
   'switchyard_rate_limited_total',
+  'switchyard_kafka_relay_lag_seconds',
 ];
+
+interface ScrapeJob {
+  readonly job_name: string;
+  readonly metrics_path?: string;
+  readonly authorization?: { readonly type?: string; readonly credentials_file?: string };
+  readonly static_configs?: Array<{ readonly targets: string[] }>;
+}
+const prometheus = parse(readFileSync(infra('prometheus/prometheus.yml'), 'utf8')) as {
+  scrape_configs: ScrapeJob[];
+};
+
+interface ComposeService {
+  readonly environment?: Readonly<Record<string, string | number>>;
+  readonly expose?: readonly string[];
+  readonly secrets?: readonly string[];
+}
+const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, ComposeService>;
+};
 
 describe('monitoring files (infra/prometheus, infra/grafana)', () => {
   let registered: Set<string>;
   beforeAll(async () => {
-    registered = new Set((await new GatewayMetrics().registry.getMetricsAsJSON()).map((m) => m.name));
+    const projector = createProjectorRegistry({
+      eventStore: new InMemoryEventStore(),
+      projections: [],
+      relay: { name: 'kafka', checkpoint: null },
+      logger: createLogger('silent', 'switchyard-projector'),
+    });
+    registered = new Set(
+      [
+        ...(await new GatewayMetrics().registry.getMetricsAsJSON()),
+        ...(await projector.getMetricsAsJSON()),
+      ].map((m) => m.name),
+    );
+  });
+
+  it('Prometheus scrapes the gateway and the projector where they listen, both with the metrics token', () => {
+    const jobs = new Map(prometheus.scrape_configs.map((j) => [j.job_name, j]));
+    const bearer = { type: 'Bearer', credentials_file: '/run/secrets/metrics_token' };
+    expect(jobs.get('switchyard-gateway')).toMatchObject({
+      metrics_path: '/metrics',
+      authorization: bearer,
+      static_configs: [{ targets: ['gateway:8080'] }],
+    });
+    const projectorPort = compose.services.projector?.environment?.METRICS_PORT;
+    expect(String(projectorPort)).toBe(String(loadConfig({}).metricsPort));
+    expect(jobs.get('switchyard-projector')).toMatchObject({
+      metrics_path: '/metrics',
+      authorization: bearer,
+      static_configs: [{ targets: [`projector:${projectorPort}`] }],
+    });
+    expect(compose.services.projector?.expose).toContain(String(projectorPort));
+  });
+
+  it('compose gives the projector the same METRICS_TOKEN as the gateway and Prometheus', () => {
+    const { gateway, projector, prometheus: server } = compose.services;
+    expect(gateway?.environment?.METRICS_TOKEN).toMatch(/^\$\{METRICS_TOKEN:\?/);
+    expect(projector?.environment?.METRICS_TOKEN).toBe(gateway?.environment?.METRICS_TOKEN);
+    expect(server?.secrets).toContain('metrics_token');
   });
 
   it('the product’s three alerts are there, with their thresholds and durations', () => {
@@ -74,7 +133,7 @@ describe('monitoring files (infra/prometheus, infra/grafana)', () => {
     );
   });
 
-  it('every alert names only metrics the gateway registers', () => {
+  it('every alert names only metrics the gateway or the projector registers', () => {
     for (const rule of rules) {
       const names = metricNamesIn(rule.expr);
       expect({ alert: rule.alert, names: names.length > 0 }).toEqual({ alert: rule.alert, names: true });

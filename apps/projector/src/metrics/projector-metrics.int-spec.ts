@@ -66,14 +66,16 @@ describeBackends('projector metrics server over a real event store', (kind) => {
     );
     store = new PostgresEventStore(database.knex, { pollIntervalMs: 20, singleWriter: kind === 'pglite' });
     await append('Relayed', secondsAgo(300));
-    await append('Ticked', secondsAgo(200));
+    const last = await append('Ticked', secondsAgo(200));
     group = new ProjectionRunnerGroup([projection(fast), projection(slow)], {
       eventStore: store,
       db: database.knex,
       logger,
     });
     await group.start();
-    await group.waitForHead({ timeoutMs: 10_000 });
+    // The appended event's position, not the head: on a shared PostgreSQL server the head read now
+    // can stop short of it while another session's older transaction is still open.
+    await group.waitFor(last.position, { timeoutMs: 10_000 });
     server = await startMetricsServer({
       registry: createProjectorRegistry({ eventStore: store, projections: group.runners, relay, logger }),
       metricsToken: { reveal: () => TOKEN },
@@ -118,8 +120,8 @@ describeBackends('projector metrics server over a real event store', (kind) => {
     // The slow projection stops; events arrive that only the fast one applies.
     await runner(slow).stop();
     await append('Ticked', secondsAgo(90));
-    await append('Ticked', secondsAgo(60));
-    await runner(fast).waitForHead({ timeoutMs: 10_000 });
+    const last = await append('Ticked', secondsAgo(60));
+    await runner(fast).waitFor(last.position, { timeoutMs: 10_000 });
     const behind = await metrics();
     expect(lag(behind, fast)).toBe(0);
     // The oldest event it has not applied is the one from 90 s ago (the scrape took a moment).
@@ -127,7 +129,7 @@ describeBackends('projector metrics server over a real event store', (kind) => {
     expect(lag(behind, slow)).toBeLessThan(150);
 
     await runner(slow).start();
-    await runner(slow).waitForHead({ timeoutMs: 10_000 });
+    await runner(slow).waitFor(last.position, { timeoutMs: 10_000 });
     const again = await metrics();
     expect(lag(again, fast)).toBe(0);
     expect(lag(again, slow)).toBe(0);
