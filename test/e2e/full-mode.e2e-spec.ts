@@ -42,7 +42,12 @@ describePostgres(
       gw = await startTestGateway('postgres', { PROJECTIONS: 'off' });
       const { database } = gw.gateway.runtime.config;
       if (database.kind !== 'postgres' || !database.schema) throw new Error('expected a PostgreSQL schema');
-      projectorEnv = { DATABASE_URL: database.url, DATABASE_SCHEMA: database.schema, LOG_LEVEL: 'info' };
+      projectorEnv = {
+        DATABASE_URL: database.url,
+        DATABASE_SCHEMA: database.schema,
+        LOG_LEVEL: 'info',
+        METRICS_PORT: '0',
+      };
     });
     afterAll(async () => {
       for (const p of projectors) await p.kill('SIGKILL');

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ProjectionLagSample } from '@gw/projections';
 
 /** One answered chat request (completed, or interrupted by the client after it began), as the hot path saw it. */
 export interface ChatObservation {
@@ -38,11 +39,7 @@ export interface FallbackObservation {
   reason: string;
 }
 
-export interface ProjectionLagSample {
-  readonly projection: string;
-  /** Age of the oldest event the projection has not applied yet; 0 when caught up. */
-  readonly seconds: number;
-}
+export type { ProjectionLagSample } from '@gw/projections';
 
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 const TTFT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30];
