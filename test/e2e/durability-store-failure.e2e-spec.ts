@@ -13,6 +13,11 @@ describeBackends('strict durability when the event store refuses every write', (
   let gw: TestGateway;
   beforeAll(async () => {
     gw = await startTestGateway(backend, { DURABILITY: 'strict', HEALTH_PROBE_INTERVAL_MS: '0' });
+    // The user's sign-up credits are granted (an append) before the store is made to refuse.
+    await request(gw.baseUrl)
+      .get('/api/v1/me/credits')
+      .set('authorization', `Bearer ${gw.userKey}`)
+      .expect(200);
   });
   afterAll(() => gw?.close());
 
@@ -36,6 +41,30 @@ describeBackends('strict durability when the event store refuses every write', (
   });
   const eventTypes = async (requestId: string) =>
     (await gw.gateway.runtime.eventStore.readStream(toRequestStreamId(requestId))).map((e) => e.type);
+
+  it("a new user's first request while the store refuses: 503 credits_unavailable (the sign-up credits could not be written), not a 500", async () => {
+    const admin = (p: string) => request(gw.baseUrl).post(p).set('authorization', `Bearer ${gw.adminKey}`);
+    const created = await admin('/api/v1/admin/users')
+      .send({ name: 'Newcomer', tier: 'starter' })
+      .expect(201);
+    const key = await admin(`/api/v1/admin/users/${created.body.id}/api-keys`)
+      .send({ name: 'k' })
+      .expect(201);
+    await refuseAppends();
+    const res = await request(gw.baseUrl)
+      .post('/v1/chat/completions')
+      .set('authorization', `Bearer ${key.body.apiKey}`)
+      .send(body(false));
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('1');
+    expect(res.body.error).toMatchObject({ code: 'credits_unavailable', type: 'api_error' });
+    await acceptAppends();
+    await request(gw.baseUrl)
+      .post('/v1/chat/completions')
+      .set('authorization', `Bearer ${key.body.apiKey}`)
+      .send(body(false))
+      .expect(200);
+  });
 
   it('a non-streamed request answers 503 usage_not_recorded in OpenAI shape, never a 200', async () => {
     await refuseAppends();
@@ -122,10 +151,12 @@ describeBackends('strict durability when the event store refuses every write', (
     expect(await eventTypes(json.headers['x-switchyard-request-id'])).toEqual([
       'RequestRouted',
       'UsageRecorded',
+      'ChargeSettled',
     ]);
     expect(await eventTypes(streamed.headers.get('x-switchyard-request-id')!)).toEqual([
       'RequestRouted',
       'UsageRecorded',
+      'ChargeSettled',
     ]);
     expect(await eventTypes(refused.headers['x-switchyard-request-id'])).toEqual([]);
   });

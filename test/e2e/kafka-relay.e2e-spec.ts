@@ -74,7 +74,15 @@ describeBackends('Kafka relay over gateway traffic', (backend) => {
 
     const messages = publisher.broker.allMessages();
     const types = new Set(logged.map((e) => e.type));
-    for (const type of ['RequestRouted', 'UsageRecorded', 'KeyAdded', 'KeyRotated', 'KeyRemoved'])
+    for (const type of [
+      'RequestRouted',
+      'UsageRecorded',
+      'ChargeSettled',
+      'CreditsGranted',
+      'KeyAdded',
+      'KeyRotated',
+      'KeyRemoved',
+    ])
       expect(types.has(type)).toBe(true);
     expect(messages).toHaveLength(logged.length);
     const schemas = loadKafkaSchemas();
@@ -82,8 +90,13 @@ describeBackends('Kafka relay over gateway traffic', (backend) => {
 
     const usage = publisher.broker
       .messages(TOPICS.usage)
-      .map((m) => JSON.parse(m.value) as { userId: string });
-    expect(usage.filter((u) => u.userId === gw.userId)).toHaveLength(4);
+      .map((m) => JSON.parse(m.value) as { userId: string; type: string });
+    // Four answers (each UsageRecorded with its ChargeSettled) and the sign-up credits.
+    const mine = usage.filter((u) => u.userId === gw.userId).map((u) => u.type);
+    expect(mine.filter((t) => t === 'UsageRecorded')).toHaveLength(4);
+    expect(mine.filter((t) => t === 'ChargeSettled')).toHaveLength(4);
+    expect(mine.filter((t) => t === 'CreditsGranted')).toHaveLength(1);
+    expect(mine).toHaveLength(9);
     expect(publisher.broker.messages(TOPICS.keys).every((m) => m.key === gw.userId)).toBe(true);
 
     const everything = messages.map((m) => `${m.key} ${m.value} ${JSON.stringify(m.headers)}`).join('\n');

@@ -55,6 +55,23 @@ export class InsufficientQuotaError extends Error implements HasErrorResponse {
   }
 }
 
+/** The sign-up credits could not be written (the event store refuses): 503, retry. */
+export class CreditsUnavailableError extends Error implements HasErrorResponse {
+  constructor(cause: Error) {
+    super(`sign-up credits not granted: ${cause.message}`, { cause });
+  }
+  toErrorResponse(): ErrorResponse {
+    return {
+      status: 503,
+      type: 'api_error',
+      code: 'credits_unavailable',
+      message: 'Your sign-up credits could not be granted just now, so the request was not sent. Retry it.',
+      param: null,
+      headers: { 'retry-after': '1' },
+    };
+  }
+}
+
 /** A request's hold on its worst case, from before the upstream call until it is settled or released. */
 export interface BudgetHold {
   readonly month: string;
@@ -216,6 +233,10 @@ export class BudgetGate {
       pending = this.grantSignup(userId, amount)
         .then((granted) => {
           if (granted) this.ledger.applyGrant(granted);
+        })
+        .catch((e: Error) => {
+          this.logger.error({ userId, err: e.message }, 'could not grant sign-up credits');
+          throw new CreditsUnavailableError(e);
         })
         .finally(() => this.signingUp.delete(userId));
       this.signingUp.set(userId, pending);
