@@ -26,7 +26,12 @@ describe('fallback when the preferred provider fails (embedded)', () => {
     const id = response.headers.get('x-switchyard-request-id')!;
 
     const events = await gw.gateway.runtime.eventStore.readStream(toRequestStreamId(id));
-    expect(events.map((e) => e.type)).toEqual(['RequestRouted', 'FallbackTriggered', 'UsageRecorded', 'ChargeSettled']);
+    expect(events.map((e) => e.type)).toEqual([
+      'RequestRouted',
+      'FallbackTriggered',
+      'UsageRecorded',
+      'ChargeSettled',
+    ]);
     expect(events[0]!.data).toMatchObject({ chosenModelId: 'mock-swift/swift-mini' });
     expect(events[1]!.data).toMatchObject({
       fromModelId: 'mock-swift/swift-mini',
@@ -74,7 +79,12 @@ describe('fallback when the preferred provider fails (embedded)', () => {
     const events = await gw.gateway.runtime.eventStore.readStream(
       toRequestStreamId(response.headers.get('x-switchyard-request-id')!),
     );
-    expect(events.map((e) => e.type)).toEqual(['RequestRouted', 'FallbackTriggered', 'UsageRecorded', 'ChargeSettled']);
+    expect(events.map((e) => e.type)).toEqual([
+      'RequestRouted',
+      'FallbackTriggered',
+      'UsageRecorded',
+      'ChargeSettled',
+    ]);
     expect(events[1]!.data).toMatchObject({ reason: 'server', status: 503 });
   });
 
