@@ -1,4 +1,4 @@
-import type { ChargeSettled, UsageRecorded } from '@gw/routing';
+import type { ChargeSettled } from '@gw/routing';
 import type { Micros, RecordedEvent } from '@gw/shared-kernel';
 import type { CreditsGranted } from '../credits/credits.events';
 import { monthOf } from '../credits/ledger/credit-ledger.entries';
@@ -6,10 +6,15 @@ import type { UsageRepriced } from '../pricing/usage-repriced.events';
 import type { BudgetSeen } from './budget';
 import type { LedgerSnapshot } from './budget-snapshot';
 
-/** The events the in-memory budget ledger folds (every instance, from the log). */
+/**
+ * The events the in-memory budget ledger folds (every instance, from the log). A request's charge is
+ * read from its ChargeSettled (six fields), not its UsageRecorded (thirty): every answered request
+ * has one since spending caps, and charges from before them are in the read model the ledger starts
+ * from (readBudgetSnapshot). Reading every UsageRecorded cost each instance about 100 µs of CPU per
+ * request at 32 concurrent requests.
+ */
 export const BUDGET_LEDGER_EVENT_TYPES = [
   'CreditsGranted',
-  'UsageRecorded',
   'UsageRepriced',
   'ChargeSettled',
   'SpendingCapReached',
@@ -33,8 +38,8 @@ const add = (m: Map<string, Micros>, k: string, v: Micros): void => {
 
 /**
  * Every user's balance and monthly spend as the log says, in memory (pure fold, no I/O): what the
- * chat hot path checks reservations against. Charges of requests older than ChargeSettled count in
- * the balance and the month, never as settled.
+ * chat hot path checks reservations against. Charges of requests older than ChargeSettled come from
+ * the snapshot it is seeded with (they count in the balance and the month, never as settled).
  */
 export class BudgetLedger {
   private readonly users = new Map<string, UserBudget>();
@@ -44,14 +49,6 @@ export class BudgetLedger {
       case 'CreditsGranted':
         this.applyGrant((event as unknown as CreditsGranted).data);
         return;
-      case 'UsageRecorded': {
-        const { userId, chargedMicros } = (event as unknown as UsageRecorded).data;
-        const u = this.user(userId);
-        const charge = BigInt(chargedMicros);
-        u.charged += charge;
-        add(u.monthSpend, monthOf(event.occurredAt), charge);
-        return;
-      }
       case 'UsageRepriced': {
         const { userId, deltaChargedMicros } = (event as unknown as UsageRepriced).data;
         const u = this.user(userId);
@@ -63,8 +60,11 @@ export class BudgetLedger {
       case 'ChargeSettled': {
         const { userId, chargedMicros, month } = (event as unknown as ChargeSettled).data;
         const u = this.user(userId);
-        u.settled += BigInt(chargedMicros);
-        add(u.monthSettled, month, BigInt(chargedMicros));
+        const charge = BigInt(chargedMicros);
+        u.charged += charge;
+        u.settled += charge;
+        add(u.monthSpend, month, charge);
+        add(u.monthSettled, month, charge);
         return;
       }
       case 'SpendingCapReached': {

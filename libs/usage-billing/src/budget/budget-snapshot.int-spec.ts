@@ -82,6 +82,14 @@ describeBackends('budget ledger from the credit-ledger snapshot', (kind) => {
     await store.append(old);
     await store.append(request(alice, '300', MONTH, at('2026-12-01')));
     await store.append(request(bob, '1000', MONTH, at('2026-12-01')));
+    // A request from before spending caps: a UsageRecorded without its ChargeSettled.
+    const legacy = randomUUID();
+    await store.append({
+      streamId: `request-${legacy}`,
+      events: [
+        event('UsageRecorded', { requestId: legacy, userId: bob, chargedMicros: '400' }, at('2026-12-01')),
+      ],
+    });
     await store.append({
       streamId: `request-${old.requestId}`,
       events: [
@@ -113,17 +121,22 @@ describeBackends('budget ledger from the credit-ledger snapshot', (kind) => {
     const folded = new BudgetLedger();
     for (const e of await store.readAll()) folded.apply(e);
 
-    for (const user of [alice, bob]) {
-      expect(seeded.seen(user, MONTH)).toEqual(folded.seen(user, MONTH));
-      expect(seeded.hasGrant(user, 'signup')).toBe(true);
-    }
+    // What came after the snapshot is the feed's; what the log holds from before spending caps
+    // (bob's legacy request) only the read model knows.
+    expect(seeded.seen(alice, MONTH)).toEqual(folded.seen(alice, MONTH));
+    for (const user of [alice, bob]) expect(seeded.hasGrant(user, 'signup')).toBe(true);
     expect(seeded.seen(alice, MONTH)).toEqual({
       balanceMicros: 5_000_000n - 700n - 300n + 200n - 50n,
       monthSpendMicros: 300n - 200n + 50n, // a correction counts in the month it is made
       settledMicros: 1_050n,
       monthSettledMicros: 350n,
     });
-    expect(seeded.seen(bob, MONTH).balanceMicros).toBe(6_000_000n - 1_000n);
+    expect(seeded.seen(bob, MONTH)).toEqual({
+      balanceMicros: 6_000_000n - 1_000n - 400n,
+      monthSpendMicros: 1_400n,
+      settledMicros: 1_000n,
+      monthSettledMicros: 1_000n,
+    });
     expect(seeded.hasGrant(bob, 'admin-1')).toBe(true);
   });
 
