@@ -51,7 +51,13 @@ async function main() {
       ...(census ? ['-r', path.join(import.meta.dirname, 'lib', 'pglite-census.cjs')] : []),
       ...extraFlags,
     ],
-    extraEnv: census ? { PGLITE_CENSUS_OUT: censusOut } : {},
+    extraEnv: {
+      ...(census ? { PGLITE_CENSUS_OUT: censusOut } : {}),
+      // e.g. PROFILE_GATEWAY_ENV="PROJECTIONS=off": the request path alone
+      ...Object.fromEntries(
+        (process.env.PROFILE_GATEWAY_ENV || '').split(/\s+/).filter(Boolean).map((kv) => kv.split('=')),
+      ),
+    },
   });
   log(`gateway (${mode}) under --cpu-prof at ${gw.url}`);
   const auth = { authorization: `Bearer ${gw.userKey}` };

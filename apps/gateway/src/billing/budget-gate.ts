@@ -107,6 +107,8 @@ export interface BudgetView {
 export class BudgetGate {
   private readonly capNoted = new Set<string>();
   private readonly signingUp = new Map<string, Promise<void>>();
+  /** This month (UTC) and until when it lasts: one Date per request instead of a string each time. */
+  private current = { month: '', untilMs: 0 };
 
   constructor(
     private readonly ledger: BudgetLedger,
@@ -134,7 +136,7 @@ export class BudgetGate {
     requestedMaxOutput: number | undefined,
   ): Promise<BudgetHold> {
     await this.ensureSignupCredits(userId);
-    const month = monthOf(this.clock.now());
+    const month = this.month();
     const amount = worstCaseChargeMicros(candidates, promptTokens, requestedMaxOutput, this.policy());
     const cap = this.capOf(userId);
     const capMicros = cap?.monthlyCapMicros ? BigInt(cap.monthlyCapMicros) : null;
@@ -207,7 +209,7 @@ export class BudgetGate {
   /** GET /api/v1/me/credits: the log's balance less what is settled elsewhere or held in flight. */
   async view(userId: string): Promise<BudgetView> {
     await this.ensureSignupCredits(userId);
-    const month = monthOf(this.clock.now());
+    const month = this.month();
     const seen = this.ledger.seen(userId, month);
     const snapshot = await this.store.snapshot(userId, month, seen);
     const balance = seen.balanceMicros - snapshot.pendingMicros;
@@ -242,6 +244,16 @@ export class BudgetGate {
       this.signingUp.set(userId, pending);
     }
     return pending;
+  }
+
+  private month(): string {
+    const now = this.clock.now();
+    const ms = now.getTime();
+    if (ms >= this.current.untilMs || ms < this.current.untilMs - 32 * 86_400_000) {
+      const next = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
+      this.current = { month: monthOf(now), untilMs: next };
+    }
+    return this.current.month;
   }
 
   /** One SpendingCapReached per user and month: skipped when the log has it or this instance sent it. */
