@@ -55,7 +55,10 @@ async function main() {
       ...(census ? { PGLITE_CENSUS_OUT: censusOut } : {}),
       // e.g. PROFILE_GATEWAY_ENV="PROJECTIONS=off": the request path alone
       ...Object.fromEntries(
-        (process.env.PROFILE_GATEWAY_ENV || '').split(/\s+/).filter(Boolean).map((kv) => kv.split('=')),
+        (process.env.PROFILE_GATEWAY_ENV || '')
+          .split(/\s+/)
+          .filter(Boolean)
+          .map((kv) => kv.split('=')),
       ),
     },
   });
