@@ -1,6 +1,4 @@
-import { InMemoryEventStore, toNewEvents } from '@gw/eventstore';
 import { GatewayMetrics, type ChatObservation } from './gateway-metrics';
-import { measureProjectionLag } from './projection-lag';
 
 const answered = (over: Partial<ChatObservation> = {}): ChatObservation => ({
   provider: 'mock-swift',
@@ -200,39 +198,5 @@ describe('GatewayMetrics', () => {
       if (!m.name.startsWith('llm_')) continue;
       for (const v of m.values) for (const label of Object.keys(v.labels)) expect(allowed).toContain(label);
     }
-  });
-});
-
-describe('measureProjectionLag', () => {
-  const at = (iso: string) =>
-    toNewEvents(
-      [{ type: 'Tick', data: {} }],
-      { correlationId: 'c', actorId: 'test', actorKind: 'system' },
-      new Date(iso),
-    );
-
-  it('is the age of the oldest event after the checkpoint, and 0 when caught up', async () => {
-    const store = new InMemoryEventStore();
-    await store.append({ streamId: 'tick-1', events: at('2025-01-01T00:00:00Z') });
-    await store.append({ streamId: 'tick-1', events: at('2025-01-01T00:00:10Z') });
-    await store.append({ streamId: 'tick-1', events: at('2025-01-01T00:00:20Z') });
-    const [first, second, third] = await store.readAll();
-    const now = () => Date.parse('2025-01-01T00:00:30Z');
-    const lag = await measureProjectionLag(
-      store,
-      [
-        { name: 'fresh', checkpoint: null },
-        { name: 'middle', checkpoint: first!.position },
-        { name: 'almost', checkpoint: second!.position },
-        { name: 'done', checkpoint: third!.position },
-      ],
-      now,
-    );
-    expect(lag).toEqual([
-      { projection: 'fresh', seconds: 30 },
-      { projection: 'middle', seconds: 20 },
-      { projection: 'almost', seconds: 10 },
-      { projection: 'done', seconds: 0 },
-    ]);
   });
 });

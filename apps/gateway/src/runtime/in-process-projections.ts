@@ -1,11 +1,10 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { EventStore } from '@gw/eventstore';
-import { ProjectionRunnerGroup } from '@gw/projections';
+import { measureProjectionLag, ProjectionRunnerGroup } from '@gw/projections';
 import type { Position } from '@gw/shared-kernel';
 import { readModelProjections } from '@gw/platform';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
-import { measureProjectionLag } from '../metrics/projection-lag';
 
 const PROJECTION_BATCH_DELAY_MS = 50;
 
