@@ -85,11 +85,11 @@ async function flatFeeCatalog(gw: TestGateway, upstream: MockProvider): Promise<
     .expect(200);
 }
 
-async function newUser(gw: TestGateway): Promise<{ id: string; apiKey: string }> {
+async function newUser(gw: TestGateway, tier = 'professional'): Promise<{ id: string; apiKey: string }> {
   const admin = as(gw.baseUrl, gw.adminKey);
   const created = await admin
     .post('/api/v1/admin/users')
-    .send({ name: `Budget ${Math.random().toString(36).slice(2, 8)}`, tier: 'professional' })
+    .send({ name: `Budget ${Math.random().toString(36).slice(2, 8)}`, tier })
     .expect(201);
   const key = await admin
     .post(`/api/v1/admin/users/${created.body.id}/api-keys`)
@@ -286,6 +286,53 @@ describe('spending caps and balances (embedded: in-memory budget store)', () => 
       monthSpendMicros: '50000',
       capMode: 'soft',
     });
+  });
+
+  it('the budget is asked before the rate limits: a 402 takes no rate-limit slot, a 429 holds nothing', async () => {
+    const admin = as(gw.baseUrl, gw.adminKey);
+    const unlimited = { rpm: null, rph: null, rpd: null, tpm: null };
+    await admin
+      .put('/api/v1/admin/limits')
+      .send({ tiers: { enterprise: { ...unlimited, rpm: 3 } } })
+      .expect(200);
+    try {
+      const user = await newUser(gw, 'enterprise');
+      await as(gw.baseUrl, user.apiKey)
+        .put('/api/v1/me/settings')
+        .send({ monthlyCapMicros: '2000000', capMode: 'hard' })
+        .expect(200);
+      for (let i = 0; i < 2; i++) expect((await chat(gw.baseUrl, user.apiKey, DIME)).status).toBe(200);
+      // The cap is reached: five refusals for money, none for the rate (one slot of three is left).
+      for (let i = 0; i < 5; i++) expect((await chat(gw.baseUrl, user.apiKey, DIME)).status).toBe(402);
+      await as(gw.baseUrl, user.apiKey)
+        .put('/api/v1/me/settings')
+        .send({ monthlyCapMicros: '4000000' })
+        .expect(200);
+      const third = await chat(gw.baseUrl, user.apiKey, DIME);
+      expect(third.status).toBe(200);
+      expect(third.headers.get('x-ratelimit-remaining-requests')).toBe('0');
+      const limited = await chat(gw.baseUrl, user.apiKey, DIME);
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(JSON.parse(limited.body).error.code).toBe('rate_limit_exceeded');
+      // The 429 held nothing and charged nothing: $5 of sign-up credits less three dollars.
+      const credits = (await as(gw.baseUrl, user.apiKey).get('/api/v1/me/credits').expect(200)).body;
+      expect(credits).toMatchObject({
+        balanceMicros: '2000000',
+        reservedMicros: '0',
+        monthSpendMicros: '3000000',
+      });
+      // A stream gets the same x-ratelimit-* headers and the same 429.
+      const streamed = await chat(gw.baseUrl, user.apiKey, DIME, { stream: true });
+      expect(streamed.status).toBe(429);
+      expect(streamed.headers.get('x-ratelimit-limit-requests')).toBe('3');
+      expect(Number(streamed.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await admin
+        .put('/api/v1/admin/limits')
+        .send({ tiers: { enterprise: unlimited } })
+        .expect(200);
+    }
   });
 
   it('a failed upstream call releases the hold and charges nothing', async () => {

@@ -69,8 +69,6 @@ export class ChatController {
     run: IdempotentRun | undefined,
   ): Promise<void> {
     const promptTokens = promptTokenEstimate(dto);
-    // The tier's rate limits, before routing: memory-held limits, one limiter call, no database.
-    const limitHeaders = await this.rateLimits.admit(principal, dto, promptTokens);
     const abort = new AbortController();
     reply.raw.on('close', () => {
       if (!reply.raw.writableFinished) abort.abort();
@@ -86,10 +84,11 @@ export class ChatController {
       promptTokens,
       ...(run && { transcript: [] as string[] }),
       onUsage: (used: number) => this.rateLimits.correct(principal, admissionTokens(dto, promptTokens), used),
+      // The tier's rate limits, once the budget holds the request: one limiter call, no database.
+      admit: () => this.rateLimits.admit(principal, dto, promptTokens),
     };
     if (dto.stream === true) {
       reply.hijack(); // the stream is written to the socket directly, errors included
-      for (const [name, value] of Object.entries(limitHeaders)) reply.raw.setHeader(name, value);
       try {
         await this.chat.stream(call, reply.raw);
       } catch (e) {
@@ -110,7 +109,7 @@ export class ChatController {
       }
       return;
     }
-    const { body: completion, headers } = await this.chat.complete(call);
+    const { body: completion, headers, limitHeaders } = await this.chat.complete(call);
     const json = JSON.stringify(completion);
     await run?.complete({
       status: 200,

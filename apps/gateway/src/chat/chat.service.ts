@@ -46,6 +46,12 @@ export interface ChatCall {
   readonly transcript?: string[];
   /** Told the tokens an answered request used (prompt + completion), e.g. to correct tokens per minute. */
   readonly onUsage?: (tokens: number) => void;
+  /**
+   * The tier's rate limits: asked once the budget holds the request (a request refused for money
+   * takes no rate-limit slot), before any upstream call; throws the 429, else gives the
+   * x-ratelimit-* headers.
+   */
+  readonly admit?: () => Promise<Readonly<Record<string, string>>>;
 }
 
 type Outcome = RecordRequestOutcome['data']['outcome'];
@@ -86,12 +92,17 @@ export class ChatService {
     private readonly budget?: BudgetGate,
   ) {}
 
-  async complete(call: ChatCall): Promise<{ body: ChatCompletion; headers: Record<string, string> }> {
+  async complete(call: ChatCall): Promise<{
+    body: ChatCompletion;
+    headers: Record<string, string>;
+    limitHeaders: Readonly<Record<string, string>>;
+  }> {
     const started = performance.now();
     const plan = this.plan(call);
     const attempts = this.attempts(plan);
     const hold = await this.hold(call, plan, attempts);
     try {
+      const limitHeaders = (await call.admit?.()) ?? {};
       let upstreamMs = 0;
       const {
         attempted,
@@ -139,6 +150,7 @@ export class ChatService {
           'x-switchyard-cost-micros': counted.providerCostMicros.toString(),
           'x-switchyard-charge-micros': counted.chargedMicros.toString(),
         },
+        limitHeaders,
       };
     } finally {
       hold?.release();
@@ -177,6 +189,8 @@ export class ChatService {
     const attempts = this.attempts(plan);
     const hold = await this.hold(call, plan, attempts);
     try {
+      const limitHeaders = (await call.admit?.()) ?? {};
+      for (const [name, value] of Object.entries(limitHeaders)) res.setHeader(name, value);
       await this.streamHeld(call, res, plan, attempts, hold, started);
     } finally {
       hold?.release();
