@@ -6,3 +6,4 @@ export * from './ids';
 export * from './money';
 export * from './vocabulary';
 export * from './upstream-address-policy';
+export * from './deadline';

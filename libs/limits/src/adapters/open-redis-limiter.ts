@@ -5,8 +5,13 @@ import { InMemoryRateLimiter } from './in-memory-rate-limiter';
 import { RedisRateLimiter } from './redis-rate-limiter';
 import type { Clock } from '@gw/shared-kernel';
 
-/** A command that takes longer than this is answered by the per-instance limiter. */
+/**
+ * A check without an answer this long is answered by the per-instance limiter (withDeadline: judged
+ * after the replies already received are read, so a busy event loop does not look like a slow Redis).
+ */
 export const REDIS_COMMAND_TIMEOUT_MS = 100;
+/** ioredis's own timeout, a backstop for the client's other commands (Idempotency-Key answers). */
+export const REDIS_CLIENT_TIMEOUT_MS = 5_000;
 
 export interface SharedLimiter {
   readonly limiter: FallbackRateLimiter;
@@ -27,14 +32,14 @@ export function openRedisRateLimiter(
   const redis = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
-    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+    commandTimeout: REDIS_CLIENT_TIMEOUT_MS,
     connectTimeout: 1_000,
     retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
     lazyConnect: false,
   });
   redis.on('error', () => undefined); // reported once per outage by the limiter, not per reconnect attempt
   const limiter = new FallbackRateLimiter(
-    new RedisRateLimiter(redis, options),
+    new RedisRateLimiter(redis, { ...options, deadlineMs: REDIS_COMMAND_TIMEOUT_MS }),
     new InMemoryRateLimiter(options.clock, options.windows),
     () => redis.status === 'ready',
     observer,

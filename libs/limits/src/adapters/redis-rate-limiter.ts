@@ -7,6 +7,7 @@ import {
   type WindowLengths,
 } from '../domain/rate-limits';
 import type { RateLimitCheck, RateLimitDecision, RateLimiter, WindowState } from '../limiter/rate-limiter';
+import { withDeadline } from '@gw/shared-kernel';
 import { SLIDING_WINDOW_LUA } from './sliding-window.lua';
 
 /** The key prefix every instance shares (one Redis may serve several deployments: give each its own). */
@@ -29,7 +30,12 @@ export class RedisRateLimiter implements RateLimiter {
 
   constructor(
     redis: Redis,
-    private readonly options: { readonly prefix?: string; readonly windows?: WindowLengths } = {},
+    private readonly options: {
+      readonly prefix?: string;
+      readonly windows?: WindowLengths;
+      /** A call without an answer this long fails (withDeadline: a busy event loop is no timeout). */
+      readonly deadlineMs?: number;
+    } = {},
   ) {
     if (!('switchyardSlidingWindow' in redis))
       redis.defineCommand('switchyardSlidingWindow', { numberOfKeys: 3, lua: SLIDING_WINDOW_LUA });
@@ -83,7 +89,7 @@ export class RedisRateLimiter implements RateLimiter {
   ): Promise<number[]> {
     const w = this.options.windows ?? DEFAULT_WINDOWS;
     const [req, tok, meta] = this.keysOf(subject);
-    return this.run(
+    const reply = this.run(
       req,
       tok,
       meta,
@@ -98,5 +104,6 @@ export class RedisRateLimiter implements RateLimiter {
       Math.trunc(tokens),
       mode,
     );
+    return this.options.deadlineMs === undefined ? reply : withDeadline(reply, this.options.deadlineMs);
   }
 }

@@ -5,10 +5,13 @@ import { PostgresBudgetStore } from './postgres-budget-store';
 import { RedisBudgetStore } from './redis-budget-store';
 
 /**
- * A budget command slower than this is answered by the PostgreSQL fallback. Longer than the rate
- * limiter's: a spurious timeout (a busy event loop) costs a hold released late, not just a count.
+ * A budget command without an answer this long is answered by the PostgreSQL fallback (withDeadline:
+ * judged after the replies already received are read, so a busy event loop does not look like a slow
+ * Redis). Longer than the rate limiter's: a timeout costs a hold released late, not just a count.
  */
 export const BUDGET_REDIS_TIMEOUT_MS = 1_000;
+/** ioredis's own timeout, a backstop behind the deadline. */
+const BUDGET_CLIENT_TIMEOUT_MS = 5_000;
 
 export interface SharedBudgetStore {
   readonly store: FallbackBudgetStore;
@@ -30,13 +33,13 @@ export function openSharedBudgetStore(
   const redis = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
-    commandTimeout: BUDGET_REDIS_TIMEOUT_MS,
+    commandTimeout: BUDGET_CLIENT_TIMEOUT_MS,
     connectTimeout: 1_000,
     retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
   });
   redis.on('error', () => undefined); // reported once per outage by the store, not per reconnect attempt
   const store = new FallbackBudgetStore(
-    new RedisBudgetStore(redis, prefix),
+    new RedisBudgetStore(redis, prefix, BUDGET_REDIS_TIMEOUT_MS),
     new PostgresBudgetStore(knex),
     () => redis.status === 'ready',
     observer,

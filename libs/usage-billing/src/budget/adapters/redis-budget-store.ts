@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Micros } from '@gw/shared-kernel';
+import { withDeadline, type Micros } from '@gw/shared-kernel';
 import {
   snapshotOf,
   type BudgetSeen,
@@ -36,11 +36,15 @@ export class RedisBudgetStore implements BudgetStore {
   constructor(
     redis: Redis,
     private readonly prefix: string = DEFAULT_BUDGET_PREFIX,
+    /** A call without an answer this long fails (withDeadline: a busy event loop is no timeout). */
+    deadlineMs?: number,
   ) {
     const scripts = {} as Record<keyof typeof SCRIPTS, Script>;
     for (const [name, lua] of Object.entries(SCRIPTS) as Array<[keyof typeof SCRIPTS, string]>) {
       if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: 3, lua });
-      scripts[name] = (redis as unknown as Record<string, Script>)[name]!.bind(redis);
+      const script = (redis as unknown as Record<string, Script>)[name]!.bind(redis);
+      scripts[name] =
+        deadlineMs === undefined ? script : (...args) => withDeadline(script(...args), deadlineMs);
     }
     this.scripts = scripts;
   }
