@@ -53,20 +53,20 @@ export async function readBudgetSnapshot(knex: Knex, fromMonth: string): Promise
     async (trx) => {
       const checkpoint = await readProjectionCheckpoint(trx, creditLedgerProjection);
       if (!checkpoint) return { position: null, users: [], months: [], grants: [] };
-      const [balances, months, grants] = await Promise.all([
-        trx<BalanceRow>(CREDIT_BALANCES_TABLE).select(
-          'user_id',
-          'granted_micros',
-          'charged_micros',
-          'settled_micros',
-        ),
-        trx<MonthRow>(CREDIT_MONTH_SPEND_TABLE)
-          .select('user_id', 'month', 'charged_micros', 'settled_micros')
-          .where('month', '>=', fromMonth),
-        trx(CREDIT_LEDGER_TABLE).select('user_id', 'reference') as Promise<
-          Array<{ user_id: string; reference: string }>
-        >,
-      ]);
+      // One after another: a transaction is one connection (pg deprecates overlapping queries on it).
+      const balances = await trx<BalanceRow>(CREDIT_BALANCES_TABLE).select(
+        'user_id',
+        'granted_micros',
+        'charged_micros',
+        'settled_micros',
+      );
+      const months = await trx<MonthRow>(CREDIT_MONTH_SPEND_TABLE)
+        .select('user_id', 'month', 'charged_micros', 'settled_micros')
+        .where('month', '>=', fromMonth);
+      const grants = (await trx(CREDIT_LEDGER_TABLE).select('user_id', 'reference')) as Array<{
+        user_id: string;
+        reference: string;
+      }>;
       return {
         position: checkpoint,
         users: balances.map((r) => ({
