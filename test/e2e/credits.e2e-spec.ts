@@ -235,6 +235,9 @@ describeBackends('credits', (backend) => {
         .send({ user: user.id, purchase: checkout.body.purchaseId });
     expect((await pay().expect(200)).body).toEqual({ received: true, granted: true });
     await pay().expect(404); // paid already
+    const again = await request(gw.baseUrl).get(checkout.body.checkoutUrl).expect(404);
+    expect(again.headers['content-type']).toContain('text/html');
+    expect(again.text).toContain('This checkout is paid already');
     await balanceIs(user.apiKey, 55_000_000n + 5_000_000n); // the package and the sign-up credits
   });
 });

@@ -131,13 +131,25 @@ export class PaymentWebhookController {
     @Query('user') user?: string,
     @Query('purchase') purchase?: string,
   ): Promise<string> {
-    const pending = await this.pendingPurchase(user, purchase);
     void reply
       .type('text/html; charset=utf-8')
       .header(
         'content-security-policy',
         "default-src 'none'; script-src 'unsafe-inline'; connect-src 'self'",
       );
+    let pending: Awaited<ReturnType<PaymentWebhookController['pendingPurchase']>>;
+    try {
+      pending = await this.pendingPurchase(user, purchase);
+    } catch (e) {
+      // A browser gets a page, not JSON: a checkout paid already (a second tab, the back button).
+      if (!(e instanceof NotFoundError)) throw e;
+      void reply.code(404);
+      return `<!doctype html><meta charset="utf-8"><title>Switchyard demo payment</title>
+<body style="font-family:sans-serif;max-width:32em;margin:4em auto">
+<h1>Demo payment</h1>
+<p>${escapeHtml(e.message)}.</p>
+<p>Your balance: <code>GET /api/v1/me/credits</code>; a new checkout: <code>POST /api/v1/me/credits/checkout</code>.</p>`;
+    }
     const dollars = (Number(pending.priceMicros) / 1e6).toFixed(2);
     const payload = JSON.stringify({ user, purchase }).replace(/</g, '\\u003c');
     return `<!doctype html><meta charset="utf-8"><title>Switchyard demo payment</title>
@@ -205,9 +217,11 @@ document.getElementById('pay').onclick = async () => {
     const state = await readState(this.store, toCreditsStreamId(user), creditsDecider);
     const pending = state.purchases.get(purchase);
     if (!pending || pending.paymentId !== undefined)
-      throw new NotFoundError('BILLING.PURCHASE_NOT_FOUND', 'There is no unpaid checkout with this id', {
-        param: 'purchase',
-      });
+      throw new NotFoundError(
+        'BILLING.PURCHASE_NOT_FOUND',
+        pending ? 'This checkout is paid already' : 'There is no unpaid checkout with this id',
+        { param: 'purchase' },
+      );
     return pending;
   }
 }
