@@ -4,7 +4,9 @@ import { postgresUrl } from '@gw/database/testing';
 import { startMockProvider, type MockProvider } from '@gw/providers';
 import type { EventStore } from '@gw/eventstore';
 import { describeIf, eventually } from '@gw/shared-kernel/testing';
+import { createServer, type Server } from 'node:http';
 import { startExtraInstance, type ExtraInstance } from './support/extra-instance';
+import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 
 /**
@@ -26,7 +28,7 @@ const as = (baseUrl: string, key: string) => ({
 async function flatFeeProvider(
   gw: TestGateway,
   slug: string,
-  upstream: MockProvider,
+  upstream: { readonly url: string },
   models: ReadonlyArray<readonly [model: string, feeMicros: string]>,
 ): Promise<void> {
   const admin = as(gw.baseUrl, gw.adminKey);
@@ -71,11 +73,16 @@ async function addModel(
  * The flat-fee catalog, charged at cost (every multiplier 1×, every markup 0 %): each answer is
  * charged exactly its fee.
  */
-async function flatFeeCatalog(gw: TestGateway, upstream: MockProvider): Promise<void> {
-  await flatFeeProvider(gw, PROVIDER, upstream, [
+async function flatFeeCatalog(
+  gw: TestGateway,
+  upstream: { readonly url: string },
+  slug = PROVIDER,
+  models: ReadonlyArray<readonly [model: string, feeMicros: string]> = [
     ['penny', '10000'],
     ['dollar', '1000000'],
-  ]);
+  ],
+): Promise<void> {
+  await flatFeeProvider(gw, slug, upstream, models);
   await as(gw.baseUrl, gw.adminKey)
     .put('/api/v1/admin/billing/policy')
     .send({
@@ -114,8 +121,12 @@ async function eventCounts(store: EventStore, userId: string): Promise<Record<st
   return counts;
 }
 
-/** 1,000 concurrent requests for $0.01 each under a $1.00 hard cap, spread over the instances. */
-async function capUnderLoad(gw: TestGateway, instances: readonly string[]): Promise<void> {
+/** A new user with a $1.00 hard monthly cap, once every instance knows the cap, the model and the policy. */
+async function cappedUser(
+  gw: TestGateway,
+  instances: readonly string[],
+  model: string,
+): Promise<{ id: string; apiKey: string }> {
   const user = await newUser(gw);
   await as(gw.baseUrl, user.apiKey)
     .put('/api/v1/me/settings')
@@ -132,13 +143,19 @@ async function capUnderLoad(gw: TestGateway, instances: readonly string[]): Prom
         return settings.body.capMode === 'hard' &&
           policy.body.tierMarkupBps?.professional === 0 &&
           credits.body.availableMicros === '5000000' &&
-          (models.body.data as Array<{ id: string }> | undefined)?.some((m) => m.id === PENNY)
+          (models.body.data as Array<{ id: string }> | undefined)?.some((m) => m.id === model)
           ? true
           : undefined;
       },
       15_000,
       `the user's cap, credits and the model on ${url}`,
     );
+  return user;
+}
+
+/** 1,000 concurrent requests for $0.01 each under a $1.00 hard cap, spread over the instances. */
+async function capUnderLoad(gw: TestGateway, instances: readonly string[]): Promise<void> {
+  const user = await cappedUser(gw, instances, PENNY);
   const responses = await Promise.all(
     Array.from({ length: 1_000 }, (_, i) => chat(instances[i % instances.length]!, user.apiKey, PENNY)),
   );
@@ -559,3 +576,126 @@ for (const variant of ['sharing Redis', 'with Redis down (PostgreSQL holds the r
     },
   );
 }
+
+/** An OpenAI-compatible upstream that holds every answer until `open()`: its requests stay in flight. */
+async function startGatedUpstream(): Promise<{
+  url: string;
+  received(): number;
+  open(): void;
+  close(): Promise<void>;
+}> {
+  const waiting: Array<() => void> = [];
+  let opened = false;
+  let received = 0;
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      res.setHeader('content-type', 'application/json');
+      if (!req.url?.endsWith('/chat/completions')) return void res.end('{"object":"list","data":[]}');
+      received++;
+      const model = (JSON.parse(body) as { model: string }).model;
+      const answer = () =>
+        res.end(
+          JSON.stringify({
+            id: `chatcmpl-${received}`,
+            object: 'chat.completion',
+            created: 1,
+            model,
+            choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
+            usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
+          }),
+        );
+      if (opened) answer();
+      else waiting.push(answer);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received: () => received,
+    open: () => {
+      opened = true;
+      for (const answer of waiting.splice(0)) answer();
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describeIf(sharedStores, 'Redis going away mid-burst: needs DATABASE_URL and REDIS_URL')(
+  'spending caps when Redis goes away with requests in flight (three instances)',
+  () => {
+    const GATED = 'gated-co/penny';
+    let gw: TestGateway;
+    let proxy: TcpProxy;
+    let upstream: Awaited<ReturnType<typeof startGatedUpstream>>;
+    const extra: ExtraInstance[] = [];
+    beforeAll(async () => {
+      const redis = new URL(process.env.REDIS_URL!);
+      proxy = await startTcpProxy({ host: redis.hostname, port: Number(redis.port || 6379) });
+      upstream = await startGatedUpstream();
+      gw = await startTestGateway('postgres', { REDIS_URL: `redis://127.0.0.1:${proxy.port}` });
+      await flatFeeCatalog(gw, upstream, 'gated-co', [['penny', '10000']]);
+      for (const name of ['b', 'c']) extra.push(await startExtraInstance(gw, name));
+    });
+    afterAll(async () => {
+      upstream?.open();
+      for (const e of extra) await e.close();
+      await gw?.close();
+      await upstream?.close();
+      await proxy?.cut();
+    });
+
+    it('the holds in flight move to PostgreSQL: requests decided there see them, and the cap holds', async () => {
+      const urls = [gw.baseUrl, ...extra.map((e) => e.baseUrl)];
+      const user = await cappedUser(gw, urls, GATED);
+      // 150 requests: 100 hold the whole $1.00 in Redis and wait upstream, 50 are refused.
+      let done = 0;
+      const first = Array.from({ length: 150 }, (_, i) =>
+        chat(urls[i % 3]!, user.apiKey, GATED).finally(() => done++),
+      );
+      await eventually(
+        async () => (upstream.received() === 100 && done === 50 ? true : undefined),
+        15_000,
+        '100 in flight, 50 refused',
+      );
+      // Redis goes away for every instance; each moves its requests' holds to PostgreSQL.
+      await proxy.cut();
+      const held = await eventually(
+        async () => {
+          const rows = (await gw.gateway.runtime
+            .knex('budget_reservations')
+            .where({ user_id: user.id })
+            .sum({ s: 'amount_micros' })) as Array<{ s: string | number | null }>;
+          return Number(rows[0]?.s ?? 0) === 1_000_000 ? true : undefined;
+        },
+        15_000,
+        'the $1.00 in flight held in PostgreSQL',
+      );
+      expect(held).toBe(true);
+      // Decided in PostgreSQL now, on every instance: nothing is left under the cap.
+      const second = await Promise.all(
+        Array.from({ length: 60 }, (_, i) => chat(urls[i % 3]!, user.apiKey, GATED)),
+      );
+      expect(second.map((r) => r.status)).toEqual(Array.from({ length: 60 }, () => 402));
+      upstream.open();
+      const answers = await Promise.all(first);
+      const byStatus: Record<number, number> = {};
+      for (const r of answers) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+      expect(byStatus).toEqual({ 200: 100, 402: 50 });
+      expect(upstream.received()).toBe(100);
+      // Settled where the holds went: nothing held, $1.00 spent.
+      await eventually(
+        async () => {
+          const { body } = await as(gw.baseUrl, user.apiKey).get('/api/v1/me/credits').expect(200);
+          return body.reservedMicros === '0' && body.balanceMicros === '4000000' ? true : undefined;
+        },
+        15_000,
+        'the settled balance',
+      );
+      const counts = await eventCounts(gw.gateway.runtime.eventStore, user.id);
+      expect(counts).toEqual({ RequestRouted: 100, UsageRecorded: 100, ChargeSettled: 100 });
+    });
+  },
+);

@@ -128,6 +128,22 @@ export function decideReservation(
   };
 }
 
+/**
+ * A reservation made in another store, moved here as it stands (Redis went down while its request was
+ * in flight): held whatever the budget says — it was admitted already — with the counters started as
+ * a reservation would start them.
+ */
+export function adoptReservation(
+  stored: StoredBudget,
+  request: Pick<ReserveRequest, 'amountMicros' | 'seen'>,
+): StoredBudget {
+  return {
+    settledMicros: stored.settledMicros ?? request.seen.settledMicros,
+    monthSettledMicros: stored.monthSettledMicros ?? request.seen.monthSettledMicros,
+    reservedMicros: stored.reservedMicros + request.amountMicros,
+  };
+}
+
 /** The store's counters as one instance sees them (pending = settled elsewhere, not yet fed here). */
 export function snapshotOf(stored: StoredBudget, seen: BudgetSeen): BudgetSnapshot {
   return {

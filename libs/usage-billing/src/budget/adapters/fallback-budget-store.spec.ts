@@ -35,6 +35,23 @@ const request = (reservationId: string, amountMicros: bigint): ReserveRequest =>
   hardCapMicros: null,
 });
 
+/** One instance's client to a shared Redis (`redis`) that may be unreachable (`link.up`). */
+class Link implements BudgetStore {
+  constructor(
+    private readonly redis: BudgetStore,
+    private readonly link: { up: boolean },
+  ) {}
+  private via<T>(call: () => Promise<T>): Promise<T> {
+    return this.link.up ? call() : Promise.reject(new Error('Connection is closed.'));
+  }
+  reserve = (r: ReserveRequest) => this.via(() => this.redis.reserve(r));
+  settle = (r: Parameters<BudgetStore['settle']>[0]) => this.via(() => this.redis.settle(r));
+  unsettle = (r: Parameters<BudgetStore['unsettle']>[0]) => this.via(() => this.redis.unsettle(r));
+  release = (u: string, id: string) => this.via(() => this.redis.release(u, id));
+  snapshot = (u: string, m: string, s: BudgetSeen) => this.via(() => this.redis.snapshot(u, m, s));
+  close = () => Promise.resolve();
+}
+
 describe('FallbackBudgetStore', () => {
   // Redis down from the start: the shared fallback answers everything, exactly.
   budgetStoreContract('primary down', () => {
@@ -89,5 +106,43 @@ describe('FallbackBudgetStore', () => {
     expect((await primary.snapshot('u', '2026-12', seen)).reservedMicros).toBe(300n);
     await store.release('u', 'y');
     expect((await primary.snapshot('u', '2026-12', seen)).reservedMicros).toBe(0n);
+  });
+  it('reservations in flight when Redis goes away move to the fallback, where every instance decides', async () => {
+    const redis = new InMemoryBudgetStore();
+    const postgres = new InMemoryBudgetStore();
+    const link = { up: true };
+    const observer = { degraded: () => undefined, recovered: () => undefined };
+    const a = new FallbackBudgetStore(new Link(redis, link), postgres, () => link.up, observer);
+    const b = new FallbackBudgetStore(new Link(redis, link), postgres, () => link.up, observer);
+    expect((await a.reserve(request('a1', 700n))).ok).toBe(true); // in Redis
+    link.up = false;
+    a.connectionLost(); // instance a's client sees its connection close
+    // b decides in PostgreSQL and sees a's 700 in flight: 300 left of 1,000.
+    expect(await b.reserve(request('b1', 400n))).toMatchObject({ ok: false, reason: 'balance' });
+    expect(await b.reserve(request('b2', 300n))).toMatchObject({ ok: true });
+    // a's request is settled where its reservation now is: 500 charged, its hold gone.
+    await a.settle({ userId: 'u', reservationId: 'a1', chargedMicros: 500n, month: '2026-12' });
+    expect(await postgres.reservedFor('u')).toBe(300n);
+    expect(await b.reserve(request('b3', 201n))).toMatchObject({ ok: false, reason: 'balance' });
+    expect(await b.reserve(request('b4', 200n))).toMatchObject({ ok: true });
+  });
+
+  it('a moved reservation is also freed in Redis when Redis comes back with it', async () => {
+    const redis = new InMemoryBudgetStore();
+    const link = { up: true };
+    const observer = { degraded: () => undefined, recovered: () => undefined };
+    const a = new FallbackBudgetStore(
+      new Link(redis, link),
+      new InMemoryBudgetStore(),
+      () => link.up,
+      observer,
+    );
+    expect((await a.reserve(request('a1', 700n))).ok).toBe(true);
+    link.up = false;
+    a.connectionLost();
+    link.up = true; // back, with its keys
+    expect(await redis.reservedFor('u')).toBe(700n);
+    await a.release('u', 'a1');
+    expect(await redis.reservedFor('u')).toBe(0n);
   });
 });

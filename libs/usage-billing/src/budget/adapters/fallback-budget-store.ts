@@ -8,10 +8,20 @@ export interface BudgetFallbackObserver {
   recovered(): void;
 }
 
-/** A shared store that can say what reservations are still held in it. */
+/** A shared store that can say what reservations are still held in it, and take some over. */
 export interface DrainableBudgetStore extends BudgetStore {
   liveReservations(): Promise<number>;
   reservedFor(userId: string): Promise<Micros>;
+  /** Holds a reservation admitted in another store, as it is, without deciding again. */
+  adopt(request: ReserveRequest): Promise<void>;
+}
+
+/** Where a request's reservation is held, and what it asked for (to move it). */
+interface Held {
+  readonly store: BudgetStore;
+  readonly request: ReserveRequest;
+  /** Moved from the primary: it may still be there when Redis comes back. */
+  readonly moved?: true;
 }
 
 /** How often, while draining, the fallback is asked whether it still holds any reservation. */
@@ -20,16 +30,21 @@ const DRAIN_CHECK_MS = 500;
 /**
  * Redis when it answers, else the fallback store every instance shares (PostgreSQL): a hard cap is
  * never exceeded because Redis is down, and requests are not refused for it either. A request is
- * settled or released in the store that reserved it. When Redis is back, reservations go to it again
- * at once; until the fallback holds no reservation, each one counts the user's reservations still
- * held there (so no request in flight is invisible to the store that decides).
+ * settled or released in the store that holds its reservation. When Redis goes away (the client's
+ * connection closes, or a call fails), the reservations of this instance's requests in flight move
+ * to the fallback (adopted as they are), so the instances deciding there see them; calls wait for
+ * the move. When Redis is back, reservations go to it again at once; until the fallback holds no
+ * reservation, each one counts the user's reservations still held there (so no request in flight is
+ * invisible to the store that decides).
  */
 export class FallbackBudgetStore implements BudgetStore {
   private isDegraded = false;
   /** Redis is back, the fallback still holds reservations of requests in flight. */
   private draining = false;
   private nextDrainCheck = 0;
-  private readonly reservedIn = new Map<string, BudgetStore>();
+  private readonly reservedIn = new Map<string, Held>();
+  /** The move of in-flight reservations to the fallback, while one runs. */
+  private moving: Promise<void> | null = null;
 
   constructor(
     private readonly primary: BudgetStore,
@@ -46,7 +61,7 @@ export class FallbackBudgetStore implements BudgetStore {
     if (this.usePrimary()) {
       try {
         const outcome = await this.primary.reserve(await this.withDraining(request));
-        if (outcome.ok) this.reservedIn.set(request.reservationId, this.primary);
+        if (outcome.ok) this.reservedIn.set(request.reservationId, { store: this.primary, request });
         return outcome;
       } catch (e) {
         // A reservation that timed out may still have been made: free it when Redis answers (else
@@ -55,16 +70,32 @@ export class FallbackBudgetStore implements BudgetStore {
         this.down(e);
       }
     }
+    if (this.moving) await this.moving;
     const outcome = await this.fallback.reserve(request);
-    if (outcome.ok) this.reservedIn.set(request.reservationId, this.fallback);
+    if (outcome.ok) this.reservedIn.set(request.reservationId, { store: this.fallback, request });
     return outcome;
   }
 
   async settle(request: SettleRequest): Promise<void> {
-    const store =
-      this.reservedIn.get(request.reservationId) ?? (this.isDegraded ? this.fallback : this.primary);
+    if (this.moving) await this.moving;
+    const held = this.reservedIn.get(request.reservationId);
+    const store = held?.store ?? (this.isDegraded ? this.fallback : this.primary);
     this.reservedIn.delete(request.reservationId);
-    await store.settle(request);
+    if (held?.moved) this.forgetInPrimary(request.userId, request.reservationId);
+    try {
+      await store.settle(request);
+    } catch (e) {
+      if (store === this.primary) this.down(e);
+      throw e;
+    }
+  }
+
+  /**
+   * The client's connection to Redis closed: this instance's reservations in flight move to the
+   * fallback now, before another instance decides there without them.
+   */
+  connectionLost(): void {
+    this.down(new Error('connection closed'));
   }
 
   /** Rare (events not written after settling): taken back where reservations go now. */
@@ -73,9 +104,16 @@ export class FallbackBudgetStore implements BudgetStore {
   }
 
   async release(userId: string, reservationId: string): Promise<void> {
-    const store = this.reservedIn.get(reservationId);
+    if (this.moving) await this.moving;
+    const held = this.reservedIn.get(reservationId);
     this.reservedIn.delete(reservationId);
-    if (store) await store.release(userId, reservationId);
+    if (held?.moved) this.forgetInPrimary(userId, reservationId);
+    if (held) await held.store.release(userId, reservationId);
+  }
+
+  /** A moved reservation's copy in Redis, freed if Redis answers (else its TTL sweeps it). */
+  private forgetInPrimary(userId: string, reservationId: string): void {
+    this.primary.release(userId, reservationId).catch(() => undefined);
   }
 
   async snapshot(userId: string, month: string, seen: BudgetSeen): Promise<BudgetSnapshot> {
@@ -137,5 +175,25 @@ export class FallbackBudgetStore implements BudgetStore {
     this.isDegraded = true;
     this.draining = false;
     this.observer.degraded(e instanceof Error ? e : new Error(String(e)));
+    const move = this.moveHolds().finally(() => {
+      if (this.moving === move) this.moving = null;
+    });
+    this.moving = move;
+  }
+
+  /** The reservations held in the primary move to the fallback; one that cannot stays (its TTL). */
+  private async moveHolds(): Promise<void> {
+    const held = [...this.reservedIn].filter(([, h]) => h.store === this.primary);
+    await Promise.all(
+      held.map(async ([id, h]) => {
+        try {
+          await this.fallback.adopt(h.request);
+          if (this.reservedIn.get(id) === h)
+            this.reservedIn.set(id, { ...h, store: this.fallback, moved: true });
+        } catch {
+          // The fallback is unreachable too: the reservation stays where it was.
+        }
+      }),
+    );
   }
 }

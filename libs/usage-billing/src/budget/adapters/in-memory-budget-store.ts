@@ -1,5 +1,6 @@
 import { systemClock, type Clock, type Micros } from '@gw/shared-kernel';
 import {
+  adoptReservation,
   decideReservation,
   snapshotOf,
   type BudgetSeen,
@@ -50,6 +51,28 @@ export class InMemoryBudgetStore implements DrainableBudgetStore {
       u.reserved = stored.reservedMicros;
     }
     return Promise.resolve(outcome);
+  }
+
+  adopt(request: ReserveRequest): Promise<void> {
+    const u = this.user(request.userId);
+    this.sweep(u);
+    if (u.held.has(request.reservationId)) return Promise.resolve();
+    const stored = adoptReservation(
+      {
+        settledMicros: u.settled,
+        monthSettledMicros: u.monthSettled.get(request.month) ?? null,
+        reservedMicros: u.reserved,
+      },
+      request,
+    );
+    u.settled = stored.settledMicros;
+    if (stored.monthSettledMicros !== null) u.monthSettled.set(request.month, stored.monthSettledMicros);
+    u.held.set(request.reservationId, {
+      amount: request.amountMicros,
+      expiresAt: this.clock.now().getTime() + request.ttlMs,
+    });
+    u.reserved = stored.reservedMicros;
+    return Promise.resolve();
   }
 
   settle({ userId, reservationId, chargedMicros, month }: SettleRequest): Promise<void> {

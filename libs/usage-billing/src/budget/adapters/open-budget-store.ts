@@ -44,6 +44,8 @@ export function openSharedBudgetStore(
     () => redis.status === 'ready',
     observer,
   );
+  // Reservations in flight move to PostgreSQL as soon as the connection goes, not at the next call.
+  redis.on('close', () => store.connectionLost());
   return {
     store,
     redis,

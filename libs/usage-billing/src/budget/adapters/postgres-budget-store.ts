@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Micros } from '@gw/shared-kernel';
 import {
+  adoptReservation,
   decideReservation,
   snapshotOf,
   type BudgetSeen,
@@ -29,21 +30,17 @@ export class PostgresBudgetStore implements DrainableBudgetStore {
       const stored = await this.lockAndSweep(trx, request.userId, request.month);
       const { outcome, stored: next } = decideReservation(stored, request);
       let reserved = stored.reservedMicros;
-      if (outcome.ok) {
-        const inserted = await trx('budget_reservations')
-          .insert({
-            user_id: request.userId,
-            reservation_id: request.reservationId,
-            amount_micros: request.amountMicros.toString(),
-            expires_at: trx.raw(`now() + (? * interval '1 millisecond')`, [request.ttlMs]),
-          })
-          .onConflict(['user_id', 'reservation_id'])
-          .ignore()
-          .returning('reservation_id');
-        if (inserted.length > 0) reserved = next.reservedMicros;
-      }
+      if (outcome.ok && (await this.hold(trx, request))) reserved = next.reservedMicros;
       await this.write(trx, request.userId, request.month, { ...next, reservedMicros: reserved });
       return outcome;
+    });
+  }
+
+  adopt(request: ReserveRequest): Promise<void> {
+    return this.knex.transaction(async (trx) => {
+      const stored = await this.lockAndSweep(trx, request.userId, request.month);
+      const inserted = await this.hold(trx, request);
+      if (inserted) await this.write(trx, request.userId, request.month, adoptReservation(stored, request));
     });
   }
 
@@ -141,6 +138,21 @@ export class PostgresBudgetStore implements DrainableBudgetStore {
       monthSettledMicros: microsOrNull(monthRow?.settled_micros),
       reservedMicros: reserved - swept,
     };
+  }
+
+  /** Inserts the reservation; false when it was held already. */
+  private async hold(trx: Knex.Transaction, request: ReserveRequest): Promise<boolean> {
+    const inserted = await trx('budget_reservations')
+      .insert({
+        user_id: request.userId,
+        reservation_id: request.reservationId,
+        amount_micros: request.amountMicros.toString(),
+        expires_at: trx.raw(`now() + (? * interval '1 millisecond')`, [request.ttlMs]),
+      })
+      .onConflict(['user_id', 'reservation_id'])
+      .ignore()
+      .returning('reservation_id');
+    return inserted.length > 0;
   }
 
   /** The amount of the reservation it released, or null when it was not held. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BudgetSeen, ReserveRequest } from '../budget';
 import type { BudgetStore } from '../budget-store.port';
+import type { DrainableBudgetStore } from '../adapters/fallback-budget-store';
 
 export interface BudgetStoreFixture {
   readonly store: BudgetStore;
@@ -220,6 +221,55 @@ export function budgetStoreContract(name: string, open: () => Promise<BudgetStor
       expect(outcomes.filter((o) => o.ok)).toHaveLength(20);
       expect(outcomes.every((o) => o.availableMicros >= 0n)).toBe(true);
       expect((await f.store.snapshot(user, MONTH, seen(1_000n))).reservedMicros).toBe(1_000n);
+    });
+  });
+}
+
+export interface DrainableStoreFixture {
+  readonly store: DrainableBudgetStore;
+  close(): Promise<void>;
+}
+
+/** What the fallback store (PostgreSQL; memory in tests) does besides the port: say what it holds, adopt. */
+export function drainableStoreContract(name: string, open: () => Promise<DrainableStoreFixture>): void {
+  describe(`DrainableBudgetStore contract: ${name}`, () => {
+    let f: DrainableStoreFixture;
+    beforeAll(async () => {
+      f = await open();
+    });
+    afterAll(() => f.close());
+
+    const request = (userId: string, amountMicros: bigint): ReserveRequest => ({
+      userId,
+      reservationId: randomUUID(),
+      amountMicros,
+      month: MONTH,
+      ttlMs: 60_000,
+      seen: seen(1_000n),
+      hardCapMicros: null,
+    });
+
+    it('adopts a reservation as it is, even past the balance, once; it counts for every later decision', async () => {
+      const user = randomUUID();
+      const moved = request(user, 900n);
+      await f.store.adopt(moved);
+      await f.store.adopt(moved); // moved twice (a retry): held once
+      expect(await f.store.reservedFor(user)).toBe(900n);
+      expect(await f.store.reserve(request(user, 101n))).toMatchObject({ ok: false, reason: 'balance' });
+      await f.store.adopt(request(user, 500n)); // admitted elsewhere: held although 100 is left
+      expect(await f.store.reservedFor(user)).toBe(1_400n);
+      await f.store.settle({
+        userId: user,
+        reservationId: moved.reservationId,
+        chargedMicros: 300n,
+        month: MONTH,
+      });
+      expect(await f.store.snapshot(user, MONTH, seen(1_000n))).toEqual({
+        pendingMicros: 300n,
+        monthPendingMicros: 300n,
+        reservedMicros: 500n,
+      });
+      expect(await f.store.liveReservations()).toBeGreaterThanOrEqual(1);
     });
   });
 }
