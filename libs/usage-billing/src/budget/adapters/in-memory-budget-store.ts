@@ -8,6 +8,7 @@ import {
   type ReserveOutcome,
   type ReserveRequest,
   type SettleRequest,
+  type StoredBudget,
 } from '../budget';
 import type { DrainableBudgetStore } from './fallback-budget-store';
 
@@ -33,45 +34,15 @@ export class InMemoryBudgetStore implements DrainableBudgetStore {
   reserve(request: ReserveRequest): Promise<ReserveOutcome> {
     const u = this.user(request.userId);
     this.sweep(u);
-    const { outcome, stored } = decideReservation(
-      {
-        settledMicros: u.settled,
-        monthSettledMicros: u.monthSettled.get(request.month) ?? null,
-        reservedMicros: u.reserved,
-      },
-      request,
-    );
-    u.settled = stored.settledMicros;
-    if (stored.monthSettledMicros !== null) u.monthSettled.set(request.month, stored.monthSettledMicros);
-    if (outcome.ok && !u.held.has(request.reservationId)) {
-      u.held.set(request.reservationId, {
-        amount: request.amountMicros,
-        expiresAt: this.clock.now().getTime() + request.ttlMs,
-      });
-      u.reserved = stored.reservedMicros;
-    }
+    const { outcome, stored } = decideReservation(this.storedOf(u, request.month), request);
+    this.apply(u, request, stored, outcome.ok);
     return Promise.resolve(outcome);
   }
 
   adopt(request: ReserveRequest): Promise<void> {
     const u = this.user(request.userId);
     this.sweep(u);
-    if (u.held.has(request.reservationId)) return Promise.resolve();
-    const stored = adoptReservation(
-      {
-        settledMicros: u.settled,
-        monthSettledMicros: u.monthSettled.get(request.month) ?? null,
-        reservedMicros: u.reserved,
-      },
-      request,
-    );
-    u.settled = stored.settledMicros;
-    if (stored.monthSettledMicros !== null) u.monthSettled.set(request.month, stored.monthSettledMicros);
-    u.held.set(request.reservationId, {
-      amount: request.amountMicros,
-      expiresAt: this.clock.now().getTime() + request.ttlMs,
-    });
-    u.reserved = stored.reservedMicros;
+    this.apply(u, request, adoptReservation(this.storedOf(u, request.month), request), true);
     return Promise.resolve();
   }
 
@@ -132,6 +103,26 @@ export class InMemoryBudgetStore implements DrainableBudgetStore {
 
   close(): Promise<void> {
     return Promise.resolve();
+  }
+
+  private storedOf(u: UserState, month: string): StoredBudget {
+    return {
+      settledMicros: u.settled,
+      monthSettledMicros: u.monthSettled.get(month) ?? null,
+      reservedMicros: u.reserved,
+    };
+  }
+
+  /** The started counters, and the reservation held when `hold` and not held already. */
+  private apply(u: UserState, request: ReserveRequest, stored: StoredBudget, hold: boolean): void {
+    u.settled = stored.settledMicros;
+    if (stored.monthSettledMicros !== null) u.monthSettled.set(request.month, stored.monthSettledMicros);
+    if (!hold || u.held.has(request.reservationId)) return;
+    u.held.set(request.reservationId, {
+      amount: request.amountMicros,
+      expiresAt: this.clock.now().getTime() + request.ttlMs,
+    });
+    u.reserved = stored.reservedMicros;
   }
 
   private drop(u: UserState, reservationId: string): boolean {

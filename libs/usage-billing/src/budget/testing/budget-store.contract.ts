@@ -19,6 +19,17 @@ const seen = (balance: bigint, over: Partial<BudgetSeen> = {}): BudgetSeen => ({
   ...over,
 });
 
+const reserveRequest = (userId: string, over: Partial<ReserveRequest> = {}): ReserveRequest => ({
+  userId,
+  reservationId: randomUUID(),
+  amountMicros: 100n,
+  month: MONTH,
+  ttlMs: 60_000,
+  seen: seen(1_000n),
+  hardCapMicros: null,
+  ...over,
+});
+
 /** One contract every budget store passes (memory, Redis, PostgreSQL, the fallback pair). */
 export function budgetStoreContract(name: string, open: () => Promise<BudgetStoreFixture>): void {
   describe(`BudgetStore contract: ${name}`, () => {
@@ -28,16 +39,7 @@ export function budgetStoreContract(name: string, open: () => Promise<BudgetStor
     });
     afterAll(() => f.close());
 
-    const request = (userId: string, over: Partial<ReserveRequest> = {}): ReserveRequest => ({
-      userId,
-      reservationId: randomUUID(),
-      amountMicros: 100n,
-      month: MONTH,
-      ttlMs: 60_000,
-      seen: seen(1_000n),
-      hardCapMicros: null,
-      ...over,
-    });
+    const request = reserveRequest;
 
     it('admits what the balance covers and holds it until settled or released', async () => {
       const user = randomUUID();
@@ -239,15 +241,8 @@ export function drainableStoreContract(name: string, open: () => Promise<Drainab
     });
     afterAll(() => f.close());
 
-    const request = (userId: string, amountMicros: bigint): ReserveRequest => ({
-      userId,
-      reservationId: randomUUID(),
-      amountMicros,
-      month: MONTH,
-      ttlMs: 60_000,
-      seen: seen(1_000n),
-      hardCapMicros: null,
-    });
+    const request = (userId: string, amountMicros: bigint): ReserveRequest =>
+      reserveRequest(userId, { amountMicros });
 
     it('adopts a reservation as it is, even past the balance, once; it counts for every later decision', async () => {
       const user = randomUUID();
