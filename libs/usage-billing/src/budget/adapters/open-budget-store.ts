@@ -44,12 +44,17 @@ export function openSharedBudgetStore(
     () => redis.status === 'ready',
     observer,
   );
-  // Reservations in flight move to PostgreSQL as soon as the connection goes, not at the next call.
-  redis.on('close', () => store.connectionLost());
+  // Reservations in flight move to PostgreSQL as soon as the connection goes, not at the next call
+  // (not when this process closes it: that is no outage).
+  let closing = false;
+  redis.on('close', () => {
+    if (!closing) store.connectionLost();
+  });
   return {
     store,
     redis,
     close: async () => {
+      closing = true;
       await store.close();
       redis.disconnect();
     },

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { Redis } from 'ioredis';
-import { describeIf } from '@gw/shared-kernel/testing';
+import knexFactory from 'knex';
+import { describeIf, eventually } from '@gw/shared-kernel/testing';
+import { openSharedBudgetStore } from './open-budget-store';
 import { budgetStoreContract } from '../testing/budget-store.contract';
 import { BUDGET_KEY_TTL_MS, RedisBudgetStore } from './redis-budget-store';
 
@@ -21,6 +24,24 @@ describeIf(Boolean(url), 'RedisBudgetStore: REDIS_URL is not set (e.g. redis://1
           await b.quit();
         },
       });
+    });
+
+    it('closing the store is no outage: nothing is reported, no reservation moves', async () => {
+      const reported: string[] = [];
+      const knex = knexFactory({ client: 'pg' }); // never asked: Redis answers
+      const shared = openSharedBudgetStore(
+        url!,
+        knex,
+        { degraded: (e) => reported.push(`down: ${e.message}`), recovered: () => reported.push('up') },
+        prefix,
+      );
+      await eventually(async () => (shared.redis.status === 'ready' ? true : undefined), 5_000, 'Redis');
+      const ended = once(shared.redis, 'end'); // after its 'close'
+      await shared.close();
+      await ended;
+      expect(reported).toEqual([]);
+      expect(shared.store.degraded).toBe(false);
+      await knex.destroy();
     });
 
     it("keys are one hash slot per user and expire well after a month's counters are needed", async () => {
