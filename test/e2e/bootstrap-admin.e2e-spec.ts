@@ -110,9 +110,12 @@ describePostgres(
     it('the built gateway (npm start) prints and logs no key, on the first start and on a restart that appends nothing', async () => {
       const key = adminKey();
       const built = await buildGateway();
+      // Its own data directory: the default (./data of the checkout) is the user's.
+      const dataDir = await mkdtemp(path.join(tmpdir(), 'switchyard-e2e-built-'));
       const env = {
         DATABASE_URL: url!,
         DATABASE_SCHEMA: schema,
+        DATA_DIR: dataDir,
         ...vault,
         BOOTSTRAP_ADMIN_KEY: key,
         LOG_LEVEL: 'debug',
@@ -149,6 +152,7 @@ describePostgres(
         }
       } finally {
         await built.remove();
+        await rm(dataDir, { recursive: true, force: true });
       }
     });
 

@@ -63,6 +63,9 @@ export async function startGatewayProcess(
   env: Readonly<Record<string, string>>,
   { readyTimeoutMs = 30_000 } = {},
 ): Promise<GatewayProcess> {
+  // The child runs in the checkout: without its own DATA_DIR it would write into the user's ./data.
+  if (!env.DATA_DIR)
+    throw new Error('startGatewayProcess needs a DATA_DIR of its own (a temporary directory)');
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [main], {
     cwd: root,
