@@ -3,7 +3,8 @@ import OpenAI from 'openai';
 import request from 'supertest';
 import { describeBackends } from '@gw/database/testing';
 import { toRequestStreamId, type UsageRecorded } from '@gw/routing';
-import { eventually } from '@gw/shared-kernel/testing';
+import { eventually, itIf } from '@gw/shared-kernel/testing';
+import { hasSpreadsheet, openInSpreadsheet, type SheetCell } from './support/spreadsheet';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 
 type Usage = UsageRecorded['data'];
@@ -60,6 +61,9 @@ const groupBy = <K extends string>(xs: readonly Usage[], key: (u: Usage) => K): 
   for (const u of xs) m.set(key(u), [...(m.get(key(u)) ?? []), u]);
   return m;
 };
+
+const SPREADSHEET_SKIP =
+  'LibreOffice is not installed (apt-get install libreoffice-calc-nogui): the CSV export is not opened in Calc';
 
 const ENDPOINTS = [
   'summary',
@@ -128,7 +132,7 @@ describeBackends('usage analytics endpoints', (backend) => {
       ...mine[0]!,
       requestId,
       userId: craftedUser,
-      modelId: '=HYPERLINK("http://evil.example","x")',
+      modelId: '=HYPERLINK("http://evil.example","café ✓, "x"")',
       finishReason: '@SUM(1+1)',
       providerCostMicros: '1234567',
       chargedMicros: '2345678',
@@ -290,11 +294,73 @@ describeBackends('usage analytics endpoints', (backend) => {
 
     const evil = await admin().get(`/api/v1/admin/usage/export?userId=${craftedUser}`).expect(200);
     const [h, row] = parseCsv(evil.text.slice(1));
-    expect(row![h!.indexOf('model')]).toBe(`'=HYPERLINK("http://evil.example","x")`);
+    expect(row![h!.indexOf('model')]).toBe(`'=HYPERLINK("http://evil.example","café ✓, "x"")`);
     expect(row![h!.indexOf('finish_reason')]).toBe(`'@SUM(1+1)`);
     expect(row![h!.indexOf('provider_cost_usd')]).toBe('1.234567');
     expect(row![h!.indexOf('charged_micros')]).toBe('2345678');
   });
+
+  // The CSV columns Calc must read as numbers, and as TRUE/FALSE; every other cell must be the text.
+  const NUMBER_COLUMNS = new Set([
+    'attempts',
+    'prompt_tokens',
+    'completion_tokens',
+    'cached_tokens',
+    'cache_write_tokens',
+    'total_tokens',
+    'provider_cost_micros',
+    'provider_cost_usd',
+    'charged_micros',
+    'charged_usd',
+    'latency_ms',
+    'time_to_first_token_ms',
+  ]);
+  const BOOLEAN_COLUMNS = new Set(['streamed', 'estimated']);
+  const expectSheetMatches = (sheet: SheetCell[][], csv: string[][]): void => {
+    expect(sheet).toHaveLength(csv.length);
+    const header = csv[0]!;
+    expect(sheet[0]!.map((c) => c.text)).toEqual(header); // no byte-order mark left in the first cell
+    csv.slice(1).forEach((record, r) => {
+      const cells = sheet[r + 1]!;
+      expect(cells).toHaveLength(header.length);
+      record.forEach((field, i) => {
+        const cell = cells[i]!;
+        const where = `row ${r + 1}, ${header[i]}`;
+        if (field === '') expect({ where, ...cell }).toEqual({ where, text: '', number: null });
+        else if (NUMBER_COLUMNS.has(header[i]!))
+          expect({ where, value: cell.number }).toEqual({ where, value: Number(field) });
+        else if (BOOLEAN_COLUMNS.has(header[i]!))
+          expect({ where, text: cell.text.toLowerCase() }).toEqual({ where, text: field });
+        else expect({ where, ...cell }).toEqual({ where, text: field, number: null });
+      });
+    });
+  };
+
+  // The file is the same on either backend: it is opened once, on the PGlite run.
+  const inCalc = backend === 'pglite' ? itIf(hasSpreadsheet(), SPREADSHEET_SKIP) : undefined;
+  inCalc?.(
+    'the CSV export opens in LibreOffice Calc: columns, UTF-8, numbers as numbers, no formula run',
+    async () => {
+      const mine = await me().get('/api/v1/me/usage/export?format=csv').expect(200);
+      const evil = await admin().get(`/api/v1/admin/usage/export?userId=${craftedUser}`).expect(200);
+      for (const res of [mine, evil]) {
+        const body = Buffer.from(res.text, 'utf8');
+        expectSheetMatches(await openInSpreadsheet(body), parseCsv(res.text.slice(1)));
+      }
+      const [header, row] = await openInSpreadsheet(Buffer.from(evil.text, 'utf8'));
+      const cell = (name: string): SheetCell => row![header!.findIndex((c) => c.text === name)]!;
+      expect(cell('model')).toEqual({
+        text: `'=HYPERLINK("http://evil.example","café ✓, "x"")`,
+        number: null,
+      });
+      expect(cell('finish_reason')).toEqual({ text: `'@SUM(1+1)`, number: null });
+      expect(cell('charged_usd').number).toBe(2.345678);
+      // The control: a cell starting with = and no guard is run as a formula by the same import.
+      const [, control] = await openInSpreadsheet('a,b\r\n=1+1,"=SUM(2,2)"\r\n');
+      expect(control!.map((c) => c.number)).toEqual([2, 4]);
+    },
+    180_000,
+  );
 
   it.each([
     ['from=yesterday', 'from'],
