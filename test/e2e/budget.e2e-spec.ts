@@ -577,8 +577,12 @@ for (const variant of ['sharing Redis', 'with Redis down (PostgreSQL holds the r
   );
 }
 
-/** An OpenAI-compatible upstream that holds every answer until `open()`: its requests stay in flight. */
-async function startGatedUpstream(): Promise<{
+/**
+ * An OpenAI-compatible upstream that holds its first `gated` answers until `open()`: those requests
+ * stay in flight. Any later one is answered at once, so a request admitted by mistake fails the test
+ * on its status instead of waiting at the gate until the test's timeout.
+ */
+async function startGatedUpstream(gated: number): Promise<{
   url: string;
   received(): number;
   open(): void;
@@ -606,7 +610,7 @@ async function startGatedUpstream(): Promise<{
             usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
           }),
         );
-      if (opened) answer();
+      if (opened || received > gated) answer();
       else waiting.push(answer);
     });
   });
@@ -634,7 +638,7 @@ describeIf(sharedStores, 'Redis going away mid-burst: needs DATABASE_URL and RED
     beforeAll(async () => {
       const redis = new URL(process.env.REDIS_URL!);
       proxy = await startTcpProxy({ host: redis.hostname, port: Number(redis.port || 6379) });
-      upstream = await startGatedUpstream();
+      upstream = await startGatedUpstream(100);
       gw = await startTestGateway('postgres', { REDIS_URL: `redis://127.0.0.1:${proxy.port}` });
       await flatFeeCatalog(gw, upstream, 'gated-co', [['penny', '10000']]);
       for (const name of ['b', 'c']) extra.push(await startExtraInstance(gw, name));
