@@ -1,15 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { Writable } from 'node:stream';
 import OpenAI from 'openai';
 import request from 'supertest';
 import { toAccountStreamId } from '@gw/accounts';
 import { toRequestStreamId } from '@gw/routing';
 import { describeBackends, describePostgres } from '@gw/database/testing';
-import { createLogger } from '@gw/platform';
 import { eventually } from '@gw/shared-kernel/testing';
-import { createGateway, type Gateway } from '../../apps/gateway/src/app.factory';
+import { startExtraInstance, type ExtraInstance } from './support/extra-instance';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 
 describeBackends('accounts, settings, gateway keys and admin users', (backend) => {
@@ -388,25 +383,16 @@ describeBackends('accounts, settings, gateway keys and admin users', (backend) =
 
 describePostgres('accounts on two gateway instances sharing one store', () => {
   let first: TestGateway;
-  let second: Gateway;
+  let second: ExtraInstance;
   let secondUrl: string;
-  let secondDataDir: string;
   beforeAll(async () => {
     first = await startTestGateway('postgres');
-    secondDataDir = await mkdtemp(path.join(tmpdir(), 'switchyard-e2e-second-'));
     // The same database schema and vault keys, its own data directory and no projections of its own.
-    second = await createGateway(
-      { ...first.gateway.runtime.config, dataDir: secondDataDir, projections: 'off' },
-      createLogger('warn', 'switchyard-gateway-2', new Writable({ write: (_c, _e, done) => done() })),
-    );
-    await second.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = second.app.getHttpServer().address();
-    if (!address || typeof address === 'string') throw new Error('no address');
-    secondUrl = `http://127.0.0.1:${address.port}`;
+    second = await startExtraInstance(first, 'second');
+    secondUrl = second.baseUrl;
   });
   afterAll(async () => {
     await second?.close();
-    await rm(secondDataDir, { recursive: true, force: true });
     await first?.close();
   });
 

@@ -1,16 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { Writable } from 'node:stream';
 import OpenAI from 'openai';
 import request from 'supertest';
 import { describeBackends, postgresUrl } from '@gw/database/testing';
 import { DEFAULT_RATE_LIMITS } from '@gw/limits';
 import { redisUrl } from '@gw/limits/testing';
-import { createLogger } from '@gw/platform';
 import { toRequestStreamId } from '@gw/routing';
 import { describeIf, eventually } from '@gw/shared-kernel/testing';
-import { createGateway, type Gateway } from '../../apps/gateway/src/app.factory';
+import { startExtraInstance, type ExtraInstance } from './support/extra-instance';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 
 const LIMITS = '/api/v1/admin/limits';
@@ -199,24 +194,15 @@ describeIf(
   'rate limits on two gateway instances: needs DATABASE_URL and REDIS_URL (one PostgreSQL store, one Redis)',
 )('rate limits on two gateway instances sharing PostgreSQL and Redis', () => {
   let first: TestGateway;
-  let second: Gateway;
+  let second: ExtraInstance;
   let secondUrl: string;
-  let secondDataDir: string;
   beforeAll(async () => {
     first = await startTestGateway('postgres', { REDIS_URL: redisUrl()! }, { rateLimits: 'defaults' });
-    secondDataDir = await mkdtemp(path.join(tmpdir(), 'switchyard-e2e-limits-'));
-    second = await createGateway(
-      { ...first.gateway.runtime.config, dataDir: secondDataDir, projections: 'off' },
-      createLogger('warn', 'switchyard-gateway-2', new Writable({ write: (_c, _e, done) => done() })),
-    );
-    await second.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = second.app.getHttpServer().address();
-    if (!address || typeof address === 'string') throw new Error('no address');
-    secondUrl = `http://127.0.0.1:${address.port}`;
+    second = await startExtraInstance(first, 'limits');
+    secondUrl = second.baseUrl;
   });
   afterAll(async () => {
     await second?.close();
-    await rm(secondDataDir, { recursive: true, force: true });
     await first?.close();
   });
 
