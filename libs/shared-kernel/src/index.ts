@@ -7,3 +7,4 @@ export * from './money';
 export * from './vocabulary';
 export * from './upstream-address-policy';
 export * from './deadline';
+export * from './redis-guard';

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Counter } from 'prom-client';
 import type { ChargeSettled } from '@gw/routing';
-import type { Clock, Micros } from '@gw/shared-kernel';
+import type { Clock, Micros, RedisFieldGuard } from '@gw/shared-kernel';
 import {
   formatDollars,
   monthOf,
@@ -127,13 +127,18 @@ export class BudgetGate {
     private readonly ttlMs: number = DEFAULT_RESERVATION_TTL_MS,
   ) {}
 
-  /** Holds the request's worst case, or throws a 402. */
+  /**
+   * Holds the request's worst case, or throws a 402. `behind`: called, when the store is Redis, right
+   * after the hold's command is sent and before its answer, with the field that exists once it is
+   * held: a command sent then on the same connection runs after the hold (the rate-limit check).
+   */
   async reserve(
     userId: string,
     requestId: string,
     candidates: readonly ChargeCandidate[],
     promptTokens: number,
     requestedMaxOutput: number | undefined,
+    behind?: (guard: RedisFieldGuard) => void,
   ): Promise<BudgetHold> {
     await this.ensureSignupCredits(userId);
     const month = this.month();
@@ -141,7 +146,7 @@ export class BudgetGate {
     const cap = this.capOf(userId);
     const capMicros = cap?.monthlyCapMicros ? BigInt(cap.monthlyCapMicros) : null;
     const hard = cap?.capMode === 'hard' ? capMicros : null;
-    const outcome = await this.store.reserve({
+    const reserving = this.store.reserve({
       userId,
       reservationId: requestId,
       amountMicros: amount,
@@ -150,6 +155,9 @@ export class BudgetGate {
       seen: this.ledger.seen(userId, month),
       hardCapMicros: hard,
     });
+    const guard = behind && this.store.holdGuard?.(userId, requestId);
+    if (guard) behind(guard);
+    const outcome = await reserving;
     const committedBefore = outcome.ok ? outcome.monthCommittedMicros - amount : outcome.monthCommittedMicros;
     const passesCap = capMicros !== null && committedBefore + amount > capMicros;
     if (passesCap) this.noteCapReached(userId, month, capMicros, committedBefore, cap!.capMode);

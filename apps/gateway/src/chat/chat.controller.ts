@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } fr
 import { ApiTags, ApiBearerAuth, ApiBody } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Principal } from '@gw/accounts';
-import { tierAllows } from '@gw/shared-kernel';
+import { tierAllows, type RedisFieldGuard } from '@gw/shared-kernel';
 import { CurrentPrincipal, type AuthenticatedRequest } from '../auth/principal.decorator';
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
 import { writeRawError } from '../errors/write-raw-error';
@@ -86,6 +86,8 @@ export class ChatController {
       onUsage: (used: number) => this.rateLimits.correct(principal, admissionTokens(dto, promptTokens), used),
       // The tier's rate limits, once the budget holds the request: one limiter call, no database.
       admit: () => this.rateLimits.admit(principal, dto, promptTokens),
+      admitBehind: (guard: RedisFieldGuard) =>
+        this.rateLimits.admitBehind(principal, dto, guard, promptTokens),
     };
     if (dto.stream === true) {
       reply.hijack(); // the stream is written to the socket directly, errors included

@@ -12,7 +12,7 @@ import {
 } from '@gw/providers';
 import type { FallbackTriggered, RecordRequestOutcome, UsageRecorded } from '@gw/routing';
 import { estimateTokens } from '@gw/routing';
-import type { Clock } from '@gw/shared-kernel';
+import type { Clock, RedisFieldGuard } from '@gw/shared-kernel';
 import type { BudgetGate, BudgetHold } from '../billing/budget-gate';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { ChatCompletionDto } from './chat-completion.dto';
@@ -52,6 +52,36 @@ export interface ChatCall {
    * x-ratelimit-* headers.
    */
   readonly admit?: () => Promise<Readonly<Record<string, string>>>;
+  /**
+   * The same step sent behind the budget's hold on its Redis connection (no round trip of its own),
+   * counted only if the hold is there; undefined when it was not decided that way (then `admit`).
+   */
+  readonly admitBehind?: (guard: RedisFieldGuard) => Promise<Readonly<Record<string, string>> | undefined>;
+}
+
+type LimitHeaders = Readonly<Record<string, string>>;
+
+/**
+ * A request's rate-limit step: `send` (given to the budget step) sends it behind the hold when the
+ * hold goes to Redis; `headers` waits for that answer, or asks `admit` when there was none.
+ */
+function admissionOf(call: ChatCall): {
+  readonly send: ((guard: RedisFieldGuard) => void) | undefined;
+  headers(): Promise<LimitHeaders>;
+} {
+  let behind: Promise<LimitHeaders | undefined> | undefined;
+  const admitBehind = call.admitBehind;
+  return {
+    send:
+      admitBehind &&
+      ((guard) => {
+        behind = admitBehind(guard);
+        behind.catch(() => undefined); // a refused hold (402) leaves its answer unread
+      }),
+    async headers() {
+      return (behind && (await behind)) ?? (await call.admit?.()) ?? {};
+    },
+  };
 }
 
 type Outcome = RecordRequestOutcome['data']['outcome'];
@@ -100,9 +130,10 @@ export class ChatService {
     const started = performance.now();
     const plan = this.plan(call);
     const attempts = this.attempts(plan);
-    const hold = await this.hold(call, plan, attempts);
+    const admission = admissionOf(call);
+    const hold = await this.hold(call, plan, attempts, admission.send);
     try {
-      const limitHeaders = (await call.admit?.()) ?? {};
+      const limitHeaders = await admission.headers();
       let upstreamMs = 0;
       const {
         attempted,
@@ -162,6 +193,7 @@ export class ChatService {
     call: ChatCall,
     plan: RoutePlan,
     attempts: readonly Attempted[],
+    behind: ((guard: RedisFieldGuard) => void) | undefined,
   ): Promise<BudgetHold> | undefined {
     if (!this.budget) return undefined;
     const { principal, dto } = call;
@@ -179,6 +211,7 @@ export class ChatService {
       })),
       call.promptTokens ?? promptTokenEstimate(dto),
       dto.max_completion_tokens ?? dto.max_tokens ?? undefined,
+      behind,
     );
   }
 
@@ -187,9 +220,10 @@ export class ChatService {
     const started = performance.now();
     const plan = this.plan(call);
     const attempts = this.attempts(plan);
-    const hold = await this.hold(call, plan, attempts);
+    const admission = admissionOf(call);
+    const hold = await this.hold(call, plan, attempts, admission.send);
     try {
-      const limitHeaders = (await call.admit?.()) ?? {};
+      const limitHeaders = await admission.headers();
       for (const [name, value] of Object.entries(limitHeaders)) res.setHeader(name, value);
       await this.streamHeld(call, res, plan, attempts, hold, started);
     } finally {

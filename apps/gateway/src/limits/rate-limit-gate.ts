@@ -1,5 +1,6 @@
 import type { Counter } from 'prom-client';
 import type { Principal } from '@gw/accounts';
+import type { RedisFieldGuard } from '@gw/shared-kernel';
 import type { LimitDimension, RateLimitDecision, RateLimits, WindowState } from '@gw/limits';
 import { REQUEST_DIMENSIONS } from '@gw/limits';
 import type { ChatCompletionDto } from '../chat/chat-completion.dto';
@@ -119,7 +120,26 @@ export class RateLimitGate {
     promptTokens?: number,
   ): Promise<Record<string, string>> {
     const tokens = admissionTokens(dto, promptTokens);
-    const decision = await this.limits.admit(principal.userId, principal.tier, tokens);
+    return this.decided(principal, await this.limits.admit(principal.userId, principal.tier, tokens), tokens);
+  }
+
+  /**
+   * `admit`, sent at once behind the budget's hold on its Redis connection and counted only if the
+   * hold is there (no round trip of its own); undefined when it was not decided that way (no shared
+   * limiter, Redis unreachable, the hold not in Redis): then `admit` decides.
+   */
+  async admitBehind(
+    principal: Principal,
+    dto: ChatCompletionDto,
+    guard: RedisFieldGuard,
+    promptTokens?: number,
+  ): Promise<Record<string, string> | undefined> {
+    const tokens = admissionTokens(dto, promptTokens);
+    const decision = await this.limits.admitBehind(principal.userId, principal.tier, tokens, guard);
+    return decision && this.decided(principal, decision, tokens);
+  }
+
+  private decided(principal: Principal, decision: RateLimitDecision, tokens: number): Record<string, string> {
     if (!decision.allowed) {
       for (const dimension of decision.refused) this.refusals.inc({ tier: principal.tier, dimension });
       throw new RateLimitExceededError(principal.tier, decision, tokens);

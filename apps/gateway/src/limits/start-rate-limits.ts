@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { EventStore } from '@gw/eventstore';
 import {
@@ -22,13 +23,15 @@ export interface RateLimitsRuntime {
 /**
  * The rate limits of this instance: the policy in memory, fed from the log; the limiter chosen by
  * configuration: REDIS_URL → Redis shared by every instance, with the per-instance fallback while
- * it is unreachable; else in memory (embedded mode).
+ * it is unreachable; else in memory (embedded mode). `client`: the budget store's Redis connection,
+ * which the limiter uses too, so a check sent behind a hold runs after it (the budget closes it).
  */
 export async function startRateLimits(
   config: GatewayConfig,
   eventStore: EventStore,
   metrics: GatewayMetrics,
   logger: Logger,
+  client?: Redis,
 ): Promise<RateLimitsRuntime> {
   const view = new RateLimitPolicyView();
   const feed = await startMemoryFeed(
@@ -52,19 +55,23 @@ export async function startRateLimits(
       },
     };
   }
-  const shared = openRedisRateLimiter(config.redisUrl, {
-    degraded: (e) => {
-      degraded.set(1);
-      logger.error(
-        { err: e.message },
-        'Redis is unreachable: rate limits are counted per instance until it is back',
-      );
+  const shared = openRedisRateLimiter(
+    config.redisUrl,
+    {
+      degraded: (e) => {
+        degraded.set(1);
+        logger.error(
+          { err: e.message },
+          'Redis is unreachable: rate limits are counted per instance until it is back',
+        );
+      },
+      recovered: () => {
+        degraded.set(0);
+        logger.info('Redis is back: rate limits are shared again');
+      },
     },
-    recovered: () => {
-      degraded.set(0);
-      logger.info('Redis is back: rate limits are shared again');
-    },
-  });
+    { client },
+  );
   const rateLimits = new RateLimits(view, shared.limiter);
   return {
     rateLimits,

@@ -201,7 +201,7 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
       logger,
     );
     closers.push(() => policyFeed.stop());
-    const limits = await startRateLimits(config, eventStore, metrics, logger);
+    const limits = await startRateLimits(config, eventStore, metrics, logger, budget.redis);
     closers.push(() => limits.close());
     const billingFeed = await startMemoryFeed(
       eventStore,

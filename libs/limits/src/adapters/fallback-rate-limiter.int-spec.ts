@@ -35,6 +35,9 @@ describe('Redis limiter with fallback: Redis unreachable', () => {
       expect(shared.limiter.degraded).toBe(true);
       expect(events).toHaveLength(1);
       expect(events[0]).toMatch(/^degraded/);
+      // A check behind a Redis guard is not decided here: the caller asks check().
+      const guard = { key: 'k', field: 'f' };
+      expect(await shared.limiter.checkBehind({ subject, limits, tokens: 0 }, guard)).toBeUndefined();
     } finally {
       await shared.close();
     }

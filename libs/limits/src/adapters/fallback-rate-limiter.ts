@@ -1,3 +1,4 @@
+import type { RedisFieldGuard } from '@gw/shared-kernel';
 import type { WindowLimits } from '../domain/rate-limits';
 import type { RateLimitCheck, RateLimitDecision, RateLimiter } from '../limiter/rate-limiter';
 
@@ -38,6 +39,22 @@ export class FallbackRateLimiter implements RateLimiter {
       }
     } else this.down(new Error('not connected'));
     return this.fallback.check(request);
+  }
+
+  /**
+   * The shared limiter's guarded check when it is worth trying; undefined otherwise, or when it
+   * fails (then the caller asks `check`, which answers from the fallback).
+   */
+  async checkBehind(request: RateLimitCheck, guard: RedisFieldGuard): Promise<RateLimitDecision | undefined> {
+    if (!this.primary.checkBehind || !this.available()) return undefined;
+    try {
+      const decision = await this.primary.checkBehind(request, guard);
+      this.up();
+      return decision;
+    } catch (e) {
+      this.down(e);
+      return undefined;
+    }
   }
 
   async record(subject: string, limits: WindowLimits, tokens: number): Promise<void> {

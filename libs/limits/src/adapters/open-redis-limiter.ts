@@ -22,22 +22,32 @@ export interface SharedLimiter {
 /**
  * Redis with the per-instance fallback. The client never queues commands while disconnected and
  * never retries one (the hot path does not wait for Redis to come back: the fallback answers at
- * once); it reconnects in the background, every 0.1–2 s.
+ * once); it reconnects in the background, every 0.1–2 s. `options.client`: a client opened that way
+ * by someone else (the budget store's: its guarded checks must share the hold's connection), which
+ * the caller closes.
  */
 export function openRedisRateLimiter(
   url: string,
   observer: FallbackObserver,
-  options: { readonly prefix?: string; readonly windows?: WindowLengths; readonly clock?: Clock } = {},
+  options: {
+    readonly prefix?: string;
+    readonly windows?: WindowLengths;
+    readonly clock?: Clock;
+    readonly client?: Redis;
+  } = {},
 ): SharedLimiter {
-  const redis = new Redis(url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    commandTimeout: REDIS_CLIENT_TIMEOUT_MS,
-    connectTimeout: 1_000,
-    retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
-    lazyConnect: false,
-  });
-  redis.on('error', () => undefined); // reported once per outage by the limiter, not per reconnect attempt
+  const own = options.client === undefined;
+  const redis =
+    options.client ??
+    new Redis(url, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: REDIS_CLIENT_TIMEOUT_MS,
+      connectTimeout: 1_000,
+      retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
+      lazyConnect: false,
+    });
+  if (own) redis.on('error', () => undefined); // reported once per outage by the limiter, not per reconnect attempt
   const limiter = new FallbackRateLimiter(
     new RedisRateLimiter(redis, { ...options, deadlineMs: REDIS_COMMAND_TIMEOUT_MS }),
     new InMemoryRateLimiter(options.clock, options.windows),
@@ -49,7 +59,7 @@ export function openRedisRateLimiter(
     redis,
     close: async () => {
       await limiter.close();
-      redis.disconnect();
+      if (own) redis.disconnect();
     },
   };
 }

@@ -37,4 +37,35 @@ describeRedis('RedisRateLimiter', () => {
       await redis.quit();
     }
   });
+
+  it('a check behind a guard runs only if the guard field exists: else nothing is checked or counted', async () => {
+    const redis = new Redis(redisUrl()!);
+    try {
+      const limiter = new RedisRateLimiter(redis, { prefix });
+      const subject = randomUUID();
+      const limits = { rpm: 2, rph: null, rpd: null, tpm: 1_000 };
+      const guard = { key: `${prefix}{${subject}}:guard`, field: 'r1' };
+      expect(await limiter.checkBehind({ subject, limits, tokens: 5 }, guard)).toBeUndefined();
+      const first = await limiter.check({ subject, limits, tokens: 5 });
+      expect(first.windows).toEqual({
+        rpm: expect.objectContaining({ remaining: 1 }),
+        tpm: expect.objectContaining({ remaining: 995 }),
+      });
+      // Sent right behind the command that makes the guard, on the same connection, not awaited.
+      const making = redis.hset(guard.key, guard.field, '1');
+      const behind = await limiter.checkBehind({ subject, limits, tokens: 5 }, guard);
+      await making;
+      expect(behind).toMatchObject({
+        allowed: true,
+        windows: { rpm: { remaining: 0 }, tpm: { remaining: 990 } },
+      });
+      // Behind a guard that exists, a full window still refuses, with its Retry-After.
+      const refused = await limiter.checkBehind({ subject, limits, tokens: 5 }, guard);
+      expect(refused).toMatchObject({ allowed: false, refused: ['rpm'] });
+      expect(refused!.retryAfterMs).toBeGreaterThan(0);
+      await redis.del(guard.key);
+    } finally {
+      await redis.quit();
+    }
+  });
 });

@@ -7,18 +7,13 @@ import {
   type WindowLengths,
 } from '../domain/rate-limits';
 import type { RateLimitCheck, RateLimitDecision, RateLimiter, WindowState } from '../limiter/rate-limiter';
-import { withDeadline } from '@gw/shared-kernel';
-import { SLIDING_WINDOW_LUA } from './sliding-window.lua';
+import { withDeadline, type RedisFieldGuard } from '@gw/shared-kernel';
+import { GUARDED_SLIDING_WINDOW_LUA, SLIDING_WINDOW_LUA } from './sliding-window.lua';
 
 /** The key prefix every instance shares (one Redis may serve several deployments: give each its own). */
 export const DEFAULT_RATE_LIMIT_PREFIX = 'switchyard:rl:';
 
-type SlidingWindowCommand = (
-  req: string,
-  tok: string,
-  meta: string,
-  ...args: Array<string | number>
-) => Promise<number[]>;
+type SlidingWindowCommand = (...keysAndArgs: Array<string | number>) => Promise<number[]>;
 
 /**
  * Exact sliding windows in Redis, shared by every gateway instance: one Lua script per request
@@ -27,6 +22,7 @@ type SlidingWindowCommand = (
  */
 export class RedisRateLimiter implements RateLimiter {
   private readonly run: SlidingWindowCommand;
+  private readonly runGuarded: SlidingWindowCommand;
 
   constructor(
     redis: Redis,
@@ -39,13 +35,33 @@ export class RedisRateLimiter implements RateLimiter {
   ) {
     if (!('switchyardSlidingWindow' in redis))
       redis.defineCommand('switchyardSlidingWindow', { numberOfKeys: 3, lua: SLIDING_WINDOW_LUA });
-    const command = (redis as unknown as { switchyardSlidingWindow: SlidingWindowCommand })
-      .switchyardSlidingWindow;
-    this.run = command.bind(redis);
+    if (!('switchyardSlidingWindowGuarded' in redis))
+      redis.defineCommand('switchyardSlidingWindowGuarded', {
+        numberOfKeys: 4,
+        lua: GUARDED_SLIDING_WINDOW_LUA,
+      });
+    const commands = redis as unknown as Record<
+      'switchyardSlidingWindow' | 'switchyardSlidingWindowGuarded',
+      SlidingWindowCommand
+    >;
+    this.run = commands.switchyardSlidingWindow.bind(redis);
+    this.runGuarded = commands.switchyardSlidingWindowGuarded.bind(redis);
   }
 
   async check({ subject, limits, tokens }: RateLimitCheck): Promise<RateLimitDecision> {
-    const reply = await this.call(subject, limits, tokens, 'check');
+    return this.decisionOf(limits, await this.call(subject, limits, tokens, 'check'));
+  }
+
+  /** The check as one script behind the guard (HEXISTS first): issued at once, in call order. */
+  async checkBehind(
+    { subject, limits, tokens }: RateLimitCheck,
+    guard: RedisFieldGuard,
+  ): Promise<RateLimitDecision | undefined> {
+    const reply = await this.call(subject, limits, tokens, 'check', guard);
+    return reply[0] === -1 ? undefined : this.decisionOf(limits, reply);
+  }
+
+  private decisionOf(limits: WindowLimits, reply: number[]): RateLimitDecision {
     const windows: Partial<Record<LimitDimension, WindowState>> = {};
     const refused: LimitDimension[] = [];
     let retryAfterMs = 0;
@@ -86,13 +102,11 @@ export class RedisRateLimiter implements RateLimiter {
     limits: WindowLimits,
     tokens: number,
     mode: 'check' | 'record',
+    guard?: RedisFieldGuard,
   ): Promise<number[]> {
     const w = this.options.windows ?? DEFAULT_WINDOWS;
     const [req, tok, meta] = this.keysOf(subject);
-    const reply = this.run(
-      req,
-      tok,
-      meta,
+    const args = [
       limits.rpm ?? -1,
       limits.rph ?? -1,
       limits.rpd ?? -1,
@@ -103,7 +117,10 @@ export class RedisRateLimiter implements RateLimiter {
       w.tpm,
       Math.trunc(tokens),
       mode,
-    );
+    ];
+    const reply = guard
+      ? this.runGuarded(req, tok, meta, guard.key, ...args, guard.field)
+      : this.run(req, tok, meta, ...args);
     return this.options.deadlineMs === undefined ? reply : withDeadline(reply, this.options.deadlineMs);
   }
 }

@@ -132,3 +132,11 @@ if wTok > ttl then ttl = wTok end
 redis.call('PEXPIRE', KEYS[3], ttl)
 return out
 `;
+
+/**
+ * The same script behind a guard: KEYS[4] a hash and ARGV[11] a field of it that must exist, else
+ * nothing is checked or counted and the reply is {-1} (see RedisFieldGuard).
+ */
+export const GUARDED_SLIDING_WINDOW_LUA = `
+if redis.call('HEXISTS', KEYS[4], ARGV[11]) == 0 then return { -1 } end
+${SLIDING_WINDOW_LUA}`;

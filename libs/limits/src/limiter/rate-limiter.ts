@@ -1,3 +1,4 @@
+import type { RedisFieldGuard } from '@gw/shared-kernel';
 import type { LimitDimension, WindowLimits } from '../domain/rate-limits';
 
 /** One window as a request leaves it: its limit, what is left, and when the oldest use leaves it. */
@@ -34,6 +35,13 @@ export interface RateLimitCheck {
  */
 export interface RateLimiter {
   check(request: RateLimitCheck): Promise<RateLimitDecision>;
+  /**
+   * Only where the guard can be seen (Redis): the same check, sent at once and run only if `guard`
+   * exists when the store reaches it; undefined when it did not (then nothing was checked or counted).
+   * Sent right behind the command that makes the guard, on the same connection, it costs no round
+   * trip of its own.
+   */
+  checkBehind?(request: RateLimitCheck, guard: RedisFieldGuard): Promise<RateLimitDecision | undefined>;
   /**
    * Counts tokens after the fact in the tokens-per-minute window, without checking (a correction
    * once the real output is known; negative gives back an over-estimate).

@@ -1,4 +1,4 @@
-import type { Tier } from '@gw/shared-kernel';
+import type { RedisFieldGuard, Tier } from '@gw/shared-kernel';
 import type { RateLimitDecision, RateLimiter } from '../limiter/rate-limiter';
 import type { RateLimitPolicyView } from './rate-limit-policy-view';
 
@@ -15,6 +15,20 @@ export class RateLimits {
 
   admit(userId: string, tier: Tier, tokens: number): Promise<RateLimitDecision> {
     return this.limiter.check({ subject: userId, limits: this.view.limitsOf(tier), tokens });
+  }
+
+  /**
+   * `admit` sent right behind the command that makes `guard` (see RateLimiter.checkBehind), counted
+   * only if the guard is there; undefined when the limiter cannot do that or the guard was missing.
+   */
+  admitBehind(
+    userId: string,
+    tier: Tier,
+    tokens: number,
+    guard: RedisFieldGuard,
+  ): Promise<RateLimitDecision | undefined> {
+    const check = { subject: userId, limits: this.view.limitsOf(tier), tokens };
+    return this.limiter.checkBehind?.(check, guard) ?? Promise.resolve(undefined);
   }
 
   recordTokens(userId: string, tier: Tier, tokens: number): Promise<void> {

@@ -1,3 +1,4 @@
+import type { RedisFieldGuard } from '@gw/shared-kernel';
 import type { BudgetSeen, BudgetSnapshot, ReserveOutcome, ReserveRequest, SettleRequest } from './budget';
 
 /**
@@ -18,5 +19,11 @@ export interface BudgetStore {
   /** Releases the reservation, if still held, counting nothing (the request was not charged). */
   release(userId: string, reservationId: string): Promise<void>;
   snapshot(userId: string, month: string, seen: BudgetSeen): Promise<BudgetSnapshot>;
+  /**
+   * Only Redis, asked right after `reserve` was called: the field that exists once that reservation
+   * is held, for a command sent behind it on the same connection (the rate-limit check); undefined
+   * when this reservation was not sent to Redis at once (no Redis, an outage, draining).
+   */
+  holdGuard?(userId: string, reservationId: string): RedisFieldGuard | undefined;
   close(): Promise<void>;
 }

@@ -107,6 +107,39 @@ describe('FallbackBudgetStore', () => {
     await store.release('u', 'y');
     expect((await primary.snapshot('u', '2026-12', seen)).reservedMicros).toBe(0n);
   });
+  it('gives the primary’s hold guard only for a reservation sent to it before reserve’s first await', async () => {
+    /** The primary as Redis is: it can name the field a held reservation is, and counts its calls. */
+    class GuardedStore extends InMemoryBudgetStore {
+      reserves = 0;
+      override reserve(r: ReserveRequest) {
+        this.reserves++;
+        return super.reserve(r);
+      }
+      holdGuard(userId: string, reservationId: string) {
+        return { key: `${userId}:a`, field: reservationId };
+      }
+    }
+    const primary = new GuardedStore();
+    const fallback = new InMemoryBudgetStore();
+    let connected = true;
+    const noop = { degraded: () => undefined, recovered: () => undefined };
+    const store = new FallbackBudgetStore(primary, fallback, () => connected, noop);
+    const reserving = store.reserve(request('g1', 100n));
+    expect(primary.reserves).toBe(1); // sent before reserve() returned
+    expect(store.holdGuard('u', 'g1')).toEqual({ key: 'u:a', field: 'g1' });
+    await reserving;
+    // Redis down: no guard (the reservation goes to the fallback).
+    connected = false;
+    await store.reserve(request('g2', 100n));
+    expect(store.holdGuard('u', 'g2')).toBeUndefined();
+    // Back, draining the fallback's reservation: reserve awaits the fallback first, so no guard.
+    connected = true;
+    const draining = store.reserve(request('g3', 100n));
+    expect(primary.reserves).toBe(1);
+    expect(store.holdGuard('u', 'g3')).toBeUndefined();
+    await draining;
+    expect(primary.reserves).toBe(2);
+  });
   it('reservations in flight when Redis goes away move to the fallback, where every instance decides', async () => {
     const redis = new InMemoryBudgetStore();
     const postgres = new InMemoryBudgetStore();

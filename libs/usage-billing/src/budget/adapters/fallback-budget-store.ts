@@ -1,4 +1,4 @@
-import type { Micros } from '@gw/shared-kernel';
+import type { Micros, RedisFieldGuard } from '@gw/shared-kernel';
 import type { BudgetSeen, BudgetSnapshot, ReserveOutcome, ReserveRequest, SettleRequest } from '../budget';
 import type { BudgetStore } from '../budget-store.port';
 
@@ -60,7 +60,10 @@ export class FallbackBudgetStore implements BudgetStore {
   async reserve(request: ReserveRequest): Promise<ReserveOutcome> {
     if (this.usePrimary()) {
       try {
-        const outcome = await this.primary.reserve(await this.withDraining(request));
+        // Sent to Redis before the first await when not draining (holdGuard relies on it).
+        const outcome = await this.primary.reserve(
+          this.draining ? await this.withDraining(request) : request,
+        );
         if (outcome.ok) this.reservedIn.set(request.reservationId, { store: this.primary, request });
         return outcome;
       } catch (e) {
@@ -96,6 +99,15 @@ export class FallbackBudgetStore implements BudgetStore {
    */
   connectionLost(): void {
     this.down(new Error('connection closed'));
+  }
+
+  /**
+   * The primary's guard for a reservation `reserve` has just sent to it: only while Redis is in use
+   * and not draining (then `reserve` writes the command before its first await).
+   */
+  holdGuard(userId: string, reservationId: string): RedisFieldGuard | undefined {
+    if (this.isDegraded || this.draining || !this.available()) return undefined;
+    return this.primary.holdGuard?.(userId, reservationId);
   }
 
   /** Rare (events not written after settling): taken back where reservations go now. */

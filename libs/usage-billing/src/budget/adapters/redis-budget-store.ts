@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { withDeadline, type Micros } from '@gw/shared-kernel';
+import { withDeadline, type Micros, type RedisFieldGuard } from '@gw/shared-kernel';
 import {
   snapshotOf,
   type BudgetSeen,
@@ -106,6 +106,11 @@ export class RedisBudgetStore implements BudgetStore {
       reservedMicros: BigInt(reserved) as Micros,
     };
     return snapshotOf(stored, seen);
+  }
+
+  /** A held reservation is a field of the user's reservation hash (KEYS[3]). */
+  holdGuard(userId: string, reservationId: string): RedisFieldGuard {
+    return { key: this.keysOf(userId)[2], field: reservationId };
   }
 
   /** The client belongs to the caller, who closes it. */
