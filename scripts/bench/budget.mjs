@@ -3,7 +3,8 @@
 // BENCH_DIST=/tmp/x node scripts/bench/budget.mjs` (REDIS_URL for the Redis numbers). Reports µs per
 // request for the worst-case price, for hold + settle on the in-memory store (embedded mode, the
 // BudgetGate as the chat path calls it), and on Redis one at a time (two round trips) and the
-// gateway's CPU per request under 32 concurrent requests.
+// gateway's CPU per request under 32 concurrent requests; then the full-mode admission (hold +
+// rate-limit check + settle) with the check after the hold's answer and behind it.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
