@@ -8,6 +8,7 @@ import { openRedisRateLimiter, RateLimitPolicyView, RateLimits, type FallbackRat
 import { describeRedis, redisUrl } from '@gw/limits/testing';
 import { eventually } from '@gw/shared-kernel/testing';
 import {
+  BUDGET_REDIS_TIMEOUT_MS,
   BudgetLedger,
   DEFAULT_BILLING_POLICY,
   FallbackBudgetStore,
@@ -126,7 +127,7 @@ describeRedis('the rate-limit check behind the budget hold', () => {
     redis = new Redis(proxy.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0 });
     await eventually(async () => (redis.status === 'ready' ? true : undefined), 5_000, 'redis ready');
     const store = new FallbackBudgetStore(
-      new RedisBudgetStore(redis, prefix, 1_000),
+      new RedisBudgetStore(redis, prefix, BUDGET_REDIS_TIMEOUT_MS),
       new InMemoryBudgetStore(),
       () => redis.status === 'ready',
       observer,
@@ -143,7 +144,11 @@ describeRedis('the rate-limit check behind the budget hold', () => {
       () => Promise.resolve(undefined),
       pino({ level: 'silent' }),
     );
-    const shared = openRedisRateLimiter(redisUrl()!, observer, { prefix, client: redis });
+    const shared = openRedisRateLimiter(redisUrl()!, observer, {
+      prefix,
+      client: redis,
+      behindDeadlineMs: BUDGET_REDIS_TIMEOUT_MS, // as startRateLimits gives it
+    });
     limiter = shared.limiter;
     closeLimiter = shared.close;
     limits = new RateLimitGate(
@@ -162,6 +167,7 @@ describeRedis('the rate-limit check behind the budget hold', () => {
     grant(user, 1_000_000n);
     (await admit(user, 1_000n)).hold.release(); // the scripts are loaded (EVALSHA from now on)
     const check = jest.spyOn(limiter, 'check');
+    await redis.ping(); // behind any release still on its way: the count is settled
     const before = proxy.evalshas();
     proxy.hold();
     const admitting = admit(user, 1_000n);
@@ -178,6 +184,31 @@ describeRedis('the rate-limit check behind the budget hold', () => {
     expect(check).not.toHaveBeenCalled();
     hold.release();
     check.mockRestore();
+  });
+
+  it('a slow Redis: the check behind the hold waits as long as the hold may, and counts once', async () => {
+    // Under a burst the check's answer queues behind every hold sent before it on the connection.
+    // Timed out at the limiter's own 100 ms, it would be asked again after the hold and count twice.
+    const user = randomUUID();
+    grant(user, 1_000_000n);
+    await redis.ping(); // behind any release still on its way: the count is settled
+    const before = proxy.evalshas();
+    proxy.hold();
+    const admitting = admit(user, 1_000n);
+    await eventually(async () => (proxy.evalshas() - before >= 2 ? true : undefined), 5_000, 'both sent');
+    const heldFor = 300; // past the limiter's deadline (100 ms), within the hold's (1 s)
+    const released = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        proxy.release();
+        resolve();
+      }, heldFor),
+    );
+    const { hold, behind } = await admitting;
+    await released;
+    expect(await behind).toMatchObject({ 'x-ratelimit-remaining-requests': '9' });
+    expect(proxy.evalshas() - before).toBe(2); // nothing asked again
+    expect(limiter.degraded).toBe(false);
+    hold.release();
   });
 
   it('a request the budget refuses takes no rate-limit slot', async () => {

@@ -9,6 +9,7 @@ import {
   RateLimits,
 } from '@gw/limits';
 import type { GatewayConfig } from '@gw/platform';
+import { BUDGET_REDIS_TIMEOUT_MS } from '@gw/usage-billing';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { startMemoryFeed } from '../runtime/memory-feed';
 import { RateLimitGate } from './rate-limit-gate';
@@ -70,7 +71,7 @@ export async function startRateLimits(
         logger.info('Redis is back: rate limits are shared again');
       },
     },
-    { client },
+    { client, behindDeadlineMs: BUDGET_REDIS_TIMEOUT_MS },
   );
   const rateLimits = new RateLimits(view, shared.limiter);
   return {

@@ -34,6 +34,8 @@ export function openRedisRateLimiter(
     readonly windows?: WindowLengths;
     readonly clock?: Clock;
     readonly client?: Redis;
+    /** The deadline of a check sent behind another command (RedisRateLimiter's behindDeadlineMs). */
+    readonly behindDeadlineMs?: number;
   } = {},
 ): SharedLimiter {
   const own = options.client === undefined;

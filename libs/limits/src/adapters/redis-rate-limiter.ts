@@ -31,6 +31,12 @@ export class RedisRateLimiter implements RateLimiter {
       readonly windows?: WindowLengths;
       /** A call without an answer this long fails (withDeadline: a busy event loop is no timeout). */
       readonly deadlineMs?: number;
+      /**
+       * `checkBehind`'s deadline (default `deadlineMs`). Its answer comes right after the command it
+       * follows, which may be slower to answer (queued behind every command sent before it on the
+       * connection), so it may wait as long as that one: the budget hold's deadline.
+       */
+      readonly behindDeadlineMs?: number;
     } = {},
   ) {
     if (!('switchyardSlidingWindow' in redis))
@@ -121,6 +127,7 @@ export class RedisRateLimiter implements RateLimiter {
     const reply = guard
       ? this.runGuarded(req, tok, meta, guard.key, ...args, guard.field)
       : this.run(req, tok, meta, ...args);
-    return this.options.deadlineMs === undefined ? reply : withDeadline(reply, this.options.deadlineMs);
+    const deadlineMs = (guard && this.options.behindDeadlineMs) || this.options.deadlineMs;
+    return deadlineMs === undefined ? reply : withDeadline(reply, deadlineMs);
   }
 }
