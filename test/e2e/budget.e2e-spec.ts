@@ -3,10 +3,10 @@ import request from 'supertest';
 import { postgresUrl } from '@gw/database/testing';
 import { startMockProvider, type MockProvider } from '@gw/providers';
 import type { EventStore } from '@gw/eventstore';
-import { describeIf, eventually } from '@gw/shared-kernel/testing';
+import { describeIf, eventually, startTcpProxy, type TcpProxy } from '@gw/shared-kernel/testing';
 import { createServer, type Server } from 'node:http';
 import { startExtraInstance, type ExtraInstance } from './support/extra-instance';
-import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
+
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 
 /**

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { Counter } from 'prom-client';
 import type { Principal } from '@gw/accounts';
 import { openRedisRateLimiter, RateLimitPolicyView, RateLimits, type FallbackRateLimiter } from '@gw/limits';
 import { describeRedis, redisUrl } from '@gw/limits/testing';
-import { eventually } from '@gw/shared-kernel/testing';
+import { eventually, startTcpProxy } from '@gw/shared-kernel/testing';
 import {
   BUDGET_REDIS_TIMEOUT_MS,
   BudgetLedger,
@@ -20,49 +19,13 @@ import { BudgetGate, InsufficientQuotaError } from '../billing/budget-gate';
 import type { ChatCompletionDto } from '../chat/chat-completion.dto';
 import { RateLimitExceededError, RateLimitGate } from './rate-limit-gate';
 
-/**
- * Between the gateway's Redis client and Redis: forwards every command at once and counts the
- * scripts sent; while `hold` is on, keeps Redis's answers back (so a test sees what the client sent
- * before it had any answer).
- */
+/** A proxy to Redis that counts the scripts sent through it and can keep Redis's answers back. */
 async function startHoldingProxy(target: URL) {
-  let held = false;
   let evalshas = 0;
-  const waiting: Array<() => void> = [];
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    const upstream = net.connect(Number(target.port || 6379), target.hostname);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('error', () => undefined);
-      s.on('close', () => sockets.delete(s));
-    }
-    client.on('data', (chunk: Buffer) => {
-      evalshas += chunk.toString('latin1').toLowerCase().split('evalsha').length - 1;
-      upstream.write(chunk);
-    });
-    upstream.on('data', (chunk: Buffer) => {
-      if (held) waiting.push(() => client.write(chunk));
-      else client.write(chunk);
-    });
+  const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 6379) }, (chunk) => {
+    evalshas += chunk.toString('latin1').toLowerCase().split('evalsha').length - 1;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    evalshas: () => evalshas,
-    hold: () => {
-      held = true;
-    },
-    release: () => {
-      held = false;
-      for (const send of waiting.splice(0)) send();
-    },
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return { ...proxy, url: `redis://127.0.0.1:${proxy.port}`, evalshas: () => evalshas, close: proxy.cut };
 }
 
 /** A model that costs exactly its per-request fee, charged at cost. */

@@ -1,3 +1,4 @@
 export * from './decider-spec';
 export * from './announce-skip';
 export * from './eventually';
+export * from './tcp-proxy';
