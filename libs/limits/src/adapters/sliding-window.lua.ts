@@ -38,7 +38,8 @@ if tpm >= 0 then
     local freed = 0
     for _, m in ipairs(old) do freed = freed + weight(m) end
     redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', cut)
-    redis.call('HINCRBY', KEYS[3], 'toksum', -freed)
+    -- HINCRBY refuses '-0': expired entries that cancel out (a request and its correction) move nothing.
+    if freed ~= 0 then redis.call('HINCRBY', KEYS[3], 'toksum', -freed) end
   end
   sum = tonumber(redis.call('HGET', KEYS[3], 'toksum') or '0')
   if sum < 0 then sum = 0 end

@@ -6,13 +6,18 @@
  * expired reservations and ends by pushing the keys' expiry out (ARGV[1]).
  */
 const PRELUDE = `
+-- HINCRBY refuses '-0' (and a zero does nothing): every counter moves through add().
+local function add(key, field, delta)
+  delta = tonumber(delta)
+  if delta ~= 0 then redis.call('HINCRBY', key, field, string.format('%.0f', delta)) end
+end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)
 for _, rid in ipairs(expired) do
   local amt = redis.call('HGET', KEYS[3], rid)
   if amt then
-    redis.call('HINCRBY', KEYS[1], 'reserved', -tonumber(amt))
+    add(KEYS[1], 'reserved', -tonumber(amt))
     redis.call('HDEL', KEYS[3], rid)
   end
   redis.call('ZREM', KEYS[2], rid)
@@ -25,7 +30,7 @@ end
 local function drop(rid)
   local amt = redis.call('HGET', KEYS[3], rid)
   if amt then
-    redis.call('HINCRBY', KEYS[1], 'reserved', -tonumber(amt))
+    add(KEYS[1], 'reserved', -tonumber(amt))
     redis.call('HDEL', KEYS[3], rid)
     redis.call('ZREM', KEYS[2], rid)
     return true
@@ -60,7 +65,7 @@ else
   if redis.call('HEXISTS', KEYS[3], ARGV[2]) == 0 then
     redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
     redis.call('ZADD', KEYS[2], now + tonumber(ARGV[4]), ARGV[2])
-    redis.call('HINCRBY', KEYS[1], 'reserved', ARGV[3])
+    add(KEYS[1], 'reserved', ARGV[3])
   end
   available = available - amount
   committed = committed + amount
@@ -76,8 +81,8 @@ return {status, str(available), str(committed)}
  */
 export const SETTLE_LUA = `${PRELUDE}
 if drop(ARGV[2]) then
-  redis.call('HINCRBY', KEYS[1], 'settled', ARGV[3])
-  redis.call('HINCRBY', KEYS[1], 'm:' .. ARGV[4], ARGV[3])
+  add(KEYS[1], 'settled', ARGV[3])
+  add(KEYS[1], 'm:' .. ARGV[4], ARGV[3])
 end
 keep()
 return 1
@@ -86,10 +91,10 @@ return 1
 /** ARGV: keepMs, id, charged, month. Takes a settled charge back from started counters. */
 export const UNSETTLE_LUA = `${PRELUDE}
 if redis.call('HEXISTS', KEYS[1], 'settled') == 1 then
-  redis.call('HINCRBY', KEYS[1], 'settled', -tonumber(ARGV[3]))
+  add(KEYS[1], 'settled', -tonumber(ARGV[3]))
 end
 if redis.call('HEXISTS', KEYS[1], 'm:' .. ARGV[4]) == 1 then
-  redis.call('HINCRBY', KEYS[1], 'm:' .. ARGV[4], -tonumber(ARGV[3]))
+  add(KEYS[1], 'm:' .. ARGV[4], -tonumber(ARGV[3]))
 end
 return 1
 `;

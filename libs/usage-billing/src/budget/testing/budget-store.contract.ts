@@ -198,6 +198,52 @@ export function budgetStoreContract(name: string, open: () => Promise<BudgetStor
       });
     });
 
+    it('zero holds and zero charges (free models, custom endpoints) reserve, settle, release and are swept', async () => {
+      const user = randomUUID();
+      const settled = request(user, { amountMicros: 0n });
+      expect(await f.store.reserve(settled)).toEqual({
+        ok: true,
+        availableMicros: 1_000n,
+        monthCommittedMicros: 0n,
+      });
+      await f.twin.settle({
+        userId: user,
+        reservationId: settled.reservationId,
+        chargedMicros: 0n,
+        month: MONTH,
+      });
+      // A zero hold settled at a real charge, and one released, and one swept after its TTL.
+      const charged = request(user, { amountMicros: 0n });
+      expect((await f.store.reserve(charged)).ok).toBe(true);
+      await f.store.settle({
+        userId: user,
+        reservationId: charged.reservationId,
+        chargedMicros: 7n,
+        month: MONTH,
+      });
+      const released = request(user, { amountMicros: 0n });
+      expect((await f.store.reserve(released)).ok).toBe(true);
+      await f.twin.release(user, released.reservationId);
+      expect((await f.store.reserve(request(user, { amountMicros: 0n, ttlMs: 0 }))).ok).toBe(true);
+      await f.twin.unsettle({
+        userId: user,
+        reservationId: settled.reservationId,
+        chargedMicros: 0n,
+        month: MONTH,
+      });
+      expect(await f.twin.snapshot(user, MONTH, seen(1_000n))).toEqual({
+        pendingMicros: 7n,
+        monthPendingMicros: 7n,
+        reservedMicros: 0n,
+      });
+      // A balance already spent to zero still admits a zero hold.
+      expect(
+        await f.store.reserve(
+          request(user, { amountMicros: 0n, seen: seen(7n, { settledMicros: 7n, monthSettledMicros: 7n }) }),
+        ),
+      ).toMatchObject({ ok: true });
+    });
+
     it('the same reservation id twice holds once', async () => {
       const user = randomUUID();
       const r = request(user, { amountMicros: 400n });
