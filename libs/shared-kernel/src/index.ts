@@ -8,3 +8,4 @@ export * from './vocabulary';
 export * from './upstream-address-policy';
 export * from './deadline';
 export * from './redis-guard';
+export * from './bounded-text';
