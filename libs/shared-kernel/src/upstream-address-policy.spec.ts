@@ -1,5 +1,6 @@
 import {
   addressReach,
+  embeddedIPv4,
   checkUpstreamAddress,
   checkUpstreamHost,
   type UpstreamAddressRule,
@@ -106,5 +107,61 @@ describe('upstream address policy', () => {
     for (const spelling of ['http://2852039166/', 'http://0xa9.0xfe.0xa9.0xfe/', 'http://169.254.43518/'])
       expect(checkUpstreamHost(new URL(spelling).hostname, admin).allowed).toBe(false);
     expect(checkUpstreamHost(new URL('http://0x7f.1/').hostname, user).allowed).toBe(false);
+  });
+
+  describe('IPv6 forms that carry an IPv4 address are judged by that address', () => {
+    it.each([
+      // NAT64, well-known prefix (RFC 6052 /96): the last 32 bits
+      ['64:ff9b::a9fe:a9fe', '169.254.169.254', 'never'],
+      ['64:ff9b::100.100.100.200', '100.100.100.200', 'never'],
+      ['64:ff9b::7f00:1', '127.0.0.1', 'internal'],
+      ['64:ff9b::10.0.0.1', '10.0.0.1', 'internal'],
+      ['64:ff9b::c0a8:114', '192.168.1.20', 'internal'],
+      ['64:ff9b::808:808', '8.8.8.8', 'public'],
+      // NAT64, local-use prefix (RFC 8215) in the RFC 6052 /48 layout: bits 48–63 and 72–87
+      ['64:ff9b:1:a9fe:a9:fe00::', '169.254.169.254', 'never'],
+      ['64:ff9b:1:a00:0:100::', '10.0.0.1', 'internal'],
+      ['64:ff9b:1:808:8:800::', '8.8.8.8', 'public'],
+      // … and a /96 carved out of it: the last 32 bits
+      ['64:ff9b:1::a9fe:a9fe', '169.254.169.254', 'never'],
+      ['64:ff9b:1::7f00:1', '127.0.0.1', 'internal'],
+      // 6to4 (RFC 3056): bits 16–47, whatever follows
+      ['2002:a9fe:a9fe::1', '169.254.169.254', 'never'],
+      ['2002:a9fe:a9fe:1:2:3:4:5', '169.254.169.254', 'never'],
+      ['2002:7f00:1::', '127.0.0.1', 'internal'],
+      ['2002:c0a8:101::1', '192.168.1.1', 'internal'],
+      ['2002:808:808::1', '8.8.8.8', 'public'],
+      // IPv4-mapped, in hex and dotted spellings
+      ['::ffff:a9fe:a9fe', '169.254.169.254', 'never'],
+      ['::ffff:169.254.169.254', '169.254.169.254', 'never'],
+      ['::ffff:7f00:1', '127.0.0.1', 'internal'],
+      ['::ffff:808:808', '8.8.8.8', 'public'],
+    ])('%s carries %s: %s', (ip, ipv4, reach) => {
+      expect(embeddedIPv4(ip).map((e) => e.ipv4)).toContain(ipv4);
+      expect(addressReach(ip)).toBe(reach);
+      expect(checkUpstreamAddress('api.example.com', ip, user).allowed).toBe(reach === 'public');
+      expect(checkUpstreamAddress('api.example.com', ip, admin).allowed).toBe(reach !== 'never');
+      expect(checkUpstreamHost(`[${ip}]`, user).allowed).toBe(reach === 'public');
+    });
+
+    it('the reason names the embedded address and the form that carries it', () => {
+      expect(checkUpstreamAddress('rebind.example', '64:ff9b::a9fe:a9fe', admin)).toEqual({
+        allowed: false,
+        reason:
+          'rebind.example resolves to a link-local address (169.254.0.0/16), as a NAT64 address (64:ff9b::/96) of 169.254.169.254',
+      });
+      const verdict = checkUpstreamAddress('tunnel.example', '2002:7f00:1::', user);
+      expect(verdict.allowed === false && verdict.reason).toMatch(
+        /^tunnel\.example resolves to a loopback address, as a 6to4 address \(2002::\/16\) of 127\.0\.0\.1, which only/,
+      );
+    });
+
+    it('other IPv6 addresses carry none', () => {
+      expect(embeddedIPv4('2606:4700::1111')).toEqual([]);
+      expect(embeddedIPv4('64:ff9b:2::1')).toEqual([]);
+      expect(embeddedIPv4('8.8.8.8')).toEqual([]);
+      expect(embeddedIPv4('not an address')).toEqual([]);
+      expect(addressReach('2606:4700::1111')).toBe('public');
+    });
   });
 });
