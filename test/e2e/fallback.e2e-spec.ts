@@ -1,13 +1,16 @@
 import OpenAI from 'openai';
 import request from 'supertest';
 import { toRequestStreamId } from '@gw/routing';
-import { eventually } from '@gw/shared-kernel/testing';
+import { manualClock } from '@gw/shared-kernel/testing';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 
 describe('fallback when the preferred provider fails (embedded)', () => {
   let gw: TestGateway;
+  // The health tracker's time (retry-after pauses) stands still until the test moves it: a pause
+  // ends when the test says so, not when a slow box lets a second go by.
+  const clock = manualClock();
   beforeAll(async () => {
-    gw = await startTestGateway('pglite');
+    gw = await startTestGateway('pglite', {}, { healthClock: clock });
   });
   afterAll(() => gw?.close());
   afterEach(() => gw.gateway.runtime.mocks.get('mock-swift')!.failWith(null));
@@ -53,18 +56,21 @@ describe('fallback when the preferred provider fails (embedded)', () => {
       fallbacks: [{ reason: 'rate_limited', status: 429 }],
     });
 
-    // retry-after honoured: within that second nobody asks the provider again
+    // retry-after honoured: until that second is over nobody asks the provider again, even a
+    // millisecond before its end
+    const tracker = gw.gateway.runtime.chatContext.health;
+    const calls = swift().stats().requests;
+    clock.advance(999);
+    expect(tracker.unavailableForMs('mock-swift')).toBe(1);
     const next = await client()
       .chat.completions.create({ model: 'eco', messages: [{ role: 'user', content: 'again' }] })
       .withResponse();
     expect(next.response.headers.get('x-switchyard-attempts')).toBe('1');
     expect(next.response.headers.get('x-switchyard-provider')).not.toBe('mock-swift');
-    // the pause is over when the tracker says so (the next test needs the provider back)
-    await eventually(
-      () => (gw.gateway.runtime.chatContext.health.isAvailable('mock-swift') ? true : undefined),
-      5_000,
-      'the retry-after pause of mock-swift to end',
-    );
+    expect(swift().stats().requests).toBe(calls);
+    // the second is over: the pause ends (the next tests need the provider back)
+    clock.advance(1);
+    expect(tracker.isAvailable('mock-swift')).toBe(true);
   });
 
   it('a stream falls back too while nothing has reached the client', async () => {

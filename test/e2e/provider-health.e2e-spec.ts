@@ -1,14 +1,21 @@
 import request from 'supertest';
 import { toProviderStreamId } from '@gw/catalog';
-import { eventually } from '@gw/shared-kernel/testing';
+import { eventually, manualClock } from '@gw/shared-kernel/testing';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 
-const COOLDOWN_MS = 400;
+const COOLDOWN_MS = 30_000;
 
 describe('provider health: degraded, skipped, re-admitted (embedded)', () => {
   let gw: TestGateway;
+  // The health tracker's time stands still until the test moves it: the cooldown ends when the test
+  // says so, never because the box was slow between two requests.
+  const clock = manualClock();
   beforeAll(async () => {
-    gw = await startTestGateway('pglite', { HEALTH_COOLDOWN_MS: String(COOLDOWN_MS) });
+    gw = await startTestGateway(
+      'pglite',
+      { HEALTH_COOLDOWN_MS: String(COOLDOWN_MS) },
+      { healthClock: clock },
+    );
   });
   afterAll(() => gw?.close());
 
@@ -46,14 +53,17 @@ describe('provider health: degraded, skipped, re-admitted (embedded)', () => {
     });
     expect(down.body.timeline[0].reason).toContain('5 consecutive failures');
 
-    // it recovers; after the cooldown the next request probes it and brings it back
+    // it recovers, but the cooldown is not over: a millisecond before its end it is still skipped
     swift.failWith(null);
-    await eventually(
-      () =>
-        gw.gateway.runtime.chatContext.health.unavailableForMs('mock-swift') === undefined ? true : undefined,
-      COOLDOWN_MS * 20,
-      'the cooldown of mock-swift to end',
-    );
+    const tracker = gw.gateway.runtime.chatContext.health;
+    clock.advance(COOLDOWN_MS - 1);
+    expect(tracker.unavailableForMs('mock-swift')).toBe(1);
+    const stillSkipped = await eco();
+    expect(stillSkipped.headers['x-switchyard-provider']).not.toBe('mock-swift');
+    expect(stillSkipped.headers['x-switchyard-attempts']).toBe('1');
+    // the cooldown ends: the next request probes it and brings it back
+    clock.advance(1);
+    expect(tracker.unavailableForMs('mock-swift')).toBeUndefined();
     const back = await eco();
     expect(back.headers['x-switchyard-provider']).toBe('mock-swift');
     expect(back.headers['x-switchyard-attempts']).toBe('1');

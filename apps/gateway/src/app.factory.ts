@@ -15,7 +15,7 @@ import { useAccessLog } from './http/access-log';
 import { useJsonBodyParser } from './http/json-body-parser';
 import { useOpenApi } from './http/openapi';
 import { createLogger, PinoNestLogger } from './logging/logger';
-import { startRuntime, type GatewayRuntime } from './runtime/gateway-runtime';
+import { startRuntime, type GatewayRuntime, type RuntimeSeams } from './runtime/gateway-runtime';
 
 export interface Gateway {
   readonly app: NestFastifyApplication;
@@ -29,8 +29,9 @@ export interface Gateway {
 export async function createGateway(
   config: GatewayConfig,
   logger: Logger = createLogger(config.logLevel),
+  seams: RuntimeSeams = {},
 ): Promise<Gateway> {
-  const runtime = await startRuntime(config, logger);
+  const runtime = await startRuntime(config, logger, seams);
   try {
     const adapter = new FastifyAdapter({
       bodyLimit: config.maxRequestBytes,

@@ -92,6 +92,11 @@ export interface TestGatewayOptions {
    * product's limits, for the suites that test them.
    */
   readonly rateLimits?: 'lifted' | 'defaults';
+  /**
+   * The provider health tracker's clock (circuit cooldowns, retry-after pauses): a test moves it on
+   * instead of waiting for a window to pass. Default: real time.
+   */
+  readonly healthClock?: { nowMs(): number };
 }
 
 export async function startTestGateway(
@@ -132,7 +137,11 @@ export async function startTestGateway(
   });
   // The gateway's own logger (its redaction included), writing into memory.
   const logger = createLogger('info', 'switchyard-gateway', sink);
-  const gateway = await createGateway(config, logger);
+  const gateway = await createGateway(
+    config,
+    logger,
+    options.healthClock ? { healthNow: options.healthClock.nowMs } : {},
+  );
   await gateway.app.listen({ port: 0, host: '127.0.0.1' });
   const address = gateway.app.getHttpServer().address();
   if (!address || typeof address === 'string') throw new Error('no address');

@@ -88,7 +88,20 @@ export interface GatewayRuntime {
 
 const RELAXED_LINGER_MS = 5;
 
-export async function startRuntime(config: GatewayConfig, logger: Logger): Promise<GatewayRuntime> {
+/** What a test may put in place of the real thing; production passes nothing. */
+export interface RuntimeSeams {
+  /**
+   * The provider health tracker's time in ms (circuit cooldowns, retry-after pauses); default
+   * Date.now. Tests move it on instead of waiting for a cooldown to pass.
+   */
+  readonly healthNow?: () => number;
+}
+
+export async function startRuntime(
+  config: GatewayConfig,
+  logger: Logger,
+  seams: RuntimeSeams = {},
+): Promise<GatewayRuntime> {
   const closers: Array<() => Promise<void>> = [];
   const closeAll = async (): Promise<void> => {
     for (const close of closers.reverse()) {
@@ -144,6 +157,7 @@ export async function startRuntime(config: GatewayConfig, logger: Logger): Promi
     const health = new ProviderHealthTracker(
       providerHealthRecorder(writer, metrics, logger, config.healthCooldownMs),
       { ...DEFAULT_BREAKER_SETTINGS, cooldownMs: config.healthCooldownMs },
+      seams.healthNow,
     );
     const chatContext = new ChatContext(
       { providers: new Map(), models: [] },
