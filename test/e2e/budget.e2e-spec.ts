@@ -406,19 +406,24 @@ describe('spending caps and balances (embedded: in-memory budget store)', () => 
 
 describe('Idempotency-Key on /v1/chat/completions (embedded)', () => {
   let gw: TestGateway;
-  let patient: MockProvider;
+  let upstream: MockProvider;
+  // Between the gateway and the upstream: while held, answers wait here until the test releases them.
+  let gate: TcpProxy;
   let broken: MockProvider;
   beforeAll(async () => {
-    patient = await startMockProvider({ models: ['penny'], latencyMs: 300 });
+    upstream = await startMockProvider({ models: ['penny'] });
+    gate = await startTcpProxy({ host: '127.0.0.1', port: upstream.port });
     broken = await startMockProvider({ models: ['penny'] });
     broken.failWith(503);
     gw = await startTestGateway('pglite');
-    await flatFeeCatalog(gw, patient);
+    await flatFeeCatalog(gw, { url: `http://127.0.0.1:${gate.port}` });
     await flatFeeProvider(gw, 'broken-co', broken, [['penny', '10000']]);
   });
   afterAll(async () => {
+    gate?.release();
     await gw?.close();
-    await patient?.close();
+    await gate?.cut();
+    await upstream?.close();
     await broken?.close();
   });
   const withKey = (user: { apiKey: string }, key: string, body: Record<string, unknown>) =>
@@ -439,8 +444,9 @@ describe('Idempotency-Key on /v1/chat/completions (embedded)', () => {
 
   it('the same key again gets the first answer, billed once; while it runs, a 409; another body, a 422', async () => {
     const user = await newUser(gw);
+    // The first stays in flight until its answer is let through: a repeat meanwhile is told to wait.
+    gate.hold();
     const first = withKey(user, 'order-1', { model: PENNY });
-    // The first is in flight (its worst case is held): a repeat now is told to wait.
     await eventually(
       async () => ((await balanceOf(user)).reservedMicros === '10000' ? true : undefined),
       10_000,
@@ -452,6 +458,7 @@ describe('Idempotency-Key on /v1/chat/completions (embedded)', () => {
       code: 'idempotency_key_in_use',
       param: 'Idempotency-Key',
     });
+    gate.release();
     const answered = await first;
     expect(answered.status).toBe(200);
     const again = await withKey(user, 'order-1', { model: PENNY });
