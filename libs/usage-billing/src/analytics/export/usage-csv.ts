@@ -8,19 +8,29 @@ export function microsToDollars(micros: string | bigint): string {
   return `${sign}${abs / 1_000_000n}.${(abs % 1_000_000n).toString().padStart(6, '0')}`;
 }
 
-/** Text a spreadsheet would run as a formula (or DDE) if it opened the cell as is. */
-const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * Text a spreadsheet could run as a formula (or DDE) if it opened the cell as is, in any locale: a
+ * leading = + - @ (and their full-width forms, which some locales' spreadsheets accept), tab, CR or
+ * LF, also after leading spaces (some importers trim them).
+ */
+const FORMULA_START = /^[ ]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20\t\r\n]/;
+
+/** What we write in number columns: integers, decimals, booleans and ISO 8601 times. */
+const OUR_NUMBER = /^(-?\d+(\.\d+)?|true|false|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z)$/;
 
 /**
- * One RFC 4180 field. Text from users or upstreams (ids, model names, reasons) is `text`: a leading
- * = + - @ tab or CR gets a ' in front (OWASP CSV injection) before quoting. Numbers we format ourselves
- * are `number` and never guarded, so a spreadsheet still reads them as numbers.
+ * One RFC 4180 field. Text from users or upstreams (ids, model names, reasons) is `text`: one that
+ * could start a formula gets a ' in front (OWASP CSV injection). A field is quoted when it holds a
+ * quote, a line break, edge spaces, or a separator of any locale (`,` here, `;` where the decimal
+ * mark is a comma, tab when pasted), so no spreadsheet splits it into cells of its own. Numbers we format ourselves
+ * are `number` and never get the ', so a spreadsheet still reads -5 as minus five; a `number` value
+ * that is not one of ours is guarded as text.
  */
 export function csvField(value: string | number | boolean | null, kind: 'text' | 'number' = 'text'): string {
   if (value === null) return '';
   let s = String(value);
-  if (kind === 'text' && FORMULA_START.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
+  if ((kind === 'text' || !OUR_NUMBER.test(s)) && FORMULA_START.test(s)) s = `'${s}`;
+  return /[",;\t\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 type Column = readonly [header: string, cell: (r: UsageRequestView) => string];
