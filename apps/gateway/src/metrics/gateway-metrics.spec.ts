@@ -1,3 +1,4 @@
+import { customProviderSlug } from '@gw/keys';
 import { GatewayMetrics, type ChatObservation } from './gateway-metrics';
 
 const answered = (over: Partial<ChatObservation> = {}): ChatObservation => ({
@@ -170,6 +171,31 @@ describe('GatewayMetrics', () => {
     expect(await text()).toContain('switchyard_projection_lag_seconds{projection="usage"} 2.5');
     fail = true;
     expect(await text()).toContain('switchyard_projection_lag_seconds{projection="usage"} 2.5');
+  });
+
+  it('a BYOK custom endpoint and its models are labelled `custom`: no user-chosen name reaches a label', async () => {
+    // customProviderSlug(keyId) and `${slug}/${the user's model id}`, as the router names them
+    const provider = customProviderSlug('3f2b9c1e-7d4a-4e0f-9b1a-2c3d4e5f6a7b');
+    const model = `${provider}/acme-secret-finetune:v7`;
+    metrics.observeChat(answered({ provider, model }));
+    metrics.observeFailure({ provider, model, powerLevel: 'eco', status: 'failed', streamed: false });
+    metrics.observeFallback({ from: provider, to: 'mock-swift', reason: 'byok_key_rejected' });
+    metrics.observeFallback({ from: 'mock-swift', to: provider, reason: 'server' });
+    metrics.setProviderHealth(provider, false);
+    const t = await text();
+    expect(t).not.toContain(provider);
+    expect(t).not.toContain('acme-secret-finetune');
+    const labels = 'provider="custom",model="custom"';
+    expect(t).toContain(`llm_requests_total{${labels},power_level="eco",status="completed"} 1`);
+    expect(t).toContain(`llm_requests_total{${labels},power_level="eco",status="failed"} 1`);
+    expect(t).toContain(`llm_tokens_total{${labels},type="input"} 12`);
+    expect(t).toContain(`llm_cost_micro_usd_total{${labels}} 1234567`);
+    expect(t).toContain('llm_fallbacks_total{from="custom",to="mock-swift",reason="byok_key_rejected"} 1');
+    expect(t).toContain('llm_fallbacks_total{from="mock-swift",to="custom",reason="server"} 1');
+    expect(t).toContain('llm_provider_health{provider="custom"} 0');
+    // catalog providers keep their names
+    metrics.observeChat(answered());
+    expect(await text()).toContain('llm_requests_total{provider="mock-swift",model="swift-1"');
   });
 
   it('labels carry no user ids or keys: only the label names the product documents', async () => {

@@ -1,5 +1,16 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { CUSTOM_PROVIDER, isCustomProviderSlug } from '@gw/keys';
 import type { ProjectionLagSample } from '@gw/projections';
+
+/**
+ * Metrics labels never carry names a user chose: a BYOK custom endpoint (provider `custom-<key id>`)
+ * and every model it serves are labelled `custom` (the endpoint's label and model ids are the user's
+ * words, and one series per key would grow without bound).
+ */
+export const providerLabel = (provider: string): string =>
+  isCustomProviderSlug(provider) ? CUSTOM_PROVIDER : provider;
+export const modelLabel = (provider: string, model: string): string =>
+  isCustomProviderSlug(provider) ? CUSTOM_PROVIDER : model;
 
 /** One answered chat request (completed, or interrupted by the client after it began), as the hot path saw it. */
 export interface ChatObservation {
@@ -211,9 +222,11 @@ export class GatewayMetrics {
 
   /** An answered request (completed, or interrupted after it began). */
   observeChat(o: ChatObservation): void {
-    const s = this.modelSeries(o.provider, o.model);
-    const level = this.powerLevelSeries(s, o.provider, o.model, o.powerLevel);
-    this.statusChild(level, o.provider, o.model, o.powerLevel, o.status).inc();
+    const provider = providerLabel(o.provider);
+    const model = modelLabel(o.provider, o.model);
+    const s = this.modelSeries(provider, model);
+    const level = this.powerLevelSeries(s, provider, model, o.powerLevel);
+    this.statusChild(level, provider, model, o.powerLevel, o.status).inc();
     (o.streamed ? s.durationStreamed : s.durationUnary).observe(o.durationSeconds);
     if (o.ttftSeconds !== null) s.ttft.observe(o.ttftSeconds);
     if (o.overheadSeconds !== null) this.gatewayOverhead.observe(o.overheadSeconds);
@@ -229,17 +242,20 @@ export class GatewayMetrics {
 
   /** A request that ended without an answer; counted in llm_requests_total only. */
   observeFailure(o: FailureObservation): void {
-    const s = this.modelSeries(o.provider, o.model);
-    const level = this.powerLevelSeries(s, o.provider, o.model, o.powerLevel);
-    this.statusChild(level, o.provider, o.model, o.powerLevel, o.status).inc();
+    const provider = providerLabel(o.provider);
+    const model = modelLabel(o.provider, o.model);
+    const s = this.modelSeries(provider, model);
+    const level = this.powerLevelSeries(s, provider, model, o.powerLevel);
+    this.statusChild(level, provider, model, o.powerLevel, o.status).inc();
   }
 
   observeFallback(o: FallbackObservation): void {
-    this.llmFallbacks.labels(o.from, o.to, o.reason).inc();
+    this.llmFallbacks.labels(providerLabel(o.from), providerLabel(o.to), o.reason).inc();
   }
 
   /** The platform key's circuit of this provider closed (healthy) or opened. */
-  setProviderHealth(provider: string, healthy: boolean): void {
+  setProviderHealth(slug: string, healthy: boolean): void {
+    const provider = providerLabel(slug);
     this.healthSeen.add(provider);
     this.providerHealth.set({ provider }, healthy ? 1 : 0);
   }

@@ -53,3 +53,7 @@ export function checkCustomEndpoint(
 
 /** The provider slug a custom endpoint routes under (its owner's key id makes it unique). */
 export const customProviderSlug = (keyId: string): string => `custom-${keyId.replace(/-/g, '').slice(0, 12)}`;
+
+/** Whether a provider slug is a user's custom endpoint (`custom-<key id>`) rather than a catalog provider. */
+export const isCustomProviderSlug = (slug: string): boolean =>
+  slug === CUSTOM_PROVIDER || slug.startsWith(`${CUSTOM_PROVIDER}-`);
