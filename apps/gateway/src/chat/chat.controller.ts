@@ -83,7 +83,8 @@ export class ChatController {
       signal: abort.signal,
       promptTokens,
       ...(run && { transcript: [] as string[] }),
-      onUsage: (used: number) => this.rateLimits.correct(principal, admissionTokens(dto, promptTokens), used),
+      onUsage: (used: number, clamped: boolean) =>
+        this.rateLimits.correct(principal, admissionTokens(dto, promptTokens), used, clamped),
       // The tier's rate limits, once the budget holds the request: one limiter call, no database.
       admit: () => this.rateLimits.admit(principal, dto, promptTokens),
       admitBehind: (guard: RedisFieldGuard) =>

@@ -12,7 +12,7 @@ import {
 } from '@gw/providers';
 import type { FallbackTriggered, RecordRequestOutcome, UsageRecorded } from '@gw/routing';
 import { estimateTokens } from '@gw/routing';
-import type { Clock, RedisFieldGuard } from '@gw/shared-kernel';
+import { boundedText, UPSTREAM_TEXT_BOUNDS, type Clock, type RedisFieldGuard } from '@gw/shared-kernel';
 import type { BudgetGate, BudgetHold } from '../billing/budget-gate';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { ChatCompletionDto } from './chat-completion.dto';
@@ -29,7 +29,7 @@ import type { RequestRecorder } from './request-recorder';
 import { walkFallbacks, type Attempted, type FallbackHop } from './fallback-walk';
 import { earliestRetryMs, planRoute, routableModels, type RoutePlan } from './route-planner';
 import { ignoredParamsHeader, upstreamRequest } from './request-params';
-import { countUsage, type CountedUsage } from './usage-accounting';
+import { countUsage, usageToCount, type CountedUsage } from './usage-accounting';
 import { promptTokenEstimate } from './prompt-tokens';
 
 export interface ChatCall {
@@ -44,8 +44,11 @@ export interface ChatCall {
   readonly promptTokens?: number;
   /** Streams: every SSE text written is also pushed here (an Idempotency-Key's stored answer). */
   readonly transcript?: string[];
-  /** Told the tokens an answered request used (prompt + completion), e.g. to correct tokens per minute. */
-  readonly onUsage?: (tokens: number) => void;
+  /**
+   * Told the tokens an answered request used (prompt + completion), e.g. to correct tokens per minute;
+   * `clamped`: the upstream's usage was refused in part (then nothing may be given back).
+   */
+  readonly onUsage?: (tokens: number, clamped: boolean) => void;
   /**
    * The tier's rate limits: asked once the budget holds the request (a request refused for money
    * takes no rate-limit slot), before any upstream call; throws the 429, else gives the
@@ -153,8 +156,10 @@ export class ChatService {
       });
       const latencyMs = performance.now() - started;
       this.recordHealthy(plan, attempted, latencyMs);
-      const usage = completion.usage ?? estimateUsage(call.dto, completionText(completion));
-      const counted = this.count(call, plan, attempted, usage);
+      const { usage, estimated, clamped } = usageToCount(completion.usage, () =>
+        estimateUsage(call.dto, completionText(completion)),
+      );
+      const counted = this.count(call, plan, attempted, usage, clamped);
       await this.record(
         call,
         plan,
@@ -162,7 +167,8 @@ export class ChatService {
         {
           kind: 'usage',
           usage: this.usageData(call, plan, attempted, counted, {
-            estimated: !completion.usage,
+            estimated,
+            clamped,
             latencyMs,
             ttft: null,
             streamed: false,
@@ -346,8 +352,8 @@ export class ChatService {
             });
     }
     const clientGone = call.signal.aborted;
-    const usage = reported ?? estimateUsage(call.dto, text);
-    const counted = this.count(call, plan, attempted, usage);
+    const { usage, estimated, clamped } = usageToCount(reported, () => estimateUsage(call.dto, text));
+    const counted = this.count(call, plan, attempted, usage, clamped);
     const latencyMs = performance.now() - started;
     const outcome = interrupted || clientGone ? 'interrupted' : 'completed';
     if (outcome === 'completed') this.recordHealthy(plan, attempted, latencyMs);
@@ -369,7 +375,8 @@ export class ChatService {
         {
           kind: 'usage',
           usage: this.usageData(call, plan, attempted, counted, {
-            estimated: !reported,
+            estimated,
+            clamped,
             latencyMs,
             ttft,
             streamed: true,
@@ -632,8 +639,9 @@ export class ChatService {
     plan: RoutePlan,
     attempted: Attempted,
     usage: ChatCompletionUsage,
+    clamped: boolean,
   ): CountedUsage {
-    call.onUsage?.(usage.prompt_tokens + usage.completion_tokens);
+    call.onUsage?.(usage.prompt_tokens + usage.completion_tokens, clamped);
     return countUsage(
       attempted.model,
       usage,
@@ -653,6 +661,7 @@ export class ChatService {
     counted: CountedUsage,
     info: {
       estimated: boolean;
+      clamped: boolean;
       latencyMs: number;
       ttft: number | null;
       streamed: boolean;
@@ -675,6 +684,7 @@ export class ChatService {
       ...(counted.cacheWrite1hTokens > 0 && { cacheWrite1hTokens: counted.cacheWrite1hTokens }),
       ...(counted.reasoningTokens > 0 && { reasoningTokens: counted.reasoningTokens }),
       estimated: info.estimated,
+      ...(info.clamped && { usageClamped: true }),
       providerCostMicros: counted.providerCostMicros.toString(),
       chargedMicros: counted.chargedMicros.toString(),
       tier: call.principal.tier,
@@ -683,7 +693,8 @@ export class ChatService {
       latencyMs: Math.round(info.latencyMs * 1000) / 1000,
       timeToFirstTokenMs: info.ttft === null ? null : Math.round(info.ttft * 1000) / 1000,
       streamed: info.streamed,
-      finishReason: info.finishReason,
+      // Upstream text: typed and bounded (an unknown reason is kept, cut to 64 characters).
+      finishReason: boundedText(info.finishReason, UPSTREAM_TEXT_BOUNDS.finishReason) ?? null,
       outcome: info.outcome,
       attempts: attempted.attempt,
     };

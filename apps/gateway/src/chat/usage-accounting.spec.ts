@@ -1,6 +1,6 @@
 import type { CatalogModel } from '@gw/catalog';
 import { DEFAULT_BILLING_POLICY, type ChargeBasis } from '@gw/usage-billing';
-import { countUsage } from './usage-accounting';
+import { countUsage, usageToCount } from './usage-accounting';
 
 const precisionFree: ChargeBasis = { powerLevel: 'precision', tier: 'free', keySource: 'platform' };
 const defaults = { version: 0, policy: DEFAULT_BILLING_POLICY };
@@ -86,5 +86,73 @@ describe('countUsage', () => {
       cacheWrite1hTokens: 40_000,
       reasoningTokens: 6_000,
     });
+  });
+});
+
+describe('usageToCount', () => {
+  const estimate = jest.fn(() => ({ prompt_tokens: 42, completion_tokens: 7, total_tokens: 49 }));
+  beforeEach(() => estimate.mockClear());
+
+  it('given no usage from the upstream, when counted, then the estimate is used and marked estimated', () => {
+    expect(usageToCount(undefined, estimate)).toEqual({
+      usage: { prompt_tokens: 42, completion_tokens: 7, total_tokens: 49 },
+      estimated: true,
+      clamped: false,
+    });
+  });
+
+  it('given a valid report, when counted, then it is used as it came, unflagged, without estimating', () => {
+    const reported = {
+      prompt_tokens: 10,
+      completion_tokens: 5,
+      total_tokens: 15,
+      prompt_tokens_details: { cached_tokens: 4, audio_tokens: 0 },
+    };
+    expect(usageToCount(reported, estimate)).toEqual({ usage: reported, estimated: false, clamped: false });
+    expect(estimate).not.toHaveBeenCalled();
+  });
+
+  it('given prompt_tokens -1e9, when counted, then the prompt is the estimate, the rest as reported, and it is flagged', () => {
+    const out = usageToCount(
+      {
+        prompt_tokens: -1e9,
+        completion_tokens: 5,
+        total_tokens: -999_999_995,
+        completion_tokens_details: { reasoning_tokens: 2 },
+      },
+      estimate,
+    );
+    expect(out).toEqual({
+      usage: {
+        prompt_tokens: 42,
+        completion_tokens: 5,
+        total_tokens: 47,
+        completion_tokens_details: { reasoning_tokens: 2 },
+      },
+      estimated: false,
+      clamped: true,
+    });
+  });
+
+  it('given a usage that is not an object, when counted, then it is the estimate, estimated and flagged', () => {
+    expect(usageToCount('lots', estimate)).toEqual({
+      usage: { prompt_tokens: 42, completion_tokens: 7, total_tokens: 49 },
+      estimated: true,
+      clamped: true,
+    });
+  });
+
+  it('given details out of bounds, when counted, then they are dropped and the answer flagged', () => {
+    const out = usageToCount(
+      {
+        prompt_tokens: 10,
+        completion_tokens: 5,
+        total_tokens: 15,
+        prompt_tokens_details: { cached_tokens: 11 },
+      },
+      estimate,
+    );
+    expect(out.usage).toEqual({ prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 });
+    expect(out.clamped).toBe(true);
   });
 });

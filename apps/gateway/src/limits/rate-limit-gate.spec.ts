@@ -6,6 +6,7 @@ import {
   RateLimitExceededError,
   admissionTokens,
   RateLimitGate,
+  tokenCorrection,
 } from './rate-limit-gate';
 
 describe('rate-limit headers', () => {
@@ -102,5 +103,25 @@ describe('rate-limit headers', () => {
     const after = await left();
     // The 4,000 output tokens it could have had are given back, less the 50 it used.
     expect(after - before).toBeGreaterThan(3_900);
+  });
+});
+
+describe('tokenCorrection (tokens per minute once the usage is known)', () => {
+  it('given a trusted usage below what was admitted, when corrected, then the difference is given back', () => {
+    expect(tokenCorrection(600, 120, false)).toBe(-480);
+  });
+
+  it('given a usage above what was admitted, when corrected, then the rest is counted, clamped or not', () => {
+    expect(tokenCorrection(100, 150, false)).toBe(50);
+    expect(tokenCorrection(100, 150, true)).toBe(50);
+  });
+
+  it('given a clamped usage below what was admitted, when corrected, then nothing is given back', () => {
+    expect(tokenCorrection(600, 120, true)).toBe(0);
+  });
+
+  it('given a count that is not a finite number, when corrected, then the window is left as admitted', () => {
+    expect(tokenCorrection(600, Number.NaN, false)).toBe(0);
+    expect(tokenCorrection(600, Number.NEGATIVE_INFINITY, false)).toBe(0);
   });
 });

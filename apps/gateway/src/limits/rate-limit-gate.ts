@@ -20,6 +20,17 @@ export function admissionTokens(
   return promptTokens + (dto.max_completion_tokens ?? dto.max_tokens ?? 0);
 }
 
+/**
+ * How many tokens to add to the caller's tokens-per-minute window once the real usage is known (negative:
+ * given back). An answer whose usage the gateway refused in part (clamped) never gives back below what
+ * was admitted, and a count that is not a finite number changes nothing.
+ */
+export function tokenCorrection(admittedTokens: number, usedTokens: number, clamped: boolean): number {
+  const delta = usedTokens - admittedTokens;
+  if (!Number.isFinite(delta)) return 0;
+  return clamped ? Math.max(0, delta) : delta;
+}
+
 /** OpenAI's duration format for x-ratelimit-reset-*: `20ms`, `1s`, `6m0s`, `1h0m0s` (whole seconds from 1 s on, rounded up). */
 export function formatReset(ms: number): string {
   if (ms < 1_000) return `${Math.max(0, Math.ceil(ms))}ms`;
@@ -105,10 +116,11 @@ export class RateLimitGate {
   /**
    * Once the real usage is known: tokens per minute count what the request used instead of what it
    * was admitted with (its prompt estimate plus the output it asked for at most). Off the answer's
-   * path: a failure leaves the admission's count.
+   * path: a failure leaves the admission's count. When the upstream's usage was refused in part
+   * (`clamped`), nothing is given back: only more than was admitted is counted.
    */
-  correct(principal: Principal, admittedTokens: number, usedTokens: number): void {
-    const delta = usedTokens - admittedTokens;
+  correct(principal: Principal, admittedTokens: number, usedTokens: number, clamped = false): void {
+    const delta = tokenCorrection(admittedTokens, usedTokens, clamped);
     if (delta === 0) return;
     this.limits.recordTokens(principal.userId, principal.tier, delta).catch(() => undefined);
   }

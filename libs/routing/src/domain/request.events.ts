@@ -68,6 +68,12 @@ export type UsageRecorded = DomainEvent<
     reasoningTokens?: number;
     /** True when the upstream reported no usage and tokens were counted by the gateway's tokenizer. */
     estimated: boolean;
+    /**
+     * True when the upstream's usage had counts the gateway refused (negative, fractional, not a
+     * number, above 100M tokens, a detail above its total) and counted its own estimate for them
+     * instead; absent otherwise (and in older events).
+     */
+    usageClamped?: boolean;
     /** What the provider charges the platform (nothing is charged by the platform on BYOK: the caller's key paid). */
     providerCostMicros: string;
     /** What the caller is charged: cost × multiplier × (1 + markup), or the BYOK fee × cost. */
