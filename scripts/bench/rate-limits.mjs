@@ -2,14 +2,15 @@
 // Cost of the chat hot path's rate-limit check (issue 9): `node scripts/build.mjs --out /tmp/x &&
 // BENCH_DIST=/tmp/x node scripts/bench/rate-limits.mjs` (REDIS_URL for the Redis numbers). Reports
 // µs per check for the in-memory limiter, and for Redis the round trip one at a time, the gateway's
-// CPU per check under 32 concurrent checks, and the memory one user's windows take at the top limits.
+// CPU per check under 32 concurrent checks, and the memory one user's windows take at the top limits;
+// and the per-instance fallback's check while Redis is unreachable.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const dist = path.resolve(root, process.env.BENCH_DIST || 'dist');
-const { InMemoryRateLimiter, RedisRateLimiter, DEFAULT_RATE_LIMITS } = require(
+const { InMemoryRateLimiter, RedisRateLimiter, DEFAULT_RATE_LIMITS, openRedisRateLimiter } = require(
   path.join(dist, 'libs/limits/src/index.js'),
 );
 const { admissionTokens } = require(path.join(dist, 'apps/gateway/src/limits/rate-limit-gate.js'));
@@ -50,6 +51,32 @@ const us = (ns, n) => (Number(ns) / 1e3 / n).toFixed(2);
   console.log(
     `in-memory log of 50,000 requests:             ${((after - before) / 1024).toFixed(0)} KiB${global.gc ? '' : ' (run with --expose-gc for a clean number)'}`,
   );
+}
+
+// Redis unreachable: the fallback limiter answers from memory without waiting for Redis per check
+// (moved here from fallback-rate-limiter.int-spec.ts, which asserted < 100 ms for 5 checks).
+{
+  const { createServer } = await import('node:net');
+  const port = await new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => server.close(() => resolve(server.address()?.port ?? 1)));
+  });
+  const shared = openRedisRateLimiter(`redis://127.0.0.1:${port}`, {
+    degraded: () => undefined,
+    recovered: () => undefined,
+  });
+  const users = Array.from({ length: 1_000 }, (_, i) => `user-${i}`);
+  const first = process.hrtime.bigint();
+  await shared.limiter.check({ subject: 'first', limits: pro, tokens: 50 });
+  const firstUs = Number(process.hrtime.bigint() - first) / 1e3;
+  const M = Math.min(N, 20_000);
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < M; i++)
+    await shared.limiter.check({ subject: users[i % 1_000], limits: pro, tokens: 50 });
+  console.log(
+    `fallback check, Redis unreachable:            ${us(process.hrtime.bigint() - t0, M)} µs (first check ${firstUs.toFixed(0)} µs)`,
+  );
+  await shared.close();
 }
 
 if (process.env.REDIS_URL) {

@@ -18,7 +18,9 @@ const closedPort = async (): Promise<number> =>
 const limits = { rpm: 3, rph: null, rpd: null, tpm: null };
 
 describe('Redis limiter with fallback: Redis unreachable', () => {
-  it('answers from a per-instance limiter with the same limits (never unlimited), fast, and says so once', async () => {
+  // That no check waits for the unreachable Redis is shown in fallback-rate-limiter.spec.ts (a shared
+  // limiter that never answers is never asked); what it costs is measured by scripts/bench/rate-limits.mjs.
+  it('answers from a per-instance limiter with the same limits (never unlimited), and says so once', async () => {
     const events: string[] = [];
     const shared = openRedisRateLimiter(`redis://127.0.0.1:${await closedPort()}`, {
       degraded: (e) => events.push(`degraded: ${e.message}`),
@@ -26,10 +28,8 @@ describe('Redis limiter with fallback: Redis unreachable', () => {
     });
     try {
       const subject = randomUUID();
-      const started = performance.now();
       const results = [];
       for (let i = 0; i < 5; i++) results.push(await shared.limiter.check({ subject, limits, tokens: 0 }));
-      expect(performance.now() - started).toBeLessThan(100); // no waiting for Redis per request
       expect(results.map((r) => r.allowed)).toEqual([true, true, true, false, false]);
       expect(results[3]!.retryAfterMs).toBeGreaterThan(55_000);
       expect(shared.limiter.degraded).toBe(true);

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { describeRedis, rateLimiterContract, redisUrl } from '@gw/limits/testing';
+import { describeRedis, rateLimiterClockContract, rateLimiterContract, redisUrl } from '@gw/limits/testing';
+import { manualClock } from '@gw/shared-kernel/testing';
 import { RedisRateLimiter } from './redis-rate-limiter';
 
 describeRedis('RedisRateLimiter', () => {
   const prefix = `switchyard-test:${randomUUID()}:`;
-  // Redis's TIME cannot be moved: the cases that move time run on the in-memory adapter; here the
-  // reset and Retry-After values are asserted instead.
+  // On Redis's own TIME, as in production.
   rateLimiterContract('redis', async () => {
     const a = new Redis(redisUrl()!);
     const b = new Redis(redisUrl()!); // a second instance: its own connection
@@ -19,6 +19,23 @@ describeRedis('RedisRateLimiter', () => {
       },
     };
   });
+  // The script's window logic as time passes: the test's clock goes in with each call (the `now`
+  // argument production leaves empty), and the same cases as the in-memory adapter's run on Redis.
+  rateLimiterClockContract('redis, time given by the test', async () => {
+    const clock = manualClock();
+    const a = new Redis(redisUrl()!);
+    const b = new Redis(redisUrl()!);
+    return {
+      limiter: new RedisRateLimiter(a, { prefix, now: clock.nowMs }),
+      twin: new RedisRateLimiter(b, { prefix, now: clock.nowMs }),
+      advance: (ms: number) => clock.advance(ms),
+      close: async () => {
+        await a.quit();
+        await b.quit();
+      },
+    };
+  });
+
   it('keys are namespaced per subject and expire with their longest window', async () => {
     const redis = new Redis(redisUrl()!);
     try {

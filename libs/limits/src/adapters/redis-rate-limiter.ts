@@ -17,7 +17,7 @@ type SlidingWindowCommand = (...keysAndArgs: Array<string | number>) => Promise<
 
 /**
  * Exact sliding windows in Redis, shared by every gateway instance: one Lua script per request
- * (EVALSHA, so one round trip), time from Redis, keys `<prefix>{<subject>}:req|tok|meta` (one hash
+ * (EVALSHA, so one round trip), time from Redis (a test may pass its own: `now`), keys `<prefix>{<subject>}:req|tok|meta` (one hash
  * slot per subject) expiring with their longest window.
  */
 export class RedisRateLimiter implements RateLimiter {
@@ -37,6 +37,11 @@ export class RedisRateLimiter implements RateLimiter {
        * connection), so it may wait as long as that one: the budget hold's deadline.
        */
       readonly behindDeadlineMs?: number;
+      /**
+       * Tests only: the windows' time in ms, sent with each call, instead of Redis's TIME (so a test
+       * can move time through them). Production leaves it unset: every instance agrees on Redis's.
+       */
+      readonly now?: () => number;
     } = {},
   ) {
     if (!('switchyardSlidingWindow' in redis))
@@ -123,6 +128,7 @@ export class RedisRateLimiter implements RateLimiter {
       w.tpm,
       Math.trunc(tokens),
       mode,
+      this.options.now ? Math.trunc(this.options.now()) : '',
     ];
     const reply = guard
       ? this.runGuarded(req, tok, meta, guard.key, ...args, guard.field)

@@ -1,18 +1,23 @@
 /**
  * One round trip per request: checks every window and counts the request only when all have room.
- * Time is Redis's own (TIME), so every gateway instance agrees on it. Exact sliding windows:
+ * Time is Redis's own (TIME), so every gateway instance agrees on it; only a test passes its own
+ * (ARGV[11], ms; empty in production) to move time through the windows. Exact sliding windows:
  *
  *   KEYS[1] zset  request log: one member per admitted request (member = sequence, score = ms)
  *   KEYS[2] zset  token log: member = "<sequence>:<tokens>", score = ms
  *   KEYS[3] hash  seq (member sequence), toksum (sum of the token log)
- *   ARGV    rpm rph rpd tpm (-1 = unlimited), their window lengths in ms, tokens, mode (check|record)
+ *   ARGV    rpm rph rpd tpm (-1 = unlimited), their window lengths in ms, tokens, mode (check|record),
+ *           now in ms or '' (then TIME)
  *
  * Returns {allowed, then per dimension rpm rph rpd tpm: used, resetMs, waitMs}; used and resetMs are
  * after this request when it was allowed; waitMs > 0 marks a dimension that refused it.
  */
 export const SLIDING_WINDOW_LUA = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = tonumber(ARGV[11])
+if now == nil then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
 local limits = { tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]) }
 local windows = { tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]) }
 local tpm = tonumber(ARGV[4])
@@ -135,9 +140,9 @@ return out
 `;
 
 /**
- * The same script behind a guard: KEYS[4] a hash and ARGV[11] a field of it that must exist, else
+ * The same script behind a guard: KEYS[4] a hash and ARGV[12] a field of it that must exist, else
  * nothing is checked or counted and the reply is {-1} (see RedisFieldGuard).
  */
 export const GUARDED_SLIDING_WINDOW_LUA = `
-if redis.call('HEXISTS', KEYS[4], ARGV[11]) == 0 then return { -1 } end
+if redis.call('HEXISTS', KEYS[4], ARGV[12]) == 0 then return { -1 } end
 ${SLIDING_WINDOW_LUA}`;
