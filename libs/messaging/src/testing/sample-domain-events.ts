@@ -74,6 +74,7 @@ export function sampleDomainEvents(userId: string = randomUUID(), provider = 'op
       cacheWrite1hTokens: 1,
       reasoningTokens: 9,
       estimated: false,
+      usageClamped: true,
       providerCostMicros: '1234',
       chargedMicros: '2468',
       tier: 'professional',
