@@ -14,7 +14,7 @@ export * from './domain/routing-policy.decider';
 export * from './commands/change-routing-policy/change-routing-policy.command';
 export * from './commands/change-routing-policy/change-routing-policy.handler';
 export * from './health/circuit-breaker';
-export * from './tokens/context-size';
 export * from './tokens/prompt-text';
 export * from './tokens/token-estimate';
 export * from './ranking/explain-no-candidates';
+export * from './tokens/token-bound';

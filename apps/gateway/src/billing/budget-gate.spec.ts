@@ -5,6 +5,7 @@ import {
   DEFAULT_BILLING_POLICY,
   InMemoryBudgetStore,
   type ChargeCandidate,
+  type TokenDemand,
 } from '@gw/usage-billing';
 import { BudgetGate, InsufficientQuotaError, type CapSettings } from './budget-gate';
 
@@ -16,6 +17,8 @@ const flat = (feeMicros: bigint): ChargeCandidate[] => [
     basis: { powerLevel: 'precision', tier: 'free', keySource: 'platform' },
   },
 ];
+
+const DEMAND: TokenDemand = { promptTokens: 10, maxOutputTokens: undefined, choices: 1 };
 
 function gateAt(start: string, cap: CapSettings | undefined, grantMicros = 10_000_000n) {
   let now = new Date(start);
@@ -60,11 +63,11 @@ describe('BudgetGate', () => {
       capMode: 'hard',
     });
     for (let i = 0; i < 2; i++) {
-      const hold = await gate.reserve('u', `r${i}`, flat(10_000n), 10, undefined);
+      const hold = await gate.reserve('u', `r${i}`, flat(10_000n), DEMAND);
       await hold.settle(10_000n);
       hold.release();
     }
-    const refused = await gate.reserve('u', 'r2', flat(10_000n), 10, undefined).catch((e: unknown) => e);
+    const refused = await gate.reserve('u', 'r2', flat(10_000n), DEMAND).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(InsufficientQuotaError);
     const body = (refused as InsufficientQuotaError).toErrorResponse();
     expect(body).toMatchObject({ status: 402, code: 'insufficient_quota', type: 'insufficient_quota' });
@@ -72,14 +75,14 @@ describe('BudgetGate', () => {
     expect(body.message).toContain('wait until 2027-01-01 (UTC)');
     expect(capReached).toEqual(['2026-12 hard 20000']);
     setNow('2027-01-01T00:00:01Z');
-    const january = await gate.reserve('u', 'r3', flat(10_000n), 10, undefined);
+    const january = await gate.reserve('u', 'r3', flat(10_000n), DEMAND);
     expect(january.month).toBe('2027-01');
   });
 
   it('an empty balance is a 402 naming the balance; a released hold frees it, twice is once', async () => {
     const { gate } = gateAt('2026-12-10T10:00:00Z', undefined, 15_000n);
-    const hold = await gate.reserve('u', 'a', flat(10_000n), 10, undefined);
-    const refused = await gate.reserve('u', 'b', flat(10_000n), 10, undefined).catch((e: unknown) => e);
+    const hold = await gate.reserve('u', 'a', flat(10_000n), DEMAND);
+    const refused = await gate.reserve('u', 'b', flat(10_000n), DEMAND).catch((e: unknown) => e);
     expect((refused as InsufficientQuotaError).toErrorResponse().message).toContain(
       'it may cost up to $0.01 and $0.005 is available',
     );
@@ -95,7 +98,7 @@ describe('BudgetGate', () => {
     });
     const warnings: Array<string | undefined> = [];
     for (let i = 0; i < 4; i++) {
-      const hold = await gate.reserve('u', `s${i}`, flat(10_000n), 10, undefined);
+      const hold = await gate.reserve('u', `s${i}`, flat(10_000n), DEMAND);
       warnings.push(hold.capWarning);
       await hold.settle(10_000n);
     }

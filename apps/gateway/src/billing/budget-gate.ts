@@ -6,6 +6,7 @@ import {
   formatDollars,
   monthOf,
   worstCaseChargeMicros,
+  type TokenDemand,
   type BillingPolicy,
   type BudgetLedger,
   type BudgetStore,
@@ -136,13 +137,12 @@ export class BudgetGate {
     userId: string,
     requestId: string,
     candidates: readonly ChargeCandidate[],
-    promptTokens: number,
-    requestedMaxOutput: number | undefined,
+    demand: TokenDemand,
     behind?: (guard: RedisFieldGuard) => void,
   ): Promise<BudgetHold> {
     await this.ensureSignupCredits(userId);
     const month = this.month();
-    const amount = worstCaseChargeMicros(candidates, promptTokens, requestedMaxOutput, this.policy());
+    const amount = worstCaseChargeMicros(candidates, demand, this.policy());
     const cap = this.capOf(userId);
     const capMicros = cap?.monthlyCapMicros ? BigInt(cap.monthlyCapMicros) : null;
     const hard = cap?.capMode === 'hard' ? capMicros : null;

@@ -11,7 +11,7 @@ import { ChatService } from './chat.service';
 import { validateChatRequest } from './validate-chat-request';
 import { dtoSchema } from '../http/openapi';
 import { admissionTokens, RateLimitGate } from '../limits/rate-limit-gate';
-import { promptTokenEstimate } from './prompt-tokens';
+import { promptTokenBound } from '@gw/routing';
 import { IdempotencyGate, type IdempotentRun } from './idempotency-gate';
 import type { ChatCompletionDto } from './chat-completion.dto';
 
@@ -68,7 +68,8 @@ export class ChatController {
     principal: Principal,
     run: IdempotentRun | undefined,
   ): Promise<void> {
-    const promptTokens = promptTokenEstimate(dto);
+    // One upper bound on the prompt, shared by routing (context windows), rate limits and the budget.
+    const promptTokens = promptTokenBound(dto);
     const abort = new AbortController();
     reply.raw.on('close', () => {
       if (!reply.raw.writableFinished) abort.abort();

@@ -11,7 +11,7 @@ import {
   type UpstreamTarget,
 } from '@gw/providers';
 import type { FallbackTriggered, RecordRequestOutcome, UsageRecorded } from '@gw/routing';
-import { estimateTokens } from '@gw/routing';
+import { estimateTokens, promptTokenBound } from '@gw/routing';
 import { boundedText, UPSTREAM_TEXT_BOUNDS, type Clock, type RedisFieldGuard } from '@gw/shared-kernel';
 import type { BudgetGate, BudgetHold } from '../billing/budget-gate';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
@@ -40,7 +40,10 @@ export interface ChatCall {
   readonly requestId: string;
   readonly powerLevelHeader?: string;
   readonly signal: AbortSignal;
-  /** The prompt's token estimate (the rate-limit step's, reused by the budget step); absent: estimated here. */
+  /**
+   * An upper bound on the prompt's tokens (promptTokenBound), computed once per request: the routing,
+   * rate-limit and budget steps share it; absent: computed here.
+   */
   readonly promptTokens?: number;
   /** Streams: every SSE text written is also pushed here (an Idempotency-Key's stored answer). */
   readonly transcript?: string[];
@@ -215,8 +218,11 @@ export class ChatService {
           keySource: candidate.byok ? ('byok' as const) : ('platform' as const),
         },
       })),
-      call.promptTokens ?? promptTokenEstimate(dto),
-      dto.max_completion_tokens ?? dto.max_tokens ?? undefined,
+      {
+        promptTokens: call.promptTokens ?? promptTokenBound(dto),
+        maxOutputTokens: dto.max_completion_tokens ?? dto.max_tokens ?? undefined,
+        choices: dto.n ?? 1,
+      },
       behind,
     );
   }
@@ -450,6 +456,7 @@ export class ChatService {
       this.context.policy,
       this.context.health,
       chooseByokKeys(call.principal, this.keys, this.context.health),
+      call.promptTokens ?? promptTokenBound(call.dto),
     );
   }
 

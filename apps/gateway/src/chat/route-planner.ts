@@ -2,8 +2,7 @@ import { isPowerLevel, NotFoundError, ValidationError, type PowerLevel } from '@
 import { powerLevelForRequest, type PowerLevelSource, type Principal, type TierPolicy } from '@gw/accounts';
 import { paidParamsOf, type CatalogModel, type CatalogProvider, type CatalogSnapshot } from '@gw/catalog';
 import {
-  contextTokensNeeded,
-  promptTextOf,
+  promptTokenBound,
   explainNoCandidates,
   rankCandidates,
   type RankInput,
@@ -41,34 +40,18 @@ export type PlannerHealth = ProviderHealthView &
 
 const ALIASES = new Set(['auto', 'eco', 'balanced', 'precision']);
 
-const needsOf = (dto: ChatCompletionDto, smallestWindow: number): RequestNeeds => ({
+/** What the request needs of a model; `promptTokens` an upper bound (promptTokenBound). */
+const needsOf = (dto: ChatCompletionDto, promptTokens: number): RequestNeeds => ({
   streaming: dto.stream === true,
   tools: (dto.tools?.length ?? 0) > 0,
   vision: dto.messages.some(
     (m) => Array.isArray(m.content) && m.content.some((p) => (p as { type?: string }).type === 'image_url'),
   ),
   jsonMode: dto.response_format?.type === 'json_object' || dto.response_format?.type === 'json_schema',
-  contextTokens: contextTokensNeeded(
-    promptTextOf(dto.messages, dto.tools),
-    dto.max_completion_tokens ?? dto.max_tokens ?? 0,
-    smallestWindow,
-  ),
+  // Each choice of `n` has the whole window: the prompt and one choice's output.
+  contextTokens: promptTokens + (dto.max_completion_tokens ?? dto.max_tokens ?? 0),
   maxOutputTokens: dto.max_completion_tokens ?? dto.max_tokens ?? 0,
 });
-
-const smallestWindows = new WeakMap<CatalogSnapshot, number>();
-/** The smallest context window among enabled models, computed once per catalog snapshot. */
-function smallestWindowOf(catalog: CatalogSnapshot): number {
-  let smallest = smallestWindows.get(catalog);
-  if (smallest === undefined) {
-    smallest = Math.min(
-      ...catalog.models.filter((m) => m.enabled).map((m) => m.contextWindow),
-      Number.MAX_SAFE_INTEGER,
-    );
-    smallestWindows.set(catalog, smallest);
-  }
-  return smallest;
-}
 
 /**
  * The models this caller may be routed to: the platform's, plus those of providers that serve only
@@ -112,6 +95,7 @@ export function planRoute(
   policy: RoutingPolicy,
   health: PlannerHealth,
   byok: ByokChoice = NO_BYOK,
+  promptTokens: number = promptTokenBound(dto),
 ): RoutePlan {
   const started = process.hrtime.bigint();
   if (powerLevelHeader !== undefined && !isPowerLevel(powerLevelHeader)) {
@@ -153,7 +137,7 @@ export function planRoute(
     policy,
     powerLevel,
     tier: principal.tier,
-    needs: needsOf(dto, smallestWindowOf(catalog)),
+    needs: needsOf(dto, promptTokens),
     health,
     byokProviders: byok.providers,
     credentials: byok.credentials,

@@ -78,10 +78,16 @@ describeRedis('the rate-limit check behind the budget hold', () => {
   /** One request's admission, as ChatService runs it: the hold, the check sent behind it, its answer. */
   async function admit(userId: string, feeMicros: bigint) {
     let behind: Promise<Record<string, string> | undefined> | undefined;
-    const hold = await budget.reserve(userId, randomUUID(), flat(feeMicros), 10, undefined, (guard) => {
-      behind = limits.admitBehind(principal(userId), DTO, guard, 10);
-      behind.catch(() => undefined);
-    });
+    const hold = await budget.reserve(
+      userId,
+      randomUUID(),
+      flat(feeMicros),
+      { promptTokens: 10, maxOutputTokens: undefined, choices: 1 },
+      (guard) => {
+        behind = limits.admitBehind(principal(userId), DTO, guard, 10);
+        behind.catch(() => undefined);
+      },
+    );
     return { hold, behind };
   }
 
@@ -179,9 +185,15 @@ describeRedis('the rate-limit check behind the budget hold', () => {
     grant(user, 5_000n);
     let behind: Promise<Record<string, string> | undefined> | undefined;
     const refused = await budget
-      .reserve(user, randomUUID(), flat(10_000n), 10, undefined, (guard) => {
-        behind = limits.admitBehind(principal(user), DTO, guard, 10);
-      })
+      .reserve(
+        user,
+        randomUUID(),
+        flat(10_000n),
+        { promptTokens: 10, maxOutputTokens: undefined, choices: 1 },
+        (guard) => {
+          behind = limits.admitBehind(principal(user), DTO, guard, 10);
+        },
+      )
       .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(InsufficientQuotaError);
     expect(behind).toBeDefined();

@@ -4,20 +4,23 @@ import type { RedisFieldGuard } from '@gw/shared-kernel';
 import type { LimitDimension, RateLimitDecision, RateLimits, WindowState } from '@gw/limits';
 import { REQUEST_DIMENSIONS } from '@gw/limits';
 import type { ChatCompletionDto } from '../chat/chat-completion.dto';
-import { promptTokenEstimate } from '../chat/prompt-tokens';
+import { promptTokenBound } from '@gw/routing';
 import type { ErrorResponse, HasErrorResponse } from '../errors/error-response';
 
 /**
- * What a request counts in tokens-per-minute when it is admitted: the prompt's estimate (the same
- * estimator routing uses: o200k, images at a fixed cost) plus the output it asks for at most
- * (`max_completion_tokens ?? max_tokens`, 0 when absent). The real output is known only later;
- * `RateLimits.recordTokens` corrects for it.
+ * What a request counts in tokens-per-minute when it is admitted: the prompt's upper bound (the one
+ * routing and the budget use: promptTokenBound) plus the output it asks for at most, for each of its
+ * `n` choices (`max_completion_tokens ?? max_tokens`, 0 when absent). The real usage is known only
+ * later; `RateLimits.recordTokens` corrects for it.
  */
 export function admissionTokens(
-  dto: Pick<ChatCompletionDto, 'messages' | 'tools' | 'max_tokens' | 'max_completion_tokens'>,
-  promptTokens: number = promptTokenEstimate(dto),
+  dto: Pick<
+    ChatCompletionDto,
+    'messages' | 'tools' | 'response_format' | 'max_tokens' | 'max_completion_tokens' | 'n'
+  >,
+  promptTokens: number = promptTokenBound(dto),
 ): number {
-  return promptTokens + (dto.max_completion_tokens ?? dto.max_tokens ?? 0);
+  return promptTokens + Math.max(1, dto.n ?? 1) * (dto.max_completion_tokens ?? dto.max_tokens ?? 0);
 }
 
 /**

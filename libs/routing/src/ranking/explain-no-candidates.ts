@@ -82,7 +82,7 @@ function reason(
       return {
         filter,
         param: 'messages',
-        message: `The prompt and max_tokens need about ${needs.contextTokens} tokens, more than the ${named ? `context window of ${named}` : `largest context window at power level ${powerLevel}`} (${largest} tokens). Shorten the prompt or lower max_tokens.`,
+        message: `The prompt and max_tokens may need up to ${needs.contextTokens} tokens (the prompt counted at one token per UTF-8 byte, the most any tokenizer makes of it), more than the ${named ? `context window of ${named}` : `largest context window at power level ${powerLevel}`} (${largest} tokens). Shorten the prompt or lower max_tokens.`,
       };
     }
     case 'maxOutput': {

@@ -9,7 +9,7 @@ export interface RequestNeeds {
   readonly tools: boolean;
   readonly vision: boolean;
   readonly jsonMode: boolean;
-  /** Prompt token estimate plus requested output tokens. */
+  /** An upper bound on the prompt's tokens (promptTokenBound) plus one choice's requested output. */
   readonly contextTokens: number;
   /** max_tokens / max_completion_tokens the caller asked for (0: not set). */
   readonly maxOutputTokens?: number;

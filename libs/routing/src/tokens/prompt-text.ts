@@ -1,10 +1,16 @@
-import type { PromptText } from './context-size';
+/** A prompt's texts as the tokenizer sees them (for estimates: see promptTokenBound for bounds). */
+export interface PromptText {
+  readonly texts: readonly string[];
+  readonly messages: number;
+  /** Tokens not carried by the texts, e.g. images (see promptTextOf). */
+  readonly fixedTokens?: number;
+}
 
 /**
- * What one image costs at most in prompt tokens among the vendors routed to (Anthropic about 1,600
- * for the largest image it takes, OpenAI 765–1,445 at high detail, Gemini 258): an upper bound for
- * context-window checks and usage estimates. The image's bytes (a base64 data URL is megabytes) are
- * never counted as text.
+ * What one image is estimated at in prompt tokens (Anthropic about 1,600 for the largest image it
+ * takes, OpenAI 765–1,445 at high detail, Gemini 258), for usage estimates when an upstream reports
+ * none (the bound is IMAGE_TOKENS_BOUND). The image's bytes (a base64 data URL is megabytes) are never
+ * counted as text.
  */
 export const IMAGE_TOKENS = 1_600;
 

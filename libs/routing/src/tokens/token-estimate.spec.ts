@@ -1,5 +1,4 @@
 import { countTokens } from 'gpt-tokenizer';
-import { contextTokensNeeded } from './context-size';
 import { IMAGE_TOKENS, promptTextOf } from './prompt-text';
 import { EXACT_TOKENIZE_CHARS, estimateTokens } from './token-estimate';
 
@@ -92,23 +91,6 @@ describe('estimateTokens', () => {
   it('never estimates more than three tokens per character', () => {
     const odd = '\u{1F600}\u0301'.repeat(50_000);
     expect(estimateTokens([odd])).toBeLessThanOrEqual(3 * odd.length);
-  });
-});
-
-describe('contextTokensNeeded with huge prompts', () => {
-  it('decides a 16 MiB prompt in a few milliseconds', () => {
-    const prompt = { texts: [prose(16 * 1024 * 1024, 5)], messages: 1 };
-    contextTokensNeeded({ texts: [prose(100_000)], messages: 1 }, 0, 8_192);
-    let needed = 0;
-    const ms = fastestMs(() => (needed = contextTokensNeeded(prompt, 100, 8_192)));
-    expect(ms).toBeLessThan(5);
-    expect(needed).toBeGreaterThan(1_000_000); // no window takes it
-  });
-
-  it('adds the fixed cost of images', () => {
-    expect(contextTokensNeeded({ texts: ['hi'], messages: 1, fixedTokens: IMAGE_TOKENS }, 0, 100_000)).toBe(
-      2 + 4 + IMAGE_TOKENS,
-    );
   });
 });
 

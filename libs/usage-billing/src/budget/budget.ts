@@ -164,24 +164,38 @@ export interface ChargeCandidate {
   readonly maxOutputTokens: number;
 }
 
+/** What a request may use at most, in tokens, before the candidate that answers it is known. */
+export interface TokenDemand {
+  /** An upper bound on the prompt (promptTokenBound: one token per UTF-8 byte, overheads included). */
+  readonly promptTokens: number;
+  /** `max_completion_tokens ?? max_tokens`; absent: each candidate's own output limit. */
+  readonly maxOutputTokens: number | undefined;
+  /** `n`: every choice may write the whole output. */
+  readonly choices: number;
+}
+
+/** The output a request may get on a model: `n` choices of its max_tokens, or of the model's limit. */
+export function outputTokenBound(demand: TokenDemand, modelMaxOutput: number): number {
+  const perChoice = Math.min(demand.maxOutputTokens ?? modelMaxOutput, modelMaxOutput);
+  return Math.max(1, demand.choices) * perChoice;
+}
+
 /**
- * The most a request can be charged (pure): its prompt estimate and every output token it may get
- * (`max_completion_tokens ?? max_tokens`, else the model's limit), priced and charged on each
- * candidate it may fall back to, the dearest of them. Per-request fees and long-context rates
- * included, multipliers and markups applied.
+ * The most a request can be charged (pure): its prompt bound and every output token it may get
+ * (outputTokenBound), priced and charged on each candidate it may fall back to, the dearest of them.
+ * Per-request fees and long-context rates (when the prompt bound passes their threshold) included,
+ * multipliers and markups applied.
  */
 export function worstCaseChargeMicros(
   candidates: readonly ChargeCandidate[],
-  promptTokens: number,
-  requestedMaxOutput: number | undefined,
+  demand: TokenDemand,
   policy: BillingPolicy,
 ): Micros {
   let worst = 0n;
   for (const { prices, basis, maxOutputTokens } of candidates) {
-    const output = Math.min(requestedMaxOutput ?? maxOutputTokens, maxOutputTokens);
     const cost = priceUsage(prices, {
-      promptTokens,
-      completionTokens: output,
+      promptTokens: demand.promptTokens,
+      completionTokens: outputTokenBound(demand, maxOutputTokens),
       cachedTokens: 0,
       cacheWriteTokens: 0,
     }).totalMicros;
