@@ -14,6 +14,7 @@ import { migration as createBillingLedger } from './20261210120100_create_billin
 import { migration as addCreditsToBillingLedger } from './20261210120200_add_credits_to_billing_ledger';
 import { migration as createBudgetStore } from './20261211120000_create_budget_store';
 import { migration as addSettledToCreditLedger } from './20261211130000_add_settled_to_credit_ledger';
+import { migration as createAuditCheckpoints } from './20261213120000_create_audit_checkpoints';
 
 /**
  * Every migration, in one list. Add a file named `YYYYMMDDHHmmss_<verb>_<object>.ts` that exports
@@ -35,4 +36,5 @@ export const allMigrations: readonly NamedMigration[] = [
   addCreditsToBillingLedger,
   createBudgetStore,
   addSettledToCreditLedger,
+  createAuditCheckpoints,
 ];

@@ -16,8 +16,9 @@ export interface EventMetadata {
   readonly userAgent?: string;
   /**
    * The stream's hash chain, set by the event store when it appends (callers never set it): `prev` is
-   * the previous event's hash (null for revision 0), `hash` is SHA-256 over this event's canonical
-   * encoding and `prev`. See `@gw/eventstore` event-chain.ts.
+   * the previous event's hash (null for revision 0), `hash` is HMAC-SHA256 under the audit chain key
+   * (or SHA-256 on links written before keyed chains) over this event's canonical encoding and `prev`.
+   * See `@gw/eventstore` event-chain.ts.
    */
   readonly chain?: EventChainLink;
 }
@@ -26,10 +27,15 @@ export interface EventMetadata {
 export type ActorKind = 'user' | 'admin' | 'system';
 
 export interface EventChainLink {
-  /** Lower-case hex SHA-256 of the previous event of the stream; null for the first event. */
+  /** The previous event's `hash` (lower-case hex); null for the first event. */
   readonly prev: string | null;
-  /** Lower-case hex SHA-256 of this event (see event-chain.ts for what it covers). */
+  /**
+   * Lower-case hex of this event's link (see event-chain.ts for what it covers): HMAC-SHA256 under the
+   * audit chain key when `alg` is `hmac-sha256`, plain SHA-256 for links written before keyed chains.
+   */
   readonly hash: string;
+  /** `hmac-sha256`: keyed (written since issue 16); absent: an unkeyed SHA-256 link. */
+  readonly alg?: 'hmac-sha256';
 }
 
 /** What a decider returns and what is appended: a fact, not yet placed in a stream. */

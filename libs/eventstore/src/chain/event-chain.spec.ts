@@ -1,10 +1,14 @@
+import { randomBytes } from 'node:crypto';
+import { inspect } from 'node:util';
 import fc from 'fast-check';
 import type { NewEvent, RecordedEvent } from '@gw/shared-kernel';
+import { ChainKey, CheckpointSigningKey } from './audit-keys';
+import { signCheckpoint, type AuditCheckpoint } from './checkpoint';
 import { chainEvents, eventHash, verifyChain } from './event-chain';
-import { anEvent } from '../testing/contract-fixtures';
+import { anEvent, testAuditKeys } from '../testing/contract-fixtures';
 
-const recorded = (events: readonly NewEvent[], streamId: string): RecordedEvent[] =>
-  chainEvents(events, streamId, 0n, null).map((e, i) => ({
+const recorded = (events: readonly NewEvent[], streamId: string, key?: ChainKey): RecordedEvent[] =>
+  chainEvents(events, streamId, 0n, null, undefined, undefined, key).map((e, i) => ({
     ...e,
     streamId,
     revision: BigInt(i),
@@ -66,8 +70,15 @@ describe('chainEvents and verifyChain', () => {
     const events = [anEvent(), anEvent(), anEvent()];
     const chained = recorded(events, 's-1');
     expect(events.every((e) => e.metadata.chain === undefined)).toBe(true);
-    expect(verifyChain(chained)).toEqual({ verified: true, events: 3, firstBreak: null });
-    expect(verifyChain([])).toEqual({ verified: true, events: 0, firstBreak: null });
+    expect(verifyChain(chained)).toEqual({
+      verified: true,
+      events: 3,
+      firstBreak: null,
+      keyedLinks: 0,
+      unkeyedLinks: 3,
+      checkpoint: null,
+    });
+    expect(verifyChain([])).toMatchObject({ verified: true, events: 0, firstBreak: null });
   });
 
   it('hands back each metadata as the JSON text JSON.stringify gives for the chained event', () => {
@@ -93,5 +104,147 @@ describe('chainEvents and verifyChain', () => {
       revision: 0n,
       reason: 'prev_mismatch',
     });
+  });
+});
+
+/**
+ * The attacker of issue 16 can write the events table but holds neither audit key: they edit a
+ * payload and recompute every later link the way the links are computed, or delete a stream's tail.
+ */
+describe('keyed links and signed checkpoints', () => {
+  const keys = testAuditKeys();
+  const key = keys.chainKey;
+  const streamId = 'account-u1';
+  const stream = (n = 4): RecordedEvent[] =>
+    recorded(
+      Array.from({ length: n }, (_, i) => anEvent({ type: `Step${i}`, data: { n: i } })),
+      streamId,
+      key,
+    ).map(readBack);
+  /** Recomputes every link from `from` on with plain SHA-256 (all a key-less attacker can compute). */
+  const rehashed = (events: readonly RecordedEvent[], from: number, asKeyed: boolean): RecordedEvent[] => {
+    const out = events.slice(0, from);
+    let prev = from === 0 ? null : events[from - 1]!.metadata.chain!.hash;
+    for (const e of events.slice(from)) {
+      const hash = eventHash(e, e.streamId, e.revision, prev);
+      const chain = asKeyed ? { prev, hash, alg: 'hmac-sha256' as const } : { prev, hash };
+      out.push({ ...e, metadata: { ...e.metadata, chain } });
+      prev = hash;
+    }
+    return out;
+  };
+  const checkpointOf = (events: readonly RecordedEvent[], signer = keys.signingKey): AuditCheckpoint => {
+    const last = events[events.length - 1]!;
+    return signCheckpoint(
+      signer,
+      { streamId, revision: last.revision, link: last.metadata.chain!.hash },
+      new Date('2026-12-06T20:00:00.000Z'),
+    );
+  };
+  const withCheckpoint = (stored: AuditCheckpoint) => ({
+    key,
+    checkpoint: { stored, verifier: keys.signingKey.verifyKey },
+  });
+
+  it('writes keyed links that verify with the key, and only with it', () => {
+    const events = stream();
+    expect(events.every((e) => e.metadata.chain?.alg === 'hmac-sha256')).toBe(true);
+    expect(verifyChain(events, { key })).toMatchObject({ verified: true, keyedLinks: 4, unkeyedLinks: 0 });
+    expect(verifyChain(events, { key: new ChainKey(randomBytes(32)) }).firstBreak).toEqual({
+      revision: 0n,
+      reason: 'hash_mismatch',
+    });
+    expect(verifyChain(events).firstBreak).toEqual({ revision: 0n, reason: 'key_unavailable' });
+  });
+
+  it('detects a rewrite-and-rehash: a payload edited and every later link recomputed', () => {
+    const events = stream();
+    const edited = events.map((e) => (e.revision === 1n ? { ...e, data: { n: 1, admin: true } } : e));
+    // Still claiming to be keyed: the recomputed SHA-256 is no HMAC under the key.
+    expect(verifyChain(rehashed(edited, 1, true), { key }).firstBreak).toEqual({
+      revision: 1n,
+      reason: 'hash_mismatch',
+    });
+    // Posing as links from before keyed chains: a downgrade after a keyed link.
+    expect(verifyChain(rehashed(edited, 1, false), { key }).firstBreak).toEqual({
+      revision: 1n,
+      reason: 'downgraded_link',
+    });
+    // The whole stream re-hashed as legacy links: only the signed checkpoint catches it.
+    const checkpoint = checkpointOf(events);
+    expect(verifyChain(rehashed(edited, 0, false), { key })).toMatchObject({ verified: true });
+    expect(verifyChain(rehashed(edited, 0, false), withCheckpoint(checkpoint)).firstBreak).toEqual({
+      revision: 3n,
+      reason: 'checkpoint_mismatch',
+    });
+  });
+
+  it('detects a deleted tail: the stream falls short of its signed checkpoint', () => {
+    const events = stream(5);
+    const checkpoint = checkpointOf(events);
+    expect(verifyChain(events, withCheckpoint(checkpoint))).toMatchObject({
+      verified: true,
+      checkpoint: { revision: 4n, signedAt: checkpoint.signedAt },
+    });
+    const cut = verifyChain(events.slice(0, 3), withCheckpoint(checkpoint));
+    expect(cut).toMatchObject({
+      verified: false,
+      firstBreak: { revision: 3n, reason: 'checkpoint_not_reached' },
+    });
+    // Without the checkpoint the shortened stream would look whole.
+    expect(verifyChain(events.slice(0, 3), { key })).toMatchObject({ verified: true });
+    expect(verifyChain([], withCheckpoint(checkpoint)).firstBreak).toEqual({
+      revision: 0n,
+      reason: 'checkpoint_not_reached',
+    });
+  });
+
+  it('refuses a checkpoint that was not signed by the signing key, or was altered', () => {
+    const events = stream(5);
+    const short = events.slice(0, 3);
+    const forged = checkpointOf(short, CheckpointSigningKey.fromSeed(randomBytes(32)));
+    expect(verifyChain(short, withCheckpoint(forged)).firstBreak).toEqual({
+      revision: 2n,
+      reason: 'checkpoint_invalid',
+    });
+    const genuine = checkpointOf(events);
+    const lowered = { ...genuine, revision: 2n, link: short[2]!.metadata.chain!.hash };
+    expect(verifyChain(short, withCheckpoint(lowered)).firstBreak).toEqual({
+      revision: 2n,
+      reason: 'checkpoint_invalid',
+    });
+    const elsewhere = { ...genuine, streamId: 'account-u2' };
+    expect(verifyChain(events, withCheckpoint(elsewhere)).firstBreak?.reason).toBe('checkpoint_invalid');
+  });
+
+  it('still verifies links written before keyed chains, reports them as unkeyed, and chains keyed after them', () => {
+    const legacy = recorded([anEvent(), anEvent()], streamId).map(readBack);
+    const head = legacy[1]!.metadata.chain!.hash;
+    const keyed = chainEvents([anEvent()], streamId, 2n, head, undefined, undefined, key).map((e) =>
+      readBack({ ...e, streamId, revision: 2n, position: { commit: 2n, prepare: 2n } }),
+    );
+    expect(legacy.every((e) => e.metadata.chain?.alg === undefined)).toBe(true);
+    expect(verifyChain([...legacy, ...keyed], { key })).toMatchObject({
+      verified: true,
+      keyedLinks: 1,
+      unkeyedLinks: 2,
+      firstBreak: null,
+    });
+    const edited = legacy.map((e, i) => (i === 0 ? { ...e, data: { tampered: true } } : e));
+    expect(verifyChain([...edited, ...keyed], { key }).firstBreak).toEqual({
+      revision: 0n,
+      reason: 'hash_mismatch',
+    });
+  });
+
+  it('never shows the keys in JSON, String() or util.inspect', () => {
+    const seed = randomBytes(32);
+    const [chain, signer] = [new ChainKey(seed), CheckpointSigningKey.fromSeed(seed)];
+    for (const k of [chain, signer]) {
+      const shown = [JSON.stringify({ k }), String(k), inspect(k), inspect({ k }, { depth: 5 })].join(' ');
+      expect(shown).not.toContain(seed.toString('base64'));
+      expect(shown).not.toContain(seed.toString('hex'));
+      expect(shown).toContain('[redacted]');
+    }
   });
 });

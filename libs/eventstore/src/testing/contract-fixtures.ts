@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { comparePositions, type NewEvent, type Position, type RecordedEvent } from '@gw/shared-kernel';
 import { eventually, type TestDeclaration } from '@gw/shared-kernel/testing';
 import type {
@@ -11,6 +11,16 @@ import type {
   SubscribeToAllOptions,
   Subscription,
 } from '../event-store.port';
+import { ChainKey, CheckpointSigningKey, type AuditKeys } from '../chain/audit-keys';
+
+/** A chain key for tests (random per process): the contract suites run keyed stores. */
+export const TEST_CHAIN_KEY = new ChainKey(randomBytes(32));
+
+/** Fresh audit keys (chain key and checkpoint signing key) for a test. */
+export const testAuditKeys = (): AuditKeys => ({
+  chainKey: new ChainKey(randomBytes(32)),
+  signingKey: CheckpointSigningKey.fromSeed(randomBytes(32)),
+});
 
 /** What an adapter's test file hands the contract: a store and how to get rid of it. */
 export interface EventStoreFixture {

@@ -3,6 +3,8 @@ export {
   anEvent,
   someEvents,
   newStreamId,
+  TEST_CHAIN_KEY,
+  testAuditKeys,
   eventually,
   waitUntilVisible,
   Collector,

@@ -11,9 +11,11 @@ import {
 import type { NewEvent } from '@gw/shared-kernel';
 import { chainEvents, verifyChain } from '../../chain/event-chain';
 import { WrongExpectedRevisionError } from '../../event-store.errors';
-import { anEvent, someEvents } from '../../testing/contract-fixtures';
+import { TEST_CHAIN_KEY, anEvent, someEvents } from '../../testing/contract-fixtures';
 import { EsdbEventStore } from './esdb-event-store';
 import { fromEsdbEvent, toEventData } from './esdb-mapping';
+
+const key = TEST_CHAIN_KEY;
 
 /**
  * Just enough of an EventStoreDB server for the adapter's chained appends (the contract suite runs
@@ -51,7 +53,10 @@ class FakeServer {
     const stream = this.streams.get(streamId) ?? [];
     const last = stream.at(-1);
     const head = last ? (fromEsdbEvent(last).metadata.chain?.hash ?? null) : null;
-    this.write(streamId, chainEvents(events, streamId, BigInt(stream.length), head).map(toEventData));
+    this.write(
+      streamId,
+      chainEvents(events, streamId, BigInt(stream.length), head, undefined, undefined, key).map(toEventData),
+    );
   }
 
   readonly client = {
@@ -109,7 +114,7 @@ describe('EsdbEventStore: the hash chain', () => {
   let store: EsdbEventStore;
   beforeEach(() => {
     server = new FakeServer();
-    store = new EsdbEventStore(server.client as unknown as EventStoreDBClient);
+    store = new EsdbEventStore(server.client as unknown as EventStoreDBClient, { chainKey: key });
   });
 
   it('chains a new stream from null without reading it, then each append from the tail', async () => {
@@ -121,7 +126,12 @@ describe('EsdbEventStore: the hash chain', () => {
 
     const events = await store.readStream('s-1');
     expect(events.map((e) => e.revision)).toEqual([0n, 1n, 2n, 3n, 4n, 5n]);
-    expect(verifyChain(events)).toEqual({ verified: true, events: 6, firstBreak: null });
+    expect(verifyChain(events, { key })).toMatchObject({
+      verified: true,
+      events: 6,
+      firstBreak: null,
+      keyedLinks: 6,
+    });
   });
 
   it('chains again from the new head when a concurrent writer moved it (any)', async () => {
@@ -132,7 +142,7 @@ describe('EsdbEventStore: the hash chain', () => {
 
     const events = await store.readStream('s-1');
     expect(events.map((e) => e.type)).toEqual(['Event0', 'Theirs', 'Mine']);
-    expect(verifyChain(events)).toMatchObject({ verified: true });
+    expect(verifyChain(events, { key })).toMatchObject({ verified: true });
   });
 
   it('refuses a wrong exact revision without writing, and a conflicting one after the read', async () => {
@@ -144,7 +154,7 @@ describe('EsdbEventStore: the hash chain', () => {
     await expect(
       store.append({ streamId: 's-1', events: someEvents(1), expectedRevision: 1n }),
     ).rejects.toBeInstanceOf(WrongExpectedRevisionError);
-    expect(verifyChain(await store.readStream('s-1'))).toMatchObject({ verified: true, events: 3 });
+    expect(verifyChain(await store.readStream('s-1'), { key })).toMatchObject({ verified: true, events: 3 });
   });
 
   it('recognises a re-append of the events at the tail and keeps their chain', async () => {

@@ -1,5 +1,5 @@
 import { describeIf } from '@gw/shared-kernel/testing';
-import { eventStoreContract } from '@gw/eventstore/testing';
+import { TEST_CHAIN_KEY, eventStoreContract } from '@gw/eventstore/testing';
 import { EsdbEventStore } from './esdb-event-store';
 
 const url = process.env.EVENTSTORE_URL;
@@ -14,7 +14,7 @@ describeIf(
   eventStoreContract(
     'EventStoreDB',
     () => {
-      const store = new EsdbEventStore(url);
+      const store = new EsdbEventStore(url, { chainKey: TEST_CHAIN_KEY });
       return Promise.resolve({ store, cleanup: () => store.close() });
     },
     { isolated: false, detectsDuplicateIdsAcrossStreams: false, fullIdempotency: false, timeoutMs: 10_000 },

@@ -14,6 +14,7 @@ import {
 } from '@eventstore/db-client';
 import { comparePositions, type NewEvent, type Position, type RecordedEvent } from '@gw/shared-kernel';
 import { assertDistinctIds, assertSerializable, checkExpectedRevision } from '../../append-checks';
+import type { ChainKey } from '../../chain/audit-keys';
 import { chainEvents, chainHeadOf } from '../../chain/event-chain';
 import { WrongExpectedRevisionError } from '../../event-store.errors';
 import type {
@@ -61,8 +62,14 @@ export class EsdbEventStore implements EventStore {
   private readonly ownsClient: boolean;
   private readonly subscriptions = new OpenSubscriptions();
 
-  /** A connection string (default: EVENTSTORE_URL) or a client the caller owns. */
-  constructor(connection: string | EventStoreDBClient | undefined = process.env.EVENTSTORE_URL) {
+  /**
+   * A connection string (default: EVENTSTORE_URL) or a client the caller owns; with `chainKey` the
+   * chain links are keyed (HMAC-SHA256).
+   */
+  constructor(
+    connection: string | EventStoreDBClient | undefined = process.env.EVENTSTORE_URL,
+    private readonly options: { readonly chainKey?: ChainKey } = {},
+  ) {
     if (connection === undefined)
       throw new Error('EsdbEventStore needs a connection string (EVENTSTORE_URL)');
     this.ownsClient = typeof connection === 'string';
@@ -90,7 +97,15 @@ export class EsdbEventStore implements EventStore {
       const current = last?.revision ?? -1n;
       if (last && isTail(tail, events)) return { nextRevision: current, position: last.position };
       checkExpectedRevision(streamId, expectedRevision, current);
-      const chained = chainEvents(events, streamId, current + 1n, chainHeadOf(last));
+      const chained = chainEvents(
+        events,
+        streamId,
+        current + 1n,
+        chainHeadOf(last),
+        undefined,
+        undefined,
+        this.options.chainKey,
+      );
       const pinned: ExpectedRevision =
         expectedRevision === 'no_stream' || current < 0n ? 'no_stream' : current;
       try {

@@ -1,6 +1,9 @@
-import { eventStoreContract } from '@gw/eventstore/testing';
+import { TEST_CHAIN_KEY, eventStoreContract } from '@gw/eventstore/testing';
 import { InMemoryEventStore } from './in-memory-event-store';
 
 eventStoreContract('in-memory', () =>
-  Promise.resolve({ store: new InMemoryEventStore(), cleanup: () => Promise.resolve() }),
+  Promise.resolve({
+    store: new InMemoryEventStore({ chainKey: TEST_CHAIN_KEY }),
+    cleanup: () => Promise.resolve(),
+  }),
 );

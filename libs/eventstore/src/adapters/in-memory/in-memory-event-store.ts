@@ -1,5 +1,6 @@
 import { comparePositions, type Position, type RecordedEvent } from '@gw/shared-kernel';
 import { assertDistinctIds, assertSerializable, checkExpectedRevision } from '../../append-checks';
+import type { ChainKey } from '../../chain/audit-keys';
 import { chainEvents, chainHeadOf } from '../../chain/event-chain';
 import { DuplicateEventIdError } from '../../event-store.errors';
 import type {
@@ -19,6 +20,9 @@ export class InMemoryEventStore implements EventStore {
   private readonly streams = new Map<string, RecordedEvent[]>();
   private readonly byId = new Map<string, RecordedEvent>();
   private readonly waiters = new Set<() => void>();
+
+  /** With `chainKey` the chain links are keyed (HMAC-SHA256), as in the gateway. */
+  constructor(private readonly options: { readonly chainKey?: ChainKey } = {}) {}
 
   append(request: AppendRequest): Promise<AppendResult> {
     try {
@@ -65,6 +69,9 @@ export class InMemoryEventStore implements EventStore {
       streamId,
       BigInt(stream.length),
       chainHeadOf(stream[stream.length - 1]),
+      undefined,
+      undefined,
+      this.options.chainKey,
     );
     for (const e of chained) {
       const index = BigInt(this.log.length);

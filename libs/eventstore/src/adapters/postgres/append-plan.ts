@@ -1,5 +1,6 @@
 import { ValidationError, type NewEvent, type Position } from '@gw/shared-kernel';
 import { assertDistinctIds, assertSerializable, checkExpectedRevision } from '../../append-checks';
+import type { ChainKey } from '../../chain/audit-keys';
 import { chainEvents, dataJsonOf } from '../../chain/event-chain';
 import { DuplicateEventIdError } from '../../event-store.errors';
 import type { AppendRequest, AppendResult } from '../../event-store.port';
@@ -89,12 +90,13 @@ export function lookupKeys(
 /**
  * Decides, request by request and in order, what one multi-row insert must write: the same rules as
  * the in-memory store (idempotent re-append, duplicate id, expected revision), with each stream's
- * revision carried from one request of the batch to the next.
+ * revision carried from one request of the batch to the next. With `chainKey` the links are keyed.
  */
 export function planAppend(
   requests: readonly AppendRequest[],
   lookup: Lookup,
   invalid: ReadonlyMap<number, Error> = new Map(),
+  chainKey?: ChainKey,
 ): AppendPlan {
   const decided = new Map<number, AppendResult | Error>(invalid);
   const rows: PlannedRow[] = [];
@@ -144,7 +146,7 @@ export function planAppend(
     const prev = hashes.has(streamId) ? hashes.get(streamId)! : (head?.hash ?? null);
     const dataJson = events.map(dataJsonOf);
     const metadataJson: string[] = [];
-    const chained = chainEvents(events, streamId, current + 1n, prev, dataJson, metadataJson);
+    const chained = chainEvents(events, streamId, current + 1n, prev, dataJson, metadataJson, chainKey);
     chained.forEach((event, i) => {
       rows.push({
         requestIndex: index,

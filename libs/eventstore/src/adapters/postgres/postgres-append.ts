@@ -1,6 +1,7 @@
 import { toBigInt } from '@gw/database';
 import { comparePositions, type RecordedEvent } from '@gw/shared-kernel';
 import type { Knex } from 'knex';
+import type { ChainKey } from '../../chain/audit-keys';
 import type { AppendRequest, AppendResult } from '../../event-store.port';
 import {
   lookupKeys,
@@ -121,6 +122,8 @@ export interface WriteBatchOptions {
    * one round trip on the chat hot path.
    */
   readonly optimistic?: boolean;
+  /** Key the chain links with it (HMAC-SHA256); without, plain SHA-256 links. */
+  readonly chainKey?: ChainKey;
 }
 
 const NOTHING_KNOWN: Lookup = { heads: new Map(), known: new Map() };
@@ -142,7 +145,7 @@ export async function writeBatch(
   const skipLookup = options.optimistic === true && requests.every((r) => r.expectedRevision === 'no_stream');
   const keys = lookupKeys(requests, invalid);
   const found = skipLookup ? NOTHING_KNOWN : await lookup(db, keys.streamIds, keys.eventIds);
-  const plan = planAppend(requests, found, invalid);
+  const plan = planAppend(requests, found, invalid, options.chainKey);
   const results: Array<AppendResult | Error | undefined> = requests.map((_, i) => plan.decided.get(i));
   if (plan.rows.length === 0) return { results, deferred: plan.deferred, written: [] };
 

@@ -1,17 +1,21 @@
 import { describeBackends } from '@gw/database/testing';
 import { ValidationError } from '@gw/shared-kernel';
-import { eventStoreContract } from '@gw/eventstore/testing';
+import { TEST_CHAIN_KEY, eventStoreContract } from '@gw/eventstore/testing';
 import { Collector, anEvent, eventually, newStreamId, someEvents } from '../../testing/contract-fixtures';
 import { PostgresEventStore } from './postgres-event-store';
 import { openTestStore } from './postgres-test-support';
 
 describeBackends('PostgresEventStore', (kind) => {
-  eventStoreContract(kind, () => openTestStore(kind), { timeoutMs: 10_000 });
+  eventStoreContract(kind, () => openTestStore(kind, { chainKey: TEST_CHAIN_KEY }), { timeoutMs: 10_000 });
   if (kind === 'pglite') {
     // How embedded mode runs it: subscribers fed from the appends themselves, with and without batching.
-    eventStoreContract('pglite, single writer', () => openTestStore(kind, { singleWriter: true }), {
-      timeoutMs: 10_000,
-    });
+    eventStoreContract(
+      'pglite, single writer',
+      () => openTestStore(kind, { singleWriter: true, chainKey: TEST_CHAIN_KEY }),
+      {
+        timeoutMs: 10_000,
+      },
+    );
   }
 
   describe('adapter specifics', () => {

@@ -1,5 +1,6 @@
 import { comparePositions, type Position, type RecordedEvent } from '@gw/shared-kernel';
 import type { Knex } from 'knex';
+import type { ChainKey } from '../../chain/audit-keys';
 import type {
   AppendRequest,
   AppendResult,
@@ -33,6 +34,8 @@ export interface PostgresEventStoreOptions {
   readonly singleWriter?: boolean;
   /** Destroy the knex instance in close(). Default false: whoever created it owns it. */
   readonly destroyOnClose?: boolean;
+  /** The audit chain key: links are keyed with it (HMAC-SHA256). Without, plain SHA-256 links. */
+  readonly chainKey?: ChainKey;
 }
 
 /** Attempts of one append when concurrent writers keep taking the revision it computed. */
@@ -65,7 +68,10 @@ export class PostgresEventStore implements EventStore {
     for (let attempt = 1; ; attempt += 1) {
       let outcome: BatchOutcome;
       try {
-        outcome = await writeBatch(this.knex, [request], { optimistic: attempt === 1 });
+        outcome = await writeBatch(this.knex, [request], {
+          optimistic: attempt === 1,
+          chainKey: this.options.chainKey,
+        });
       } catch (e) {
         if (!isWriteConflict(e) || attempt >= MAX_ATTEMPTS) throw e;
         await pause(Math.random() * Math.min(attempt, 10));
@@ -89,7 +95,10 @@ export class PostgresEventStore implements EventStore {
     let outcome: BatchOutcome | undefined;
     for (let attempt = 1; attempt <= 3 && !outcome; attempt += 1) {
       try {
-        outcome = await writeBatch(this.knex, requests, { optimistic: attempt === 1 });
+        outcome = await writeBatch(this.knex, requests, {
+          optimistic: attempt === 1,
+          chainKey: this.options.chainKey,
+        });
       } catch (e) {
         if (!isWriteConflict(e)) break;
       }

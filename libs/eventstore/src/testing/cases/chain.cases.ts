@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { RecordedEvent } from '@gw/shared-kernel';
 import { verifyChain } from '../../chain/event-chain';
-import { anEvent, newStreamId, someEvents, type ContractContext } from '../contract-fixtures';
+import { TEST_CHAIN_KEY, anEvent, newStreamId, someEvents, type ContractContext } from '../contract-fixtures';
+
+const key = TEST_CHAIN_KEY;
 
 /** The same event with one part of it changed, as a tampered row would read back. */
 const tamperings: ReadonlyArray<[string, (e: RecordedEvent) => RecordedEvent]> = [
@@ -59,11 +61,19 @@ export function chainCases(ctx: ContractContext): void {
       'BatchA1',
       'BatchB0',
     ]);
-    expect(verifyChain(events)).toEqual({ verified: true, events: 7, firstBreak: null });
+    expect(verifyChain(events, { key })).toMatchObject({
+      verified: true,
+      events: 7,
+      firstBreak: null,
+      keyedLinks: 7,
+      unkeyedLinks: 0,
+    });
+    expect(events.every((e) => e.metadata.chain!.alg === 'hmac-sha256')).toBe(true);
+    expect(verifyChain(events).firstBreak).toEqual({ revision: 0n, reason: 'key_unavailable' });
     expect(events[0]!.metadata.chain!.prev).toBeNull();
     events.slice(1).forEach((e, i) => expect(e.metadata.chain!.prev).toBe(events[i]!.metadata.chain!.hash));
     expect(events.every((e) => /^[0-9a-f]{64}$/.test(e.metadata.chain!.hash))).toBe(true);
-    expect(verifyChain(await store.readStream(other))).toEqual({
+    expect(verifyChain(await store.readStream(other), { key })).toMatchObject({
       verified: true,
       events: 1,
       firstBreak: null,
@@ -92,15 +102,16 @@ export function chainCases(ctx: ContractContext): void {
 
     for (const [what, tamper] of tamperings) {
       const changed = events.map((e) => (e.revision === 2n ? tamper(e) : e));
-      expect([what, verifyChain(changed).firstBreak?.revision]).toEqual([what, 2n]);
+      expect([what, verifyChain(changed, { key }).firstBreak?.revision]).toEqual([what, 2n]);
     }
-    expect(verifyChain([...events.slice(0, 1), ...events.slice(2)]).firstBreak).toEqual({
+    expect(verifyChain([...events.slice(0, 1), ...events.slice(2)], { key }).firstBreak).toEqual({
       revision: 2n,
       reason: 'revision_gap',
     });
     const [first, second] = [events[0]!, events[1]!];
     expect(
-      verifyChain([first, { ...second, metadata: { ...second.metadata, chain: undefined } }]).firstBreak,
+      verifyChain([first, { ...second, metadata: { ...second.metadata, chain: undefined } }], { key })
+        .firstBreak,
     ).toEqual({ revision: 1n, reason: 'missing_link' });
   });
 }
