@@ -1,3 +1,5 @@
+import { boundedText, UPSTREAM_TEXT_BOUNDS } from '@gw/shared-kernel';
+
 /**
  * Why an upstream call failed, in words the router can act on:
  * - rate_limited        429; `retryAfterMs` when the upstream said how long to wait
@@ -41,7 +43,10 @@ export interface UpstreamErrorInit {
   readonly providerSlug: string;
   readonly status?: number;
   readonly retryAfterMs?: number;
-  /** Text from the upstream, already redacted; never a key, header or URL with a query string. */
+  /**
+   * Text from the upstream, already redacted; never a key, header or URL with a query string. Kept to
+   * UPSTREAM_TEXT_BOUNDS.errorMessage characters (longer text is cut, ending in …).
+   */
   readonly upstreamMessage?: string;
 }
 
@@ -57,7 +62,11 @@ export class UpstreamError extends Error {
   readonly retryAfterMs: number | undefined;
   readonly upstreamMessage: string;
 
-  constructor(init: UpstreamErrorInit) {
+  constructor(given: UpstreamErrorInit) {
+    const init = {
+      ...given,
+      upstreamMessage: boundedText(given.upstreamMessage, UPSTREAM_TEXT_BOUNDS.errorMessage),
+    };
     super(describe(init));
     this.name = 'UpstreamError';
     this.kind = init.kind;
