@@ -361,14 +361,13 @@ describe('AnthropicProvider against a fake Anthropic server', () => {
     });
 
     it('maps a slow upstream to timeout and a closed port to connection', async () => {
-      // undici checks its timeouts on a coarse (~0.5 s) tick, hence the wide gap.
+      // The answer comes after 1.5 s; the 150 ms timeout ends the call first, as its kind says (no
+      // wall-clock bound: undici checks its timeouts on a coarse ~0.5 s tick, and CI boxes are slow).
       fake.enqueue({ kind: 'message', message: message({}), delayMs: 1_500 });
-      const started = performance.now();
       const slow = await upstreamErrorOf(() =>
         provider.complete({ ...target, timeoutMs: 150 }, request('hi')),
       );
       expect(slow.kind).toBe('timeout');
-      expect(performance.now() - started).toBeLessThan(1_400);
 
       const port = await freePort();
       const refused = await upstreamErrorOf(() =>

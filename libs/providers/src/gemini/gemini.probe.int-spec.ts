@@ -90,13 +90,12 @@ describe('GeminiProvider.probe against the fake Gemini server', () => {
     });
 
     it('maps a slow listing to timeout', async () => {
-      const started = performance.now();
+      // A timeout, not the 3 s answer: the kind says which ended the call (no wall-clock bound).
       const error = await upstreamErrorOf(() =>
         provider.probe({ ...target, timeoutMs: 150, extraHeaders: { [H.latencyMs]: '3000' } }),
       );
 
       expect(error.kind).toBe('timeout');
-      expect(performance.now() - started).toBeLessThan(2_000);
     });
   });
 });

@@ -511,13 +511,11 @@ describe('GeminiProvider against the fake Gemini server', () => {
       expect(refused.kind).toBe('connection');
       expect(refused.upstreamMessage).toContain('ECONNREFUSED');
 
-      const started = performance.now();
       const slow = await upstreamErrorOf(() =>
         provider.complete(using({ [H.latencyMs]: '10000' }, { timeoutMs: 150 }), ask('hi')),
       );
+      // The 150 ms timeout, not the 10 s answer, ended the call: the kind says so (no wall-clock bound).
       expect(slow.kind).toBe('timeout');
-      // The 150 ms timeout, not the 10 s answer, with room for a loaded CI box.
-      expect(performance.now() - started).toBeLessThan(5_000);
     });
 
     it('rethrows the caller abort as is', async () => {

@@ -63,14 +63,12 @@ describe('OpenAICompatibleProvider.probe against the mock provider', () => {
     });
 
     it('maps a slow listing to timeout within the target timeout', async () => {
-      const started = performance.now();
       const error = await upstreamErrorOf(() =>
         provider.probe({ ...target, timeoutMs: 150, extraHeaders: { [MOCK_HEADERS.latencyMs]: '3000' } }),
       );
 
+      // The timeout, not the 3 s answer, ended the call: the kind says so (no wall-clock bound).
       expect(error.kind).toBe('timeout');
-      // undici checks its parser timeouts on a coarse (~0.5 s) tick, well before the answer.
-      expect(performance.now() - started).toBeLessThan(2_000);
     });
 
     it('measures the latency of the round trip', async () => {
