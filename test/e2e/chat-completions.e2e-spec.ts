@@ -158,8 +158,23 @@ describeBackends('chat completions through the gateway', (backend) => {
     const precision = await client.chat.completions
       .create({ model: 'auto', messages: say('hi') }, { headers: { 'X-Power-Level': 'precision' } })
       .withResponse();
-    expect(eco.response.headers.get('x-switchyard-model')).toBe('mock-swift/swift-mini');
-    expect(precision.response.headers.get('x-switchyard-model')).not.toBe('mock-swift/swift-mini');
+    const ecoModel = eco.response.headers.get('x-switchyard-model')!;
+    const precisionModel = precision.response.headers.get('x-switchyard-model')!;
+    expect(ecoModel).toBe('mock-swift/swift-mini');
+    // Cheaper by the catalog's prices: both per-token prices of eco's choice are below precision's.
+    // GET /api/v1/admin/models/{provider}/{model}: the catalog id is provider/model.
+    const prices = async (id: string) =>
+      (
+        await request(gw.baseUrl)
+          .get(
+            `/api/v1/admin/models/${id.split('/')[0]}/${encodeURIComponent(id.split('/').slice(1).join('/'))}`,
+          )
+          .set('authorization', `Bearer ${gw.adminKey}`)
+          .expect(200)
+      ).body.prices as { inputPerMillionMicros: string; outputPerMillionMicros: string };
+    const [cheap, dear] = [await prices(ecoModel), await prices(precisionModel)];
+    expect(BigInt(cheap.inputPerMillionMicros)).toBeLessThan(BigInt(dear.inputPerMillionMicros));
+    expect(BigInt(cheap.outputPerMillionMicros)).toBeLessThan(BigInt(dear.outputPerMillionMicros));
   });
 
   it('lists models', async () => {

@@ -11,14 +11,15 @@ import { startTestGateway, type TestGateway } from './support/test-gateway';
 
 /**
  * The relay over a log written by real gateway traffic: chat requests and a BYOK key added, rotated
- * and removed. Every message validates against docs/kafka, goes to its topic under its key, and no
+ * and removed, published to an in-memory publisher (no broker: kafka-broker.e2e-spec.ts publishes to
+ * a real one). Every message validates against docs/kafka, goes to its topic under its key, and no
  * form of the provider keys is in any of them.
  */
 const CANARY = `kafka-canary-${randomBytes(16).toString('hex')}`;
 const ROTATED = `kafka-rotated-${randomBytes(16).toString('hex')}`;
 const MODEL = 'kafka-model';
 
-describeBackends('Kafka relay over gateway traffic', (backend) => {
+describeBackends('Kafka relay over gateway traffic, into an in-memory publisher (no broker)', (backend) => {
   let gw: TestGateway;
   let upstream: MockProvider;
 
@@ -39,7 +40,7 @@ describeBackends('Kafka relay over gateway traffic', (backend) => {
     await upstream?.close();
   });
 
-  it('publishes every request, usage and key event, each valid against its schema and free of keys', async () => {
+  it('maps every request, usage and key event to an in-memory message, each valid against its schema and free of keys', async () => {
     const openai = new OpenAI({ apiKey: gw.userKey, baseURL: `${gw.baseUrl}/v1`, maxRetries: 0 });
     for (let i = 0; i < 3; i++)
       await openai.chat.completions.create({

@@ -211,81 +211,84 @@ describe('KEK rotation while serving (embedded: POST /api/v1/admin/vault/rewrap)
   });
 });
 
-describePostgres('KEK rotation while serving (full mode: npm run vault:rewrap beside a live gateway)', () => {
-  const [k1, k2, fingerprint] = [key(), key(), key()];
-  const schema = `e2e_rotation_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  let upstream: Awaited<ReturnType<typeof startKeyCheckingUpstream>>;
+describePostgres(
+  'KEK rotation while serving (full mode: the vault:rewrap CLI’s rewrapVault, called in-process beside a live gateway)',
+  () => {
+    const [k1, k2, fingerprint] = [key(), key(), key()];
+    const schema = `e2e_rotation_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    let upstream: Awaited<ReturnType<typeof startKeyCheckingUpstream>>;
 
-  beforeAll(async () => {
-    upstream = await startKeyCheckingUpstream();
-  });
-  afterAll(async () => {
-    await new Promise((resolve) => upstream?.server.close(resolve));
-    const admin = knexFactory({ client: 'pg', connection: process.env.DATABASE_URL });
-    await admin.raw('drop schema if exists ?? cascade', [schema]);
-    await admin.destroy();
-  });
+    beforeAll(async () => {
+      upstream = await startKeyCheckingUpstream();
+    });
+    afterAll(async () => {
+      await new Promise((resolve) => upstream?.server.close(resolve));
+      const admin = knexFactory({ client: 'pg', connection: process.env.DATABASE_URL });
+      await admin.raw('drop schema if exists ?? cascade', [schema]);
+      await admin.destroy();
+    });
 
-  it('the CLI re-wraps under v2 while the gateway serves; no request fails, the key decrypts under v2 alone', async () => {
-    const bothKeys = `1:${k1.toString('base64')},2:${k2.toString('base64')}`;
-    const env = {
-      DATABASE_SCHEMA: schema,
-      VAULT_KEYS: bothKeys,
-      VAULT_FINGERPRINT_KEY: fingerprint.toString('base64'),
-    };
-    const gw = await startTestGateway('postgres', env);
-    try {
-      await registerRotor(gw, upstream.url);
-      // Before the rotation: the row is under v1 (as a key stored before v2 was configured would be).
-      const v1Active = KeyEncryptionKeys.of({
-        keys: { 1: k1, 2: k2 },
-        fingerprintKey: fingerprint,
-        activeVersion: 1,
-      });
-      expect(await new PostgresKeyVault(gw.gateway.runtime.knex, v1Active).rewrap()).toBe(1);
-      expect((await vaultRows(gw)).map((r: { kek_version: number }) => r.kek_version)).toEqual([1]);
-
-      const load = serveLoad(gw);
-      try {
-        await load.waitForMore(10);
-        const cliConfig = loadConfig({
-          DATABASE_URL: process.env.DATABASE_URL!,
-          ...env,
-          LOG_LEVEL: 'silent',
-        });
-        expect(await rewrapVault(cliConfig)).toBe(1);
-        await load.waitForMore(10);
-      } finally {
-        await load.stop();
-      }
-      expect(load.state.failures).toEqual([]);
-      expect(upstream.seen.refused).toBe(0);
-
-      const [row] = (await vaultRows(gw)) as Array<{
-        kek_version: number;
-        secret_id: string;
-        provider: string;
-      }>;
-      expect(row?.kek_version).toBe(2);
-      const ref: SecretRef = {
-        scope: 'platform',
-        ownerId: 'rotor',
-        secretId: row!.secret_id,
-        provider: row!.provider,
+    it('rewrapVault (the CLI’s function, in-process) re-wraps under v2 while the gateway serves; no request fails, the key decrypts under v2 alone', async () => {
+      const bothKeys = `1:${k1.toString('base64')},2:${k2.toString('base64')}`;
+      const env = {
+        DATABASE_SCHEMA: schema,
+        VAULT_KEYS: bothKeys,
+        VAULT_FINGERPRINT_KEY: fingerprint.toString('base64'),
       };
-      const v2Only = KeyEncryptionKeys.of({ keys: { 2: k2 }, fingerprintKey: fingerprint });
-      expect(await new PostgresKeyVault(gw.gateway.runtime.knex, v2Only).get(ref)).toBe(PLATFORM_KEY);
+      const gw = await startTestGateway('postgres', env);
+      try {
+        await registerRotor(gw, upstream.url);
+        // Before the rotation: the row is under v1 (as a key stored before v2 was configured would be).
+        const v1Active = KeyEncryptionKeys.of({
+          keys: { 1: k1, 2: k2 },
+          fingerprintKey: fingerprint,
+          activeVersion: 1,
+        });
+        expect(await new PostgresKeyVault(gw.gateway.runtime.knex, v1Active).rewrap()).toBe(1);
+        expect((await vaultRows(gw)).map((r: { kek_version: number }) => r.kek_version)).toEqual([1]);
 
-      // Keys from VAULT_KEYS cannot be added by the gateway: the operator adds them to the environment.
-      const refused = await request(gw.baseUrl)
-        .post('/api/v1/admin/vault/rewrap')
-        .set('authorization', `Bearer ${gw.adminKey}`)
-        .send({ addKey: true })
-        .expect(409);
-      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(gw.logs()).not.toContain(PLATFORM_KEY);
-    } finally {
-      await gw.close();
-    }
-  });
-});
+        const load = serveLoad(gw);
+        try {
+          await load.waitForMore(10);
+          const cliConfig = loadConfig({
+            DATABASE_URL: process.env.DATABASE_URL!,
+            ...env,
+            LOG_LEVEL: 'silent',
+          });
+          expect(await rewrapVault(cliConfig)).toBe(1);
+          await load.waitForMore(10);
+        } finally {
+          await load.stop();
+        }
+        expect(load.state.failures).toEqual([]);
+        expect(upstream.seen.refused).toBe(0);
+
+        const [row] = (await vaultRows(gw)) as Array<{
+          kek_version: number;
+          secret_id: string;
+          provider: string;
+        }>;
+        expect(row?.kek_version).toBe(2);
+        const ref: SecretRef = {
+          scope: 'platform',
+          ownerId: 'rotor',
+          secretId: row!.secret_id,
+          provider: row!.provider,
+        };
+        const v2Only = KeyEncryptionKeys.of({ keys: { 2: k2 }, fingerprintKey: fingerprint });
+        expect(await new PostgresKeyVault(gw.gateway.runtime.knex, v2Only).get(ref)).toBe(PLATFORM_KEY);
+
+        // Keys from VAULT_KEYS cannot be added by the gateway: the operator adds them to the environment.
+        const refused = await request(gw.baseUrl)
+          .post('/api/v1/admin/vault/rewrap')
+          .set('authorization', `Bearer ${gw.adminKey}`)
+          .send({ addKey: true })
+          .expect(409);
+        expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(gw.logs()).not.toContain(PLATFORM_KEY);
+      } finally {
+        await gw.close();
+      }
+    });
+  },
+);

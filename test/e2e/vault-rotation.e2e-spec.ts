@@ -11,9 +11,11 @@ const key = () => randomBytes(32).toString('base64');
 
 /**
  * Rotating the vault's key-encryption key: add v2, re-wrap, drop v1. The platform key still decrypts
- * and the provider still serves, across restarts of the same embedded data directory.
+ * and the provider still serves, across restarts of the same embedded data directory. The re-wrap is
+ * `rewrapVault`, the function `npm run vault:rewrap` runs, called in-process between the two gateway
+ * runs (the command's argument handling and process exit are not tested here).
  */
-describe('vault key rotation (embedded, across restarts)', () => {
+describe('vault key rotation (embedded, across restarts; rewrapVault called in-process)', () => {
   let dataDir: string;
   const [k1, k2, fingerprint] = [key(), key(), key()];
   const PLATFORM_KEY = 'sk-rotation-e2e-platform-key-000042';
@@ -30,7 +32,7 @@ describe('vault key rotation (embedded, across restarts)', () => {
       VAULT_FINGERPRINT_KEY: fingerprint,
     });
 
-  it('re-wraps under v2, after which v1 can go', async () => {
+  it('rewrapVault, called in-process with the gateway stopped, re-wraps under v2, after which v1 can go', async () => {
     const first = await start(`1:${k1}`);
     try {
       await request(first.baseUrl)
