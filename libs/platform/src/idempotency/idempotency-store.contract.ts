@@ -4,7 +4,17 @@ import type { IdempotencyStore } from './idempotency-store';
 /** One contract both stores pass. */
 export function idempotencyStoreContract(
   name: string,
-  open: () => Promise<{ store: IdempotencyStore; twin: IdempotencyStore; close(): Promise<void> }>,
+  open: () => Promise<{
+    store: IdempotencyStore;
+    twin: IdempotencyStore;
+    /**
+     * Lets the running claim of (scope, key), made with `ttlMs`, outlive its TTL: the store's clock
+     * moved on, or (Redis, whose clock is its own) the claim checked to expire within `ttlMs` and
+     * then made to expire now.
+     */
+    passTtl(scope: string, key: string, ttlMs: number): Promise<void>;
+    close(): Promise<void>;
+  }>,
 ): void {
   describe(`IdempotencyStore contract: ${name}`, () => {
     let f: Awaited<ReturnType<typeof open>>;
@@ -30,6 +40,19 @@ export function idempotencyStoreContract(
       expect((await f.store.begin(scope, 'k', 'b', 60_000)).state).toBe('started');
       await f.store.abandon(scope, 'k');
       expect((await f.twin.begin(scope, 'k', 'b', 60_000)).state).toBe('started');
+    });
+
+    it('the claim of a request that crashed (never completed nor abandoned) is running until its TTL, then another takes it over', async () => {
+      const scope = randomUUID();
+      expect(await f.store.begin(scope, 'k', 'b', 60_000)).toEqual({ state: 'started' });
+      // Its owner dies here. Before the TTL a repeat is told it still runs (the gateway's 409)…
+      expect(await f.twin.begin(scope, 'k', 'b', 60_000)).toEqual({ state: 'running' });
+      await f.passTtl(scope, 'k', 60_000);
+      // …after it, the repeat runs, once, and its answer is what later repeats get.
+      expect(await f.twin.begin(scope, 'k', 'b', 60_000)).toEqual({ state: 'started' });
+      expect(await f.store.begin(scope, 'k', 'b', 60_000)).toEqual({ state: 'running' });
+      await f.twin.complete(scope, 'k', 'b', answer, 60_000);
+      expect(await f.store.begin(scope, 'k', 'b', 60_000)).toEqual({ state: 'done', response: answer });
     });
 
     it('of many concurrent claims of one key exactly one runs', async () => {

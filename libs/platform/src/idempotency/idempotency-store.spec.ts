@@ -3,8 +3,17 @@ import { InMemoryIdempotencyStore } from './idempotency-store';
 
 describe('InMemoryIdempotencyStore', () => {
   idempotencyStoreContract('memory', () => {
-    const store = new InMemoryIdempotencyStore();
-    return Promise.resolve({ store, twin: store, close: () => store.close() });
+    let now = Date.parse('2026-12-01T12:00:00.000Z');
+    const store = new InMemoryIdempotencyStore(() => now);
+    return Promise.resolve({
+      store,
+      twin: store,
+      passTtl: (_scope: string, _key: string, ttlMs: number) => {
+        now += ttlMs;
+        return Promise.resolve();
+      },
+      close: () => store.close(),
+    });
   });
 
   it('a claim expires after its TTL (a process that died mid-request frees its keys)', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { describeIf } from '@gw/shared-kernel/testing';
+import { describeIf, eventually } from '@gw/shared-kernel/testing';
 import { idempotencyStoreContract } from './idempotency-store.contract';
 import { RedisIdempotencyStore } from './redis-idempotency-store';
 
@@ -13,9 +13,23 @@ describeIf(Boolean(url), 'RedisIdempotencyStore: REDIS_URL is not set (e.g. redi
     idempotencyStoreContract('redis', () => {
       const a = new Redis(url!);
       const b = new Redis(url!);
+      const store = new RedisIdempotencyStore(a, prefix);
       return Promise.resolve({
-        store: new RedisIdempotencyStore(a, prefix),
+        store,
         twin: new RedisIdempotencyStore(b, prefix),
+        // Redis's clock is its own: the claim must be set to expire within its TTL; then it expires now.
+        passTtl: async (scope: string, key: string, ttlMs: number) => {
+          const id = store.idOf(scope, key);
+          const left = await a.pttl(id);
+          expect(left).toBeGreaterThan(0);
+          expect(left).toBeLessThanOrEqual(ttlMs);
+          await a.pexpire(id, 1);
+          await eventually(
+            async () => ((await a.exists(id)) === 0 ? true : undefined),
+            5_000,
+            'the claim expired',
+          );
+        },
         close: async () => {
           await a.quit();
           await b.quit();
