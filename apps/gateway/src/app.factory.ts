@@ -45,7 +45,7 @@ export async function createGateway(
     });
     app.useGlobalFilters(new GatewayExceptionFilter(logger));
     checkGatewayKeyBeforeBody(app.getHttpAdapter().getInstance(), app.get(GatewayKeyGuard), logger);
-    useJsonBodyParser(app.getHttpAdapter().getInstance(), config.maxRequestBytes);
+    useJsonBodyParser(app.getHttpAdapter().getInstance(), config.maxRequestBytes, config.maxApiRequestBytes);
     useAccessLog(app.getHttpAdapter().getInstance(), logger);
     useOpenApi(app);
     await app.init();

@@ -4,10 +4,37 @@ import { sendError } from '../errors/gateway-exception.filter';
 import type { GatewayKeyGuard } from './gateway-key.guard';
 
 /**
- * On the OpenAI-compatible surface every route needs a gateway key or an access token, so it is
- * checked when the request arrives, before its body is read or parsed: an unauthenticated request
- * costs a hash and a map lookup, never a JSON.parse of up to MAX_REQUEST_BYTES. The guard's own
- * check is the one used here, and the guard later finds the principal this hook resolved.
+ * The `/api` routes that answer without a gateway key or access token (route patterns as Fastify
+ * matches them; HEAD goes with GET): the portal's sign-in, the payment provider's signed webhook, and
+ * the OpenAPI document with its Swagger UI. Every other `/api` route is authenticated before its
+ * body is read. The demo checkout page (`/billing/…`), `/health/*` and `/metrics` are not under /api.
+ */
+export const PUBLIC_API_ROUTES: ReadonlySet<string> = new Set([
+  'GET /api/v1/auth/config',
+  'POST /api/v1/auth/login',
+  'POST /api/v1/auth/refresh',
+  'POST /api/v1/auth/logout',
+  'POST /api/v1/billing/webhooks/payment',
+]);
+/** Swagger UI and the OpenAPI document: every GET under this prefix (its assets have many names). */
+const PUBLIC_API_DOCS = '/api/docs';
+
+/** Whether a matched route needs a gateway key or access token before its body is read. */
+export function authenticatesBeforeBody(method: string, route: string | undefined): boolean {
+  if (route === undefined) return false; // no route: a 404, whoever asks
+  if (route.startsWith('/v1/')) return true;
+  if (!route.startsWith('/api/')) return false;
+  const verb = method === 'HEAD' ? 'GET' : method;
+  if (verb === 'GET' && (route === PUBLIC_API_DOCS || route.startsWith(`${PUBLIC_API_DOCS}/`))) return false;
+  return !PUBLIC_API_ROUTES.has(`${verb} ${route}`);
+}
+
+/**
+ * On the OpenAI-compatible surface and the portal API every route but the public ones above needs a
+ * gateway key or an access token, so it is checked when the request arrives, before its body is read
+ * or parsed: an unauthenticated request costs a hash and a map lookup, never reading or parsing up to
+ * the body limit. The guard's own check is the one used here, and the guard later finds the
+ * principal this hook resolved.
  */
 export function checkGatewayKeyBeforeBody(
   fastify: FastifyInstance,
@@ -16,7 +43,7 @@ export function checkGatewayKeyBeforeBody(
 ): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     // The matched route's pattern, not the raw URL: unknown routes stay 404s.
-    if (!request.routeOptions.url?.startsWith('/v1/')) {
+    if (!authenticatesBeforeBody(request.method, request.routeOptions.url)) {
       done();
       return;
     }

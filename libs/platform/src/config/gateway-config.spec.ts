@@ -45,6 +45,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MAX_REQUEST_BYTES: 'lots' })).toThrow(ConfigError);
   });
 
+  it('portal API bodies up to 1 MiB by default (or MAX_REQUEST_BYTES when smaller); MAX_API_REQUEST_BYTES sets it', () => {
+    expect(loadConfig({}).maxApiRequestBytes).toBe(1024 * 1024);
+    expect(loadConfig({ MAX_REQUEST_BYTES: '65536' }).maxApiRequestBytes).toBe(65_536);
+    expect(loadConfig({ MAX_API_REQUEST_BYTES: '2097152' }).maxApiRequestBytes).toBe(2_097_152);
+    expect(loadConfig({ MAX_API_REQUEST_BYTES: '2097152' }).maxRequestBytes).toBe(16 * 1024 * 1024);
+    expect(() => loadConfig({ MAX_API_REQUEST_BYTES: '10' })).toThrow(/MAX_API_REQUEST_BYTES/);
+    expect(() => loadConfig({ MAX_API_REQUEST_BYTES: '2048.5' })).toThrow(ConfigError);
+  });
+
   it('METRICS_TOKEN: optional, at least 16 printable characters, never shown', () => {
     expect(loadConfig({}).metricsToken).toBeUndefined();
     const token = 'metrics-0123456789abcdef';

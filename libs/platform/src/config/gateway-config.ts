@@ -94,6 +94,11 @@ export interface GatewayConfig {
   readonly embedded: boolean;
   /** The largest request body accepted (`MAX_REQUEST_BYTES`); larger ones are a 413 before parsing. */
   readonly maxRequestBytes: number;
+  /**
+   * The largest body of a portal API request (`/api/…`, `MAX_API_REQUEST_BYTES`); default 1 MiB, or
+   * MAX_REQUEST_BYTES when that is smaller. `/v1` keeps `maxRequestBytes` (images in chat requests).
+   */
+  readonly maxApiRequestBytes: number;
 }
 
 export class ConfigError extends Error {}
@@ -254,11 +259,14 @@ function allowedUpstreamHosts(env: Env): ReadonlySet<string> {
 }
 
 /** A whole number of bytes from 1 KiB (an error body must fit) to 1 GiB. */
-function maxRequestBytes(env: Env): number {
-  const bytes = numberIn(env, 'MAX_REQUEST_BYTES', 1024, 1024 * 1024 * 1024, DEFAULT_MAX_REQUEST_BYTES);
-  if (!Number.isInteger(bytes)) throw new ConfigError('MAX_REQUEST_BYTES must be a whole number of bytes');
+function maxRequestBytes(env: Env, name = 'MAX_REQUEST_BYTES', fallback = DEFAULT_MAX_REQUEST_BYTES): number {
+  const bytes = numberIn(env, name, 1024, 1024 * 1024 * 1024, fallback);
+  if (!Number.isInteger(bytes)) throw new ConfigError(`${name} must be a whole number of bytes`);
   return bytes;
 }
+
+/** 1 MiB: far above any portal or admin request (a routing policy, a catalog entry, a key). */
+export const DEFAULT_MAX_API_REQUEST_BYTES = 1024 * 1024;
 
 export function loadConfig(env: Env = process.env): GatewayConfig {
   const dataDir = path.resolve(env.DATA_DIR || './data');
@@ -312,5 +320,10 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     ),
     embedded,
     maxRequestBytes: maxRequestBytes(env),
+    maxApiRequestBytes: maxRequestBytes(
+      env,
+      'MAX_API_REQUEST_BYTES',
+      Math.min(DEFAULT_MAX_API_REQUEST_BYTES, maxRequestBytes(env)),
+    ),
   };
 }
