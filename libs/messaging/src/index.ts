@@ -1,6 +1,7 @@
 export * from './contracts/topics';
 export * from './contracts/envelope';
 export * from './contracts/event-mapping';
+export * from './contracts/dead-letter';
 export * from './publisher/message-publisher.port';
 export * from './consumer/message-consumer.port';
 export * from './kafka/kafka-client';

@@ -7,6 +7,7 @@ import {
   toOutgoingMessage,
   UnmappableEventError,
 } from './event-mapping';
+import { DEAD_LETTER_SCHEMA } from './dead-letter';
 import { TOPICS } from './topics';
 
 const recorded = (event: NewEvent, revision = 0n): RecordedEvent => ({
@@ -94,7 +95,11 @@ describe('Kafka event mapping', () => {
   });
 
   it('has a schema file for every mapping, and no schema file that nothing uses', () => {
-    const used = new Set([ENVELOPE_SCHEMA, ...Object.values(EVENT_MAPPINGS).map((m) => m.schema)]);
+    const used = new Set([
+      ENVELOPE_SCHEMA,
+      DEAD_LETTER_SCHEMA,
+      ...Object.values(EVENT_MAPPINGS).map((m) => m.schema),
+    ]);
     expect([...schemas.files].sort()).toEqual([...used].sort());
   });
 

@@ -4,6 +4,8 @@ export const TOPICS = {
   routing: 'switchyard.routing.v1',
   keys: 'switchyard.keys.v1',
   providers: 'switchyard.providers.v1',
+  /** What the relay could not publish (too large, or not serializable): a notice per event, never its data. */
+  deadLetter: 'switchyard.deadletter.v1',
 } as const;
 
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];

@@ -1,6 +1,6 @@
 import { CompressionTypes, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
 import { messageHeaders, serializeEnvelope, type OutgoingMessage } from '../contracts/envelope';
-import type { MessagePublisher } from '../publisher/message-publisher.port';
+import { MessageTooLargeError, type MessagePublisher } from '../publisher/message-publisher.port';
 
 /** The producer settings the relay's guarantees rest on (DESIGN.md, Kafka). */
 export const PRODUCER_SETTINGS = Object.freeze({
@@ -27,11 +27,17 @@ export class KafkaPublisher implements MessagePublisher {
   async publish(messages: readonly OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
     await this.connect();
-    await this.producer.sendBatch({
-      acks: PRODUCER_ACKS,
-      compression: CompressionTypes.None,
-      topicMessages: groupByTopic(messages),
-    });
+    try {
+      await this.producer.sendBatch({
+        acks: PRODUCER_ACKS,
+        compression: CompressionTypes.None,
+        topicMessages: groupByTopic(messages),
+      });
+    } catch (error) {
+      if (isMessageTooLarge(error))
+        throw new MessageTooLargeError('the broker refused a message as too large (MESSAGE_TOO_LARGE)');
+      throw error;
+    }
   }
 
   async close(): Promise<void> {
@@ -57,4 +63,23 @@ export function groupByTopic(messages: readonly OutgoingMessage[]): TopicMessage
     group.messages.push({ key: m.key, value: serializeEnvelope(m.value), headers: messageHeaders(m.value) });
   }
   return [...byTopic.values()];
+}
+
+/**
+ * Whether kafkajs failed because the broker refused a record as too large: a KafkaJSProtocolError of
+ * type MESSAGE_TOO_LARGE (code 10), itself or as the cause of a retry or aggregate error.
+ */
+export function isMessageTooLarge(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 5) return false;
+  const e = error as {
+    type?: unknown;
+    code?: unknown;
+    name?: unknown;
+    cause?: unknown;
+    originalError?: unknown;
+    errors?: unknown;
+  };
+  if (e.type === 'MESSAGE_TOO_LARGE' || (e.name === 'KafkaJSProtocolError' && e.code === 10)) return true;
+  const inner = [e.cause, e.originalError, ...(Array.isArray(e.errors) ? (e.errors as unknown[]) : [])];
+  return inner.some((i) => isMessageTooLarge(i, depth + 1));
 }

@@ -12,3 +12,12 @@ export interface MessagePublisher {
   publish(messages: readonly OutgoingMessage[]): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * The broker refused a message as larger than it accepts (Kafka: MESSAGE_TOO_LARGE). Publishing the
+ * same message again can never succeed; the relay then publishes the batch one message at a time and
+ * dead-letters the ones refused alone.
+ */
+export class MessageTooLargeError extends Error {
+  override readonly name = 'MessageTooLargeError';
+}

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { InMemoryEventStore } from '@gw/eventstore';
-import type { NewEvent } from '@gw/shared-kernel';
+import type { NewEvent, RecordedEvent } from '@gw/shared-kernel';
 import { eventually } from '@gw/shared-kernel/testing';
 import { InMemoryPublisher, loadKafkaSchemas, sampleDomainEvents, streamOf } from '../testing';
-import { PUBLISHED_EVENT_TYPES } from '../contracts/event-mapping';
-import { EventRelay, type RelayLogger } from './event-relay';
+import { DEAD_LETTER_TYPE, DEFAULT_MAX_MESSAGE_BYTES, type DeadLetter } from '../contracts/dead-letter';
+import type { OutgoingMessage } from '../contracts/envelope';
+import { PUBLISHED_EVENT_TYPES, toOutgoingMessage } from '../contracts/event-mapping';
+import { TOPICS } from '../contracts/topics';
+import { EventRelay, type EventRelayOptions, type RelayLogger } from './event-relay';
 import { InMemoryRelayCheckpoints } from './relay-checkpoints';
 
 const logs: Array<{ level: string; message: string; context: Readonly<Record<string, unknown>> }> = [];
@@ -23,7 +26,7 @@ describe('EventRelay (in-memory store and publisher)', () => {
   let publisher: InMemoryPublisher;
   let checkpoints: InMemoryRelayCheckpoints;
   const relays: EventRelay[] = [];
-  const relay = (maxBatchSize = 256): EventRelay => {
+  const relay = (maxBatchSize = 256, extra: Partial<EventRelayOptions> = {}): EventRelay => {
     const r = new EventRelay({
       eventStore: store,
       checkpoints,
@@ -31,6 +34,7 @@ describe('EventRelay (in-memory store and publisher)', () => {
       logger,
       maxBatchSize,
       backoff: { initialDelayMs: 1, maxDelayMs: 5 },
+      ...extra,
     });
     relays.push(r);
     return r;
@@ -195,5 +199,145 @@ describe('EventRelay (in-memory store and publisher)', () => {
     expect(publisher.acknowledged.map((m) => m.value.eventId)).toEqual(
       events.filter((e) => PUBLISHED_EVENT_TYPES.includes(e.type)).map((e) => e.id),
     );
+  });
+
+  describe('dead letters: one event never stalls the relay', () => {
+    /** The sample events with one UsageRecorded changed by `change`; returns the events and that one. */
+    const withBadUsage = (change: (data: Record<string, unknown>) => void) => {
+      const events = sampleDomainEvents();
+      const usage = events.find((e) => e.type === 'UsageRecorded')!;
+      const data = { ...(usage.data as Record<string, unknown>) };
+      change(data);
+      const bad = { ...usage, data };
+      return { events: events.map((e) => (e === usage ? bad : e)), bad };
+    };
+    /** Until the relay has checkpointed the last event, or fails after 5 s (a stalled relay). */
+    const caughtUpWithin = async (r: EventRelay): Promise<void> => {
+      const last = (await store.readAll({ eventTypes: PUBLISHED_EVENT_TYPES })).at(-1)!;
+      await eventually(
+        () => (r.checkpoint && r.checkpoint.commit >= last.position.commit ? true : undefined),
+        5_000,
+        'the relay past every event',
+      );
+    };
+    const notices = () => publisher.acknowledged.filter((m) => m.topic === TOPICS.deadLetter);
+
+    it('a record over the size limit: a notice in its place, counted, the others published in order, the checkpoint past it', async () => {
+      const { events, bad } = withBadUsage(
+        (d) => (d.finishReason = 'x'.repeat(DEFAULT_MAX_MESSAGE_BYTES + 10)),
+      );
+      publisher = new InMemoryPublisher(undefined, DEFAULT_MAX_MESSAGE_BYTES);
+      await appendAll(store, events);
+      const told: DeadLetter[] = [];
+      const r = relay(256, { onDeadLetter: (d) => told.push(d) });
+      await r.start();
+      await caughtUpWithin(r);
+
+      const expected = events.filter((e) => PUBLISHED_EVENT_TYPES.includes(e.type)).map((e) => e.id);
+      // Every event, in log order: the bad one as its notice.
+      expect(publisher.acknowledged.map((m) => m.value.eventId)).toEqual(expected);
+      expect(publisher.acknowledged.find((m) => m.value.eventId === bad.id)).toMatchObject({
+        topic: TOPICS.deadLetter,
+        value: { type: DEAD_LETTER_TYPE, streamId: streamOf(bad) },
+      });
+      expect(notices().map((m) => m.value.data)).toEqual([
+        {
+          eventId: bad.id,
+          type: 'UsageRecorded',
+          stream: streamOf(bad),
+          reason: 'too_large',
+          size: expect.any(Number) as number,
+          maxBytes: DEFAULT_MAX_MESSAGE_BYTES,
+        },
+      ]);
+      expect(notices()[0]!.value.data.size).toBeGreaterThan(DEFAULT_MAX_MESSAGE_BYTES);
+      expect(JSON.stringify(notices()[0]!.value).length).toBeLessThan(1_024); // never the payload
+      expect(checkpoints.position).toEqual(
+        (await store.readAll({ eventTypes: PUBLISHED_EVENT_TYPES })).at(-1)!.position,
+      );
+      expect(r.status().deadLettered).toEqual({ unserializable: 0, too_large: 1, refused_too_large: 0 });
+      expect(told).toEqual([expect.objectContaining({ eventId: bad.id, reason: 'too_large' })]);
+      expect(logs).toContainEqual(
+        expect.objectContaining({ level: 'error', context: expect.objectContaining({ eventId: bad.id }) }),
+      );
+      const schemas = loadKafkaSchemas();
+      expect(publisher.broker.allMessages().flatMap((m) => schemas.check(m))).toEqual([]);
+
+      // Live: the relay goes on with what is written after.
+      const later = sampleDomainEvents();
+      await appendAll(store, later);
+      await caughtUpWithin(r);
+      expect(publisher.acknowledged.slice(expected.length).map((m) => m.value.eventId)).toEqual(
+        later.filter((e) => PUBLISHED_EVENT_TYPES.includes(e.type)).map((e) => e.id),
+      );
+    });
+
+    it.each([
+      ['a BigInt', (d: Record<string, unknown>) => (d.promptTokens = 12n)],
+      [
+        'a cycle',
+        (d: Record<string, unknown>) => {
+          const loop: Record<string, unknown> = {};
+          loop.self = loop;
+          d.extra = loop;
+        },
+      ],
+    ])(
+      'a message with %s (it does not serialize): a notice in its place, and the relay moves on',
+      async (_, change) => {
+        // The store refuses such data, so the mapping makes it (as a faulty mapping would).
+        const events = sampleDomainEvents();
+        const bad = events.find((e) => e.type === 'UsageRecorded')!;
+        const map = (event: RecordedEvent): OutgoingMessage | null => {
+          const message = toOutgoingMessage(event);
+          if (!message || event.id !== bad.id) return message;
+          const data = { ...message.value.data };
+          change(data);
+          return { ...message, value: { ...message.value, data } };
+        };
+        await appendAll(store, events);
+        const r = relay(3, { map });
+        await r.start();
+        await caughtUpWithin(r);
+
+        expect(publisher.acknowledged.map((m) => m.value.eventId)).toEqual(
+          events.filter((e) => PUBLISHED_EVENT_TYPES.includes(e.type)).map((e) => e.id),
+        );
+        expect(notices().map((m) => m.value.data)).toEqual([
+          {
+            eventId: bad.id,
+            type: 'UsageRecorded',
+            stream: streamOf(bad),
+            reason: 'unserializable',
+            size: null,
+            maxBytes: DEFAULT_MAX_MESSAGE_BYTES,
+          },
+        ]);
+        expect(r.status()).toMatchObject({ failedPublishes: 0, deadLettered: { unserializable: 1 } });
+        const schemas = loadKafkaSchemas();
+        expect(publisher.broker.allMessages().flatMap((m) => schemas.check(m))).toEqual([]);
+      },
+    );
+
+    it('the broker refuses a batch as too large (MESSAGE_TOO_LARGE): one at a time, the one refused alone dead-lettered', async () => {
+      const { events, bad } = withBadUsage((d) => (d.finishReason = 'y'.repeat(200_000)));
+      // The broker takes less than the relay was told: only the broker's refusal can catch it.
+      publisher = new InMemoryPublisher(undefined, 64 * 1024);
+      await appendAll(store, events);
+      const r = relay(256, { maxMessageBytes: 10 * 1024 * 1024 });
+      await r.start();
+      await caughtUpWithin(r);
+
+      expect(publisher.acknowledged.map((m) => m.value.eventId)).toEqual(
+        events.filter((e) => PUBLISHED_EVENT_TYPES.includes(e.type)).map((e) => e.id),
+      );
+      expect(notices().map((m) => m.value.data)).toEqual([
+        expect.objectContaining({ eventId: bad.id, reason: 'refused_too_large', maxBytes: 10 * 1024 * 1024 }),
+      ]);
+      expect(notices()[0]!.value.data.size).toBeGreaterThan(200_000);
+      // The whole batch once, then each message alone: nothing else failed.
+      expect(publisher.calls.filter((c) => c.failed)).toHaveLength(2);
+      expect(r.status().deadLettered.refused_too_large).toBe(1);
+    });
   });
 });

@@ -1,8 +1,19 @@
 import type { EventStore, Subscription } from '@gw/eventstore';
 import { comparePositions, positionToString, type Position, type RecordedEvent } from '@gw/shared-kernel';
 import { PUBLISHED_EVENT_TYPES, toOutgoingMessage } from '../contracts/event-mapping';
+import {
+  DEAD_LETTER_REASONS,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  deadLetterMessage,
+  deadLetterOf,
+  messageBytes,
+  screenMessage,
+  type DeadLetter,
+  type DeadLetterReason,
+} from '../contracts/dead-letter';
 import type { OutgoingMessage } from '../contracts/envelope';
-import type { MessagePublisher } from '../publisher/message-publisher.port';
+import { TOPICS } from '../contracts/topics';
+import { MessageTooLargeError, type MessagePublisher } from '../publisher/message-publisher.port';
 import type { RelayCheckpoints } from './relay-checkpoints';
 
 /** Structured context first, message second (pino's Logger fits). */
@@ -29,6 +40,13 @@ export interface EventRelayOptions {
   readonly maxBatchSize?: number;
   /** Maps one event (default: the EVENT_MAPPINGS table). */
   readonly map?: (event: RecordedEvent) => OutgoingMessage | null;
+  /**
+   * The broker's largest record (`max.message.bytes`); default 1 MiB, Kafka's. A message that would be
+   * larger, or that does not serialize, is dead-lettered instead of published.
+   */
+  readonly maxMessageBytes?: number;
+  /** Told of each dead letter once its notice is acknowledged (metrics). */
+  readonly onDeadLetter?: (letter: DeadLetter) => void;
 }
 
 export interface EventRelayStatus {
@@ -37,6 +55,8 @@ export interface EventRelayStatus {
   readonly published: number;
   readonly failedPublishes: number;
   readonly restarts: number;
+  /** Events published as a dead-letter notice instead of themselves, by reason. */
+  readonly deadLettered: Readonly<Record<DeadLetterReason, number>>;
 }
 
 class RelayStoppedError extends Error {
@@ -57,6 +77,12 @@ const describeError = (error: unknown): string =>
  *
  * Duplicates: a crash (or a failed checkpoint write) after the broker acknowledged a batch and before
  * its checkpoint was stored publishes that batch again on restart. Consumers dedupe by `eventId`.
+ *
+ * Dead letters: one event never stalls the relay. A message that does not serialize, or whose record is
+ * larger than `maxMessageBytes`, is replaced in its batch by a notice on TOPICS.deadLetter (event id,
+ * type, stream, reason, size; never its data), logged at error and counted. When the broker refuses a
+ * batch as too large anyway, the batch is published one message at a time and each message refused
+ * alone is replaced the same way. The checkpoint then moves past it as usual.
  */
 export class EventRelay {
   private readonly backoff: RelayBackoff;
@@ -70,6 +96,9 @@ export class EventRelay {
   private published = 0;
   private failedPublishes = 0;
   private restarts = 0;
+  private deadLettered: Record<DeadLetterReason, number> = Object.fromEntries(
+    DEAD_LETTER_REASONS.map((r) => [r, 0]),
+  ) as Record<DeadLetterReason, number>;
   private consecutiveFailures = 0;
   private waiters: Array<{ position: Position; resolve: () => void }> = [];
 
@@ -90,6 +119,7 @@ export class EventRelay {
       published: this.published,
       failedPublishes: this.failedPublishes,
       restarts: this.restarts,
+      deadLettered: { ...this.deadLettered },
     };
   }
 
@@ -140,8 +170,16 @@ export class EventRelay {
 
   private async relay(events: readonly RecordedEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const messages = events.map((e) => this.map(e)).filter((m): m is OutgoingMessage => m !== null);
-    await this.publishUntilAcknowledged(messages, events);
+    const mapped = events.map((e) => this.map(e)).filter((m): m is OutgoingMessage => m !== null);
+    const letters: DeadLetter[] = [];
+    const messages = mapped.map((m) => {
+      const letter = screenMessage(m, this.maxMessageBytes);
+      if (!letter) return m;
+      letters.push(letter);
+      return deadLetterMessage(m, letter);
+    });
+    letters.push(...(await this.publishUntilAcknowledged(messages, events)));
+    for (const letter of letters) this.noteDeadLetter(letter);
     const last = events[events.length - 1]!.position;
     await this.options.checkpoints.save(last);
     this.published += messages.length;
@@ -154,11 +192,29 @@ export class EventRelay {
     if (reached.length > 0) setImmediate(() => reached.forEach((w) => w.resolve()));
   }
 
+  private get maxMessageBytes(): number {
+    return this.options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  }
+
+  private noteDeadLetter(letter: DeadLetter): void {
+    this.deadLettered[letter.reason] += 1;
+    this.options.logger.error(
+      { ...letter },
+      'kafka relay: event not publishable; a dead-letter notice was published in its place',
+    );
+    this.options.onDeadLetter?.(letter);
+  }
+
+  /**
+   * Publishes the messages, retrying failures with backoff until the broker acknowledges them all.
+   * Refused as too large: one message at a time instead, each one refused alone replaced by its
+   * dead-letter notice. Returns the dead letters made here.
+   */
   private async publishUntilAcknowledged(
     messages: readonly OutgoingMessage[],
     events: readonly RecordedEvent[],
-  ): Promise<void> {
-    if (messages.length === 0) return;
+  ): Promise<DeadLetter[]> {
+    if (messages.length === 0) return [];
     for (let attempt = 1; ; attempt++) {
       if (this.abort.signal.aborted) throw new RelayStoppedError('relay stopped');
       try {
@@ -168,8 +224,16 @@ export class EventRelay {
             { attempt, messages: messages.length },
             'kafka publish succeeded after retries',
           );
-        return;
+        return [];
       } catch (error) {
+        // A notice refused as too large is retried like any failure (it is a few hundred bytes).
+        if (error instanceof MessageTooLargeError && messages.some((m) => m.topic !== TOPICS.deadLetter)) {
+          if (messages.length > 1) return this.publishOneByOne(messages, events);
+          const size = messageBytes(messages[0]!);
+          const letter = deadLetterOf(messages[0]!, 'refused_too_large', size, this.maxMessageBytes);
+          await this.publishUntilAcknowledged([deadLetterMessage(messages[0]!, letter)], events);
+          return [letter];
+        }
         this.failedPublishes += 1;
         const delayMs = this.delay(attempt);
         this.options.logger.warn(
@@ -186,6 +250,19 @@ export class EventRelay {
         await this.sleep(delayMs);
       }
     }
+  }
+
+  private async publishOneByOne(
+    messages: readonly OutgoingMessage[],
+    events: readonly RecordedEvent[],
+  ): Promise<DeadLetter[]> {
+    this.options.logger.warn(
+      { messages: messages.length },
+      'kafka publish refused as too large; publishing the batch one message at a time',
+    );
+    const letters: DeadLetter[] = [];
+    for (const message of messages) letters.push(...(await this.publishUntilAcknowledged([message], events)));
+    return letters;
   }
 
   private recover(error: unknown): void {

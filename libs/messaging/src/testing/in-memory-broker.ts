@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { messageHeaders, serializeEnvelope, type OutgoingMessage } from '../contracts/envelope';
 import type { ConsumeOptions, ConsumedMessage, MessageConsumer } from '../consumer/message-consumer.port';
-import type { MessagePublisher } from '../publisher/message-publisher.port';
+import { recordBytes } from '../contracts/dead-letter';
+import { MessageTooLargeError, type MessagePublisher } from '../publisher/message-publisher.port';
 
 /** A message as the in-memory broker holds it: what Kafka would hold (value serialized, headers). */
 export interface StoredMessage extends ConsumedMessage {
@@ -114,7 +115,14 @@ export class InMemoryPublisher implements MessagePublisher {
   private failures: Array<{ how: PublishFailure; left: number }> = [];
   closed = false;
 
-  constructor(readonly broker: InMemoryBroker = new InMemoryBroker()) {}
+  /**
+   * `maxMessageBytes`: like a broker's `max.message.bytes`, a call with a record (value, key and
+   * headers) larger than it is refused with MessageTooLargeError and writes nothing.
+   */
+  constructor(
+    readonly broker: InMemoryBroker = new InMemoryBroker(),
+    private readonly maxMessageBytes = Infinity,
+  ) {}
 
   /**
    * The next `count` calls fail (Infinity: until `heal`): `before-write` writes nothing (broker down), `after-write` writes every
@@ -136,8 +144,21 @@ export class InMemoryPublisher implements MessagePublisher {
     if (next && --next.left <= 0) this.failures.shift();
     this.calls.push({ messages, failed: failure !== undefined });
     if (failure === 'before-write') return Promise.reject(new Error('broker unavailable (injected)'));
-    for (const m of messages)
-      this.broker.append(m.topic, m.key, serializeEnvelope(m.value), messageHeaders(m.value));
+    let records: Array<{ m: OutgoingMessage; value: string; headers: Record<string, string> }>;
+    try {
+      records = messages.map((m) => ({
+        m,
+        value: serializeEnvelope(m.value),
+        headers: messageHeaders(m.value),
+      }));
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    if (records.some(({ m, value, headers }) => recordBytes(m.key, value, headers) > this.maxMessageBytes)) {
+      this.calls[this.calls.length - 1] = { messages, failed: true };
+      return Promise.reject(new MessageTooLargeError('MESSAGE_TOO_LARGE (in-memory broker)'));
+    }
+    for (const { m, value, headers } of records) this.broker.append(m.topic, m.key, value, headers);
     if (failure === 'after-write') return Promise.reject(new Error('acknowledgement lost (injected)'));
     this.acknowledged.push(...messages);
     return Promise.resolve();

@@ -2,7 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { DEAD_LETTER_SCHEMA, DEAD_LETTER_TYPE } from '../contracts/dead-letter';
 import { EVENT_MAPPINGS, type EventMapping } from '../contracts/event-mapping';
+import { TOPICS } from '../contracts/topics';
 import type { OutgoingMessage } from '../contracts/envelope';
 
 /** docs/kafka: the JSON Schemas of the Kafka messages (draft 2020-12). */
@@ -59,6 +61,13 @@ export function loadKafkaSchemas(
       const problems = checkData(ENVELOPE_SCHEMA, parsed);
       if (problems.length > 0) return problems;
       const envelope = parsed as { type: string; userId: string | null; data: unknown };
+      if (envelope.type === DEAD_LETTER_TYPE) {
+        // A notice in an event's place: on the dead-letter topic, under the event's own key.
+        if (topic !== TOPICS.deadLetter)
+          problems.push(`type ${envelope.type} belongs on ${TOPICS.deadLetter}, not ${topic}`);
+        if (!key) problems.push('a dead-letter notice has no key');
+        return [...problems, ...checkData(DEAD_LETTER_SCHEMA, envelope.data)];
+      }
       const mapping = Object.prototype.hasOwnProperty.call(mappings, envelope.type)
         ? mappings[envelope.type]
         : undefined;
