@@ -1,7 +1,10 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import OpenAI from 'openai';
 import request from 'supertest';
 import { describeBackends } from '@gw/database/testing';
-import { newId } from '@gw/shared-kernel';
+import { eventHash } from '@gw/eventstore';
+import { newId, type RecordedEvent } from '@gw/shared-kernel';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 
 /** A platform key given to the admin API: it must not show up in any audit answer. */
@@ -55,7 +58,7 @@ describeBackends('audit', (backend) => {
       expect(e.metadata).toMatchObject({ actorId: expect.any(String), correlationId: expect.any(String) });
       expect(e.metadata.chain?.hash).toMatch(/^[0-9a-f]{64}$/);
     }
-    expect(body.chain).toEqual({ verified: true, events: events.length, firstBreak: null });
+    expect(body.chain).toMatchObject({ verified: true, events: events.length, firstBreak: null });
   });
 
   it('shows which admin opened an account and issued its key, from where and when', async () => {
@@ -71,7 +74,7 @@ describeBackends('audit', (backend) => {
       userAgent: 'audit-e2e/admin',
     });
     expect(Date.now() - Date.parse(opened.occurredAt)).toBeLessThan(120_000);
-    expect(body.chain).toEqual({ verified: true, events: events.length, firstBreak: null });
+    expect(body.chain).toMatchObject({ verified: true, events: events.length, firstBreak: null });
     // The key issued to the auditor is in no event (only its hash and masked form may be).
     const issuedKey = JSON.stringify(body);
     expect(issuedKey).not.toContain(auditorKey);
@@ -138,7 +141,16 @@ describeBackends('audit', (backend) => {
       expect(events[0]!.metadata.chain?.prev).toBeNull();
       expect(events[1]!.metadata.chain?.prev).toBe(events[0]!.metadata.chain?.hash);
       expect(events[2]!.metadata.chain?.prev).toBe(events[1]!.metadata.chain?.hash);
-      expect(body.chain).toEqual({ verified: true, events: 3, firstBreak: null });
+      expect(body.chain).toMatchObject({
+        verified: true,
+        events: 3,
+        firstBreak: null,
+        keyedLinks: 3,
+        unkeyedLinks: 0,
+        // Request streams get no checkpoint: that would be a write per chat request.
+        checkpoint: null,
+      });
+      expect(events.every((e) => (e.metadata.chain as { alg?: string }).alg === 'hmac-sha256')).toBe(true);
     }
   });
 
@@ -202,6 +214,107 @@ describeBackends('audit', (backend) => {
     expect(Array.isArray(body.events)).toBe(true);
     expect(body.chain).toMatchObject({ verified: true, firstBreak: null });
     await request(gw.baseUrl).get('/api/v1/me/keys/history').expect(401);
+  });
+
+  /** A new user's account stream with `keys` gateway keys issued: 1 + keys events, by an admin. */
+  const anAccountStream = async (keys: number): Promise<string> => {
+    const created = await as(gw.adminKey)
+      .post('/api/v1/admin/users')
+      .send({ name: `Tampered ${newId().slice(0, 6)}`, tier: 'free' })
+      .expect(201);
+    const userId = created.body.id as string;
+    for (let i = 0; i < keys; i += 1)
+      await as(gw.adminKey)
+        .post(`/api/v1/admin/users/${userId}/api-keys`)
+        .send({ name: `k${i}` })
+        .expect(201);
+    return `account-${userId}`;
+  };
+
+  const storedEvents = (streamId: string): Promise<RecordedEvent[]> =>
+    gw.gateway.runtime.eventStore.readStream(streamId);
+
+  it('names the first broken link of a rewrite-and-rehash: a payload edited, every later link recomputed', async () => {
+    const streamId = await anAccountStream(2);
+    const before = await as(auditorKey).get(`/api/v1/audit/streams/${streamId}`).expect(200);
+    expect(before.body.chain).toMatchObject({ verified: true, events: 3, keyedLinks: 3, unkeyedLinks: 0 });
+
+    // Someone with write access to the database, but not the chain key: they change who the account
+    // belongs to and recompute each link the way a link is computed without the key (SHA-256).
+    let prev: string | null = null;
+    for (const e of await storedEvents(streamId)) {
+      const data = e.revision === 0n ? { ...(e.data as object), displayName: 'Mallory' } : e.data;
+      const hash = eventHash({ ...e, data }, e.streamId, e.revision, prev);
+      const metadata = { ...e.metadata, chain: { ...e.metadata.chain!, prev, hash } };
+      await gw.gateway.runtime.knex.raw(
+        'update events set data = ?::json, metadata = ?::json where stream_id = ? and stream_revision = ?',
+        [JSON.stringify(data), JSON.stringify(metadata), streamId, e.revision.toString()],
+      );
+      prev = hash;
+    }
+
+    const after = await as(auditorKey).get(`/api/v1/audit/streams/${streamId}`).expect(200);
+    expect((after.body.events as AuditEvent[])[0]!.data).toMatchObject({ displayName: 'Mallory' });
+    expect(after.body.chain).toMatchObject({
+      verified: false,
+      events: 3,
+      firstBreak: { revision: 0, reason: 'hash_mismatch' },
+    });
+  });
+
+  it('names the first missing revision when the last events of a stream were deleted (signed checkpoint)', async () => {
+    const streamId = await anAccountStream(3);
+    await gw.gateway.runtime.checkpointer.flush();
+    const before = await as(auditorKey).get(`/api/v1/audit/streams/${streamId}`).expect(200);
+    expect(before.body.chain).toMatchObject({
+      verified: true,
+      events: 4,
+      firstBreak: null,
+      checkpoint: { revision: 3, signedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
+    });
+
+    await gw.gateway.runtime.knex.raw('delete from events where stream_id = ? and stream_revision >= 2', [
+      streamId,
+    ]);
+    const after = await as(auditorKey).get(`/api/v1/audit/streams/${streamId}`).expect(200);
+    expect(after.body.events).toHaveLength(2);
+    expect(after.body.chain).toMatchObject({
+      verified: false,
+      events: 2,
+      firstBreak: { revision: 2, reason: 'checkpoint_not_reached' },
+      checkpoint: { revision: 3 },
+    });
+  });
+
+  it('shows neither audit key in an answer, an event, a checkpoint row or a log line', async () => {
+    const config = gw.gateway.runtime.config;
+    const keys = config.audit.chainKey
+      ? [config.audit.chainKey.reveal(), config.audit.signingKey!.reveal()]
+      : Object.values(
+          JSON.parse(await readFile(path.join(config.dataDir, 'audit-keys.json'), 'utf8')) as Record<
+            string,
+            string
+          >,
+        ).filter((v) => /^[A-Za-z0-9+/]{43}=$/.test(v));
+    expect(keys).toHaveLength(2);
+    const streamId = await anAccountStream(1);
+    await gw.gateway.runtime.checkpointer.flush();
+    const { rows: stored } = await gw.gateway.runtime.knex.raw<{ rows: Array<{ text: string }> }>(
+      `select data::text || metadata::text as text from events
+       union all select row_to_json(c)::text from audit_checkpoints c`,
+    );
+    const seen = [
+      (await as(auditorKey).get(`/api/v1/audit/streams/${streamId}`).expect(200)).text,
+      (await as(gw.userKey).get('/api/v1/me/keys/history').expect(200)).text,
+      ...stored.map((r) => r.text),
+      gw.logs(),
+      JSON.stringify(config),
+    ].join('\n');
+    for (const key of keys) {
+      const bytes = Buffer.from(key, 'base64');
+      for (const form of [key, bytes.toString('hex'), bytes.toString('base64url')])
+        expect(seen).not.toContain(form);
+    }
   });
 
   it('reports the revision of a stored row that was changed behind its back', async () => {

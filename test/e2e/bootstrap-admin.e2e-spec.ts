@@ -58,7 +58,12 @@ describePostgres(
   () => {
     /** One schema shared by the starts of a test, like a database that outlives restarts. */
     let schema: string;
-    const vault = { VAULT_KEYS: `1:${b64()}`, VAULT_FINGERPRINT_KEY: b64() };
+    const vault = {
+      VAULT_KEYS: `1:${b64()}`,
+      VAULT_FINGERPRINT_KEY: b64(),
+      AUDIT_CHAIN_KEY: b64(),
+      AUDIT_SIGNING_KEY: b64(),
+    };
     const start = (env: Record<string, string>) =>
       startTestGateway('postgres', { DATABASE_SCHEMA: schema, ...vault, ...env }, { testAccounts: false });
     beforeEach(() => {

@@ -106,6 +106,8 @@ function backendEnv(backend: TestDatabaseKind, dataDir: string, schema: string):
       DATABASE_SCHEMA: schema,
       VAULT_KEYS: `1:${randomBytes(32).toString('base64')}`,
       VAULT_FINGERPRINT_KEY: randomBytes(32).toString('base64'),
+      AUDIT_CHAIN_KEY: randomBytes(32).toString('base64'),
+      AUDIT_SIGNING_KEY: randomBytes(32).toString('base64'),
       BOOTSTRAP_ADMIN_KEY: `sk-sy-${randomBytes(32).toString('base64url')}`,
     }),
   };

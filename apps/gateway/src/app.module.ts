@@ -47,7 +47,7 @@ import { CatalogState } from './runtime/catalog-state';
 import { KeysState } from './runtime/keys-state';
 import type { GatewayRuntime } from './runtime/gateway-runtime';
 import { ProviderProber } from './runtime/provider-prober';
-import { GATEWAY_CONFIG, LOGGER } from './runtime/runtime.tokens';
+import { AUDIT_VERIFICATION, GATEWAY_CONFIG, LOGGER } from './runtime/runtime.tokens';
 import { RequestsController } from './routing/requests.controller';
 import { RoutingPolicyController } from './routing/routing-policy.controller';
 import { MeUsageController } from './usage/me-usage.controller';
@@ -80,6 +80,7 @@ class RuntimeModule {
       { provide: RateLimitGate, useValue: runtime.limits.gate },
       { provide: BudgetGate, useValue: runtime.budget.gate },
       { provide: IdempotencyGate, useValue: runtime.idempotency },
+      { provide: AUDIT_VERIFICATION, useValue: runtime.audit },
     ];
     return { module: RuntimeModule, providers, exports: providers.map((p) => p.provide) };
   }

@@ -3,6 +3,7 @@ export * from './config/configured-secret';
 export * from './config/startup-error';
 export * from './logging/create-logger';
 export * from './stores/open-stores';
+export * from './audit/load-audit-keys';
 export * from './projections/read-model-projections';
 export * from './idempotency/idempotency-store';
 export * from './idempotency/redis-idempotency-store';

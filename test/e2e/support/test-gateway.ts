@@ -1,7 +1,7 @@
 import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { Writable } from 'node:stream';
 import knexFactory from 'knex';
@@ -55,6 +55,16 @@ async function migratedPgliteTemplate(): Promise<string> {
   }
   return template;
 }
+
+/**
+ * Full mode takes the audit chain's keys from the environment: every start on one schema (a database
+ * that outlives restarts) gets the same pair, derived from the schema name under a per-run secret.
+ */
+const auditSecret = randomBytes(32);
+export const auditKeysFor = (schema: string): Record<'AUDIT_CHAIN_KEY' | 'AUDIT_SIGNING_KEY', string> => ({
+  AUDIT_CHAIN_KEY: createHmac('sha256', auditSecret).update(`chain:${schema}`).digest('base64'),
+  AUDIT_SIGNING_KEY: createHmac('sha256', auditSecret).update(`signing:${schema}`).digest('base64'),
+});
 
 /**
  * Suites declare both with `describeBackends` (`@gw/database/testing`): without DATABASE_URL the
@@ -124,6 +134,8 @@ export async function startTestGateway(
           // Outside embedded mode the vault's keys come from the environment.
           VAULT_KEYS: `1:${randomBytes(32).toString('base64')}`,
           VAULT_FINGERPRINT_KEY: randomBytes(32).toString('base64'),
+          // …and so do the audit chain's keys.
+          ...auditKeysFor(env.DATABASE_SCHEMA ?? schema),
         }
       : {}),
     ...env,

@@ -1,5 +1,11 @@
 import type { EventStore } from '@gw/eventstore';
-import { verifyChain, type ChainBreakReason } from '@gw/eventstore';
+import {
+  verifyChain,
+  type AuditCheckpoint,
+  type ChainBreakReason,
+  type ChainKey,
+  type CheckpointVerifier,
+} from '@gw/eventstore';
 import { ValidationError, type EventMetadata, type RecordedEvent } from '@gw/shared-kernel';
 
 /** One event as an auditor sees it. Events carry no secrets by design (DESIGN.md), so nothing is cut. */
@@ -16,7 +22,21 @@ export interface AuditEventView {
 export interface ChainView {
   readonly verified: boolean;
   readonly events: number;
+  /** The first broken link: its revision (for a removed tail, the first missing one) and why. */
   readonly firstBreak: { readonly revision: number; readonly reason: ChainBreakReason } | null;
+  /** Links checked with the chain key (HMAC-SHA256). */
+  readonly keyedLinks: number;
+  /** Links from before keyed chains (plain SHA-256), covered only up to the signed checkpoint. */
+  readonly unkeyedLinks: number;
+  /** The newest signed checkpoint the stream must reach (null: none yet, e.g. a request stream). */
+  readonly checkpoint: { readonly revision: number; readonly signedAt: string } | null;
+}
+
+/** What verifying needs: the chain key, the checkpoints' public key, and the stored checkpoints. */
+export interface AuditVerification {
+  readonly chainKey: ChainKey;
+  readonly verifier: CheckpointVerifier;
+  readonly checkpoints: { get(streamId: string): Promise<AuditCheckpoint | null> };
 }
 
 export interface AuditStreamView {
@@ -64,10 +84,22 @@ const toEventView = (e: RecordedEvent): AuditEventView => ({
   data: e.data,
 });
 
-/** The whole stream from revision 0, and whether its hash chain holds. */
-export async function readAuditStream(store: EventStore, streamId: string): Promise<AuditStreamView> {
+/**
+ * The whole stream from revision 0, and whether its chain holds: every link (keyed ones with the chain
+ * key), and the stream reaching its newest signed checkpoint with the signed link there.
+ */
+export async function readAuditStream(
+  store: EventStore,
+  streamId: string,
+  audit: AuditVerification,
+): Promise<AuditStreamView> {
+  // The checkpoint first: one signed after this read began may only be ahead of what was read.
+  const stored = await audit.checkpoints.get(streamId);
   const events = await store.readStream(streamId);
-  const chain = verifyChain(events);
+  const chain = verifyChain(events, {
+    key: audit.chainKey,
+    checkpoint: stored && { stored, verifier: audit.verifier },
+  });
   return {
     streamId,
     events: events.map(toEventView),
@@ -77,6 +109,12 @@ export async function readAuditStream(store: EventStore, streamId: string): Prom
       firstBreak: chain.firstBreak && {
         revision: Number(chain.firstBreak.revision),
         reason: chain.firstBreak.reason,
+      },
+      keyedLinks: chain.keyedLinks,
+      unkeyedLinks: chain.unkeyedLinks,
+      checkpoint: chain.checkpoint && {
+        revision: Number(chain.checkpoint.revision),
+        signedAt: chain.checkpoint.signedAt.toISOString(),
       },
     },
   };

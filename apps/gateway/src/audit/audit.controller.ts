@@ -4,7 +4,14 @@ import { EVENT_STORE, type EventStore } from '@gw/eventstore';
 import { NotFoundError, ValidationError } from '@gw/shared-kernel';
 import { AuditorGuard } from '../auth/auditor.guard';
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
-import { assertCategory, assertStreamId, readAuditStream, type AuditStreamView } from './audit-stream';
+import { AUDIT_VERIFICATION } from '../runtime/runtime.tokens';
+import {
+  assertCategory,
+  assertStreamId,
+  readAuditStream,
+  type AuditStreamView,
+  type AuditVerification,
+} from './audit-stream';
 
 export interface AuditStreamList {
   readonly data: ReadonlyArray<{ readonly streamId: string }>;
@@ -34,7 +41,10 @@ function parseLimit(raw: string | undefined): number {
 @Controller('api/v1/audit/streams')
 @UseGuards(GatewayKeyGuard, AuditorGuard)
 export class AuditController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(AUDIT_VERIFICATION) private readonly audit: AuditVerification,
+  ) {}
 
   /** The streams of a category (e.g. `keys`), in id order, a page at a time. */
   @ApiQuery({ name: 'category', required: true, example: 'keys' })
@@ -63,11 +73,15 @@ export class AuditController {
     };
   }
 
-  /** Every event of the stream from revision 0, and the chain's verdict. */
+  /**
+   * Every event of the stream from revision 0, and the chain's verdict: each link checked with the
+   * chain key, and the stream reaching its newest signed checkpoint (a removed tail falls short of it).
+   */
   @Get(':streamId')
   async stream(@Param('streamId') streamId: string): Promise<AuditStreamView> {
-    const view = await readAuditStream(this.store, assertStreamId(streamId));
-    if (view.events.length === 0)
+    const view = await readAuditStream(this.store, assertStreamId(streamId), this.audit);
+    // A stream whose every event was removed still has its checkpoint: shown, broken.
+    if (view.events.length === 0 && view.chain.checkpoint === null)
       throw new NotFoundError('AUDIT.STREAM_NOT_FOUND', `No stream ${streamId}`, { streamId });
     return view;
   }

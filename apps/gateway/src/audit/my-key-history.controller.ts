@@ -5,14 +5,18 @@ import { EVENT_STORE, type EventStore } from '@gw/eventstore';
 import { toKeysStreamId } from '@gw/keys';
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
 import { CurrentPrincipal } from '../auth/principal.decorator';
-import { readAuditStream, type AuditStreamView } from './audit-stream';
+import { AUDIT_VERIFICATION } from '../runtime/runtime.tokens';
+import { readAuditStream, type AuditStreamView, type AuditVerification } from './audit-stream';
 
 @ApiTags('me')
 @ApiBearerAuth()
 @Controller('api/v1/me/keys')
 @UseGuards(GatewayKeyGuard)
 export class MyKeyHistoryController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(AUDIT_VERIFICATION) private readonly audit: AuditVerification,
+  ) {}
 
   /**
    * Every change to the caller's provider keys (added, rotated, validated, disabled, removed …) with
@@ -21,6 +25,6 @@ export class MyKeyHistoryController {
    */
   @Get('history')
   history(@CurrentPrincipal() principal: Principal): Promise<AuditStreamView> {
-    return readAuditStream(this.store, toKeysStreamId(principal.userId));
+    return readAuditStream(this.store, toKeysStreamId(principal.userId), this.audit);
   }
 }

@@ -1,6 +1,11 @@
-import type { EventStore } from '@gw/eventstore';
+import { AuditCheckpointStore, type EventStore } from '@gw/eventstore';
 import { describeStartupError, loadConfig, openStores, type GatewayConfig } from '@gw/platform';
-import { assertStreamId, readAuditStream, type AuditStreamView } from '../audit/audit-stream';
+import {
+  assertStreamId,
+  readAuditStream,
+  type AuditStreamView,
+  type AuditVerification,
+} from '../audit/audit-stream';
 import { createLogger } from '../logging/logger';
 
 /** `--all`, or one stream id. */
@@ -15,27 +20,34 @@ export function parseVerifyArgs(args: readonly string[]): VerifyTarget | undefin
   return arg.startsWith('-') ? undefined : { streamId: arg };
 }
 
-const verdict = (view: AuditStreamView): string =>
-  view.chain.firstBreak
-    ? `BROKEN at revision ${view.chain.firstBreak.revision}: ${view.chain.firstBreak.reason}`
-    : `verified (${view.chain.events} events)`;
+const verdict = (view: AuditStreamView): string => {
+  const { firstBreak, events, unkeyedLinks, checkpoint } = view.chain;
+  if (firstBreak) return `BROKEN at revision ${firstBreak.revision}: ${firstBreak.reason}`;
+  const notes = [
+    `${events} events`,
+    ...(unkeyedLinks > 0 ? [`${unkeyedLinks} unkeyed`] : []),
+    ...(checkpoint ? [`signed through revision ${checkpoint.revision}`] : []),
+  ];
+  return `verified (${notes.join(', ')})`;
+};
 
 /** Page size when walking every stream. */
 const PAGE = 200;
 
 /**
  * Prints and verifies one stream (every event: revision, time, type, actor) or every stream (one line
- * each). Resolves with the exit code: 0 when every chain holds, 1 when one breaks or the stream is
- * missing.
+ * each): every link with the chain key, and each stream against its newest signed checkpoint. Resolves
+ * with the exit code: 0 when every chain holds, 1 when one breaks or the stream is missing.
  */
 export async function auditVerify(
   store: EventStore,
+  audit: AuditVerification,
   target: VerifyTarget,
   write: (line: string) => void,
 ): Promise<number> {
   if ('streamId' in target) {
-    const view = await readAuditStream(store, assertStreamId(target.streamId));
-    if (view.events.length === 0) {
+    const view = await readAuditStream(store, assertStreamId(target.streamId), audit);
+    if (view.events.length === 0 && view.chain.checkpoint === null) {
       write(`${target.streamId}: no such stream`);
       return 1;
     }
@@ -51,7 +63,7 @@ export async function auditVerify(
   for (;;) {
     const ids = await store.listStreams({ after, limit: PAGE });
     for (const streamId of ids) {
-      const view = await readAuditStream(store, streamId);
+      const view = await readAuditStream(store, streamId, audit);
       streams += 1;
       if (!view.chain.verified) broken += 1;
       write(`${streamId}: ${verdict(view)}`);
@@ -63,12 +75,21 @@ export async function auditVerify(
   return broken === 0 ? 0 : 1;
 }
 
-/** Opens the configured event store (embedded mode: stop the gateway first; PGlite allows one process). */
+/**
+ * Opens the configured event store (embedded mode: stop the gateway first; PGlite allows one process)
+ * with the audit keys (AUDIT_CHAIN_KEY / AUDIT_SIGNING_KEY, or embedded mode's audit-keys.json).
+ */
 export async function runAuditVerify(config: GatewayConfig, target: VerifyTarget): Promise<number> {
   const logger = createLogger(config.logLevel, 'switchyard-audit');
-  const stores = await openStores(config, logger, 'audit:verify');
+  const stores = await openStores(config, logger, 'audit:verify', { auditKeys: 'required' });
+  const keys = stores.auditKeys!;
+  const audit: AuditVerification = {
+    chainKey: keys.chainKey,
+    verifier: keys.signingKey.verifyKey,
+    checkpoints: new AuditCheckpointStore(stores.knex),
+  };
   try {
-    return await auditVerify(stores.eventStore, target, (line) => process.stdout.write(`${line}\n`));
+    return await auditVerify(stores.eventStore, audit, target, (line) => process.stdout.write(`${line}\n`));
   } finally {
     await stores.close();
   }

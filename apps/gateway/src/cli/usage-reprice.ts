@@ -50,7 +50,7 @@ export function parseRepriceArgs(args: readonly string[]): RepriceRange | { erro
 /** Opens the configured event store (embedded mode: stop the gateway first; PGlite allows one process). */
 export async function runUsageReprice(config: GatewayConfig, range: RepriceRange): Promise<number> {
   const logger = createLogger(config.logLevel, 'switchyard-reprice');
-  const stores = await openStores(config, logger, 'usage:reprice');
+  const stores = await openStores(config, logger, 'usage:reprice', { auditKeys: 'required' });
   try {
     const outcome = await repriceUsageRange(stores.eventStore, range, systemClock, {
       correlationId: newId(),

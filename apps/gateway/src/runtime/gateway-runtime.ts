@@ -8,7 +8,7 @@ import {
   seedCatalog,
   type ProviderKind,
 } from '@gw/catalog';
-import { GroupCommitWriter, type EventStore } from '@gw/eventstore';
+import { AuditCheckpointer, AuditCheckpointStore, GroupCommitWriter, type EventStore } from '@gw/eventstore';
 import type { KeyVault } from '@gw/key-vault';
 import {
   AnthropicProvider,
@@ -54,6 +54,7 @@ import { ProviderProber } from './provider-prober';
 import { providerHealthRecorder } from './provider-health-recorder';
 import { startInProcessProjections, type ProjectionHost } from './in-process-projections';
 import { openVault } from './open-vault';
+import type { AuditVerification } from '../audit/audit-stream';
 import { startRateLimits, type RateLimitsRuntime } from '../limits/start-rate-limits';
 
 /** Everything the gateway runs on, built before Nest and closed after it. */
@@ -78,6 +79,10 @@ export interface GatewayRuntime {
   readonly limits: RateLimitsRuntime;
   /** Balances and spending caps: the ledger fed from the log, the store (Redis with REDIS_URL, else memory). */
   readonly budget: BudgetRuntime;
+  /** Verifies the audit chain (keys from AUDIT_CHAIN_KEY / AUDIT_SIGNING_KEY or audit-keys.json). */
+  readonly audit: AuditVerification;
+  /** Signs checkpoints of the audited streams this gateway appends to (flush: sign them now). */
+  readonly checkpointer: AuditCheckpointer;
   /** Idempotency-Key on /v1/chat/completions (Redis with REDIS_URL, else memory). */
   readonly idempotency: IdempotencyGate;
   readonly mockUrls: ReadonlyMap<string, string>;
@@ -113,8 +118,38 @@ export async function startRuntime(
     }
   };
   try {
-    const { knex, eventStore, close: closeStores } = await openStores(config, logger, 'gateway');
+    const stores = await openStores(config, logger, 'gateway', { auditKeys: 'required' });
+    const { knex, close: closeStores } = stores;
     closers.push(closeStores);
+    // Signed checkpoints of the audited streams this process appends to (see docs/architecture.md,
+    // "Audit"): the store everyone uses notes those appends; a pass every 5 s and on close signs them.
+    const auditKeys = stores.auditKeys!;
+    const checkpoints = new AuditCheckpointStore(knex);
+    const checkpointer = new AuditCheckpointer(stores.eventStore, checkpoints, auditKeys.signingKey, {
+      onError: (e) =>
+        logger.error({ err: e instanceof Error ? e.message : String(e) }, 'audit checkpoint pass failed'),
+      onTailMissing: (streamId, appended, found) =>
+        logger.error(
+          { streamId, appended: appended.toString(), found: found.toString() },
+          'audit: a stream ends before a revision this gateway appended; not signing it',
+        ),
+    });
+    const eventStore: EventStore = checkpointer.wrap();
+    checkpointer.start();
+    // In the background: every audited stream whose checkpoint is behind its head (written before
+    // checkpoints existed, or by a process that stopped before its pass) is signed.
+    const sealing = checkpointer.sealAll().then(
+      (sealed) => sealed > 0 && logger.info({ streams: sealed }, 'audit: checkpoints signed at start'),
+      (e: unknown) =>
+        logger.error({ err: e instanceof Error ? e.message : String(e) }, 'audit: sealing at start failed'),
+    );
+    closers.push(() => sealing.then(() => undefined));
+    closers.push(() => checkpointer.close());
+    const audit: AuditVerification = {
+      chainKey: auditKeys.chainKey,
+      verifier: auditKeys.signingKey.verifyKey,
+      checkpoints,
+    };
     // relaxed: nobody waits for the commit, so appends gather for a few ms and share one write;
     // a crash can lose at most that window (a clean shutdown flushes it).
     const writer = new GroupCommitWriter(
@@ -266,6 +301,8 @@ export async function startRuntime(
       projections,
       limits,
       budget,
+      audit,
+      checkpointer,
       idempotency,
       mockUrls,
       mocks,

@@ -90,6 +90,12 @@ export interface GatewayConfig {
    * fingerprint key. Required outside embedded mode; embedded mode keeps them in the data directory.
    */
   readonly vault: { readonly keys?: string; readonly fingerprintKey?: string };
+  /**
+   * The audit chain's keys (issue 16): `AUDIT_CHAIN_KEY` keys the event chain's links (HMAC-SHA256),
+   * `AUDIT_SIGNING_KEY` (an Ed25519 seed) signs its checkpoints; 32 random bytes in base64 each, both or
+   * neither. Required outside embedded mode; embedded mode keeps them in `$DATA_DIR/audit-keys.json`.
+   */
+  readonly audit: { readonly chainKey?: ConfiguredSecret; readonly signingKey?: ConfiguredSecret };
   readonly logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
   readonly embedded: boolean;
   /** The largest request body accepted (`MAX_REQUEST_BYTES`); larger ones are a 413 before parsing. */
@@ -193,6 +199,35 @@ function sessionSigningKey(env: Env): ConfiguredSecret | undefined {
       'SESSION_SIGNING_KEY must be 32 random bytes in base64. Generate one with `openssl rand -base64 32`.',
     );
   return new ConfiguredSecret(key);
+}
+
+/**
+ * An audit key: base64 of 32 random-looking bytes (at least 16 distinct values, not all printable text).
+ * `label` names the variable or file in the error; the key is never echoed.
+ */
+export function parseAuditKey(text: string, label: string): Buffer {
+  const fix = 'Generate one with `openssl rand -base64 32`.';
+  const bytes = /^[A-Za-z0-9+/_-]+={0,2}$/.test(text) ? Buffer.from(text, 'base64') : Buffer.alloc(0);
+  if (bytes.length !== 32) throw new ConfigError(`${label} must be 32 random bytes in base64. ${fix}`);
+  if (new Set(bytes).size < 16)
+    throw new ConfigError(`${label} is not random: fewer than 16 distinct byte values. ${fix}`);
+  if (bytes.every((b) => b >= 0x20 && b <= 0x7e))
+    throw new ConfigError(`${label} decodes to printable text, not random bytes. ${fix}`);
+  return bytes;
+}
+
+/** AUDIT_CHAIN_KEY and AUDIT_SIGNING_KEY: both or neither, each random, not the same; never echoed. */
+function auditKeys(env: Env): GatewayConfig['audit'] {
+  const chainKey = env.AUDIT_CHAIN_KEY?.trim();
+  const signingKey = env.AUDIT_SIGNING_KEY?.trim();
+  if (!chainKey && !signingKey) return {};
+  if (!chainKey || !signingKey)
+    throw new ConfigError(
+      `${chainKey ? 'AUDIT_SIGNING_KEY' : 'AUDIT_CHAIN_KEY'} is not set: AUDIT_CHAIN_KEY and AUDIT_SIGNING_KEY go together (each \`openssl rand -base64 32\`).`,
+    );
+  if (parseAuditKey(chainKey, 'AUDIT_CHAIN_KEY').equals(parseAuditKey(signingKey, 'AUDIT_SIGNING_KEY')))
+    throw new ConfigError('AUDIT_CHAIN_KEY and AUDIT_SIGNING_KEY must be two different keys.');
+  return { chainKey: new ConfiguredSecret(chainKey), signingKey: new ConfiguredSecret(signingKey) };
 }
 
 /** At least 16 characters (Stripe's are `whsec_` + 32); never echoed. */
@@ -312,6 +347,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     probeMocks: oneOf(env, 'HEALTH_PROBE_MOCKS', ['on', 'off'] as const, 'off') === 'on',
     allowedUpstreamHosts: allowedUpstreamHosts(env),
     vault: { keys: env.VAULT_KEYS || undefined, fingerprintKey: env.VAULT_FINGERPRINT_KEY || undefined },
+    audit: auditKeys(env),
     logLevel: oneOf(
       env,
       'LOG_LEVEL',

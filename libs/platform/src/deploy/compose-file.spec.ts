@@ -119,6 +119,8 @@ describe('docker-compose.yml', () => {
         'POSTGRES_PASSWORD',
         'VAULT_KEYS',
         'VAULT_FINGERPRINT_KEY',
+        'AUDIT_CHAIN_KEY',
+        'AUDIT_SIGNING_KEY',
         'BOOTSTRAP_ADMIN_KEY',
         'KEYCLOAK_ADMIN_PASSWORD',
         'METRICS_TOKEN',

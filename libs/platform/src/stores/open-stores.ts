@@ -9,21 +9,39 @@ import {
   runMigrations,
   type DataDirLock,
 } from '@gw/database';
-import { EsdbEventStore, PostgresEventStore, type EventStore } from '@gw/eventstore';
+import { EsdbEventStore, PostgresEventStore, type AuditKeys, type EventStore } from '@gw/eventstore';
+import { loadAuditKeys } from '../audit/load-audit-keys';
 import { allMigrations } from '../../../../migrations';
 import type { GatewayConfig } from '../config/gateway-config';
 
 export interface Stores {
   readonly knex: Knex;
   readonly eventStore: EventStore;
+  /** The audit chain's keys (the event store keys its links with them); undefined: see OpenStoresOptions. */
+  readonly auditKeys?: AuditKeys;
   close(): Promise<void>;
+}
+
+export interface OpenStoresOptions {
+  /**
+   * The process appends events or verifies the audit chain: outside embedded mode AUDIT_CHAIN_KEY and
+   * AUDIT_SIGNING_KEY must then be set (the start is refused without them). Processes that only read
+   * (the projector, a rebuild) open the store without them when they are not set.
+   */
+  readonly auditKeys?: 'required' | 'optional';
 }
 
 /**
  * Opens the read-model database (migrated) and the event store the configuration names. The gateway
- * and the projector open them the same way.
+ * and the projector open them the same way. The event store keys its chain links with the audit chain
+ * key (embedded: `$DATA_DIR/audit-keys.json`, created on the first start).
  */
-export async function openStores(config: GatewayConfig, logger: Logger, purpose: string): Promise<Stores> {
+export async function openStores(
+  config: GatewayConfig,
+  logger: Logger,
+  purpose: string,
+  options: OpenStoresOptions = {},
+): Promise<Stores> {
   let lock: DataDirLock | undefined;
   if (config.database.kind === 'pglite' && config.database.dataDir) {
     // 0700: the database, the vault's keys and the bootstrap credentials are nobody else's business.
@@ -37,6 +55,13 @@ export async function openStores(config: GatewayConfig, logger: Logger, purpose:
     lock = await lockDataDir(config.database.dataDir, purpose);
     logger.debug({ dataDir: config.database.dataDir }, 'opened PGlite data directory');
   }
+  let auditKeys: AuditKeys | undefined;
+  try {
+    auditKeys = await loadAuditKeys(config, options.auditKeys === 'required');
+  } catch (e) {
+    await lock?.release();
+    throw e;
+  }
   const knex = createDatabase(config.database);
   try {
     await ensureSchema(knex, config.database);
@@ -48,11 +73,15 @@ export async function openStores(config: GatewayConfig, logger: Logger, purpose:
   }
   const eventStore: EventStore =
     config.eventStore.kind === 'esdb'
-      ? new EsdbEventStore(config.eventStore.url)
-      : new PostgresEventStore(knex, { singleWriter: config.database.kind === 'pglite' });
+      ? new EsdbEventStore(config.eventStore.url, { chainKey: auditKeys?.chainKey })
+      : new PostgresEventStore(knex, {
+          singleWriter: config.database.kind === 'pglite',
+          chainKey: auditKeys?.chainKey,
+        });
   return {
     knex,
     eventStore,
+    auditKeys,
     close: async () => {
       await eventStore.close();
       await knex.destroy();
