@@ -10,11 +10,45 @@ describe('operations (embedded)', () => {
   });
   afterAll(() => gw?.close());
 
-  it('is live and ready', async () => {
+  it('is live and ready; readiness shows its details to an admin only', async () => {
     expect((await request(gw.baseUrl).get('/health/live')).status).toBe(200);
     const ready = await request(gw.baseUrl).get('/health/ready');
     expect(ready.status).toBe(200);
-    expect(ready.body.info).toMatchObject({ eventStore: { status: 'up' }, database: { status: 'up' } });
+    expect(ready.body).toEqual({ status: 'ok' });
+    const asUser = await request(gw.baseUrl)
+      .get('/health/ready')
+      .set('authorization', `Bearer ${gw.userKey}`);
+    expect(asUser.body).toEqual({ status: 'ok' });
+    const asAdmin = await request(gw.baseUrl)
+      .get('/health/ready')
+      .set('authorization', `Bearer ${gw.adminKey}`)
+      .expect(200);
+    expect(asAdmin.body.info).toMatchObject({ eventStore: { status: 'up' }, database: { status: 'up' } });
+  });
+
+  it('a failing backing service: 503 with the status only, unless an admin asks', async () => {
+    const store = gw.gateway.runtime.eventStore;
+    const ping = store.ping.bind(store);
+    // what a real outage's error looks like: it names the host and port
+    store.ping = () => Promise.reject(new Error('connect ECONNREFUSED db-primary.internal:5432'));
+    try {
+      const open = await request(gw.baseUrl).get('/health/ready');
+      expect(open.status).toBe(503);
+      expect(open.body).toEqual({ status: 'error' });
+      expect(open.text).not.toContain('ECONNREFUSED');
+      expect(open.text).not.toContain('db-primary');
+      const asAdmin = await request(gw.baseUrl)
+        .get('/health/ready')
+        .set('authorization', `Bearer ${gw.adminKey}`);
+      expect(asAdmin.status).toBe(503);
+      expect(asAdmin.body.error.eventStore).toMatchObject({
+        status: 'down',
+        message: 'connect ECONNREFUSED db-primary.internal:5432',
+      });
+    } finally {
+      store.ping = ping;
+    }
+    await request(gw.baseUrl).get('/health/ready').expect(200);
   });
 
   it('exposes Prometheus metrics that count chat requests', async () => {

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Req, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
@@ -7,11 +7,27 @@ import {
   type HealthCheckResult,
   type HealthIndicatorResult,
 } from '@nestjs/terminus';
+import type { FastifyReply } from 'fastify';
 import type { Knex } from 'knex';
 import { KNEX } from '@gw/database';
 import { EVENT_STORE, type EventStore } from '@gw/eventstore';
 import { GATEWAY_CONFIG } from '../runtime/runtime.tokens';
 import type { GatewayConfig } from '@gw/platform';
+import { GatewayKeyGuard } from '../auth/gateway-key.guard';
+import type { AuthenticatedRequest } from '../auth/principal.decorator';
+import { MetricsGuard } from '../metrics/metrics.guard';
+
+/**
+ * What `/health/ready` shows: its status to anyone (a load balancer needs no more), and which
+ * backing service is down and why only to those who may read `/metrics` (METRICS_TOKEN or an
+ * admin): error messages name hosts, ports and versions.
+ */
+export function readinessView(
+  result: HealthCheckResult,
+  detailed: boolean,
+): HealthCheckResult | Pick<HealthCheckResult, 'status'> {
+  return detailed ? result : { status: result.status };
+}
 
 const TIMEOUT_MS = 2_000;
 
@@ -33,7 +49,12 @@ export class HealthController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(KNEX) private readonly knex: Knex,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-  ) {}
+    @Inject(GatewayKeyGuard) keys: GatewayKeyGuard,
+  ) {
+    this.operators = new MetricsGuard(config, keys);
+  }
+
+  private readonly operators: MetricsGuard;
 
   @Get('live')
   @HealthCheck()
@@ -45,7 +66,23 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  ready(): Promise<HealthCheckResult> {
+  async ready(
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<HealthCheckResult | Pick<HealthCheckResult, 'status'>> {
+    let result: HealthCheckResult;
+    try {
+      result = await this.checkReady();
+    } catch (e) {
+      // terminus reports a failed check as a 503 carrying the whole result
+      if (!(e instanceof ServiceUnavailableException)) throw e;
+      result = e.getResponse() as HealthCheckResult;
+      void reply.code(503);
+    }
+    return readinessView(result, await this.operators.isOperator(request));
+  }
+
+  private checkReady(): Promise<HealthCheckResult> {
     return this.health.check([
       () =>
         this.probe(

@@ -30,7 +30,24 @@ export class MetricsGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (this.config.embedded) return true;
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    return this.authorize(context.switchToHttp().getRequest<AuthenticatedRequest>());
+  }
+
+  /**
+   * Whether the request carries what `/metrics` takes outside embedded mode, in every mode and
+   * without throwing: who may see operational details such as which backing service failed and why
+   * (`/health/ready`).
+   */
+  async isOperator(request: AuthenticatedRequest): Promise<boolean> {
+    try {
+      return await this.authorize(request);
+    } catch {
+      return false;
+    }
+  }
+
+  /** METRICS_TOKEN or an admin's credentials, else 401/403. */
+  private authorize(request: AuthenticatedRequest): boolean | Promise<boolean> {
     const header = request.headers.authorization;
     if (!header)
       throw new UnauthorizedError(
