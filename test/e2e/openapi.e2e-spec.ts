@@ -78,4 +78,15 @@ describe('OpenAPI document (/api/docs)', () => {
     expect(ui.headers['content-type']).toContain('text/html');
     await request(gw.baseUrl).get('/api/docs/swagger-ui-bundle.js').expect(200);
   });
+
+  it('Swagger UI does not keep the key it is given in localStorage (persistAuthorization off)', async () => {
+    const init = await request(gw.baseUrl).get('/api/docs/swagger-ui-init.js').expect(200);
+    // the options the served UI starts with, as swagger-ui-init.js carries them
+    const options = /let options = (\{[\s\S]*?\});\s*\n\s*url = options/.exec(init.text);
+    expect(options).not.toBeNull();
+    const parsed = JSON.parse(options![1]!) as { swaggerOptions?: Json; customOptions?: Json };
+    const settings = { ...parsed.swaggerOptions, ...parsed.customOptions };
+    expect(settings.persistAuthorization).not.toBe(true);
+    expect(init.text).not.toMatch(/"persistAuthorization":\s*true/);
+  });
 });

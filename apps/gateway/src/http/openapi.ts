@@ -78,6 +78,8 @@ export function useOpenApi(app: NestFastifyApplication): void {
   SwaggerModule.setup(OPENAPI_PATH, app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: OPENAPI_JSON_PATH,
     yamlDocumentUrl: 'api/docs/openapi.yaml',
-    swaggerOptions: { persistAuthorization: true },
+    // Never persistAuthorization: Swagger UI would keep the key pasted into it in localStorage,
+    // where any script on this origin (and anyone at the browser later) reads it.
+    swaggerOptions: { persistAuthorization: false },
   });
 }
