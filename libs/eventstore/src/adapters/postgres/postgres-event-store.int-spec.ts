@@ -40,11 +40,10 @@ describeBackends('PostgresEventStore', (kind) => {
       const collector = new Collector();
       const subscription = await subscribeAtHead(fixture.store, collector);
       const streamId = newStreamId();
-      const startedAt = Date.now();
       try {
         await fixture.store.append({ streamId, events: someEvents(1) });
+        // The poll interval is 60 s: seen at all within the wait, it was the notification that woke it.
         await collector.waitFor(1, [streamId], false, 5_000);
-        expect(Date.now() - startedAt).toBeLessThan(2_000); // the poll interval is 60 s
       } finally {
         await subscription.stop();
       }
