@@ -128,7 +128,7 @@ describeBackends('audit of a key history', (backend) => {
         expect(Date.parse(e.occurredAt)).toBeGreaterThanOrEqual(startedAt - 1_000);
         expect(e.data).toMatchObject({ keyId });
       }
-      expect(res.body.chain).toEqual({ verified: true, events: 6, firstBreak: null });
+      expect(res.body.chain).toMatchObject({ verified: true, events: 6, firstBreak: null, keyedLinks: 6 });
       const leaked = forms(CANARY).filter((f) => res.text.includes(f));
       expect(leaked).toEqual([]);
     }
