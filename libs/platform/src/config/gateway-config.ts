@@ -16,6 +16,11 @@ export interface GatewayConfig {
   /** Wired by later issues; parsed now so the configuration shape is stable. */
   readonly redisUrl?: string;
   readonly kafkaBrokers?: readonly string[];
+  /**
+   * The largest record the relay sends (KAFKA_MAX_MESSAGE_BYTES, default 1 MiB: Kafka's
+   * `max.message.bytes`); a larger one goes to the dead-letter topic instead (docs/kafka.md).
+   */
+  readonly kafkaMaxMessageBytes: number;
   readonly oidcIssuerUrl?: string;
   /**
    * Identity (issue 8): with OIDC_ISSUER_URL, Bearer JWTs from that issuer (its JWKS) are accepted and
@@ -325,6 +330,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
           .map((b) => b.trim())
           .filter(Boolean)
       : undefined,
+    kafkaMaxMessageBytes: numberIn(env, 'KAFKA_MAX_MESSAGE_BYTES', 4_096, 1_073_741_824, 1_048_576),
     oidcIssuerUrl: url(env, 'OIDC_ISSUER_URL'),
     oidc: oidc(env, url(env, 'OIDC_ISSUER_URL')),
     sessionSigningKey: sessionSigningKey(env),
