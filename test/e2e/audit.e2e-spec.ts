@@ -237,7 +237,7 @@ describeBackends('audit', (backend) => {
   it('names the first broken link of a rewrite-and-rehash: a payload edited, every later link recomputed', async () => {
     const streamId = await anAccountStream(2);
     const before = await as(auditorKey).get(`/api/v1/audit/streams/${streamId}`).expect(200);
-    expect(before.body.chain).toMatchObject({ verified: true, events: 3, keyedLinks: 3, unkeyedLinks: 0 });
+    expect(before.body.chain).toMatchObject({ verified: true, events: 3 });
 
     // Someone with write access to the database, but not the chain key: they change who the account
     // belongs to and recompute each link the way a link is computed without the key (SHA-256).
@@ -260,6 +260,7 @@ describeBackends('audit', (backend) => {
       events: 3,
       firstBreak: { revision: 0, reason: 'hash_mismatch' },
     });
+    expect(before.body.chain).toMatchObject({ keyedLinks: 3, unkeyedLinks: 0 });
   });
 
   it('names the first missing revision when the last events of a stream were deleted (signed checkpoint)', async () => {
