@@ -56,6 +56,34 @@ describe('planCompletion', () => {
     expect(countTokens(plan.choices[0]?.content ?? '')).toBe(4);
   });
 
+  it('cuts tool calls at max_tokens too, as a provider does: finish length, never more tokens than asked', () => {
+    const tools: ChatCompletionRequest['tools'] = [
+      {
+        type: 'function',
+        function: {
+          name: 'get_weather',
+          parameters: {
+            type: 'object',
+            properties: { city: { type: 'string' }, notes: { type: 'string' }, days: { type: 'integer' } },
+            required: ['city', 'notes', 'days'],
+          },
+        },
+      },
+    ];
+    const whole = planCompletion(req({ tools, tool_choice: 'required' }), inputs());
+    expect(whole.choices[0]?.finishReason).toBe('tool_calls');
+    const limit = whole.usage.completion_tokens - 2;
+    const cut = planCompletion(req({ tools, tool_choice: 'required', max_tokens: limit, n: 3 }), inputs());
+    expect(cut.usage.completion_tokens).toBe(3 * limit);
+    for (const choice of cut.choices) {
+      expect(choice.finishReason).toBe('length');
+      const call = choice.toolCalls[0]!;
+      expect(countTokens(call.function.name) + countTokens(call.function.arguments)).toBeLessThanOrEqual(
+        limit,
+      );
+    }
+  });
+
   it('sums completion tokens over n choices and counts the prompt once', () => {
     const one = planCompletion(req(), inputs());
     const three = planCompletion(req({ n: 3 }), inputs());

@@ -78,7 +78,7 @@ export function planCompletion(request: ChatCompletionRequest, inputs: PlanInput
       temperature > 0 ? (contentSeed + Math.imul(index, 0x9e3779b9)) >>> 0 : contentSeed,
     );
     if (toolsToCall.length > 0) {
-      choices.push(toolChoice(index, toolsToCall, random, hints, inputs.ids));
+      choices.push(toolChoice(index, toolsToCall, random, hints, inputs.ids, maxTokens));
       continue;
     }
     const text = answerText(request, answerContext, hints, random);
@@ -182,22 +182,38 @@ function textChoice(
   };
 }
 
+/**
+ * Tool calls, cut at max_tokens as OpenAI cuts them: the calls that fit whole, then the one that does
+ * not with its arguments truncated, finish_reason `length` (a provider never writes past the limit).
+ */
 function toolChoice(
   index: number,
   functions: readonly FunctionDefinition[],
   random: SeededRandom,
   hints: SampleHints,
   ids: SeededRandom,
+  maxTokens: number | undefined,
 ): PlannedChoice {
-  const toolCalls: ToolCall[] = functions.map((fn) => ({
-    id: `call_${ids.base62(24)}`,
-    type: 'function',
-    function: { name: fn.name, arguments: JSON.stringify(sampleFromSchema(fn.parameters, random, hints)) },
-  }));
-  const completionTokens = toolCalls.reduce(
-    (sum, call) => sum + countTextTokens(call.function.name) + countTextTokens(call.function.arguments),
-    0,
-  );
+  const toolCalls: ToolCall[] = [];
+  let completionTokens = 0;
+  for (const fn of functions) {
+    const call: ToolCall = {
+      id: `call_${ids.base62(24)}`,
+      type: 'function',
+      function: { name: fn.name, arguments: JSON.stringify(sampleFromSchema(fn.parameters, random, hints)) },
+    };
+    const tokens = countTextTokens(call.function.name) + countTextTokens(call.function.arguments);
+    if (maxTokens !== undefined && completionTokens + tokens > maxTokens) {
+      const left = maxTokens - completionTokens - countTextTokens(call.function.name);
+      if (left > 0) {
+        const args = truncateToTokens(call.function.arguments, left) ?? call.function.arguments;
+        toolCalls.push({ ...call, function: { ...call.function, arguments: args } });
+      }
+      return { index, content: null, toolCalls, finishReason: 'length', completionTokens: maxTokens };
+    }
+    toolCalls.push(call);
+    completionTokens += tokens;
+  }
   return { index, content: null, toolCalls, finishReason: 'tool_calls', completionTokens };
 }
 
