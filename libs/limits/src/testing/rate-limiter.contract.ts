@@ -196,6 +196,18 @@ export function rateLimiterClockContract(
       expect((await h.limiter.check({ subject: s, limits: l, tokens: 300 })).allowed).toBe(true);
     });
 
+    it('a request and its correction that cancel out leave the window together, and the next check still answers', async () => {
+      const s = randomUUID();
+      const l = limits({ tpm: 1_000 });
+      expect((await h.limiter.check({ subject: s, limits: l, tokens: 300 })).allowed).toBe(true);
+      await h.limiter.record(s, l, -300); // it used nothing: the correction gives all 300 back
+      h.advance(60_001);
+      // Both leave now, 0 tokens freed in all (Redis refuses HINCRBY by '-0').
+      const next = await h.limiter.check({ subject: s, limits: l, tokens: 1_000 });
+      expect(next).toMatchObject({ allowed: true });
+      expect(next.windows.tpm).toMatchObject({ limit: 1_000, remaining: 0 });
+    });
+
     it('the hour and the day hold after the minute has passed', async () => {
       const s = randomUUID();
       const l = limits({ rpm: 10, rph: 3, rpd: 4 });
