@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     registry: createProjectorRegistry({
       eventStore: stores.eventStore,
       projections: group.runners,
-      ...(relay && { relay: relay.progress }),
+      ...(relay && { relay: relay.progress, relayDeadLetters: () => relay.deadLettered() }),
       logger,
     }),
     metricsToken: config.metricsToken,

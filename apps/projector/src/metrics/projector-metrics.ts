@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { DEAD_LETTER_REASONS, type DeadLetterReason } from '@gw/messaging';
 import type { EventStore } from '@gw/eventstore';
 import { measureProjectionLag, type LagSubject } from '@gw/projections';
 
@@ -12,6 +13,8 @@ export interface ProjectorMetricsSources {
   readonly projections: readonly LagSubject[];
   /** The Kafka relay, when it runs (KAFKA_BROKERS set); without it the relay's series is not registered. */
   readonly relay?: LagSubject;
+  /** The relay's dead letters by reason since it started (read at each scrape), when it runs. */
+  readonly relayDeadLetters?: () => Readonly<Record<DeadLetterReason, number>>;
   readonly logger: Logger;
   /** Clock in ms (tests). */
   readonly now?: () => number;
@@ -58,6 +61,21 @@ export function createProjectorRegistry(sources: ProjectorMetricsSources): Regis
       collect: async () => {
         const [sample] = (await measure([relay], 'kafka relay lag')) ?? [];
         if (sample) relayLag.set(sample.seconds);
+      },
+    });
+  }
+
+  const deadLetters = sources.relayDeadLetters;
+  if (deadLetters) {
+    const counter: Counter<'reason'> = new Counter({
+      name: 'switchyard_relay_dead_letters_total',
+      help: 'Events the Kafka relay published as a notice on switchyard.deadletter.v1 instead of themselves, by reason (unserializable, too_large, refused_too_large)',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+      collect: () => {
+        const counts = deadLetters();
+        counter.reset();
+        for (const reason of DEAD_LETTER_REASONS) counter.inc({ reason }, counts[reason]);
       },
     });
   }

@@ -6,6 +6,7 @@ import {
   KafkaPublisher,
   KnexRelayCheckpoints,
   PUBLISHED_EVENT_TYPES,
+  type DeadLetterReason,
 } from '@gw/messaging';
 import type { GatewayConfig, Stores } from '@gw/platform';
 import type { LagSubject } from '@gw/projections';
@@ -16,11 +17,13 @@ export const KAFKA_RELAY_NAME = 'kafka';
 export interface RunningRelay {
   /** Its progress, for its lag: it reads only the published types, so its checkpoint moves on those. */
   readonly progress: LagSubject;
+  /** Events the relay published as a dead-letter notice instead, by reason, since it started. */
+  deadLettered(): Readonly<Record<DeadLetterReason, number>>;
   stop(): Promise<void>;
 }
 
 /**
- * With KAFKA_BROKERS: creates the four topics if missing (auto-create is off on the broker) and
+ * With KAFKA_BROKERS: creates the topics (and the dead-letter topic) if missing (auto-create is off on the broker) and
  * publishes the log to them from the relay's checkpoint. Without: says so and runs nothing.
  */
 export async function startKafkaRelay(
@@ -41,6 +44,7 @@ export async function startKafkaRelay(
     checkpoints: new KnexRelayCheckpoints(stores.knex, KAFKA_RELAY_NAME),
     publisher,
     logger,
+    maxMessageBytes: config.kafkaMaxMessageBytes,
   });
   await relay.start();
   return {
@@ -51,6 +55,7 @@ export async function startKafkaRelay(
       },
       eventTypes: PUBLISHED_EVENT_TYPES,
     },
+    deadLettered: () => relay.status().deadLettered,
     stop: async () => {
       await relay.stop();
       await publisher.close();
