@@ -58,6 +58,7 @@ const PRODUCT_METRICS = [
   'switchyard_budget_store_degraded',
   'switchyard_rate_limited_total',
   'switchyard_kafka_relay_lag_seconds',
+  'switchyard_relay_dead_letters_total',
 ];
 
 interface ScrapeJob {
@@ -86,6 +87,7 @@ describe('monitoring files (infra/prometheus, infra/grafana)', () => {
       eventStore: new InMemoryEventStore(),
       projections: [],
       relay: { name: 'kafka', checkpoint: null },
+      relayDeadLetters: () => ({ unserializable: 0, too_large: 0, refused_too_large: 0 }),
       logger: createLogger('silent', 'switchyard-projector'),
     });
     registered = new Set(
@@ -130,6 +132,10 @@ describe('monitoring files (infra/prometheus, infra/grafana)', () => {
     });
     expect(byName.get('HighProviderCost')?.expr).toMatch(
       /increase\(llm_cost_micro_usd_total\[1h\]\)\) > 10e6$/,
+    );
+    // Any dead letter alerts at once (its notice names the event; billing did not get it).
+    expect(byName.get('KafkaRelayDeadLetters')?.expr).toMatch(
+      /increase\(switchyard_relay_dead_letters_total\[15m\]\)\) > 0$/,
     );
   });
 
