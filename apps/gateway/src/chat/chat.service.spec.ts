@@ -36,7 +36,7 @@ import { RequestRecorder, UsageNotRecordedError } from './request-recorder';
  * health tracker on a clock that stands still.
  */
 
-type Behaviour = { fail: Omit<UpstreamErrorInit, 'providerSlug'> } | { answer: string };
+type Behaviour = { fail: Omit<UpstreamErrorInit, 'providerSlug'> } | { answer: string; noUsage?: true };
 
 /** An upstream that answers or fails per model as scripted, and remembers every call in order. */
 class ScriptedUpstream implements UpstreamProvider {
@@ -58,7 +58,9 @@ class ScriptedUpstream implements UpstreamProvider {
       choices: [
         { index: 0, message: { role: 'assistant', content: behaviour.answer }, finish_reason: 'stop' },
       ],
-      usage: { prompt_tokens: 1_000, completion_tokens: 2_000, total_tokens: 3_000 },
+      ...(!behaviour.noUsage && {
+        usage: { prompt_tokens: 1_000, completion_tokens: 2_000, total_tokens: 3_000 },
+      }),
     });
   }
 
@@ -171,8 +173,8 @@ function harness(script: ReadonlyArray<readonly [string, Behaviour]> = []) {
     undefined,
     budget as unknown as BudgetGate,
   );
-  const call = (): ChatCall => {
-    const body = { model: 'auto', messages: [{ role: 'user', content: 'hi' }] };
+  const call = (extra: Record<string, unknown> = {}): ChatCall => {
+    const body = { model: 'auto', messages: [{ role: 'user', content: 'hi' }], ...extra };
     return {
       principal: user,
       dto: body as ChatCompletionDto,
@@ -252,6 +254,20 @@ describe('ChatService.complete', () => {
     expect(headers['x-switchyard-charge-micros']).toBe(charged);
     expect(h.budget.holds).toEqual([{ settled: [BigInt(charged)], unsettled: [], released: 1 }]);
     expect(h.upstream.calls.map((c) => c.model)).toEqual(['a/m']);
+  });
+
+  it('an upstream that reports no usage is charged its estimate, never above the hold: n × max_tokens of output', async () => {
+    const h = harness([['a/m', { answer: 'switch yard '.repeat(20_000), noUsage: true }]]);
+    const call = h.call({ max_tokens: 10, n: 2 });
+    await h.service.complete(call);
+    const usage = (await h.events(call.requestId)).find((e) => e.type === 'UsageRecorded')!.data as {
+      promptTokens: number;
+      completionTokens: number;
+      estimated: boolean;
+    };
+    // 40,000 tokens of text came back, but the request may get 2 × 10: that is what was held.
+    expect(usage).toMatchObject({ completionTokens: 20, estimated: true });
+    expect(usage.promptTokens).toBeGreaterThan(0);
   });
 
   it('every candidate fails: nothing is settled, the hold is released, RequestFailed is recorded', async () => {

@@ -13,6 +13,7 @@ import {
 import type { FallbackTriggered, RecordRequestOutcome, UsageRecorded } from '@gw/routing';
 import { estimateTokens, promptTokenBound } from '@gw/routing';
 import { boundedText, UPSTREAM_TEXT_BOUNDS, type Clock, type RedisFieldGuard } from '@gw/shared-kernel';
+import { outputTokenBound, type TokenDemand } from '@gw/usage-billing';
 import type { BudgetGate, BudgetHold } from '../billing/budget-gate';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { ChatCompletionDto } from './chat-completion.dto';
@@ -160,7 +161,7 @@ export class ChatService {
       const latencyMs = performance.now() - started;
       this.recordHealthy(plan, attempted, latencyMs);
       const { usage, estimated, clamped } = usageToCount(completion.usage, () =>
-        estimateUsage(call.dto, completionText(completion)),
+        estimateUsage(call, attempted.model, completionText(completion)),
       );
       const counted = this.count(call, plan, attempted, usage, clamped);
       await this.record(
@@ -205,7 +206,7 @@ export class ChatService {
     behind: ((guard: RedisFieldGuard) => void) | undefined,
   ): Promise<BudgetHold> | undefined {
     if (!this.budget) return undefined;
-    const { principal, dto } = call;
+    const { principal } = call;
     return this.budget.reserve(
       principal.userId,
       call.requestId,
@@ -218,11 +219,7 @@ export class ChatService {
           keySource: candidate.byok ? ('byok' as const) : ('platform' as const),
         },
       })),
-      {
-        promptTokens: call.promptTokens ?? promptTokenBound(dto),
-        maxOutputTokens: dto.max_completion_tokens ?? dto.max_tokens ?? undefined,
-        choices: dto.n ?? 1,
-      },
+      demandOf(call),
       behind,
     );
   }
@@ -358,7 +355,7 @@ export class ChatService {
             });
     }
     const clientGone = call.signal.aborted;
-    const { usage, estimated, clamped } = usageToCount(reported, () => estimateUsage(call.dto, text));
+    const { usage, estimated, clamped } = usageToCount(reported, () => estimateUsage(call, model, text));
     const counted = this.count(call, plan, attempted, usage, clamped);
     const latencyMs = performance.now() - started;
     const outcome = interrupted || clientGone ? 'interrupted' : 'completed';
@@ -816,13 +813,29 @@ function completionText(c: ChatCompletion): string {
   return c.choices.map((ch) => (typeof ch.message?.content === 'string' ? ch.message.content : '')).join('');
 }
 
+/** What the request may use at most: the prompt's bound, n × the output it asks for (TokenDemand). */
+function demandOf(call: ChatCall): TokenDemand {
+  const { dto } = call;
+  return {
+    promptTokens: call.promptTokens ?? promptTokenBound(dto),
+    maxOutputTokens: dto.max_completion_tokens ?? dto.max_tokens ?? undefined,
+    choices: dto.n ?? 1,
+  };
+}
+
 /**
  * When the upstream reports no usage, count with the tokenizer (a lower bound for a cut stream),
- * bounded in time however long the prompt (estimateTokens samples long texts; images at a fixed cost).
+ * bounded in time however long the prompt (estimateTokens samples long texts; images at a fixed cost),
+ * and never above what was held (the prompt's bound, the output the request may get on this model): a
+ * charge never passes its hold, whatever an upstream sends instead of usage.
  */
-function estimateUsage(dto: ChatCompletionDto, completion: string): ChatCompletionUsage {
-  const promptTokens = promptTokenEstimate(dto);
-  const completionTokens = estimateTokens([completion]);
+function estimateUsage(call: ChatCall, model: CatalogModel, completion: string): ChatCompletionUsage {
+  const demand = demandOf(call);
+  const promptTokens = Math.min(promptTokenEstimate(call.dto), demand.promptTokens);
+  const completionTokens = Math.min(
+    estimateTokens([completion]),
+    outputTokenBound(demand, model.maxOutputTokens),
+  );
   return {
     prompt_tokens: promptTokens,
     completion_tokens: completionTokens,
