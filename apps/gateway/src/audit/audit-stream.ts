@@ -36,7 +36,11 @@ export interface ChainView {
 export interface AuditVerification {
   readonly chainKey: ChainKey;
   readonly verifier: CheckpointVerifier;
-  readonly checkpoints: { get(streamId: string): Promise<AuditCheckpoint | null> };
+  readonly checkpoints: {
+    get(streamId: string): Promise<AuditCheckpoint | null>;
+    /** The streams that have a checkpoint (audit:verify --all finds the ones with no event left). */
+    listStreams(options: { readonly after?: string; readonly limit: number }): Promise<string[]>;
+  };
 }
 
 export interface AuditStreamView {

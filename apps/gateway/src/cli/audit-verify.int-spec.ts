@@ -225,6 +225,14 @@ describeBackends('npm run audit:verify', (kind) => {
     expect(lines[lines.length - 1]).toMatch(/^\d+ stream\(s\), [1-9]\d* broken$/);
   });
 
+  it('--all also reports a signed stream whose every event was deleted', async () => {
+    const gone = await aSignedStream(2);
+    await fixture.knex.raw('delete from events where stream_id = ?', [gone]);
+    const { code, lines } = await run(['--all']);
+    expect(code).toBe(1);
+    expect(lines).toContain(`${gone}: BROKEN at revision 0: checkpoint_not_reached`);
+  });
+
   it('says so for a stream that does not exist, and refuses bad arguments', async () => {
     expect(await run([`audited-${randomUUID()}`])).toMatchObject({ code: 1 });
     expect(parseVerifyArgs([])).toBeUndefined();

@@ -57,6 +57,17 @@ export class AuditCheckpointStore {
       : null;
   }
 
+  /** The ids of the streams with a checkpoint, in code point order, a page at a time. */
+  async listStreams(options: { readonly after?: string; readonly limit: number }): Promise<string[]> {
+    const { rows } = await this.knex.raw<{ rows: Array<{ stream_id: string }> }>(
+      `select stream_id from audit_checkpoints
+        ${options.after === undefined ? '' : 'where stream_id collate "C" > ?'}
+        order by stream_id collate "C" limit ?`,
+      options.after === undefined ? [options.limit] : [options.after, options.limit],
+    );
+    return rows.map((r) => r.stream_id);
+  }
+
   /** Stores each checkpoint unless the stream already has one at a higher revision. */
   async save(checkpoints: readonly AuditCheckpoint[]): Promise<void> {
     if (checkpoints.length === 0) return;
