@@ -18,10 +18,14 @@ describeBackends('credits', (backend) => {
   let secret: string;
   /** Full mode takes the secret from the environment; embedded mode generates one into its data directory. */
   const FULL_MODE_SECRET = 'whsec_e2e_full_mode_0123456789';
+  /** A real deployment sends its users to its payment provider's page. */
+  const PROVIDER_CHECKOUT = 'https://pay.example/checkout?ref={purchaseId}';
   beforeAll(async () => {
     gw = await startTestGateway(
       backend,
-      backend === 'postgres' ? { PAYMENT_WEBHOOK_SECRET: FULL_MODE_SECRET } : {},
+      backend === 'postgres'
+        ? { PAYMENT_WEBHOOK_SECRET: FULL_MODE_SECRET, PAYMENT_CHECKOUT_URL: PROVIDER_CHECKOUT }
+        : {},
     );
     secret =
       backend === 'postgres'
@@ -221,8 +225,10 @@ describeBackends('credits', (backend) => {
       .send({ packageId: 'credits-50' })
       .expect(201);
     if (backend === 'postgres') {
-      // A real deployment's payment provider calls the webhook: no demo page.
-      await request(gw.baseUrl).get(checkout.body.checkoutUrl).expect(404);
+      // A real deployment's payment provider calls the webhook: its page, no demo page.
+      expect(checkout.body.checkoutUrl).toBe(`https://pay.example/checkout?ref=${checkout.body.purchaseId}`);
+      const demo = `/billing/demo-checkout?user=${user.id}&purchase=${checkout.body.purchaseId}`;
+      expect((await request(gw.baseUrl).get(demo).expect(404)).text).toContain('embedded mode only');
       return;
     }
     const page = await request(gw.baseUrl).get(checkout.body.checkoutUrl).expect(200);
@@ -239,5 +245,57 @@ describeBackends('credits', (backend) => {
     expect(again.headers['content-type']).toContain('text/html');
     expect(again.text).toContain('This checkout is paid already');
     await balanceIs(user.apiKey, 55_000_000n + 5_000_000n); // the package and the sign-up credits
+  });
+});
+
+/**
+ * Embedded mode with PAYMENT_WEBHOOK_SECRET set: the demo page would sign its webhook with the real
+ * secret, so it is off (a page saying why), and checkouts go to PAYMENT_CHECKOUT_URL.
+ */
+describe('credits: the demo checkout with a real webhook secret', () => {
+  let gw: TestGateway;
+  const SECRET = 'whsec_e2e_real_secret_0123456789';
+  beforeAll(async () => {
+    gw = await startTestGateway('pglite', {
+      PAYMENT_WEBHOOK_SECRET: SECRET,
+      PAYMENT_CHECKOUT_URL: 'https://pay.example/checkout?ref={purchaseId}&user={userId}',
+    });
+  });
+  afterAll(() => gw?.close());
+
+  it('refuses the demo page and its Pay button, saying why; the checkout points at the payment provider', async () => {
+    const checkout = await request(gw.baseUrl)
+      .post('/api/v1/me/credits/checkout')
+      .set('authorization', `Bearer ${gw.userKey}`)
+      .send({ packageId: 'credits-10' })
+      .expect(201);
+    const { purchaseId } = checkout.body as { purchaseId: string };
+    expect(checkout.body.checkoutUrl).toBe(
+      `https://pay.example/checkout?ref=${purchaseId}&user=${encodeURIComponent(gw.userId)}`,
+    );
+    const page = await request(gw.baseUrl)
+      .get(`/billing/demo-checkout?user=${encodeURIComponent(gw.userId)}&purchase=${purchaseId}`)
+      .expect(404);
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.text).toContain('PAYMENT_WEBHOOK_SECRET is set');
+    expect(page.text).not.toContain('<button');
+    const pay = await request(gw.baseUrl)
+      .post('/billing/demo-checkout/pay')
+      .send({ user: gw.userId, purchase: purchaseId });
+    expect(pay.status).toBe(404);
+    expect(JSON.stringify(pay.body)).toContain('PAYMENT_WEBHOOK_SECRET is set');
+    // nothing was paid: the purchase still takes the provider's signed webhook
+    const body = JSON.stringify({
+      id: `evt_${purchaseId}`,
+      type: 'payment.succeeded',
+      data: { paymentId: `pay_${purchaseId}`, purchaseId, userId: gw.userId, amountMicros: '10000000' },
+    });
+    const paid = await request(gw.baseUrl)
+      .post('/api/v1/billing/webhooks/payment')
+      .set('content-type', 'application/json')
+      .set('switchyard-signature', signWebhook(SECRET, body, Math.floor(Date.now() / 1000)))
+      .send(body)
+      .expect(200);
+    expect(paid.body).toEqual({ received: true, granted: true });
   });
 });

@@ -22,6 +22,9 @@ import { commandMetadata } from '../http/command-metadata';
 import { dtoSchema } from '../http/openapi';
 import { validateDto } from '../http/validate-dto';
 import { CheckoutDto, GrantCreditsDto } from './credits.dto';
+import { checkoutUrlFor } from './checkout-url';
+import type { GatewayConfig } from '@gw/platform';
+import { GATEWAY_CONFIG } from '../runtime/runtime.tokens';
 
 /** GET /api/v1/me/credits; money as micro-dollar strings. */
 export interface CreditsView {
@@ -80,6 +83,7 @@ export class MyCreditsController {
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(ChatContext) private readonly context: ChatContext,
     @Inject(BudgetGate) private readonly budget: BudgetGate,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   /**
@@ -132,8 +136,9 @@ export class MyCreditsController {
 
   /**
    * A pending purchase of one of the billing policy's packages. The payment provider completes it by
-   * calling POST /api/v1/billing/webhooks/payment with the purchase id; embedded mode's checkoutUrl is
-   * a local demo payment page that does exactly that.
+   * calling POST /api/v1/billing/webhooks/payment with the purchase id. checkoutUrl is its page
+   * (PAYMENT_CHECKOUT_URL), or embedded mode's demo payment page, which does exactly that, while no
+   * PAYMENT_WEBHOOK_SECRET is set (see checkout-url.ts).
    */
   @ApiBody({ schema: dtoSchema('CheckoutDto') })
   @Post('checkout')
@@ -143,6 +148,15 @@ export class MyCreditsController {
     const userId = request.principal!.userId;
     const policy = this.context.billing.policy;
     const purchaseId = `pur_${randomUUID().replaceAll('-', '')}`;
+    // Where the user pays; no way to pay is a 409 before any purchase is started.
+    const checkoutUrl = checkoutUrlFor(
+      {
+        embedded: this.config.embedded,
+        webhookSecretConfigured: this.config.paymentWebhookSecret !== undefined,
+        checkoutUrlTemplate: this.config.paymentCheckoutUrl,
+      },
+      { userId, purchaseId, packageId: dto.packageId },
+    );
     await this.commands.execute(
       new StartCheckoutCommand(
         {
@@ -163,7 +177,7 @@ export class MyCreditsController {
       credits: pkg.credits,
       amountMicros: (BigInt(pkg.credits) * policy.microsPerCredit).toString(),
       status: 'pending',
-      checkoutUrl: `/billing/demo-checkout?user=${encodeURIComponent(userId)}&purchase=${purchaseId}`,
+      checkoutUrl,
     };
   }
 }

@@ -16,6 +16,7 @@ import {
 import { CLOCK, IllegalStateError, NotFoundError, ValidationError, type Clock } from '@gw/shared-kernel';
 import { GATEWAY_CONFIG } from '../runtime/runtime.tokens';
 import { PAYMENT_WEBHOOK_SECRET, type PaymentWebhookSecret } from './payment-webhook-secret';
+import { demoCheckoutOffReason } from './checkout-url';
 
 /** Where the JSON body parser keeps the raw text of webhook requests (the signature covers it). */
 export const WEBHOOK_PATH_PREFIX = '/api/v1/billing/webhooks/';
@@ -203,13 +204,18 @@ document.getElementById('pay').onclick = async () => {
     return result;
   }
 
-  /** Embedded mode only; the purchase must exist and be unpaid. */
+  /**
+   * Embedded mode only, and only while the webhook secret is the generated one (with
+   * PAYMENT_WEBHOOK_SECRET set the page would sign with the real secret); the purchase must exist
+   * and be unpaid.
+   */
   private async pendingPurchase(user: string | undefined, purchase: string | undefined) {
-    if (!this.config.embedded || this.secret.secret === null)
-      throw new NotFoundError(
-        'BILLING.DEMO_CHECKOUT_OFF',
-        'The demo payment page exists in embedded mode only',
-      );
+    const off = demoCheckoutOffReason({
+      embedded: this.config.embedded,
+      webhookSecretConfigured: this.config.paymentWebhookSecret !== undefined,
+    });
+    if (off !== undefined || this.secret.secret === null)
+      throw new NotFoundError('BILLING.DEMO_CHECKOUT_OFF', off ?? 'The demo payment page is off');
     if (!user || !purchase || !ID.test(user) || !ID.test(purchase))
       throw new ValidationError('BILLING.INVALID_CHECKOUT', 'user and purchase are required', {
         param: 'purchase',

@@ -49,6 +49,12 @@ export interface GatewayConfig {
    */
   readonly paymentWebhookSecret?: ConfiguredSecret;
   /**
+   * `PAYMENT_CHECKOUT_URL`: where a user pays for a checkout, the payment provider's page as an
+   * http(s) URL with `{purchaseId}` (also `{userId}`, `{packageId}`) filled in per purchase. Unset:
+   * embedded mode's demo page while PAYMENT_WEBHOOK_SECRET is unset, else checkouts are refused.
+   */
+  readonly paymentCheckoutUrl?: string;
+  /**
    * `METRICS_TOKEN`: the bearer token Prometheus sends to `GET /metrics` (at least 16 characters).
    * Outside embedded mode `/metrics` takes this token or an admin's gateway key; embedded, it is open.
    */
@@ -235,6 +241,18 @@ function auditKeys(env: Env): GatewayConfig['audit'] {
   return { chainKey: new ConfiguredSecret(chainKey), signingKey: new ConfiguredSecret(signingKey) };
 }
 
+/** An http(s) URL naming `{purchaseId}`, so the provider's webhook can name the purchase back. */
+function paymentCheckoutUrl(env: Env): string | undefined {
+  const v = url(env, 'PAYMENT_CHECKOUT_URL');
+  if (v === undefined) return undefined;
+  if (!/^https?:\/\//i.test(v)) throw new ConfigError('PAYMENT_CHECKOUT_URL must be an http or https URL');
+  if (!v.includes('{purchaseId}'))
+    throw new ConfigError(
+      'PAYMENT_CHECKOUT_URL must contain {purchaseId}: the payment provider sends it back in its webhook',
+    );
+  return v;
+}
+
 /** At least 16 characters (Stripe's are `whsec_` + 32); never echoed. */
 function paymentWebhookSecret(env: Env): ConfiguredSecret | undefined {
   const secret = env.PAYMENT_WEBHOOK_SECRET?.trim();
@@ -335,6 +353,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     oidc: oidc(env, url(env, 'OIDC_ISSUER_URL')),
     sessionSigningKey: sessionSigningKey(env),
     paymentWebhookSecret: paymentWebhookSecret(env),
+    paymentCheckoutUrl: paymentCheckoutUrl(env),
     metricsToken: metricsToken(env),
     metricsPort: metricsPort(env),
     durability: oneOf(env, 'DURABILITY', ['strict', 'relaxed'] as const, 'strict'),
