@@ -30,11 +30,14 @@ describeBackends('npm run audit:verify', (kind) => {
   let checkpointer: AuditCheckpointer;
   let audit: AuditVerification;
   const keys = testAuditKeys();
+  const errors: unknown[] = [];
+  const onError = (e: unknown) => errors.push(e);
   beforeAll(async () => {
     fixture = await openTestStore(kind, { chainKey: keys.chainKey });
     const checkpoints = new AuditCheckpointStore(fixture.knex);
     checkpointer = new AuditCheckpointer(fixture.store, checkpoints, keys.signingKey, {
       intervalMs: 3_600_000,
+      onError,
     });
     store = checkpointer.wrap();
     audit = { chainKey: keys.chainKey, verifier: keys.signingKey.verifyKey, checkpoints };
@@ -42,6 +45,7 @@ describeBackends('npm run audit:verify', (kind) => {
   afterAll(async () => {
     await checkpointer.close();
     await fixture.cleanup();
+    expect(errors).toEqual([]);
   });
 
   const run = async (args: string[]) => {
@@ -196,6 +200,7 @@ describeBackends('npm run audit:verify', (kind) => {
       keys.signingKey,
       {
         intervalMs: 3_600_000,
+        onError,
         onTailMissing: (id) => missing.push(id),
       },
     );

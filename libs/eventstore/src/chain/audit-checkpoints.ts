@@ -97,7 +97,8 @@ export interface AuditCheckpointerOptions {
   readonly now?: () => Date;
   /** Told about a stream that ends before a revision this process appended (its tail was removed). */
   readonly onTailMissing?: (streamId: string, appended: bigint, found: bigint) => void;
-  readonly onError?: (error: unknown) => void;
+  /** A pass the timer (or a full queue) started failed; its streams are signed by the next start's sealAll. */
+  readonly onError: (error: unknown) => void;
 }
 
 /**
@@ -122,7 +123,7 @@ export class AuditCheckpointer {
     private readonly store: EventStore,
     private readonly checkpoints: AuditCheckpointStore,
     private readonly key: CheckpointSigningKey,
-    private readonly options: AuditCheckpointerOptions = {},
+    private readonly options: AuditCheckpointerOptions,
   ) {
     this.intervalMs = options.intervalMs ?? 5_000;
     this.maxPending = options.maxPending ?? 100;
@@ -135,14 +136,15 @@ export class AuditCheckpointer {
   }
 
   start(): void {
-    this.timer = setInterval(() => void this.flush(), this.intervalMs);
+    this.timer = setInterval(() => this.flush().catch(this.options.onError), this.intervalMs);
     this.timer.unref();
   }
 
-  /** Signs the noted streams now; resolves when they are stored. Passes never overlap. */
+  /** Signs the noted streams now; resolves when they are stored, rejects if that failed. Passes never overlap. */
   flush(): Promise<void> {
-    this.running = this.running.then(() => this.pass()).catch((e: unknown) => this.options.onError?.(e));
-    return this.running;
+    const pass = this.running.then(() => this.pass());
+    this.running = pass.catch(() => undefined);
+    return pass;
   }
 
   /** Signs every audited stream whose stored checkpoint is behind its last event. */
@@ -180,7 +182,7 @@ export class AuditCheckpointer {
     if (!isAuditedStream(streamId)) return;
     const known = this.pending.get(streamId);
     if (known === undefined || known < revision) this.pending.set(streamId, revision);
-    if (this.pending.size >= this.maxPending) void this.flush();
+    if (this.pending.size >= this.maxPending) this.flush().catch(this.options.onError);
   }
 
   private async pass(): Promise<void> {
