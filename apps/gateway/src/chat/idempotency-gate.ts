@@ -77,15 +77,18 @@ export class IdempotencyGate {
           'idempotency_key_reused',
           'This Idempotency-Key was used with a different request body: use a new key for a new request',
         );
-      case 'started':
+      case 'started': {
+        // Only this run may answer or free the key: one that outlived its claim was taken over.
+        const { claim } = outcome;
         return {
           kind: 'run',
           run: {
             complete: (response) =>
-              this.store.complete(userId, key, fingerprint, response, IDEMPOTENCY_DONE_TTL_MS),
-            abandon: () => this.store.abandon(userId, key),
+              this.store.complete(userId, key, fingerprint, response, IDEMPOTENCY_DONE_TTL_MS, claim),
+            abandon: () => this.store.abandon(userId, key, claim),
           },
         };
+      }
     }
   }
 }

@@ -39,13 +39,14 @@ export class FallbackIdempotencyStore implements IdempotencyStore {
     fingerprint: string,
     response: StoredResponse,
     doneTtlMs: number,
+    claim: string,
   ): Promise<void> {
     const store = this.take(scope, key);
-    await store.complete(scope, key, fingerprint, response, doneTtlMs);
+    await store.complete(scope, key, fingerprint, response, doneTtlMs, claim);
   }
 
-  async abandon(scope: string, key: string): Promise<void> {
-    await this.take(scope, key).abandon(scope, key);
+  async abandon(scope: string, key: string, claim: string): Promise<void> {
+    await this.take(scope, key).abandon(scope, key, claim);
   }
 
   async close(): Promise<void> {

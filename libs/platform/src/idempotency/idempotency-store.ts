@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 /**
  * Idempotency keys of API requests (`Idempotency-Key`): the first request with a key runs, a repeat
  * within the TTL gets the first one's stored answer, a repeat while it runs is told so. Scoped by
@@ -13,7 +14,8 @@ export interface StoredResponse {
 }
 
 export type BeginOutcome =
-  | { readonly state: 'started' }
+  /** `claim` names this run: only it may complete or abandon the key (see IdempotencyStore). */
+  | { readonly state: 'started'; readonly claim: string }
   | { readonly state: 'running' }
   | { readonly state: 'done'; readonly response: StoredResponse }
   /** The key was used with a different request body. */
@@ -25,21 +27,30 @@ export interface IdempotencyStore {
    * process died is free again after it), unless it is claimed or answered already.
    */
   begin(scope: string, key: string, fingerprint: string, runningTtlMs: number): Promise<BeginOutcome>;
-  /** Stores the answer for `doneTtlMs`. */
+  /**
+   * Stores the answer for `doneTtlMs`, if the key is still `claim`'s (or free): a run that outlived
+   * its TTL and was taken over never overwrites the run that took it over, nor its answer.
+   */
   complete(
     scope: string,
     key: string,
     fingerprint: string,
     response: StoredResponse,
     doneTtlMs: number,
+    claim: string,
   ): Promise<void>;
-  /** Frees the claim (the request failed: a retry runs again). */
-  abandon(scope: string, key: string): Promise<void>;
+  /**
+   * Frees the claim (the request failed: a retry runs again), if the key is still `claim`'s: a late
+   * run never frees another's claim (which would let a third copy run).
+   */
+  abandon(scope: string, key: string, claim: string): Promise<void>;
   close(): Promise<void>;
 }
 
 interface Entry {
   readonly fingerprint: string;
+  /** The running claim (absent once answered). */
+  readonly claim?: string;
   readonly response?: StoredResponse;
   readonly expiresAt: number;
 }
@@ -57,8 +68,9 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
     const id = `${scope}\n${key}`;
     const entry = this.entries.get(id);
     if (entry && entry.expiresAt > at) return Promise.resolve(outcomeOf(entry, fingerprint));
-    this.entries.set(id, { fingerprint, expiresAt: at + runningTtlMs });
-    return Promise.resolve({ state: 'started' });
+    const claim = randomUUID();
+    this.entries.set(id, { fingerprint, claim, expiresAt: at + runningTtlMs });
+    return Promise.resolve({ state: 'started', claim });
   }
 
   complete(
@@ -67,14 +79,24 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
     fingerprint: string,
     response: StoredResponse,
     doneTtlMs: number,
+    claim: string,
   ): Promise<void> {
-    this.entries.set(`${scope}\n${key}`, { fingerprint, response, expiresAt: this.now() + doneTtlMs });
+    const id = `${scope}\n${key}`;
+    if (this.heldByAnother(id, claim)) return Promise.resolve();
+    this.entries.set(id, { fingerprint, response, expiresAt: this.now() + doneTtlMs });
     return Promise.resolve();
   }
 
-  abandon(scope: string, key: string): Promise<void> {
-    this.entries.delete(`${scope}\n${key}`);
+  abandon(scope: string, key: string, claim: string): Promise<void> {
+    const id = `${scope}\n${key}`;
+    if (!this.heldByAnother(id, claim)) this.entries.delete(id);
     return Promise.resolve();
+  }
+
+  /** A live entry that is not `claim`'s running claim: another run's, or an answer. */
+  private heldByAnother(id: string, claim: string): boolean {
+    const entry = this.entries.get(id);
+    return entry !== undefined && entry.expiresAt > this.now() && entry.claim !== claim;
   }
 
   close(): Promise<void> {

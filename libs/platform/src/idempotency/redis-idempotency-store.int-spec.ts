@@ -41,13 +41,14 @@ describeIf(Boolean(url), 'RedisIdempotencyStore: REDIS_URL is not set (e.g. redi
       const redis = new Redis(url!);
       try {
         const store = new RedisIdempotencyStore(redis, prefix);
-        await store.begin('u1', 'secret-key-value', 'fp', 60_000);
+        const begun = await store.begin('u1', 'secret-key-value', 'fp', 60_000);
         await store.complete(
           'u1',
           'secret-key-value',
           'fp',
           { status: 200, headers: {}, body: '{}' },
           86_400_000,
+          begun.state === 'started' ? begun.claim : '',
         );
         const id = store.idOf('u1', 'secret-key-value');
         expect(id).not.toContain('secret-key-value');
