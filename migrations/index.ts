@@ -15,6 +15,7 @@ import { migration as addCreditsToBillingLedger } from './20261210120200_add_cre
 import { migration as createBudgetStore } from './20261211120000_create_budget_store';
 import { migration as addSettledToCreditLedger } from './20261211130000_add_settled_to_credit_ledger';
 import { migration as createAuditCheckpoints } from './20261213120000_create_audit_checkpoints';
+import { migration as addSignedInAt } from './20261214120000_add_signed_in_at_to_auth_refresh_tokens';
 
 /**
  * Every migration, in one list. Add a file named `YYYYMMDDHHmmss_<verb>_<object>.ts` that exports
@@ -37,4 +38,5 @@ export const allMigrations: readonly NamedMigration[] = [
   createBudgetStore,
   addSettledToCreditLedger,
   createAuditCheckpoints,
+  addSignedInAt,
 ];

@@ -1,13 +1,19 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { SignJWT } from 'jose';
 import OpenAI from 'openai';
 import request from 'supertest';
-import { describeBackends } from '@gw/database/testing';
-import { createLogger, loadConfig } from '@gw/platform';
+import { LOCAL_CREDENTIALS, type LocalCredentials } from '@gw/accounts';
+import { describeBackends, postgresUrl } from '@gw/database/testing';
+import { redisUrl } from '@gw/limits/testing';
+import { ConfiguredSecret, createLogger, loadConfig } from '@gw/platform';
+import { describeIf, eventually } from '@gw/shared-kernel/testing';
 import { createGateway, type Gateway } from '../../apps/gateway/src/app.factory';
+import { loadSessionSigningKey } from '../../apps/gateway/src/auth/session-signing-key';
+import { startExtraInstance, type ExtraInstance } from './support/extra-instance';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 
 const COOKIE = 'switchyard_refresh';
@@ -320,4 +326,252 @@ describe('local sign-in across restarts and account changes (embedded)', () => {
     const address = gateway!.app.getHttpServer().address() as AddressInfo;
     return `http://127.0.0.1:${address.port}`;
   }
+});
+
+/** The client address recorded with the GatewayKeyIssued event of a key (audit metadata). */
+async function sourceIpOfKeyIssued(gw: TestGateway, keyId: string): Promise<string | undefined> {
+  const events = await gw.gateway.runtime.eventStore.readAll();
+  const issued = events.find(
+    (e) => e.type === 'GatewayKeyIssued' && (e.data as { keyId?: string }).keyId === keyId,
+  );
+  if (!issued) throw new Error(`no GatewayKeyIssued for ${keyId}`);
+  return issued.metadata.sourceIp;
+}
+
+/** Polls until the access token is refused (401), at most `boundMs`; resolves with how long it took. */
+async function refusedWithin(baseUrl: string, accessToken: string, boundMs: number): Promise<number> {
+  const started = Date.now();
+  await eventually(
+    async () =>
+      (await request(baseUrl).get('/v1/models').set('authorization', `Bearer ${accessToken}`)).status === 401
+        ? true
+        : undefined,
+    boundMs,
+    'the logged-out access token to be refused',
+    50,
+  );
+  return Date.now() - started;
+}
+
+describeBackends(
+  'sign-in behind trusted proxies: throttles, sessions, fresh sign-in for gateway keys',
+  (backend) => {
+    let gw: TestGateway;
+    let verifications: jest.SpyInstance;
+    const seed = randomBytes(32).toString('base64');
+    beforeAll(async () => {
+      // 127.0.0.1 (the test client) is the proxy: X-Forwarded-For says who the client is
+      gw = await startTestGateway(backend, {
+        TRUSTED_PROXIES: '127.0.0.1/32, ::1',
+        SESSION_SIGNING_KEY: seed,
+      });
+      verifications = jest.spyOn(gw.gateway.app.get<LocalCredentials>(LOCAL_CREDENTIALS), 'verify');
+    });
+    afterAll(() => gw?.close());
+
+    const from = (address: string) => ({
+      login: (username: string, password: string) =>
+        request(gw.baseUrl)
+          .post('/api/v1/auth/login')
+          .set('x-forwarded-for', address)
+          .send({ username, password }),
+    });
+    const signIn = async (address: string) => {
+      const res = await from(address).login('demo', gw.userPassword).expect(200);
+      return { accessToken: res.body.accessToken as string, cookie: refreshCookie(res).header };
+    };
+
+    it('40 wrong passwords at once for one user from one address: at most 5 password checks, the rest 429 with Retry-After', async () => {
+      const before = verifications.mock.calls.length;
+      const answers = await Promise.all(
+        Array.from({ length: 40 }, () => from('203.0.113.1').login('demo', 'wrong-password')),
+      );
+      const checks = verifications.mock.calls.length - before;
+      expect(checks).toBeLessThanOrEqual(5);
+      const limited = answers.filter((a) => a.status === 429);
+      expect(limited).toHaveLength(40 - checks);
+      expect(answers.filter((a) => a.status === 401)).toHaveLength(checks);
+      for (const a of limited) {
+        expect(Number(a.headers['retry-after'])).toBeGreaterThan(0);
+        expect(a.body.code).toBe('AUTH.TOO_MANY_ATTEMPTS');
+      }
+    });
+
+    it('40 wrong passwords at once from one address for 40 usernames: at most 20 password checks (the per-address rule), the rest 429', async () => {
+      const before = verifications.mock.calls.length;
+      const answers = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => from('203.0.113.2').login(`probe-${i}`, 'guess')),
+      );
+      const checks = verifications.mock.calls.length - before;
+      expect(checks).toBeLessThanOrEqual(20);
+      expect(answers.filter((a) => a.status === 429)).toHaveLength(40 - checks);
+      expect(answers.every((a) => a.status === 429 || a.status === 401)).toBe(true);
+    });
+
+    it('a failure streak from one address does not lock the owner out: the right password from a fresh address signs in', async () => {
+      for (let i = 0; i < 5; i++)
+        expect((await from('203.0.113.3').login('demo', 'not-it')).status).toBe(401);
+      expect((await from('203.0.113.3').login('demo', gw.userPassword)).status).toBe(429);
+      await from('198.51.100.4').login('demo', gw.userPassword).expect(200);
+    });
+
+    it('X-Forwarded-For through a trusted proxy is the client address in the audit metadata; the Secure cookie follows X-Forwarded-Proto', async () => {
+      const res = await request(gw.baseUrl)
+        .post('/api/v1/me/api-keys')
+        .set('authorization', `Bearer ${gw.userKey}`)
+        .set('x-forwarded-for', '6.6.6.6, 198.51.100.77')
+        .send({ name: 'audited' })
+        .expect(201);
+      expect(await sourceIpOfKeyIssued(gw, res.body.id as string)).toBe('198.51.100.77');
+
+      const secure = await from('198.51.100.5')
+        .login('demo', gw.userPassword)
+        .set('x-forwarded-proto', 'https');
+      expect(refreshCookie(secure).raw).toMatch(/;\s*Secure/i);
+      const plain = await from('198.51.100.5').login('demo', gw.userPassword);
+      expect(refreshCookie(plain).raw).not.toMatch(/;\s*Secure/i);
+    });
+
+    it('after logout the old access token gets 401 within 5 s, and cannot create a gateway key', async () => {
+      const { accessToken, cookie } = await signIn('198.51.100.6');
+      await request(gw.baseUrl).get('/v1/models').set('authorization', `Bearer ${accessToken}`).expect(200);
+      await request(gw.baseUrl).post('/api/v1/auth/logout').set('cookie', cookie).expect(204);
+      expect(await refusedWithin(gw.baseUrl, accessToken, 5_000)).toBeLessThanOrEqual(5_000);
+      const key = await request(gw.baseUrl)
+        .post('/api/v1/me/api-keys')
+        .set('authorization', `Bearer ${accessToken}`)
+        .send({ name: 'after-logout' });
+      expect(key.status).toBe(401);
+      expect(key.headers['content-type']).toContain('application/problem+json');
+    });
+
+    it("a refresh token presented twice ends the session's access tokens too", async () => {
+      const { cookie } = await signIn('198.51.100.7');
+      const refreshed = await request(gw.baseUrl)
+        .post('/api/v1/auth/refresh')
+        .set('cookie', cookie)
+        .expect(200);
+      const accessToken = refreshed.body.accessToken as string;
+      await request(gw.baseUrl).get('/v1/models').set('authorization', `Bearer ${accessToken}`).expect(200);
+      await request(gw.baseUrl).post('/api/v1/auth/refresh').set('cookie', cookie).expect(401);
+      expect(await refusedWithin(gw.baseUrl, accessToken, 5_000)).toBeLessThanOrEqual(5_000);
+    });
+
+    it('a gateway key from an access token: at once after sign-in; from a session signed in 20 minutes ago only with the password', async () => {
+      const { accessToken } = await signIn('198.51.100.8');
+      const fresh = await request(gw.baseUrl)
+        .post('/api/v1/me/api-keys')
+        .set('authorization', `Bearer ${accessToken}`)
+        .send({ name: 'fresh-session' });
+      expect(fresh.status).toBe(201);
+
+      // what a refresh 20 minutes after the sign-in hands out: a new token, the old sign-in time
+      const key = await loadSessionSigningKey(new ConfiguredSecret(seed), gw.gateway.runtime.config.dataDir);
+      const nowS = Math.floor(Date.now() / 1000);
+      const old = await new SignJWT({ sid: randomUUID(), auth_time: nowS - 20 * 60 })
+        .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'at+jwt' })
+        .setIssuer('urn:switchyard:gateway')
+        .setAudience('urn:switchyard:gateway')
+        .setSubject(gw.userId)
+        .setJti(randomUUID())
+        .setIssuedAt(nowS)
+        .setExpirationTime(nowS + 600)
+        .sign(key.privateKey);
+      const as = () => request(gw.baseUrl).post('/api/v1/me/api-keys').set('authorization', `Bearer ${old}`);
+      await request(gw.baseUrl).get('/api/v1/me').set('authorization', `Bearer ${old}`).expect(200);
+
+      const refused = await as().send({ name: 'old-session' });
+      expect(refused.status).toBe(403);
+      expect(refused.headers['content-type']).toContain('application/problem+json');
+      expect(refused.body.code).toBe('AUTH.REAUTHENTICATION_REQUIRED');
+      const wrong = await as()
+        .set('x-forwarded-for', '198.51.100.9')
+        .send({ name: 'old-session', password: 'nope-nope' });
+      expect(wrong.status).toBe(403);
+      expect(wrong.body.code).toBe('AUTH.INCORRECT_PASSWORD');
+      const right = await as()
+        .set('x-forwarded-for', '198.51.100.9')
+        .send({ name: 'old-session', password: gw.userPassword });
+      expect(right.status).toBe(201);
+      expect(right.body.apiKey).toMatch(/^sk-sy-/);
+      // gateway keys keep working as they did
+      await request(gw.baseUrl)
+        .post('/api/v1/me/api-keys')
+        .set('authorization', `Bearer ${gw.userKey}`)
+        .send({ name: 'with-a-key' })
+        .expect(201);
+    });
+  },
+);
+
+describe('X-Forwarded-For from a peer that is not a trusted proxy (embedded, no TRUSTED_PROXIES)', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway('pglite');
+  });
+  afterAll(() => gw?.close());
+
+  it('is ignored: the audit metadata keeps the peer address, a forged X-Forwarded-Proto sets no Secure cookie', async () => {
+    const res = await request(gw.baseUrl)
+      .post('/api/v1/me/api-keys')
+      .set('authorization', `Bearer ${gw.userKey}`)
+      .set('x-forwarded-for', '198.51.100.77')
+      .send({ name: 'audited' })
+      .expect(201);
+    expect(await sourceIpOfKeyIssued(gw, res.body.id as string)).toMatch(
+      /^(127\.0\.0\.1|::1|::ffff:127\.0\.0\.1)$/,
+    );
+    const login = await request(gw.baseUrl)
+      .post('/api/v1/auth/login')
+      .set('x-forwarded-proto', 'https')
+      .send({ username: 'demo', password: gw.userPassword })
+      .expect(200);
+    expect(refreshCookie(login).raw).not.toMatch(/;\s*Secure/i);
+  });
+});
+
+describeIf(
+  Boolean(postgresUrl()) && Boolean(redisUrl()),
+  'logout across two gateway instances: needs DATABASE_URL and REDIS_URL (one PostgreSQL store, one Redis)',
+)('logout across two gateway instances sharing PostgreSQL and Redis', () => {
+  let first: TestGateway;
+  let second: ExtraInstance;
+  beforeAll(async () => {
+    first = await startTestGateway('postgres', {
+      REDIS_URL: redisUrl()!,
+      SESSION_SIGNING_KEY: randomBytes(32).toString('base64'),
+    });
+    second = await startExtraInstance(first, 'sessions');
+  });
+  afterAll(async () => {
+    await second?.close();
+    await first?.close();
+  });
+
+  it('a logout on one instance: the old access token gets 401 on the other within 5 s', async () => {
+    const login = await request(first.baseUrl)
+      .post('/api/v1/auth/login')
+      .send({ username: 'demo', password: first.userPassword })
+      .expect(200);
+    const accessToken = login.body.accessToken as string;
+    await eventually(
+      async () =>
+        (await request(second.baseUrl).get('/v1/models').set('authorization', `Bearer ${accessToken}`))
+          .status === 200
+          ? true
+          : undefined,
+      10_000,
+      'the token accepted on the second instance',
+    );
+    await request(first.baseUrl)
+      .post('/api/v1/auth/logout')
+      .set('cookie', refreshCookie(login).header)
+      .expect(204);
+    expect(await refusedWithin(second.baseUrl, accessToken, 5_000)).toBeLessThanOrEqual(5_000);
+    const key = await request(second.baseUrl)
+      .post('/api/v1/me/api-keys')
+      .set('authorization', `Bearer ${accessToken}`)
+      .send({ name: 'after-logout' });
+    expect(key.status).toBe(401);
+  });
 });

@@ -8,3 +8,4 @@ export * from './projections/read-model-projections';
 export * from './idempotency/idempotency-store';
 export * from './idempotency/redis-idempotency-store';
 export * from './idempotency/fallback-idempotency-store';
+export * from './config/trusted-proxies';

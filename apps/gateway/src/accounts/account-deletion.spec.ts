@@ -49,6 +49,9 @@ class MemoryCredentials implements LocalCredentials {
   async verify(): Promise<string | undefined> {
     return undefined;
   }
+  async verifyUser(): Promise<boolean> {
+    return false;
+  }
   async remove(userId: string): Promise<void> {
     this.users.delete(userId);
   }

@@ -28,6 +28,11 @@ import { POWER_LEVELS, ROLES, TIERS, type PowerLevel, type Role, type Tier } fro
 export class CreateApiKeyDto {
   /** What the key is for ("laptop", "CI"); shown in the key list. */
   @IsString() @Length(1, 100) name!: string;
+  /**
+   * Your password, when you call with an access token whose sign-in is more than 15 minutes old
+   * (local sign-in); not needed with a gateway key.
+   */
+  @IsOptional() @IsString() @Length(1, 1024) password?: string;
 }
 
 /** PUT /api/v1/me/settings — only the fields given change. */

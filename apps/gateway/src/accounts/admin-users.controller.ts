@@ -19,6 +19,7 @@ import { AccessDirectory, type AccountEntry } from '@gw/accounts';
 import { IllegalStateError, ValidationError } from '@gw/shared-kernel';
 import { AdminGuard } from '../auth/admin.guard';
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
+import { RecentSignIn } from '../auth/recent-sign-in';
 import type { AuthenticatedRequest } from '../auth/principal.decorator';
 import { commandMetadata } from '../http/command-metadata';
 import { dtoSchema } from '../http/openapi';
@@ -73,6 +74,7 @@ export class AdminUsersController {
   constructor(
     @Inject(AccountService) private readonly accounts: AccountService,
     @Inject(AccessDirectory) private readonly directory: AccessDirectory,
+    @Inject(RecentSignIn) private readonly recentSignIn: RecentSignIn,
   ) {}
 
   @ApiBody({ schema: dtoSchema('CreateUserDto') })
@@ -167,7 +169,10 @@ export class AdminUsersController {
     await this.accounts.delete(id, commandMetadata(request, principal));
   }
 
-  /** A gateway key for the user: `apiKey` is in this answer only. */
+  /**
+   * A gateway key for the user: `apiKey` is in this answer only. With an access token signed in more
+   * than 15 minutes ago, the body carries the admin's password too (RecentSignIn).
+   */
   @ApiBody({ schema: dtoSchema('CreateApiKeyDto') })
   @Post(':id/api-keys')
   @HttpCode(201)
@@ -177,6 +182,7 @@ export class AdminUsersController {
     @Req() request: AuthenticatedRequest,
   ): Promise<{ id: string; apiKey: string; maskedKey: string }> {
     const dto = validateDto(CreateApiKeyDto, body, { strict: true });
+    await this.recentSignIn.require(request, request.principal!, dto.password);
     const issued = await this.accounts.issueKey(id, dto.name, commandMetadata(request, request.principal!));
     return { id: issued.id, apiKey: issued.apiKey, maskedKey: issued.maskedKey };
   }

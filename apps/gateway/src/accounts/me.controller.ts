@@ -14,6 +14,7 @@ import {
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { AccessDirectory, type GatewayKeyView, type Principal } from '@gw/accounts';
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
+import { RecentSignIn } from '../auth/recent-sign-in';
 import { CurrentPrincipal, type AuthenticatedRequest } from '../auth/principal.decorator';
 import { commandMetadata } from '../http/command-metadata';
 import { dtoSchema } from '../http/openapi';
@@ -37,6 +38,7 @@ export class MeController {
   constructor(
     @Inject(AccountService) private readonly accounts: AccountService,
     @Inject(AccessDirectory) private readonly directory: AccessDirectory,
+    @Inject(RecentSignIn) private readonly recentSignIn: RecentSignIn,
   ) {}
 
   /** Who you are, your tier and what it allows. */
@@ -83,13 +85,17 @@ export class MeController {
     return { data: this.directory.activeKeys(principal.userId) };
   }
 
-  /** A new gateway key: `apiKey` is in this answer only; it is never shown again. */
+  /**
+   * A new gateway key: `apiKey` is in this answer only; it is never shown again. With an access
+   * token signed in more than 15 minutes ago, the body carries the password too (RecentSignIn).
+   */
   @ApiBody({ schema: dtoSchema('CreateApiKeyDto') })
   @Post('api-keys')
   @HttpCode(201)
-  createKey(@Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<IssuedKeyView> {
+  async createKey(@Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<IssuedKeyView> {
     const dto = validateDto(CreateApiKeyDto, body, { strict: true });
     const principal = request.principal!;
+    await this.recentSignIn.require(request, principal, dto.password);
     return this.accounts.issueKey(principal.userId, dto.name, commandMetadata(request, principal));
   }
 

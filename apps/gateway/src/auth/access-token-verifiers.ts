@@ -12,6 +12,10 @@ export interface VerifiedToken {
   /** OIDC: the roles the token grants; gateway-signed tokens: undefined (the account's roles count). */
   readonly roles?: readonly Role[];
   readonly expiresAt: number;
+  /** Local sign-in: the session (refresh-token family) the token belongs to, for revocation. */
+  readonly sessionId?: string;
+  /** When the session signed in (`auth_time`, ms since the epoch); refreshing does not move it. */
+  readonly signedInAt?: number;
   /** OIDC: what opens the account the first time the subject is seen. */
   readonly profile?: { readonly email: string; readonly displayName: string };
 }
@@ -77,6 +81,7 @@ export class OidcTokenVerifier implements AccessTokenVerifier {
       userId: subjectUserId(this.issuer, sub),
       roles: rolesFromClaims(payload, this.rolesClaim),
       expiresAt: payload.exp! * 1000,
+      ...(typeof payload.auth_time === 'number' && { signedInAt: payload.auth_time * 1000 }),
       profile: {
         email: email ?? `${sub}@${new URL(this.issuer).hostname}`,
         displayName: (name ?? sub).slice(0, 200),
@@ -115,17 +120,28 @@ export class OidcTokenVerifier implements AccessTokenVerifier {
 /** The issuer and audience of the gateway's own access tokens (local sign-in). */
 export const SESSION_ISSUER = 'urn:switchyard:gateway';
 export const SESSION_TOKEN_TTL_S = 15 * 60;
+const SESSION_CLOCK_TOLERANCE_S = 5;
+/** The longest an access token of a session can still be accepted after it was signed. */
+export const SESSION_TOKEN_MAX_LIFE_MS = (SESSION_TOKEN_TTL_S + SESSION_CLOCK_TOLERANCE_S) * 1000;
 
-/** Access tokens the gateway signs itself for local sign-in, verified with its own public key. */
+/**
+ * Access tokens the gateway signs itself for local sign-in, verified with its own public key. They
+ * carry the session (`sid`, the refresh-token family: logout and refresh-token reuse revoke it) and
+ * when the session signed in (`auth_time`, kept across refreshes).
+ */
 export class SessionTokens implements AccessTokenVerifier {
   constructor(
     private readonly key: SessionSigningKey,
     private readonly now: () => number = Date.now,
   ) {}
 
-  async sign(userId: string, sessionId: string): Promise<{ accessToken: string; expiresIn: number }> {
+  async sign(
+    userId: string,
+    sessionId: string,
+    signedInAt: number,
+  ): Promise<{ accessToken: string; expiresIn: number }> {
     const iat = Math.floor(this.now() / 1000);
-    const accessToken = await new SignJWT({ sid: sessionId })
+    const accessToken = await new SignJWT({ sid: sessionId, auth_time: Math.floor(signedInAt / 1000) })
       .setProtectedHeader({ alg: 'EdDSA', kid: this.key.kid, typ: 'at+jwt' })
       .setIssuer(SESSION_ISSUER)
       .setAudience(SESSION_ISSUER)
@@ -143,11 +159,17 @@ export class SessionTokens implements AccessTokenVerifier {
         issuer: SESSION_ISSUER,
         audience: SESSION_ISSUER,
         algorithms: ['EdDSA'],
-        clockTolerance: 5,
+        clockTolerance: SESSION_CLOCK_TOLERANCE_S,
         requiredClaims: ['sub', 'exp'],
         currentDate: new Date(this.now()),
       });
-      return { userId: payload.sub!, expiresAt: payload.exp! * 1000 };
+      return {
+        userId: payload.sub!,
+        expiresAt: payload.exp! * 1000,
+        ...(typeof payload.sid === 'string' && { sessionId: payload.sid }),
+        // tokens from before auth_time count as signed in long ago
+        signedInAt: typeof payload.auth_time === 'number' ? payload.auth_time * 1000 : 0,
+      };
     } catch (e) {
       throw invalidToken(e instanceof errors.JWTExpired);
     }

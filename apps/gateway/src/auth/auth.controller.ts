@@ -4,6 +4,7 @@ import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundError } from '@gw/shared-kernel';
 import type { GatewayConfig } from '@gw/platform';
+import { clientOf } from '../http/client-address';
 import { dtoSchema } from '../http/openapi';
 import { validateDto } from '../http/validate-dto';
 import { GATEWAY_CONFIG } from '../runtime/runtime.tokens';
@@ -60,7 +61,7 @@ export class AuthController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AccessTokenView> {
     const dto = validateDto(LoginDto, body, { strict: true });
-    const signedIn = await this.local().login(dto.username, dto.password, request.ip);
+    const signedIn = await this.local().login(dto.username, dto.password, clientOf(request).address);
     return this.answer(request, reply, signedIn);
   }
 
@@ -79,7 +80,10 @@ export class AuthController {
     }
   }
 
-  /** Ends the session of the refresh cookie (if any) and clears it. */
+  /**
+   * Ends the session of the refresh cookie (if any) and clears it: its refresh tokens at once, its
+   * access tokens on every instance within seconds (the revoked-session list).
+   */
   @Post('logout')
   @HttpCode(204)
   async logout(
@@ -105,7 +109,8 @@ export class AuthController {
       serializeCookie(REFRESH_COOKIE, signedIn.refreshToken, {
         httpOnly: true,
         sameSite: 'strict',
-        secure: request.protocol === 'https',
+        // HTTPS here, or X-Forwarded-Proto from a trusted proxy (TRUSTED_PROXIES)
+        secure: clientOf(request).secure,
         path: COOKIE_PATH,
         maxAge: REFRESH_TOKEN_TTL_MS / 1000,
       }),

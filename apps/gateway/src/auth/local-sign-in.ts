@@ -1,14 +1,14 @@
 import type { Logger } from 'pino';
 import {
   type AccessDirectory,
-  DEFAULT_LOGIN_THROTTLE,
   type LocalCredentials,
-  LoginThrottle,
   normalizeUsername,
   type RefreshTokens,
+  type SessionRevocations,
+  SignInThrottle,
 } from '@gw/accounts';
 import { UnauthorizedError } from '@gw/shared-kernel';
-import type { SessionTokens } from './access-token-verifiers';
+import { SESSION_TOKEN_MAX_LIFE_MS, type SessionTokens } from './access-token-verifiers';
 import { TooManySignInAttemptsError } from './auth.errors';
 
 /** LocalSignIn in the Nest container, or null when an OIDC issuer signs users in. */
@@ -33,13 +33,14 @@ const badRefresh = (): UnauthorizedError =>
 /**
  * Local sign-in (no OIDC issuer): username and password → a 15-minute access token signed by the
  * gateway and a refresh token (rotated on every refresh, its family revoked when a used one comes
- * back). Failed sign-ins are throttled per username and per address, in memory; a throttled attempt
- * is refused before the password is checked. An unknown user and a wrong password get the same
- * error after the same scrypt work.
+ * back). Every password check first takes a slot of the sign-in throttle (per username and address,
+ * per address, and a slower per username; in memory), so concurrent wrong passwords cannot outrun
+ * it; a throttled attempt is refused before the password is checked. An unknown user and a wrong
+ * password get the same error after the same scrypt work. Logout and refresh-token reuse put the
+ * session on the revoked list: its access tokens are refused from then on.
  */
 export class LocalSignIn {
-  private readonly perUsername = new LoginThrottle(DEFAULT_LOGIN_THROTTLE.perUsername);
-  private readonly perAddress = new LoginThrottle(DEFAULT_LOGIN_THROTTLE.perAddress);
+  private readonly throttle: SignInThrottle;
   private signIns = 0;
 
   constructor(
@@ -48,30 +49,42 @@ export class LocalSignIn {
     private readonly sessions: SessionTokens,
     private readonly directory: AccessDirectory,
     private readonly logger: Logger,
-  ) {}
+    private readonly revocations: SessionRevocations,
+    private readonly now: () => number = Date.now,
+    throttle?: SignInThrottle,
+  ) {
+    this.throttle = throttle ?? new SignInThrottle(undefined, now);
+  }
 
+  /** `address`: the client's, as TRUSTED_PROXIES lets the gateway tell it (clientOf). */
   async login(username: string, password: string, address: string): Promise<SignedIn> {
-    const userKey = `user:${normalizeUsername(username)}`;
-    const addressKey = `ip:${address}`;
-    const wait = Math.max(this.perUsername.retryAfterMs(userKey), this.perAddress.retryAfterMs(addressKey));
-    if (wait > 0) throw new TooManySignInAttemptsError(wait);
-    const userId = await this.credentials.verify(username, password);
-    if (!userId || !this.enabled(userId)) {
-      this.perUsername.recordFailure(userKey);
-      this.perAddress.recordFailure(addressKey);
-      throw badCredentials();
-    }
-    this.perUsername.reset(userKey);
+    const userId = await this.checked(`user:${normalizeUsername(username)}`, address, async () => {
+      const id = await this.credentials.verify(username, password);
+      return id && this.enabled(id) ? id : undefined;
+    });
+    if (!userId) throw badCredentials();
     if (this.signIns++ % PRUNE_EVERY === 0) this.prune();
-    const { token, familyId } = await this.refreshTokens.issue(userId);
+    const { token, familyId, signedInAt } = await this.refreshTokens.issue(userId);
     this.logger.info({ userId }, 'signed in');
-    return { ...(await this.sessions.sign(userId, familyId)), refreshToken: token };
+    return { ...(await this.sessions.sign(userId, familyId, signedInAt)), refreshToken: token };
+  }
+
+  /**
+   * The signed-in user's password again (before a sensitive change), throttled like a sign-in
+   * (keyed by the user id): true when right.
+   */
+  async confirmPassword(userId: string, password: string, address: string): Promise<boolean> {
+    const ok = await this.checked(`id:${userId}`, address, async () =>
+      (await this.credentials.verifyUser(userId, password)) ? userId : undefined,
+    );
+    return ok !== undefined;
   }
 
   async refresh(refreshToken: string | undefined): Promise<SignedIn> {
     if (!refreshToken) throw badRefresh();
     const outcome = await this.refreshTokens.rotate(refreshToken);
     if (outcome.kind === 'reused') {
+      await this.endSession(outcome.familyId);
       this.logger.warn(
         { userId: outcome.userId, sessionId: outcome.familyId },
         'a used refresh token was presented again: the session is revoked',
@@ -79,16 +92,40 @@ export class LocalSignIn {
       throw badRefresh();
     }
     if (outcome.kind === 'invalid' || !this.enabled(outcome.userId)) throw badRefresh();
-    return { ...(await this.sessions.sign(outcome.userId, outcome.familyId)), refreshToken: outcome.token };
+    return {
+      ...(await this.sessions.sign(outcome.userId, outcome.familyId, outcome.signedInAt)),
+      refreshToken: outcome.token,
+    };
   }
 
+  /** Ends the refresh cookie's session: its refresh tokens and its access tokens. */
   async logout(refreshToken: string | undefined): Promise<void> {
-    if (refreshToken) await this.refreshTokens.revokeFamilyOf(refreshToken);
+    const familyId = refreshToken ? await this.refreshTokens.revokeFamilyOf(refreshToken) : undefined;
+    if (familyId) await this.endSession(familyId);
   }
 
   /** Ends every session of the user: no refresh token of theirs works again (account deleted). */
   async signOutEverywhere(userId: string): Promise<void> {
     await this.refreshTokens.revokeUser(userId);
+  }
+
+  /** Its access tokens are refused on every instance until the last of them would have expired. */
+  private endSession(sessionId: string): Promise<void> {
+    return this.revocations.revoke(sessionId, this.now() + SESSION_TOKEN_MAX_LIFE_MS);
+  }
+
+  /** A password check behind the throttle: its slot taken first, given back only when it succeeds. */
+  private async checked(
+    who: string,
+    address: string,
+    check: () => Promise<string | undefined>,
+  ): Promise<string | undefined> {
+    const admission = this.throttle.admit(who, address);
+    if (!admission.admitted) throw new TooManySignInAttemptsError(admission.retryAfterMs);
+    const userId = await check();
+    if (userId) admission.attempt.succeeded();
+    else admission.attempt.failed();
+    return userId;
   }
 
   /** Refresh tokens expired for a day go: on the first sign-in after a start, then every 500th. */

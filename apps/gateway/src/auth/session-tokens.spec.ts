@@ -19,7 +19,7 @@ describe('session signing key and tokens', () => {
     expect((await stat(sessionKeyPath(dir))).mode & 0o777).toBe(0o600);
     const again = await loadSessionSigningKey(undefined, dir);
     expect(again.kid).toBe(first.kid);
-    const token = await new SessionTokens(first).sign('u1', 's1');
+    const token = await new SessionTokens(first).sign('u1', 's1', Date.now());
     await expect(new SessionTokens(again).verify(token.accessToken)).resolves.toMatchObject({ userId: 'u1' });
   });
 
@@ -41,7 +41,7 @@ describe('session signing key and tokens', () => {
     let now = Date.UTC(2026, 0, 1);
     const key = await loadSessionSigningKey(undefined, dir);
     const tokens = new SessionTokens(key, () => now);
-    const { accessToken, expiresIn } = await tokens.sign('u1', 's1');
+    const { accessToken, expiresIn } = await tokens.sign('u1', 's1', now);
     expect(expiresIn).toBe(SESSION_TOKEN_TTL_S);
     expect(JSON.parse(Buffer.from(accessToken.split('.')[0]!, 'base64url').toString())).toMatchObject({
       alg: 'EdDSA',
@@ -52,7 +52,20 @@ describe('session signing key and tokens', () => {
     now += 10_000;
     await expect(tokens.verify(accessToken)).rejects.toMatchObject({ code: 'AUTH.TOKEN_EXPIRED' });
     const other = new SessionTokens(await loadSessionSigningKey(undefined, path.join(dir, 'b')), () => now);
-    const foreign = await other.sign('u1', 's1');
+    const foreign = await other.sign('u1', 's1', now);
     await expect(tokens.verify(foreign.accessToken)).rejects.toMatchObject({ code: 'AUTH.INVALID_TOKEN' });
+  });
+
+  it('a token names its session and when the session signed in (not when the token was signed)', async () => {
+    const now = Date.UTC(2026, 0, 1, 12);
+    const tokens = new SessionTokens(await loadSessionSigningKey(undefined, dir), () => now);
+    const signedInAt = now - 40 * 60_000; // refreshed 40 minutes after the sign-in
+    const { accessToken } = await tokens.sign('u1', 'session-1', signedInAt);
+    await expect(tokens.verify(accessToken)).resolves.toEqual({
+      userId: 'u1',
+      expiresAt: now + SESSION_TOKEN_TTL_S * 1000,
+      sessionId: 'session-1',
+      signedInAt,
+    });
   });
 });

@@ -1,6 +1,6 @@
 import type { CommandBus } from '@nestjs/cqrs';
 import pino from 'pino';
-import { AccessDirectory, OpenAccountCommand, subjectUserId } from '@gw/accounts';
+import { AccessDirectory, InMemorySessionRevocations, OpenAccountCommand, subjectUserId } from '@gw/accounts';
 import { IllegalStateError, type RecordedEvent } from '@gw/shared-kernel';
 import type { AccessTokenVerifier, VerifiedToken } from './access-token-verifiers';
 import { invalidToken } from './auth.errors';
@@ -38,6 +38,7 @@ const oidcToken = (sub: string, roles = ['user']): VerifiedToken => ({
 
 function setup(verify: (token: string) => Promise<VerifiedToken>) {
   const directory = new AccessDirectory();
+  const revocations = new InMemorySessionRevocations();
   const executed: unknown[] = [];
   let execute: (command: unknown) => Promise<unknown> = (command) => {
     executed.push(command);
@@ -51,10 +52,11 @@ function setup(verify: (token: string) => Promise<VerifiedToken>) {
       return verify(token);
     },
   };
-  const auth = new TokenAuthenticator(verifier, directory, commands, logger);
+  const auth = new TokenAuthenticator(verifier, directory, commands, logger, revocations);
   return {
     auth,
     directory,
+    revocations,
     executed,
     verifications: () => verifications,
     failCommandsWith: (f: (command: unknown) => Promise<unknown>) => {
@@ -107,6 +109,25 @@ describe('TokenAuthenticator', () => {
     await expect(t.auth.authenticate(token, hashToken(token))).rejects.toEqual(invalidToken());
     await expect(t.auth.authenticate('n.e.w', hashToken('n.e.w'))).rejects.toEqual(invalidToken());
     expect(t.executed).toEqual([]);
+  });
+
+  it('a token of a revoked session is refused, from the cache too; other sessions are not', async () => {
+    const userId = 'local-user';
+    const t = setup(async (token) => ({
+      userId,
+      expiresAt: Date.now() + 60_000,
+      sessionId: token === 'a.b.c' ? 'session-a' : 'session-b',
+      signedInAt: Date.now(),
+    }));
+    t.directory.apply(opened(userId));
+    const principal = await t.auth.authenticate('a.b.c', hashToken('a.b.c'));
+    expect(principal).toMatchObject({ userId, keyId: 'access-token', signedInAt: expect.any(Number) });
+    await t.auth.authenticate('x.y.z', hashToken('x.y.z'));
+    expect(t.auth.cached(hashToken('a.b.c'))).toBeDefined();
+    await t.revocations.revoke('session-a', Date.now() + 60_000);
+    expect(() => t.auth.cached(hashToken('a.b.c'))).toThrow(invalidToken());
+    await expect(t.auth.authenticate('a.b.c', hashToken('a.b.c'))).rejects.toEqual(invalidToken());
+    expect(t.auth.cached(hashToken('x.y.z'))).toMatchObject({ userId });
   });
 
   it("the token's roles count for OIDC callers, not the account's", async () => {

@@ -5,6 +5,7 @@ import {
   type AccessDirectory,
   OpenAccountCommand,
   type Principal,
+  type SessionRevocations,
   UpdateAccountCommand,
   VerifiedTokenCache,
   type VerifiedIdentity,
@@ -29,7 +30,9 @@ export const hashToken = (token: string): string => createHash('sha256').update(
  * key for local sign-in) checks a token once; then it is cached by its SHA-256 until it expires (at
  * most 5 min), so a repeated token costs a hash and a map lookup. The account comes from the access
  * directory; an OIDC subject seen for the first time gets its account opened (once: the account id
- * is derived from issuer and subject, and "already open" is success).
+ * is derived from issuer and subject, and "already open" is success). A token whose session was
+ * revoked (logout, refresh-token reuse) is refused on every use, from the cache too: the revoked-
+ * session list is in memory (shared through Redis in full mode).
  */
 export class TokenAuthenticator {
   private readonly cache = new VerifiedTokenCache();
@@ -40,12 +43,15 @@ export class TokenAuthenticator {
     private readonly directory: AccessDirectory,
     private readonly commands: CommandBus,
     private readonly logger: Logger,
+    private readonly revocations?: SessionRevocations,
   ) {}
 
   /** From the cache only (sync): the principal, or undefined when the token must be verified. */
   cached(tokenHash: string): Principal | undefined {
     const identity = this.cache.get(tokenHash);
-    return identity && this.principalOf(identity);
+    if (!identity) return undefined;
+    this.refuseRevoked(identity);
+    return this.principalOf(identity);
   }
 
   async authenticate(token: string, tokenHash: string): Promise<Principal> {
@@ -59,7 +65,10 @@ export class TokenAuthenticator {
       userId: verified.userId,
       ...(verified.roles && { roles: verified.roles }),
       expiresAt: verified.expiresAt,
+      ...(verified.sessionId !== undefined && { sessionId: verified.sessionId }),
+      ...(verified.signedInAt !== undefined && { signedInAt: verified.signedInAt }),
     };
+    this.refuseRevoked(identity);
     const known = this.principalOf(identity);
     if (known) this.opened.delete(verified.userId);
     if (verified.profile && verified.roles) this.recordRoles(verified.userId, verified.roles);
@@ -69,12 +78,26 @@ export class TokenAuthenticator {
     return principal;
   }
 
-  /** The account's principal, with the token's roles (OIDC); undefined while the account is unknown. */
+  /** A logged-out session's token is refused like an unknown one. */
+  private refuseRevoked(identity: VerifiedIdentity): void {
+    if (identity.sessionId !== undefined && this.revocations?.isRevoked(identity.sessionId))
+      throw invalidToken();
+  }
+
+  /**
+   * The account's principal, with the token's roles (OIDC) and its session's sign-in time; undefined
+   * while the account is unknown.
+   */
   private principalOf(identity: VerifiedIdentity): Principal | undefined {
     if (this.directory.account(identity.userId)?.disabled)
       throw new ForbiddenError('AUTH.ACCOUNT_DISABLED', 'This account is disabled.');
     const principal = this.directory.principalForUser(identity.userId, ACCESS_TOKEN_KEY_ID);
-    return principal && identity.roles ? { ...principal, roles: identity.roles } : principal;
+    if (!principal) return undefined;
+    return {
+      ...principal,
+      ...(identity.roles && { roles: identity.roles }),
+      ...(identity.signedInAt !== undefined && { signedInAt: identity.signedInAt }),
+    };
   }
 
   /**
@@ -110,6 +133,7 @@ export class TokenAuthenticator {
       keyId: ACCESS_TOKEN_KEY_ID,
       roles: verified.roles ?? ['user'],
       ...NEW_ACCOUNT,
+      ...(verified.signedInAt !== undefined && { signedInAt: verified.signedInAt }),
     };
   }
 

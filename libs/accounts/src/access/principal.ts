@@ -10,6 +10,8 @@ export interface Principal {
   readonly powerLevel: PowerLevel;
   /** The caller's own provider keys only, never the platform's (absent = false). */
   readonly byokOnly?: boolean;
+  /** Access tokens: when the session signed in (ms since the epoch), if the token says. */
+  readonly signedInAt?: number;
 }
 
 /** Does the caller hold this role? */

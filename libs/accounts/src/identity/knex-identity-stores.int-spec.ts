@@ -2,13 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { describeBackends, openTestDatabase, type TestDatabase } from '@gw/database/testing';
 import { migration as createAuthRefreshTokens } from '../../../../migrations/20261201120100_create_auth_refresh_tokens';
 import { migration as createLocalCredentials } from '../../../../migrations/20261201120000_create_local_credentials';
+import { migration as addSignedInAt } from '../../../../migrations/20261214120000_add_signed_in_at_to_auth_refresh_tokens';
 import { KnexLocalCredentials, LOCAL_CREDENTIALS_TABLE } from './knex-local-credentials';
+import { hashPassword } from './password-hash';
 import { REFRESH_TOKENS_TABLE, RefreshTokens } from './refresh-tokens';
 
 describeBackends('local sign-in stores', (kind) => {
   let db: TestDatabase;
   beforeAll(async () => {
-    db = await openTestDatabase(kind, [createLocalCredentials, createAuthRefreshTokens], 'identity_test');
+    db = await openTestDatabase(
+      kind,
+      [createLocalCredentials, createAuthRefreshTokens, addSignedInAt],
+      'identity_test',
+    );
   });
   afterAll(() => db?.drop());
 
@@ -57,6 +63,40 @@ describeBackends('local sign-in stores', (kind) => {
       });
     });
   });
+
+  it('a password hashed with older scrypt parameters signs in and is stored again with today', async () => {
+    const credentials = new KnexLocalCredentials(db.knex);
+    const userId = randomUUID();
+    const username = `legacy-${userId}`;
+    const old = await hashPassword('legacy-password', { N: 2 ** 15, r: 8, p: 1 });
+    await db
+      .knex(LOCAL_CREDENTIALS_TABLE)
+      .insert({ user_id: userId, username, password_hash: old, updated_at: new Date() });
+    const stored = async (): Promise<string> =>
+      (
+        (await db.knex(LOCAL_CREDENTIALS_TABLE).where({ user_id: userId }).first('password_hash')) as {
+          password_hash: string;
+        }
+      ).password_hash;
+
+    await expect(credentials.verify(username, 'wrong-password')).resolves.toBeUndefined();
+    expect(await stored()).toBe(old); // a wrong password changes nothing
+    await expect(credentials.verify(username, 'legacy-password')).resolves.toBe(userId);
+    const rehashed = await stored();
+    expect(rehashed).not.toBe(old);
+    expect(rehashed).toMatch(/^scrypt\$131072\$8\$1\$/);
+    await expect(credentials.verify(username, 'legacy-password')).resolves.toBe(userId);
+    expect(await stored()).toBe(rehashed); // already current: not hashed again
+  }, 120_000);
+
+  it('verifyUser checks the password of a user id', async () => {
+    const credentials = new KnexLocalCredentials(db.knex);
+    const userId = randomUUID();
+    await credentials.set(userId, `by-id-${userId}`, 'password-by-id');
+    await expect(credentials.verifyUser(userId, 'password-by-id')).resolves.toBe(true);
+    await expect(credentials.verifyUser(userId, 'password-by-ie')).resolves.toBe(false);
+    await expect(credentials.verifyUser(randomUUID(), 'password-by-id')).resolves.toBe(false);
+  }, 120_000);
 
   it('two users setting the same new username at once: one gets it, the other a 400', async () => {
     const credentials = new KnexLocalCredentials(db.knex);
@@ -115,6 +155,16 @@ describeBackends('local sign-in stores', (kind) => {
       const left = await db.knex(REFRESH_TOKENS_TABLE).where({ user_id: 'u5' }).select('family_id');
       expect(left.map((r: { family_id: string }) => r.family_id)).toEqual([fresh.familyId]);
       expect(left).not.toContainEqual({ family_id: old.familyId });
+    });
+
+    it('the session keeps its sign-in time across rotations', async () => {
+      let now = new Date('2026-03-01T10:00:00Z');
+      const tokens = new RefreshTokens(db.knex, 3_600_000, () => now);
+      const issued = await tokens.issue('u6');
+      expect(issued.signedInAt).toBe(now.getTime());
+      now = new Date(now.getTime() + 20 * 60_000);
+      const rotated = await tokens.rotate(issued.token);
+      expect(rotated).toMatchObject({ kind: 'rotated', signedInAt: Date.parse('2026-03-01T10:00:00Z') });
     });
 
     it('two concurrent refreshes with the same token: one rotates, the other is a reuse', async () => {

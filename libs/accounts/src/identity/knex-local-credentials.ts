@@ -1,7 +1,13 @@
 import type { Knex } from 'knex';
 import { ValidationError } from '@gw/shared-kernel';
 import type { LocalCredentials } from './local-credentials.port';
-import { hashPassword, MAX_PASSWORD_LENGTH, UNKNOWN_USER_HASH, verifyPassword } from './password-hash';
+import {
+  hashPassword,
+  MAX_PASSWORD_LENGTH,
+  needsRehash,
+  UNKNOWN_USER_HASH,
+  verifyPassword,
+} from './password-hash';
 
 /** Created by migration `20261201120000_create_local_credentials`. */
 export const LOCAL_CREDENTIALS_TABLE = 'local_credentials';
@@ -14,9 +20,16 @@ const taken = (): ValidationError =>
 /** Usernames compare without case and surrounding spaces. */
 export const normalizeUsername = (username: string): string => username.trim().toLowerCase();
 
+interface CredentialRow {
+  readonly user_id: string;
+  readonly password_hash: string;
+}
+
 /**
  * LocalCredentials on the read-model database (PGlite or PostgreSQL). `verify` runs scrypt whether
  * or not the user exists (against a hash nothing matches), so the answer takes as long either way.
+ * A right password whose hash was made with older scrypt parameters is hashed again with today's
+ * and stored (unless the password changed meanwhile).
  */
 export class KnexLocalCredentials implements LocalCredentials {
   constructor(private readonly knex: Knex) {}
@@ -52,13 +65,32 @@ export class KnexLocalCredentials implements LocalCredentials {
   }
 
   async verify(username: string, password: string): Promise<string | undefined> {
-    const row: { user_id: string; password_hash: string } | undefined = await this.knex(
-      LOCAL_CREDENTIALS_TABLE,
-    )
+    const row: CredentialRow | undefined = await this.knex(LOCAL_CREDENTIALS_TABLE)
       .where({ username: normalizeUsername(username) })
       .first('user_id', 'password_hash');
+    return this.check(row, password);
+  }
+
+  async verifyUser(userId: string, password: string): Promise<boolean> {
+    const row: CredentialRow | undefined = await this.knex(LOCAL_CREDENTIALS_TABLE)
+      .where({ user_id: userId })
+      .first('user_id', 'password_hash');
+    return (await this.check(row, password)) !== undefined;
+  }
+
+  private async check(row: CredentialRow | undefined, password: string): Promise<string | undefined> {
     const ok = await verifyPassword(password, row?.password_hash ?? UNKNOWN_USER_HASH);
-    return ok && row ? row.user_id : undefined;
+    if (!ok || !row) return undefined;
+    if (needsRehash(row.password_hash)) await this.rehash(row, password);
+    return row.user_id;
+  }
+
+  /** Today's parameters for a right password; a concurrent change of the password wins. */
+  private async rehash(row: CredentialRow, password: string): Promise<void> {
+    const passwordHash = await hashPassword(password);
+    await this.knex(LOCAL_CREDENTIALS_TABLE)
+      .where({ user_id: row.user_id, password_hash: row.password_hash })
+      .update({ password_hash: passwordHash, updated_at: new Date() });
   }
 
   async remove(userId: string): Promise<void> {

@@ -8,6 +8,8 @@ export interface LocalCredentials {
   set(userId: string, username: string, password: string): Promise<void>;
   /** The user id when the username and password match, else undefined (same time either way). */
   verify(username: string, password: string): Promise<string | undefined>;
+  /** Whether `password` is this user's (asking again before a sensitive change); same time either way. */
+  verifyUser(userId: string, password: string): Promise<boolean>;
   /** Forgets the user's password (user removed or disabled-and-deleted). */
   remove(userId: string): Promise<void>;
 }

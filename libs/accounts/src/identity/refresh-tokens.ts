@@ -7,7 +7,14 @@ export const REFRESH_TOKENS_TABLE = 'auth_refresh_tokens';
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 export type RefreshOutcome =
-  | { readonly kind: 'rotated'; readonly userId: string; readonly token: string; readonly familyId: string }
+  | {
+      readonly kind: 'rotated';
+      readonly userId: string;
+      readonly token: string;
+      readonly familyId: string;
+      /** When the family's sign-in happened (ms since the epoch); refreshing does not move it. */
+      readonly signedInAt: number;
+    }
   /** Unknown, expired or revoked: no new token. */
   | { readonly kind: 'invalid' }
   /** A token used before came back: someone copied it. Its whole family is revoked now. */
@@ -18,6 +25,12 @@ export type RefreshOutcome =
  * refresh uses its token and issues the next of the same family (rotation); presenting a used token
  * again revokes the family, so a stolen token works at most until its owner's next refresh.
  */
+export interface IssuedRefreshToken {
+  readonly token: string;
+  readonly familyId: string;
+  readonly signedInAt: number;
+}
+
 export class RefreshTokens {
   constructor(
     private readonly knex: Knex,
@@ -26,8 +39,8 @@ export class RefreshTokens {
   ) {}
 
   /** A new family (a sign-in). */
-  issue(userId: string): Promise<{ token: string; familyId: string }> {
-    return this.insert(this.knex, userId, randomUUID());
+  issue(userId: string): Promise<IssuedRefreshToken> {
+    return this.insert(this.knex, userId, randomUUID(), this.now());
   }
 
   async rotate(token: string): Promise<RefreshOutcome> {
@@ -40,6 +53,7 @@ export class RefreshTokens {
             expires_at: Date | string;
             used_at: unknown;
             revoked_at: unknown;
+            signed_in_at: Date | string | null;
           }
         | undefined = await trx(REFRESH_TOKENS_TABLE)
         .where({ token_hash: hashToken(token) })
@@ -57,21 +71,24 @@ export class RefreshTokens {
       await trx(REFRESH_TOKENS_TABLE)
         .where({ token_hash: hashToken(token) })
         .update({ used_at: now });
-      const next = await this.insert(trx, row.user_id, row.family_id);
+      // families from before signed_in_at count as signed in long ago
+      const signedInAt = new Date(row.signed_in_at ?? 0);
+      const next = await this.insert(trx, row.user_id, row.family_id, signedInAt);
       return { kind: 'rotated' as const, userId: row.user_id, ...next };
     });
   }
 
-  /** Sign-out: the token's family ends (unknown tokens are ignored). */
-  async revokeFamilyOf(token: string): Promise<void> {
+  /** Sign-out: the token's family ends; its id, or undefined for an unknown token. */
+  async revokeFamilyOf(token: string): Promise<string | undefined> {
     const row: { family_id: string } | undefined = await this.knex(REFRESH_TOKENS_TABLE)
       .where({ token_hash: hashToken(token) })
       .first('family_id');
-    if (row)
-      await this.knex(REFRESH_TOKENS_TABLE)
-        .where({ family_id: row.family_id })
-        .whereNull('revoked_at')
-        .update({ revoked_at: this.now() });
+    if (!row) return undefined;
+    await this.knex(REFRESH_TOKENS_TABLE)
+      .where({ family_id: row.family_id })
+      .whereNull('revoked_at')
+      .update({ revoked_at: this.now() });
+    return row.family_id;
   }
 
   /** Every family of a user (password changed, user disabled). */
@@ -95,14 +112,16 @@ export class RefreshTokens {
     db: Knex,
     userId: string,
     familyId: string,
-  ): Promise<{ token: string; familyId: string }> {
+    signedInAt: Date,
+  ): Promise<IssuedRefreshToken> {
     const token = randomBytes(32).toString('base64url');
     await db(REFRESH_TOKENS_TABLE).insert({
       token_hash: hashToken(token),
       family_id: familyId,
       user_id: userId,
       expires_at: new Date(this.now().getTime() + this.ttlMs),
+      signed_in_at: signedInAt,
     });
-    return { token, familyId };
+    return { token, familyId, signedInAt: signedInAt.getTime() };
   }
 }

@@ -7,6 +7,10 @@ export interface VerifiedIdentity {
   readonly roles?: readonly Role[];
   /** When the token expires (ms since the epoch). */
   readonly expiresAt: number;
+  /** The session it belongs to (gateway-signed tokens), checked against revoked sessions on every use. */
+  readonly sessionId?: string;
+  /** When its session signed in (ms since the epoch), if the token says. */
+  readonly signedInAt?: number;
 }
 
 /** Five minutes: a revoked or changed token upstream is believed at most this long. */

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import type { DatabaseConfig } from '@gw/database';
 import { ConfiguredSecret } from './configured-secret';
+import { TrustedProxies } from './trusted-proxies';
 
 export type Durability = 'strict' | 'relaxed';
 
@@ -107,6 +108,12 @@ export interface GatewayConfig {
    * neither. Required outside embedded mode; embedded mode keeps them in `$DATA_DIR/audit-keys.json`.
    */
   readonly audit: { readonly chainKey?: ConfiguredSecret; readonly signingKey?: ConfiguredSecret };
+  /**
+   * `TRUSTED_PROXIES`: CIDRs of the reverse proxies in front of the gateway (comma-separated; default
+   * none). Only through them are X-Forwarded-For / X-Forwarded-Proto believed, for the client address
+   * of the sign-in throttles and the audit metadata and for the refresh cookie's Secure flag.
+   */
+  readonly trustedProxies: TrustedProxies;
   readonly logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
   readonly embedded: boolean;
   /** The largest request body accepted (`MAX_REQUEST_BYTES`); larger ones are a 413 before parsing. */
@@ -316,6 +323,15 @@ function allowedUpstreamHosts(env: Env): ReadonlySet<string> {
   return new Set(hosts);
 }
 
+/** Comma-separated IP addresses or CIDRs (`10.0.0.0/8, fd00::/8`). */
+function trustedProxies(env: Env): TrustedProxies {
+  try {
+    return TrustedProxies.parse(env.TRUSTED_PROXIES);
+  } catch (e) {
+    throw new ConfigError(`TRUSTED_PROXIES: ${(e as Error).message}`);
+  }
+}
+
 /** A whole number of bytes from 1 KiB (an error body must fit) to 1 GiB. */
 function maxRequestBytes(env: Env, name = 'MAX_REQUEST_BYTES', fallback = DEFAULT_MAX_REQUEST_BYTES): number {
   const bytes = numberIn(env, name, 1024, 1024 * 1024 * 1024, fallback);
@@ -373,6 +389,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     allowedUpstreamHosts: allowedUpstreamHosts(env),
     vault: { keys: env.VAULT_KEYS || undefined, fingerprintKey: env.VAULT_FINGERPRINT_KEY || undefined },
     audit: auditKeys(env),
+    trustedProxies: trustedProxies(env),
     logLevel: oneOf(
       env,
       'LOG_LEVEL',
