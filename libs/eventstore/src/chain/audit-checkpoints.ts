@@ -14,9 +14,9 @@ import type { CheckpointSigningKey } from './audit-keys';
 import { signCheckpoint, type AuditCheckpoint, type CheckpointHead } from './checkpoint';
 
 /**
- * The audited streams: who holds which keys, accounts and their gateway keys, credits, the catalog and
- * the routing policy. Request streams (one per chat request) are not checkpointed: that would cost the
- * hot path a write per request; their links are keyed all the same.
+ * The audited streams: accounts and their gateway keys, provider keys, credits, the catalog, and the
+ * policies (routing, billing, tier, rate limits). Request streams (one per chat request) are not
+ * checkpointed: that would cost the hot path a write per request; their links are keyed all the same.
  */
 export const AUDITED_STREAM_PREFIXES: readonly string[] = [
   'account-',
@@ -24,7 +24,10 @@ export const AUDITED_STREAM_PREFIXES: readonly string[] = [
   'credits-',
   'provider-',
   'model-',
-  'routing-',
+  'routing-policy',
+  'billing-policy',
+  'tier-policy',
+  'rate-limit-policy',
 ];
 
 export const isAuditedStream = (streamId: string): boolean =>
