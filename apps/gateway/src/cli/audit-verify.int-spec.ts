@@ -205,10 +205,19 @@ describeBackends('npm run audit:verify', (kind) => {
       },
     );
     const other = `model-${randomUUID()}`;
+    const intact = `provider-${randomUUID()}`;
     await watching.wrap().append({ streamId: other, events: [anEvent(), anEvent()] });
+    await watching.wrap().append({ streamId: intact, events: [anEvent(), anEvent(), anEvent()] });
+    const chat = `request-${randomUUID()}`;
+    await watching.wrap().append({ streamId: chat, events: [anEvent()] });
     await fixture.knex.raw('delete from events where stream_id = ? and stream_revision = 1', [other]);
     await watching.close();
     expect(missing).toEqual([other]);
+    // Closing signed what was noted: the intact stream, and no request stream.
+    const checkpoints = new AuditCheckpointStore(fixture.knex);
+    expect(await checkpoints.get(intact)).toMatchObject({ streamId: intact, revision: 2n });
+    expect(await checkpoints.get(other)).toBeNull();
+    expect(await checkpoints.get(chat)).toBeNull();
   });
 
   it('reports a removed row at the revision where the gap is', async () => {
