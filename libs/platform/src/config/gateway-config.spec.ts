@@ -45,6 +45,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MAX_REQUEST_BYTES: 'lots' })).toThrow(ConfigError);
   });
 
+  it('PAYMENT_CHECKOUT_URL: an http(s) URL naming {purchaseId}, or unset', () => {
+    expect(loadConfig({}).paymentCheckoutUrl).toBeUndefined();
+    const url = 'https://pay.example/checkout?ref={purchaseId}&u={userId}';
+    expect(loadConfig({ PAYMENT_CHECKOUT_URL: url }).paymentCheckoutUrl).toBe(url);
+    expect(() => loadConfig({ PAYMENT_CHECKOUT_URL: 'https://pay.example/checkout' })).toThrow(
+      /\{purchaseId\}/,
+    );
+    expect(() => loadConfig({ PAYMENT_CHECKOUT_URL: 'ftp://pay.example/{purchaseId}' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PAYMENT_CHECKOUT_URL: 'not a url {purchaseId}' })).toThrow(ConfigError);
+  });
+
   it('portal API bodies up to 1 MiB by default (or MAX_REQUEST_BYTES when smaller); MAX_API_REQUEST_BYTES sets it', () => {
     expect(loadConfig({}).maxApiRequestBytes).toBe(1024 * 1024);
     expect(loadConfig({ MAX_REQUEST_BYTES: '65536' }).maxApiRequestBytes).toBe(65_536);
