@@ -78,6 +78,7 @@ describe('docker-compose.yml', () => {
         'grafana',
         'kafka',
         'keycloak',
+        'keycloak-schema',
         'postgres',
         'projector',
         'prometheus',
@@ -93,6 +94,7 @@ describe('docker-compose.yml', () => {
       'grafana',
       'kafka',
       'keycloak',
+      'keycloak-schema',
       'postgres',
       'prometheus',
       'redis',
@@ -181,12 +183,12 @@ describe('Keycloak in docker-compose.yml', () => {
       attributes: Record<string, string>;
       protocolMappers: Array<{ protocolMapper: string; config: Record<string, string> }>;
     }>;
-    users: Array<{ username: string; realmRoles: string[]; credentials: Array<{ value: string }> }>;
+    users: Array<{ username: string; realmRoles: string[]; credentials?: Array<{ value: string }> }>;
   };
 
-  it('imports the realm from infra/keycloak in dev mode', () => {
+  it('imports the realm from infra/keycloak in production mode (start-dev only in docker-compose.dev.yml)', () => {
     expect(keycloak.image).toMatch(/^quay\.io\/keycloak\/keycloak:/);
-    expect(keycloak.command).toEqual(['start-dev', '--import-realm']);
+    expect(keycloak.command).toEqual(['start', '--import-realm']);
     expect(keycloak.volumes).toContain('./infra/keycloak:/opt/keycloak/data/import:ro');
   });
 
@@ -203,7 +205,7 @@ describe('Keycloak in docker-compose.yml', () => {
     );
   });
 
-  it('the realm has the three roles, a public PKCE client for the portal, and a demo user per role', () => {
+  it('the realm has the three roles, a public PKCE client for the portal, and a demo user per role without a password', () => {
     expect(realm.roles.realm.map((r) => r.name).sort()).toEqual(['admin', 'auditor', 'user']);
     const portal = realm.clients.find((c) => c.clientId === 'switchyard-portal')!;
     expect(portal.publicClient).toBe(true);
@@ -213,10 +215,8 @@ describe('Keycloak in docker-compose.yml', () => {
       expect(realm.users.some((u) => u.realmRoles.includes(role) && u.username.startsWith('demo-'))).toBe(
         true,
       );
-    // demo passwords say so
-    expect(realm.users.flatMap((u) => u.credentials).every((c) => c.value.startsWith('demo-only-'))).toBe(
-      true,
-    );
+    // No fixed password: each demo user sets one at first sign-in (infra/keycloak/README.md).
+    expect(realm.users.flatMap((u) => u.credentials ?? [])).toEqual([]);
   });
 });
 
