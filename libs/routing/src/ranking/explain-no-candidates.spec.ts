@@ -69,14 +69,14 @@ describe('explainNoCandidates', () => {
     expect(why.filter).toBe('vision'); // tools left a/t, vision removed it
   });
 
-  it("names the prompt's token count against the largest context window", () => {
+  it("names the prompt's token bound against the largest context window", () => {
     const why = explained(
       input([model('a/s', { contextWindow: 8_000 }), model('b/l', { contextWindow: 32_000 })], {
         needs: { streaming: false, tools: false, vision: false, jsonMode: false, contextTokens: 50_000 },
       }),
     );
     expect(why).toMatchObject({ filter: 'contextWindow', param: 'messages' });
-    expect(why.message).toContain('about 50000 tokens');
+    expect(why.message).toContain('up to 50000 tokens (the prompt counted at one token per UTF-8 byte');
     expect(why.message).toContain('largest context window at power level balanced (32000 tokens)');
   });
 
