@@ -90,10 +90,12 @@ export async function bootstrapUsers(
     await localCredentials.set(userId, sign.username, sign.password);
     return { ...account, ...sign };
   };
-  const credentials: BootstrapCredentials = {
-    admin: await open('admin', 'admin@switchyard.local', 'Administrator'),
-    user: await open('user', 'demo@switchyard.local', 'Demo User'),
-  };
+  // side by side: each password hash is a few hundred ms of scrypt on its own libuv thread
+  const [admin, user] = await Promise.all([
+    open('admin', 'admin@switchyard.local', 'Administrator'),
+    open('user', 'demo@switchyard.local', 'Demo User'),
+  ]);
+  const credentials: BootstrapCredentials = { admin, user };
   await ensurePrivateDir(dataDir);
   await writeFile(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
   await chmod(file, 0o600);
@@ -127,10 +129,11 @@ async function addMissingPasswords(
     await localCredentials.set(account.userId, username, password);
     return { ...account, username, password };
   };
-  const updated: BootstrapCredentials = {
-    admin: await withPassword(saved.admin, USERNAMES.admin),
-    user: await withPassword(saved.user, USERNAMES.user),
-  };
+  const [admin, user] = await Promise.all([
+    withPassword(saved.admin, USERNAMES.admin),
+    withPassword(saved.user, USERNAMES.user),
+  ]);
+  const updated: BootstrapCredentials = { admin, user };
   await writeFile(file, `${JSON.stringify(updated, null, 2)}\n`, { mode: 0o600 });
   await chmod(file, 0o600);
   logger.info({ file }, 'sign-in passwords created for the bootstrap accounts');

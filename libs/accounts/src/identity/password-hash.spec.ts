@@ -1,5 +1,7 @@
 import {
   hashPassword,
+  concurrencyLimit,
+  MAX_CONCURRENT_HASHES,
   needsRehash,
   PASSWORD_HASH_PARAMS,
   UNKNOWN_USER_HASH,
@@ -61,5 +63,31 @@ describe('password hashing (scrypt)', () => {
     await expect(verifyPassword('pw', `scrypt$1000$8$1$${salt}$${hash}`)).resolves.toBe(false);
     await expect(verifyPassword('pw', `scrypt$${2 ** 24}$8$1$${salt}$${hash}`)).resolves.toBe(false);
     await expect(verifyPassword('pw', `scrypt$1024$8$1$${salt}$${hash}`)).resolves.toBe(true);
+  });
+
+  it('hashes run at most 2 at once (libuv threads stay free for DNS and files); the rest wait their turn', async () => {
+    expect(MAX_CONCURRENT_HASHES).toBe(2);
+    const limit = concurrencyLimit(MAX_CONCURRENT_HASHES);
+    let inFlight = 0;
+    let most = 0;
+    const gates: Array<() => void> = [];
+    const started: number[] = [];
+    const works = Array.from({ length: 7 }, (_, i) =>
+      limit(async () => {
+        started.push(i);
+        most = Math.max(most, ++inFlight);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        inFlight -= 1;
+        return i;
+      }),
+    );
+    while (started.length < 7) {
+      await new Promise((resolve) => setImmediate(resolve));
+      gates.shift()?.();
+    }
+    gates.forEach((open) => open());
+    await expect(Promise.all(works)).resolves.toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(started).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(most).toBe(2);
   });
 });

@@ -21,11 +21,39 @@ const MAX_MEMORY = 1024 * 1024 * 1024;
 /** Passwords longer than this are refused before hashing (a 1 MB password is a CPU attack). */
 export const MAX_PASSWORD_LENGTH = 1024;
 
+/**
+ * Hashes running at once, at most: scrypt runs on libuv's thread pool (4 threads), which DNS lookups
+ * and file I/O share; a burst of sign-ins waits here instead of taking all four.
+ */
+export const MAX_CONCURRENT_HASHES = 2;
+
+/** Runs at most `max` of the given works at once; the others wait their turn, first come first served. */
+export function concurrencyLimit(max: number): <T>(work: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async (work) => {
+    if (running < max) running += 1;
+    else await new Promise<void>((resolve) => waiting.push(resolve)); // the slot is handed over
+    try {
+      return await work();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running -= 1;
+    }
+  };
+}
+
+const withHashSlot = concurrencyLimit(MAX_CONCURRENT_HASHES);
+
 const derive = (password: string, salt: Buffer, length: number, params: ScryptParams): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const options: ScryptOptions = { ...params, maxmem: memoryFor(params) };
-    scrypt(password.normalize('NFKC'), salt, length, options, (e, key) => (e ? reject(e) : resolve(key)));
-  });
+  withHashSlot(
+    () =>
+      new Promise((resolve, reject) => {
+        const options: ScryptOptions = { ...params, maxmem: memoryFor(params) };
+        scrypt(password.normalize('NFKC'), salt, length, options, (e, key) => (e ? reject(e) : resolve(key)));
+      }),
+  );
 
 export async function hashPassword(
   password: string,

@@ -1,10 +1,43 @@
 import { randomUUID } from 'node:crypto';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { describeIf, eventually } from '@gw/shared-kernel/testing';
 import { RedisSessionRevocations } from './redis-session-revocations';
 
 const url = process.env.REDIS_URL;
 const quiet = { unreachable: () => undefined, recovered: () => undefined };
+
+/** A port that forwards to Redis while `open`, and refuses connections while closed. */
+async function switchableRedisPort(target: URL) {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  let server: Server | undefined;
+  const sockets = new Set<Socket>();
+  return {
+    port,
+    open: async () => {
+      server = createServer((client) => {
+        const upstream = connect(Number(target.port || 6379), target.hostname);
+        for (const s of [client, upstream]) {
+          sockets.add(s);
+          s.on('close', () => sockets.delete(s));
+          s.on('error', () => undefined);
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      await new Promise<void>((resolve) => server!.listen(port, '127.0.0.1', resolve));
+    },
+    close: async () => {
+      if (!server) return;
+      const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
+      for (const s of sockets) s.destroy();
+      await closed;
+      server = undefined;
+    },
+  };
+}
 
 describeIf(Boolean(url), 'RedisSessionRevocations: REDIS_URL is not set (e.g. redis://127.0.0.1:6379)')(
   'RedisSessionRevocations (redis)',
@@ -57,6 +90,40 @@ describeIf(Boolean(url), 'RedisSessionRevocations: REDIS_URL is not set (e.g. re
       const entries = await clients[0]!.xrange(stream, '-', '+');
       const last = entries[entries.length - 1]!;
       expect(last[1]).toEqual(['sid', sid, 'until', expect.stringMatching(/^\d+$/)]);
+    });
+
+    it('a revocation made while Redis is unreachable counts here at once and reaches the others when Redis is back', async () => {
+      const gate = await switchableRedisPort(new URL(url!));
+      const events: string[] = [];
+      const redis = new Redis(gate.port, '127.0.0.1', {
+        maxRetriesPerRequest: 1,
+        retryStrategy: () => 50,
+        lazyConnect: true,
+      });
+      redis.on('error', () => undefined);
+      clients.push(redis);
+      const cut = new RedisSessionRevocations(
+        redis,
+        60_000,
+        { unreachable: () => events.push('unreachable'), recovered: () => events.push('recovered') },
+        { stream, pollMs: 100 },
+      );
+      lists.push(cut);
+      await cut.start(); // Redis unreachable: the start does not wait for it
+      const other = await open();
+      const sid = randomUUID();
+      await cut.revoke(sid, Date.now() + 60_000);
+      expect(cut.isRevoked(sid)).toBe(true);
+      expect(events).toEqual(['unreachable']);
+      await gate.open();
+      await eventually(
+        () => (other.isRevoked(sid) ? true : undefined),
+        5_000,
+        'the revocation written later',
+      );
+      expect(events).toEqual(['unreachable', 'recovered']);
+      await cut.close();
+      await gate.close();
     });
   },
 );
