@@ -221,7 +221,7 @@ describe('routing strategy presets and fallback reasons (embedded)', () => {
   });
 });
 
-describe('context window routing with a real tokenizer (embedded)', () => {
+describe("context window routing on the prompt's token bound (embedded)", () => {
   let gw: TestGateway;
   beforeAll(async () => {
     gw = await startTestGateway('pglite');
@@ -235,7 +235,9 @@ describe('context window routing with a real tokenizer (embedded)', () => {
       .send({ model: 'eco', messages: [{ role: 'user', content }], max_tokens: 8, ...extra });
 
   it('a prompt too long for the cheapest model goes to one whose window fits it', async () => {
-    const prompt = 'word '.repeat(140_000); // ≈140 K tokens: over 128 K, under 200 K
+    // 150 KB: bounded at ≈150 K tokens (one per UTF-8 byte, the most any tokenizer makes of it),
+    // over swift-mini's 128 K window and under sage-medium's 200 K.
+    const prompt = 'word '.repeat(30_000);
     const res = await ask(prompt);
     expect(res.status).toBe(200);
     expect(res.headers['x-switchyard-model']).toBe('mock-sage/sage-medium');
