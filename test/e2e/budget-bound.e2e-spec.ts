@@ -3,6 +3,7 @@ import request from 'supertest';
 import { postgresUrl } from '@gw/database/testing';
 import { startMockProvider, type MockProvider } from '@gw/providers';
 import { describeIf, eventually } from '@gw/shared-kernel/testing';
+import { newUser } from './support/accounts';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 
 /**
@@ -41,19 +42,6 @@ function shapedPrompt(chars: number): string {
     for (let i = 0; i < stretch - 512; i++) text += String.fromCharCode(33 + ((i * 7919 + k) % 94));
   }
   return text;
-}
-
-async function newUser(gw: TestGateway, tier: string): Promise<{ id: string; apiKey: string }> {
-  const admin = as(gw.baseUrl, gw.adminKey);
-  const created = await admin
-    .post('/api/v1/admin/users')
-    .send({ name: `Bound ${Math.random().toString(36).slice(2, 8)}`, tier })
-    .expect(201);
-  const key = await admin
-    .post(`/api/v1/admin/users/${created.body.id}/api-keys`)
-    .send({ name: 'k' })
-    .expect(201);
-  return { id: created.body.id as string, apiKey: key.body.apiKey as string };
 }
 
 async function credits(gw: TestGateway, apiKey: string): Promise<Record<string, string>> {
@@ -134,8 +122,8 @@ async function cannotOverdraw(gw: TestGateway): Promise<void> {
     .put('/api/v1/admin/billing/policy')
     .send({ signupCreditsMicros: '50000' })
     .expect(200);
-  const unCapped = await newUser(gw, 'professional');
-  const capped = await newUser(gw, 'professional');
+  const unCapped = await newUser(gw.baseUrl, gw.adminKey, 'professional');
+  const capped = await newUser(gw.baseUrl, gw.adminKey, 'professional');
   await as(gw.baseUrl, capped.apiKey)
     .put('/api/v1/me/settings')
     .send({ monthlyCapMicros: '30000', capMode: 'hard' })
@@ -207,7 +195,7 @@ describe('the budget hold is a true worst case (embedded)', () => {
   afterAll(() => gw.close());
 
   it('for any request body, the charge for what the mock provider reports is at most what was held', async () => {
-    const user = await newUser(gw, 'enterprise');
+    const user = await newUser(gw.baseUrl, gw.adminKey, 'enterprise');
     // Enough for any hold: 128 choices of a model's whole output at the dearest price and markup.
     await as(gw.baseUrl, gw.adminKey)
       .post(`/api/v1/admin/users/${user.id}/credits`)

@@ -5,6 +5,7 @@ import { startMockProvider, type MockProvider } from '@gw/providers';
 import type { EventStore } from '@gw/eventstore';
 import { describeIf, eventually, startTcpProxy, type TcpProxy } from '@gw/shared-kernel/testing';
 import { createServer, type Server } from 'node:http';
+import { newUser as newAccount } from './support/accounts';
 import { startExtraInstance, type ExtraInstance } from './support/extra-instance';
 
 import { startTestGateway, type TestGateway } from './support/test-gateway';
@@ -92,18 +93,8 @@ async function flatFeeCatalog(
     .expect(200);
 }
 
-async function newUser(gw: TestGateway, tier = 'professional'): Promise<{ id: string; apiKey: string }> {
-  const admin = as(gw.baseUrl, gw.adminKey);
-  const created = await admin
-    .post('/api/v1/admin/users')
-    .send({ name: `Budget ${Math.random().toString(36).slice(2, 8)}`, tier })
-    .expect(201);
-  const key = await admin
-    .post(`/api/v1/admin/users/${created.body.id}/api-keys`)
-    .send({ name: 'k' })
-    .expect(201);
-  return { id: created.body.id as string, apiKey: key.body.apiKey as string };
-}
+/** A new account of `tier` (professional by default) with a gateway key. */
+const newUser = (gw: TestGateway, tier = 'professional') => newAccount(gw.baseUrl, gw.adminKey, tier);
 
 const chat = (baseUrl: string, apiKey: string, model: string, extra: Record<string, unknown> = {}) =>
   fetch(`${baseUrl}/v1/chat/completions`, {

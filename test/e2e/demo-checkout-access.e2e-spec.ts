@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { newUser as newAccount } from './support/accounts';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 
 /**
@@ -20,18 +21,7 @@ describe('demo checkout: who may complete it (embedded)', () => {
     get: (p: string) => request(gw.baseUrl).get(p).set('authorization', `Bearer ${key}`),
     post: (p: string) => request(gw.baseUrl).post(p).set('authorization', `Bearer ${key}`),
   });
-  const newUser = async () => {
-    const admin = as(gw.adminKey);
-    const created = await admin
-      .post('/api/v1/admin/users')
-      .send({ name: `checkout ${randomUUID().slice(0, 8)}`, tier: 'starter' })
-      .expect(201);
-    const key = await admin
-      .post(`/api/v1/admin/users/${created.body.id}/api-keys`)
-      .send({ name: 'k' })
-      .expect(201);
-    return { id: created.body.id as string, apiKey: key.body.apiKey as string };
-  };
+  const newUser = () => newAccount(gw.baseUrl, gw.adminKey, 'starter');
   const checkout = async (user: { apiKey: string }) =>
     (await as(user.apiKey).post('/api/v1/me/credits/checkout').send({ packageId: 'credits-10' }).expect(201))
       .body as { purchaseId: string; checkoutUrl: string };

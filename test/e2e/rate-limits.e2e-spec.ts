@@ -5,6 +5,7 @@ import { DEFAULT_RATE_LIMITS } from '@gw/limits';
 import { redisUrl } from '@gw/limits/testing';
 import { toRequestStreamId } from '@gw/routing';
 import { describeIf, eventually } from '@gw/shared-kernel/testing';
+import { newUser } from './support/accounts';
 import { startExtraInstance, type ExtraInstance } from './support/extra-instance';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 
@@ -17,23 +18,6 @@ const as = (baseUrl: string, key: string) => ({
 });
 
 /** A new user of this tier with one gateway key, made through the admin API. */
-async function newUser(
-  baseUrl: string,
-  adminKey: string,
-  tier: string,
-): Promise<{ id: string; apiKey: string }> {
-  const admin = as(baseUrl, adminKey);
-  const created = await admin
-    .post('/api/v1/admin/users')
-    .send({ name: `Limited ${Math.random().toString(36).slice(2, 8)}`, tier })
-    .expect(201);
-  const key = await admin
-    .post(`/api/v1/admin/users/${created.body.id}/api-keys`)
-    .send({ name: 'k' })
-    .expect(201);
-  return { id: created.body.id as string, apiKey: key.body.apiKey as string };
-}
-
 const chatBody = { model: 'auto', messages: [{ role: 'user', content: 'hi' }] };
 
 describeBackends('rate limits per tier (embedded: in-memory limiter)', (backend) => {

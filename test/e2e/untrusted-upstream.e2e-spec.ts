@@ -5,6 +5,7 @@ import request from 'supertest';
 import { describeBackends } from '@gw/database/testing';
 import { toRequestStreamId, type UsageRecorded } from '@gw/routing';
 import { UPSTREAM_TEXT_BOUNDS } from '@gw/shared-kernel';
+import { newUser } from './support/accounts';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 
 /**
@@ -79,16 +80,12 @@ describeBackends('untrusted upstream answers', (backend) => {
 
   /** A new starter user whose custom endpoint is the fake upstream; returns their key and its model id. */
   const userWithEndpoint = async (): Promise<{ apiKey: string; model: string }> => {
-    const admin = as(gw.adminKey);
-    const created = await admin
-      .post('/api/v1/admin/users')
-      .send({ name: `untrusted ${randomUUID().slice(0, 8)}`, tier: 'starter' })
-      .expect(201);
-    const issued = await admin
-      .post(`/api/v1/admin/users/${created.body.id}/api-keys`)
-      .send({ name: 'k' })
-      .expect(201);
-    const apiKey = issued.body.apiKey as string;
+    const { apiKey } = await newUser(
+      gw.baseUrl,
+      gw.adminKey,
+      'starter',
+      `untrusted ${randomUUID().slice(0, 8)}`,
+    );
     const added = await as(apiKey)
       .post('/api/v1/me/keys')
       .send({
