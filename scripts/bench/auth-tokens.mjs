@@ -10,7 +10,9 @@ const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const dist = path.resolve(root, process.env.BENCH_DIST || 'dist');
 const load = (p) => require(path.join(dist, p));
-const { AccessDirectory, generateGatewayKey, hashGatewayKey } = load('libs/accounts/src/index.js');
+const { AccessDirectory, generateGatewayKey, hashGatewayKey, InMemorySessionRevocations } = load(
+  'libs/accounts/src/index.js',
+);
 const { GatewayKeyGuard } = load('apps/gateway/src/auth/gateway-key.guard.js');
 const { TokenAuthenticator } = load('apps/gateway/src/auth/token-authenticator.js');
 const { SessionTokens } = load('apps/gateway/src/auth/access-token-verifiers.js');
@@ -59,7 +61,17 @@ directory.apply(
 const sessions = new SessionTokens(
   await loadSessionSigningKey({ reveal: () => randomBytes(32).toString('base64') }, '/nonexistent'),
 );
-const tokens = new TokenAuthenticator(sessions, directory, { execute: async () => ({}) }, logger);
+// as local sign-in runs: every token's session checked against the revoked-session list (here with
+// 1,000 revoked sessions, none of them the tokens')
+const revocations = new InMemorySessionRevocations();
+for (let i = 0; i < 1_000; i++) await revocations.revoke(`revoked-${i}`, Date.now() + 600_000);
+const tokens = new TokenAuthenticator(
+  sessions,
+  directory,
+  { execute: async () => ({}) },
+  logger,
+  revocations,
+);
 const guard = new GatewayKeyGuard(directory, tokens);
 const requestWith = (credential) => ({ headers: { authorization: `Bearer ${credential}` } });
 
@@ -72,9 +84,9 @@ async function measure(name, make, iterations = ITERATIONS) {
 }
 
 await measure('gateway key (sk-sy-…)', () => requestWith(apiKey));
-const { accessToken } = await sessions.sign('u1', 's1');
+const { accessToken } = await sessions.sign('u1', 's1', Date.now());
 await measure('repeated access token (verified-token cache)', () => requestWith(accessToken));
-const fresh = await Promise.all(Array.from({ length: 3_000 }, () => sessions.sign('u1', 's1')));
+const fresh = await Promise.all(Array.from({ length: 3_000 }, () => sessions.sign('u1', 's1', Date.now())));
 let n = 0;
 await measure(
   'new EdDSA access token (signature check)',
