@@ -9,8 +9,9 @@ export interface ScryptParams {
 /**
  * scrypt at OWASP's current recommendation (Password Storage Cheat Sheet): N = 2^17, r = 8, p = 1
  * (128 MiB, ~0.7 s of one libuv thread per hash on the 2-core box), a random 16-byte salt, a
- * 32-byte hash. Stored as `scrypt$<N>$<r>$<p>$<salt b64>$<hash b64>`: a hash made with other parameters (the
- * earlier N = 2^15) still verifies, and `needsRehash` tells the sign-in to store a new one.
+ * 32-byte hash. Stored as `scrypt$<N>$<r>$<p>$<salt b64>$<hash b64>`: a hash made with other
+ * parameters (the earlier N = 2^15) still verifies, and `needsRehash` tells the sign-in to store a
+ * new one.
  */
 export const PASSWORD_HASH_PARAMS: ScryptParams = { N: 2 ** 17, r: 8, p: 1 };
 const KEY_LENGTH = 32;
