@@ -4,8 +4,9 @@ import type { Role } from '@gw/shared-kernel';
 import { commandMetadata, systemMetadata } from './command-metadata';
 import { requestIdOf } from '../logging/request-id';
 
+/** A request straight from `ip` (no trusted proxy in front: the peer is the client). */
 const request = (headers: Record<string, string>, ip = '203.0.113.7'): FastifyRequest =>
-  ({ headers, ip }) as unknown as FastifyRequest;
+  ({ headers, raw: { socket: { remoteAddress: ip } }, server: {} }) as unknown as FastifyRequest;
 
 const principal = (role: Role): Principal =>
   ({
