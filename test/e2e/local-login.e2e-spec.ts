@@ -446,6 +446,22 @@ describeBackends(
       expect(key.headers['content-type']).toContain('application/problem+json');
     });
 
+    it('a logout that sends only the access token (curl, an SDK) ends its session too: the token and the refresh cookie stop working', async () => {
+      const { accessToken, cookie } = await signIn('198.51.100.9');
+      await request(gw.baseUrl).get('/v1/models').set('authorization', `Bearer ${accessToken}`).expect(200);
+      await request(gw.baseUrl)
+        .post('/api/v1/auth/logout')
+        .set('authorization', `Bearer ${accessToken}`)
+        .expect(204);
+      expect(await refusedWithin(gw.baseUrl, accessToken, 5_000)).toBeLessThanOrEqual(5_000);
+      await request(gw.baseUrl).post('/api/v1/auth/refresh').set('cookie', cookie).expect(401);
+      // A token that is not one of this gateway's sessions ends nothing and is no error.
+      await request(gw.baseUrl)
+        .post('/api/v1/auth/logout')
+        .set('authorization', 'Bearer not-a-token')
+        .expect(204);
+    });
+
     it("a refresh token presented twice ends the session's access tokens too", async () => {
       const { cookie } = await signIn('198.51.100.7');
       const refreshed = await request(gw.baseUrl)

@@ -81,8 +81,9 @@ export class AuthController {
   }
 
   /**
-   * Ends the session of the refresh cookie (if any) and clears it: its refresh tokens at once, its
-   * access tokens on every instance within seconds (the revoked-session list).
+   * Ends the session of the refresh cookie and of the `Authorization: Bearer` access token (either or
+   * both) and clears the cookie: their refresh tokens at once, their access tokens on every instance
+   * within seconds (the revoked-session list).
    */
   @Post('logout')
   @HttpCode(204)
@@ -90,7 +91,7 @@ export class AuthController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    await this.signIn?.logout(refreshCookieOf(request));
+    await this.signIn?.logout(refreshCookieOf(request), bearerOf(request));
     clearCookie(reply);
   }
 
@@ -118,6 +119,11 @@ export class AuthController {
     void reply.header('cache-control', 'no-store');
     return { accessToken: signedIn.accessToken, tokenType: 'Bearer', expiresIn: signedIn.expiresIn };
   }
+}
+
+function bearerOf(request: FastifyRequest): string | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+  return match?.[1];
 }
 
 function refreshCookieOf(request: FastifyRequest): string | undefined {

@@ -98,10 +98,26 @@ export class LocalSignIn {
     };
   }
 
-  /** Ends the refresh cookie's session: its refresh tokens and its access tokens. */
-  async logout(refreshToken: string | undefined): Promise<void> {
+  /**
+   * Ends the session of the refresh cookie and the session of the access token (a client that signed
+   * in with curl or an SDK sends only the token): their refresh tokens and their access tokens. A
+   * token that is not a valid session token of this gateway ends nothing.
+   */
+  async logout(refreshToken: string | undefined, accessToken?: string): Promise<void> {
+    const sessions = new Set<string>();
     const familyId = refreshToken ? await this.refreshTokens.revokeFamilyOf(refreshToken) : undefined;
-    if (familyId) await this.endSession(familyId);
+    if (familyId) sessions.add(familyId);
+    const sessionId = accessToken
+      ? await this.sessions.verify(accessToken).then(
+          (verified) => verified.sessionId,
+          () => undefined,
+        )
+      : undefined;
+    if (sessionId && !sessions.has(sessionId)) {
+      await this.refreshTokens.revokeFamily(sessionId);
+      sessions.add(sessionId);
+    }
+    for (const session of sessions) await this.endSession(session);
   }
 
   /** Ends every session of the user: no refresh token of theirs works again (account deleted). */

@@ -84,11 +84,16 @@ export class RefreshTokens {
       .where({ token_hash: hashToken(token) })
       .first('family_id');
     if (!row) return undefined;
+    await this.revokeFamily(row.family_id);
+    return row.family_id;
+  }
+
+  /** Sign-out by session (an access token's `sid`): the family ends, whoever holds its refresh token. */
+  async revokeFamily(familyId: string): Promise<void> {
     await this.knex(REFRESH_TOKENS_TABLE)
-      .where({ family_id: row.family_id })
+      .where({ family_id: familyId })
       .whereNull('revoked_at')
       .update({ revoked_at: this.now() });
-    return row.family_id;
   }
 
   /** Every family of a user (password changed, user disabled). */
