@@ -22,25 +22,8 @@ const assertLength = (bytes: Uint8Array, what: string): void => {
     throw new Error(`The ${what} must be ${AUDIT_KEY_BYTES} bytes (got ${bytes.length}).`);
 };
 
-/**
- * The secret the links of the hash chain are keyed with (HMAC-SHA256). It is kept outside the
- * database (`AUDIT_CHAIN_KEY`, or `$DATA_DIR/audit-keys.json` in embedded mode), so someone who can
- * write the `events` table cannot compute a valid link. JSON, `String()` and `util.inspect` show
- * `[redacted]`.
- */
-export class ChainKey {
-  readonly #key: Buffer;
-
-  constructor(key: Uint8Array) {
-    assertLength(key, 'audit chain key');
-    this.#key = Buffer.from(key);
-  }
-
-  /** Lower-case hex HMAC-SHA256 of `text`. */
-  mac(text: string): string {
-    return createHmac('sha256', this.#key).update(text, 'utf8').digest('hex');
-  }
-
+/** A key that prints as `[redacted]` wherever it goes: JSON, string templates, util.inspect (logs). */
+abstract class NeverPrinted {
   toJSON(): string {
     return REDACTED;
   }
@@ -51,6 +34,27 @@ export class ChainKey {
 
   [inspect.custom](): string {
     return REDACTED;
+  }
+}
+
+/**
+ * The secret the links of the hash chain are keyed with (HMAC-SHA256). It is kept outside the
+ * database (`AUDIT_CHAIN_KEY`, or `$DATA_DIR/audit-keys.json` in embedded mode), so someone who can
+ * write the `events` table cannot compute a valid link. JSON, `String()` and `util.inspect` show
+ * `[redacted]`.
+ */
+export class ChainKey extends NeverPrinted {
+  readonly #key: Buffer;
+
+  constructor(key: Uint8Array) {
+    super();
+    assertLength(key, 'audit chain key');
+    this.#key = Buffer.from(key);
+  }
+
+  /** Lower-case hex HMAC-SHA256 of `text`. */
+  mac(text: string): string {
+    return createHmac('sha256', this.#key).update(text, 'utf8').digest('hex');
   }
 }
 
@@ -77,11 +81,12 @@ export class CheckpointVerifyKey {
  * The Ed25519 key that signs checkpoints (`AUDIT_SIGNING_KEY`: a base64 seed, or
  * `$DATA_DIR/audit-keys.json`). Never printed.
  */
-export class CheckpointSigningKey {
+export class CheckpointSigningKey extends NeverPrinted {
   readonly #privateKey: KeyObject;
   readonly verifyKey: CheckpointVerifyKey;
 
   private constructor(privateKey: KeyObject) {
+    super();
     this.#privateKey = privateKey;
     this.verifyKey = new CheckpointVerifyKey(createPublicKey(privateKey));
   }
@@ -100,18 +105,6 @@ export class CheckpointSigningKey {
   /** Base64 Ed25519 signature of `text`. */
   sign(text: string): string {
     return sign(null, Buffer.from(text, 'utf8'), this.#privateKey).toString('base64');
-  }
-
-  toJSON(): string {
-    return REDACTED;
-  }
-
-  toString(): string {
-    return REDACTED;
-  }
-
-  [inspect.custom](): string {
-    return REDACTED;
   }
 }
 
