@@ -591,4 +591,19 @@ describeIf(
       .send({ name: 'after-logout' });
     expect(key.status).toBe(401);
   });
+
+  it('40 wrong passwords at once over both instances: 5 are checked (401), the other 35 refused (429), as on one', async () => {
+    const username = `nobody-${randomUUID().slice(0, 8)}`;
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        request(i % 2 === 0 ? first.baseUrl : second.baseUrl)
+          .post('/api/v1/auth/login')
+          .send({ username, password: 'wrong-password' }),
+      ),
+    );
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).toEqual([...Array(5).fill(401), ...Array(35).fill(429)]);
+    for (const refused of answers.filter((a) => a.status === 429))
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+  });
 });

@@ -21,6 +21,7 @@ export * from './identity/login-throttle';
 export * from './identity/verified-token-cache';
 export * from './identity/session-revocations';
 export * from './identity/redis-session-revocations';
+export * from './identity/redis-sign-in-throttle';
 export * from './identity/recent-sign-in';
 export * from './domain/tier-policy.events';
 export * from './domain/tier-policy.decider';

@@ -10,8 +10,10 @@ import {
   KnexLocalCredentials,
   LOCAL_CREDENTIALS,
   RedisSessionRevocations,
+  RedisSignInThrottle,
   RefreshTokens,
   type SessionRevocations,
+  type SignInGate,
 } from '@gw/accounts';
 import { KNEX } from '@gw/database';
 import type { GatewayConfig } from '@gw/platform';
@@ -30,10 +32,11 @@ const TRUSTED_PROXIES = Symbol('TrustedProxies');
 
 const oidcMode = (config: GatewayConfig): boolean => Boolean(config.oidcIssuerUrl && config.oidc);
 
-/** The revoked-session list and what it runs on, closed with the app. */
+/** The revoked-session list and the sign-in throttle, and what they run on, closed with the app. */
 class RevocationsHost implements OnModuleDestroy {
   constructor(
     readonly revocations: SessionRevocations,
+    readonly throttle?: SignInGate,
     private readonly redis?: Redis,
   ) {}
 
@@ -44,8 +47,9 @@ class RevocationsHost implements OnModuleDestroy {
 }
 
 /**
- * Revoked sessions of local sign-in: with REDIS_URL shared by every instance through a Redis stream
- * (its own connection, read every second); else in this instance's memory (embedded mode).
+ * Revoked sessions and the failed-sign-in throttle of local sign-in: with REDIS_URL shared by every
+ * instance (a Redis stream read every second, and one Lua script per password check, on a connection
+ * of their own); else in this instance's memory (embedded mode).
  */
 async function openRevocations(config: GatewayConfig, logger: Logger): Promise<RevocationsHost> {
   if (!config.redisUrl) return new RevocationsHost(new InMemorySessionRevocations());
@@ -65,7 +69,15 @@ async function openRevocations(config: GatewayConfig, logger: Logger): Promise<R
     recovered: () => logger.info('Redis is back: revoked sessions are shared again'),
   });
   await revocations.start();
-  return new RevocationsHost(revocations, redis);
+  const throttle = new RedisSignInThrottle(redis, {
+    unreachable: (e) =>
+      logger.error(
+        { err: e.message },
+        'Redis is unreachable: this instance throttles wrong passwords on its own until it is back',
+      ),
+    recovered: () => logger.info('Redis is back: the sign-in throttle is shared again'),
+  });
+  return new RevocationsHost(revocations, throttle, redis);
 }
 
 /**
@@ -122,6 +134,8 @@ export const identityProviders: Provider[] = [
         directory,
         logger,
         revocations.revocations,
+        undefined,
+        revocations.throttle,
       ),
     inject: [SESSION_TOKENS, LOCAL_CREDENTIALS, KNEX, AccessDirectory, LOGGER, SESSION_REVOCATIONS],
   },

@@ -6,6 +6,7 @@ import {
   type RefreshTokens,
   type SessionRevocations,
   SignInThrottle,
+  type SignInGate,
 } from '@gw/accounts';
 import { UnauthorizedError } from '@gw/shared-kernel';
 import { SESSION_TOKEN_MAX_LIFE_MS, type SessionTokens } from './access-token-verifiers';
@@ -40,7 +41,7 @@ const badRefresh = (): UnauthorizedError =>
  * session on the revoked list: its access tokens are refused from then on.
  */
 export class LocalSignIn {
-  private readonly throttle: SignInThrottle;
+  private readonly throttle: SignInGate;
   private signIns = 0;
 
   constructor(
@@ -51,7 +52,8 @@ export class LocalSignIn {
     private readonly logger: Logger,
     private readonly revocations: SessionRevocations,
     private readonly now: () => number = Date.now,
-    throttle?: SignInThrottle,
+    /** Default: this instance's memory; full mode passes the one shared through Redis. */
+    throttle?: SignInGate,
   ) {
     this.throttle = throttle ?? new SignInThrottle(undefined, now);
   }
@@ -136,7 +138,7 @@ export class LocalSignIn {
     address: string,
     check: () => Promise<string | undefined>,
   ): Promise<string | undefined> {
-    const admission = this.throttle.admit(who, address);
+    const admission = await this.throttle.admit(who, address);
     if (!admission.admitted) throw new TooManySignInAttemptsError(admission.retryAfterMs);
     const userId = await check();
     if (userId) admission.attempt.succeeded();

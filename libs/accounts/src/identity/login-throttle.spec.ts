@@ -4,6 +4,7 @@ import {
   SignInThrottle,
   type SignInAdmission,
 } from './login-throttle';
+import { signInGateContract } from './sign-in-throttle.contract';
 
 describe('LoginThrottle', () => {
   let now = 1_000_000;
@@ -100,4 +101,9 @@ describe('SignInThrottle', () => {
     now += refused.admitted ? 0 : refused.retryAfterMs;
     expect(t.admit('frank', '10.0.0.4').admitted).toBe(true);
   });
+});
+
+signInGateContract('memory', () => {
+  const gate = new SignInThrottle();
+  return Promise.resolve({ gate, twin: gate, close: () => Promise.resolve() });
 });

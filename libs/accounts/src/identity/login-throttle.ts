@@ -30,8 +30,8 @@ export const DEFAULT_LOGIN_THROTTLE: SignInThrottleRules = {
 const MAX_KEYS = 10_000;
 
 /**
- * Attempts per key in a sliding window, in memory (one instance's view: in full mode each gateway
- * instance counts on its own, so N instances allow N times the rule). An attempt takes its slot
+ * Attempts per key in a sliding window, in memory (one instance's view: full mode shares them through
+ * Redis instead, RedisSignInThrottle). An attempt takes its slot
  * before the password is checked (`take`), and counts as a failure unless it is given back
  * (`giveBack`, a right password): so however many attempts arrive at once, at most `maxFailures`
  * passwords are checked. A key over its rule is refused until its oldest attempt leaves the window;
@@ -94,13 +94,22 @@ export type SignInAdmission =
   | { readonly admitted: false; readonly retryAfterMs: number };
 
 /**
+ * The decision in front of every password check, in this instance's memory (SignInThrottle,
+ * embedded mode) or shared by every instance (RedisSignInThrottle, full mode).
+ */
+export interface SignInGate {
+  /** `username` as normalised by the caller (case, spaces); `address` the client's (TRUSTED_PROXIES). */
+  admit(username: string, address: string): SignInAdmission | Promise<SignInAdmission>;
+}
+
+/**
  * The decision in front of every password check: per (username, address), per address and, slower,
  * per username. `admit` checks all three and takes a slot in each in one synchronous step, so
  * concurrent attempts cannot all pass the check before any of them is counted. A success clears the
  * (username, address) streak only: a guesser with one valid account of their own cannot reset their
  * address's count by signing into it.
  */
-export class SignInThrottle {
+export class SignInThrottle implements SignInGate {
   private readonly perUsernameAndAddress: LoginThrottle;
   private readonly perAddress: LoginThrottle;
   private readonly perUsername: LoginThrottle;
