@@ -66,7 +66,10 @@ describe('durability and failure recording (embedded)', () => {
   });
 
   it('when every provider fails: 503 in OpenAI shape, fallback hops and the failure are recorded', async () => {
-    const gw = await startTestGateway('pglite', { MOCK_FAILURE_RATE: '1' });
+    // Every provider answers 503 (MOCK_FAILURE_RATE=1 picked 500, 503 or 429 at random: when every
+    // attempt drew a 429 the answer was a 429, rate_limited — right, but not this test's case).
+    const gw = await startTestGateway('pglite');
+    for (const mock of gw.gateway.runtime.mocks.values()) mock.failWith(503);
     try {
       const res = await chat(gw, { ...hi, model: 'balanced' });
       expect(res.status).toBe(503);
