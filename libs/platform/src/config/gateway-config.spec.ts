@@ -164,6 +164,27 @@ describe('loadConfig', () => {
       ).toBe('http://keycloak:8080/realms/a/.well-known/openid-configuration');
     });
 
+    it('OIDC_CLIENT_SECRET is never shown; OIDC_REDIRECT_URIS lists absolute http(s) URLs', () => {
+      const base = { OIDC_ISSUER_URL: 'https://idp.example', OIDC_AUDIENCE: 'gw' };
+      expect(loadConfig(base).oidc?.clientSecret).toBeUndefined();
+      expect(loadConfig(base).oidc?.redirectUris).toBeUndefined();
+      const config = loadConfig({
+        ...base,
+        OIDC_CLIENT_SECRET: 'very-secret-value',
+        OIDC_REDIRECT_URIS: 'http://localhost:4200/login, https://portal.example/login',
+      });
+      expect(config.oidc?.clientSecret?.reveal()).toBe('very-secret-value');
+      expect(JSON.stringify(config)).not.toContain('very-secret-value');
+      expect(config.oidc?.redirectUris).toEqual([
+        'http://localhost:4200/login',
+        'https://portal.example/login',
+      ]);
+      expect(() => loadConfig({ ...base, OIDC_REDIRECT_URIS: '/login' })).toThrow(/OIDC_REDIRECT_URIS/);
+      expect(() => loadConfig({ ...base, OIDC_REDIRECT_URIS: 'ftp://x.example/login' })).toThrow(
+        /OIDC_REDIRECT_URIS/,
+      );
+    });
+
     it('OIDC_ROLES_CLAIM is a dotted path', () => {
       const base = { OIDC_ISSUER_URL: 'https://idp.example', OIDC_AUDIENCE: 'gw' };
       expect(loadConfig({ ...base, OIDC_ROLES_CLAIM: 'resource_access.gw.roles' }).oidc?.rolesClaim).toBe(

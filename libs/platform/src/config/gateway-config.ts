@@ -30,13 +30,17 @@ export interface GatewayConfig {
    * portal's public client, told to the portal by GET /api/v1/auth/config. `discoveryUrl`
    * (OIDC_DISCOVERY_URL) is where the gateway fetches the discovery document when it reaches the
    * issuer at another address than the tokens' `iss` (a container network); default
-   * `<issuer>/.well-known/openid-configuration`.
+   * `<issuer>/.well-known/openid-configuration`. `clientSecret` (OIDC_CLIENT_SECRET): only for a
+   * confidential portal client; the gateway sends it when it redeems the portal's code. `redirectUris`
+   * (OIDC_REDIRECT_URIS, comma-separated): redirect URIs accepted beside the request's own origin's.
    */
   readonly oidc?: {
     readonly audience: string;
     readonly rolesClaim: string;
     readonly clientId: string;
     readonly discoveryUrl: string;
+    readonly clientSecret?: ConfiguredSecret;
+    readonly redirectUris?: readonly string[];
   };
   /**
    * Local sign-in's token signing key (`SESSION_SIGNING_KEY`: 32 random bytes, base64, an Ed25519
@@ -204,7 +208,30 @@ function oidc(env: Env, issuer: string | undefined): GatewayConfig['oidc'] {
     clientId: env.OIDC_CLIENT_ID?.trim() || 'switchyard-portal',
     discoveryUrl:
       url(env, 'OIDC_DISCOVERY_URL') ?? `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`,
+    ...(env.OIDC_CLIENT_SECRET?.trim() && {
+      clientSecret: new ConfiguredSecret(env.OIDC_CLIENT_SECRET.trim()),
+    }),
+    ...(env.OIDC_REDIRECT_URIS?.trim() && { redirectUris: redirectUris(env.OIDC_REDIRECT_URIS) }),
   };
+}
+
+/** Absolute http(s) URLs without a fragment, compared exactly. */
+function redirectUris(list: string): string[] {
+  return list
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean)
+    .map((u) => {
+      let parsed: URL;
+      try {
+        parsed = new URL(u);
+      } catch {
+        throw new ConfigError(`OIDC_REDIRECT_URIS must list absolute URLs; got "${u}"`);
+      }
+      if (!/^https?:$/.test(parsed.protocol) || parsed.hash)
+        throw new ConfigError(`OIDC_REDIRECT_URIS must list http(s) URLs without a fragment; got "${u}"`);
+      return parsed.href;
+    });
 }
 
 /** 32 bytes of base64 (an Ed25519 seed); never echoed. */
