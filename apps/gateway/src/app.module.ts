@@ -29,6 +29,8 @@ import { AuthController } from './auth/auth.controller';
 import { identityProviders } from './auth/identity.providers';
 import { CatalogAdmin } from './catalog/catalog-admin';
 import { ModelsController } from './catalog/models.controller';
+import { CatalogModelsController } from './catalog/catalog-models.controller';
+import { SettingsEstimateController } from './settings-estimate/settings-estimate.controller';
 import { ProviderHealthController } from './catalog/provider-health.controller';
 import { ProvidersController } from './catalog/providers.controller';
 import { ChatContext } from './chat/chat-context';
@@ -123,6 +125,8 @@ export class AppModule {
         ProviderHealthController,
         ProvidersController,
         ModelsController,
+        CatalogModelsController,
+        SettingsEstimateController,
         HealthController,
         MetricsController,
         AuditController,

@@ -18,3 +18,4 @@ export * from './tokens/prompt-text';
 export * from './tokens/token-estimate';
 export * from './ranking/explain-no-candidates';
 export * from './tokens/token-bound';
+export * from './offer/model-offer';

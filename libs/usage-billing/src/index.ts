@@ -7,6 +7,7 @@ export * from './projections/usage-totals-by-user/usage-totals-by-user.writer';
 export * from './projections/usage-totals-by-user/usage-totals-by-user.projection';
 export * from './usage-billing.projections';
 export * from './pricing/price-usage';
+export * from './pricing/typical-request';
 export * from './usage/upstream-usage';
 export * from './pricing/billing-policy';
 export * from './pricing/billing-policy.events';

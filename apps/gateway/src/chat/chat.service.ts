@@ -443,6 +443,24 @@ export class ChatService {
     return routableModels(this.context.catalog, chooseByokKeys(principal, this.keys, this.context.health));
   }
 
+  /**
+   * The route this request would take now, from memory, without calling anyone: the same planner,
+   * policy, health, tier rules and BYOK keys as a real call (the settings page's cost estimate).
+   */
+  planFor(principal: Principal, dto: ChatCompletionDto, promptTokens: number): RoutePlan {
+    return planRoute(
+      dto,
+      principal,
+      undefined,
+      this.tierPolicy(),
+      this.context.catalog,
+      this.context.policy,
+      this.context.health,
+      chooseByokKeys(principal, this.keys, this.context.health),
+      promptTokens,
+    );
+  }
+
   private plan(call: ChatCall): RoutePlan {
     return planRoute(
       call.dto,

@@ -4,6 +4,7 @@ import { paidParamsOf, type CatalogModel, type CatalogProvider, type CatalogSnap
 import {
   promptTokenBound,
   explainNoCandidates,
+  MODEL_ALIASES,
   rankCandidates,
   type RankInput,
   type ProviderHealthTracker,
@@ -38,7 +39,8 @@ export interface RoutePlan {
 export type PlannerHealth = ProviderHealthView &
   Pick<ProviderHealthTracker, 'availability' | 'unavailableForMs'>;
 
-const ALIASES = new Set(['auto', 'eco', 'balanced', 'precision']);
+/** The model names that leave the choice to the router (MODEL_ALIASES). */
+const ALIASES: ReadonlySet<string> = new Set(MODEL_ALIASES.map((a) => a.name));
 
 /** What the request needs of a model; `promptTokens` an upper bound (promptTokenBound). */
 const needsOf = (dto: ChatCompletionDto, promptTokens: number): RequestNeeds => ({

@@ -1,0 +1,190 @@
+import request from 'supertest';
+import { describeBackends } from '@gw/database/testing';
+import { pricesFromData } from '@gw/catalog';
+import { DEFAULT_BILLING_POLICY, priceTypicalRequest, TYPICAL_REQUEST } from '@gw/usage-billing';
+import { newUser } from './support/accounts';
+import { startTestGateway, type TestGateway } from './support/test-gateway';
+
+type Json = Record<string, unknown>;
+
+describeBackends('portal queries: catalog, settings estimate', (backend) => {
+  let gw: TestGateway;
+  let free: { id: string; apiKey: string };
+  let pro: { id: string; apiKey: string };
+
+  const get = (path: string, key: string) =>
+    request(gw.baseUrl).get(path).set('authorization', `Bearer ${key}`);
+
+  beforeAll(async () => {
+    gw = await startTestGateway(backend);
+    free = await newUser(gw.baseUrl, gw.adminKey, 'free');
+    pro = await newUser(gw.baseUrl, gw.adminKey, 'professional');
+  });
+  afterAll(() => gw?.close());
+
+  describe('GET /api/v1/catalog/models', () => {
+    it('needs a signed-in caller: 401 problem+json without one', async () => {
+      const res = await request(gw.baseUrl).get('/api/v1/catalog/models').expect(401);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    });
+
+    it('lists the enabled models with the admin catalog’s prices, and the aliases', async () => {
+      const [mine, admin] = await Promise.all([
+        get('/api/v1/catalog/models', pro.apiKey).expect(200),
+        get('/api/v1/admin/models', gw.adminKey).expect(200),
+      ]);
+      const models = mine.body.models as Json[];
+      const enabledAdmin = (admin.body.data as Json[]).filter((m) => m.enabled === true);
+      expect(models.length).toBeGreaterThan(0);
+      for (const m of models) {
+        const a = enabledAdmin.find((x) => x.id === m.id);
+        expect(a).toBeDefined();
+        const prices = a!.prices as Json;
+        expect(m).toMatchObject({
+          provider: a!.provider,
+          name: a!.displayName,
+          contextWindow: a!.contextWindow,
+          inputPerMTokMicros: prices.inputPerMillionMicros,
+          outputPerMTokMicros: prices.outputPerMillionMicros,
+          enabled: true,
+        });
+        expect(typeof m.providerName).toBe('string');
+        expect(['healthy', 'degraded', 'down', 'unknown']).toContain(m.health);
+        expect(Array.isArray(m.capabilities)).toBe(true);
+        for (const level of m.powerLevels as string[]) expect(a!.powerLevels).toContain(level);
+        expect(m.p50LatencyMs === null || typeof m.p50LatencyMs === 'number').toBe(true);
+      }
+      expect((mine.body.aliases as Json[]).map((a) => a.name)).toEqual(
+        expect.arrayContaining(['auto', 'eco', 'balanced', 'precision']),
+      );
+    });
+
+    it('tells a free user what their tier cannot use and which tier unlocks it', async () => {
+      const res = await get('/api/v1/catalog/models', free.apiKey).expect(200);
+      const models = res.body.models as Json[];
+      const locked = models.filter((m) => m.usableOnMyTier === false);
+      const open = models.filter((m) => m.usableOnMyTier === true);
+      expect(open.length).toBeGreaterThan(0);
+      for (const m of open) expect(m.unlockTier).toBeNull();
+      for (const m of locked) expect(['starter', 'professional', 'enterprise']).toContain(m.unlockTier);
+      const admin = await get('/api/v1/admin/models', gw.adminKey).expect(200);
+      const minTiers = new Map((admin.body.data as Json[]).map((m) => [m.id, m.minTier]));
+      for (const m of models) expect(m.usableOnMyTier).toBe(minTiers.get(m.id as string) === 'free');
+    });
+
+    it('reports the router’s recent latency for a model once it has answered', async () => {
+      const chat = await request(gw.baseUrl)
+        .post('/v1/chat/completions')
+        .set('authorization', `Bearer ${pro.apiKey}`)
+        .send({ model: 'auto', messages: [{ role: 'user', content: 'hello' }] })
+        .expect(200);
+      const answered = chat.body.model as string;
+      const res = await get('/api/v1/catalog/models', pro.apiKey).expect(200);
+      const m = (res.body.models as Json[]).find((x) => x.id === answered);
+      expect(m).toBeDefined();
+      expect(typeof m!.p50LatencyMs).toBe('number');
+      expect(m!.health).toBe('healthy');
+    });
+
+    it('hides a model an admin disabled, and lists it again once enabled', async () => {
+      const before = await get('/api/v1/catalog/models', pro.apiKey).expect(200);
+      const victim = (before.body.models as Json[])[0]!;
+      const [provider, ...rest] = String(victim.id).split('/');
+      const path = `/api/v1/admin/models/${provider}/${encodeURIComponent(rest.join('/'))}`;
+      const put = (enabled: boolean) =>
+        request(gw.baseUrl).put(path).set('authorization', `Bearer ${gw.adminKey}`).send({ enabled });
+      await put(false).expect(200);
+      try {
+        const hidden = await get('/api/v1/catalog/models', pro.apiKey).expect(200);
+        expect((hidden.body.models as Json[]).map((m) => m.id)).not.toContain(victim.id);
+      } finally {
+        await put(true).expect(200);
+      }
+      const again = await get('/api/v1/catalog/models', pro.apiKey).expect(200);
+      expect((again.body.models as Json[]).map((m) => m.id)).toContain(victim.id);
+    });
+  });
+
+  describe('GET /api/v1/me/settings/estimate', () => {
+    it('401 without a caller', async () => {
+      const res = await request(gw.baseUrl).get('/api/v1/me/settings/estimate').expect(401);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    });
+
+    it('gives one estimate per level, each the planner’s first choice priced as a real request', async () => {
+      const [res, admin] = await Promise.all([
+        get('/api/v1/me/settings/estimate', pro.apiKey).expect(200),
+        get('/api/v1/admin/models', gw.adminKey).expect(200),
+      ]);
+      expect(res.body.typicalRequest).toEqual({ promptTokens: 1000, completionTokens: 500 });
+      const levels = res.body.levels as Json[];
+      expect(levels.map((l) => l.powerLevel)).toEqual(['eco', 'balanced', 'precision']);
+      for (const l of levels) {
+        expect(l.reason).toBeNull();
+        const m = (admin.body.data as Json[]).find((x) => x.id === l.model)!;
+        expect(m).toBeDefined();
+        expect(l.provider).toBe(m.provider);
+        expect(m.powerLevels).toContain(l.powerLevel);
+        const prices = m.prices as Json;
+        const expected = priceTypicalRequest(
+          pricesFromData({
+            inputPerMillion: String(prices.inputPerMillionMicros),
+            outputPerMillion: String(prices.outputPerMillionMicros),
+            cachedInputPerMillion: String(prices.cachedInputPerMillionMicros),
+          }),
+          TYPICAL_REQUEST,
+          { powerLevel: l.powerLevel as 'eco', tier: 'professional', keySource: 'platform' },
+          DEFAULT_BILLING_POLICY,
+        );
+        expect(l.estimatedCostMicros).toBe(expected.chargedMicros.toString());
+      }
+    });
+
+    it('names why a level the tier does not include has no model', async () => {
+      const res = await get('/api/v1/me/settings/estimate', free.apiKey).expect(200);
+      const [eco, balanced, precision] = res.body.levels as Json[];
+      expect(eco).toMatchObject({ powerLevel: 'eco', reason: null });
+      expect(typeof eco!.model).toBe('string');
+      for (const l of [balanced!, precision!]) {
+        expect(l).toMatchObject({ model: null, provider: null, estimatedCostMicros: null });
+        expect(String(l.reason)).toMatch(/tier/);
+      }
+    });
+
+    it('changes when an admin changes the chosen model’s price', async () => {
+      const before = await get('/api/v1/me/settings/estimate', pro.apiKey).expect(200);
+      const eco = (before.body.levels as Json[])[0]!;
+      const [provider, ...rest] = String(eco.model).split('/');
+      const path = `/api/v1/admin/models/${provider}/${encodeURIComponent(rest.join('/'))}`;
+      const model = await get(path, gw.adminKey).expect(200);
+      const prices = model.body.prices as Json;
+      // Half the price: still the cheapest, so still eco's first choice, at half the cost.
+      const half = (v: unknown): string => (BigInt(String(v)) / 2n).toString();
+      await request(gw.baseUrl)
+        .put(path)
+        .set('authorization', `Bearer ${gw.adminKey}`)
+        .send({
+          prices: {
+            inputPerMillionMicros: half(prices.inputPerMillionMicros),
+            outputPerMillionMicros: half(prices.outputPerMillionMicros),
+          },
+        })
+        .expect(200);
+      const after = await get('/api/v1/me/settings/estimate', pro.apiKey).expect(200);
+      const ecoAfter = (after.body.levels as Json[])[0]!;
+      expect(ecoAfter.model).toBe(eco.model);
+      const expected = priceTypicalRequest(
+        pricesFromData({
+          inputPerMillion: half(prices.inputPerMillionMicros),
+          outputPerMillion: half(prices.outputPerMillionMicros),
+          cachedInputPerMillion: half(prices.inputPerMillionMicros),
+        }),
+        TYPICAL_REQUEST,
+        { powerLevel: 'eco', tier: 'professional', keySource: 'platform' },
+        DEFAULT_BILLING_POLICY,
+      );
+      expect(ecoAfter.estimatedCostMicros).toBe(expected.chargedMicros.toString());
+      expect(ecoAfter.estimatedCostMicros).not.toBe(eco.estimatedCostMicros);
+    });
+  });
+});
