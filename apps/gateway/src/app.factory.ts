@@ -14,6 +14,7 @@ import { GatewayExceptionFilter } from './errors/gateway-exception.filter';
 import { useAccessLog } from './http/access-log';
 import { useJsonBodyParser } from './http/json-body-parser';
 import { useOpenApi } from './http/openapi';
+import { defaultPortalDir, usePortal } from './http/portal-static';
 import { createLogger, PinoNestLogger } from './logging/logger';
 import { startRuntime, type GatewayRuntime, type RuntimeSeams } from './runtime/gateway-runtime';
 
@@ -48,6 +49,11 @@ export async function createGateway(
     useJsonBodyParser(app.getHttpAdapter().getInstance(), config.maxRequestBytes, config.maxApiRequestBytes);
     useAccessLog(app.getHttpAdapter().getInstance(), logger);
     useOpenApi(app);
+    await usePortal(
+      app,
+      { dir: config.portalDir ?? defaultPortalDir(), oidcIssuerUrl: config.oidcIssuerUrl },
+      logger,
+    );
     await app.init();
     const credentials = config.bootstrapUsers
       ? await bootstrapUsers(

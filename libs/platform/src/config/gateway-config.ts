@@ -127,6 +127,11 @@ export interface GatewayConfig {
    * MAX_REQUEST_BYTES when that is smaller. `/v1` keeps `maxRequestBytes` (images in chat requests).
    */
   readonly maxApiRequestBytes: number;
+  /**
+   * `PORTAL_DIR`: the web portal's production build (index.html and its assets), served at `/`.
+   * Unset: `frontend/dist/portal/browser` under the package root (where `npm start` builds it).
+   */
+  readonly portalDir?: string;
 }
 
 export class ConfigError extends Error {}
@@ -430,5 +435,6 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       'MAX_API_REQUEST_BYTES',
       Math.min(DEFAULT_MAX_API_REQUEST_BYTES, maxRequestBytes(env)),
     ),
+    portalDir: env.PORTAL_DIR ? path.resolve(env.PORTAL_DIR) : undefined,
   };
 }
