@@ -1,7 +1,13 @@
 import request from 'supertest';
 import { describeBackends } from '@gw/database/testing';
 import { pricesFromData } from '@gw/catalog';
-import { DEFAULT_BILLING_POLICY, priceTypicalRequest, TYPICAL_REQUEST } from '@gw/usage-billing';
+import {
+  DEFAULT_BILLING_POLICY,
+  FORECAST_WINDOW_MS,
+  forecastMonth,
+  priceTypicalRequest,
+  TYPICAL_REQUEST,
+} from '@gw/usage-billing';
 import { newUser } from './support/accounts';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 
@@ -185,6 +191,96 @@ describeBackends('portal queries: catalog, settings estimate', (backend) => {
       );
       expect(ecoAfter.estimatedCostMicros).toBe(expected.chargedMicros.toString());
       expect(ecoAfter.estimatedCostMicros).not.toBe(eco.estimatedCostMicros);
+    });
+  });
+});
+
+describeBackends('portal queries: usage forecast and usage by key', (backend) => {
+  let gw: TestGateway;
+  let user: { id: string; apiKey: string };
+  const charges: bigint[] = [];
+
+  const get = (path: string, key: string) =>
+    request(gw.baseUrl).get(path).set('authorization', `Bearer ${key}`);
+
+  async function chat(key: string): Promise<string> {
+    const res = await request(gw.baseUrl)
+      .post('/v1/chat/completions')
+      .set('authorization', `Bearer ${key}`)
+      .send({ model: 'auto', messages: [{ role: 'user', content: `hello ${charges.length}` }] })
+      .expect(200);
+    charges.push(BigInt(String(res.headers['x-switchyard-charge-micros'])));
+    return String(res.headers['x-switchyard-request-id']);
+  }
+
+  beforeAll(async () => {
+    gw = await startTestGateway(backend);
+    user = await newUser(gw.baseUrl, gw.adminKey, 'professional');
+    for (let i = 0; i < 3; i++) await chat(user.apiKey);
+    await gw.waitForProjections();
+  });
+  afterAll(() => gw?.close());
+
+  describe('GET /api/v1/me/usage/forecast', () => {
+    it('401 without a caller; an unknown parameter is a 400 problem+json', async () => {
+      await request(gw.baseUrl).get('/api/v1/me/usage/forecast').expect(401);
+      const res = await get('/api/v1/me/usage/forecast?from=yesterday', user.apiKey).expect(400);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    });
+
+    it('forecasts from the cap’s month to date and the last 7 days’ charge', async () => {
+      const [res, credits] = await Promise.all([
+        get('/api/v1/me/usage/forecast', user.apiKey).expect(200),
+        get('/api/v1/me/credits', user.apiKey).expect(200),
+      ]);
+      const f = res.body as Json;
+      const charged = charges.reduce((a, b) => a + b, 0n);
+      expect(charged).toBeGreaterThan(0n);
+      expect(f.monthToDateMicros).toBe(credits.body.monthSpendMicros);
+      expect(f.monthToDateMicros).toBe(charged.toString());
+      expect(f.balanceMicros).toBe(credits.body.balanceMicros);
+      const now = new Date(String((f.rateWindow as Json).to));
+      const expected = forecastMonth({
+        now,
+        monthToDateMicros: charged,
+        recentSpendMicros: charged,
+        recentWindowMs: FORECAST_WINDOW_MS,
+        capMicros: null,
+        balanceMicros: BigInt(String(credits.body.balanceMicros)),
+      });
+      expect(f).toMatchObject({
+        monthStart: expected.monthStart.toISOString(),
+        monthEnd: expected.monthEnd.toISOString(),
+        dailyRateMicros: expected.dailyRateMicros.toString(),
+        forecastMonthEndMicros: expected.forecastMonthEndMicros.toString(),
+        capMicros: null,
+        capMode: null,
+        projectedOverCap: false,
+        daysOfCreditLeft: expected.daysOfCreditLeft,
+      });
+      expect(BigInt(String(f.forecastMonthEndMicros))).toBeGreaterThanOrEqual(charged);
+    });
+
+    it('says when the forecast passes the cap', async () => {
+      await request(gw.baseUrl)
+        .put('/api/v1/me/settings')
+        .set('authorization', `Bearer ${user.apiKey}`)
+        .send({ monthlyCapMicros: '1', capMode: 'soft' })
+        .expect(200);
+      const res = await get('/api/v1/me/usage/forecast', user.apiKey).expect(200);
+      expect(res.body).toMatchObject({ capMicros: '1', capMode: 'soft', projectedOverCap: true });
+    });
+
+    it('a new account with no usage: zero rate, no days-left figure', async () => {
+      const idle = await newUser(gw.baseUrl, gw.adminKey, 'free');
+      const res = await get('/api/v1/me/usage/forecast', idle.apiKey).expect(200);
+      expect(res.body).toMatchObject({
+        monthToDateMicros: '0',
+        forecastMonthEndMicros: '0',
+        dailyRateMicros: '0',
+        daysOfCreditLeft: null,
+        projectedOverCap: false,
+      });
     });
   });
 });

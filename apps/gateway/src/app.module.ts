@@ -31,6 +31,7 @@ import { CatalogAdmin } from './catalog/catalog-admin';
 import { ModelsController } from './catalog/models.controller';
 import { CatalogModelsController } from './catalog/catalog-models.controller';
 import { SettingsEstimateController } from './settings-estimate/settings-estimate.controller';
+import { MeUsageForecastController } from './usage-analytics/usage-forecast.controller';
 import { ProviderHealthController } from './catalog/provider-health.controller';
 import { ProvidersController } from './catalog/providers.controller';
 import { ChatContext } from './chat/chat-context';
@@ -127,6 +128,7 @@ export class AppModule {
         ModelsController,
         CatalogModelsController,
         SettingsEstimateController,
+        MeUsageForecastController,
         HealthController,
         MetricsController,
         AuditController,

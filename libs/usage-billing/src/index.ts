@@ -34,3 +34,4 @@ export * from './budget/adapters/redis-budget-store';
 export * from './budget/adapters/postgres-budget-store';
 export * from './budget/adapters/fallback-budget-store';
 export * from './budget/adapters/open-budget-store';
+export * from './forecast/month-forecast';
