@@ -49,11 +49,7 @@ export async function createGateway(
     useJsonBodyParser(app.getHttpAdapter().getInstance(), config.maxRequestBytes, config.maxApiRequestBytes);
     useAccessLog(app.getHttpAdapter().getInstance(), logger);
     useOpenApi(app);
-    await usePortal(
-      app,
-      { dir: config.portalDir ?? defaultPortalDir(), oidcIssuerUrl: config.oidcIssuerUrl },
-      logger,
-    );
+    await usePortal(app, config.portalDir ?? defaultPortalDir(), logger);
     await app.init();
     const credentials = config.bootstrapUsers
       ? await bootstrapUsers(

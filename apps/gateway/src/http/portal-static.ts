@@ -47,47 +47,35 @@ export function cacheControlFor(fileName: string): string {
 }
 
 /**
- * The portal's Content-Security-Policy. No inline script anywhere (`script-src 'self'`); inline
- * styles are allowed because Angular adds its components' styles as `<style>` elements at run time
- * (Material's included). `connect-src` is the gateway itself, plus the OIDC issuer when sign-in goes
- * through one (the portal fetches the issuer's token endpoint: authorization code + PKCE).
+ * The portal's Content-Security-Policy (docs/web-portal.md). No inline script anywhere
+ * (`script-src 'self'`); inline styles are allowed because Angular adds its components' styles
+ * (Material's included) as `<style>` elements at run time. `connect-src 'self'`: the portal talks to
+ * this gateway only (even OIDC's code exchange goes through `/api/v1/auth`).
  */
-export function portalContentSecurityPolicy(oidcIssuerUrl?: string): string {
-  const connect = ["'self'"];
-  if (oidcIssuerUrl) connect.push(new URL(oidcIssuerUrl).origin);
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    `connect-src ${connect.join(' ')}`,
-    "object-src 'none'",
-    "base-uri 'self'",
-    "frame-ancestors 'none'",
-    "form-action 'self'",
-  ].join('; ');
-}
+export const PORTAL_CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "frame-ancestors 'none'",
+  "form-action 'self'",
+].join('; ');
 
-export interface PortalOptions {
-  /** The portal build's directory (index.html and its assets). */
-  readonly dir: string;
-  readonly oidcIssuerUrl?: string;
-}
+/** Sent with every file of the portal and with its 503 page. */
+export const PORTAL_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': PORTAL_CONTENT_SECURITY_POLICY,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
 
 /** Registers the portal's routes; call before `app.init()`. Never fails over a missing build. */
-export async function usePortal(
-  app: NestFastifyApplication,
-  options: PortalOptions,
-  logger: Logger,
-): Promise<void> {
-  const root = path.resolve(options.dir);
-  const securityHeaders: Readonly<Record<string, string>> = {
-    'content-security-policy': portalContentSecurityPolicy(options.oidcIssuerUrl),
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-    'x-frame-options': 'DENY',
-  };
+export async function usePortal(app: NestFastifyApplication, dir: string, logger: Logger): Promise<void> {
+  const root = path.resolve(dir);
   const indexFile = path.join(root, 'index.html');
   if (!(await isFile(indexFile)))
     logger.warn(
@@ -106,7 +94,7 @@ export async function usePortal(
     suppressWarning: true,
     allowedPath: (pathName) => !isReserved(pathName),
     setHeaders: (reply, filePath) => {
-      void reply.headers(securityHeaders).header('cache-control', cacheControlFor(filePath));
+      void reply.headers(PORTAL_SECURITY_HEADERS).header('cache-control', cacheControlFor(filePath));
     },
   });
 
@@ -117,7 +105,7 @@ export async function usePortal(
       reply.callNotFound();
       return reply;
     }
-    if (!(await isFile(indexFile))) return notBuilt(request, reply, securityHeaders);
+    if (!(await isFile(indexFile))) return notBuilt(request, reply);
     return reply.sendFile('index.html');
   };
   for (const url of SPA_ROUTES) fastify.get(url, sendIndex);
@@ -146,12 +134,8 @@ async function isFile(file: string): Promise<boolean> {
 const NOT_BUILT = 'The web portal is not built: run `npm start` (it builds frontend/ first).';
 
 /** 503: a small page for a browser, problem+json for anything else. */
-function notBuilt(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  headers: Readonly<Record<string, string>>,
-): FastifyReply {
-  void reply.code(503).headers(headers).header('cache-control', CACHE_NO_CACHE);
+function notBuilt(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  void reply.code(503).headers(PORTAL_SECURITY_HEADERS).header('cache-control', CACHE_NO_CACHE);
   if (request.headers.accept?.includes('text/html'))
     return reply
       .type('text/html; charset=utf-8')
