@@ -4,6 +4,7 @@
 //                        (EVENTSTORE_URL) when set, else declared skipped with the reason (no Redis or
 //                        Kafka suites yet: issue 9)
 //   e2e   *.e2e-spec.ts  the real Nest app over HTTP, on the same backends (full mode: apps/projector as a child process)
+//   browser *.browser-spec.ts  the portal's production build in Debian's Chromium (Playwright) against the embedded gateway
 const { compilerOptions } = require('./tsconfig.json');
 const swcOptions = require('./scripts/swc-options.cjs');
 
@@ -44,6 +45,12 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/setup/long-timeout.ts'],
+    },
+    {
+      ...common,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/setup/long-timeout.ts'],
     },
   ],

@@ -8,6 +8,12 @@ import { OidcClient } from './oidc-client';
 const REFRESH_MARGIN_MS = 60_000;
 
 /**
+ * Set while this browser holds a session (not a secret: the refresh token itself is an httpOnly cookie).
+ * A first visit then makes no refresh call that can only fail with a 401.
+ */
+const SESSION_HINT = 'switchyard.session';
+
+/**
  * The signed-in session. The access token lives only in memory (a signal); the refresh token is the
  * gateway's httpOnly cookie, so a reload restores the session with one POST /api/v1/auth/refresh.
  */
@@ -64,6 +70,7 @@ export class AuthStore {
   /** Restores the session from the refresh cookie, once per page load. */
   restore(): Promise<boolean> {
     if (this.signedIn()) return Promise.resolve(true);
+    if (!localStorage.getItem(SESSION_HINT)) return Promise.resolve(false);
     this.restoring ??= this.refresh().finally(() => (this.restoring = null));
     return this.restoring;
   }
@@ -81,6 +88,7 @@ export class AuthStore {
 
   /** The gateway said the session is over (401): forget it here too. */
   sessionEnded(): void {
+    localStorage.removeItem(SESSION_HINT);
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.refreshTimer = null;
     this.token.set(null);
@@ -114,6 +122,7 @@ export class AuthStore {
       this.sessionEnded();
       throw e;
     }
+    localStorage.setItem(SESSION_HINT, '1');
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     const inMs = Math.max(5_000, answer.expiresIn * 1000 - REFRESH_MARGIN_MS);
     this.refreshTimer = setTimeout(() => void this.refresh(), inMs);

@@ -1,0 +1,115 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+const root = path.resolve(__dirname, '../../..');
+
+/** The production build the gateway serves (scripts/portal-build.mjs makes it before the tests run). */
+export const PORTAL_DIR = path.join(root, 'frontend', 'dist', 'portal', 'browser');
+export const SCREENSHOTS = path.join(root, 'test', 'e2e', 'screenshots');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Why the browser suite cannot run here, or null when it can. */
+export function browserSuiteMissing(): string | null {
+  if (!existsSync(CHROMIUM))
+    return `no Chromium at ${CHROMIUM} (apt-get install chromium; .ci/run installs it when missing)`;
+  if (!existsSync(path.join(PORTAL_DIR, 'index.html')))
+    return `the portal is not built (${PORTAL_DIR}): run node scripts/portal-build.mjs`;
+  return null;
+}
+
+/** Debian's Chromium, headless; never a downloaded browser, never a connection off this machine. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+}
+
+export const VIEWPORTS = {
+  phone: { width: 360, height: 780 },
+  desktop: { width: 1280, height: 900 },
+} as const;
+
+/**
+ * Everything a page did wrong while a test drove it: console errors, uncaught exceptions, requests that
+ * failed or answered 4xx/5xx (except those a test expects, by `allow`).
+ */
+export class PageProblems {
+  private readonly seen: string[] = [];
+  private readonly allowed: RegExp[] = [];
+
+  constructor(page: Page) {
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !this.isAllowed(m.text())) this.seen.push(`console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => this.seen.push(`uncaught: ${e.message}`));
+    page.on('requestfailed', (r) => {
+      const why = r.failure()?.errorText ?? 'failed';
+      // A download, or a navigation the page itself abandoned, is not a failure the user sees.
+      if (why.includes('ERR_ABORTED')) return;
+      const line = `request failed: ${r.method()} ${r.url()} (${why})`;
+      if (!this.isAllowed(line)) this.seen.push(line);
+    });
+    page.on('response', (r) => {
+      if (r.status() < 400) return;
+      const line = `HTTP ${r.status()}: ${r.request().method()} ${r.url()}`;
+      if (!this.isAllowed(line)) this.seen.push(line);
+    });
+  }
+
+  /** A problem a test provokes on purpose (a wrong password's 401, say); until the next take(). */
+  allow(pattern: RegExp): void {
+    this.allowed.push(pattern);
+  }
+
+  take(): string[] {
+    this.allowed.length = 0;
+    return this.seen.splice(0);
+  }
+
+  private isAllowed(text: string): boolean {
+    return this.allowed.some((p) => p.test(text));
+  }
+}
+
+export async function newPortalContext(browser: Browser, baseURL: string): Promise<BrowserContext> {
+  return browser.newContext({ baseURL, viewport: VIEWPORTS.desktop, reducedMotion: 'reduce' });
+}
+
+/** axe-core's serious and critical findings on the page as it is now (WCAG 2.1 A/AA rules). */
+export async function seriousAxeViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')}`,
+    );
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Whether the page scrolls sideways (content wider than a 360 px phone). */
+export const overflowsHorizontally = (page: Page): Promise<boolean> =>
+  page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1);

@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startMockProvider, type MockProvider } from '@gw/providers';
+import { startTestGateway, type TestGateway } from '../e2e/support/test-gateway';
+import { registerKeyOnlyProvider } from '../e2e/support/key-only-provider';
+import {
+  browserSuiteMissing,
+  launchChromium,
+  newPortalContext,
+  overflowsHorizontally,
+  PageProblems,
+  PORTAL_DIR,
+  screenshot,
+  seriousAxeViolations,
+  VIEWPORTS,
+} from './support/portal-browser';
+
+/**
+ * The user portal in Debian's Chromium against the real embedded gateway (PGlite, mock providers, the
+ * production build of frontend/ served at /), signed in as the demo user the gateway opens on first start.
+ */
+const missing = browserSuiteMissing();
+if (missing) console.warn(`user portal browser suite skipped: ${missing}`);
+
+const BYOK_KEY = `byok-browser-${randomBytes(16).toString('hex')}`;
+const BYOK_MODEL = 'browser-byok-model';
+
+const USER_PAGES = [
+  { path: '/app/usage', h1: 'Usage' },
+  { path: '/app/playground', h1: 'Playground' },
+  { path: '/app/models', h1: 'Models' },
+  { path: '/app/provider-keys', h1: 'Provider keys' },
+  { path: '/app/api-keys', h1: 'API keys' },
+  { path: '/app/credits', h1: 'Credits' },
+  { path: '/app/settings', h1: 'Settings' },
+] as const;
+
+(missing ? describe.skip : describe)('user portal in Chromium', () => {
+  let gw: TestGateway;
+  let upstream: MockProvider;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let problems: PageProblems;
+
+  beforeAll(async () => {
+    gw = await startTestGateway('pglite', { PORTAL_DIR, ALLOWED_UPSTREAM_HOSTS: '127.0.0.1' });
+    upstream = await startMockProvider({ requireApiKey: BYOK_KEY, models: [BYOK_MODEL] });
+    await registerKeyOnlyProvider(gw.baseUrl, gw.adminKey, {
+      slug: 'browser-byok',
+      name: 'Browser BYOK',
+      upstreamUrl: upstream.url,
+      model: BYOK_MODEL,
+      displayName: 'Browser BYOK model',
+    });
+    browser = await launchChromium();
+    context = await newPortalContext(browser, gw.baseUrl);
+    page = await context.newPage();
+    problems = new PageProblems(page);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await upstream?.close();
+    await gw?.close();
+  });
+
+  afterEach(() => {
+    expect(problems.take()).toEqual([]);
+  });
+
+  it('sends a visitor to /login, and back to the page they asked for after signing in with the keyboard', async () => {
+    await page.goto('/app/credits');
+    await page.waitForURL(/\/login\?returnUrl=%2Fapp%2Fcredits/);
+    await expectOneH1(page, 'Sign in to Switchyard');
+    await screenshot(page, 'login-1280');
+    await page.setViewportSize(VIEWPORTS.phone);
+    await screenshot(page, 'login-360');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    problems.allow(/HTTP 401: POST .*\/api\/v1\/auth\/login/);
+    problems.allow(/Failed to load resource: the server responded with a status of 401/);
+    await page.getByLabel('Username').fill('demo');
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Wrong username or password.' }).waitFor();
+
+    // Keyboard only: focus the username field, tab to the password, submit with Enter.
+    await page.getByLabel('Username').fill('');
+    await page.getByLabel('Username').focus();
+    await page.keyboard.type('demo');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type(gw.userPassword);
+    await page.keyboard.press('Enter');
+    await page.waitForURL('**/app/credits');
+    await expectOneH1(page, 'Credits');
+    await page.setViewportSize(VIEWPORTS.desktop);
+  });
+
+  it('keeps the session across a reload (refresh cookie), with the token only in memory', async () => {
+    await page.reload();
+    await expectOneH1(page, 'Credits');
+    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }));
+    expect(stored).not.toMatch(/eyJ/); // no JWT in web storage
+  });
+
+  for (const { path, h1 } of USER_PAGES) {
+    it(`${path}: one h1, no serious accessibility finding, fits 360 px, no console error or failed request`, async () => {
+      await page.setViewportSize(VIEWPORTS.desktop);
+      await page.goto(path);
+      await expectOneH1(page, h1);
+      await settle(page);
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      await screenshot(page, `${slug(path)}-1280`);
+      await page.setViewportSize(VIEWPORTS.phone);
+      await settle(page);
+      expect(await overflowsHorizontally(page)).toBe(false);
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      await screenshot(page, `${slug(path)}-360`);
+      await page.setViewportSize(VIEWPORTS.desktop);
+    });
+  }
+});
+
+const slug = (path: string): string => path.replace(/^\//, '').replace(/[/:]/g, '-');
+
+async function expectOneH1(page: Page, text: string): Promise<void> {
+  const h1 = page.locator('h1');
+  await h1.filter({ hasText: text }).first().waitFor();
+  expect(await h1.count()).toBe(1);
+}
+
+/** Waits until the page has no spinner or progress bar left (its data has arrived). */
+async function settle(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => !document.querySelector('mat-spinner, mat-progress-bar, [role="progressbar"]'),
+  );
+}
