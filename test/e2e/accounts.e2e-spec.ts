@@ -139,6 +139,7 @@ describeBackends('accounts, settings, gateway keys and admin users', (backend) =
       monthlyCapMicros: null,
       capMode: 'soft',
       byokOnly: false,
+      lowBalanceAlertMicros: null,
     });
     const put = await me
       .put('/api/v1/me/settings')
@@ -149,6 +150,7 @@ describeBackends('accounts, settings, gateway keys and admin users', (backend) =
       monthlyCapMicros: '5000000',
       capMode: 'hard',
       byokOnly: true,
+      lowBalanceAlertMicros: null,
     });
     expect((await me.get('/api/v1/me/settings').expect(200)).body).toEqual(put.body);
     expect((await me.get('/api/v1/me').expect(200)).body.powerLevel).toBe('eco');
@@ -163,6 +165,30 @@ describeBackends('accounts, settings, gateway keys and admin users', (backend) =
     expect(noCap.body).toMatchObject({ monthlyCapMicros: null, capMode: 'hard' });
   });
 
+  it('settings: the low-balance alert is stored per user, kept when a PUT leaves it out, cleared with null', async () => {
+    const user = await newUser('starter');
+    const other = await newUser('free');
+    const me = as(user.apiKey);
+    const set = await me.put('/api/v1/me/settings').send({ lowBalanceAlertMicros: '2000000' }).expect(200);
+    expect(set.body).toMatchObject({ lowBalanceAlertMicros: '2000000', powerLevel: 'balanced' });
+    expect((await me.get('/api/v1/me/settings').expect(200)).body.lowBalanceAlertMicros).toBe('2000000');
+    // Another user's settings are their own.
+    expect(
+      (await as(other.apiKey).get('/api/v1/me/settings').expect(200)).body.lowBalanceAlertMicros,
+    ).toBeNull();
+    // A PUT without it (an older client) leaves it as it is.
+    const eco = await me.put('/api/v1/me/settings').send({ powerLevel: 'eco' }).expect(200);
+    expect(eco.body).toMatchObject({ powerLevel: 'eco', lowBalanceAlertMicros: '2000000' });
+    // Recorded as its own event on the account's stream.
+    const events = await gw.gateway.runtime.eventStore.readStream(toAccountStreamId(user.id));
+    expect(events.filter((e) => e.type === 'LowBalanceAlertSet').map((e) => e.data)).toEqual([
+      expect.objectContaining({ userId: user.id, lowBalanceAlertMicros: '2000000' }),
+    ]);
+    const cleared = await me.put('/api/v1/me/settings').send({ lowBalanceAlertMicros: null }).expect(200);
+    expect(cleared.body.lowBalanceAlertMicros).toBeNull();
+    expect((await me.get('/api/v1/me/settings').expect(200)).body.lowBalanceAlertMicros).toBeNull();
+  });
+
   it('settings: malformed values are 400s naming the field, never a 5xx', async () => {
     const me = as((await newUser('free')).apiKey);
     for (const [body, param] of [
@@ -170,6 +196,9 @@ describeBackends('accounts, settings, gateway keys and admin users', (backend) =
       [{ monthlyCapMicros: '1.5' }, 'monthlyCapMicros'],
       [{ capMode: 'firm' }, 'capMode'],
       [{ powerLevel: 'turbo' }, 'powerLevel'],
+      [{ lowBalanceAlertMicros: 2 }, 'lowBalanceAlertMicros'],
+      [{ lowBalanceAlertMicros: '-1' }, 'lowBalanceAlertMicros'],
+      [{ lowBalanceAlertMicros: '9223372036854775808' }, 'lowBalanceAlertMicros'],
       [{ tier: 'enterprise' }, 'tier'], // not a user's setting
     ] as const) {
       const res = await me.put('/api/v1/me/settings').send(body);

@@ -49,6 +49,16 @@ export class UpdateSettingsDto {
   @IsOptional() @IsIn(CAP_MODES) capMode?: CapMode;
   /** Only your own provider keys, never the platform's. */
   @IsOptional() @IsBoolean() byokOnly?: boolean;
+  /** The portal warns below this balance: integer micro-dollars as a string ("2000000" = $2), or null for no warning. */
+  @ValidateIf(
+    (o: UpdateSettingsDto) => o.lowBalanceAlertMicros !== null && o.lowBalanceAlertMicros !== undefined,
+  )
+  @IsString()
+  @Matches(/^(0|[1-9]\d{0,18})$/, {
+    message:
+      'lowBalanceAlertMicros must be a whole number of micro-dollars as a string (e.g. "2000000"), or null',
+  })
+  lowBalanceAlertMicros?: string | null;
 }
 
 const Roles = (): PropertyDecorator =>

@@ -18,6 +18,8 @@ export interface SettingsView {
   readonly monthlyCapMicros: string | null;
   readonly capMode: CapMode;
   readonly byokOnly: boolean;
+  /** The portal warns below this balance (micro-dollars); null: no warning. */
+  readonly lowBalanceAlertMicros: string | null;
 }
 
 /** An account as admins see it (GET /api/v1/admin/users, …/:id). */
@@ -63,6 +65,7 @@ export const toSettingsView = (a: AccountEntry): SettingsView => ({
   monthlyCapMicros: a.monthlyCapMicros,
   capMode: a.capMode,
   byokOnly: a.byokOnly,
+  lowBalanceAlertMicros: a.lowBalanceAlertMicros,
 });
 
 export const toUserView = (a: AccountEntry, apiKeys: number): UserView => ({

@@ -54,7 +54,8 @@ export class MeController {
 
   /**
    * Only the fields given change. A power level (or byokOnly) your tier does not include is a 403
-   * naming the tier that unlocks it. The cap is stored now and enforced by the money slice.
+   * naming the tier that unlocks it. The cap is stored now and enforced by the money slice; the
+   * low-balance alert is the portal's warning threshold only.
    */
   @ApiBody({ schema: dtoSchema('UpdateSettingsDto') })
   @Put('settings')
@@ -67,6 +68,7 @@ export class MeController {
       {
         ...(dto.powerLevel !== undefined && { powerLevel: dto.powerLevel }),
         ...(dto.byokOnly !== undefined && { byokOnly: dto.byokOnly }),
+        ...(dto.lowBalanceAlertMicros !== undefined && { lowBalanceAlertMicros: dto.lowBalanceAlertMicros }),
         ...(capGiven && {
           spendingCap: {
             ...(dto.monthlyCapMicros !== undefined && { monthlyCapMicros: dto.monthlyCapMicros }),

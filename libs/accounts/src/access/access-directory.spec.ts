@@ -78,7 +78,7 @@ describe('AccessDirectory', () => {
   const u2 = (type: string, data: Record<string, unknown> = {}): RecordedEvent =>
     recorded(type, { userId: 'u2', ...data });
 
-  it('follows tier, roles, power level, cap, byokOnly and disabled; a disabled account has no principal', () => {
+  it('follows tier, roles, power level, cap, byokOnly, low-balance alert and disabled; a disabled account has no principal', () => {
     const d = new AccessDirectory();
     const events = [
       u2('AccountOpened', {
@@ -100,6 +100,7 @@ describe('AccessDirectory', () => {
       u2('PowerLevelChanged', { powerLevel: 'balanced', previousPowerLevel: 'eco', changedAt: '' }),
       u2('SpendingCapSet', { monthlyCapMicros: '5000000', capMode: 'hard', setAt: '' }),
       u2('ByokOnlySet', { byokOnly: true, setAt: '' }),
+      u2('LowBalanceAlertSet', { lowBalanceAlertMicros: '2000000', setAt: '' }),
     ];
     events.forEach((e) => d.apply(e));
     expect(d.principalForKeyHash('hash2')).toEqual({
@@ -110,8 +111,13 @@ describe('AccessDirectory', () => {
       powerLevel: 'balanced',
       byokOnly: true,
     });
-    expect(d.account('u2')).toMatchObject({ name: 'Bo', monthlyCapMicros: '5000000', capMode: 'hard' });
-    expect(d.accountRevision('u2')).toBe(6n);
+    expect(d.account('u2')).toMatchObject({
+      name: 'Bo',
+      monthlyCapMicros: '5000000',
+      capMode: 'hard',
+      lowBalanceAlertMicros: '2000000',
+    });
+    expect(d.accountRevision('u2')).toBe(7n);
 
     const disabled = u2('AccountDisabled', { disabledAt: '' });
     d.apply(disabled);

@@ -24,6 +24,8 @@ export interface AccountEntry {
   readonly monthlyCapMicros: string | null;
   readonly capMode: CapMode;
   readonly byokOnly: boolean;
+  /** Warn in the portal below this balance (micro-dollars); null: no warning. */
+  readonly lowBalanceAlertMicros: string | null;
   readonly disabled: boolean;
   readonly openedAt: string;
   /** The revision of `account-{userId}` this entry reflects (commands wait for it: read-your-writes). */
@@ -110,6 +112,7 @@ export class AccessDirectory {
         monthlyCapMicros: null,
         capMode: 'soft',
         byokOnly: false,
+        lowBalanceAlertMicros: null,
         disabled: false,
         openedAt: e.data.openedAt,
         revision,
@@ -154,6 +157,8 @@ export class AccessDirectory {
         return { ...a, monthlyCapMicros: e.data.monthlyCapMicros, capMode: e.data.capMode };
       case 'ByokOnlySet':
         return { ...a, byokOnly: e.data.byokOnly };
+      case 'LowBalanceAlertSet':
+        return { ...a, lowBalanceAlertMicros: e.data.lowBalanceAlertMicros };
       case 'AccountDisabled':
         return { ...a, disabled: true };
       case 'AccountEnabled':
@@ -273,6 +278,15 @@ export class AccessDirectory {
       });
     }
     return views;
+  }
+
+  /** One of the user's gateway keys, revoked ones too (usage by key names them); undefined if not theirs. */
+  keyOf(userId: string, keyId: string): { name: string; maskedKey: string; revoked: boolean } | undefined {
+    const hash = this.keyHashById.get(keyId);
+    const key = hash ? this.keys.get(hash) : undefined;
+    return key && key.userId === userId
+      ? { name: key.name, maskedKey: key.maskedKey, revoked: key.revoked }
+      : undefined;
   }
 
   /** A key's owner and whether it is revoked (its hash stays inside). */

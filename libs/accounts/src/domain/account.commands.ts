@@ -31,7 +31,7 @@ export interface RevokeGatewayKey {
 }
 
 /**
- * What an admin (tier, roles, disabled) or the user (power level, cap, byokOnly) changes; only the
+ * What an admin (tier, roles, disabled) or the user (power level, cap, byokOnly, low-balance alert) changes; only the
  * fields given change, and only real changes become events.
  */
 export interface AccountChanges {
@@ -42,6 +42,8 @@ export interface AccountChanges {
   /** Either part alone keeps the other as it is. */
   readonly spendingCap?: { readonly monthlyCapMicros?: string | null; readonly capMode?: CapMode };
   readonly byokOnly?: boolean;
+  /** Warn below this balance (micro-dollars as a string); null: never warn. */
+  readonly lowBalanceAlertMicros?: string | null;
 }
 
 /** The tier policy in force is resolved by the handler (from the tier-policy stream) and passed in. */

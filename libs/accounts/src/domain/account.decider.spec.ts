@@ -232,6 +232,42 @@ describe('account decider: updates', () => {
         { type: 'ByokOnlySet', data: { userId: 'u1', byokOnly: false, setAt: at } },
       ]);
   });
+  it('sets the low-balance alert on any tier, clears it with null; the same value again records nothing', () => {
+    const alertSet = (lowBalanceAlertMicros: string | null): AccountEvent => ({
+      type: 'LowBalanceAlertSet',
+      data: { userId: 'u1', lowBalanceAlertMicros, setAt: at },
+    });
+    given([opened])
+      .when(update({ lowBalanceAlertMicros: '2000000' }))
+      .then([alertSet('2000000')]);
+    given([opened, alertSet('2000000')])
+      .when(update({ lowBalanceAlertMicros: '2000000' }))
+      .then([]);
+    given([opened, alertSet('2000000')])
+      .when(update({ lowBalanceAlertMicros: null }))
+      .then([alertSet(null)]);
+    // A new account has none: clearing it is no change.
+    given([opened])
+      .when(update({ lowBalanceAlertMicros: null }))
+      .then([]);
+  });
+  it('a change of other settings keeps the low-balance alert (absent = unchanged)', () =>
+    given([
+      opened,
+      { type: 'LowBalanceAlertSet', data: { userId: 'u1', lowBalanceAlertMicros: '500000', setAt: at } },
+    ])
+      .when(update({ powerLevel: 'eco', byokOnly: false }))
+      .then([
+        {
+          type: 'PowerLevelChanged',
+          data: { userId: 'u1', powerLevel: 'eco', previousPowerLevel: 'balanced', changedAt: at },
+        },
+      ]));
+  it.each(['1.5', '-1', '007', '', '9223372036854775808'])('refuses the low-balance alert %p', (alert) =>
+    given([opened])
+      .when(update({ lowBalanceAlertMicros: alert }))
+      .thenThrows(ValidationError, 'ACCOUNTS.INVALID_LOW_BALANCE_ALERT'),
+  );
   it('disables and enables; doing it twice records it once', () => {
     given([opened])
       .when(update({ disabled: true }))
@@ -250,7 +286,13 @@ describe('account decider: updates', () => {
   it('folds every change into the state', () =>
     given([opened])
       .when(
-        update({ tier: 'starter', roles: ['admin'], byokOnly: true, spendingCap: { monthlyCapMicros: '1' } }),
+        update({
+          tier: 'starter',
+          roles: ['admin'],
+          byokOnly: true,
+          spendingCap: { monthlyCapMicros: '1' },
+          lowBalanceAlertMicros: '2000000',
+        }),
       )
       .thenState({
         status: 'Open',
@@ -261,6 +303,7 @@ describe('account decider: updates', () => {
         monthlyCapMicros: '1',
         capMode: 'soft',
         byokOnly: true,
+        lowBalanceAlertMicros: '2000000',
         disabled: false,
         keys: new Map(),
       }));

@@ -31,6 +31,7 @@ export type Account =
       monthlyCapMicros: string | null;
       capMode: CapMode;
       byokOnly: boolean;
+      lowBalanceAlertMicros: string | null;
       disabled: boolean;
       /** keyId → revoked? */
       keys: ReadonlyMap<string, { keyHash: string; revoked: boolean }>;
@@ -51,6 +52,7 @@ export const evolve = (state: Account, event: AccountEvent): Account => {
       monthlyCapMicros: null,
       capMode: 'soft',
       byokOnly: false,
+      lowBalanceAlertMicros: null,
       disabled: false,
       keys: new Map(),
     };
@@ -66,6 +68,8 @@ export const evolve = (state: Account, event: AccountEvent): Account => {
       return { ...state, monthlyCapMicros: event.data.monthlyCapMicros, capMode: event.data.capMode };
     case 'ByokOnlySet':
       return { ...state, byokOnly: event.data.byokOnly };
+    case 'LowBalanceAlertSet':
+      return { ...state, lowBalanceAlertMicros: event.data.lowBalanceAlertMicros };
     case 'AccountDisabled':
       return { ...state, disabled: true };
     case 'AccountEnabled':
@@ -126,13 +130,23 @@ function validateChanges(changes: AccountChanges): void {
       },
     );
   const cap = changes.spendingCap?.monthlyCapMicros;
-  if (cap !== undefined && cap !== null && (!/^(0|[1-9]\d{0,18})$/.test(cap) || BigInt(cap) > MAX_MICROS))
+  if (cap !== undefined && cap !== null && !isMicros(cap))
     throw new ValidationError(
       'ACCOUNTS.INVALID_CAP',
       'monthlyCapMicros must be a whole number of micro-dollars as a string (e.g. "5000000" for $5), or null for no cap',
       { param: 'monthlyCapMicros' },
     );
+  const alert = changes.lowBalanceAlertMicros;
+  if (alert !== undefined && alert !== null && !isMicros(alert))
+    throw new ValidationError(
+      'ACCOUNTS.INVALID_LOW_BALANCE_ALERT',
+      'lowBalanceAlertMicros must be a whole number of micro-dollars as a string (e.g. "2000000" for $2), or null for no alert',
+      { param: 'lowBalanceAlertMicros' },
+    );
 }
+
+/** A whole, non-negative number of micro-dollars that a Postgres bigint holds. */
+const isMicros = (s: string): boolean => /^(0|[1-9]\d{0,18})$/.test(s) && BigInt(s) <= MAX_MICROS;
 
 /** The events one UpdateAccount causes, in the order they apply (a new tier first: later checks use it). */
 function update(command: UpdateAccount, state: OpenState, at: string): AccountEvent[] {
@@ -179,6 +193,9 @@ function update(command: UpdateAccount, state: OpenState, at: string): AccountEv
   const byokOnly = tierChanged && !byokAllowed ? false : (changes.byokOnly ?? state.byokOnly);
   if (byokOnly !== state.byokOnly)
     events.push({ type: 'ByokOnlySet', data: { userId, byokOnly, setAt: at } });
+  const alert = changes.lowBalanceAlertMicros;
+  if (alert !== undefined && alert !== state.lowBalanceAlertMicros)
+    events.push({ type: 'LowBalanceAlertSet', data: { userId, lowBalanceAlertMicros: alert, setAt: at } });
   if (changes.disabled === true && !state.disabled)
     events.push({ type: 'AccountDisabled', data: { userId, disabledAt: at } });
   if (changes.disabled === false && state.disabled)

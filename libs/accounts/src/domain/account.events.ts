@@ -47,6 +47,15 @@ export type SpendingCapSet = DomainEvent<
 /** With byokOnly the platform's provider keys are never used for this account's requests. */
 export type ByokOnlySet = DomainEvent<'ByokOnlySet', { userId: string; byokOnly: boolean; setAt: string }>;
 
+/**
+ * Below this balance (integer micro-dollars in a string) the portal warns the user; null = no warning.
+ * A preference only: nothing is refused for it.
+ */
+export type LowBalanceAlertSet = DomainEvent<
+  'LowBalanceAlertSet',
+  { userId: string; lowBalanceAlertMicros: string | null; setAt: string }
+>;
+
 export type AccountDisabled = DomainEvent<'AccountDisabled', { userId: string; disabledAt: string }>;
 
 export type AccountEnabled = DomainEvent<'AccountEnabled', { userId: string; enabledAt: string }>;
@@ -80,6 +89,7 @@ export type AccountEvent =
   | PowerLevelChanged
   | SpendingCapSet
   | ByokOnlySet
+  | LowBalanceAlertSet
   | AccountDisabled
   | AccountEnabled
   | AccountDeleted
@@ -93,6 +103,7 @@ export const ACCOUNT_EVENT_TYPES: ReadonlySet<string> = new Set<AccountEvent['ty
   'PowerLevelChanged',
   'SpendingCapSet',
   'ByokOnlySet',
+  'LowBalanceAlertSet',
   'AccountDisabled',
   'AccountEnabled',
   'AccountDeleted',
