@@ -14,6 +14,10 @@ import {
   seriousAxeViolations,
   VIEWPORTS,
 } from './support/portal-browser';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { portalSizes } = require('../../scripts/portal-sizes.cjs') as {
+  portalSizes(dir: string): { initialBytes: number; lazy: { file: string; bytes: number }[] };
+};
 
 /**
  * The user portal in Debian's Chromium against the real embedded gateway (PGlite, mock providers, the
@@ -137,3 +141,20 @@ async function settle(page: Page): Promise<void> {
     () => !document.querySelector('mat-spinner, mat-progress-bar, [role="progressbar"]'),
   );
 }
+
+(missing ? describe.skip : describe)('portal bundle', () => {
+  it('loads at most 300 kB of gzipped JavaScript first, and at most 250 kB more for any lazy route', () => {
+    const sizes = portalSizes(PORTAL_DIR);
+    console.log(
+      [
+        `portal initial JavaScript: ${(sizes.initialBytes / 1024).toFixed(1)} kB gzipped`,
+        ...sizes.lazy.map((l) => `  ${l.file}: ${(l.bytes / 1024).toFixed(1)} kB gzipped`),
+      ].join('\n'),
+    );
+    expect(sizes.initialBytes).toBeGreaterThan(10_000); // it measured a real build
+    expect(sizes.initialBytes).toBeLessThanOrEqual(300 * 1024);
+    expect(sizes.lazy.length).toBeGreaterThanOrEqual(7);
+    for (const lazy of sizes.lazy)
+      expect({ [lazy.file]: lazy.bytes <= 250 * 1024 }).toEqual({ [lazy.file]: true });
+  });
+});
