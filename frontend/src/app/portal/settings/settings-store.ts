@@ -1,0 +1,124 @@
+import { inject, Injectable, signal } from '@angular/core';
+import { AuthStore } from '../../core/auth/auth-store';
+import { ApiError, toApiError } from '../../core/http/api-error';
+import {
+  SettingsApi,
+  type SettingsEstimateView,
+  type SettingsView,
+  type UpdateSettings,
+} from './settings-api';
+
+const MICROS_PER_DOLLAR = 1_000_000n;
+
+/** Integer micro-dollars as a dollar amount to edit ("5000000" → "5.00", "1234567" → "1.234567"). */
+export function microsToDollarsText(micros: string | null): string {
+  if (micros === null || !/^\d+$/.test(micros)) return '';
+  const value = BigInt(micros);
+  const cents = (value % MICROS_PER_DOLLAR).toString().padStart(6, '0').replace(/0+$/, '').padEnd(2, '0');
+  return `${value / MICROS_PER_DOLLAR}.${cents}`;
+}
+
+/** The fields of `next` that differ from `current`: PUT sends only what changes. */
+export function changesBetween(current: SettingsView, next: SettingsView): UpdateSettings {
+  return {
+    ...(next.powerLevel !== current.powerLevel && { powerLevel: next.powerLevel }),
+    ...(next.monthlyCapMicros !== current.monthlyCapMicros && { monthlyCapMicros: next.monthlyCapMicros }),
+    ...(next.capMode !== current.capMode && { capMode: next.capMode }),
+    ...(next.byokOnly !== current.byokOnly && { byokOnly: next.byokOnly }),
+  };
+}
+
+const asApiError = (e: unknown): ApiError => (e instanceof ApiError ? e : toApiError(0, null, null));
+
+/** Page state for /app/settings: the saved settings, the live estimate, and saving. */
+@Injectable()
+export class SettingsStore {
+  private readonly api = inject(SettingsApi);
+  private readonly auth = inject(AuthStore);
+
+  private readonly current = signal<SettingsView | null>(null);
+  private readonly estimated = signal<SettingsEstimateView | null>(null);
+  private readonly loadingState = signal(true);
+  private readonly loadError = signal<ApiError | null>(null);
+  private readonly estimateLoading = signal(false);
+  private readonly estimateFailure = signal<ApiError | null>(null);
+  private readonly savingState = signal(false);
+  private readonly saveFailure = signal<ApiError | null>(null);
+  private readonly savedText = signal<string | null>(null);
+
+  readonly settings = this.current.asReadonly();
+  readonly estimate = this.estimated.asReadonly();
+  readonly loading = this.loadingState.asReadonly();
+  readonly error = this.loadError.asReadonly();
+  readonly estimateBusy = this.estimateLoading.asReadonly();
+  readonly estimateError = this.estimateFailure.asReadonly();
+  readonly saving = this.savingState.asReadonly();
+  readonly saveError = this.saveFailure.asReadonly();
+  /** The confirmation after a save (announced politely); null before one or while editing. */
+  readonly saved = this.savedText.asReadonly();
+
+  /** GET /api/v1/me/settings and the estimate side by side; a failed estimate does not hide the form. */
+  async load(): Promise<void> {
+    this.loadingState.set(true);
+    this.loadError.set(null);
+    const estimate = this.reloadEstimate();
+    try {
+      this.current.set(await this.api.settings());
+    } catch (e) {
+      this.loadError.set(asApiError(e));
+    } finally {
+      this.loadingState.set(false);
+    }
+    await estimate;
+  }
+
+  async reloadEstimate(): Promise<void> {
+    this.estimateLoading.set(true);
+    this.estimateFailure.set(null);
+    try {
+      this.estimated.set(await this.api.estimate());
+    } catch (e) {
+      this.estimateFailure.set(asApiError(e));
+    } finally {
+      this.estimateLoading.set(false);
+    }
+  }
+
+  /** The form changed again: the last confirmation and error no longer describe it. */
+  edited(): void {
+    this.savedText.set(null);
+    this.saveFailure.set(null);
+  }
+
+  /**
+   * PUT /api/v1/me/settings with the fields that changed. A new power level or BYOK-only choice
+   * changes what routing picks: the estimate is fetched again, and the profile (its power level).
+   */
+  async save(next: SettingsView): Promise<boolean> {
+    const current = this.current();
+    if (!current || this.savingState()) return false;
+    const changes = changesBetween(current, next);
+    this.saveFailure.set(null);
+    this.savedText.set(null);
+    if (Object.keys(changes).length === 0) {
+      this.savedText.set('Nothing changed: your settings are as saved.');
+      return true;
+    }
+    this.savingState.set(true);
+    try {
+      this.current.set(await this.api.update(changes));
+    } catch (e) {
+      this.saveFailure.set(asApiError(e));
+      return false;
+    } finally {
+      this.savingState.set(false);
+    }
+    this.savedText.set('Settings saved.');
+    const follow: Promise<unknown>[] = [];
+    if (changes.powerLevel !== undefined || changes.byokOnly !== undefined)
+      follow.push(this.reloadEstimate());
+    if (changes.powerLevel !== undefined) follow.push(this.auth.reloadProfile().catch(() => undefined));
+    await Promise.all(follow);
+    return true;
+  }
+}
