@@ -90,4 +90,51 @@ describe('demo checkout: who may complete it (embedded)', () => {
     expect((await pay({ user: owner.id, purchase: mine.purchaseId }, owner.apiKey)).status).toBe(404);
     expect(await purchases(owner)).toEqual(['10000000']);
   });
+
+  it('the portal’s way: list the packages, check out, open the page with a return path, pay, and it goes back there with the balance risen', async () => {
+    const owner = await newUser();
+    const packages = await as(owner.apiKey).get('/api/v1/me/credits/packages').expect(200);
+    expect(packages.body.packages).toContainEqual({
+      id: 'credits-10',
+      priceMicros: '10000000',
+      credits: 10_000,
+      amountMicros: '10000000',
+    });
+    const before = BigInt((await as(owner.apiKey).get('/api/v1/me/credits').expect(200)).body.balanceMicros);
+    const mine = await checkout(owner);
+    const back = `/app/credits?paid=${mine.purchaseId}`;
+    const page = await request(gw.baseUrl)
+      .get(`${mine.checkoutUrl}&return=${encodeURIComponent(back)}`)
+      .expect(200);
+    // A link back (cancel) and, once paid, the browser sent back to the portal.
+    expect(page.text).toContain(`<a id="back" href="${back}">Back to Switchyard</a>`);
+    expect(page.text).toContain(`const back = ${JSON.stringify(back)};`);
+    expect(page.text).toContain('if (r.ok && back) location.assign(back);');
+
+    await pay({ user: owner.id, purchase: mine.purchaseId }).expect(200);
+    const after = BigInt((await as(owner.apiKey).get('/api/v1/me/credits').expect(200)).body.balanceMicros);
+    expect(after - before).toBe(10_000_000n);
+    // The page again (the back button): paid already, and still the way back.
+    const again = await request(gw.baseUrl)
+      .get(`${mine.checkoutUrl}&return=${encodeURIComponent(back)}`)
+      .expect(404);
+    expect(again.text).toContain(`href="${back}"`);
+  });
+
+  it('the page goes back only to a path of the portal: another site, or the API, gets no link and no redirect', async () => {
+    const owner = await newUser();
+    const mine = await checkout(owner);
+    for (const elsewhere of [
+      'https://evil.example/app/credits',
+      '//evil.example/app',
+      '/api/v1/me/credits',
+    ]) {
+      const page = await request(gw.baseUrl)
+        .get(`${mine.checkoutUrl}&return=${encodeURIComponent(elsewhere)}`)
+        .expect(200);
+      expect(page.text).not.toContain('evil.example');
+      expect(page.text).not.toContain('id="back"');
+      expect(page.text).toContain('const back = null;');
+    }
+  });
 });

@@ -17,6 +17,7 @@ import { MeController } from './accounts/me.controller';
 import { TierPolicyController } from './accounts/tier-policy.controller';
 import { BillingPolicyController } from './billing/billing-policy.controller';
 import { AdminCreditsController, MyCreditsController } from './billing/credits.controller';
+import { CreditPackagesController } from './billing/credit-packages.controller';
 import { billingProviders } from './billing/billing.providers';
 import { PaymentWebhookController } from './billing/payment-webhook.controller';
 import { AdminGuard } from './auth/admin.guard';
@@ -116,6 +117,7 @@ export class AppModule {
         TierPolicyController,
         BillingPolicyController,
         MyCreditsController,
+        CreditPackagesController,
         AdminCreditsController,
         PaymentWebhookController,
         MeUsageController,

@@ -3,6 +3,7 @@ import {
   checkoutUrlFor,
   demoCheckoutOffReason,
   demoCheckoutServes,
+  portalReturnPath,
   type CheckoutSetup,
 } from './checkout-url';
 
@@ -44,4 +45,25 @@ describe('checkout URL', () => {
       /^https:\/\/pay\.example\//,
     );
   });
+});
+
+describe('portalReturnPath (where the demo page goes back to)', () => {
+  it.each(['/app/credits', '/app/credits?paid=pur_abc', '/app', '/app/', '/app/requests/req-1'])(
+    'a portal path: %p',
+    (path) => expect(portalReturnPath(path)).toBe(path),
+  );
+  it.each([
+    undefined,
+    '',
+    'https://evil.example/app/credits',
+    '//evil.example/app/credits',
+    '/\\evil.example',
+    '/api/v1/me/credits',
+    '/application',
+    '/app/../api/v1/me',
+    '/app/credits#x',
+    '/app/credits?x=<script>',
+    'javascript:alert(1)',
+    `/app/${'a'.repeat(200)}`,
+  ])('anything else is refused: %p', (value) => expect(portalReturnPath(value)).toBeUndefined());
 });

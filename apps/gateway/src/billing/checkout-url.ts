@@ -50,3 +50,12 @@ export function checkoutUrlFor(setup: CheckoutSetup, ref: CheckoutRef): string {
     'Buying credits needs a payment page: set PAYMENT_CHECKOUT_URL to your payment provider’s checkout (with {purchaseId}); its webhook then confirms the payment',
   );
 }
+
+/**
+ * Where the demo page may send the browser back to: a path of this origin's web portal (`/app/…`, an
+ * optional simple query), nothing else — never another site (`//host`, `https:`), never the API.
+ */
+export function portalReturnPath(value: string | undefined): string | undefined {
+  if (value === undefined || value.length > 200) return undefined;
+  return /^\/app(\/[\w-]+)*\/?(\?[\w=&.-]*)?$/.test(value) ? value : undefined;
+}

@@ -16,7 +16,7 @@ import {
 import { CLOCK, IllegalStateError, NotFoundError, ValidationError, type Clock } from '@gw/shared-kernel';
 import { GATEWAY_CONFIG } from '../runtime/runtime.tokens';
 import { PAYMENT_WEBHOOK_SECRET, type PaymentWebhookSecret } from './payment-webhook-secret';
-import { demoCheckoutOffReason } from './checkout-url';
+import { demoCheckoutOffReason, portalReturnPath } from './checkout-url';
 
 /** Where the JSON body parser keeps the raw text of webhook requests (the signature covers it). */
 export const WEBHOOK_PATH_PREFIX = '/api/v1/billing/webhooks/';
@@ -124,14 +124,22 @@ export class PaymentWebhookController {
       : { received: true, granted: false, duplicate: true };
   }
 
-  /** Embedded mode's demo payment page: a Pay button that completes the checkout through the webhook. */
+  /**
+   * Embedded mode's demo payment page: a Pay button that completes the checkout through the webhook.
+   * With `return`, a path of the web portal (`/app/…`, see portalReturnPath), the page goes back there
+   * once paid, and offers a link back before (a payment provider's success and cancel URLs).
+   */
   @ApiExcludeEndpoint()
   @Get('billing/demo-checkout')
   async demoPage(
     @Res({ passthrough: true }) reply: FastifyReply,
     @Query('user') user?: string,
     @Query('purchase') purchase?: string,
+    @Query('return') returnTo?: string,
   ): Promise<string> {
+    const back = portalReturnPath(returnTo);
+    const backLink =
+      back === undefined ? '' : `<p><a id="back" href="${escapeHtml(back)}">Back to Switchyard</a></p>`;
     void reply
       .type('text/html; charset=utf-8')
       .header(
@@ -149,7 +157,8 @@ export class PaymentWebhookController {
 <body style="font-family:sans-serif;max-width:32em;margin:4em auto">
 <h1>Demo payment</h1>
 <p>${escapeHtml(e.message)}.</p>
-<p>Your balance: <code>GET /api/v1/me/credits</code>; a new checkout: <code>POST /api/v1/me/credits/checkout</code>.</p>`;
+<p>Your balance: <code>GET /api/v1/me/credits</code>; a new checkout: <code>POST /api/v1/me/credits/checkout</code>.</p>
+${backLink}`;
     }
     const dollars = (Number(pending.priceMicros) / 1e6).toFixed(2);
     const payload = JSON.stringify({ user, purchase }).replace(/</g, '\\u003c');
@@ -158,11 +167,14 @@ export class PaymentWebhookController {
 <h1>Demo payment</h1>
 <p>${pending.credits.toLocaleString('en-US')} credits (${escapeHtml(pending.packageId)}) for $${dollars}.</p>
 <p>No money moves: this page stands in for a payment provider and calls the gateway's payment webhook, signed.</p>
-<button id="pay">Pay $${dollars}</button> <span id="out"></span>
+<button id="pay">Pay $${dollars}</button> <span id="out" role="status"></span>
+${backLink}
 <script>
 document.getElementById('pay').onclick = async () => {
   const r = await fetch('/billing/demo-checkout/pay', { method: 'POST', headers: { 'content-type': 'application/json' }, body: ${JSON.stringify(payload)} });
   document.getElementById('out').textContent = r.ok ? 'Paid: the credits are yours.' : 'Failed: ' + r.status;
+  const back = ${JSON.stringify(back ?? null)};
+  if (r.ok && back) location.assign(back);
 };
 </script>`;
   }
