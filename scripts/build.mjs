@@ -1,6 +1,7 @@
-// Compiles apps/, libs/ and migrations/ to dist/ with SWC (type checking is `npm run typecheck`).
+// Compiles apps/, libs/ and migrations/ to dist/ with SWC (type checking is `npm run typecheck`); JSON files
+// there (imported by the code, e.g. the OpenAPI response schemas) are copied beside the output.
 import { transformFile } from '@swc/core';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -17,6 +18,7 @@ async function* walk(dir) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) yield* walk(full);
     else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') && !isTest(entry.name)) yield full;
+    else if (entry.name.endsWith('.json')) yield full;
   }
 }
 
@@ -26,6 +28,11 @@ const started = Date.now();
 for (const top of ['apps', 'libs', 'migrations']) {
   for await (const file of walk(path.join(root, top))) {
     const rel = path.relative(root, file);
+    if (file.endsWith('.json')) {
+      await mkdir(path.dirname(path.join(out, rel)), { recursive: true });
+      await copyFile(file, path.join(out, rel));
+      continue;
+    }
     const target = path.join(out, rel.replace(/\.ts$/, '.js'));
     const options = swcOptions();
     const { code, map } = await transformFile(file, {

@@ -47,6 +47,26 @@ export interface IssuedKeyView extends GatewayKeyView {
   readonly apiKey: string;
 }
 
+/** GET /api/v1/me/api-keys */
+export interface GatewayKeyList {
+  readonly data: readonly GatewayKeyView[];
+}
+
+/** GET /api/v1/admin/users: a page, by name. */
+export interface UserList {
+  readonly data: readonly UserView[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  readonly nextCursor: string | null;
+}
+
+/** POST /api/v1/admin/users (its URL is in `Location`). */
+export interface CreatedUserView {
+  readonly id: string;
+}
+
+/** POST /api/v1/admin/users/:id/api-keys: the only answer that ever holds the key. */
+export type AdminIssuedKeyView = Pick<IssuedKeyView, 'id' | 'apiKey' | 'maskedKey'>;
+
 export const toMeView = (account: AccountEntry, principal: Principal, policy: TierPolicy): MeView => {
   const rules = policy[account.tier];
   return {

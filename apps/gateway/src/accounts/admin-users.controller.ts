@@ -26,7 +26,14 @@ import { dtoSchema } from '../http/openapi';
 import { validateDto } from '../http/validate-dto';
 import { AccountService } from './account-service';
 import { CreateApiKeyDto, CreateUserDto, UpdateUserDto } from './accounts.dto';
-import { toUserView, type UserView } from './accounts.views';
+import {
+  toUserView,
+  type AdminIssuedKeyView,
+  type CreatedUserView,
+  type UserList,
+  type UserView,
+} from './accounts.views';
+import { ApiNoContent, ApiView } from '../http/openapi-views';
 
 const DEFAULT_PAGE = 50;
 const MAX_PAGE = 200;
@@ -78,12 +85,13 @@ export class AdminUsersController {
   ) {}
 
   @ApiBody({ schema: dtoSchema('CreateUserDto') })
+  @ApiView('CreatedUserView', 201)
   @Post()
   async create(
     @Body() body: unknown,
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<{ id: string }> {
+  ): Promise<CreatedUserView> {
     const dto = validateDto(CreateUserDto, body, { strict: true });
     const id = await this.accounts.create(dto, commandMetadata(request, request.principal!));
     void reply.status(201).header('location', `/api/v1/admin/users/${id}`);
@@ -94,12 +102,9 @@ export class AdminUsersController {
   @ApiQuery({ name: 'q', required: false })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'cursor', required: false })
+  @ApiView('UserList')
   @Get()
-  list(
-    @Query('q') q?: string,
-    @Query('limit') limit?: string,
-    @Query('cursor') cursor?: string,
-  ): { data: UserView[]; nextCursor: string | null } {
+  list(@Query('q') q?: string, @Query('limit') limit?: string, @Query('cursor') cursor?: string): UserList {
     const size = parseLimit(limit);
     const from = cursor === undefined ? undefined : decodeCursor(cursor);
     const needle = typeof q === 'string' ? q.trim().toLowerCase() : '';
@@ -120,6 +125,7 @@ export class AdminUsersController {
     };
   }
 
+  @ApiView('UserView')
   @Get(':id')
   get(@Param('id') id: string): UserView {
     return this.view(this.accounts.account(id));
@@ -127,6 +133,7 @@ export class AdminUsersController {
 
   /** Tier, roles, disabled: only the fields given change. A disabled user's keys are refused at once. */
   @ApiBody({ schema: dtoSchema('UpdateUserDto') })
+  @ApiView('UserView')
   @Put(':id')
   async update(
     @Param('id') id: string,
@@ -157,6 +164,7 @@ export class AdminUsersController {
    * keys are removed and shredded from the vault, their sign-in goes; their events stay for audit.
    * Deleting a deleted user again finishes anything an interrupted deletion left (204 again).
    */
+  @ApiNoContent()
   @Delete(':id')
   @HttpCode(204)
   async delete(@Param('id') id: string, @Req() request: AuthenticatedRequest): Promise<void> {
@@ -174,13 +182,14 @@ export class AdminUsersController {
    * than 15 minutes ago, the body carries the admin's password too (RecentSignIn).
    */
   @ApiBody({ schema: dtoSchema('CreateApiKeyDto') })
+  @ApiView('AdminIssuedKeyView', 201)
   @Post(':id/api-keys')
   @HttpCode(201)
   async issueKey(
     @Param('id') id: string,
     @Body() body: unknown,
     @Req() request: AuthenticatedRequest,
-  ): Promise<{ id: string; apiKey: string; maskedKey: string }> {
+  ): Promise<AdminIssuedKeyView> {
     const dto = validateDto(CreateApiKeyDto, body, { strict: true });
     await this.recentSignIn.require(request, request.principal!, dto.password);
     const issued = await this.accounts.issueKey(id, dto.name, commandMetadata(request, request.principal!));

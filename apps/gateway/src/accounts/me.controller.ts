@@ -12,7 +12,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
-import { AccessDirectory, type GatewayKeyView, type Principal } from '@gw/accounts';
+import { AccessDirectory, type Principal } from '@gw/accounts';
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
 import { RecentSignIn } from '../auth/recent-sign-in';
 import { CurrentPrincipal, type AuthenticatedRequest } from '../auth/principal.decorator';
@@ -24,10 +24,12 @@ import { CreateApiKeyDto, UpdateSettingsDto } from './accounts.dto';
 import {
   toMeView,
   toSettingsView,
+  type GatewayKeyList,
   type IssuedKeyView,
   type MeView,
   type SettingsView,
 } from './accounts.views';
+import { ApiNoContent, ApiView } from '../http/openapi-views';
 
 /** The caller's own account: profile, settings and gateway keys. */
 @ApiTags('me')
@@ -42,11 +44,13 @@ export class MeController {
   ) {}
 
   /** Who you are, your tier and what it allows. */
+  @ApiView('MeView')
   @Get()
   me(@CurrentPrincipal() principal: Principal): MeView {
     return toMeView(this.accounts.account(principal.userId), principal, this.directory.tierPolicy());
   }
 
+  @ApiView('SettingsView')
   @Get('settings')
   settings(@CurrentPrincipal() principal: Principal): SettingsView {
     return toSettingsView(this.accounts.account(principal.userId));
@@ -58,6 +62,7 @@ export class MeController {
    * low-balance alert is the portal's warning threshold only.
    */
   @ApiBody({ schema: dtoSchema('UpdateSettingsDto') })
+  @ApiView('SettingsView')
   @Put('settings')
   async updateSettings(@Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<SettingsView> {
     const dto = validateDto(UpdateSettingsDto, body, { strict: true });
@@ -82,8 +87,9 @@ export class MeController {
   }
 
   /** Your active gateway keys, masked; last use as this gateway instance saw it (since its start). */
+  @ApiView('GatewayKeyList')
   @Get('api-keys')
-  listKeys(@CurrentPrincipal() principal: Principal): { data: GatewayKeyView[] } {
+  listKeys(@CurrentPrincipal() principal: Principal): GatewayKeyList {
     return { data: this.directory.activeKeys(principal.userId) };
   }
 
@@ -92,6 +98,7 @@ export class MeController {
    * token signed in more than 15 minutes ago, the body carries the password too (RecentSignIn).
    */
   @ApiBody({ schema: dtoSchema('CreateApiKeyDto') })
+  @ApiView('IssuedKeyView', 201)
   @Post('api-keys')
   @HttpCode(201)
   async createKey(@Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<IssuedKeyView> {
@@ -102,6 +109,7 @@ export class MeController {
   }
 
   /** Revokes one of your keys at once (this instance answers after it refuses the key). */
+  @ApiNoContent()
   @Delete('api-keys/:id')
   @HttpCode(204)
   async revokeKey(@Param('id') id: string, @Req() request: AuthenticatedRequest): Promise<void> {

@@ -13,6 +13,7 @@ import { waitUntil } from '../http/wait-until';
 import { parseIfMatch } from '../routing/routing-policy.controller';
 import { TierPolicyDto } from './accounts.dto';
 import type { TierPolicyView } from './accounts.views';
+import { ApiView } from '../http/openapi-views';
 
 /** Admin: what each tier may use (power levels, own provider keys). Versioned; ETag / If-Match. */
 @ApiTags('admin: tiers')
@@ -26,6 +27,7 @@ export class TierPolicyController {
   ) {}
 
   /** The tier policy in force on this instance (version 0: the defaults). */
+  @ApiView('TierPolicyView')
   @Get()
   get(@Res({ passthrough: true }) reply: FastifyReply): TierPolicyView {
     const version = this.directory.tierPolicyVersion();
@@ -35,6 +37,7 @@ export class TierPolicyController {
 
   /** Replaces the rules of every tier; answers once this instance applies them. */
   @ApiBody({ schema: dtoSchema('TierPolicyDto') })
+  @ApiView('TierPolicyView')
   @Put()
   async put(
     @Body() body: unknown,

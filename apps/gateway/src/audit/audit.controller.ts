@@ -12,6 +12,7 @@ import {
   type AuditStreamView,
   type AuditVerification,
 } from './audit-stream';
+import { ApiView } from '../http/openapi-views';
 
 export interface AuditStreamList {
   readonly data: ReadonlyArray<{ readonly streamId: string }>;
@@ -50,6 +51,7 @@ export class AuditController {
   @ApiQuery({ name: 'category', required: true, example: 'keys' })
   @ApiQuery({ name: 'limit', required: false, description: `1 to ${MAX_LIMIT}, default ${DEFAULT_LIMIT}` })
   @ApiQuery({ name: 'after', required: false, description: 'the `next` of the previous page' })
+  @ApiView('AuditStreamList')
   @Get()
   async list(
     @Query('category') category: string | undefined,
@@ -77,6 +79,7 @@ export class AuditController {
    * Every event of the stream from revision 0, and the chain's verdict: each link checked with the
    * chain key, and the stream reaching its newest signed checkpoint (a removed tail falls short of it).
    */
+  @ApiView('AuditStreamView')
   @Get(':streamId')
   async stream(@Param('streamId') streamId: string): Promise<AuditStreamView> {
     const view = await readAuditStream(this.store, assertStreamId(streamId), this.audit);

@@ -7,6 +7,7 @@ import { GatewayKeyGuard } from '../auth/gateway-key.guard';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { AUDIT_VERIFICATION } from '../runtime/runtime.tokens';
 import { readAuditStream, type AuditStreamView, type AuditVerification } from './audit-stream';
+import { ApiView } from '../http/openapi-views';
 
 @ApiTags('me')
 @ApiBearerAuth()
@@ -23,6 +24,7 @@ export class MyKeyHistoryController {
    * who made it and when, and whether the stream's hash chain verifies. Empty before the first key.
    * The events hold last four characters and fingerprints, never a key.
    */
+  @ApiView('AuditStreamView')
   @Get('history')
   history(@CurrentPrincipal() principal: Principal): Promise<AuditStreamView> {
     return readAuditStream(this.store, toKeysStreamId(principal.userId), this.audit);

@@ -13,6 +13,7 @@ import { validateDto } from '../http/validate-dto';
 import { waitUntil } from '../http/wait-until';
 import { parseIfMatch } from '../routing/routing-policy.controller';
 import { BillingPolicyChangesDto } from './billing-policy.dto';
+import { ApiView } from '../http/openapi-views';
 
 export type BillingPolicyView = { version: number } & BillingPolicyData;
 
@@ -28,6 +29,7 @@ export class BillingPolicyController {
   ) {}
 
   /** The billing policy in force on this instance (version 0: the product defaults). */
+  @ApiView('BillingPolicyView')
   @Get()
   get(@Res({ passthrough: true }) reply: FastifyReply): BillingPolicyView {
     const { version, policy } = this.context.billing;
@@ -37,6 +39,7 @@ export class BillingPolicyController {
 
   /** Changes only the fields given; answers once this instance charges by the new version. */
   @ApiBody({ schema: dtoSchema('BillingPolicyChangesDto') })
+  @ApiView('BillingPolicyView')
   @Put()
   async put(
     @Body() body: unknown,

@@ -25,6 +25,7 @@ import { CheckoutDto, GrantCreditsDto } from './credits.dto';
 import { checkoutUrlFor } from './checkout-url';
 import type { GatewayConfig } from '@gw/platform';
 import { GATEWAY_CONFIG } from '../runtime/runtime.tokens';
+import { ApiView } from '../http/openapi-views';
 
 /** GET /api/v1/me/credits; money as micro-dollar strings. */
 export interface CreditsView {
@@ -47,6 +48,32 @@ export interface LedgerEntryView {
   readonly description: string;
   /** Charges: the request they belong to. */
   readonly explanationUrl: string | null;
+}
+
+/** GET /api/v1/me/credits/ledger: newest first. */
+export interface LedgerPage {
+  readonly data: readonly LedgerEntryView[];
+  /** Pass as `before` for the next page; null on the last page. */
+  readonly nextCursor: string | null;
+}
+
+/** POST /api/v1/me/credits/checkout: a pending purchase and where to pay for it. */
+export interface CheckoutView {
+  readonly purchaseId: string;
+  readonly packageId: string;
+  readonly priceMicros: string;
+  readonly credits: number;
+  readonly amountMicros: string;
+  readonly status: 'pending';
+  readonly checkoutUrl: string;
+}
+
+/** POST /api/v1/admin/users/:id/credits; `granted` false: this Idempotency-Key granted before. */
+export interface CreditGrantView {
+  readonly grantId: string;
+  readonly userId: string;
+  readonly amountMicros: string;
+  readonly granted: boolean;
 }
 
 const MAX_PAGE = 200;
@@ -92,6 +119,7 @@ export class MyCreditsController {
    * flight; available = balance − reserved, what the next request is checked against. This month's
    * spend counts against the monthly cap.
    */
+  @ApiView('CreditsView')
   @Get()
   async get(@Req() request: AuthenticatedRequest): Promise<CreditsView> {
     const userId = request.principal!.userId;
@@ -112,12 +140,13 @@ export class MyCreditsController {
   /** Every grant and charge (as it stands after any correction), newest first. */
   @ApiQuery({ name: 'before', required: false, description: 'nextCursor of the previous page' })
   @ApiQuery({ name: 'limit', required: false, description: '1–200, default 50' })
+  @ApiView('LedgerPage')
   @Get('ledger')
   async ledger(
     @Req() request: AuthenticatedRequest,
     @Query('before') before?: string,
     @Query('limit') limit?: string,
-  ): Promise<{ data: LedgerEntryView[]; nextCursor: string | null }> {
+  ): Promise<LedgerPage> {
     const cursor = before === undefined ? undefined : decodeLedgerCursor(before);
     if (before !== undefined && !cursor)
       throw new ValidationError(
@@ -141,9 +170,10 @@ export class MyCreditsController {
    * PAYMENT_WEBHOOK_SECRET is set (see checkout-url.ts).
    */
   @ApiBody({ schema: dtoSchema('CheckoutDto') })
+  @ApiView('CheckoutView', 201)
   @Post('checkout')
   @HttpCode(201)
-  async checkout(@Body() body: unknown, @Req() request: AuthenticatedRequest) {
+  async checkout(@Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<CheckoutView> {
     const dto = validateDto(CheckoutDto, body, { strict: true });
     const userId = request.principal!.userId;
     const policy = this.context.billing.policy;
@@ -194,9 +224,14 @@ export class AdminCreditsController {
   ) {}
 
   @ApiBody({ schema: dtoSchema('GrantCreditsDto') })
+  @ApiView('CreditGrantView', 201)
   @Post(':id/credits')
   @HttpCode(201)
-  async grant(@Param('id') userId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
+  async grant(
+    @Param('id') userId: string,
+    @Body() body: unknown,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<CreditGrantView> {
     const dto = validateDto(GrantCreditsDto, body, { strict: true });
     this.accounts.account(userId); // 404 for an unknown user
     const key = request.headers['idempotency-key'];

@@ -25,6 +25,12 @@ import type { ModelView } from './catalog.views';
 import { AddModelDto, ChangeModelDto, modelChangesFromDto, modelSpecFromDto } from './model.dto';
 import { metadataOf } from './providers.controller';
 import { dtoSchema } from '../http/openapi';
+import { ApiNoContent, ApiView } from '../http/openapi-views';
+
+/** GET /api/v1/admin/models */
+export interface ModelViewList {
+  readonly data: readonly ModelView[];
+}
 
 /**
  * Admin: models. A model id may contain `/` (`meta-llama/Llama-3.3-70B-Instruct-Turbo`): encode it
@@ -37,11 +43,13 @@ import { dtoSchema } from '../http/openapi';
 export class ModelsController {
   constructor(@Inject(CatalogAdmin) private readonly catalog: CatalogAdmin) {}
 
+  @ApiView('ModelViewList')
   @Get()
-  list(@Query('provider') provider?: string): { data: ModelView[] } {
+  list(@Query('provider') provider?: string): ModelViewList {
     return { data: this.catalog.models(provider || undefined) };
   }
 
+  @ApiView('ModelView')
   @Get(':provider/:model')
   get(@Param('provider') provider: string, @Param('model') model: string): ModelView {
     const id = toModelId(provider, model);
@@ -49,6 +57,7 @@ export class ModelsController {
   }
 
   @ApiBody({ schema: dtoSchema('AddModelDto') })
+  @ApiView('ModelView', 201)
   @Post()
   async add(
     @Body() body: unknown,
@@ -69,6 +78,7 @@ export class ModelsController {
   }
 
   @ApiBody({ schema: dtoSchema('ChangeModelDto') })
+  @ApiView('ModelView')
   @Put(':provider/:model')
   async change(
     @Param('provider') provider: string,
@@ -86,6 +96,7 @@ export class ModelsController {
     return this.catalog.model(id);
   }
 
+  @ApiNoContent()
   @Delete(':provider/:model')
   @HttpCode(204)
   async remove(

@@ -7,6 +7,12 @@ import { AdminGuard } from '../auth/admin.guard';
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
 import { ChatContext } from '../chat/chat-context';
 import { CatalogAdmin } from './catalog-admin';
+import { ApiView } from '../http/openapi-views';
+
+/** GET /api/v1/admin/providers/:slug/health */
+export type ProviderHealthView = ProviderHealthSnapshot & {
+  readonly timeline: readonly ProviderHealthChange[];
+};
 
 @ApiTags('admin: providers')
 @ApiBearerAuth()
@@ -20,10 +26,9 @@ export class ProviderHealthController {
   ) {}
 
   /** Now (this instance's circuit breaker) and the history of degradations and recoveries. */
+  @ApiView('ProviderHealthView')
   @Get(':slug/health')
-  async health(
-    @Param('slug') slug: string,
-  ): Promise<ProviderHealthSnapshot & { timeline: ProviderHealthChange[] }> {
+  async health(@Param('slug') slug: string): Promise<ProviderHealthView> {
     this.catalog.provider(slug); // 404 for a provider the catalog does not have
     const timeline = await this.queries.execute(new ListProviderHealthChangesQuery(slug));
     return { ...this.context.health.snapshot(slug), timeline };

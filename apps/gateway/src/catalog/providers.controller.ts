@@ -32,6 +32,12 @@ import {
   TestProviderDto,
 } from './provider.dto';
 import { dtoSchema } from '../http/openapi';
+import { ApiNoContent, ApiView } from '../http/openapi-views';
+
+/** GET /api/v1/admin/providers */
+export interface ProviderViewList {
+  readonly data: readonly ProviderView[];
+}
 
 export const metadataOf = (request: AuthenticatedRequest): EventMetadata =>
   commandMetadata(request, request.principal!);
@@ -47,17 +53,20 @@ export class ProvidersController {
     @Inject(ProviderProber) private readonly prober: ProviderProber,
   ) {}
 
+  @ApiView('ProviderViewList')
   @Get()
-  list(): { data: ProviderView[] } {
+  list(): ProviderViewList {
     return { data: this.catalog.providers() };
   }
 
+  @ApiView('ProviderView')
   @Get(':slug')
   get(@Param('slug') slug: string): ProviderView {
     return this.catalog.provider(slug);
   }
 
   @ApiBody({ schema: dtoSchema('RegisterProviderDto') })
+  @ApiView('ProviderView', 201)
   @Post()
   async register(
     @Body() body: unknown,
@@ -80,6 +89,7 @@ export class ProvidersController {
   }
 
   @ApiBody({ schema: dtoSchema('ChangeProviderDto') })
+  @ApiView('ProviderView')
   @Put(':slug')
   async change(
     @Param('slug') slug: string,
@@ -95,6 +105,7 @@ export class ProvidersController {
     return this.catalog.provider(slug);
   }
 
+  @ApiNoContent()
   @Delete(':slug')
   @HttpCode(204)
   async remove(@Param('slug') slug: string, @Req() request: AuthenticatedRequest): Promise<void> {
@@ -103,6 +114,7 @@ export class ProvidersController {
 
   /** A live call to the provider's model listing: reachability, key accepted, latency. */
   @ApiBody({ schema: dtoSchema('TestProviderDto') })
+  @ApiView('ConnectionTest')
   @Post(':slug/test')
   @HttpCode(200)
   test(@Param('slug') slug: string, @Body() body: unknown): Promise<ConnectionTest> {

@@ -14,6 +14,19 @@ import { admissionTokens, RateLimitGate } from '../limits/rate-limit-gate';
 import { promptTokenBound } from '@gw/routing';
 import { IdempotencyGate, type IdempotentRun } from './idempotency-gate';
 import type { ChatCompletionDto } from './chat-completion.dto';
+import { ApiView } from '../http/openapi-views';
+
+/** GET /v1/models, in OpenAI's shape. */
+export interface ModelList {
+  readonly object: 'list';
+  readonly data: ReadonlyArray<{
+    readonly id: string;
+    readonly object: 'model';
+    /** Always 0: the catalog keeps no creation time. */
+    readonly created: number;
+    readonly owned_by: string;
+  }>;
+}
 
 /** The OpenAI-compatible surface. Thin: validate, dispatch to the hot path, write the answer. */
 @ApiTags('OpenAI-compatible')
@@ -130,11 +143,9 @@ export class ChatController {
    * The models this caller may use now: enabled, served by an active provider or by the caller's own
    * key (BYOK, custom endpoints included), allowed for the tier.
    */
+  @ApiView('ModelList')
   @Get('models')
-  listModels(@CurrentPrincipal() principal: Principal): {
-    object: 'list';
-    data: Array<{ id: string; object: 'model'; created: number; owned_by: string }>;
-  } {
+  listModels(@CurrentPrincipal() principal: Principal): ModelList {
     return {
       object: 'list',
       data: this.chat

@@ -6,6 +6,7 @@ import { getMetadataStorage, ValidationTypes } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import type { SchemaConverter } from 'class-validator-jsonschema/build/defaultConverters';
+import { RESPONSE_SCHEMAS } from './openapi-views';
 
 export const OPENAPI_PATH = 'api/docs';
 export const OPENAPI_JSON_PATH = 'api/docs/openapi.json';
@@ -16,7 +17,8 @@ export const dtoSchema = (name: string): { $ref: string } => ({ $ref: `#/compone
 /**
  * The OpenAPI document at `/api/docs` (UI) and `/api/docs/openapi.json`. Request bodies are described
  * by the same class-validator rules that validate them (class-validator-jsonschema), so the document
- * cannot drift from what the gateway accepts.
+ * cannot drift from what the gateway accepts; responses by the TypeScript types the controllers
+ * return (openapi-views.ts). A schema named twice, or a reference to no schema, is an error here.
  */
 export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -40,8 +42,27 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     refPointerPrefix: '#/components/schemas/',
     additionalConverters: { [ValidationTypes.CUSTOM_VALIDATION]: customValidatorSchema },
   }) as Record<string, SchemaObject>;
-  document.components = { ...document.components, schemas: { ...schemas, ...document.components?.schemas } };
+  const requests = { ...schemas, ...document.components?.schemas };
+  const twice = Object.keys(requests).filter((name) => name in RESPONSE_SCHEMAS);
+  if (twice.length > 0)
+    throw new Error(`OpenAPI: ${twice.join(', ')} named both a request DTO and a response type`);
+  document.components = { ...document.components, schemas: { ...RESPONSE_SCHEMAS, ...requests } };
+  const missing = [...schemaRefs(document)].filter((name) => !(name in document.components!.schemas!));
+  if (missing.length > 0)
+    throw new Error(`OpenAPI: no schema named ${missing.join(', ')} (see openapi-response-types.ts)`);
   return document;
+}
+
+/** The schema names `#/components/schemas/…` references point to, anywhere in `node`. */
+function schemaRefs(node: unknown, into = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) for (const n of node) schemaRefs(n, into);
+  else if (typeof node === 'object' && node !== null)
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$ref' && typeof value === 'string')
+        into.add(value.replace(/^#\/components\/schemas\//, ''));
+      else schemaRefs(value, into);
+    }
+  return into;
 }
 
 type JsonSchema = Exclude<ReturnType<SchemaConverter>, void>;

@@ -19,7 +19,8 @@ import { commandMetadata } from '../http/command-metadata';
 import { dtoSchema } from '../http/openapi';
 import { validateDto } from '../http/validate-dto';
 import { AddKeyDto, ChangeKeyDto, RotateKeyDto } from './keys.dto';
-import { MyKeys, type KeyProviderView, type KeyTestView, type KeyView } from './my-keys';
+import { MyKeys, type KeyList, type KeyProvidersView, type KeyTestView, type KeyView } from './my-keys';
+import { ApiNoContent, ApiView } from '../http/openapi-views';
 
 /** The caller's own provider keys (BYOK). Keys go in, only masked forms come out. */
 @ApiTags('me: provider keys')
@@ -30,20 +31,20 @@ export class KeysController {
   constructor(@Inject(MyKeys) private readonly keys: MyKeys) {}
 
   /** What the caller may add keys for, with each provider's key format. */
+  @ApiView('KeyProvidersView')
   @Get('providers')
-  providers(@CurrentPrincipal() principal: Principal): {
-    data: KeyProviderView[];
-    byok: { allowed: boolean; keysPerProvider: number };
-  } {
+  providers(@CurrentPrincipal() principal: Principal): KeyProvidersView {
     return this.keys.providers(principal);
   }
 
+  @ApiView('KeyList')
   @Get()
-  list(@CurrentPrincipal() principal: Principal): { data: KeyView[] } {
+  list(@CurrentPrincipal() principal: Principal): KeyList {
     return this.keys.list(principal);
   }
 
   @ApiBody({ schema: dtoSchema('AddKeyDto') })
+  @ApiView('KeyView', 201)
   @Post()
   @HttpCode(201)
   add(
@@ -56,6 +57,7 @@ export class KeysController {
   }
 
   @ApiBody({ schema: dtoSchema('ChangeKeyDto') })
+  @ApiView('KeyView')
   @Patch(':id')
   change(
     @CurrentPrincipal() principal: Principal,
@@ -68,6 +70,7 @@ export class KeysController {
   }
 
   @ApiBody({ schema: dtoSchema('RotateKeyDto') })
+  @ApiView('KeyView')
   @Post(':id/rotate')
   @HttpCode(200)
   rotate(
@@ -80,6 +83,7 @@ export class KeysController {
     return this.keys.rotate(principal, id, dto, commandMetadata(request, principal));
   }
 
+  @ApiView('KeyTestView')
   @Post(':id/test')
   @HttpCode(200)
   test(
@@ -90,6 +94,7 @@ export class KeysController {
     return this.keys.test(principal, id, commandMetadata(request, principal));
   }
 
+  @ApiNoContent()
   @Delete(':id')
   @HttpCode(204)
   async remove(

@@ -69,6 +69,17 @@ export interface KeyProviderView {
   readonly keys: number;
 }
 
+/** GET /api/v1/me/keys/providers: empty `data` when the tier has no BYOK (`byok.allowed` false). */
+export interface KeyProvidersView {
+  readonly data: readonly KeyProviderView[];
+  readonly byok: { readonly allowed: boolean; readonly keysPerProvider: number };
+}
+
+/** GET /api/v1/me/keys */
+export interface KeyList {
+  readonly data: readonly KeyView[];
+}
+
 export interface KeyTestView {
   readonly ok: boolean;
   readonly latencyMs: number;
@@ -92,10 +103,7 @@ export class MyKeys {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
-  providers(principal: Principal): {
-    data: KeyProviderView[];
-    byok: { allowed: boolean; keysPerProvider: number };
-  } {
+  providers(principal: Principal): KeyProvidersView {
     const allowance = this.allowance(principal);
     const mine = this.keys.view.keysOf(principal.userId);
     const data = this.catalog.view
@@ -123,7 +131,7 @@ export class MyKeys {
     };
   }
 
-  list(principal: Principal): { data: KeyView[] } {
+  list(principal: Principal): KeyList {
     return { data: this.keys.view.keysOf(principal.userId).map((k) => this.toView(k)) };
   }
 

@@ -12,6 +12,7 @@ import { validateDto } from '../http/validate-dto';
 import { waitUntil } from '../http/wait-until';
 import { parseIfMatch } from '../routing/routing-policy.controller';
 import { RateLimitsDto } from './rate-limits.dto';
+import { ApiView } from '../http/openapi-views';
 
 export interface RateLimitsView {
   readonly version: number;
@@ -30,6 +31,7 @@ export class RateLimitsController {
   ) {}
 
   /** The limits in force on this instance (version 0: the defaults); null = unlimited. */
+  @ApiView('RateLimitsView')
   @Get()
   get(@Res({ passthrough: true }) reply: FastifyReply): RateLimitsView {
     const version = this.limits.view.version();
@@ -39,6 +41,7 @@ export class RateLimitsController {
 
   /** Changes only the tiers and fields given; answers once this instance applies the change. */
   @ApiBody({ schema: dtoSchema('RateLimitsDto') })
+  @ApiView('RateLimitsView')
   @Put()
   async put(
     @Body() body: unknown,

@@ -5,6 +5,7 @@ import type { Principal } from '@gw/accounts';
 import { GetRequestExplanationQuery, type RequestExplanation } from '@gw/routing';
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
 import { CurrentPrincipal } from '../auth/principal.decorator';
+import { ApiView } from '../http/openapi-views';
 
 @ApiTags('requests')
 @ApiBearerAuth()
@@ -14,6 +15,7 @@ export class RequestsController {
   constructor(@Inject(QueryBus) private readonly queries: QueryBus) {}
 
   /** Why a request was routed where it went: candidates with scores, fallback hops, outcome, usage. */
+  @ApiView('RequestExplanation')
   @Get(':id')
   explain(
     @Param('id', new ParseUUIDPipe()) id: string,

@@ -13,6 +13,7 @@ import { ChatContext } from '../chat/chat-context';
 import { commandMetadata } from '../http/command-metadata';
 import { policyFromDto, policyToView, RoutingPolicyDto, type RoutingPolicyView } from './routing-policy.dto';
 import { dtoSchema } from '../http/openapi';
+import { ApiView } from '../http/openapi-views';
 
 /** `If-Match: "3"` → 3; absent → undefined; anything else is a 400. */
 export function parseIfMatch(header: string | string[] | undefined): number | undefined {
@@ -36,6 +37,7 @@ export class RoutingPolicyController {
   ) {}
 
   /** The policy in force on this instance. */
+  @ApiView('RoutingPolicyView')
   @Get()
   get(@Res({ passthrough: true }) reply: FastifyReply): RoutingPolicyView {
     void reply.header('etag', `"${this.context.policy.version}"`);
@@ -47,6 +49,7 @@ export class RoutingPolicyController {
    * `If-Match` with the current ETag guards against overwriting someone else's change.
    */
   @ApiBody({ schema: dtoSchema('RoutingPolicyDto') })
+  @ApiView('RoutingPolicyView')
   @Put()
   async put(
     @Body() body: unknown,

@@ -23,6 +23,7 @@ import {
   UsageTimeseriesDto,
 } from './usage-analytics.dto';
 import { readQuery, UsageAnalyticsReader } from './usage-analytics.reader';
+import { ApiExport, ApiView } from '../http/openapi-views';
 
 const RANGE = [
   ApiQuery({
@@ -55,30 +56,35 @@ export class MeUsageAnalyticsController {
 
   /** Totals, BYOK vs platform share, fallback and failure rate, average latency and time to first token. */
   @applyDecorators(...RANGE)
+  @ApiView('UsageSummary')
   @Get('summary')
   summary(@CurrentPrincipal() p: Principal, @Query() q: unknown): Promise<UsageSummary> {
     return this.reader.summary(this.scope(p), readQuery(UsageRangeDto, q));
   }
 
   @applyDecorators(...RANGE)
+  @ApiView('UsageBreakdown')
   @Get('by-provider')
   byProvider(@CurrentPrincipal() p: Principal, @Query() q: unknown): Promise<UsageBreakdown> {
     return this.reader.breakdown(this.scope(p), readQuery(UsageRangeDto, q), 'provider');
   }
 
   @applyDecorators(...RANGE)
+  @ApiView('UsageBreakdown')
   @Get('by-model')
   byModel(@CurrentPrincipal() p: Principal, @Query() q: unknown): Promise<UsageBreakdown> {
     return this.reader.breakdown(this.scope(p), readQuery(UsageRangeDto, q), 'model');
   }
 
   @applyDecorators(...RANGE)
+  @ApiView('UsageBreakdown')
   @Get('by-power-level')
   byPowerLevel(@CurrentPrincipal() p: Principal, @Query() q: unknown): Promise<UsageBreakdown> {
     return this.reader.breakdown(this.scope(p), readQuery(UsageRangeDto, q), 'powerLevel');
   }
 
   @applyDecorators(...RANGE, BUCKET)
+  @ApiView('UsageTimeseries')
   @Get('timeseries')
   timeseries(@CurrentPrincipal() p: Principal, @Query() q: unknown): Promise<UsageTimeseries> {
     return this.reader.timeseries(this.scope(p), readQuery(UsageTimeseriesDto, q));
@@ -86,6 +92,7 @@ export class MeUsageAnalyticsController {
 
   /** Newest first, each with the link to its routing explanation. */
   @applyDecorators(...RANGE, ...PAGE)
+  @ApiView('UsageRequestsPage')
   @Get('requests')
   requests(@CurrentPrincipal() p: Principal, @Query() q: unknown): Promise<UsageRequestsPage> {
     return this.reader.requests(this.scope(p), readQuery(UsageRequestsDto, q));
@@ -93,6 +100,7 @@ export class MeUsageAnalyticsController {
 
   /** Every request in the range, oldest first, streamed (no longest range). */
   @applyDecorators(...RANGE, ...FORMAT)
+  @ApiExport('UsageRequestView')
   @Get('export')
   export(@CurrentPrincipal() p: Principal, @Query() q: unknown, @Res() reply: FastifyReply): Promise<void> {
     return this.reader.export(this.scope(p), readQuery(UsageExportDto, q), reply);
@@ -111,6 +119,7 @@ export class AdminUsageAnalyticsController {
     userId === undefined ? { kind: 'all' } : { kind: 'user', userId };
 
   @applyDecorators(...RANGE, USER)
+  @ApiView('UsageSummary')
   @Get('summary')
   summary(@Query() q: unknown): Promise<UsageSummary> {
     const dto = readQuery(AdminUsageRangeDto, q);
@@ -118,6 +127,7 @@ export class AdminUsageAnalyticsController {
   }
 
   @applyDecorators(...RANGE, USER)
+  @ApiView('UsageBreakdown')
   @Get('by-provider')
   byProvider(@Query() q: unknown): Promise<UsageBreakdown> {
     const dto = readQuery(AdminUsageRangeDto, q);
@@ -125,6 +135,7 @@ export class AdminUsageAnalyticsController {
   }
 
   @applyDecorators(...RANGE, USER)
+  @ApiView('UsageBreakdown')
   @Get('by-model')
   byModel(@Query() q: unknown): Promise<UsageBreakdown> {
     const dto = readQuery(AdminUsageRangeDto, q);
@@ -132,6 +143,7 @@ export class AdminUsageAnalyticsController {
   }
 
   @applyDecorators(...RANGE, USER)
+  @ApiView('UsageBreakdown')
   @Get('by-power-level')
   byPowerLevel(@Query() q: unknown): Promise<UsageBreakdown> {
     const dto = readQuery(AdminUsageRangeDto, q);
@@ -139,6 +151,7 @@ export class AdminUsageAnalyticsController {
   }
 
   @applyDecorators(...RANGE, BUCKET, USER)
+  @ApiView('UsageTimeseries')
   @Get('timeseries')
   timeseries(@Query() q: unknown): Promise<UsageTimeseries> {
     const dto = readQuery(AdminUsageTimeseriesDto, q);
@@ -146,6 +159,7 @@ export class AdminUsageAnalyticsController {
   }
 
   @applyDecorators(...RANGE, ...PAGE, USER)
+  @ApiView('UsageRequestsPage')
   @Get('requests')
   requests(@Query() q: unknown): Promise<UsageRequestsPage> {
     const dto = readQuery(AdminUsageRequestsDto, q);
@@ -153,6 +167,7 @@ export class AdminUsageAnalyticsController {
   }
 
   @applyDecorators(...RANGE, ...FORMAT, USER)
+  @ApiExport('UsageRequestView')
   @Get('export')
   export(@Query() q: unknown, @Res() reply: FastifyReply): Promise<void> {
     const dto = readQuery(AdminUsageExportDto, q);

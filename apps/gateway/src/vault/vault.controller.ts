@@ -5,6 +5,7 @@ import { IllegalStateError, ValidationError } from '@gw/shared-kernel';
 import { AdminGuard } from '../auth/admin.guard';
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
 import { RotatingKeyVault, type RewrapOutcome } from './rotating-key-vault';
+import { ApiView } from '../http/openapi-views';
 
 /** `{}`, no body, or `{addKey: boolean}`; anything else is a 400. */
 function parseRewrapBody(body: unknown): { addKey: boolean } {
@@ -40,6 +41,7 @@ export class VaultController {
     required: false,
     schema: { type: 'object', properties: { addKey: { type: 'boolean', default: false } } },
   })
+  @ApiView('RewrapOutcome')
   @Post('rewrap')
   @HttpCode(200)
   async rewrap(@Body() body: unknown): Promise<RewrapOutcome> {

@@ -1,0 +1,55 @@
+/**
+ * Every type the API answers with, by the name its schema has in the OpenAPI document
+ * (`#/components/schemas/<name>`). `npm run api:client` turns these TypeScript types into
+ * openapi-response-schemas.json (scripts/openapi-responses.mjs), so the document's response schemas
+ * are the types the controllers return and cannot drift from them; `npm run lint` fails when that
+ * file is stale. A controller names its answer with `@ApiView('<name>')` (openapi-views.ts).
+ *
+ * Types only: nothing here runs. Keep each answer a named, exported type where it is made.
+ */
+
+// auth
+export type { AccessTokenView, AuthConfigView } from '../auth/auth.controller';
+
+// the caller: profile, settings, gateway keys
+export type { GatewayKeyList, IssuedKeyView, MeView, SettingsView } from '../accounts/accounts.views';
+
+// the caller's provider keys (BYOK) and their history
+export type { KeyList, KeyProvidersView, KeyTestView, KeyView } from '../keys/my-keys';
+export type { AuditStreamView } from '../audit/audit-stream';
+
+// credits
+export type { CheckoutView, CreditsView, LedgerPage } from '../billing/credits.controller';
+
+// usage and the routing explanation
+export type {
+  MyUsage,
+  UsageBreakdown,
+  UsageRequestsPage,
+  UsageSummary,
+  UsageTimeseries,
+} from '@gw/usage-billing';
+export type { RequestExplanation } from '@gw/routing';
+
+// the OpenAI-compatible surface
+export type { ModelList } from '../chat/chat.controller';
+
+// admin
+export type {
+  AdminIssuedKeyView,
+  CreatedUserView,
+  TierPolicyView,
+  UserList,
+  UserView,
+} from '../accounts/accounts.views';
+export type { AuditStreamList } from '../audit/audit.controller';
+export type { BillingPolicyView } from '../billing/billing-policy.controller';
+export type { CreditGrantView } from '../billing/credits.controller';
+export type { ModelView, ProviderView } from '../catalog/catalog.views';
+export type { ModelViewList } from '../catalog/models.controller';
+export type { ProviderHealthView } from '../catalog/provider-health.controller';
+export type { ProviderViewList } from '../catalog/providers.controller';
+export type { RateLimitsView } from '../limits/rate-limits.controller';
+export type { RoutingPolicyView } from '../routing/routing-policy.dto';
+export type { ConnectionTest } from '../runtime/provider-prober';
+export type { RewrapOutcome } from '../vault/rotating-key-vault';
