@@ -16,6 +16,7 @@ import { migration as createBudgetStore } from './20261211120000_create_budget_s
 import { migration as addSettledToCreditLedger } from './20261211130000_add_settled_to_credit_ledger';
 import { migration as createAuditCheckpoints } from './20261213120000_create_audit_checkpoints';
 import { migration as addSignedInAt } from './20261214120000_add_signed_in_at_to_auth_refresh_tokens';
+import { migration as addApiKeyToUsageAnalytics } from './20261215130000_add_api_key_to_usage_analytics';
 
 /**
  * Every migration, in one list. Add a file named `YYYYMMDDHHmmss_<verb>_<object>.ts` that exports
@@ -39,4 +40,5 @@ export const allMigrations: readonly NamedMigration[] = [
   addSettledToCreditLedger,
   createAuditCheckpoints,
   addSignedInAt,
+  addApiKeyToUsageAnalytics,
 ];

@@ -1,4 +1,6 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { maskGatewayKey } from '@gw/accounts';
 import { describeBackends } from '@gw/database/testing';
 import { pricesFromData } from '@gw/catalog';
 import {
@@ -198,28 +200,121 @@ describeBackends('portal queries: catalog, settings estimate', (backend) => {
 describeBackends('portal queries: usage forecast and usage by key', (backend) => {
   let gw: TestGateway;
   let user: { id: string; apiKey: string };
+  let second: { id: string; apiKey: string };
+  let accessToken: string;
   const charges: bigint[] = [];
+  /** What each credential's requests used: requests, tokens and charge. */
+  const used = new Map<string, { requests: number; prompt: number; completion: number; charge: bigint }>();
 
   const get = (path: string, key: string) =>
     request(gw.baseUrl).get(path).set('authorization', `Bearer ${key}`);
 
-  async function chat(key: string): Promise<string> {
+  async function chat(key: string): Promise<void> {
     const res = await request(gw.baseUrl)
       .post('/v1/chat/completions')
       .set('authorization', `Bearer ${key}`)
       .send({ model: 'auto', messages: [{ role: 'user', content: `hello ${charges.length}` }] })
       .expect(200);
-    charges.push(BigInt(String(res.headers['x-switchyard-charge-micros'])));
-    return String(res.headers['x-switchyard-request-id']);
+    const charge = BigInt(String(res.headers['x-switchyard-charge-micros']));
+    charges.push(charge);
+    const u = used.get(key) ?? { requests: 0, prompt: 0, completion: 0, charge: 0n };
+    used.set(key, {
+      requests: u.requests + 1,
+      prompt: u.prompt + Number(res.body.usage.prompt_tokens),
+      completion: u.completion + Number(res.body.usage.completion_tokens),
+      charge: u.charge + charge,
+    });
   }
 
   beforeAll(async () => {
     gw = await startTestGateway(backend);
-    user = await newUser(gw.baseUrl, gw.adminKey, 'professional');
-    for (let i = 0; i < 3; i++) await chat(user.apiKey);
+    const admin = (path: string) =>
+      request(gw.baseUrl).post(path).set('authorization', `Bearer ${gw.adminKey}`);
+    const password = `pw-${randomBytes(12).toString('hex')}`;
+    const created = await admin('/api/v1/admin/users')
+      .send({ name: `Keys ${randomUUID().slice(0, 8)}`, tier: 'professional', password })
+      .expect(201);
+    const id = created.body.id as string;
+    const username = (await get(`/api/v1/admin/users/${id}`, gw.adminKey).expect(200)).body.username;
+    const first = await admin(`/api/v1/admin/users/${id}/api-keys`).send({ name: 'first key' }).expect(201);
+    const other = await admin(`/api/v1/admin/users/${id}/api-keys`).send({ name: 'second key' }).expect(201);
+    user = { id, apiKey: first.body.apiKey as string };
+    second = { id: other.body.id as string, apiKey: other.body.apiKey as string };
+    const login = await request(gw.baseUrl)
+      .post('/api/v1/auth/login')
+      .send({ username, password })
+      .expect(200);
+    accessToken = login.body.accessToken as string;
+    for (const key of [user.apiKey, user.apiKey, user.apiKey, second.apiKey, accessToken]) await chat(key);
+    await request(gw.baseUrl)
+      .delete(`/api/v1/me/api-keys/${second.id}`)
+      .set('authorization', `Bearer ${user.apiKey}`)
+      .expect(204);
     await gw.waitForProjections();
   });
   afterAll(() => gw?.close());
+
+  describe('GET /api/v1/me/usage/by-key', () => {
+    it('401 without a caller; a bad range is a 400 problem+json naming the parameter', async () => {
+      await request(gw.baseUrl).get('/api/v1/me/usage/by-key').expect(401);
+      const res = await get('/api/v1/me/usage/by-key?from=yesterday', user.apiKey).expect(400);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(JSON.stringify(res.body)).toMatch(/from/);
+      await get('/api/v1/me/usage/by-key?limit=3', user.apiKey).expect(400);
+    });
+
+    it('one row per key and one for the signed-in session, adding up to what was sent', async () => {
+      const res = await get('/api/v1/me/usage/by-key', user.apiKey).expect(200);
+      const rows = res.body.rows as Json[];
+      const keys = await get('/api/v1/me/api-keys', user.apiKey).expect(200);
+      const firstKey = (keys.body.data ?? keys.body) as Json[];
+      const expected = (key: string) => {
+        const u = used.get(key)!;
+        return {
+          requests: u.requests,
+          promptTokens: u.prompt,
+          completionTokens: u.completion,
+          costMicros: u.charge.toString(),
+        };
+      };
+      expect(rows).toHaveLength(3);
+      const byLabel = new Map(rows.map((r) => [r.label, r]));
+      const mine = byLabel.get('first key')!;
+      expect(mine).toMatchObject({ ...expected(user.apiKey), revoked: false });
+      expect(firstKey.map((k) => k.id)).toContain(mine.apiKeyId);
+      expect(mine.masked).toBe(maskGatewayKey(user.apiKey));
+      expect(byLabel.get('second key')).toMatchObject({
+        ...expected(second.apiKey),
+        apiKeyId: second.id,
+        revoked: true,
+      });
+      expect(byLabel.get('Signed-in session')).toMatchObject({
+        ...expected(accessToken),
+        apiKeyId: null,
+        masked: null,
+      });
+      // Most charged first.
+      const costs = rows.map((r) => BigInt(String(r.costMicros)));
+      expect([...costs].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0))).toEqual(costs);
+      expect(JSON.stringify(res.body)).not.toContain(user.apiKey);
+    });
+
+    it('whole days (read from the daily rollup) say the same as the partial range (read from the facts)', async () => {
+      const today = new Date().toISOString().slice(0, 10);
+      const tomorrow = new Date(Date.parse(today) + 86_400_000).toISOString().slice(0, 10);
+      const [partial, whole] = await Promise.all([
+        get('/api/v1/me/usage/by-key', user.apiKey).expect(200),
+        get(`/api/v1/me/usage/by-key?from=${today}&to=${tomorrow}`, user.apiKey).expect(200),
+      ]);
+      const strip = (rows: Json[]) => rows.map(({ shareOfRequests: _s, shareOfCharge: _c, ...r }) => r);
+      expect(strip(whole.body.rows as Json[])).toEqual(strip(partial.body.rows as Json[]));
+    });
+
+    it('an empty range has no rows', async () => {
+      const res = await get('/api/v1/me/usage/by-key?from=2020-01-01&to=2020-01-02', user.apiKey).expect(200);
+      expect(res.body.rows).toEqual([]);
+    });
+  });
 
   describe('GET /api/v1/me/usage/forecast', () => {
     it('401 without a caller; an unknown parameter is a 400 problem+json', async () => {

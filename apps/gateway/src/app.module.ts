@@ -33,6 +33,7 @@ import { ModelsController } from './catalog/models.controller';
 import { CatalogModelsController } from './catalog/catalog-models.controller';
 import { SettingsEstimateController } from './settings-estimate/settings-estimate.controller';
 import { MeUsageForecastController } from './usage-analytics/usage-forecast.controller';
+import { MeUsageByKeyController } from './usage-analytics/usage-by-key.controller';
 import { ProviderHealthController } from './catalog/provider-health.controller';
 import { ProvidersController } from './catalog/providers.controller';
 import { ChatContext } from './chat/chat-context';
@@ -131,6 +132,7 @@ export class AppModule {
         CatalogModelsController,
         SettingsEstimateController,
         MeUsageForecastController,
+        MeUsageByKeyController,
         HealthController,
         MetricsController,
         AuditController,

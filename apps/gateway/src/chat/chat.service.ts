@@ -14,6 +14,7 @@ import type { FallbackTriggered, RecordRequestOutcome, UsageRecorded } from '@gw
 import { estimateTokens, promptTokenBound } from '@gw/routing';
 import { boundedText, UPSTREAM_TEXT_BOUNDS, type Clock, type RedisFieldGuard } from '@gw/shared-kernel';
 import { outputTokenBound, type TokenDemand } from '@gw/usage-billing';
+import { ACCESS_TOKEN_KEY_ID } from '../auth/token-authenticator';
 import type { BudgetGate, BudgetHold } from '../billing/budget-gate';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { ChatCompletionDto } from './chat-completion.dto';
@@ -642,6 +643,7 @@ export class ChatService {
             chosenProvider: first.provider,
             keySource: first.byok ? 'byok' : 'platform',
             keyId: byokKeyOf(plan.byok, first)?.keyId ?? null,
+            apiKeyId: call.principal.keyId === ACCESS_TOKEN_KEY_ID ? null : call.principal.keyId,
             policyVersion: plan.policyVersion,
             routingMicroseconds: plan.routingMicroseconds,
             streamed: call.dto.stream === true,

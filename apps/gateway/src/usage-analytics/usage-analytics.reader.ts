@@ -7,12 +7,14 @@ import {
   DEFAULT_REQUESTS_PAGE,
   ExportUsageQuery,
   GetUsageBreakdownQuery,
+  GetUsageByKeyQuery,
   GetUsageSummaryQuery,
   GetUsageTimeseriesQuery,
   ListUsageRequestsQuery,
   resolveUsageRange,
   usageExportChunks,
   type UsageBreakdown,
+  type UsageByKey,
   type UsageDimension,
   type UsageRequestsPage,
   type UsageScope,
@@ -50,6 +52,10 @@ export class UsageAnalyticsReader {
     return this.queries.execute(
       new GetUsageBreakdownQuery(scope, resolveUsageRange(dto, this.clock.now()), dimension),
     );
+  }
+
+  byKey(scope: UsageScope, dto: UsageRangeDto): Promise<UsageByKey> {
+    return this.queries.execute(new GetUsageByKeyQuery(scope, resolveUsageRange(dto, this.clock.now())));
   }
 
   timeseries(scope: UsageScope, dto: UsageTimeseriesDto): Promise<UsageTimeseries> {

@@ -1,3 +1,5 @@
+import type { UsageByKey } from '@gw/usage-billing';
+
 /** GET /api/v1/me/usage/forecast: money as integer micro-dollar strings, times ISO 8601 (UTC). */
 export interface UsageForecastView {
   readonly monthStart: string;
@@ -43,3 +45,33 @@ export interface UsageByKeyView {
   readonly to: string;
   readonly rows: readonly UsageByKeyRow[];
 }
+
+/** What a row says about a gateway key of the caller's (undefined: not theirs, or unknown here). */
+export type GatewayKeyLookup = (
+  keyId: string,
+) => { readonly name: string; readonly maskedKey: string; readonly revoked: boolean } | undefined;
+
+export const SESSION_LABEL = 'Signed-in session';
+export const UNKNOWN_KEY_LABEL = 'Not recorded (before usage by key)';
+
+/** The query's rows named by the caller's keys: key name and masked key, or what a null key id means. */
+export const toUsageByKeyView = (result: UsageByKey, keyOf: GatewayKeyLookup): UsageByKeyView => ({
+  from: result.from,
+  to: result.to,
+  rows: result.data.map((r): UsageByKeyRow => {
+    const key = r.apiKeyId === null ? undefined : keyOf(r.apiKeyId);
+    return {
+      apiKeyId: r.apiKeyId,
+      label:
+        r.kind === 'session' ? SESSION_LABEL : r.kind === 'unknown' ? UNKNOWN_KEY_LABEL : (key?.name ?? null),
+      masked: key?.maskedKey ?? null,
+      revoked: key?.revoked ?? false,
+      requests: r.requests,
+      promptTokens: r.promptTokens,
+      completionTokens: r.completionTokens,
+      costMicros: r.chargedMicros,
+      shareOfRequests: r.shareOfRequests,
+      shareOfCharge: r.shareOfCharge,
+    };
+  }),
+});

@@ -25,6 +25,11 @@ export type RequestRouted = DomainEvent<
     keySource: 'platform' | 'byok';
     /** The caller's key that would pay for the chosen candidate (BYOK); null or absent: the platform's. */
     keyId?: string | null;
+    /**
+     * The gateway key the caller sent (its id, never the key); null when the caller was signed in
+     * (an access token, not a key); absent in older events.
+     */
+    apiKeyId?: string | null;
     policyVersion: number;
     routingMicroseconds: number;
     streamed: boolean;

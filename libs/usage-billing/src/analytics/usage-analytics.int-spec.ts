@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describeBackends, openTestDatabase, type TestDatabase } from '@gw/database/testing';
 import type { RecordedEvent } from '@gw/shared-kernel';
 import { migration as createUsageAnalytics } from '../../../../migrations/20261201130000_create_usage_analytics';
+import { migration as addApiKeyToUsageAnalytics } from '../../../../migrations/20261215130000_add_api_key_to_usage_analytics';
 import { usageAnalyticsProjection } from './facts/usage-analytics.projection';
 import { ALL_USERS } from './facts/usage-rollup.delta';
 import { ExportUsageHandler } from './queries/export-usage/export-usage.handler';
@@ -152,7 +153,7 @@ describeBackends('usage analytics projection and queries', (kind) => {
   const { sent, events } = generate(400);
 
   beforeAll(async () => {
-    db = await openTestDatabase(kind, [createUsageAnalytics], 'usage_analytics');
+    db = await openTestDatabase(kind, [createUsageAnalytics, addApiKeyToUsageAnalytics], 'usage_analytics');
     // Uneven batches, each redelivered in part with the next (the runner delivers at least once).
     const rnd = lcg(7);
     let i = 0;

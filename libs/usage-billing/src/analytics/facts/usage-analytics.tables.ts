@@ -14,6 +14,7 @@ export interface UsageFactDbRow {
   power_level: string;
   key_source: string;
   key_id: string | null;
+  api_key_id: string | null;
   outcome: string;
   attempts: number;
   prompt_tokens: Int8;

@@ -22,6 +22,7 @@ export const factFromDb = (r: UsageFactDbRow): UsageFact => ({
   powerLevel: r.power_level,
   keySource: r.key_source === 'byok' ? 'byok' : 'platform',
   keyId: r.key_id,
+  apiKeyId: r.api_key_id ?? null,
   outcome: r.outcome as UsageOutcome,
   attempts: Number(r.attempts),
   promptTokens: Number(r.prompt_tokens),
@@ -49,6 +50,7 @@ export const factToDb = (f: UsageFact): UsageFactDbRow => ({
   power_level: f.powerLevel,
   key_source: f.keySource,
   key_id: f.keyId,
+  api_key_id: f.apiKeyId,
   outcome: f.outcome,
   attempts: f.attempts,
   prompt_tokens: f.promptTokens,
@@ -129,12 +131,13 @@ export async function applyUsageAnalytics(
       model_id: key.modelId,
       power_level: key.powerLevel,
       key_source: key.keySource,
+      api_key_id: key.apiKeyId,
       ...measureColumns(delta),
     })),
     (chunk) =>
       trx(USAGE_DAILY_TABLE)
         .insert(chunk)
-        .onConflict(['user_id', 'day', 'provider', 'model_id', 'power_level', 'key_source'])
+        .onConflict(['user_id', 'day', 'provider', 'model_id', 'power_level', 'key_source', 'api_key_id'])
         .merge(additive(trx, USAGE_DAILY_TABLE)),
   );
   await insertChunks(

@@ -1,5 +1,11 @@
 import type { RecordedEvent } from '@gw/shared-kernel';
-import { evolveUsageFact, isUsageFactEvent, type UsageFact, type UsageFactEvent } from './usage-fact.row';
+import {
+  evolveUsageFact,
+  isUsageFactEvent,
+  SESSION_API_KEY,
+  type UsageFact,
+  type UsageFactEvent,
+} from './usage-fact.row';
 import { ALL_USERS, rollupDeltas, utcDay, utcHour } from './usage-rollup.delta';
 
 const at = (
@@ -141,6 +147,15 @@ describe('usage fact', () => {
     });
   });
 
+  it('records the gateway key the request was made with; a signed-in session; or not known', () => {
+    const withKey = at(1, 'RequestRouted', { ...routed.data, apiKeyId: 'gk1' });
+    const session = at(1, 'RequestRouted', { ...routed.data, apiKeyId: null });
+    expect(fold([withKey, usage(3)])!.apiKeyId).toBe('gk1');
+    expect(fold([session, usage(3)])!.apiKeyId).toBe(SESSION_API_KEY);
+    // Recorded before RequestRouted carried it.
+    expect(fold([routed, usage(3)])!.apiKeyId).toBeNull();
+  });
+
   it('handles only request events', () => {
     expect(isUsageFactEvent({ ...routed, type: 'KeyAdded' } as RecordedEvent)).toBe(false);
     expect(isUsageFactEvent(routed)).toBe(true);
@@ -159,6 +174,7 @@ describe('rollup deltas', () => {
         modelId: 'b-large',
         powerLevel: 'eco',
         keySource: 'byok',
+        apiKeyId: '',
       },
       {
         userId: ALL_USERS,
@@ -167,6 +183,7 @@ describe('rollup deltas', () => {
         modelId: 'b-large',
         powerLevel: 'eco',
         keySource: 'byok',
+        apiKeyId: '',
       },
     ]);
     expect(hourly.map((h) => h.key)).toEqual([
@@ -184,6 +201,12 @@ describe('rollup deltas', () => {
       latencyCount: 1,
       ttftCount: 1,
     });
+  });
+
+  it('the gateway key is a dimension of the day row', () => {
+    const fact = fold([at(1, 'RequestRouted', { ...routed.data, apiKeyId: 'gk1' }), usage(3)])!;
+    const { daily } = rollupDeltas([{ before: null, after: fact }]);
+    expect(daily.map((d) => d.key.apiKeyId)).toEqual(['gk1', 'gk1']);
   });
 
   it('a request still being routed counts nowhere', () => {

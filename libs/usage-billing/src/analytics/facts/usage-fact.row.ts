@@ -19,6 +19,11 @@ export interface UsageFact {
   readonly powerLevel: string;
   readonly keySource: 'platform' | 'byok';
   readonly keyId: string | null;
+  /**
+   * The gateway key the request was made with; SESSION_API_KEY when made while signed in (an access
+   * token); null when not known (requests recorded before RequestRouted carried it).
+   */
+  readonly apiKeyId: string | null;
   readonly outcome: UsageOutcome;
   readonly attempts: number;
   readonly promptTokens: number;
@@ -55,6 +60,13 @@ export type UsageFactEvent =
 
 export const isUsageFactEvent = (e: RecordedEvent): e is UsageFactEvent => USAGE_FACT_EVENT_TYPES.has(e.type);
 
+/** usage_facts.api_key_id of a request made while signed in (an access token): never a key id (UUIDs). */
+export const SESSION_API_KEY = 'session';
+
+/** The fact's apiKeyId for a RequestRouted: the key id, SESSION_API_KEY for null, null when absent. */
+const apiKeyIdOf = (routed: RequestRouted['data']): string | null =>
+  routed.apiKeyId === undefined ? null : (routed.apiKeyId ?? SESSION_API_KEY);
+
 /** What a request that failed before (or without) its RequestRouted is attributed to. */
 export const UNKNOWN = 'unknown';
 
@@ -67,6 +79,7 @@ const blank = (requestId: string, userId: string, at: Date, position: Position):
   powerLevel: UNKNOWN,
   keySource: 'platform',
   keyId: null,
+  apiKeyId: null,
   outcome: 'routed',
   attempts: 1,
   promptTokens: 0,
@@ -107,6 +120,7 @@ export function evolveUsageFact(row: UsageFact | null, event: UsageFactEvent): U
         powerLevel: event.data.powerLevel,
         keySource: event.data.keySource,
         keyId: event.data.keyId ?? null,
+        apiKeyId: apiKeyIdOf(event.data),
         streamed: event.data.streamed,
         lastPosition: event.position,
       };

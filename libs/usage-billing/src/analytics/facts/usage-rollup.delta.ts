@@ -101,6 +101,8 @@ export interface DailyKey {
   readonly modelId: string;
   readonly powerLevel: string;
   readonly keySource: string;
+  /** The fact's apiKeyId; '' when not known. */
+  readonly apiKeyId: string;
 }
 
 export interface HourlyKey {
@@ -121,6 +123,7 @@ const dailyKeysOf = (f: UsageFact): DailyKey[] =>
     modelId: f.modelId,
     powerLevel: f.powerLevel,
     keySource: f.keySource,
+    apiKeyId: f.apiKeyId ?? '',
   }));
 
 const hourlyKeysOf = (f: UsageFact): HourlyKey[] =>

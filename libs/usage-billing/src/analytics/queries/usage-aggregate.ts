@@ -20,6 +20,8 @@ export const GROUPS = {
   provider: { alias: 'provider', rollup: 'provider', fact: 'provider' },
   modelId: { alias: 'model_id', rollup: 'model_id', fact: 'model_id' },
   powerLevel: { alias: 'power_level', rollup: 'power_level', fact: 'power_level' },
+  /** The gateway key ('' when not known: the rollup's value for a fact's null). */
+  apiKey: { alias: 'api_key_id', rollup: 'api_key_id', fact: `coalesce(api_key_id, '')` },
   day: {
     alias: 'bucket',
     rollup: `to_char(day, 'YYYY-MM-DD')`,

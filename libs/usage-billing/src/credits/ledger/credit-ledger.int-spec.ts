@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describeBackends, openTestDatabase, type TestDatabase } from '@gw/database/testing';
 import type { RecordedEvent } from '@gw/shared-kernel';
 import { migration as createUsageAnalytics } from '../../../../../migrations/20261201130000_create_usage_analytics';
+import { migration as addApiKeyToUsageAnalytics } from '../../../../../migrations/20261215130000_add_api_key_to_usage_analytics';
 import { migration as createCreditLedger } from '../../../../../migrations/20261201140000_create_credit_ledger';
 import { migration as addSettled } from '../../../../../migrations/20261211130000_add_settled_to_credit_ledger';
 import { usageAnalyticsProjection } from '../../analytics/facts/usage-analytics.projection';
@@ -91,7 +92,7 @@ describeBackends('credit ledger projection', (kind) => {
   beforeAll(async () => {
     db = await openTestDatabase(
       kind,
-      [createUsageAnalytics, createCreditLedger, addSettled],
+      [createUsageAnalytics, addApiKeyToUsageAnalytics, createCreditLedger, addSettled],
       'credit_ledger',
     );
     // Overlapping batches and a whole redelivery: the runner delivers at least once.
