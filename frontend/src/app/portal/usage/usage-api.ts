@@ -1,136 +1,43 @@
 import { HttpClient, HttpParams } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import { firstValueFrom, type Observable } from 'rxjs';
+import type { Schemas } from '../../core/api/api';
 
 /** Counts, tokens, money (integer micro-dollar strings), rates and averages of a set of requests. */
-// until generated: UsageTotals
-export interface UsageTotals {
+export type UsageTotals = Omit<Schemas['UsageBucket'], 'bucket'>;
+export type UsageSummary = Schemas['UsageSummary'];
+export type UsageDimension = Schemas['UsageDimension'];
+export type UsageBreakdownItem = Schemas['UsageBreakdownItem'];
+export type UsageBreakdown = Schemas['UsageBreakdown'];
+export type Grain = Schemas['Grain'];
+export type UsageBucket = Schemas['UsageBucket'];
+export type UsageTimeseries = Schemas['UsageTimeseries'];
+export type UsageRequestView = Schemas['UsageRequestView'];
+export type UsageRequestsPage = Schemas['UsageRequestsPage'];
+
+// until generated: UsageByKeyRow
+export interface UsageByKeyRow {
+  /** The gateway key; null for requests made while signed in (an access token, not a key). */
+  readonly apiKeyId: string | null;
+  /** The key's name; "Signed-in session" for requests made with an access token. */
+  readonly label: string | null;
+  readonly masked: string | null;
+  /** The key has since been revoked. */
+  readonly revoked: boolean;
   readonly requests: number;
-  readonly failedRequests: number;
-  readonly interruptedRequests: number;
-  readonly fallbackRequests: number;
-  readonly streamedRequests: number;
   readonly promptTokens: number;
   readonly completionTokens: number;
-  readonly cachedTokens: number;
-  readonly cacheWriteTokens: number;
-  readonly totalTokens: number;
-  readonly providerCostMicros: string;
-  readonly chargedMicros: string;
-  readonly fallbackRate: number;
-  readonly failureRate: number;
-  readonly avgLatencyMs: number | null;
-  readonly avgTimeToFirstTokenMs: number | null;
-}
-
-// until generated: KeySourceShare
-export interface KeySourceShare extends UsageTotals {
-  readonly shareOfRequests: number;
-  readonly shareOfCost: number;
-}
-
-// until generated: UsageSummary
-export interface UsageSummary extends UsageTotals {
-  readonly from: string;
-  readonly to: string;
-  readonly userId: string | null;
-  readonly byok: KeySourceShare;
-  readonly platform: KeySourceShare;
-}
-
-export type UsageDimension = 'provider' | 'model' | 'powerLevel';
-
-// until generated: UsageBreakdownItem
-export interface UsageBreakdownItem extends UsageTotals {
-  readonly provider?: string;
-  readonly model?: string;
-  readonly powerLevel?: string;
+  /** What the caller was charged for them. */
+  readonly costMicros: string;
   readonly shareOfRequests: number;
   readonly shareOfCharge: number;
 }
 
-// until generated: UsageBreakdown
-export interface UsageBreakdown {
-  readonly from: string;
-  readonly to: string;
-  readonly userId: string | null;
-  readonly dimension: UsageDimension;
-  readonly data: readonly UsageBreakdownItem[];
-}
-
-export type Grain = 'hour' | 'day';
-
-// until generated: UsageBucket
-export interface UsageBucket extends UsageTotals {
-  /** YYYY-MM-DD (day) or YYYY-MM-DDTHH:00:00Z (hour), UTC. */
-  readonly bucket: string;
-}
-
-// until generated: UsageTimeseries
-export interface UsageTimeseries {
-  readonly from: string;
-  readonly to: string;
-  readonly userId: string | null;
-  readonly bucket: Grain;
-  /** Buckets with usage only (sparse), oldest first. */
-  readonly data: readonly UsageBucket[];
-}
-
-// until generated: UsageRequestView
-export interface UsageRequestView {
-  readonly requestId: string;
-  readonly occurredAt: string;
-  readonly userId: string;
-  readonly provider: string;
-  readonly model: string;
-  readonly powerLevel: string;
-  readonly keySource: 'platform' | 'byok';
-  readonly outcome: 'completed' | 'interrupted' | 'failed';
-  readonly attempts: number;
-  readonly streamed: boolean;
-  readonly promptTokens: number;
-  readonly completionTokens: number;
-  readonly cachedTokens: number;
-  readonly cacheWriteTokens: number;
-  readonly totalTokens: number;
-  readonly estimated: boolean;
-  readonly providerCostMicros: string;
-  readonly chargedMicros: string;
-  readonly latencyMs: number | null;
-  readonly timeToFirstTokenMs: number | null;
-  readonly finishReason: string | null;
-  readonly failureReason: string | null;
-  readonly explanationUrl: string;
-}
-
-// until generated: UsageRequestsPage
-export interface UsageRequestsPage {
-  readonly from: string;
-  readonly to: string;
-  readonly userId: string | null;
-  readonly data: readonly UsageRequestView[];
-  readonly nextCursor: string | null;
-}
-
-// until generated: UsageByKeyRow
-export interface UsageByKeyRow {
-  /** null: requests made while signed in (an access token, not a gateway key). */
-  readonly apiKeyId: string | null;
-  readonly label: string | null;
-  readonly masked: string | null;
-  readonly revoked?: boolean;
-  readonly requests: number;
-  readonly promptTokens: number;
-  readonly completionTokens: number;
-  readonly costMicros: string;
-  readonly shareOfRequests?: number;
-  readonly shareOfCharge?: number;
-}
-
 // until generated: UsageByKeyView
 export interface UsageByKeyView {
-  readonly from?: string;
-  readonly to?: string;
+  readonly from: string;
+  readonly to: string;
+  /** Most charged first. */
   readonly rows: readonly UsageByKeyRow[];
 }
 
@@ -139,14 +46,19 @@ export interface UsageForecastView {
   readonly monthStart: string;
   /** Exclusive: the first instant of the next month. */
   readonly monthEnd: string;
+  /** This month's spend: the figure the monthly cap is checked against. */
   readonly monthToDateMicros: string;
+  /** Month to date plus the recent daily rate over the rest of the month. */
   readonly forecastMonthEndMicros: string;
   readonly capMicros: string | null;
   readonly capMode: 'soft' | 'hard' | null;
   readonly projectedOverCap: boolean;
+  /** What was charged over the last 7 days, per day: the rate the forecast uses. */
   readonly dailyRateMicros: string;
+  /** The window that rate was measured over. */
+  readonly rateWindow: { readonly from: string; readonly to: string };
   readonly balanceMicros: string;
-  /** Balance ÷ daily rate; null when nothing was spent lately. */
+  /** Balance ÷ daily rate, one decimal; null when the rate is 0. */
   readonly daysOfCreditLeft: number | null;
 }
 

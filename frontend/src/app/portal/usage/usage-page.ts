@@ -151,15 +151,14 @@ export default class UsagePage implements OnInit {
   protected readonly gatewayKeyRows = computed<readonly ShareRow[]>(() => {
     const view = this.store.byKey();
     if (!view) return [];
-    const total = view.rows.reduce((n, r) => n + r.requests, 0);
     return view.rows.map((r) => ({
       key: r.apiKeyId ?? 'session',
-      label: r.label ?? (r.apiKeyId === null ? 'Signed-in session' : 'Unnamed key'),
+      label: r.label ?? (r.apiKeyId === null ? 'Signed-in session' : 'Unknown key'),
       detail: [r.masked, r.revoked ? 'revoked' : null].filter((x) => x).join(' · ') || undefined,
       requests: r.requests,
       tokens: r.promptTokens + r.completionTokens,
       chargedMicros: r.costMicros,
-      shareOfRequests: r.shareOfRequests ?? (total === 0 ? 0 : r.requests / total),
+      shareOfRequests: r.shareOfRequests,
     }));
   });
   protected readonly gatewayKeyEmpty = computed(() => {
