@@ -15,7 +15,11 @@ const INDEX_HTML =
   '<body><gw-root></gw-root><script src="main-ABCDEFGH.js" type="module"></script></body></html>';
 
 async function makePortal(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'switchyard-portal-'));
+  const parent = await mkdtemp(path.join(tmpdir(), 'switchyard-portal-'));
+  // Beside the build, never inside it: what a path escaping the directory would reach.
+  await writeFile(path.join(parent, 'secret.txt'), 'outside the build');
+  const dir = path.join(parent, 'browser');
+  await mkdir(dir);
   await mkdir(path.join(dir, 'media'));
   for (const prefix of ['health', 'api/v1', 'v1', 'billing'])
     await mkdir(path.join(dir, prefix), { recursive: true });
@@ -60,7 +64,7 @@ describeBackends('the web portal at /', (backend) => {
   });
   afterAll(async () => {
     await gw?.close();
-    await rm(portalDir, { recursive: true, force: true });
+    await rm(path.dirname(portalDir), { recursive: true, force: true });
   });
 
   const get = (p: string, accept = 'text/html,application/xhtml+xml,*/*;q=0.8') =>
@@ -161,10 +165,33 @@ describeBackends('the web portal at /', (backend) => {
     expect(stamp.text).not.toContain('not public');
   });
 
-  it('a path escaping the build directory is refused', async () => {
-    const res = await get('/..%2f..%2f..%2fetc%2fpasswd', '*/*');
-    expect([400, 403, 404]).toContain(res.status);
-    expect(res.text).not.toContain('root:');
+  it.each([
+    '/..%2fsecret.txt',
+    '/media/..%2f..%2fsecret.txt',
+    '/%2e%2e/secret.txt',
+    '/media/%2e%2e/%2e%2e/secret.txt',
+    '/media/..%5c..%5csecret.txt',
+  ])('a path escaping the build directory is refused: %s', async (p) => {
+    const res = await get(p, '*/*');
+    expect([403, 404]).toContain(res.status);
+    expect(res.text).not.toContain('outside the build');
+  });
+
+  it.each([
+    ['/%E0%A4%A', '/%E0%A4%A'],
+    ['/app/%zz', '/app/%zz'],
+    ['/media/', '/media/'],
+    ['/media', '/media'],
+    ['/%00', '/%00'],
+    ['/main-ABCDEFGH.js%00.html', '/main-ABCDEFGH.js%00.html'],
+    ['//main-ABCDEFGH.js', '//main-ABCDEFGH.js'],
+    ['/./main-ABCDEFGH.js', '/./main-ABCDEFGH.js'],
+    ['a 300-character file name', `/${'a'.repeat(300)}.js`],
+  ])('malformed or odd paths are a 4xx, never a 5xx or a file: %s', async (_label, p) => {
+    const res = await get(p, '*/*');
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(res.text).not.toContain('console.log');
   });
 
   it('a new build is served without a restart (index.html is read from disk)', async () => {

@@ -21,6 +21,7 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `  Switchyard is listening on ${base}`,
+    `  Web portal:             ${base}/`,
     `  OpenAI-compatible API:  ${base}/v1  (POST /v1/chat/completions, GET /v1/models)`,
     `  Your usage:             ${base}/api/v1/me/usage`,
     `  API reference:          ${base}/api/docs  (OpenAPI: ${base}/api/docs/openapi.json)`,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import {
+  buildFileOf,
   CACHE_IMMUTABLE,
   CACHE_NO_CACHE,
   CACHE_SHORT,
@@ -58,5 +59,37 @@ describe('the default portal directory', () => {
     const expected = path.join(root, 'frontend', 'dist', 'portal', 'browser');
     expect(defaultPortalDir(__dirname)).toBe(expected);
     expect(defaultPortalDir(path.join(root, 'dist', 'apps', 'gateway', 'src', 'http'))).toBe(expected);
+  });
+});
+
+describe('which file of the build a URL names', () => {
+  it.each([
+    ['/main-P4PKPGNO.js', 'main-P4PKPGNO.js'],
+    ['/media/roboto-V3H5IIDP.woff2?v=1', 'media/roboto-V3H5IIDP.woff2'],
+    ['/file%20name.txt', 'file name.txt'],
+  ])('%s is %s', (url, file) => {
+    expect(buildFileOf(url)).toBe(file);
+  });
+
+  it.each([
+    '/api/v1/me',
+    '/v1/models',
+    '/health/ready',
+    '/billing/demo-checkout',
+    '/metrics',
+    '/%61pi/v1/x',
+    '/.build-stamp',
+    '/media/.hidden',
+    '/../secret',
+    '/media/..%2f..%2fsecret',
+    '/%2e%2e/secret',
+    '/./main.js',
+    '//main.js',
+    '/media/',
+    '/a%5cb',
+    '/a%00b',
+    '/%E0%A4%A',
+  ])('%s is none', (url) => {
+    expect(buildFileOf(url)).toBeNull();
   });
 });

@@ -85,30 +85,56 @@ export async function usePortal(app: NestFastifyApplication, dir: string, logger
 
   await app.register(fastifyStatic, {
     root,
-    prefix: '/',
-    wildcard: true,
+    // Our routes below, not the plugin's: each path is checked first (so a path it would refuse is
+    // our 404, never an error it throws), and the APIs' prefixes are never looked up on disk.
+    serve: false,
     index: false,
     dotfiles: 'ignore',
     cacheControl: false,
     // The directory may not exist yet (built later, or never on an API-only host).
     suppressWarning: true,
-    allowedPath: (pathName) => !isReserved(pathName),
     setHeaders: (reply, filePath) => {
       void reply.headers(PORTAL_SECURITY_HEADERS).header('cache-control', cacheControlFor(filePath));
     },
   });
 
   const fastify = app.getHttpAdapter().getInstance();
+  const notFound = (reply: FastifyReply): FastifyReply => {
+    reply.callNotFound();
+    return reply;
+  };
   const sendIndex = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const pathname = request.url.split('?', 1)[0]!;
-    if (ASSET_EXTENSION.test(pathname) || !acceptsHtml(request.headers.accept)) {
-      reply.callNotFound();
-      return reply;
-    }
+    if (ASSET_EXTENSION.test(pathname) || !acceptsHtml(request.headers.accept)) return notFound(reply);
     if (!(await isFile(indexFile))) return notBuilt(request, reply);
     return reply.sendFile('index.html');
   };
   for (const url of SPA_ROUTES) fastify.get(url, sendIndex);
+  // Every other GET: a file of the build, or the gateway's usual 404.
+  fastify.get('/*', (request, reply) => {
+    const file = buildFileOf(request.url);
+    return file === null ? notFound(reply) : reply.sendFile(file);
+  });
+}
+
+/**
+ * The build's file a URL names (relative to the build's root), or null: an API prefix, a
+ * directory, a dotfile, an undecodable or non-canonical path (`..`, `.`, `//`, a backslash, a NUL).
+ */
+export function buildFileOf(url: string): string | null {
+  const raw = url.split('?', 1)[0]!;
+  if (isReserved(raw)) return null;
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+  if (isReserved(pathname) || pathname.endsWith('/') || /[\\\0]/.test(pathname)) return null;
+  if (path.posix.normalize(pathname) !== pathname) return null;
+  const segments = pathname.slice(1).split('/');
+  if (segments.some((segment) => segment === '' || segment.startsWith('.'))) return null;
+  return segments.join('/');
 }
 
 const isReserved = (pathName: string): boolean =>
