@@ -34,6 +34,8 @@ describeBackends('OIDC access tokens', (backend) => {
       clientId: 'switchyard-portal',
       audience: 'switchyard-api',
       scopes: ['openid', 'profile', 'email'],
+      authorizationEndpoint: `${issuer.issuer}/protocol/openid-connect/auth`,
+      endSessionEndpoint: `${issuer.issuer}/protocol/openid-connect/logout`,
     });
     const login = await request(gw.baseUrl)
       .post('/api/v1/auth/login')

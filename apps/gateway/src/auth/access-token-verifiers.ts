@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { rolesFromClaims, subjectUserId } from '@gw/accounts';
 import type { Role } from '@gw/shared-kernel';
 import { IdentityProviderUnavailableError, invalidToken } from './auth.errors';
+import type { OidcDiscovery } from './oidc-discovery';
 import type { SessionSigningKey } from './session-signing-key';
 
 /** What a verified access token says. */
@@ -38,9 +39,9 @@ const isFetchFailure = (e: unknown): boolean =>
   (isJoseError(e) && e.code === 'ERR_JOSE_GENERIC' && /JSON Web Key Set HTTP response/.test(e.message));
 
 /**
- * Access tokens of an OIDC issuer: its discovery document gives the JWKS, fetched and cached by jose
- * (a token with an unknown `kid` refetches it, at most every 30 s). Issuer, audience, exp and nbf are
- * checked with 30 s of clock tolerance; the account id is a UUID v5 of issuer and subject.
+ * Access tokens of an OIDC issuer: its discovery document (OidcDiscovery) gives the JWKS, fetched and
+ * cached by jose (a token with an unknown `kid` refetches it, at most every 30 s). Issuer, audience,
+ * exp and nbf are checked with 30 s of clock tolerance; the account id is a UUID v5 of issuer and subject.
  */
 export class OidcTokenVerifier implements AccessTokenVerifier {
   private jwks: Promise<JWTVerifyGetKey> | undefined;
@@ -50,7 +51,7 @@ export class OidcTokenVerifier implements AccessTokenVerifier {
     private readonly audience: string,
     private readonly rolesClaim: string,
     private readonly logger: Logger,
-    private readonly discoveryUrl = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`,
+    private readonly discovery: OidcDiscovery,
   ) {}
 
   async verify(token: string): Promise<VerifiedToken> {
@@ -91,29 +92,19 @@ export class OidcTokenVerifier implements AccessTokenVerifier {
 
   /** Discovery on first use (the gateway starts while the IdP is down); a failed attempt is retried. */
   private keySet(): Promise<JWTVerifyGetKey> {
-    this.jwks ??= this.discover().catch((e: unknown) => {
-      this.jwks = undefined;
-      this.logger.warn({ err: (e as Error).message, issuer: this.issuer }, 'OIDC discovery failed');
-      throw new IdentityProviderUnavailableError();
-    });
+    this.jwks ??= this.discovery.document().then(
+      (doc) =>
+        createRemoteJWKSet(new URL(doc.jwksUri), {
+          timeoutDuration: 5_000,
+          cooldownDuration: 30_000,
+          cacheMaxAge: 10 * 60_000,
+        }),
+      () => {
+        this.jwks = undefined;
+        throw new IdentityProviderUnavailableError();
+      },
+    );
     return this.jwks;
-  }
-
-  private async discover(): Promise<JWTVerifyGetKey> {
-    const response = await fetch(this.discoveryUrl, {
-      signal: AbortSignal.timeout(5_000),
-      redirect: 'error',
-    });
-    if (!response.ok) throw new Error(`discovery answered ${response.status}`);
-    const doc = (await response.json()) as { issuer?: unknown; jwks_uri?: unknown };
-    if (doc.issuer !== this.issuer)
-      throw new Error(`discovery names issuer ${String(doc.issuer)}, not ${this.issuer}`);
-    if (typeof doc.jwks_uri !== 'string') throw new Error('discovery has no jwks_uri');
-    return createRemoteJWKSet(new URL(doc.jwks_uri), {
-      timeoutDuration: 5_000,
-      cooldownDuration: 30_000,
-      cacheMaxAge: 10 * 60_000,
-    });
   }
 }
 

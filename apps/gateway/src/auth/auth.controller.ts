@@ -2,20 +2,31 @@ import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { NotFoundError } from '@gw/shared-kernel';
+import { DomainError, NotFoundError, UnauthorizedError, ValidationError } from '@gw/shared-kernel';
 import type { GatewayConfig } from '@gw/platform';
 import { clientOf } from '../http/client-address';
 import { dtoSchema } from '../http/openapi';
 import { validateDto } from '../http/validate-dto';
 import { GATEWAY_CONFIG } from '../runtime/runtime.tokens';
-import { LoginDto } from './auth.dto';
-import { LOCAL_SIGN_IN, REFRESH_TOKEN_TTL_MS, type LocalSignIn, type SignedIn } from './local-sign-in';
+import { LoginDto, OidcTokenDto } from './auth.dto';
+import { IdentityProviderError } from './auth.errors';
+import { LOCAL_SIGN_IN, REFRESH_TOKEN_TTL_MS, type LocalSignIn } from './local-sign-in';
+import { OIDC_SIGN_IN, redirectUriAllowed, type IssuerTokens, type OidcSignIn } from './oidc-sign-in';
+import { hashToken, TokenAuthenticator } from './token-authenticator';
 
 export const REFRESH_COOKIE = 'switchyard_refresh';
 const COOKIE_PATH = '/api/v1/auth';
 
 export type AuthConfigView =
-  | { mode: 'oidc'; issuer: string; clientId: string; audience: string; scopes: string[] }
+  | {
+      mode: 'oidc';
+      issuer: string;
+      clientId: string;
+      audience: string;
+      scopes: string[];
+      authorizationEndpoint: string;
+      endSessionEndpoint?: string;
+    }
   | { mode: 'local'; loginUrl: string; refreshUrl: string; logoutUrl: string };
 
 export interface AccessTokenView {
@@ -24,25 +35,44 @@ export interface AccessTokenView {
   expiresIn: number;
 }
 
-/** Sign-in for the portal: which flow (OIDC or local), and the local flow itself. */
+/** A token answer: the access token, and the refresh token for the cookie (never in the body). */
+interface Tokens {
+  readonly accessToken: string;
+  readonly expiresIn: number;
+  readonly refreshToken?: string;
+  /** The cookie's Max-Age in seconds. */
+  readonly refreshMaxAge: number;
+}
+
+/**
+ * Sign-in for the portal: which flow (OIDC or local); the local flow (password); the OIDC flow's
+ * code exchange (authorization code + PKCE, redeemed here at the issuer). Refresh and logout serve
+ * both: the refresh cookie holds the gateway's refresh token or the issuer's.
+ */
 @ApiTags('auth')
 @Controller('api/v1/auth')
 export class AuthController {
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(LOCAL_SIGN_IN) private readonly signIn: LocalSignIn | null,
+    @Inject(OIDC_SIGN_IN) private readonly oidcSignIn: OidcSignIn | null,
+    private readonly tokens: TokenAuthenticator,
   ) {}
 
-  /** No authentication: tells the portal whether to send the user to the OIDC issuer or ask here. */
+  /**
+   * No authentication: tells the portal whether to send the user to the OIDC issuer (its
+   * authorization endpoint, from the discovery document: 503 while that cannot be fetched) or ask here.
+   */
   @Get('config')
-  authConfig(): AuthConfigView {
-    if (this.config.oidcIssuerUrl && this.config.oidc)
+  async authConfig(): Promise<AuthConfigView> {
+    if (this.config.oidcIssuerUrl && this.config.oidc && this.oidcSignIn)
       return {
         mode: 'oidc',
         issuer: this.config.oidcIssuerUrl,
         clientId: this.config.oidc.clientId,
         audience: this.config.oidc.audience,
         scopes: ['openid', 'profile', 'email'],
+        ...(await this.oidcSignIn.portalEndpoints()),
       };
     return {
       mode: 'local',
@@ -62,10 +92,39 @@ export class AuthController {
   ): Promise<AccessTokenView> {
     const dto = validateDto(LoginDto, body, { strict: true });
     const signedIn = await this.local().login(dto.username, dto.password, clientOf(request).address);
-    return this.answer(request, reply, signedIn);
+    return this.answer(request, reply, { ...signedIn, refreshMaxAge: REFRESH_TOKEN_TTL_MS / 1000 });
   }
 
-  /** The refresh cookie → a new access token and a new cookie (the old one is used up). */
+  /**
+   * OIDC mode: the code the issuer sent the browser back to `/login` with, and the PKCE verifier →
+   * the issuer's access token (checked like every API call's) and its refresh token in the cookie.
+   * The redirect URI must be on this request's origin (or in OIDC_REDIRECT_URIS).
+   */
+  @ApiBody({ schema: dtoSchema('OidcTokenDto') })
+  @Post('oidc/token')
+  @HttpCode(200)
+  async oidcToken(
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AccessTokenView> {
+    const oidc = this.oidc();
+    const dto = validateDto(OidcTokenDto, body, { strict: true });
+    const origin = { host: request.headers.host, secure: clientOf(request).secure };
+    if (!redirectUriAllowed(dto.redirectUri, origin, this.config.oidc?.redirectUris))
+      throw new ValidationError(
+        'AUTH.REDIRECT_URI_NOT_ALLOWED',
+        "redirectUri must be on this gateway's origin (or listed in OIDC_REDIRECT_URIS)",
+        { param: 'redirectUri' },
+      );
+    const issued = await oidc.redeemCode(dto.code, dto.codeVerifier, dto.redirectUri);
+    return this.answer(request, reply, await this.accepted(issued));
+  }
+
+  /**
+   * The refresh cookie → a new access token and a new cookie: local mode uses the gateway's refresh
+   * token up; OIDC mode refreshes at the issuer (its new refresh token replaces the cookie's).
+   */
   @Post('refresh')
   @HttpCode(200)
   async refresh(
@@ -73,9 +132,17 @@ export class AuthController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AccessTokenView> {
     try {
-      return this.answer(request, reply, await this.local().refresh(refreshCookieOf(request)));
+      if (this.oidcSignIn)
+        return this.answer(request, reply, await this.refreshAtIssuer(this.oidcSignIn, request));
+      const signedIn = await this.local().refresh(refreshCookieOf(request));
+      return this.answer(request, reply, { ...signedIn, refreshMaxAge: REFRESH_TOKEN_TTL_MS / 1000 });
     } catch (e) {
-      clearCookie(reply);
+      // An issuer that cannot be reached ends no session: the cookie stays for the next try.
+      if (
+        !this.oidcSignIn ||
+        (e instanceof DomainError && (e.kind === 'unauthorized' || e.kind === 'forbidden'))
+      )
+        clearCookie(reply);
       throw e;
     }
   }
@@ -91,7 +158,10 @@ export class AuthController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    await this.signIn?.logout(refreshCookieOf(request), bearerOf(request));
+    if (this.oidcSignIn) {
+      const refreshToken = refreshCookieOf(request);
+      if (refreshToken) await this.oidcSignIn.revoke(refreshToken);
+    } else await this.signIn?.logout(refreshCookieOf(request), bearerOf(request));
     clearCookie(reply);
   }
 
@@ -104,20 +174,61 @@ export class AuthController {
     return this.signIn;
   }
 
-  private answer(request: FastifyRequest, reply: FastifyReply, signedIn: SignedIn): AccessTokenView {
-    void reply.header(
-      'set-cookie',
-      serializeCookie(REFRESH_COOKIE, signedIn.refreshToken, {
-        httpOnly: true,
-        sameSite: 'strict',
-        // HTTPS here, or X-Forwarded-Proto from a trusted proxy (TRUSTED_PROXIES)
-        secure: clientOf(request).secure,
-        path: COOKIE_PATH,
-        maxAge: REFRESH_TOKEN_TTL_MS / 1000,
-      }),
-    );
+  private oidc(): OidcSignIn {
+    if (!this.oidcSignIn)
+      throw new NotFoundError(
+        'AUTH.OIDC_SIGN_IN_OFF',
+        'This gateway signs in with passwords (see GET /api/v1/auth/config): no OIDC issuer is configured',
+      );
+    return this.oidcSignIn;
+  }
+
+  private async refreshAtIssuer(oidc: OidcSignIn, request: FastifyRequest): Promise<Tokens> {
+    const refreshToken = refreshCookieOf(request);
+    if (!refreshToken)
+      throw new UnauthorizedError('AUTH.INVALID_REFRESH_TOKEN', 'The session has ended; sign in again.');
+    const issued = await oidc.refresh(refreshToken);
+    // An issuer that does not rotate refresh tokens answers without one: the cookie keeps its own.
+    return this.accepted({ ...issued, refreshToken: issued.refreshToken ?? refreshToken });
+  }
+
+  /**
+   * The issuer's access token, checked by the authenticator every API call goes through (which also
+   * opens the account of a new subject), so the portal never holds a token the gateway refuses.
+   */
+  private async accepted(issued: IssuerTokens): Promise<Tokens> {
+    try {
+      await this.tokens.authenticate(issued.accessToken, hashToken(issued.accessToken));
+    } catch (e) {
+      if (!(e instanceof UnauthorizedError)) throw e;
+      throw new IdentityProviderError(
+        "The identity provider's access token is not accepted by this gateway: check OIDC_ISSUER_URL, " +
+          "OIDC_AUDIENCE (the token's aud) and the issuer's signing algorithm.",
+      );
+    }
+    return {
+      accessToken: issued.accessToken,
+      expiresIn: issued.expiresIn,
+      ...(issued.refreshToken && { refreshToken: issued.refreshToken }),
+      refreshMaxAge: issued.refreshExpiresIn ?? REFRESH_TOKEN_TTL_MS / 1000,
+    };
+  }
+
+  private answer(request: FastifyRequest, reply: FastifyReply, tokens: Tokens): AccessTokenView {
+    if (tokens.refreshToken)
+      void reply.header(
+        'set-cookie',
+        serializeCookie(REFRESH_COOKIE, tokens.refreshToken, {
+          httpOnly: true,
+          sameSite: 'strict',
+          // HTTPS here, or X-Forwarded-Proto from a trusted proxy (TRUSTED_PROXIES)
+          secure: clientOf(request).secure,
+          path: COOKIE_PATH,
+          maxAge: tokens.refreshMaxAge,
+        }),
+      );
     void reply.header('cache-control', 'no-store');
-    return { accessToken: signedIn.accessToken, tokenType: 'Bearer', expiresIn: signedIn.expiresIn };
+    return { accessToken: tokens.accessToken, tokenType: 'Bearer', expiresIn: tokens.expiresIn };
   }
 }
 

@@ -7,19 +7,51 @@ export const invalidToken = (expired = false): UnauthorizedError =>
     ? new UnauthorizedError('AUTH.TOKEN_EXPIRED', 'The access token has expired.')
     : new UnauthorizedError('AUTH.INVALID_TOKEN', 'Invalid access token.');
 
-/** The issuer's discovery document or JWKS cannot be fetched: not the caller's fault. */
+/** The issuer's discovery document, JWKS or token endpoint cannot be reached: not the caller's fault. */
 export class IdentityProviderUnavailableError extends Error implements HasErrorResponse {
+  constructor(
+    readonly detail = 'The identity provider cannot be reached to check the access token. Retry shortly.',
+  ) {
+    super('identity provider unavailable');
+  }
   toErrorResponse(): ErrorResponse {
     return {
       status: 503,
       type: 'api_error',
       code: 'identity_provider_unavailable',
-      message: 'The identity provider cannot be reached to check the access token. Retry shortly.',
+      message: this.detail,
       param: null,
       headers: { 'retry-after': '5' },
     };
   }
 }
+
+/**
+ * The issuer answered the gateway's sign-in request with something other than tokens or a grant it
+ * refuses (a client it does not know, a malformed answer, tokens the gateway does not accept): the
+ * deployment's configuration, not the user, must change. The detail names no token.
+ */
+export class IdentityProviderError extends Error implements HasErrorResponse {
+  constructor(readonly detail: string) {
+    super(detail);
+  }
+  toErrorResponse(): ErrorResponse {
+    return {
+      status: 502,
+      type: 'api_error',
+      code: 'AUTH.IDENTITY_PROVIDER_ERROR',
+      message: this.detail,
+      param: null,
+    };
+  }
+}
+
+/** The issuer refused the code or refresh token (invalid_grant): used, expired or not this client's. */
+export const signInExpired = (): UnauthorizedError =>
+  new UnauthorizedError(
+    'AUTH.SIGN_IN_EXPIRED',
+    'The sign-in has expired or was already used; sign in again.',
+  );
 
 /** Too many failed sign-ins for this username or from this address. */
 export class TooManySignInAttemptsError extends Error implements HasErrorResponse {

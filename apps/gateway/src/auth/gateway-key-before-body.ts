@@ -12,6 +12,7 @@ import type { GatewayKeyGuard } from './gateway-key.guard';
 export const PUBLIC_API_ROUTES: ReadonlySet<string> = new Set([
   'GET /api/v1/auth/config',
   'POST /api/v1/auth/login',
+  'POST /api/v1/auth/oidc/token',
   'POST /api/v1/auth/refresh',
   'POST /api/v1/auth/logout',
   'POST /api/v1/billing/webhooks/payment',

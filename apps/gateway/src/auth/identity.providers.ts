@@ -22,6 +22,8 @@ import { trustProxies } from '../http/client-address';
 import { GATEWAY_CONFIG, LOGGER } from '../runtime/runtime.tokens';
 import { OidcTokenVerifier, SESSION_TOKEN_MAX_LIFE_MS, SessionTokens } from './access-token-verifiers';
 import { LocalSignIn, LOCAL_SIGN_IN, REFRESH_TOKEN_TTL_MS } from './local-sign-in';
+import { OidcDiscovery } from './oidc-discovery';
+import { OIDC_SIGN_IN, OidcSignIn } from './oidc-sign-in';
 import { RecentSignIn } from './recent-sign-in';
 import { loadSessionSigningKey } from './session-signing-key';
 import { TokenAuthenticator } from './token-authenticator';
@@ -29,6 +31,7 @@ import { TokenAuthenticator } from './token-authenticator';
 const SESSION_TOKENS = Symbol('SessionTokens');
 const SESSION_REVOCATIONS = Symbol('SessionRevocations');
 const TRUSTED_PROXIES = Symbol('TrustedProxies');
+const OIDC_DISCOVERY = Symbol('OidcDiscovery');
 
 const oidcMode = (config: GatewayConfig): boolean => Boolean(config.oidcIssuerUrl && config.oidc);
 
@@ -83,8 +86,9 @@ async function openRevocations(config: GatewayConfig, logger: Logger): Promise<R
 /**
  * Identity wiring: with OIDC_ISSUER_URL, access tokens are the issuer's (JWKS) and local sign-in is
  * off; otherwise the gateway signs its own (local sign-in, key from SESSION_SIGNING_KEY or the data
- * directory). Either way one TokenAuthenticator, used by GatewayKeyGuard. TRUSTED_PROXIES is handed
- * to the HTTP server here (clientOf).
+ * directory). Either way one TokenAuthenticator, used by GatewayKeyGuard. In OIDC mode one discovery
+ * document serves the verifier (JWKS) and the portal's sign-in (OidcSignIn: code exchange, refresh).
+ * TRUSTED_PROXIES is handed to the HTTP server here (clientOf).
  */
 export const identityProviders: Provider[] = [
   {
@@ -140,6 +144,18 @@ export const identityProviders: Provider[] = [
     inject: [SESSION_TOKENS, LOCAL_CREDENTIALS, KNEX, AccessDirectory, LOGGER, SESSION_REVOCATIONS],
   },
   {
+    provide: OIDC_DISCOVERY,
+    useFactory: (config: GatewayConfig, logger: Logger) =>
+      oidcMode(config) ? new OidcDiscovery(config.oidcIssuerUrl!, config.oidc!.discoveryUrl, logger) : null,
+    inject: [GATEWAY_CONFIG, LOGGER],
+  },
+  {
+    provide: OIDC_SIGN_IN,
+    useFactory: (config: GatewayConfig, discovery: OidcDiscovery | null, logger: Logger) =>
+      discovery && new OidcSignIn(discovery, config.oidc!.clientId, config.oidc!.clientSecret, logger),
+    inject: [GATEWAY_CONFIG, OIDC_DISCOVERY, LOGGER],
+  },
+  {
     provide: RecentSignIn,
     useFactory: (signIn: LocalSignIn | null, clock: Clock) => new RecentSignIn(signIn, clock),
     inject: [LOCAL_SIGN_IN, CLOCK],
@@ -153,6 +169,7 @@ export const identityProviders: Provider[] = [
       commands: CommandBus,
       logger: Logger,
       revocations: RevocationsHost | null,
+      discovery: OidcDiscovery | null,
     ) =>
       new TokenAuthenticator(
         sessions ??
@@ -161,13 +178,21 @@ export const identityProviders: Provider[] = [
             config.oidc!.audience,
             config.oidc!.rolesClaim,
             logger,
-            config.oidc!.discoveryUrl,
+            discovery!,
           ),
         directory,
         commands,
         logger,
         revocations?.revocations,
       ),
-    inject: [GATEWAY_CONFIG, SESSION_TOKENS, AccessDirectory, CommandBus, LOGGER, SESSION_REVOCATIONS],
+    inject: [
+      GATEWAY_CONFIG,
+      SESSION_TOKENS,
+      AccessDirectory,
+      CommandBus,
+      LOGGER,
+      SESSION_REVOCATIONS,
+      OIDC_DISCOVERY,
+    ],
   },
 ];
