@@ -56,6 +56,16 @@ describe('AccessDirectory', () => {
     expect(d.principalForKeyHash('other')).toBeUndefined();
   });
 
+  it('names a key to its owner, revoked too, and to no one else (usage by key)', () => {
+    const d = new AccessDirectory();
+    [opened, issued].forEach((e) => d.apply(e));
+    expect(d.keyOf('u1', 'k1')).toEqual({ name: 'n', maskedKey: 'm', revoked: false });
+    d.apply(revoked);
+    expect(d.keyOf('u1', 'k1')).toEqual({ name: 'n', maskedKey: 'm', revoked: true });
+    expect(d.keyOf('u2', 'k1')).toBeUndefined();
+    expect(d.keyOf('u1', 'unknown')).toBeUndefined();
+  });
+
   it('forgets a revoked key', () => {
     const d = new AccessDirectory();
     [opened, issued, revoked].forEach((e) => d.apply(e));
