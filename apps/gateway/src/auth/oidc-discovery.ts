@@ -24,11 +24,14 @@ const optionalUrl = (value: unknown): string | undefined => {
 
 /**
  * The issuer's discovery document, fetched on first use (the gateway starts while the IdP is down)
- * and kept once it was good; a failed fetch is logged and tried again by the next caller. One fetch
- * serves the token verifier (the JWKS) and the portal's sign-in (authorization and token endpoints).
+ * and kept once it was good; a failed fetch is tried again by the next caller (logged once per
+ * outage). One fetch serves the token verifier (the JWKS) and the portal's sign-in (authorization and
+ * token endpoints).
  */
 export class OidcDiscovery {
   private pending: Promise<DiscoveryDocument> | undefined;
+  /** Failures since the last success are logged once (anyone can call GET /api/v1/auth/config). */
+  private failing = false;
 
   constructor(
     private readonly issuer: string,
@@ -38,11 +41,23 @@ export class OidcDiscovery {
 
   /** Rejects with an OidcDiscoveryError (already logged) while the document cannot be had. */
   document(): Promise<DiscoveryDocument> {
-    this.pending ??= this.fetch().catch((e: unknown) => {
-      this.pending = undefined;
-      this.logger.warn({ err: (e as Error).message, issuer: this.issuer }, 'OIDC discovery failed');
-      throw e instanceof OidcDiscoveryError ? e : new OidcDiscoveryError((e as Error).message);
-    });
+    this.pending ??= this.fetch().then(
+      (doc) => {
+        if (this.failing) this.logger.info({ issuer: this.issuer }, 'OIDC discovery succeeded again');
+        this.failing = false;
+        return doc;
+      },
+      (e: unknown) => {
+        this.pending = undefined;
+        if (!this.failing)
+          this.logger.warn(
+            { err: (e as Error).message, issuer: this.issuer },
+            'OIDC discovery failed (logged once until it succeeds)',
+          );
+        this.failing = true;
+        throw e instanceof OidcDiscoveryError ? e : new OidcDiscoveryError((e as Error).message);
+      },
+    );
     return this.pending;
   }
 
