@@ -133,7 +133,7 @@ describeBackends('BYOK', (backend) => {
     const me = api(user.apiKey);
 
     const providers = await me.get('/api/v1/me/keys/providers').expect(200);
-    expect(providers.body.byok).toEqual({ allowed: true, keysPerProvider: 1 });
+    expect(providers.body.byok).toEqual({ allowed: true, keysPerProvider: 1, unlockedBy: 'starter' });
     expect(providers.body.data).toContainEqual(
       expect.objectContaining({
         provider: 'byok-own',
@@ -294,7 +294,7 @@ describeBackends('BYOK', (backend) => {
     );
     expect((await free.get('/api/v1/me/keys/providers').expect(200)).body).toEqual({
       data: [],
-      byok: { allowed: false, keysPerProvider: 0 },
+      byok: { allowed: false, keysPerProvider: 0, unlockedBy: 'starter' },
     });
   });
 

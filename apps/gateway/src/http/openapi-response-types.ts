@@ -15,7 +15,7 @@ export type { AccessTokenView, AuthConfigView } from '../auth/auth.controller';
 export type { GatewayKeyList, IssuedKeyView, MeView, SettingsView } from '../accounts/accounts.views';
 
 // the caller's provider keys (BYOK) and their history
-export type { KeyList, KeyProvidersView, KeyTestView, KeyView } from '../keys/my-keys';
+export type { KeyCheckView, KeyList, KeyProvidersView, KeyTestView, KeyView } from '../keys/my-keys';
 export type { AuditStreamView } from '../audit/audit-stream';
 
 // credits

@@ -18,8 +18,15 @@ import { CurrentPrincipal, type AuthenticatedRequest } from '../auth/principal.d
 import { commandMetadata } from '../http/command-metadata';
 import { dtoSchema } from '../http/openapi';
 import { validateDto } from '../http/validate-dto';
-import { AddKeyDto, ChangeKeyDto, RotateKeyDto } from './keys.dto';
-import { MyKeys, type KeyList, type KeyProvidersView, type KeyTestView, type KeyView } from './my-keys';
+import { AddKeyDto, ChangeKeyDto, CheckKeyDto, RotateKeyDto } from './keys.dto';
+import {
+  MyKeys,
+  type KeyCheckView,
+  type KeyList,
+  type KeyProvidersView,
+  type KeyTestView,
+  type KeyView,
+} from './my-keys';
 import { ApiNoContent, ApiView } from '../http/openapi-views';
 
 /** The caller's own provider keys (BYOK). Keys go in, only masked forms come out. */
@@ -54,6 +61,16 @@ export class KeysController {
   ): Promise<KeyView> {
     const dto = validateDto(AddKeyDto, body, { strict: true });
     return this.keys.add(principal, dto, commandMetadata(request, principal));
+  }
+
+  /** A live check of a key before adding it: the provider's verdict; nothing is stored. */
+  @ApiBody({ schema: dtoSchema('CheckKeyDto') })
+  @ApiView('KeyCheckView')
+  @Post('test')
+  @HttpCode(200)
+  check(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<KeyCheckView> {
+    const dto = validateDto(CheckKeyDto, body, { strict: true });
+    return this.keys.check(principal, dto);
   }
 
   @ApiBody({ schema: dtoSchema('ChangeKeyDto') })

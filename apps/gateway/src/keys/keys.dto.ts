@@ -32,6 +32,18 @@ export class AddKeyDto {
   @IsOptional() @IsArray() @ArrayMaxSize(MAX_CUSTOM_MODELS) @IsString({ each: true }) models?: string[];
 }
 
+/** POST /api/v1/me/keys/test — a live check of a key before it is added; nothing is stored. */
+export class CheckKeyDto {
+  @IsString()
+  @Matches(/^[a-z0-9][a-z0-9-]{1,40}$/, { message: 'provider must be a provider slug' })
+  provider!: string;
+  @IsString() @Length(1, 2_000) apiKey!: string;
+  /** provider `custom` only, as when adding. */
+  @IsOptional() @IsString() @MaxLength(500) baseUrl?: string;
+  /** provider `custom` only, as when adding. */
+  @IsOptional() @IsArray() @ArrayMaxSize(MAX_CUSTOM_MODELS) @IsString({ each: true }) models?: string[];
+}
+
 /** PATCH /api/v1/me/keys/:id — only the fields given change. */
 export class ChangeKeyDto {
   @IsOptional() @IsString() @MaxLength(MAX_LABEL_LENGTH) label?: string;

@@ -23,6 +23,7 @@ import {
   ValidationError,
   newId,
   type EventMetadata,
+  type Tier,
 } from '@gw/shared-kernel';
 import { customRouteOf } from '../chat/byok-keys';
 import { waitUntil } from '../http/wait-until';
@@ -31,7 +32,7 @@ import { CatalogState } from '../runtime/catalog-state';
 import { KeysState } from '../runtime/keys-state';
 import { ProviderProber, type ConnectionTest } from '../runtime/provider-prober';
 import { byokAllowance } from './byok-allowance';
-import type { AddKeyDto, ChangeKeyDto, RotateKeyDto } from './keys.dto';
+import type { AddKeyDto, ChangeKeyDto, CheckKeyDto, RotateKeyDto } from './keys.dto';
 
 /** A key as the caller sees it: never the key, only its masked form and last four characters. */
 export interface KeyView {
@@ -72,12 +73,25 @@ export interface KeyProviderView {
 /** GET /api/v1/me/keys/providers: empty `data` when the tier has no BYOK (`byok.allowed` false). */
 export interface KeyProvidersView {
   readonly data: readonly KeyProviderView[];
-  readonly byok: { readonly allowed: boolean; readonly keysPerProvider: number };
+  readonly byok: {
+    readonly allowed: boolean;
+    readonly keysPerProvider: number;
+    /** The lowest tier that allows BYOK under the tier policy in force (null: none does). */
+    readonly unlockedBy: Tier | null;
+  };
 }
 
 /** GET /api/v1/me/keys */
 export interface KeyList {
   readonly data: readonly KeyView[];
+}
+
+/** POST /api/v1/me/keys/test: what the provider said to a key that is not stored. */
+export interface KeyCheckView {
+  readonly ok: boolean;
+  readonly latencyMs: number;
+  /** The failure's kind and status: never the provider's text. */
+  readonly error: { readonly kind: string; readonly status: number | null } | null;
 }
 
 export interface KeyTestView {
@@ -127,7 +141,11 @@ export class MyKeys {
     });
     return {
       data: allowance.allowed ? data : [],
-      byok: { allowed: allowance.allowed, keysPerProvider: allowance.keysPerProvider },
+      byok: {
+        allowed: allowance.allowed,
+        keysPerProvider: allowance.keysPerProvider,
+        unlockedBy: allowance.unlockedBy ?? null,
+      },
     };
   }
 
@@ -138,16 +156,7 @@ export class MyKeys {
   async add(principal: Principal, dto: AddKeyDto, metadata: EventMetadata): Promise<KeyView> {
     const allowance = this.allowance(principal);
     assertByokAllowed(allowance);
-    const target: KeyTarget =
-      dto.provider === CUSTOM_PROVIDER
-        ? {
-            provider: dto.provider,
-            custom: checkCustomEndpoint(
-              { baseUrl: dto.baseUrl, models: dto.models },
-              this.config.allowedUpstreamHosts,
-            ),
-          }
-        : (this.keyProvider(dto.provider), { provider: dto.provider });
+    const target = this.target(dto);
     checkKeyFormat(dto.provider, dto.apiKey);
     const validated = dto.validate !== false && (await this.validate(target, dto.apiKey));
     const result = await this.commands.execute(
@@ -167,6 +176,19 @@ export class MyKeys {
       ),
     );
     return this.applied(principal, result);
+  }
+
+  /**
+   * A live check of a key before it is added (the portal's "Test connection"): the same rules as
+   * adding (BYOK allowed, a known provider, the key's format, a custom endpoint's URL), then one call
+   * to the provider's model listing. Nothing is stored or recorded.
+   */
+  async check(principal: Principal, dto: CheckKeyDto): Promise<KeyCheckView> {
+    assertByokAllowed(this.allowance(principal));
+    const target = this.target(dto);
+    checkKeyFormat(dto.provider, dto.apiKey);
+    const outcome = await this.probe(target, dto.apiKey);
+    return { ok: outcome.ok, latencyMs: outcome.latencyMs, error: outcome.ok ? null : outcome.error };
   }
 
   async change(
@@ -255,6 +277,21 @@ export class MyKeys {
     if (!key)
       throw new NotFoundError('KEYS.KEY_NOT_FOUND', `The key \`${id}\` does not exist.`, { param: 'id' });
     return key;
+  }
+
+  /** Where a key to add (or check) goes: a catalog provider that takes keys, or a valid custom endpoint. */
+  private target(dto: { provider: string; baseUrl?: string; models?: string[] }): KeyTarget {
+    if (dto.provider !== CUSTOM_PROVIDER) {
+      this.keyProvider(dto.provider);
+      return { provider: dto.provider };
+    }
+    return {
+      provider: dto.provider,
+      custom: checkCustomEndpoint(
+        { baseUrl: dto.baseUrl, models: dto.models },
+        this.config.allowedUpstreamHosts,
+      ),
+    };
   }
 
   /** Catalog providers that take a key, seeded or admin-registered, and are enabled. */

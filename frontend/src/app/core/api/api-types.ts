@@ -146,6 +146,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/me/keys/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['KeysController_check'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/me/keys/{id}': {
     parameters: {
       query?: never;
@@ -1291,6 +1307,16 @@ export interface components {
       latencyMs: number;
       /** @description The failure's kind and status: never the provider's text. */
       error: {
+    /** @description POST /api/v1/me/keys/test: what the provider said to a key that is not stored. */
+    KeyCheckView: {
+      ok: boolean;
+      latencyMs: number;
+      /** @description The failure's kind and status: never the provider's text. */
+      error: {
+        kind: string;
+        status: number | null;
+      } | null;
+    };
         kind: string;
         status: number | null;
       } | null;
@@ -1312,6 +1338,8 @@ export interface components {
       /** @description provider `custom`: the endpoint, and the model ids to name in requests (yours only). */
       baseUrl?: string;
       models?: string[];
+        /** @description The lowest tier that allows BYOK under the tier policy in force (null: none does). */
+        unlockedBy: components['schemas']['Tier'] | null;
     };
     LedgerEntryView: {
       id: string;
@@ -2232,6 +2260,12 @@ export interface operations {
       query?: never;
       header?: never;
       path?: never;
+    CheckKeyDto: {
+      provider: string;
+      apiKey: string;
+      baseUrl?: string;
+      models?: string[];
+    };
       cookie?: never;
     };
     requestBody?: never;
@@ -2459,6 +2493,30 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['MeView'];
+        };
+      };
+    };
+  };
+  KeysController_check: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CheckKeyDto'];
+      };
+    };
+    responses: {
+      /** @description KeyCheckView */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['KeyCheckView'];
         };
       };
     };
