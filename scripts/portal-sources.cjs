@@ -82,7 +82,7 @@ function decideBuild({ sources, stamp, outputExists, force }) {
   if (!outputExists) return { build: true, reason: 'the portal has not been built yet' };
   if (stamp === null) return { build: true, reason: 'no record of what the portal was built from' };
   if (stamp !== sources) return { build: true, reason: 'frontend/ changed since the last build' };
-  return { build: false, reason: 'the portal is up to date' };
+  return { build: false, reason: 'up to date (frontend/ unchanged since its last build)' };
 }
 
 /**

@@ -124,7 +124,10 @@ describe('portal build decision', () => {
   });
 
   it('does nothing when the build is from the current sources', () => {
-    expect(sources.decideBuild(state({}))).toEqual({ build: false, reason: 'the portal is up to date' });
+    expect(sources.decideBuild(state({}))).toEqual({
+      build: false,
+      reason: 'up to date (frontend/ unchanged since its last build)',
+    });
   });
 
   it('builds when the sources changed since the stamp', () => {
