@@ -1253,6 +1253,16 @@ export interface components {
       lastUsedAt: string | null;
       apiKey: string;
     };
+    /** @description POST /api/v1/me/keys/test: what the provider said to a key that is not stored. */
+    KeyCheckView: {
+      ok: boolean;
+      latencyMs: number;
+      /** @description The failure's kind and status: never the provider's text. */
+      error: {
+        kind: string;
+        status: number | null;
+      } | null;
+    };
     /** @description GET /api/v1/me/keys */
     KeyList: {
       data: components['schemas']['KeyView'][];
@@ -1274,6 +1284,8 @@ export interface components {
       byok: {
         allowed: boolean;
         keysPerProvider: number;
+        /** @description The lowest tier that allows BYOK under the tier policy in force (null: none does). */
+        unlockedBy: components['schemas']['Tier'] | null;
       };
     };
     KeySourceShare: {
@@ -1307,16 +1319,6 @@ export interface components {
       latencyMs: number;
       /** @description The failure's kind and status: never the provider's text. */
       error: {
-    /** @description POST /api/v1/me/keys/test: what the provider said to a key that is not stored. */
-    KeyCheckView: {
-      ok: boolean;
-      latencyMs: number;
-      /** @description The failure's kind and status: never the provider's text. */
-      error: {
-        kind: string;
-        status: number | null;
-      } | null;
-    };
         kind: string;
         status: number | null;
       } | null;
@@ -1338,8 +1340,6 @@ export interface components {
       /** @description provider `custom`: the endpoint, and the model ids to name in requests (yours only). */
       baseUrl?: string;
       models?: string[];
-        /** @description The lowest tier that allows BYOK under the tier policy in force (null: none does). */
-        unlockedBy: components['schemas']['Tier'] | null;
     };
     LedgerEntryView: {
       id: string;
@@ -2146,6 +2146,12 @@ export interface components {
       baseUrl?: string;
       models?: string[];
     };
+    CheckKeyDto: {
+      provider: string;
+      apiKey: string;
+      baseUrl?: string;
+      models?: string[];
+    };
     ChangeKeyDto: {
       label?: string;
       enabled?: boolean;
@@ -2260,12 +2266,6 @@ export interface operations {
       query?: never;
       header?: never;
       path?: never;
-    CheckKeyDto: {
-      provider: string;
-      apiKey: string;
-      baseUrl?: string;
-      models?: string[];
-    };
       cookie?: never;
     };
     requestBody?: never;
@@ -2383,6 +2383,30 @@ export interface operations {
       };
     };
   };
+  KeysController_check: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CheckKeyDto'];
+      };
+    };
+    responses: {
+      /** @description KeyCheckView */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['KeyCheckView'];
+        };
+      };
+    };
+  };
   KeysController_remove: {
     parameters: {
       query?: never;
@@ -2493,30 +2517,6 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['MeView'];
-        };
-      };
-    };
-  };
-  KeysController_check: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CheckKeyDto'];
-      };
-    };
-    responses: {
-      /** @description KeyCheckView */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['KeyCheckView'];
         };
       };
     };
