@@ -63,6 +63,7 @@ export default class RequestPage {
 
   protected readonly count = (n: number | undefined): string => COUNT.format(n ?? 0);
   protected readonly score = (n: number): string => SCORE.format(n);
+  protected readonly round = Math.round;
   protected readonly time = (iso: string): string => `${TIME.format(new Date(iso))} UTC`;
   protected readonly powerLevel = (level: string): string => POWER_LEVELS[level] ?? level;
 

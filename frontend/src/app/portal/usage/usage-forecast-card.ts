@@ -5,6 +5,7 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { RouterLink } from '@angular/router';
 import { MoneyPipe } from '../../shared/money';
 import type { UsageForecastView } from './usage-api';
+import { formatCount, spendDigits } from './usage-format';
 
 const MONTH = new Intl.DateTimeFormat('en', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 
@@ -26,6 +27,7 @@ export function percentOf(part: string, whole: string): number {
 })
 export class UsageForecastCard {
   readonly forecast = input.required<UsageForecastView>();
+  protected readonly spendDigits = spendDigits;
 
   protected readonly month = computed(() => MONTH.format(new Date(this.forecast().monthStart)));
   protected readonly spentPercent = computed(() => {
@@ -34,6 +36,8 @@ export class UsageForecastCard {
   });
   protected readonly daysLeft = computed(() => {
     const d = this.forecast().daysOfCreditLeft;
-    return d === null ? null : d < 1 ? 'less than a day' : `about ${Math.floor(d)} days`;
+    if (d === null) return null;
+    if (d < 1) return 'less than a day';
+    return d > 365 ? 'more than a year' : `about ${formatCount(Math.floor(d))} days`;
   });
 }

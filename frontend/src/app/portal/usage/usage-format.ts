@@ -1,3 +1,5 @@
+import { formatMicros } from '../../shared/money';
+
 const COUNT = new Intl.NumberFormat('en');
 const COMPACT = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
 const PERCENT = new Intl.NumberFormat('en', { style: 'percent', maximumFractionDigits: 1 });
@@ -56,3 +58,17 @@ export const colorAt = (i: number): string => CHART_COLORS[i % CHART_COLORS.leng
 
 /** Micro-dollars as a number of dollars, for chart geometry only (labels use formatMicros). */
 export const microsToChartDollars = (micros: string): number => Number(BigInt(micros)) / 1e6;
+
+/**
+ * Cents for amounts of a cent or more (and for zero); micro-dollars below, where "$0.00" would hide
+ * real spend (a short chat costs a few hundred micro-dollars).
+ */
+export function spendDigits(micros: string): number {
+  try {
+    const v = BigInt(micros);
+    return v === 0n || v >= 10_000n || v <= -10_000n ? 2 : 6;
+  } catch {
+    return 2;
+  }
+}
+export const formatSpend = (micros: string): string => formatMicros(micros, spendDigits(micros));

@@ -102,12 +102,16 @@ describe('UsagePage', () => {
     const el = fixture.nativeElement as HTMLElement;
     expect(el.querySelector('input[type="date"]')).toBeNull();
 
-    const toggle = (label: string): HTMLButtonElement =>
-      [...el.querySelectorAll<HTMLButtonElement>('mat-button-toggle button')].find(
-        (b) => b.textContent?.trim() === label,
+    const choose = async (label: string): Promise<void> => {
+      el.querySelector<HTMLElement>('mat-select')!.click();
+      await render();
+      const option = [...document.querySelectorAll<HTMLElement>('mat-option')].find(
+        (o) => o.textContent?.trim() === label,
       )!;
-    toggle('30 days').click();
-    await render();
+      option.click();
+      await render();
+    };
+    await choose('30 days');
     const pending = http.match(() => true);
     const find = (path: string): TestRequest => pending.find((r) => r.request.url.endsWith(path))!;
     const from = new Date(find('summary').request.params.get('from')!).getTime();
@@ -126,10 +130,13 @@ describe('UsagePage', () => {
     await render();
     expect(el.querySelector('[role="alert"]')).toBeNull();
 
-    toggle('Custom').click();
-    await render();
+    await choose('Custom');
     const dates = el.querySelectorAll<HTMLInputElement>('input[type="date"]');
     expect(dates).toHaveLength(2);
-    expect(el.querySelector('mat-form-field mat-label')?.textContent).toContain('From (UTC)');
+    expect([...el.querySelectorAll('mat-form-field mat-label')].map((l) => l.textContent?.trim())).toEqual([
+      'Time range',
+      'From (UTC)',
+      'To (UTC, included)',
+    ]);
   });
 });

@@ -5,11 +5,18 @@ import { MatCardModule } from '@angular/material/card';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
+import { MatSelectModule } from '@angular/material/select';
 import { RouterLink } from '@angular/router';
-import { formatMicros } from '../../shared/money';
 import { PageState } from '../../shared/page-state';
 import type { ExportFormat, Grain, UsageBreakdownItem } from './usage-api';
-import { formatCount, formatDay, formatMs, formatPercent, powerLevelLabel } from './usage-format';
+import {
+  formatCount,
+  formatDay,
+  formatMs,
+  formatPercent,
+  formatSpend,
+  powerLevelLabel,
+} from './usage-format';
 import { UsageForecastCard } from './usage-forecast-card';
 import { customRangeProblem, RANGE_PRESETS, type RangePreset } from './usage-range';
 import { UsageRequestTable } from './usage-request-table';
@@ -44,6 +51,7 @@ const shareOf = (item: UsageBreakdownItem, key: string, label: string, detail?: 
     MatFormFieldModule,
     MatIconModule,
     MatInputModule,
+    MatSelectModule,
     PageState,
     UsageForecastCard,
     UsageRequestTable,
@@ -88,8 +96,8 @@ export default class UsagePage implements OnInit {
       },
       {
         label: 'Charged',
-        value: formatMicros(s.chargedMicros),
-        detail: `provider cost ${formatMicros(s.providerCostMicros)}`,
+        value: formatSpend(s.chargedMicros),
+        detail: `provider cost ${formatSpend(s.providerCostMicros)}`,
       },
       {
         label: 'Fallback rate',

@@ -1,9 +1,8 @@
 import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { RouterLink } from '@angular/router';
-import { formatMicros } from '../../shared/money';
 import type { UsageRequestView } from './usage-api';
-import { formatCount, formatMs, formatTime, powerLevelLabel } from './usage-format';
+import { formatCount, formatMs, formatSpend, formatTime, powerLevelLabel } from './usage-format';
 
 const OUTCOMES: Readonly<Record<UsageRequestView['outcome'], string>> = {
   completed: 'Completed',
@@ -39,7 +38,7 @@ export class UsageRequestTable {
       attempts: r.attempts,
       tokens: formatCount(r.totalTokens),
       latency: formatMs(r.latencyMs),
-      charged: formatMicros(r.chargedMicros, 4),
+      charged: formatSpend(r.chargedMicros),
     })),
   );
 }

@@ -4,7 +4,7 @@ import type { ChartConfiguration, ChartDataset } from 'chart.js';
 import { ChartView } from '../../shared/chart';
 import { formatMicros, MoneyPipe } from '../../shared/money';
 import type { UsageBucket, UsageRangeQuery, UsageTimeseries } from './usage-api';
-import { colorAt, formatCount, formatMs, microsToChartDollars } from './usage-format';
+import { colorAt, formatCount, formatMs, microsToChartDollars, spendDigits } from './usage-format';
 import { bucketKeys, bucketLabel } from './usage-range';
 
 export type SeriesMetric = 'requests' | 'tokens' | 'cost' | 'latency';
@@ -32,6 +32,7 @@ export class UsageSeries {
   protected readonly metric = signal<SeriesMetric>('requests');
   protected readonly formatCount = formatCount;
   protected readonly formatMs = formatMs;
+  protected readonly spendDigits = spendDigits;
 
   /** The sparse buckets, with the empty ones in between filled in. */
   private readonly filled = computed(() => {
@@ -142,7 +143,7 @@ export class UsageSeries {
                   callbacks: {
                     label: (item) => {
                       const b = buckets[item.dataIndex];
-                      return `Charged ${formatMicros(b?.chargedMicros ?? '0', 4)}`;
+                      return `Charged ${formatMicros(b?.chargedMicros ?? '0', 6)}`;
                     },
                   },
                 }

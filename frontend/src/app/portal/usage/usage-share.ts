@@ -3,7 +3,7 @@ import { MatCardModule } from '@angular/material/card';
 import type { ChartConfiguration } from 'chart.js';
 import { ChartView } from '../../shared/chart';
 import { MoneyPipe } from '../../shared/money';
-import { colorAt, formatCount, formatPercent } from './usage-format';
+import { colorAt, formatCount, formatPercent, spendDigits } from './usage-format';
 
 /** One slice of a share: a provider, a model, a power level, a gateway key or a key source. */
 export interface ShareRow {
@@ -37,6 +37,7 @@ export class UsageShare {
 
   protected readonly formatCount = formatCount;
   protected readonly formatPercent = formatPercent;
+  protected readonly spendDigits = spendDigits;
 
   protected readonly chart = computed<ChartConfiguration | null>(() => {
     const rows = this.rows().filter((r) => r.requests > 0);
