@@ -41,13 +41,18 @@ export function toOpenApi30(node) {
     const rest = members.filter((m) => !isNull(m));
     delete out[union];
     out.nullable = true;
-    // `X | null` with X a reference: 3.0 ignores siblings of $ref, so X goes in an allOf.
-    if (rest.length === 1) Object.assign(out, rest[0].$ref ? { allOf: rest } : rest[0], { nullable: true });
-    else out[union] = rest;
+    // `X | null` with X a reference: 3.0 ignores siblings of $ref and has no null type, so null is a
+    // branch of its own that admits null alone.
+    if (rest.length === 1 && !rest[0].$ref) Object.assign(out, rest[0], { nullable: true });
+    else {
+      delete out.nullable;
+      out[union] = [...rest, ONLY_NULL];
+    }
   }
   return out;
 }
 
+const ONLY_NULL = { type: 'object', nullable: true, enum: [null] };
 const isNull = (s) => s !== null && typeof s === 'object' && s.type === 'null' && Object.keys(s).length === 1;
 
 export async function responseSchemas() {

@@ -1,4 +1,7 @@
+import Ajv, { type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
 import request from 'supertest';
+import { openApiDocumentWithoutRuntime } from '../../apps/gateway/src/openapi-document';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 
 type Json = Record<string, unknown>;
@@ -69,6 +72,145 @@ describe('OpenAPI document (/api/docs)', () => {
       ({ ref }) => !ref.startsWith('#/components/schemas/') || !(ref.slice(21) in doc.components.schemas),
     );
     expect(missing).toEqual([]);
+  });
+
+  const operations = (): Array<{
+    route: string;
+    path: string;
+    op: Json & { responses: Record<string, Json> };
+  }> =>
+    Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({
+        route: `${method.toUpperCase()} ${path}`,
+        path,
+        op: op as Json & { responses: Record<string, Json> },
+      })),
+    );
+
+  /** The JSON schema of an operation's answer with this status, or undefined. */
+  const answerSchema = (route: string, status: string): Json | undefined => {
+    const found = operations().find((o) => o.route === route);
+    const content = found?.op.responses[status]?.content as Record<string, { schema?: Json }> | undefined;
+    return content?.['application/json']?.schema;
+  };
+
+  it('every GET of the portal (me, requests, auth config, catalog) has a 200 JSON schema that resolves', () => {
+    const portalGets = operations().filter(
+      ({ route }) =>
+        /^GET \/api\/v1\/(me|requests|catalog)(\/|$)/.test(route) || route === 'GET /api/v1/auth/config',
+    );
+    expect(portalGets.length).toBeGreaterThan(20);
+    const without = portalGets
+      .filter(({ route }) => {
+        const schema = answerSchema(route, '200');
+        const ref = (schema?.$ref ?? (schema?.items as Json | undefined)?.$ref) as string | undefined;
+        return !ref || !(ref.replace('#/components/schemas/', '') in doc.components.schemas);
+      })
+      .map(({ route }) => route);
+    expect(without).toEqual([]);
+  });
+
+  it('every other API operation says what it answers: a JSON schema, or 204 with no body', () => {
+    // The chat completion is OpenAI's documented shape (JSON or a server-sent event stream); the
+    // payment webhook answers the payment provider, not an API client.
+    const exempt = new Set(['POST /v1/chat/completions', 'POST /api/v1/billing/webhooks/payment']);
+    const undescribed = operations()
+      .filter(({ path }) => path.startsWith('/api/v1/') || path.startsWith('/v1/'))
+      .filter(({ route }) => !exempt.has(route))
+      .filter(({ op }) =>
+        Object.entries(op.responses).every(
+          ([status, answer]) => !(status === '204' || (status.startsWith('2') && answer.content)),
+        ),
+      )
+      .map(({ route }) => route);
+    expect(undescribed).toEqual([]);
+  });
+
+  it('is the document the API client is generated from (built without a runtime)', async () => {
+    expect(JSON.parse(JSON.stringify(await openApiDocumentWithoutRuntime()))).toEqual(doc);
+  });
+
+  describe('real answers match their schemas', () => {
+    let ajv: Ajv;
+    const validator = (route: string, status = '200'): ValidateFunction => {
+      const schema = answerSchema(route, status);
+      expect(schema).toBeDefined();
+      return ajv.compile({ ...schema, components: doc.components });
+    };
+    const matches = (route: string, body: unknown, status = '200'): void => {
+      const validate = validator(route, status);
+      expect({ route, valid: validate(body), errors: validate.errors ?? null }).toEqual({
+        route,
+        valid: true,
+        errors: null,
+      });
+    };
+    const get = (path: string) => request(gw.baseUrl).get(path).set('authorization', `Bearer ${gw.userKey}`);
+
+    beforeAll(() => {
+      // OpenAPI 3.0 schemas: `nullable` is Ajv's own keyword; `example` and friends are annotations.
+      ajv = new Ajv({ strict: false, allErrors: true });
+      addFormats(ajv);
+    });
+
+    it('a schema that lies fails', () => {
+      const validate = validator('GET /api/v1/me');
+      expect(validate({ id: 'u', name: 'n', roles: ['user'], tier: 'free' })).toBe(false);
+      expect(
+        validate({
+          id: 'u',
+          name: 'n',
+          roles: ['user'],
+          tier: 'free',
+          powerLevel: 'eco',
+          allowedPowerLevels: ['eco'],
+          byok: { allowed: false, keysPerProvider: 0 },
+          secret: 'not in the type',
+        }),
+      ).toBe(false);
+    });
+
+    it('profile, settings, gateway keys, auth config, models, credits', async () => {
+      for (const path of [
+        '/api/v1/me',
+        '/api/v1/me/settings',
+        '/api/v1/me/api-keys',
+        '/api/v1/me/credits',
+        '/api/v1/me/credits/ledger',
+        '/api/v1/me/keys',
+        '/api/v1/me/keys/providers',
+        '/api/v1/catalog/models',
+      ]) {
+        const answer = await get(path).expect(200);
+        matches(`GET ${path}`, answer.body);
+      }
+      matches(
+        'GET /api/v1/auth/config',
+        (await request(gw.baseUrl).get('/api/v1/auth/config').expect(200)).body,
+      );
+      matches('GET /v1/models', (await get('/v1/models').expect(200)).body);
+    });
+
+    it('a chat: its routing explanation, the usage summary, the requests page', async () => {
+      const chat = await request(gw.baseUrl)
+        .post('/v1/chat/completions')
+        .set('authorization', `Bearer ${gw.userKey}`)
+        .send({ model: 'eco', messages: [{ role: 'user', content: 'describe me' }] })
+        .expect(200);
+      const id = chat.headers['x-switchyard-request-id'] as string;
+      await gw.waitForProjections();
+      const explanation = await get(`/api/v1/requests/${id}`).expect(200);
+      expect(explanation.body).toMatchObject({ requestId: id, outcome: 'completed' });
+      expect(explanation.body.usage).not.toBeNull();
+      matches('GET /api/v1/requests/{id}', explanation.body);
+      const summary = await get('/api/v1/me/usage/summary').expect(200);
+      expect(summary.body.requests).toBeGreaterThanOrEqual(1);
+      matches('GET /api/v1/me/usage/summary', summary.body);
+      const page = await get('/api/v1/me/usage/requests').expect(200);
+      expect(page.body.data.length).toBeGreaterThanOrEqual(1);
+      matches('GET /api/v1/me/usage/requests', page.body);
+      matches('GET /api/v1/me/usage', (await get('/api/v1/me/usage').expect(200)).body);
+    });
   });
 
   it('says how to authenticate, and serves the UI from local assets', async () => {

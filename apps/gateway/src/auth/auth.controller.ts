@@ -6,6 +6,7 @@ import { DomainError, NotFoundError, UnauthorizedError, ValidationError } from '
 import type { GatewayConfig } from '@gw/platform';
 import { clientOf } from '../http/client-address';
 import { dtoSchema } from '../http/openapi';
+import { ApiNoContent, ApiView } from '../http/openapi-views';
 import { validateDto } from '../http/validate-dto';
 import { GATEWAY_CONFIG } from '../runtime/runtime.tokens';
 import { LoginDto, OidcTokenDto } from './auth.dto';
@@ -63,6 +64,7 @@ export class AuthController {
    * No authentication: tells the portal whether to send the user to the OIDC issuer (its
    * authorization endpoint, from the discovery document: 503 while that cannot be fetched) or ask here.
    */
+  @ApiView('AuthConfigView')
   @Get('config')
   async authConfig(): Promise<AuthConfigView> {
     if (this.config.oidcIssuerUrl && this.config.oidc && this.oidcSignIn)
@@ -83,6 +85,7 @@ export class AuthController {
   }
 
   @ApiBody({ schema: dtoSchema('LoginDto') })
+  @ApiView('AccessTokenView')
   @Post('login')
   @HttpCode(200)
   async login(
@@ -101,6 +104,7 @@ export class AuthController {
    * The redirect URI must be on this request's origin (or in OIDC_REDIRECT_URIS).
    */
   @ApiBody({ schema: dtoSchema('OidcTokenDto') })
+  @ApiView('AccessTokenView')
   @Post('oidc/token')
   @HttpCode(200)
   async oidcToken(
@@ -125,6 +129,7 @@ export class AuthController {
    * The refresh cookie → a new access token and a new cookie: local mode uses the gateway's refresh
    * token up; OIDC mode refreshes at the issuer (its new refresh token replaces the cookie's).
    */
+  @ApiView('AccessTokenView')
   @Post('refresh')
   @HttpCode(200)
   async refresh(
@@ -152,6 +157,7 @@ export class AuthController {
    * both) and clears the cookie: their refresh tokens at once, their access tokens on every instance
    * within seconds (the revoked-session list).
    */
+  @ApiNoContent()
   @Post('logout')
   @HttpCode(204)
   async logout(

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { CreditPackage } from '@gw/usage-billing';
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
 import { ChatContext } from '../chat/chat-context';
+import { ApiView } from '../http/openapi-views';
 
 /** One package a user may buy (POST /api/v1/me/credits/checkout with its id). */
 export interface CreditPackageView {
@@ -34,6 +35,7 @@ export const toCreditPackageView = (p: CreditPackage, microsPerCredit: bigint): 
 export class CreditPackagesController {
   constructor(@Inject(ChatContext) private readonly context: ChatContext) {}
 
+  @ApiView('CreditPackagesView')
   @Get('packages')
   packages(): CreditPackagesView {
     const policy = this.context.billing.policy;

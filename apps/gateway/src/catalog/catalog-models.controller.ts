@@ -9,6 +9,7 @@ import { CurrentPrincipal } from '../auth/principal.decorator';
 import { ChatContext } from '../chat/chat-context';
 import { CatalogState } from '../runtime/catalog-state';
 import { toCatalogModelView, type CatalogModelsView } from './catalog-models.views';
+import { ApiView } from '../http/openapi-views';
 
 /**
  * The catalog as users see it: every model an admin has enabled, of a provider an admin has enabled
@@ -27,6 +28,7 @@ export class CatalogModelsController {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  @ApiView('CatalogModelsView')
   @Get('models')
   models(@CurrentPrincipal() principal: Principal): CatalogModelsView {
     const nowMs = this.clock.now().getTime();

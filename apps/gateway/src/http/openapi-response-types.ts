@@ -20,6 +20,13 @@ export type { AuditStreamView } from '../audit/audit-stream';
 
 // credits
 export type { CheckoutView, CreditsView, LedgerPage } from '../billing/credits.controller';
+export type { CreditPackagesView } from '../billing/credit-packages.controller';
+
+// settings: the cost of a typical request at each power level
+export type { SettingsEstimateView } from '../settings-estimate/settings-estimate.views';
+
+// the catalog as users see it
+export type { CatalogModelsView } from '../catalog/catalog-models.views';
 
 // usage and the routing explanation
 export type {
@@ -29,6 +36,7 @@ export type {
   UsageSummary,
   UsageTimeseries,
 } from '@gw/usage-billing';
+export type { UsageByKeyView, UsageForecastView } from '../usage-analytics/usage-portal.views';
 export type { RequestExplanation } from '@gw/routing';
 
 // the OpenAI-compatible surface

@@ -11,6 +11,7 @@ import { ChatService } from '../chat/chat.service';
 import { ProvidersPausedError } from '../chat/chat.errors';
 import type { RoutePlan } from '../chat/route-planner';
 import type { PowerLevelEstimate, SettingsEstimateView } from './settings-estimate.views';
+import { ApiView } from '../http/openapi-views';
 
 /** A request of the typical size at one power level: the level's alias as model, one user message. */
 const typicalDto = (level: PowerLevel): ChatCompletionDto =>
@@ -42,6 +43,7 @@ export class SettingsEstimateController {
     @Inject(ChatContext) private readonly context: ChatContext,
   ) {}
 
+  @ApiView('SettingsEstimateView')
   @Get('estimate')
   estimate(@CurrentPrincipal() principal: Principal): SettingsEstimateView {
     return {

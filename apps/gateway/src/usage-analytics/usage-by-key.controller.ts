@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AccessDirectory, type Principal } from '@gw/accounts';
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
+import { ApiView } from '../http/openapi-views';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { UsageRangeDto } from './usage-analytics.dto';
 import { readQuery, UsageAnalyticsReader } from './usage-analytics.reader';
@@ -28,6 +29,7 @@ export class MeUsageByKeyController {
     description: 'ISO 8601, inclusive; default 30 days before `to`',
   })
   @ApiQuery({ name: 'to', required: false, description: 'ISO 8601, exclusive; default now' })
+  @ApiView('UsageByKeyView')
   @Get('by-key')
   async byKey(@CurrentPrincipal() p: Principal, @Query() q: unknown): Promise<UsageByKeyView> {
     const result = await this.reader.byKey({ kind: 'user', userId: p.userId }, readQuery(UsageRangeDto, q));

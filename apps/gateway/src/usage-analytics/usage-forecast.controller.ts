@@ -10,6 +10,7 @@ import { CurrentPrincipal } from '../auth/principal.decorator';
 import { BudgetGate } from '../billing/budget-gate';
 import { readQuery } from './usage-analytics.reader';
 import type { UsageForecastView } from './usage-portal.views';
+import { ApiView } from '../http/openapi-views';
 
 /** GET /api/v1/me/usage/forecast takes no parameters (any is a 400). */
 export class UsageForecastDto {}
@@ -30,6 +31,7 @@ export class MeUsageForecastController {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  @ApiView('UsageForecastView')
   @Get('forecast')
   async forecast(@CurrentPrincipal() p: Principal, @Query() q: unknown): Promise<UsageForecastView> {
     readQuery(UsageForecastDto, q);

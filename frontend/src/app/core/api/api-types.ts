@@ -1109,6 +1109,47 @@ export interface components {
     };
     /** @enum {string} */
     CapMode: 'soft' | 'hard';
+    /** @description A model as a signed-in user sees it in the catalog (GET /api/v1/catalog/models). */
+    CatalogModelView: {
+      /** @description The model id callers send (`provider/model`). */
+      id: string;
+      /** @description The provider's slug. */
+      provider: string;
+      providerName: string;
+      name: string;
+      /** @description What the model can do: `streaming`, `tools`, `vision`, `json`. */
+      capabilities: string[];
+      contextWindow: number;
+      maxOutputTokens: number | null;
+      /** @description Integer micro-dollars per million tokens, as strings. */
+      inputPerMTokMicros: string;
+      outputPerMTokMicros: string;
+      cachedInputPerMTokMicros: string;
+      /** @description The levels under which routing may pick it now (the routing policy's filters; [] when deprecated). */
+      powerLevels: components['schemas']['PowerLevel'][];
+      /** @description The router's recent latency for this model on this instance: the exponentially weighted mean of its live answers (what routing scores with), in ms; null before any answer. */
+      p50LatencyMs: number | null;
+      /** @description The catalog's typical latency, used by routing until live answers say otherwise. */
+      typicalLatencyMs: number;
+      health: components['schemas']['PublicHealth'];
+      usableOnMyTier: boolean;
+      /** @description The lowest tier that may use it, when mine may not; null when mine may. */
+      unlockTier: components['schemas']['Tier'] | (never | null);
+      /** @description Always true: models and providers an admin disabled are not listed. */
+      enabled: boolean;
+      /** @description Its provider has no platform key: only callers with their own key for it (BYOK) use it. */
+      requiresOwnKey: boolean;
+      /** @description Served when named, never chosen by routing; `replacement` the model to move to. */
+      deprecated: {
+        replacement: string | null;
+      } | null;
+    };
+    /** @description GET /api/v1/catalog/models. */
+    CatalogModelsView: {
+      models: components['schemas']['CatalogModelView'][];
+      /** @description Model names callers may send instead of an id: the router picks the model. */
+      aliases: components['schemas']['ModelAlias'][];
+    };
     /** @enum {string} */
     ChainBreakReason:
       | 'missing_link'
@@ -1180,6 +1221,19 @@ export interface components {
       userId: string;
       amountMicros: string;
       granted: boolean;
+    };
+    /** @description One package a user may buy (POST /api/v1/me/credits/checkout with its id). */
+    CreditPackageView: {
+      id: string;
+      /** @description What the user pays, integer micro-dollars. */
+      priceMicros: string;
+      credits: number;
+      /** @description What the credits are worth, integer micro-dollars (credits × the policy's micro-dollars per credit). */
+      amountMicros: string;
+    };
+    /** @description GET /api/v1/me/credits/packages: the billing policy's packages, in its order. */
+    CreditPackagesView: {
+      packages: components['schemas']['CreditPackageView'][];
     };
     /** @description GET /api/v1/me/credits; money as micro-dollar strings. */
     CreditsView: {
@@ -1285,7 +1339,7 @@ export interface components {
         allowed: boolean;
         keysPerProvider: number;
         /** @description The lowest tier that allows BYOK under the tier policy in force (null: none does). */
-        unlockedBy: components['schemas']['Tier'] | null;
+        unlockedBy: components['schemas']['Tier'] | (never | null);
       };
     };
     KeySourceShare: {
@@ -1371,6 +1425,11 @@ export interface components {
         keysPerProvider: number;
       };
     };
+    /** @description A model name callers may send instead of a catalog id, and what it does. */
+    ModelAlias: {
+      name: string;
+      description: string;
+    };
     ModelCapabilities: {
       streaming: boolean;
       tools: boolean;
@@ -1449,6 +1508,24 @@ export interface components {
      * @enum {string}
      */
     PowerLevel: 'eco' | 'balanced' | 'precision';
+    /** @description What routing would pick first at one power level for a typical request, and its price. */
+    PowerLevelEstimate: {
+      powerLevel: components['schemas']['PowerLevel'];
+      /** @description The model id routing would try first; null when nothing is routable (see `reason`). */
+      model: string | null;
+      provider: string | null;
+      /** @description What the caller would be charged, integer micro-dollars as a string; null when nothing is routable. */
+      estimatedCostMicros: string | null;
+      /** @description What the provider would charge the platform (before multiplier and markup); null likewise. */
+      providerCostMicros: string | null;
+      /**
+       * @description Whose key would pay: the platform's, or the caller's own (BYOK fee); null likewise.
+       * @enum {string|null}
+       */
+      keySource: 'platform' | 'byok' | null;
+      /** @description Why there is no model (the tier does not include the level, nothing fits); null when there is. */
+      reason: string | null;
+    };
     PowerLevelPolicyView: {
       strategy: components['schemas']['RoutingStrategy'];
       weights: components['schemas']['RoutingWeights'];
@@ -1519,6 +1596,11 @@ export interface components {
     ProviderViewList: {
       data: components['schemas']['ProviderView'][];
     };
+    /**
+     * @description A provider's health in the words a user reads.
+     * @enum {string}
+     */
+    PublicHealth: 'healthy' | 'degraded' | 'down' | 'unknown';
     /** @description Per tier; admin-editable as events (stream `rate-limit-policy`), these are the defaults. */
     RateLimitPolicy: {
       free: components['schemas']['WindowLimits'];
@@ -1638,6 +1720,14 @@ export interface components {
       latency: number;
       quality: number;
     };
+    /** @description GET /api/v1/me/settings/estimate. */
+    SettingsEstimateView: {
+      typicalRequest: {
+        promptTokens: number;
+        completionTokens: number;
+      };
+      levels: components['schemas']['PowerLevelEstimate'][];
+    };
     /** @description GET/PUT /api/v1/me/settings */
     SettingsView: {
       powerLevel: components['schemas']['PowerLevel'];
@@ -1728,8 +1818,55 @@ export interface components {
       /** @description The bucket's start: YYYY-MM-DD (day) or YYYY-MM-DDTHH:00:00Z (hour), UTC. */
       bucket: string;
     };
+    /** @description One gateway key's share of the caller's usage in a range. */
+    UsageByKeyRow: {
+      /** @description The gateway key; null for requests made while signed in (an access token, not a key). */
+      apiKeyId: string | null;
+      /** @description The key's name; "Signed-in session" for requests made with an access token. */
+      label: string | null;
+      masked: string | null;
+      /** @description The key has since been revoked. */
+      revoked: boolean;
+      requests: number;
+      promptTokens: number;
+      completionTokens: number;
+      /** @description What the caller was charged for them. */
+      costMicros: string;
+      shareOfRequests: number;
+      shareOfCharge: number;
+    };
+    /** @description GET /api/v1/me/usage/by-key: most charged first. */
+    UsageByKeyView: {
+      from: string;
+      to: string;
+      rows: components['schemas']['UsageByKeyRow'][];
+    };
     /** @enum {string} */
     UsageDimension: 'provider' | 'model' | 'powerLevel';
+    /** @description GET /api/v1/me/usage/forecast: money as integer micro-dollar strings, times ISO 8601 (UTC). */
+    UsageForecastView: {
+      monthStart: string;
+      /** @description Exclusive: the first instant of the next month. */
+      monthEnd: string;
+      /** @description This month's spend: the figure the monthly cap is checked against. */
+      monthToDateMicros: string;
+      /** @description Month to date plus the recent daily rate over the rest of the month. */
+      forecastMonthEndMicros: string;
+      capMicros: string | null;
+      /** @enum {string|null} */
+      capMode: 'soft' | 'hard' | null;
+      projectedOverCap: boolean;
+      /** @description What was charged over the last 7 days, per day: the rate the forecast uses. */
+      dailyRateMicros: string;
+      /** @description The window that rate was measured over. */
+      rateWindow: {
+        from: string;
+        to: string;
+      };
+      balanceMicros: string;
+      /** @description Balance ÷ daily rate, one decimal; null when the rate is 0. */
+      daysOfCreditLeft: number | null;
+    };
     /** @description One request as the request list and the export show it. Money as integer micro-dollar strings. */
     UsageRequestView: {
       requestId: string;
@@ -2194,11 +2331,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description AuthConfigView */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AuthConfigView'];
+        };
       };
     };
   };
@@ -2215,11 +2355,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description AccessTokenView */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AccessTokenView'];
+        };
       };
     };
   };
@@ -2236,11 +2379,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description AccessTokenView */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AccessTokenView'];
+        };
       };
     };
   };
@@ -2253,11 +2399,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description AccessTokenView */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AccessTokenView'];
+        };
       };
     };
   };
@@ -2270,6 +2419,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description No content */
       204: {
         headers: {
           [name: string]: unknown;
@@ -2937,11 +3087,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description CreditPackagesView */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CreditPackagesView'];
+        };
       };
     };
   };
@@ -3738,11 +3891,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description CatalogModelsView */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CatalogModelsView'];
+        };
       };
     };
   };
@@ -3755,11 +3911,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description SettingsEstimateView */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SettingsEstimateView'];
+        };
       };
     };
   };
@@ -3772,11 +3931,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description UsageForecastView */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['UsageForecastView'];
+        };
       };
     };
   };
@@ -3794,11 +3956,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description UsageByKeyView */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['UsageByKeyView'];
+        };
       };
     };
   };
