@@ -194,6 +194,27 @@ describeBackends('portal queries: catalog, settings estimate', (backend) => {
       expect(ecoAfter.estimatedCostMicros).toBe(expected.chargedMicros.toString());
       expect(ecoAfter.estimatedCostMicros).not.toBe(eco.estimatedCostMicros);
     });
+    it('follows the routing policy: with no price room at eco, eco has no model and says why', async () => {
+      const admin = (r: request.Test) => r.set('authorization', `Bearer ${gw.adminKey}`);
+      const current = await admin(request(gw.baseUrl).get('/api/v1/admin/routing/policy')).expect(200);
+      const policy = structuredClone(current.body) as { levels: { eco: Json } } & Json;
+      delete policy.version;
+      const restore = structuredClone(policy);
+      policy.levels.eco.maxPricePer1kMicros = '0';
+      await admin(request(gw.baseUrl).put('/api/v1/admin/routing/policy')).send(policy).expect(200);
+      try {
+        const res = await get('/api/v1/me/settings/estimate', pro.apiKey).expect(200);
+        const eco = (res.body.levels as Json[])[0]!;
+        expect(eco).toMatchObject({ powerLevel: 'eco', model: null, estimatedCostMicros: null });
+        expect(String(eco.reason)).toMatch(/price/i);
+        const catalog = await get('/api/v1/catalog/models', pro.apiKey).expect(200);
+        for (const m of catalog.body.models as Json[]) expect(m.powerLevels).not.toContain('eco');
+      } finally {
+        await admin(request(gw.baseUrl).put('/api/v1/admin/routing/policy')).send(restore).expect(200);
+      }
+      const back = await get('/api/v1/me/settings/estimate', pro.apiKey).expect(200);
+      expect(typeof (back.body.levels as Json[])[0]!.model).toBe('string');
+    });
   });
 });
 
