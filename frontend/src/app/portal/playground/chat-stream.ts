@@ -193,8 +193,13 @@ export async function* streamChat(
         : sse.push(text.decode(value, { stream: true }));
       for (const data of payloads) {
         for (const event of eventsOf(data, requestId)) {
+          if (event.kind === 'done') {
+            // The gateway ends the response right after [DONE]: read to its end, so nothing is cut off.
+            if (!done) while (!(await reader.read()).done);
+            yield event;
+            return;
+          }
           yield event;
-          if (event.kind === 'done') return;
         }
       }
       if (done) throw incomplete(requestId);
@@ -203,7 +208,7 @@ export async function* streamChat(
     if (signal.aborted || e instanceof ApiError) throw e;
     throw incomplete(requestId);
   } finally {
-    // Done, failed or abandoned by the reader: nothing more is read.
+    // Failed or abandoned by the reader: nothing more is read (after [DONE] the body is already read).
     reader.cancel().catch(() => undefined);
   }
 }

@@ -140,7 +140,7 @@ describe('PlaygroundStore', () => {
     stream.mockImplementation(() => answer({ kind: 'meta', meta: META }, { kind: 'done' }));
     const sending = store.send(ASK);
     const notYet = problem(404, 'ROUTING.REQUEST_NOT_FOUND', 'No request');
-    for (let look = 0; look < 4; look++) (await explanationCall()).flush(notYet.body, notYet.init);
+    for (let look = 0; look < 3; look++) (await explanationCall()).flush(notYet.body, notYet.init);
     await sending;
     http.expectNone(`/api/v1/requests/${REQUEST_ID}`);
     expect(store.explanationState()).toBe('unavailable');

@@ -11,11 +11,12 @@ import {
 } from './playground-api';
 
 /**
- * Waits between looks for the request's explanation after the stream ends (the read model follows
- * the events): one look per entry, then one more. Bounded: after the last the page says it is not ready.
+ * The waits before each look for the request's explanation after the stream ends (its read model
+ * follows the events; the first wait spares a look that would find nothing yet). Bounded: after the
+ * last look the page says it is not recorded yet.
  */
 export const EXPLANATION_RETRY_DELAYS_MS = new InjectionToken<readonly number[]>('explanation retry delays', {
-  factory: () => [150, 300, 600, 1200, 2400],
+  factory: () => [250, 500, 1000, 2000, 4000],
 });
 
 /** Which credential the chat is sent with. */
@@ -255,12 +256,12 @@ export class PlaygroundStore {
 
   /**
    * GET /api/v1/requests/:id until it reports how the request ended (its read model follows the
-   * events), at most 1 + retryDelays looks; then the page says the explanation is not ready yet.
+   * events), one look after each of the retry delays; then the page says it is not recorded yet.
    */
   private async explain(requestId: string, run: number): Promise<void> {
     this.explainState.set('waiting');
-    for (let look = 0; look <= this.retryDelays.length; look++) {
-      if (look > 0) await new Promise((resolve) => setTimeout(resolve, this.retryDelays[look - 1]));
+    for (const delay of this.retryDelays) {
+      await new Promise((resolve) => setTimeout(resolve, delay));
       if (run !== this.run || this.destroyed) return;
       try {
         const explanation = await this.api.explanation(requestId);

@@ -24,7 +24,7 @@ export const ESTIMATE: SettingsEstimateView = {
       powerLevel: 'balanced',
       model: 'sage/medium',
       provider: 'sage',
-      estimatedCostMicros: '2100',
+      estimatedCostMicros: '21000',
       providerCostMicros: '1400',
       keySource: 'platform',
       reason: null,

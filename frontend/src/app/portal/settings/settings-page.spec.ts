@@ -64,9 +64,9 @@ describe('SettingsPage', () => {
     expect(radio('Balanced').checked).toBe(true);
     const text = page.textContent ?? '';
     expect(text).toContain('1,000 prompt + 500 completion tokens');
-    expect(text).toContain('$0.0021');
+    expect(text).toContain('$0.0210'); // balanced: 21,000 micro-dollars, 4 decimals
     expect(text).toContain('sage/medium');
-    expect(text).toContain('$0.0005'); // eco: 450 micro-dollars, rounded half up to 4 decimals
+    expect(text).toContain('$0.000450'); // eco: under a cent, so 6 decimals
     expect(page.querySelector<HTMLInputElement>('input[formcontrolname="cap"]')?.value).toBe('12.50');
   });
 

@@ -126,6 +126,11 @@ export default class SettingsPage {
     return this.estimates().get(level);
   }
 
+  /** Enough decimals that a fraction of a cent still shows: $0.0120, $0.000048. */
+  protected digitsFor(micros: string): number {
+    return /^\d+$/.test(micros) && BigInt(micros) >= 10_000n ? 4 : 6;
+  }
+
   protected async save(): Promise<void> {
     if (this.form.invalid) {
       this.form.markAllAsTouched();

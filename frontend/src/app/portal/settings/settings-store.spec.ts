@@ -63,7 +63,7 @@ describe('SettingsStore', () => {
     await flushLoad();
     expect(store.loading()).toBe(false);
     expect(store.settings()).toEqual(SETTINGS);
-    expect(store.estimate()?.levels[1].estimatedCostMicros).toBe('2100');
+    expect(store.estimate()?.levels[1].estimatedCostMicros).toBe('21000');
   });
 
   it('a failed estimate is its own error: the settings still load', async () => {
