@@ -30,6 +30,23 @@ describeBackends('portal queries: catalog, settings estimate', (backend) => {
   });
   afterAll(() => gw?.close());
 
+  it('each query has its response schema in the OpenAPI document', async () => {
+    const doc = (await request(gw.baseUrl).get('/api/docs/openapi.json').expect(200)).body as {
+      paths: Record<string, { get: { responses: Record<string, unknown> } }>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    };
+    const views = {
+      '/api/v1/catalog/models': 'CatalogModelsView',
+      '/api/v1/me/settings/estimate': 'SettingsEstimateView',
+      '/api/v1/me/usage/by-key': 'UsageByKeyView',
+      '/api/v1/me/usage/forecast': 'UsageForecastView',
+    };
+    for (const [path, view] of Object.entries(views)) {
+      expect(JSON.stringify(doc.paths[path]?.get.responses['200'])).toContain(`#/components/schemas/${view}`);
+      expect(doc.components.schemas[view]?.properties).toBeDefined();
+    }
+  });
+
   describe('GET /api/v1/catalog/models', () => {
     it('needs a signed-in caller: 401 problem+json without one', async () => {
       const res = await request(gw.baseUrl).get('/api/v1/catalog/models').expect(401);
