@@ -1,36 +1,15 @@
 import { HttpClient } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
+import type { Schemas } from '../../core/api/api';
 
-// until generated: GatewayKeyView (libs/accounts/src/access/access-directory.ts)
-/** A gateway key as listed: masked, never the key. */
-export interface GatewayKeyView {
-  readonly id: string;
-  readonly name: string;
-  readonly maskedKey: string;
-  readonly createdAt: string;
-  /** When this gateway instance last saw the key used (since its start); null if it has not. */
-  readonly lastUsedAt: string | null;
-}
-
-// until generated: IssuedKeyView (apps/gateway/src/accounts/accounts.views.ts)
+/** A gateway key as listed: masked, never the key; last use as one gateway instance saw it. */
+export type GatewayKeyView = Schemas['GatewayKeyView'];
 /** A just-issued gateway key: the only answer that ever holds the key. */
-export interface IssuedKeyView extends GatewayKeyView {
-  readonly apiKey: string;
-}
-
-// until generated: GatewayKeyList (apps/gateway/src/accounts/accounts.views.ts)
-export interface GatewayKeyList {
-  readonly data: readonly GatewayKeyView[];
-}
-
-// until generated: CreateApiKeyDto (apps/gateway/src/accounts/accounts.dto.ts)
-export interface CreateApiKeyBody {
-  /** What the key is for ("laptop", "CI"), 1 to 100 characters. */
-  readonly name: string;
-  /** The user's password, when the sign-in is more than 15 minutes old (local sign-in). */
-  readonly password?: string;
-}
+export type IssuedKeyView = Schemas['IssuedKeyView'];
+export type GatewayKeyList = Schemas['GatewayKeyList'];
+/** name (1 to 100 characters); password when the sign-in is more than 15 minutes old (local sign-in). */
+export type CreateApiKeyBody = Schemas['CreateApiKeyDto'];
 
 const BASE = '/api/v1/me/api-keys';
 

@@ -66,24 +66,24 @@ export class AddKeyDialog {
 
   constructor() {
     const destroyRef = inject(DestroyRef);
-    for (const name of ['apiKey', 'baseUrl'] as const)
+    for (const name of ['apiKey', 'baseUrl', 'models'] as const)
       this.form.controls[name].valueChanges
         .pipe(takeUntilDestroyed(destroyRef))
         .subscribe(() => this.testResult.set(null));
   }
 
   protected async testConnection(): Promise<void> {
-    const { apiKey, baseUrl } = this.form.controls;
-    apiKey.markAsTouched();
-    baseUrl.markAsTouched();
-    if (apiKey.invalid || baseUrl.invalid || this.busy()) return;
+    const { apiKey, baseUrl, models } = this.form.controls;
+    const needed = [apiKey, baseUrl, models];
+    needed.forEach((c) => c.markAsTouched());
+    if (needed.some((c) => c.invalid) || this.busy()) return;
     this.busy.set('testing');
     this.testResult.set(null);
     try {
       const check = await this.store.check({
         provider: this.data.provider.provider,
         apiKey: apiKey.value,
-        ...(this.custom && { baseUrl: baseUrl.value.trim() }),
+        ...(this.custom && { baseUrl: baseUrl.value.trim(), models: parseModels(models.value) }),
       });
       this.testResult.set({ ok: check.ok, message: describeCheck(check) });
     } catch (e) {
