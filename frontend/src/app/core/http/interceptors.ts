@@ -15,7 +15,8 @@ export const authInterceptor: HttpInterceptorFn = (req, next) => {
 };
 
 /**
- * The one place that turns an error answer (problem+json, OpenAI's shape, or a dropped connection) into a
+ * Registered before authInterceptor, so it sees each request as the page made it (with an Authorization
+ * header only when the page set one itself). The one place that turns an error answer (problem+json, OpenAI's shape, or a dropped connection) into a
  * typed ApiError. A 401 outside the sign-in calls ends the session and goes to /login, which returns here.
  */
 export const problemInterceptor: HttpInterceptorFn = (req, next) => {
@@ -25,7 +26,9 @@ export const problemInterceptor: HttpInterceptorFn = (req, next) => {
     catchError((e: unknown) => {
       if (!(e instanceof HttpErrorResponse)) return throwError(() => e);
       const error = toApiError(e.status, e.error, e.headers?.get('x-switchyard-request-id') ?? null);
-      if (e.status === 401 && !isAuthCall(req.url)) {
+      // A 401 for a key the page sent itself (a pasted or a session key) says nothing about the session.
+      const ownCredential = req.headers.has('Authorization');
+      if (e.status === 401 && !isAuthCall(req.url) && !ownCredential) {
         auth.sessionEnded();
         void router.navigate(['/login'], { queryParams: { returnUrl: router.url } });
       }
