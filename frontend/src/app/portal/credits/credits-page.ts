@@ -4,6 +4,7 @@ import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import {
   type AbstractControl,
   FormControl,
+  FormGroup,
   ReactiveFormsModule,
   type ValidationErrors,
 } from '@angular/forms';
@@ -85,6 +86,7 @@ export default class CreditsPage {
   readonly purchase = input<string | undefined>(undefined);
 
   protected readonly alert = new FormControl('', { nonNullable: true, validators: [alertAmount] });
+  protected readonly alertForm = new FormGroup({ amount: this.alert });
   protected readonly columns = ['at', 'kind', 'description', 'amount'] as const;
 
   protected readonly lasts = computed(() => lastsText(this.store.forecast()?.daysOfCreditLeft ?? null));
