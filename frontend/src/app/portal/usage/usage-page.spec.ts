@@ -117,6 +117,7 @@ describe('UsagePage', () => {
     const from = new Date(find('summary').request.params.get('from')!).getTime();
     const to = new Date(find('summary').request.params.get('to')!).getTime();
     expect(to - from).toBe(30 * 86_400_000);
+    expect(from % 86_400_000).toBe(0);
     expect(find('timeseries').request.params.get('bucket')).toBe('day');
     expect(pending).toHaveLength(8);
     find('summary').flush(summaryOf(1));

@@ -8,7 +8,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { RouterLink } from '@angular/router';
 import { PageState } from '../../shared/page-state';
-import type { ExportFormat, Grain, UsageBreakdownItem } from './usage-api';
+import type { ExportFormat, Grain, UsageBreakdownItem, UsageRangeQuery } from './usage-api';
 import {
   formatCount,
   formatDay,
@@ -78,6 +78,12 @@ export default class UsagePage implements OnInit {
     if (!r) return '';
     const to = new Date(new Date(r.query.to).getTime() - 1).toISOString();
     return `${formatDay(r.query.from)} – ${formatDay(to)}`;
+  });
+
+  /** The chart runs from the range's start to now (the query may end later, on a bucket boundary). */
+  protected readonly seriesSpan = computed<UsageRangeQuery | null>(() => {
+    const r = this.store.range();
+    return r ? { from: r.query.from, to: r.until } : null;
   });
 
   protected readonly kpis = computed<readonly Kpi[]>(() => {

@@ -3,29 +3,41 @@ import { bucketKeys, bucketLabel, customRangeProblem, resolveRange } from './usa
 const NOW = new Date('2026-12-06T23:10:30.000Z');
 
 describe('resolveRange', () => {
-  it('ends presets now, with hourly buckets up to 7 days and daily ones beyond', () => {
+  it('puts "24 hours" on hour boundaries: the current hour and the 23 before it, hourly', () => {
     expect(resolveRange({ preset: '24h' }, NOW)).toEqual({
-      query: { from: '2026-12-05T23:10:30.000Z', to: '2026-12-06T23:10:30.000Z' },
+      query: { from: '2026-12-06T00:00:00.000Z', to: '2026-12-07T00:00:00.000Z' },
+      until: NOW.toISOString(),
       defaultBucket: 'hour',
       hourAllowed: true,
     });
-    expect(resolveRange({ preset: '7d' }, NOW)?.defaultBucket).toBe('hour');
-    const month = resolveRange({ preset: '30d' }, NOW)!;
-    expect(month.query.from).toBe('2026-11-06T23:10:30.000Z');
-    expect(month.defaultBucket).toBe('day');
-    expect(month.hourAllowed).toBe(true);
+    expect(resolveRange({ preset: '24h' }, new Date('2026-12-06T12:00:00.000Z'))?.query).toEqual({
+      from: '2026-12-05T13:00:00.000Z',
+      to: '2026-12-06T13:00:00.000Z',
+    });
   });
 
-  it('starts "this month" at the first instant of the UTC month', () => {
+  it('makes "7 days" and "30 days" whole UTC days, today included (hourly up to 7 days, daily beyond)', () => {
+    const week = resolveRange({ preset: '7d' }, NOW)!;
+    expect(week.query).toEqual({ from: '2026-11-30T00:00:00.000Z', to: '2026-12-07T00:00:00.000Z' });
+    expect(week.defaultBucket).toBe('hour');
+    const month = resolveRange({ preset: '30d' }, NOW)!;
+    expect(month.query).toEqual({ from: '2026-11-07T00:00:00.000Z', to: '2026-12-07T00:00:00.000Z' });
+    expect(month.defaultBucket).toBe('day');
+    expect(month.hourAllowed).toBe(true);
+    expect(month.until).toBe(NOW.toISOString());
+  });
+
+  it('starts "this month" at the first day of the UTC month', () => {
     expect(resolveRange({ preset: 'month' }, NOW)?.query).toEqual({
       from: '2026-12-01T00:00:00.000Z',
-      to: NOW.toISOString(),
+      to: '2026-12-07T00:00:00.000Z',
     });
   });
 
   it('reads custom dates as whole UTC days with the end date included', () => {
     const r = resolveRange({ preset: 'custom', customFrom: '2026-01-01', customTo: '2026-03-31' }, NOW)!;
     expect(r.query).toEqual({ from: '2026-01-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z' });
+    expect(r.until).toBe('2026-04-01T00:00:00.000Z');
     expect(r.hourAllowed).toBe(false);
     expect(r.defaultBucket).toBe('day');
   });

@@ -26,6 +26,8 @@ export interface RangeChoice {
 /** A resolved range: the query, the bucket that suits it, and whether hourly buckets are allowed. */
 export interface ResolvedRange {
   readonly query: UsageRangeQuery;
+  /** Where the chart stops: now, or the range's end when that is earlier (the query may end later). */
+  readonly until: string;
   readonly defaultBucket: Grain;
   readonly hourAllowed: boolean;
 }
@@ -51,35 +53,42 @@ export function customRangeProblem(from: string | undefined, to: string | undefi
 }
 
 /**
- * The [from, to) a choice means at `now`. Presets end now; "this month" starts at the UTC month's first
- * instant (the month the cap counts); custom dates are whole UTC days, the end date included.
+ * The [from, to) a choice means at `now`, on bucket boundaries so that the gateway answers from its
+ * hourly and daily rollups instead of reading the range's partial ends request by request: "24 hours"
+ * is the current hour and the 23 before it; "7 days" and "30 days" are whole UTC days, today included;
+ * "this month" starts at the UTC month's first day (the month the cap counts); custom dates are whole
+ * UTC days, the end date included. The end may lie ahead of now (the rest of today or of this hour).
  */
 export function resolveRange(choice: RangeChoice, now: Date): ResolvedRange | null {
-  let from: Date;
-  let to = now;
+  const hour = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
+  const today = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
+  let from: number;
+  let to = today + DAY_MS;
   switch (choice.preset) {
     case '24h':
-      from = new Date(now.getTime() - DAY_MS);
+      from = hour - 23 * HOUR_MS;
+      to = hour + HOUR_MS;
       break;
     case '7d':
-      from = new Date(now.getTime() - 7 * DAY_MS);
+      from = today - 6 * DAY_MS;
       break;
     case '30d':
-      from = new Date(now.getTime() - 30 * DAY_MS);
+      from = today - 29 * DAY_MS;
       break;
     case 'month':
-      from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+      from = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
       break;
     case 'custom': {
       if (customRangeProblem(choice.customFrom, choice.customTo) !== null) return null;
-      from = utcDate(choice.customFrom)!;
-      to = new Date(utcDate(choice.customTo)!.getTime() + DAY_MS);
+      from = utcDate(choice.customFrom)!.getTime();
+      to = utcDate(choice.customTo)!.getTime() + DAY_MS;
       break;
     }
   }
-  const span = to.getTime() - from.getTime();
+  const span = to - from;
   return {
-    query: { from: from.toISOString(), to: to.toISOString() },
+    query: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
+    until: new Date(Math.min(to, now.getTime())).toISOString(),
     defaultBucket: span <= 7 * DAY_MS ? 'hour' : 'day',
     hourAllowed: span <= MAX_HOURLY_DAYS * DAY_MS,
   };

@@ -26,6 +26,7 @@ export const SERIES_METRICS: ReadonlyArray<{ readonly value: SeriesMetric; reado
 })
 export class UsageSeries {
   readonly series = input.required<UsageTimeseries>();
+  /** The chart's span: the query's start, and its end or now, whichever is earlier. */
   readonly range = input.required<UsageRangeQuery>();
 
   protected readonly metrics = SERIES_METRICS;

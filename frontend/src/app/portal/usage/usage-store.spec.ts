@@ -13,8 +13,8 @@ import { UsageStore } from './usage-store';
 import { breakdownOf, byKeyOf, forecastOf, pageOf, requestRow, seriesOf, summaryOf } from './usage-test-data';
 
 const NOW = new Date('2026-12-06T23:10:30.000Z');
-const FROM = '2026-11-29T23:10:30.000Z';
-const TO = '2026-12-06T23:10:30.000Z';
+const FROM = '2026-11-30T00:00:00.000Z';
+const TO = '2026-12-07T00:00:00.000Z';
 const readText = (blob: Blob): Promise<string> =>
   new Promise((resolve, reject) => {
     const reader = new FileReader();
@@ -183,7 +183,7 @@ describe('UsageStore', () => {
     await settle();
     expect(store.dashboard()?.summary.requests).toBe(5);
     expect(store.requests().map((r) => r.requestId)).toEqual(['new']);
-    expect(store.range()?.query.from).toBe('2026-12-05T23:10:30.000Z');
+    expect(store.range()?.query.from).toBe('2026-12-06T00:00:00.000Z');
   });
 
   it('fetches only the time series again when the bucket changes', async () => {
