@@ -89,6 +89,9 @@ describe('ApiKeysPage', () => {
       expect(dialog.querySelector('[role="status"]')?.textContent).toContain('Copied');
     });
     expect(writeText).toHaveBeenCalledWith('sk-sy-the-new-key-0123456789');
+    // the form is ready for another key: empty, without an error
+    expect(el.querySelector<HTMLInputElement>('input[formcontrolname="name"]')!.value).toBe('');
+    expect(el.querySelector('mat-error')).toBeNull();
     // the page lists it masked, and nowhere outside the dialog holds the key
     expect(el.textContent).toContain('sk-sy-…a1b2');
     expect(el.textContent).not.toContain('sk-sy-the-new-key');

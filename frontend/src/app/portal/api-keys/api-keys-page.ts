@@ -1,6 +1,14 @@
 import { DatePipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, computed, inject, type OnInit, signal } from '@angular/core';
-import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  inject,
+  type OnInit,
+  signal,
+  viewChild,
+} from '@angular/core';
+import { FormBuilder, FormGroupDirective, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { MatDialog } from '@angular/material/dialog';
@@ -49,6 +57,7 @@ export default class ApiKeysPage implements OnInit {
     name: ['', [Validators.required, Validators.maxLength(100)]],
     password: [''],
   });
+  private readonly formDirective = viewChild.required(FormGroupDirective);
   protected readonly creating = signal(false);
   /** The gateway asked for the password (the sign-in is older than 15 minutes). */
   protected readonly needsPassword = signal(false);
@@ -76,7 +85,7 @@ export default class ApiKeysPage implements OnInit {
         name: name.value.trim(),
         ...(this.needsPassword() && password.value && { password: password.value }),
       });
-      this.form.reset();
+      this.formDirective().resetForm(); // not submitted any more: no "Name the key" under an empty field
       this.needsPassword.set(false);
       this.notice.set(`Created “${issued.name}” (${issued.maskedKey}).`);
       const ref = this.dialog.open<IssuedKeyDialog, IssuedKeyDialogData>(IssuedKeyDialog, {

@@ -53,7 +53,7 @@ describe('AddKeyDialog', () => {
 
   it('has the provider fixed, a password field with a show/hide toggle and the format hint', async () => {
     const el = await setUp();
-    expect(el.querySelector('h2')?.textContent).toContain('Add a Anthropic key');
+    expect(el.querySelector('h2')?.textContent).toContain('Add a key for Anthropic');
     const secret = el.querySelector<HTMLInputElement>('gw-key-secret-field input')!;
     expect(secret.type).toBe('password');
     expect(el.textContent).toContain('Expected: starts with sk-ant-');

@@ -48,7 +48,7 @@ export class AddKeyDialog {
   protected readonly custom = this.data.provider.provider === CUSTOM_PROVIDER;
   protected readonly title = this.custom
     ? 'Add an OpenAI-compatible endpoint'
-    : `Add a ${this.data.provider.name} key`;
+    : `Add a key for ${this.data.provider.name}`;
   protected readonly maxLabel = MAX_LABEL_LENGTH;
 
   protected readonly form = this.fb.nonNullable.group({

@@ -18,7 +18,7 @@ import { MatInputModule } from '@angular/material/input';
   selector: 'gw-key-secret-field',
   imports: [ReactiveFormsModule, MatFormFieldModule, MatInputModule, MatButtonModule, MatIconModule],
   template: `
-    <mat-form-field appearance="outline" class="field">
+    <mat-form-field appearance="outline" class="field" subscriptSizing="dynamic">
       <mat-label>{{ label() }}</mat-label>
       <input
         matInput
