@@ -34,13 +34,14 @@ describe('ApiKeysStore', () => {
 
   afterEach(() => http.verify());
 
-  it('lists the keys', async () => {
+  it('lists the keys, newest first', async () => {
     expect(store.loading()).toBe(true);
     const done = store.load();
-    http.expectOne('/api/v1/me/api-keys').flush({ data: [listed] });
+    const newer = { ...listed, id: 'g0', createdAt: '2026-12-03T10:00:00.000Z' };
+    http.expectOne('/api/v1/me/api-keys').flush({ data: [listed, newer] });
     await done;
     expect(store.loading()).toBe(false);
-    expect(store.keys()).toEqual([listed]);
+    expect(store.keys()).toEqual([newer, listed]);
   });
 
   it('keeps a failed list as an ApiError', async () => {

@@ -24,7 +24,8 @@ export class ApiKeysStore {
     this.loadingState.set(true);
     this.errorState.set(null);
     try {
-      this.keyList.set((await this.api.list()).data);
+      const keys = (await this.api.list()).data;
+      this.keyList.set([...keys].sort((a, b) => b.createdAt.localeCompare(a.createdAt))); // newest first
     } catch (e) {
       this.errorState.set(
         e instanceof ApiError ? e : new ApiError(0, 'client_error', 'Something went wrong', String(e), null),
