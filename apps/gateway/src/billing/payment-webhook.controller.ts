@@ -140,6 +140,7 @@ export class PaymentWebhookController {
     const back = portalReturnPath(returnTo);
     const backLink =
       back === undefined ? '' : `<p><a id="back" href="${escapeHtml(back)}">Back to Switchyard</a></p>`;
+    // No inline styles: this CSP would block them (a console error on every visit).
     void reply
       .type('text/html; charset=utf-8')
       .header(
@@ -154,7 +155,7 @@ export class PaymentWebhookController {
       if (!(e instanceof NotFoundError)) throw e;
       void reply.code(404);
       return `<!doctype html><meta charset="utf-8"><title>Switchyard demo payment</title>
-<body style="font-family:sans-serif;max-width:32em;margin:4em auto">
+<body>
 <h1>Demo payment</h1>
 <p>${escapeHtml(e.message)}.</p>
 <p>Your balance: <code>GET /api/v1/me/credits</code>; a new checkout: <code>POST /api/v1/me/credits/checkout</code>.</p>
@@ -163,7 +164,7 @@ ${backLink}`;
     const dollars = (Number(pending.priceMicros) / 1e6).toFixed(2);
     const payload = JSON.stringify({ user, purchase }).replace(/</g, '\\u003c');
     return `<!doctype html><meta charset="utf-8"><title>Switchyard demo payment</title>
-<body style="font-family:sans-serif;max-width:32em;margin:4em auto">
+<body>
 <h1>Demo payment</h1>
 <p>${pending.credits.toLocaleString('en-US')} credits (${escapeHtml(pending.packageId)}) for $${dollars}.</p>
 <p>No money moves: this page stands in for a payment provider and calls the gateway's payment webhook, signed.</p>

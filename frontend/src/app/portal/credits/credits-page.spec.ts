@@ -17,6 +17,7 @@ describe('lastsText and capPercent', () => {
     expect(lastsText(0.4)).toBe('less than a day');
     expect(lastsText(1.2)).toBe('about 1 day');
     expect(lastsText(24.7)).toBe('about 25 days');
+    expect(lastsText(2_999_993)).toBe('more than a year');
   });
   it('shares of the cap, at most 100', () => {
     expect(capPercent('2500000', '10000000')).toBe(25);
@@ -81,7 +82,7 @@ describe('CreditsPage', () => {
     expect(text).toContain('$2.50 spent of your $10.00 hard cap');
     expect(text).toContain('Forecast for the month: $12.00');
     expect(text).toContain('over your cap');
-    expect(text).toContain('Lasts about 25 days at your recent rate of $0.50 a day.');
+    expect(text).toContain('Lasts about 25 days at your recent rate of $0.5000 a day.');
     expect(page.querySelector<HTMLInputElement>('input[inputmode="decimal"]')?.value).toBe('2.00');
     expect(text).toContain('55,000 credits');
     expect(text).toContain('10% bonus');
@@ -91,7 +92,8 @@ describe('CreditsPage', () => {
     expect(rows[0]!.textContent).toContain('Charge');
     expect(rows[0]!.textContent).toContain('$0.0013');
     expect(rows[0]!.querySelector('a')?.getAttribute('href')).toBe('/app/requests/req-1');
-    expect(rows[1]!.textContent).toContain('+$5.0000');
+    expect(rows[1]!.textContent).toContain('+$5.00');
+    expect(rows[1]!.textContent).not.toContain('+$5.0000');
   });
 
   it('a Buy button opens the checkout in the browser', async () => {

@@ -31,6 +31,7 @@ const KIND_LABELS: Readonly<Record<LedgerEntryView['kind'], string>> = {
 export function lastsText(daysOfCreditLeft: number | null): string | null {
   if (daysOfCreditLeft === null) return null;
   if (daysOfCreditLeft < 1) return 'less than a day';
+  if (daysOfCreditLeft > 365) return 'more than a year';
   const days = Math.round(daysOfCreditLeft);
   return `about ${days.toLocaleString('en-US')} ${days === 1 ? 'day' : 'days'}`;
 }
@@ -116,6 +117,12 @@ export default class CreditsPage {
 
   protected kindLabel(e: LedgerEntryView): string {
     return KIND_LABELS[e.kind];
+  }
+
+  /** Cents, or four decimals for an amount under a cent (most single charges). */
+  protected digits(e: LedgerEntryView): number {
+    const micros = BigInt(e.amountMicros);
+    return (micros < 0n ? -micros : micros) < 10_000n ? 4 : 2;
   }
 
   protected isCredit(e: LedgerEntryView): boolean {
