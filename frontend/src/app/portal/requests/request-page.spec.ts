@@ -6,6 +6,7 @@ import { provideRouter } from '@angular/router';
 import { problemInterceptor } from '../../core/http/interceptors';
 import type { RequestExplanation } from './request-api';
 import RequestPage from './request-page';
+import { NOT_FOUND_RETRY_MS } from './request-store';
 
 const ID = '0b9f6a8e-4a57-4c1e-9d53-1f6f2a0c7e11';
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
@@ -82,6 +83,7 @@ describe('RequestPage', () => {
         provideRouter([]),
         provideHttpClient(withInterceptors([problemInterceptor])),
         provideHttpClientTesting(),
+        { provide: NOT_FOUND_RETRY_MS, useValue: [0] },
       ],
     });
     http = TestBed.inject(HttpTestingController);
@@ -130,14 +132,31 @@ describe('RequestPage', () => {
     expect(el().querySelector('[data-testid="outcome"]')?.textContent?.trim()).toBe('Completed');
   });
 
-  it('shows a friendly not-found state for a 404, and tries again on request', async () => {
-    await open(ID);
+  const notFound = (): void =>
     http
       .expectOne(`/api/v1/requests/${ID}`)
       .flush(
         { title: 'Not Found', status: 404, code: 'ROUTING.REQUEST_NOT_FOUND' },
         { status: 404, statusText: 'Not Found' },
       );
+
+  it('asks again once after a 404 (a request just sent may not be recorded yet)', async () => {
+    await open(ID);
+    notFound();
+    await render();
+    await render();
+    expect(el().textContent).not.toContain('Request not found');
+    http.expectOne(`/api/v1/requests/${ID}`).flush(explanation());
+    await render();
+    expect(el().querySelectorAll('table.candidates tbody tr')).toHaveLength(2);
+  });
+
+  it('shows a friendly not-found state for a 404 that stays, and tries again on request', async () => {
+    await open(ID);
+    notFound();
+    await render();
+    await render();
+    notFound();
     await render();
     expect(el().textContent).toContain('Request not found');
     expect(el().querySelector('a[href="/app/usage"]')).not.toBeNull();

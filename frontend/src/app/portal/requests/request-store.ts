@@ -1,7 +1,17 @@
-import { inject, Injectable, signal } from '@angular/core';
+import { inject, Injectable, InjectionToken, signal } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
 import { ApiError } from '../../core/http/api-error';
 import { RequestApi, type RequestExplanation } from './request-api';
+
+/**
+ * A request opened right after it was sent (from the playground) may not be in the explanations read
+ * model yet: a 404 is asked again after these pauses before the page says "not found".
+ */
+export const NOT_FOUND_RETRY_MS = new InjectionToken<readonly number[]>('NOT_FOUND_RETRY_MS', {
+  factory: () => [300, 1000],
+});
+
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -9,6 +19,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 @Injectable()
 export class RequestStore {
   private readonly api = inject(RequestApi);
+  private readonly retryMs = inject(NOT_FOUND_RETRY_MS);
   private generation = 0;
 
   private readonly explanationState = signal<RequestExplanation | null>(null);
@@ -33,7 +44,7 @@ export class RequestStore {
     }
     this.loadingState.set(true);
     try {
-      const explanation = await firstValueFrom(this.api.explanation(requestId));
+      const explanation = await this.fetch(requestId, gen);
       if (gen === this.generation) this.explanationState.set(explanation);
     } catch (e) {
       if (gen !== this.generation) return;
@@ -46,5 +57,18 @@ export class RequestStore {
     } finally {
       if (gen === this.generation) this.loadingState.set(false);
     }
+  }
+
+  /** The explanation, asking again after a 404 while the read model may still be catching up. */
+  private async fetch(requestId: string, gen: number): Promise<RequestExplanation> {
+    for (const wait of this.retryMs) {
+      try {
+        return await firstValueFrom(this.api.explanation(requestId));
+      } catch (e) {
+        if (!(e instanceof ApiError && e.status === 404) || gen !== this.generation) throw e;
+      }
+      await pause(wait);
+    }
+    return firstValueFrom(this.api.explanation(requestId));
   }
 }
