@@ -1,16 +1,11 @@
 import { HttpClient } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
+import type { Schemas } from '../api/api';
 
-// until generated: CreditsView (apps/gateway/src/billing/credits.controller.ts), the part the banner reads
-export interface BalanceOnly {
-  readonly balanceMicros: string;
-}
-
-// until generated: SettingsView (apps/gateway/src/accounts/accounts.views.ts), the part the banner reads
-export interface AlertOnly {
-  readonly lowBalanceAlertMicros: string | null;
-}
+/** The parts of GET /api/v1/me/credits and /api/v1/me/settings the banner reads. */
+export type BalanceOnly = Pick<Schemas['CreditsView'], 'balanceMicros'>;
+export type AlertOnly = Pick<Schemas['SettingsView'], 'lowBalanceAlertMicros'>;
 
 /** What the low-balance banner reads: the balance and the user's alert threshold. */
 @Injectable({ providedIn: 'root' })

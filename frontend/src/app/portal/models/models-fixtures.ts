@@ -57,7 +57,7 @@ export const MODELS: readonly CatalogModelView[] = [
 ];
 
 export const CATALOG: CatalogModelsView = {
-  models: MODELS,
+  models: [...MODELS],
   aliases: [
     { name: 'auto', description: 'The router picks a model at your power level.' },
     { name: 'eco', description: 'The router picks a model at the eco power level: cheapest first.' },
