@@ -10,6 +10,7 @@ import { RouterLink } from '@angular/router';
 import { PageState } from '../../shared/page-state';
 import type { ExportFormat, Grain, UsageBreakdownItem, UsageRangeQuery } from './usage-api';
 import {
+  formatCompact,
   formatCount,
   formatDay,
   formatMs,
@@ -97,7 +98,7 @@ export default class UsagePage implements OnInit {
       },
       {
         label: 'Tokens',
-        value: formatCount(s.totalTokens),
+        value: s.totalTokens >= 1_000_000 ? formatCompact(s.totalTokens) : formatCount(s.totalTokens),
         detail: `${formatCount(s.promptTokens)} prompt · ${formatCount(s.completionTokens)} completion`,
       },
       {
