@@ -34,14 +34,18 @@ export class UsageShare {
   readonly column = input.required<string>();
   readonly rows = input.required<readonly ShareRow[]>();
   readonly emptyText = input('No requests in this range.');
+  /** Draw a doughnut above the table (the table's share bars are always there: no canvas needed). */
+  readonly withChart = input(false);
 
   protected readonly formatCount = formatCount;
   protected readonly formatPercent = formatPercent;
   protected readonly spendDigits = spendDigits;
 
+  protected readonly hasRequests = computed(() => this.rows().some((r) => r.requests > 0));
+
   protected readonly chart = computed<ChartConfiguration | null>(() => {
     const rows = this.rows().filter((r) => r.requests > 0);
-    if (rows.length === 0) return null;
+    if (rows.length === 0 || !this.withChart()) return null;
     const shown = rows.slice(0, MAX_SLICES);
     const rest = rows.slice(MAX_SLICES).reduce((n, r) => n + r.requests, 0);
     const labels = shown.map((r) => r.label);
