@@ -15,52 +15,9 @@ export type UsageTimeseries = Schemas['UsageTimeseries'];
 export type UsageRequestView = Schemas['UsageRequestView'];
 export type UsageRequestsPage = Schemas['UsageRequestsPage'];
 
-// until generated: UsageByKeyRow
-export interface UsageByKeyRow {
-  /** The gateway key; null for requests made while signed in (an access token, not a key). */
-  readonly apiKeyId: string | null;
-  /** The key's name; "Signed-in session" for requests made with an access token. */
-  readonly label: string | null;
-  readonly masked: string | null;
-  /** The key has since been revoked. */
-  readonly revoked: boolean;
-  readonly requests: number;
-  readonly promptTokens: number;
-  readonly completionTokens: number;
-  /** What the caller was charged for them. */
-  readonly costMicros: string;
-  readonly shareOfRequests: number;
-  readonly shareOfCharge: number;
-}
-
-// until generated: UsageByKeyView
-export interface UsageByKeyView {
-  readonly from: string;
-  readonly to: string;
-  /** Most charged first. */
-  readonly rows: readonly UsageByKeyRow[];
-}
-
-// until generated: UsageForecastView
-export interface UsageForecastView {
-  readonly monthStart: string;
-  /** Exclusive: the first instant of the next month. */
-  readonly monthEnd: string;
-  /** This month's spend: the figure the monthly cap is checked against. */
-  readonly monthToDateMicros: string;
-  /** Month to date plus the recent daily rate over the rest of the month. */
-  readonly forecastMonthEndMicros: string;
-  readonly capMicros: string | null;
-  readonly capMode: 'soft' | 'hard' | null;
-  readonly projectedOverCap: boolean;
-  /** What was charged over the last 7 days, per day: the rate the forecast uses. */
-  readonly dailyRateMicros: string;
-  /** The window that rate was measured over. */
-  readonly rateWindow: { readonly from: string; readonly to: string };
-  readonly balanceMicros: string;
-  /** Balance ÷ daily rate, one decimal; null when the rate is 0. */
-  readonly daysOfCreditLeft: number | null;
-}
+export type UsageByKeyRow = Schemas['UsageByKeyRow'];
+export type UsageByKeyView = Schemas['UsageByKeyView'];
+export type UsageForecastView = Schemas['UsageForecastView'];
 
 /** [from, to) as ISO 8601 instants. */
 export interface UsageRangeQuery {
