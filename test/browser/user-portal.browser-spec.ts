@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startMockProvider, type MockProvider } from '@gw/providers';
+import { eventually } from '@gw/shared-kernel/testing';
 import { startTestGateway, type TestGateway } from '../e2e/support/test-gateway';
 import { registerKeyOnlyProvider } from '../e2e/support/key-only-provider';
 import {
@@ -109,6 +110,151 @@ const USER_PAGES = [
     expect(stored).not.toMatch(/eyJ/); // no JWT in web storage
   });
 
+  it('adds a BYOK key for a provider with no platform key, tests the connection, and shows it masked', async () => {
+    await page.goto('/app/provider-keys');
+    await expectOneH1(page, 'Provider keys');
+    const card = page
+      .locator('mat-card')
+      .filter({ has: page.getByRole('heading', { name: /Browser BYOK/ }) });
+    await card.getByRole('button', { name: /^Add key$/ }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('API key', { exact: true }).fill(BYOK_KEY);
+    await dialog.getByRole('button', { name: 'Test connection' }).click();
+    await dialog
+      .getByText(/works|succeeded|connected|accepted/i)
+      .first()
+      .waitFor();
+    await screenshot(page, 'provider-keys-dialog-1280');
+    await dialog.getByRole('button', { name: 'Save key' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await card.getByText(BYOK_KEY.slice(-4)).first().waitFor();
+    expect(await page.content()).not.toContain(BYOK_KEY);
+  });
+
+  it('switches the power level and sees the live estimate of each level', async () => {
+    await page.goto('/app/settings');
+    await expectOneH1(page, 'Settings');
+    const estimates = page.locator('.estimate');
+    await estimates.first().waitFor();
+    await expect(estimates.filter({ hasText: /\$\d/ }).count()).resolves.toBeGreaterThanOrEqual(3);
+    await page.getByRole('radio', { name: /Precision/ }).check();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText(/saved/i).first().waitFor();
+    await page.reload();
+    await expect(page.getByRole('radio', { name: /Precision/ }).isChecked()).resolves.toBe(true);
+    const me = await fetch(`${gw.baseUrl}/api/v1/me/settings`, {
+      headers: { authorization: `Bearer ${gw.userKey}` },
+    }).then((r) => r.json() as Promise<{ powerLevel: string }>);
+    expect(me.powerLevel).toBe('precision');
+  });
+
+  let chatRequestId = '';
+  it('sends a chat in the playground, streamed, and sees provider, tokens and charge', async () => {
+    await page.goto('/app/playground');
+    await expectOneH1(page, 'Playground');
+    await page.getByLabel('Message').fill('Hello from the browser test');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const explanation = page.getByRole('link', { name: /explanation|why/i }).first();
+    await explanation.waitFor({ timeout: 30_000 });
+    const href = (await explanation.getAttribute('href')) ?? '';
+    expect(href).toMatch(/^\/app\/requests\/[0-9a-f-]{36}$/);
+    chatRequestId = href.split('/').pop() ?? '';
+    await screenshot(page, 'playground-answer-1280');
+    await explanation.click();
+    await page.waitForURL(`**/app/requests/${chatRequestId}`);
+    await page.locator('h1').first().waitFor();
+    expect(await page.locator('h1').count()).toBe(1);
+    await settle(page);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, 'request-explanation-1280');
+    await page.setViewportSize(VIEWPORTS.phone);
+    expect(await overflowsHorizontally(page)).toBe(false);
+    await screenshot(page, 'request-explanation-360');
+    await page.setViewportSize(VIEWPORTS.desktop);
+  });
+
+  it('sees the chat in /app/usage and opens its explanation from the recent requests', async () => {
+    await gw.waitForProjections();
+    await page.goto('/app/usage');
+    await expectOneH1(page, 'Usage');
+    const row = page.locator(`a[href="/app/requests/${chatRequestId}"]`).first();
+    await row.waitFor();
+    await row.click();
+    await page.waitForURL(`**/app/requests/${chatRequestId}`);
+    await page
+      .getByText(/chosen|answered/i)
+      .first()
+      .waitFor();
+  });
+
+  it('creates a gateway key (shown once), sees it listed, and revokes it', async () => {
+    await page.goto('/app/api-keys');
+    await expectOneH1(page, 'API keys');
+    const name = `browser ${randomBytes(3).toString('hex')}`;
+    await page.getByLabel('Name').fill(name);
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const dialog = page.getByRole('dialog');
+    const issued = await dialog.getByLabel(/API key/).inputValue();
+    expect(issued).toMatch(/^sk-sy-[A-Za-z0-9_-]{16,}$/);
+    const works = await fetch(`${gw.baseUrl}/api/v1/me`, { headers: { authorization: `Bearer ${issued}` } });
+    expect(works.status).toBe(200);
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(await page.content()).not.toContain(issued);
+    const listed = page.getByText(name).first();
+    await listed.waitFor();
+    await page
+      .locator('tr, mat-card, li')
+      .filter({ hasText: name })
+      .last()
+      .getByRole('button', { name: 'Revoke' })
+      .click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /Revoke/ })
+      .click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Revoked “${name}”` })
+      .waitFor();
+    await page.locator('tr', { hasText: name }).waitFor({ state: 'detached' });
+    const refused = await fetch(`${gw.baseUrl}/api/v1/me`, {
+      headers: { authorization: `Bearer ${issued}` },
+    });
+    expect(refused.status).toBe(401);
+  });
+
+  it('buys a package with the demo checkout and sees the balance rise', async () => {
+    await page.goto('/app/credits');
+    await expectOneH1(page, 'Credits');
+    const balance = page.getByTestId('balance');
+    await balance.waitFor();
+    const before = dollars(await balance.innerText());
+    await page.locator('ul.packages button').first().click();
+    await page.waitForURL('**/billing/demo-checkout**');
+    await page.getByRole('button', { name: /^Pay / }).click();
+    await page.waitForURL('**/app/credits**');
+    await eventually(
+      async () => (dollars(await page.getByTestId('balance').innerText()) > before ? true : undefined),
+      20_000,
+      'the balance to rise after the demo payment',
+      100,
+    );
+  });
+
+  it('filters the catalog by a search', async () => {
+    await page.goto('/app/models');
+    await expectOneH1(page, 'Models');
+    await page.getByLabel('Search models').fill(BYOK_MODEL);
+    await eventually(
+      async () => ((await page.locator('tr:has(td), mat-card.model').count()) === 1 ? true : undefined),
+      10_000,
+      'the catalog to show the one matching model',
+      100,
+    );
+    await page.getByText('Browser BYOK model').first().waitFor();
+  });
+
   for (const { path, h1 } of USER_PAGES) {
     it(`${path}: one h1, no serious accessibility finding, fits 360 px, no console error or failed request`, async () => {
       await page.setViewportSize(VIEWPORTS.desktop);
@@ -126,6 +272,8 @@ const USER_PAGES = [
     });
   }
 });
+
+const dollars = (text: string): number => Number(text.replace(/[^0-9.]/g, ''));
 
 const slug = (path: string): string => path.replace(/^\//, '').replace(/[/:]/g, '-');
 
