@@ -1,76 +1,35 @@
 import { HttpClient } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
-import type { Me, PowerLevel } from '../../core/api/api';
+import type { Me, PowerLevel, Schemas } from '../../core/api/api';
 import { streamChat, type ChatRequest, type ChatStreamEvent } from './chat-stream';
 
 type Tier = Me['tier'];
 
-// until generated: CatalogModelView (apps/gateway/src/catalog/catalog-models.views.ts)
-export interface CatalogModelView {
-  readonly id: string;
-  readonly provider: string;
-  readonly providerName: string;
-  readonly name: string;
-  readonly capabilities: readonly string[];
-  readonly contextWindow: number;
-  readonly maxOutputTokens: number | null;
-  readonly inputPerMTokMicros: string;
-  readonly outputPerMTokMicros: string;
-  readonly cachedInputPerMTokMicros: string;
-  readonly powerLevels: readonly PowerLevel[];
-  readonly p50LatencyMs: number | null;
-  readonly typicalLatencyMs: number;
-  readonly health: 'healthy' | 'degraded' | 'down' | 'unknown';
-  readonly usableOnMyTier: boolean;
-  readonly unlockTier: Tier | null;
-  readonly enabled: boolean;
-  readonly requiresOwnKey: boolean;
-  readonly deprecated: { readonly replacement: string | null } | null;
-}
-
-// until generated: ModelAlias (libs/routing/src/offer/model-offer.ts)
-export interface ModelAlias {
-  readonly name: string;
-  readonly description: string;
-}
-
-// until generated: CatalogModelsView (apps/gateway/src/catalog/catalog-models.views.ts)
-export interface CatalogModelsView {
-  readonly models: readonly CatalogModelView[];
-  readonly aliases: readonly ModelAlias[];
-}
-
-// until generated: IssuedKeyView (apps/gateway/src/accounts/accounts.views.ts)
-export interface IssuedKeyView {
-  readonly id: string;
-  readonly name: string;
-  readonly maskedKey: string;
-  readonly createdAt: string;
-  readonly lastUsedAt: string | null;
-  readonly apiKey: string;
-}
-
-// until generated: RequestExplanation (libs/routing, GET /api/v1/requests/:id) — the fields this page reads
-export interface RequestExplanation {
-  readonly requestId: string;
-  readonly requestedModel: string;
-  readonly powerLevel: string;
-  readonly outcome: 'pending' | 'completed' | 'interrupted' | 'failed';
-  readonly finalModelId: string | null;
-  readonly usage: {
-    readonly provider: string;
-    readonly modelId: string;
-    readonly keySource: 'platform' | 'byok';
-    readonly promptTokens: number;
-    readonly completionTokens: number;
-    readonly providerCostMicros: string;
-    readonly chargedMicros: string;
-    readonly latencyMs: number;
-    readonly timeToFirstTokenMs: number | null;
-    readonly attempts: number;
-  } | null;
-}
+export type CatalogModelView = Schemas['CatalogModelView'];
+export type ModelAlias = Schemas['ModelAlias'];
+export type CatalogModelsView = Schemas['CatalogModelsView'];
+export type IssuedKeyView = Schemas['IssuedKeyView'];
+type Explanation = Schemas['RequestExplanation'];
+/** The part of GET /api/v1/requests/:id the playground reads. */
+export type RequestExplanation = Pick<
+  Explanation,
+  'requestId' | 'requestedModel' | 'powerLevel' | 'outcome' | 'finalModelId'
+> & {
+  readonly usage: Pick<
+    NonNullable<Explanation['usage']>,
+    | 'provider'
+    | 'modelId'
+    | 'keySource'
+    | 'promptTokens'
+    | 'completionTokens'
+    | 'providerCostMicros'
+    | 'chargedMicros'
+    | 'latencyMs'
+    | 'timeToFirstTokenMs'
+    | 'attempts'
+  > | null;
+};
 
 /** The playground's calls: the catalog, session keys, the routing explanation, and the chat stream. */
 @Injectable()

@@ -1,44 +1,16 @@
 import { HttpClient } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
-import type { PowerLevel } from '../../core/api/api';
+import type { PowerLevel, Schemas } from '../../core/api/api';
 
-// until generated: CapMode (libs/accounts)
-export type CapMode = 'soft' | 'hard';
-
-// until generated: SettingsView (apps/gateway/src/accounts/accounts.views.ts)
-export interface SettingsView {
-  readonly powerLevel: PowerLevel;
-  /** Integer micro-dollars as a string; null: no cap. */
-  readonly monthlyCapMicros: string | null;
-  readonly capMode: CapMode;
-  readonly byokOnly: boolean;
-}
-
-// until generated: UpdateSettingsDto (apps/gateway/src/accounts/accounts.dto.ts) — only the fields given change
-export interface UpdateSettings {
-  readonly powerLevel?: PowerLevel;
-  readonly monthlyCapMicros?: string | null;
-  readonly capMode?: CapMode;
-  readonly byokOnly?: boolean;
-}
-
-// until generated: PowerLevelEstimate (apps/gateway/src/settings-estimate/settings-estimate.views.ts)
-export interface PowerLevelEstimate {
-  readonly powerLevel: PowerLevel;
-  readonly model: string | null;
-  readonly provider: string | null;
-  readonly estimatedCostMicros: string | null;
-  readonly providerCostMicros: string | null;
-  readonly keySource: 'platform' | 'byok' | null;
-  readonly reason: string | null;
-}
-
-// until generated: SettingsEstimateView (apps/gateway/src/settings-estimate/settings-estimate.views.ts)
-export interface SettingsEstimateView {
-  readonly typicalRequest: { readonly promptTokens: number; readonly completionTokens: number };
-  readonly levels: readonly PowerLevelEstimate[];
-}
+export type SettingsView = Schemas['SettingsView'];
+export type CapMode = SettingsView['capMode'];
+/** What this page edits (the low-balance alert is set on /app/credits). */
+export type EditableSettings = Omit<SettingsView, 'lowBalanceAlertMicros'>;
+/** PUT /api/v1/me/settings: only the fields given change; a null cap removes the cap. */
+export type UpdateSettings = Partial<SettingsView>;
+export type PowerLevelEstimate = Schemas['PowerLevelEstimate'];
+export type SettingsEstimateView = Schemas['SettingsEstimateView'];
 
 /** GET/PUT /api/v1/me/settings and the live estimate per power level. */
 @Injectable()

@@ -6,6 +6,7 @@ export const SETTINGS: SettingsView = {
   monthlyCapMicros: null,
   capMode: 'soft',
   byokOnly: false,
+  lowBalanceAlertMicros: null,
 };
 
 export const ESTIMATE: SettingsEstimateView = {

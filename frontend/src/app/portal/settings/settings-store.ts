@@ -4,6 +4,7 @@ import { ApiError, toApiError } from '../../core/http/api-error';
 import {
   SettingsApi,
   type SettingsEstimateView,
+  type EditableSettings,
   type SettingsView,
   type UpdateSettings,
 } from './settings-api';
@@ -19,7 +20,7 @@ export function microsToDollarsText(micros: string | null): string {
 }
 
 /** The fields of `next` that differ from `current`: PUT sends only what changes. */
-export function changesBetween(current: SettingsView, next: SettingsView): UpdateSettings {
+export function changesBetween(current: EditableSettings, next: EditableSettings): UpdateSettings {
   return {
     ...(next.powerLevel !== current.powerLevel && { powerLevel: next.powerLevel }),
     ...(next.monthlyCapMicros !== current.monthlyCapMicros && { monthlyCapMicros: next.monthlyCapMicros }),
@@ -94,7 +95,7 @@ export class SettingsStore {
    * PUT /api/v1/me/settings with the fields that changed. A new power level or BYOK-only choice
    * changes what routing picks: the estimate is fetched again, and the profile (its power level).
    */
-  async save(next: SettingsView): Promise<boolean> {
+  async save(next: EditableSettings): Promise<boolean> {
     const current = this.current();
     if (!current || this.savingState()) return false;
     const changes = changesBetween(current, next);
