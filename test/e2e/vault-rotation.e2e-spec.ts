@@ -78,5 +78,5 @@ describe('vault key rotation (embedded, across restarts; rewrapVault called in-p
     } finally {
       await second.close();
     }
-  }, 150_000); // four embedded gateway starts and a re-wrap in one test: 53 s in a quiet CI run
+  }, 150_000); // two embedded gateway starts and a re-wrap of the vault in one test: 53 s in a quiet CI run
 });
