@@ -20,7 +20,7 @@ import { firstValueFrom } from 'rxjs';
 import { AuthStore } from '../../core/auth/auth-store';
 import { ApiError } from '../../core/http/api-error';
 import { PageState } from '../../shared/page-state';
-import { ConfirmDialog, type ConfirmDialogData } from '../provider-keys/confirm-dialog';
+import { ConfirmDialog, type ConfirmDialogData } from '../../shared/confirm-dialog';
 import type { GatewayKeyView } from './api-keys-api';
 import { ApiKeysStore } from './api-keys-store';
 import { IssuedKeyDialog, type IssuedKeyDialogData } from './issued-key-dialog';

@@ -7,7 +7,7 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatSlideToggleModule } from '@angular/material/slide-toggle';
 import { firstValueFrom } from 'rxjs';
 import { AddKeyDialog, type AddKeyDialogData } from './add-key-dialog';
-import { ConfirmDialog, type ConfirmDialogData } from './confirm-dialog';
+import { ConfirmDialog, type ConfirmDialogData } from '../../shared/confirm-dialog';
 import type { KeyView } from './provider-keys-api';
 import {
   asApiError,
