@@ -34,6 +34,10 @@ export class AuthStore {
   readonly roles = computed<readonly Role[]>(() => this.profile()?.roles ?? []);
   readonly isAdmin = computed(() => this.roles().includes('admin'));
   readonly isAuditor = computed(() => this.roles().includes('auditor') || this.isAdmin());
+  /** Has the user portal: users and admins. An account that is only an auditor has the audit page. */
+  readonly isUser = computed(() => this.roles().includes('user') || this.isAdmin());
+  /** Where this account starts: its usage, or the audit page for an auditor-only account. */
+  readonly home = computed(() => (this.isUser() || !this.isAuditor() ? '/app/usage' : '/admin/audit'));
 
   async loadConfig(): Promise<AuthConfig> {
     const known = this.authConfig();

@@ -10,9 +10,9 @@ import type { AuthConfig } from '../api/api';
 import { ApiError } from '../http/api-error';
 import { AuthStore } from './auth-store';
 
-/** Only same-app paths: never send a user to another origin after sign-in. */
+/** Only same-app paths: never send a user to another origin after sign-in. '/' leads to the account's start page. */
 export const safeReturnUrl = (url: string | undefined): string =>
-  url && url.startsWith('/') && !url.startsWith('//') && !url.startsWith('/login') ? url : '/app/usage';
+  url && url.startsWith('/') && !url.startsWith('//') && !url.startsWith('/login') ? url : '/';
 
 @Component({
   selector: 'gw-login-page',

@@ -28,7 +28,17 @@ const USER_NAV: readonly NavItem[] = [
   { path: '/app/settings', label: 'Settings', icon: 'tune' },
 ];
 
-const ADMIN_NAV: readonly NavItem[] = [{ path: '/admin', label: 'Admin', icon: 'admin_panel_settings' }];
+const ADMIN_NAV: readonly NavItem[] = [
+  { path: '/admin', label: 'Overview', icon: 'dashboard' },
+  { path: '/admin/providers', label: 'Providers', icon: 'dns' },
+  { path: '/admin/models', label: 'Catalog', icon: 'category' },
+  { path: '/admin/routing', label: 'Routing', icon: 'alt_route' },
+  { path: '/admin/users', label: 'Users', icon: 'group' },
+  { path: '/admin/tiers', label: 'Tiers and billing', icon: 'workspace_premium' },
+  { path: '/admin/usage', label: 'All usage', icon: 'insights' },
+];
+
+const AUDIT_NAV: NavItem = { path: '/admin/audit', label: 'Audit', icon: 'verified_user' };
 
 @Component({
   selector: 'gw-shell',
@@ -57,8 +67,11 @@ export class Shell {
       .pipe(map((s) => s.matches)),
     { initialValue: false },
   );
-  protected readonly userNav = USER_NAV;
-  protected readonly adminNav = computed(() => (this.auth.isAuditor() ? ADMIN_NAV : []));
+  /** An auditor-only account has the audit page and nothing else; an admin sees both halves. */
+  protected readonly userNav = computed(() => (this.auth.isUser() ? USER_NAV : []));
+  protected readonly adminNav = computed(() =>
+    this.auth.isAdmin() ? [...ADMIN_NAV, AUDIT_NAV] : this.auth.isAuditor() ? [AUDIT_NAV] : [],
+  );
 
   protected async signOut(): Promise<void> {
     await this.auth.signOut();
