@@ -6,7 +6,6 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 
 const root = path.resolve(__dirname, '../../..');
 
-/** The production build the gateway serves (scripts/portal-build.mjs makes it before the tests run). */
 /** The portal build under test: frontend/dist (what `npm test` builds), or TEST_PORTAL_DIR (a build elsewhere). */
 export const PORTAL_DIR = process.env.TEST_PORTAL_DIR
   ? path.resolve(process.env.TEST_PORTAL_DIR)
