@@ -19,3 +19,6 @@ export * from './tokens/token-estimate';
 export * from './ranking/explain-no-candidates';
 export * from './tokens/token-bound';
 export * from './offer/model-offer';
+export * from './health/provider-health-report';
+export * from './queries/get-provider-health-report/get-provider-health-report.query';
+export * from './queries/get-provider-health-detail/get-provider-health-detail.query';
