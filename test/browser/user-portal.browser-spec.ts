@@ -6,6 +6,7 @@ import { startTestGateway, type TestGateway } from '../e2e/support/test-gateway'
 import { registerKeyOnlyProvider } from '../e2e/support/key-only-provider';
 import {
   browserSuiteMissing,
+  expectOneH1,
   launchChromium,
   newPortalContext,
   overflowsHorizontally,
@@ -13,6 +14,7 @@ import {
   PORTAL_DIR,
   screenshot,
   seriousAxeViolations,
+  settle,
   VIEWPORTS,
 } from './support/portal-browser';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -276,19 +278,6 @@ const USER_PAGES = [
 const dollars = (text: string): number => Number(text.replace(/[^0-9.]/g, ''));
 
 const slug = (path: string): string => path.replace(/^\//, '').replace(/[/:]/g, '-');
-
-async function expectOneH1(page: Page, text: string): Promise<void> {
-  const h1 = page.locator('h1');
-  await h1.filter({ hasText: text }).first().waitFor();
-  expect(await h1.count()).toBe(1);
-}
-
-/** Waits until the page has no spinner or progress bar left (its data has arrived). */
-async function settle(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () => !document.querySelector('mat-spinner, mat-progress-bar, [role="progressbar"]'),
-  );
-}
 
 (missing ? describe.skip : describe)('portal bundle', () => {
   it('loads at most 300 kB of gzipped JavaScript first, and at most 250 kB more for any lazy route', () => {

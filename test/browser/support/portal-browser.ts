@@ -115,3 +115,26 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 /** Whether the page scrolls sideways (content wider than a 360 px phone). */
 export const overflowsHorizontally = (page: Page): Promise<boolean> =>
   page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1);
+
+/** The page has exactly one h1, and it reads `text`. */
+export async function expectOneH1(page: Page, text: string): Promise<void> {
+  const h1 = page.locator('h1');
+  await h1.filter({ hasText: text }).first().waitFor();
+  expect(await h1.count()).toBe(1);
+}
+
+/** Waits until the page has no spinner or progress bar left (its data has arrived). */
+export async function settle(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => !document.querySelector('mat-spinner, mat-progress-bar, [role="progressbar"]'),
+  );
+}
+
+/** Signs in on /login with a local username and password and waits until the portal has left /login. */
+export async function signIn(page: Page, username: string, password: string, returnUrl = '/'): Promise<void> {
+  await page.goto(`/login?returnUrl=${encodeURIComponent(returnUrl)}`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+}
