@@ -2,7 +2,14 @@ import { Body, Controller, Get, Inject, Put, Req, Res, UseGuards } from '@nestjs
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
-import { AccessDirectory, ChangeTierPolicyCommand } from '@gw/accounts';
+import {
+  AccessDirectory,
+  ChangeTierPolicyCommand,
+  TIER_POLICY_STREAM,
+  tierPolicyFromEvent,
+  type TierPolicyChanged,
+} from '@gw/accounts';
+import { EVENT_STORE, type EventStore } from '@gw/eventstore';
 import { AdminGuard } from '../auth/admin.guard';
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
 import type { AuthenticatedRequest } from '../auth/principal.decorator';
@@ -13,6 +20,7 @@ import { waitUntil } from '../http/wait-until';
 import { parseIfMatch } from '../routing/routing-policy.controller';
 import { TierPolicyDto } from './accounts.dto';
 import type { TierPolicyView } from './accounts.views';
+import { readPolicyHistory, type TierPolicyHistory } from '../admin-policies/policy-history';
 import { ApiView } from '../http/openapi-views';
 
 /** Admin: what each tier may use (power levels, own provider keys). Versioned; ETag / If-Match. */
@@ -24,6 +32,7 @@ export class TierPolicyController {
   constructor(
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(AccessDirectory) private readonly directory: AccessDirectory,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   /** The tier policy in force on this instance (version 0: the defaults). */
@@ -33,6 +42,20 @@ export class TierPolicyController {
     const version = this.directory.tierPolicyVersion();
     void reply.header('etag', `"${version}"`);
     return { version, tiers: this.directory.tierPolicy() };
+  }
+
+  /** Every recorded version, newest first: who changed it, when, and the whole policy then. */
+  @ApiView('TierPolicyHistory')
+  @Get('history')
+  async history(): Promise<TierPolicyHistory> {
+    const versions = await readPolicyHistory(
+      this.store,
+      this.directory,
+      TIER_POLICY_STREAM,
+      'TierPolicyChanged',
+      (data: TierPolicyChanged['data']) => ({ tiers: tierPolicyFromEvent(data.tiers) }),
+    );
+    return { versions };
   }
 
   /** Replaces the rules of every tier; answers once this instance applies them. */

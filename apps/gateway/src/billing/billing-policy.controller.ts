@@ -2,7 +2,16 @@ import { Body, Controller, Get, Inject, Put, Req, Res, UseGuards } from '@nestjs
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
-import { billingPolicyToData, ChangeBillingPolicyCommand, type BillingPolicyData } from '@gw/usage-billing';
+import { AccessDirectory } from '@gw/accounts';
+import { EVENT_STORE, type EventStore } from '@gw/eventstore';
+import {
+  BILLING_POLICY_STREAM,
+  billingPolicyFromData,
+  billingPolicyToData,
+  ChangeBillingPolicyCommand,
+  type BillingPolicyChanged,
+  type BillingPolicyData,
+} from '@gw/usage-billing';
 import { AdminGuard } from '../auth/admin.guard';
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
 import type { AuthenticatedRequest } from '../auth/principal.decorator';
@@ -14,6 +23,7 @@ import { waitUntil } from '../http/wait-until';
 import { parseIfMatch } from '../routing/routing-policy.controller';
 import { BillingPolicyChangesDto } from './billing-policy.dto';
 import { ApiView } from '../http/openapi-views';
+import { readPolicyHistory, type BillingPolicyHistory } from '../admin-policies/policy-history';
 
 export type BillingPolicyView = { version: number } & BillingPolicyData;
 
@@ -26,6 +36,8 @@ export class BillingPolicyController {
   constructor(
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(ChatContext) private readonly context: ChatContext,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(AccessDirectory) private readonly directory: AccessDirectory,
   ) {}
 
   /** The billing policy in force on this instance (version 0: the product defaults). */
@@ -35,6 +47,21 @@ export class BillingPolicyController {
     const { version, policy } = this.context.billing;
     void reply.header('etag', `"${version}"`);
     return { version, ...billingPolicyToData(policy) };
+  }
+
+  /** Every recorded version, newest first: who changed it, when, and the whole policy then. */
+  @ApiView('BillingPolicyHistory')
+  @Get('history')
+  async history(): Promise<BillingPolicyHistory> {
+    const versions = await readPolicyHistory(
+      this.store,
+      this.directory,
+      BILLING_POLICY_STREAM,
+      'BillingPolicyChanged',
+      // through the domain type, so an older event's missing field reads as its default
+      (data: BillingPolicyChanged['data']) => billingPolicyToData(billingPolicyFromData(data.policy)),
+    );
+    return { versions };
   }
 
   /** Changes only the fields given; answers once this instance charges by the new version. */

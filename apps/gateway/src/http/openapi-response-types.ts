@@ -50,6 +50,11 @@ export type {
   UserList,
   UserView,
 } from '../accounts/accounts.views';
+export type {
+  BillingPolicyHistory,
+  RateLimitsHistory,
+  TierPolicyHistory,
+} from '../admin-policies/policy-history';
 export type { AuditStreamList } from '../audit/audit.controller';
 export type { BillingPolicyView } from '../billing/billing-policy.controller';
 export type { CreditGrantView } from '../billing/credits.controller';

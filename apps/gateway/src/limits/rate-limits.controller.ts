@@ -2,7 +2,16 @@ import { Body, Controller, Get, Inject, Put, Req, Res, UseGuards } from '@nestjs
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
-import { ChangeRateLimitsCommand, RateLimits, type RateLimitPolicy } from '@gw/limits';
+import { AccessDirectory } from '@gw/accounts';
+import { EVENT_STORE, type EventStore } from '@gw/eventstore';
+import {
+  ChangeRateLimitsCommand,
+  RATE_LIMIT_POLICY_STREAM,
+  RateLimits,
+  rateLimitsFromEvent,
+  type RateLimitPolicy,
+  type RateLimitsChanged,
+} from '@gw/limits';
 import { AdminGuard } from '../auth/admin.guard';
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
 import type { AuthenticatedRequest } from '../auth/principal.decorator';
@@ -13,6 +22,7 @@ import { waitUntil } from '../http/wait-until';
 import { parseIfMatch } from '../routing/routing-policy.controller';
 import { RateLimitsDto } from './rate-limits.dto';
 import { ApiView } from '../http/openapi-views';
+import { readPolicyHistory, type RateLimitsHistory } from '../admin-policies/policy-history';
 
 export interface RateLimitsView {
   readonly version: number;
@@ -28,6 +38,8 @@ export class RateLimitsController {
   constructor(
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(RateLimits) private readonly limits: RateLimits,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(AccessDirectory) private readonly directory: AccessDirectory,
   ) {}
 
   /** The limits in force on this instance (version 0: the defaults); null = unlimited. */
@@ -37,6 +49,20 @@ export class RateLimitsController {
     const version = this.limits.view.version();
     void reply.header('etag', `"${version}"`);
     return { version, tiers: this.limits.view.policy() };
+  }
+
+  /** Every recorded version, newest first: who changed it, when, and every tier's limits then. */
+  @ApiView('RateLimitsHistory')
+  @Get('history')
+  async history(): Promise<RateLimitsHistory> {
+    const versions = await readPolicyHistory(
+      this.store,
+      this.directory,
+      RATE_LIMIT_POLICY_STREAM,
+      'RateLimitsChanged',
+      (data: RateLimitsChanged['data']) => ({ tiers: rateLimitsFromEvent(data.tiers) }),
+    );
+    return { versions };
   }
 
   /** Changes only the tiers and fields given; answers once this instance applies the change. */

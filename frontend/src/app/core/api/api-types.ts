@@ -313,10 +313,42 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    get: operations['AdminUsersController_listKeys'];
     put?: never;
     post: operations['AdminUsersController_issueKey'];
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/users/{id}/keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['AdminUsersController_listProviderKeys'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/users/{id}/api-keys/{keyId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: operations['AdminUsersController_revokeKey'];
     options?: never;
     head?: never;
     patch?: never;
@@ -338,6 +370,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/admin/tiers/history': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['TierPolicyController_history'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/admin/billing/policy': {
     parameters: {
       query?: never;
@@ -347,6 +395,22 @@ export interface paths {
     };
     get: operations['BillingPolicyController_get'];
     put: operations['BillingPolicyController_put'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/billing/policy/history': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['BillingPolicyController_history'];
+    put?: never;
     post?: never;
     delete?: never;
     options?: never;
@@ -425,9 +489,25 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    get: operations['AdminCreditsController_get'];
     put?: never;
     post: operations['AdminCreditsController_grant'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/users/{id}/credits/ledger': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['AdminCreditsController_ledger'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -642,6 +722,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/admin/usage/by-user': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['AdminUsageAnalyticsController_byUser'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/admin/usage/timeseries': {
     parameters: {
       query?: never;
@@ -715,6 +811,38 @@ export interface paths {
     };
     get: operations['RoutingPolicyController_get'];
     put: operations['RoutingPolicyController_put'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/routing/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['RoutingPreviewController_preview'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/routing/policy/history': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['RoutingPreviewController_history'];
+    put?: never;
     post?: never;
     delete?: never;
     options?: never;
@@ -813,6 +941,22 @@ export interface paths {
     put: operations['ModelsController_change'];
     post?: never;
     delete: operations['ModelsController_remove'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/models/{provider}/{model}/prices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ModelsController_prices'];
+    put?: never;
+    post?: never;
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -962,6 +1106,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/admin/overview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['AdminOverviewController_overview'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/me/keys/history': {
     parameters: {
       query?: never;
@@ -1010,6 +1170,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/admin/limits/history': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['RateLimitsController_history'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1031,6 +1207,42 @@ export interface components {
       apiKey: string;
       maskedKey: string;
     };
+    /** @description GET /api/v1/admin/overview */
+    AdminOverview: {
+      generatedAt: string;
+      today: components['schemas']['OverviewDay'];
+      /** @description The whole previous UTC day. */
+      yesterday: components['schemas']['OverviewDay'];
+      providers: {
+        /**
+         * @description The health window the statuses are read over.
+         * @enum {string}
+         */
+        window: '1h';
+        /** @description Every provider of the catalog. */
+        total: number;
+        /** @description Degraded or down ones: down first, then by name. */
+        notHealthy: components['schemas']['OverviewProvider'][];
+      };
+      /** @description Chat requests refused before any provider was called, as this gateway instance counted them since it started (its Prometheus counters: switchyard_budget_refusals_total by reason, switchyard_rate_limited_total by tier and window). Refusals are no events, so they are neither kept across restarts nor summed over instances: Prometheus does that. */
+      refusals: {
+        since: string;
+        budget: {
+          total: number;
+          byReason: components['schemas']['OverviewCount'][];
+        };
+        rateLimit: {
+          total: number;
+          byTier: components['schemas']['OverviewCount'][];
+          byDimension: components['schemas']['OverviewCount'][];
+        };
+      };
+      /** @description Every read-model projection's checkpoint against the event store's log, the largest first. */
+      projections: {
+        maxLagSeconds: number;
+        items: components['schemas']['OverviewProjectionLag'][];
+      };
+    };
     /** @description One event as an auditor sees it. Events carry no secrets by design (DESIGN.md), so nothing is cut. */
     AuditEventView: {
       revision: number;
@@ -1041,12 +1253,24 @@ export interface components {
       metadata: components['schemas']['EventMetadata'];
       data: unknown;
     };
+    AuditStreamEntry: {
+      streamId: string;
+      /** @description The category asked for (`policy` for the policy streams). */
+      category: string;
+      /** @description The account of a keys-/account-/credits- stream; null for other streams or a deleted account. */
+      user: components['schemas']['AuditStreamUser'] | (never | null);
+    };
     AuditStreamList: {
-      data: {
-        streamId: string;
-      }[];
+      data: components['schemas']['AuditStreamEntry'][];
       /** @description Pass as `after` for the next page; null on the last page. */
       next: string | null;
+    };
+    /** @description The account a stream is about, as the picker shows it. */
+    AuditStreamUser: {
+      id: string;
+      name: string;
+      username: string | null;
+      email: string | null;
     };
     AuditStreamView: {
       streamId: string;
@@ -1071,6 +1295,39 @@ export interface components {
           refreshUrl: string;
           logoutUrl: string;
         };
+    /** @description GET /api/v1/admin/billing/policy/history: newest first. */
+    BillingPolicyHistory: {
+      versions: components['schemas']['BillingPolicyVersionView'][];
+    };
+    /** @description One version of the billing policy (GET /api/v1/admin/billing/policy/history). */
+    BillingPolicyVersionView: {
+      powerLevelMultiplierBps: {
+        eco: number;
+        balanced: number;
+        precision: number;
+      };
+      tierMarkupBps: {
+        free: number;
+        starter: number;
+        professional: number;
+        enterprise: number;
+      };
+      byokFeeBps: number;
+      creditPackages: {
+        id: string;
+        priceMicros: string;
+        credits: number;
+      }[];
+      microsPerCredit: string;
+      /** @description Promotion credits every new account is granted, in micro-dollars; absent in older events: the default. */
+      signupCreditsMicros?: string;
+      version: number;
+      /** @description The actor's user id, as the event records it. */
+      changedBy: string;
+      /** @description The actor's display name now; null when the account is gone or unknown. */
+      changedByName: string | null;
+      changedAt: string;
+    };
     BillingPolicyView: {
       powerLevelMultiplierBps: {
         eco: number;
@@ -1449,25 +1706,41 @@ export interface components {
         owned_by: string;
       }[];
     };
+    /** @description GET /api/v1/admin/models/:provider/:model/prices — oldest first; the last is the model's priceVersion. */
+    ModelPriceVersionList: {
+      data: components['schemas']['ModelPriceVersionView'][];
+    };
+    /** @description One version of a model's prices (GET /api/v1/admin/models/:provider/:model/prices). */
+    ModelPriceVersionView: {
+      /** @description 1 when added, one more on each price change: the `priceVersion` usage records name. */
+      version: number;
+      prices: components['schemas']['ModelPricesView'];
+      /** @description Who set them: a user id, or `system:seed` for the seed. */
+      changedBy: string;
+      /** @description When they took effect (ISO 8601). */
+      changedAt: string;
+    };
+    /** @description A model's prices, micro-dollars per million tokens (per request for `perRequestMicros`), defaults filled in. */
+    ModelPricesView: {
+      inputPerMillionMicros: string;
+      outputPerMillionMicros: string;
+      cachedInputPerMillionMicros: string;
+      cacheWritePerMillionMicros: string;
+      cacheWrite1hPerMillionMicros: string;
+      perRequestMicros: string;
+      longContext: {
+        aboveTokens: number;
+        inputPerMillionMicros: string;
+        outputPerMillionMicros: string;
+      } | null;
+    };
     /** @description A model as admins see it; money in micro-dollar strings. */
     ModelView: {
       id: string;
       provider: string;
       model: string;
       displayName: string;
-      prices: {
-        inputPerMillionMicros: string;
-        outputPerMillionMicros: string;
-        cachedInputPerMillionMicros: string;
-        cacheWritePerMillionMicros: string;
-        cacheWrite1hPerMillionMicros: string;
-        perRequestMicros: string;
-        longContext: {
-          aboveTokens: number;
-          inputPerMillionMicros: string;
-          outputPerMillionMicros: string;
-        } | null;
-      };
+      prices: components['schemas']['ModelPricesView'];
       /** @description 1 when added, one more on each price change (usage records name the version they paid). */
       priceVersion: number;
       contextWindow: number;
@@ -1503,6 +1776,38 @@ export interface components {
       providerCostMicros: string;
       costMicros: string;
     };
+    OverviewCount: {
+      key: string;
+      count: number;
+    };
+    /** @description One UTC day's totals (today: from midnight UTC up to now), every user together. */
+    OverviewDay: {
+      from: string;
+      to: string;
+      requests: number;
+      failedRequests: number;
+      fallbackRequests: number;
+      /** @description Requests that needed more than one attempt, over all requests (0 without requests). */
+      fallbackRate: number;
+      /** @description Integer micro-dollars as decimal strings: what users were charged, what providers charge us. */
+      chargedMicros: string;
+      providerCostMicros: string;
+    };
+    OverviewProjectionLag: {
+      projection: string;
+      /** @description Age of the oldest event the projection has not applied yet; 0 when caught up. */
+      lagSeconds: number;
+    };
+    OverviewProvider: {
+      provider: string;
+      name: string;
+      /** @enum {string} */
+      status: 'degraded' | 'down';
+      enabled: boolean;
+      /** @description Over the window, 0..1; null without attempts. */
+      successRate: number | null;
+      requests: number;
+    };
     /**
      * @description Words every context uses.
      * @enum {string}
@@ -1533,6 +1838,22 @@ export interface components {
       latencyBoundMs: number;
       preferredProviders: string[];
     };
+    /**
+     * @description Why a model offered at a power level is not among its candidates: a candidate filter (CANDIDATE_FILTERS, `offered` split into `disabled` and `deprecated`), or `unavailable` when every filter passes but the provider's credential is cooled down (circuit open or paused).
+     * @enum {string}
+     */
+    PreviewExclusionReason:
+      | 'tier'
+      | 'streaming'
+      | 'tools'
+      | 'vision'
+      | 'jsonMode'
+      | 'contextWindow'
+      | 'maxOutput'
+      | 'price'
+      | 'disabled'
+      | 'deprecated'
+      | 'unavailable';
     ProviderHealthChange: {
       /** @enum {string} */
       kind: 'degraded' | 'recovered';
@@ -1608,6 +1929,20 @@ export interface components {
       professional: components['schemas']['WindowLimits'];
       enterprise: components['schemas']['WindowLimits'];
     };
+    /** @description GET /api/v1/admin/limits/history: newest first. */
+    RateLimitsHistory: {
+      versions: components['schemas']['RateLimitsVersionView'][];
+    };
+    /** @description One version of the rate limits (GET /api/v1/admin/limits/history); null = unlimited. */
+    RateLimitsVersionView: {
+      version: number;
+      /** @description The actor's user id, as the event records it. */
+      changedBy: string;
+      /** @description The actor's display name now; null when the account is gone or unknown. */
+      changedByName: string | null;
+      changedAt: string;
+      tiers: components['schemas']['RateLimitPolicy'];
+    };
     RateLimitsView: {
       version: number;
       tiers: components['schemas']['RateLimitPolicy'];
@@ -1630,6 +1965,10 @@ export interface components {
         reason: string;
         status: number | null;
         attempt: number;
+        /** @description The provider of `fromModelId` and which key paid for the failed attempt; absent in older events. */
+        fromProvider?: string;
+        /** @enum {string} */
+        fromCredential?: 'platform' | 'byok';
       }[];
       /** @enum {string} */
       outcome: 'pending' | 'completed' | 'interrupted' | 'failed';
@@ -1684,6 +2023,10 @@ export interface components {
         status: number;
         attempts: number;
         lastProvider: string | null;
+        /** @description The last attempt's model and which key paid for it; absent in older events. */
+        lastModelId?: string;
+        /** @enum {string} */
+        lastCredential?: 'platform' | 'byok';
       } | null;
       routedAt: string;
     };
@@ -1697,6 +2040,14 @@ export interface components {
     };
     /** @enum {string} */
     Role: 'user' | 'admin' | 'auditor';
+    /** @description One version of the policy as the stream recorded it. */
+    RoutingPolicyVersionView: {
+      version: number;
+      /** @description The actor (user id) who saved it. */
+      changedBy: string;
+      changedAt: string;
+      policy: components['schemas']['RoutingPolicyView'];
+    };
     /** @description GET (and the PUT's answer): the policy in force; a valid PUT body once `version` is removed. */
     RoutingPolicyView: {
       version: number;
@@ -1709,6 +2060,68 @@ export interface components {
       attemptTimeoutMs: number;
       byokBonus: number;
       fallbackOn: components['schemas']['FallbackReason'][];
+    };
+    RoutingPreviewCandidateView: {
+      /** @description 1-based place in this ranking. */
+      rank: number;
+      /** @description Its place under the saved policy; null when it is not a candidate there. */
+      savedRank: number | null;
+      modelId: string;
+      provider: string;
+      displayName: string;
+      score: number;
+      /** @description The score's parts, each 0..1: score = (w·parts) × (1 − errorPenalty) + bonuses. */
+      components: {
+        cost: number;
+        latency: number;
+        quality: number;
+        errorPenalty: number;
+      };
+      /** @description Blended (mean of input and output) price per 1K tokens, micro-dollars, rounded up. */
+      pricePer1kMicros: string;
+      /** @description The latency the score used: recent measured, else the catalog's typical. */
+      latencyMs: number;
+      /** @description The latency reached the level's bound (its latency part is 0). */
+      overLatencyBound: boolean;
+      /** @description Its provider is one of the level's preferred providers (+0.05). */
+      preferred: boolean;
+      /** @description Within the policy's max attempts: the chat path would try it (first, or on fallback). */
+      withinAttempts: boolean;
+    };
+    RoutingPreviewExclusionView: {
+      modelId: string;
+      provider: string;
+      displayName: string;
+      /** @description The first filter that removes it: `price` (over the level's max price), `tier`, `disabled`, `deprecated`, `unavailable` (circuit open or paused), or a need of the request the model lacks (`streaming`, `tools`, `vision`, `jsonMode`, `contextWindow`, `maxOutput`). */
+      reason: components['schemas']['PreviewExclusionReason'];
+      pricePer1kMicros: string;
+    };
+    RoutingPreviewLevelView: {
+      powerLevel: components['schemas']['PowerLevel'];
+      /** @description The model the ranked request names: the level's alias (the router chooses). */
+      requestedModel: string;
+      /** @description Under the draft policy (the request's body). */
+      draft: components['schemas']['RoutingPreviewRankingView'];
+      /** @description Under the saved policy in force. */
+      saved: components['schemas']['RoutingPreviewRankingView'];
+    };
+    RoutingPreviewRankingView: {
+      candidates: components['schemas']['RoutingPreviewCandidateView'][];
+      excluded: components['schemas']['RoutingPreviewExclusionView'][];
+    };
+    /** @description POST /api/v1/admin/routing/preview: the catalog ranked per power level, draft vs saved policy. */
+    RoutingPreviewView: {
+      /** @description The request ranked at each level: the level's alias as model (requestedModel), this message. */
+      request: {
+        message: string;
+        promptTokens: number;
+        tier: components['schemas']['Tier'];
+        stream: boolean;
+        byok: boolean;
+      };
+      /** @description The saved policy the draft is compared with. */
+      saved: components['schemas']['RoutingPolicyView'];
+      levels: components['schemas']['RoutingPreviewLevelView'][];
     };
     /**
      * @description How a power level weighs its candidates. A preset (`cost`, `latency`, `balanced`) fixes the weights at STRATEGY_PRESETS; `custom` uses the weights the admin gives.
@@ -1745,6 +2158,20 @@ export interface components {
       starter: components['schemas']['TierRules'];
       professional: components['schemas']['TierRules'];
       enterprise: components['schemas']['TierRules'];
+    };
+    /** @description GET /api/v1/admin/tiers/history: newest first. */
+    TierPolicyHistory: {
+      versions: components['schemas']['TierPolicyVersionView'][];
+    };
+    /** @description One version of the tier policy (GET /api/v1/admin/tiers/history). */
+    TierPolicyVersionView: {
+      version: number;
+      /** @description The actor's user id, as the event records it. */
+      changedBy: string;
+      /** @description The actor's display name now; null when the account is gone or unknown. */
+      changedByName: string | null;
+      changedAt: string;
+      tiers: components['schemas']['TierPolicy'];
     };
     /** @description GET /api/v1/admin/tiers */
     TierPolicyView: {
@@ -1840,6 +2267,49 @@ export interface components {
       from: string;
       to: string;
       rows: components['schemas']['UsageByKeyRow'][];
+    };
+    /** @description One user's usage in GET /api/v1/admin/usage/by-user, named from the account directory. */
+    UsageByUserRow: {
+      requests: number;
+      failedRequests: number;
+      interruptedRequests: number;
+      fallbackRequests: number;
+      streamedRequests: number;
+      promptTokens: number;
+      completionTokens: number;
+      cachedTokens: number;
+      cacheWriteTokens: number;
+      totalTokens: number;
+      /** @description Integer micro-dollars as decimal strings. */
+      providerCostMicros: string;
+      chargedMicros: string;
+      /** @description Requests that needed more than one attempt, over all requests (0 without requests). */
+      fallbackRate: number;
+      failureRate: number;
+      /** @description Over the requests that report one (failed requests have no latency); null when none. */
+      avgLatencyMs: number | null;
+      avgTimeToFirstTokenMs: number | null;
+      userId: string;
+      /** @description What the platform kept: charged − provider cost, integer micro-dollars (negative: a loss). */
+      marginMicros: string;
+      /** @description Margin over charge (0 to 1, negative for a loss, 6 decimals); null when nothing was charged. */
+      marginRate: number | null;
+      /** @description This user's share of all requests and of the charge in the range (0 to 1). */
+      shareOfRequests: number;
+      shareOfCharge: number;
+      /** @description The account's display name; null when the account was deleted since. */
+      name: string | null;
+      username: string | null;
+      email: string | null;
+      /** @description The account no longer exists (its usage stays). */
+      deleted: boolean;
+    };
+    /** @description GET /api/v1/admin/usage/by-user: the top spenders, most charged first; money as micro-dollar strings. */
+    UsageByUserView: {
+      from: string;
+      to: string;
+      totalUsers: number;
+      data: components['schemas']['UsageByUserRow'][];
     };
     /** @enum {string} */
     UsageDimension: 'provider' | 'model' | 'powerLevel';
@@ -1945,6 +2415,8 @@ export interface components {
       data: components['schemas']['UserView'][];
       /** @description Pass as `cursor` for the next page; null on the last page. */
       nextCursor: string | null;
+      /** @description How many users match `q` in all (every page). */
+      total: number;
     };
     /** @description An account as admins see it (GET /api/v1/admin/users, …/:id). */
     UserView: {
@@ -2153,7 +2625,8 @@ export interface components {
       allowedPaidParams?: ('service_tier' | 'store' | 'web_search_options' | 'audio' | 'prediction')[];
       enabled?: boolean;
       disabledReason?: string;
-      apiKey?: string;
+      /** @description A new platform key, or null to remove it. */
+      apiKey?: string | null;
     };
     TestProviderDto: {
       apiKey?: string;
@@ -2205,6 +2678,11 @@ export interface components {
       to?: string;
       /** @enum {string} */
       format?: 'csv' | 'json';
+    };
+    AdminUsageByUserDto: {
+      limit?: number;
+      from?: string;
+      to?: string;
     };
     ChatMessageDto: {
       /** @enum {string} */
@@ -2895,6 +3373,28 @@ export interface operations {
       };
     };
   };
+  AdminUsersController_listKeys: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description GatewayKeyList */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayKeyList'];
+        };
+      };
+    };
+  };
   AdminUsersController_issueKey: {
     parameters: {
       query?: never;
@@ -2918,6 +3418,49 @@ export interface operations {
         content: {
           'application/json': components['schemas']['AdminIssuedKeyView'];
         };
+      };
+    };
+  };
+  AdminUsersController_listProviderKeys: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description KeyList */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['KeyList'];
+        };
+      };
+    };
+  };
+  AdminUsersController_revokeKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        keyId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description No content */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };
@@ -2965,6 +3508,26 @@ export interface operations {
       };
     };
   };
+  TierPolicyController_history: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description TierPolicyHistory */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TierPolicyHistory'];
+        };
+      };
+    };
+  };
   BillingPolicyController_get: {
     parameters: {
       query?: never;
@@ -3005,6 +3568,26 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['BillingPolicyView'];
+        };
+      };
+    };
+  };
+  BillingPolicyController_history: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description BillingPolicyHistory */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BillingPolicyHistory'];
         };
       };
     };
@@ -3098,6 +3681,28 @@ export interface operations {
       };
     };
   };
+  AdminCreditsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description CreditsView */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreditsView'];
+        };
+      };
+    };
+  };
   AdminCreditsController_grant: {
     parameters: {
       query?: never;
@@ -3120,6 +3725,33 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['CreditGrantView'];
+        };
+      };
+    };
+  };
+  AdminCreditsController_ledger: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page */
+        before?: string;
+        /** @description 1–200, default 50 */
+        limit?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description LedgerPage */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LedgerPage'];
         };
       };
     };
@@ -3451,6 +4083,33 @@ export interface operations {
       };
     };
   };
+  AdminUsageAnalyticsController_byUser: {
+    parameters: {
+      query?: {
+        /** @description ISO 8601, inclusive; default 30 days before `to` */
+        from?: unknown;
+        /** @description ISO 8601, exclusive; default now */
+        to?: unknown;
+        /** @description users, 1 to 100, default 20 */
+        limit?: unknown;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description UsageByUserView */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UsageByUserView'];
+        };
+      };
+    };
+  };
   AdminUsageAnalyticsController_timeseries: {
     parameters: {
       query?: {
@@ -3601,6 +4260,52 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['RoutingPolicyView'];
+        };
+      };
+    };
+  };
+  RoutingPreviewController_preview: {
+    parameters: {
+      query?: {
+        tier?: 'free' | 'starter' | 'professional' | 'enterprise';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RoutingPolicyDto'];
+      };
+    };
+    responses: {
+      /** @description RoutingPreviewView */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RoutingPreviewView'];
+        };
+      };
+    };
+  };
+  RoutingPreviewController_history: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RoutingPolicyVersionView[] */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RoutingPolicyVersionView'][];
         };
       };
     };
@@ -3879,6 +4584,29 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  ModelsController_prices: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        provider: string;
+        model: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description ModelPriceVersionList */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModelPriceVersionList'];
+        };
       };
     };
   };
@@ -4227,6 +4955,8 @@ export interface operations {
         after?: unknown;
         /** @description 1 to 500, default 100 */
         limit?: unknown;
+        /** @description search, e.g. part of a name, email or id */
+        q?: unknown;
         category: unknown;
       };
       header?: never;
@@ -4264,6 +4994,26 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['AuditStreamView'];
+        };
+      };
+    };
+  };
+  AdminOverviewController_overview: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description AdminOverview */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AdminOverview'];
         };
       };
     };
@@ -4355,6 +5105,26 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['RateLimitsView'];
+        };
+      };
+    };
+  };
+  RateLimitsController_history: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RateLimitsHistory */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RateLimitsHistory'];
         };
       };
     };
