@@ -57,6 +57,8 @@ export interface UserList {
   readonly data: readonly UserView[];
   /** Pass as `cursor` for the next page; null on the last page. */
   readonly nextCursor: string | null;
+  /** How many users match `q` in all (every page). */
+  readonly total: number;
 }
 
 /** POST /api/v1/admin/users (its URL is in `Location`). */

@@ -30,10 +30,12 @@ import {
   toUserView,
   type AdminIssuedKeyView,
   type CreatedUserView,
+  type GatewayKeyList,
   type UserList,
   type UserView,
 } from './accounts.views';
 import { ApiNoContent, ApiView } from '../http/openapi-views';
+import { MyKeys, type KeyList } from '../keys/my-keys';
 
 const DEFAULT_PAGE = 50;
 const MAX_PAGE = 200;
@@ -82,6 +84,7 @@ export class AdminUsersController {
     @Inject(AccountService) private readonly accounts: AccountService,
     @Inject(AccessDirectory) private readonly directory: AccessDirectory,
     @Inject(RecentSignIn) private readonly recentSignIn: RecentSignIn,
+    @Inject(MyKeys) private readonly providerKeys: MyKeys,
   ) {}
 
   @ApiBody({ schema: dtoSchema('CreateUserDto') })
@@ -98,7 +101,10 @@ export class AdminUsersController {
     return { id };
   }
 
-  /** Paged by `limit` (1–200, default 50) and `cursor` (the last page's nextCursor); `q` searches name, username and email. */
+  /**
+   * Paged by `limit` (1–200, default 50) and `cursor` (the last page's nextCursor); `q` searches name,
+   * username, email and id (case-insensitive, part of any). `total` counts every match of `q`.
+   */
   @ApiQuery({ name: 'q', required: false })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'cursor', required: false })
@@ -108,20 +114,22 @@ export class AdminUsersController {
     const size = parseLimit(limit);
     const from = cursor === undefined ? undefined : decodeCursor(cursor);
     const needle = typeof q === 'string' ? q.trim().toLowerCase() : '';
-    const matches = [...this.directory.allAccounts()]
-      .filter(
-        (a) =>
-          needle === '' ||
-          a.name.toLowerCase().includes(needle) ||
-          (a.username?.toLowerCase().includes(needle) ?? false) ||
-          (a.email?.toLowerCase().includes(needle) ?? false),
-      )
+    const matches = [...this.directory.allAccounts()].filter(
+      (a) =>
+        needle === '' ||
+        a.name.toLowerCase().includes(needle) ||
+        (a.username?.toLowerCase().includes(needle) ?? false) ||
+        (a.email?.toLowerCase().includes(needle) ?? false) ||
+        a.userId.toLowerCase().includes(needle),
+    );
+    const rest = matches
       .filter((a) => from === undefined || after(sortKey(a), from))
       .sort((a, b) => (after(sortKey(a), sortKey(b)) ? 1 : -1));
-    const page = matches.slice(0, size);
+    const page = rest.slice(0, size);
     return {
       data: page.map((a) => this.view(a)),
-      nextCursor: matches.length > size ? encodeCursor(sortKey(page[page.length - 1]!)) : null,
+      nextCursor: rest.length > size ? encodeCursor(sortKey(page[page.length - 1]!)) : null,
+      total: matches.length,
     };
   }
 
@@ -194,6 +202,37 @@ export class AdminUsersController {
     await this.recentSignIn.require(request, request.principal!, dto.password);
     const issued = await this.accounts.issueKey(id, dto.name, commandMetadata(request, request.principal!));
     return { id: issued.id, apiKey: issued.apiKey, maskedKey: issued.maskedKey };
+  }
+
+  /** The user's provider keys (BYOK), masked: never the key. */
+  @ApiView('KeyList')
+  @Get(':id/keys')
+  listProviderKeys(@Param('id') id: string): KeyList {
+    this.accounts.account(id); // 404 for an unknown user
+    return this.providerKeys.listOf(id);
+  }
+
+  /** The user's active gateway keys, masked; last use as this gateway instance saw it (since its start). */
+  @ApiView('GatewayKeyList')
+  @Get(':id/api-keys')
+  listKeys(@Param('id') id: string): GatewayKeyList {
+    this.accounts.account(id); // 404 for an unknown user
+    return { data: this.directory.activeKeys(id) };
+  }
+
+  /**
+   * Revokes one of the user's gateway keys at once, recorded with the admin as the actor (the same
+   * event as the user's own revoke). A key of another user, or an unknown or revoked one, is a 404.
+   */
+  @ApiNoContent()
+  @Delete(':id/api-keys/:keyId')
+  @HttpCode(204)
+  async revokeKey(
+    @Param('id') id: string,
+    @Param('keyId') keyId: string,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<void> {
+    await this.accounts.revokeKey(id, keyId, commandMetadata(request, request.principal!));
   }
 
   private view(a: AccountEntry): UserView {

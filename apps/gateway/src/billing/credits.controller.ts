@@ -98,6 +98,41 @@ const toEntryView = (e: CreditLedgerEntry): LedgerEntryView => ({
   explanationUrl: e.kind === 'charge' ? `/api/v1/requests/${encodeURIComponent(e.reference)}` : null,
 });
 
+async function creditsView(
+  accounts: AccountService,
+  budget: BudgetGate,
+  context: ChatContext,
+  userId: string,
+): Promise<CreditsView> {
+  const account = accounts.account(userId);
+  const view = await budget.view(userId);
+  const perCredit = context.billing.policy.microsPerCredit;
+  return {
+    balanceMicros: view.balanceMicros.toString(),
+    reservedMicros: view.reservedMicros.toString(),
+    availableMicros: view.availableMicros.toString(),
+    monthSpendMicros: view.monthSpendMicros.toString(),
+    monthlyCapMicros: account.monthlyCapMicros,
+    capMode: account.capMode,
+    credits: view.availableMicros > 0n ? Number(view.availableMicros / perCredit) : 0,
+  };
+}
+
+async function ledgerPage(
+  knex: Knex,
+  userId: string,
+  before: string | undefined,
+  limit: string | undefined,
+): Promise<LedgerPage> {
+  const cursor = before === undefined ? undefined : decodeLedgerCursor(before);
+  if (before !== undefined && !cursor)
+    throw new ValidationError('REQUEST.INVALID_CURSOR', 'before must be a nextCursor from an earlier page', {
+      param: 'before',
+    });
+  const page = await readCreditLedger(knex, userId, { before: cursor, limit: parseLimit(limit) });
+  return { data: page.entries.map(toEntryView), nextCursor: page.nextCursor };
+}
+
 /** The caller's credits: balance, this month's spend, the ledger, and buying more. */
 @ApiTags('credits')
 @ApiBearerAuth()
@@ -122,19 +157,7 @@ export class MyCreditsController {
   @ApiView('CreditsView')
   @Get()
   async get(@Req() request: AuthenticatedRequest): Promise<CreditsView> {
-    const userId = request.principal!.userId;
-    const account = this.accounts.account(userId);
-    const view = await this.budget.view(userId);
-    const perCredit = this.context.billing.policy.microsPerCredit;
-    return {
-      balanceMicros: view.balanceMicros.toString(),
-      reservedMicros: view.reservedMicros.toString(),
-      availableMicros: view.availableMicros.toString(),
-      monthSpendMicros: view.monthSpendMicros.toString(),
-      monthlyCapMicros: account.monthlyCapMicros,
-      capMode: account.capMode,
-      credits: view.availableMicros > 0n ? Number(view.availableMicros / perCredit) : 0,
-    };
+    return creditsView(this.accounts, this.budget, this.context, request.principal!.userId);
   }
 
   /** Every grant and charge (as it stands after any correction), newest first. */
@@ -147,20 +170,7 @@ export class MyCreditsController {
     @Query('before') before?: string,
     @Query('limit') limit?: string,
   ): Promise<LedgerPage> {
-    const cursor = before === undefined ? undefined : decodeLedgerCursor(before);
-    if (before !== undefined && !cursor)
-      throw new ValidationError(
-        'REQUEST.INVALID_CURSOR',
-        'before must be a nextCursor from an earlier page',
-        {
-          param: 'before',
-        },
-      );
-    const page = await readCreditLedger(this.knex, request.principal!.userId, {
-      before: cursor,
-      limit: parseLimit(limit),
-    });
-    return { data: page.entries.map(toEntryView), nextCursor: page.nextCursor };
+    return ledgerPage(this.knex, request.principal!.userId, before, limit);
   }
 
   /**
@@ -221,7 +231,31 @@ export class AdminCreditsController {
   constructor(
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(AccountService) private readonly accounts: AccountService,
+    @Inject(KNEX) private readonly knex: Knex,
+    @Inject(ChatContext) private readonly context: ChatContext,
+    @Inject(BudgetGate) private readonly budget: BudgetGate,
   ) {}
+
+  /** The user's balance, reserved, available, this month's spend and cap: what they see on /me/credits. */
+  @ApiView('CreditsView')
+  @Get(':id/credits')
+  async get(@Param('id') userId: string): Promise<CreditsView> {
+    return creditsView(this.accounts, this.budget, this.context, userId);
+  }
+
+  /** The user's grants and charges, newest first (as /me/credits/ledger). */
+  @ApiQuery({ name: 'before', required: false, description: 'nextCursor of the previous page' })
+  @ApiQuery({ name: 'limit', required: false, description: '1–200, default 50' })
+  @ApiView('LedgerPage')
+  @Get(':id/credits/ledger')
+  async ledger(
+    @Param('id') userId: string,
+    @Query('before') before?: string,
+    @Query('limit') limit?: string,
+  ): Promise<LedgerPage> {
+    this.accounts.account(userId); // 404 for an unknown user
+    return ledgerPage(this.knex, userId, before, limit);
+  }
 
   @ApiBody({ schema: dtoSchema('GrantCreditsDto') })
   @ApiView('CreditGrantView', 201)

@@ -150,7 +150,12 @@ export class MyKeys {
   }
 
   list(principal: Principal): KeyList {
-    return { data: this.keys.view.keysOf(principal.userId).map((k) => this.toView(k)) };
+    return this.listOf(principal.userId);
+  }
+
+  /** Anyone's provider keys, masked (an admin's view of a user's page). */
+  listOf(userId: string): KeyList {
+    return { data: this.keys.view.keysOf(userId).map((k) => this.toView(k)) };
   }
 
   async add(principal: Principal, dto: AddKeyDto, metadata: EventMetadata): Promise<KeyView> {
