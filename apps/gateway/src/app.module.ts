@@ -55,6 +55,7 @@ import { ProviderProber } from './runtime/provider-prober';
 import { AUDIT_VERIFICATION, GATEWAY_CONFIG, LOGGER } from './runtime/runtime.tokens';
 import { RequestsController } from './routing/requests.controller';
 import { RoutingPolicyController } from './routing/routing-policy.controller';
+import { RoutingPreviewController } from './routing/routing-preview.controller';
 import { MeUsageController } from './usage/me-usage.controller';
 import {
   AdminUsageAnalyticsController,
@@ -126,6 +127,7 @@ export class AppModule {
         AdminUsageAnalyticsController,
         RequestsController,
         RoutingPolicyController,
+        RoutingPreviewController,
         ProviderHealthController,
         ProvidersController,
         ModelsController,

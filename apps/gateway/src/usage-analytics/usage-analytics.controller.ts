@@ -1,7 +1,7 @@
 import { applyDecorators, Controller, Get, Inject, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import type { Principal } from '@gw/accounts';
+import { AccessDirectory, type Principal } from '@gw/accounts';
 import type {
   UsageBreakdown,
   UsageRequestsPage,
@@ -12,7 +12,9 @@ import type {
 import { AdminGuard } from '../auth/admin.guard';
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
 import { CurrentPrincipal } from '../auth/principal.decorator';
+import { toUsageByUserView, type UsageByUserView } from './admin-usage.views';
 import {
+  AdminUsageByUserDto,
   AdminUsageExportDto,
   AdminUsageRangeDto,
   AdminUsageRequestsDto,
@@ -113,7 +115,10 @@ export class MeUsageAnalyticsController {
 @Controller('api/v1/admin/usage')
 @UseGuards(GatewayKeyGuard, AdminGuard)
 export class AdminUsageAnalyticsController {
-  constructor(@Inject(UsageAnalyticsReader) private readonly reader: UsageAnalyticsReader) {}
+  constructor(
+    @Inject(UsageAnalyticsReader) private readonly reader: UsageAnalyticsReader,
+    @Inject(AccessDirectory) private readonly directory: AccessDirectory,
+  ) {}
 
   private scope = (userId: string | undefined): UsageScope =>
     userId === undefined ? { kind: 'all' } : { kind: 'user', userId };
@@ -148,6 +153,21 @@ export class AdminUsageAnalyticsController {
   byPowerLevel(@Query() q: unknown): Promise<UsageBreakdown> {
     const dto = readQuery(AdminUsageRangeDto, q);
     return this.reader.breakdown(this.scope(dto.userId), dto, 'powerLevel');
+  }
+
+  /**
+   * Top spenders: each user's requests, tokens, provider cost, charge and margin (charge − cost),
+   * most charged first, named from the account directory (deleted accounts keep their usage).
+   */
+  @applyDecorators(
+    ...RANGE,
+    ApiQuery({ name: 'limit', required: false, description: 'users, 1 to 100, default 20' }),
+  )
+  @ApiView('UsageByUserView')
+  @Get('by-user')
+  async byUser(@Query() q: unknown): Promise<UsageByUserView> {
+    const result = await this.reader.byUser(readQuery(AdminUsageByUserDto, q));
+    return toUsageByUserView(result, (userId) => this.directory.account(userId));
   }
 
   @applyDecorators(...RANGE, BUCKET, USER)

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min, NotEquals } from 'class-validator';
-import { ALL_USERS, MAX_REQUESTS_PAGE } from '@gw/usage-billing';
+import { ALL_USERS, MAX_REQUESTS_PAGE, MAX_TOP_USERS } from '@gw/usage-billing';
 
 /**
  * Query parameters of GET /api/v1/{me,admin}/usage/…. `from`/`to` are checked as ISO 8601 by
@@ -50,4 +50,9 @@ export class AdminUsageRequestsDto extends UsageRequestsDto {
 }
 export class AdminUsageExportDto extends UsageExportDto {
   @UserId() userId?: string;
+}
+
+/** Admin by-user (top spenders): the range, and how many users (1 to 100, default 20). */
+export class AdminUsageByUserDto extends UsageRangeDto {
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_TOP_USERS) limit?: number;
 }

@@ -8,6 +8,8 @@ import {
   ExportUsageQuery,
   GetUsageBreakdownQuery,
   GetUsageByKeyQuery,
+  GetUsageByUserQuery,
+  DEFAULT_TOP_USERS,
   GetUsageSummaryQuery,
   GetUsageTimeseriesQuery,
   ListUsageRequestsQuery,
@@ -15,6 +17,7 @@ import {
   usageExportChunks,
   type UsageBreakdown,
   type UsageByKey,
+  type UsageByUser,
   type UsageDimension,
   type UsageRequestsPage,
   type UsageScope,
@@ -24,6 +27,7 @@ import {
 import { validateInstance } from '../http/validate-dto';
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import type {
+  AdminUsageByUserDto,
   UsageExportDto,
   UsageRangeDto,
   UsageRequestsDto,
@@ -56,6 +60,12 @@ export class UsageAnalyticsReader {
 
   byKey(scope: UsageScope, dto: UsageRangeDto): Promise<UsageByKey> {
     return this.queries.execute(new GetUsageByKeyQuery(scope, resolveUsageRange(dto, this.clock.now())));
+  }
+
+  byUser(dto: AdminUsageByUserDto): Promise<UsageByUser> {
+    return this.queries.execute(
+      new GetUsageByUserQuery(resolveUsageRange(dto, this.clock.now()), dto.limit ?? DEFAULT_TOP_USERS),
+    );
   }
 
   timeseries(scope: UsageScope, dto: UsageTimeseriesDto): Promise<UsageTimeseries> {

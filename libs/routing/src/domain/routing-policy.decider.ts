@@ -77,7 +77,8 @@ const invalid = (param: string, message: string): never => {
 const sameWeights = (a: RoutingWeights, b: RoutingWeights): boolean =>
   a.cost === b.cost && a.latency === b.latency && a.quality === b.quality;
 
-function validate(policy: Omit<RoutingPolicy, 'version'>): void {
+/** The decider's checks of a policy (a ValidationError on the first problem); also for drafts (preview). */
+export function validateRoutingPolicy(policy: Omit<RoutingPolicy, 'version'>): void {
   for (const level of POWER_LEVELS) {
     const p = policy.levels[level];
     if (!ROUTING_STRATEGIES.includes(p.strategy))
@@ -142,7 +143,7 @@ export const routingPolicyDecider: Decider<ChangeRoutingPolicy, RoutingPolicyEve
         `The policy is at version ${state.version}, not ${expectedVersion}: reload it and try again`,
       );
     }
-    validate(command.data.policy);
+    validateRoutingPolicy(command.data.policy);
     const policy = normalised(command.data.policy);
     const { version: _version, ...current } = state;
     if (same(current, policy)) return []; // nothing changes: no new version

@@ -9,6 +9,7 @@ export * from './queries/usage-request.view';
 export * from './queries/get-usage-summary/get-usage-summary.query';
 export * from './queries/get-usage-breakdown/get-usage-breakdown.query';
 export * from './queries/get-usage-by-key/get-usage-by-key.query';
+export * from './queries/get-usage-by-user/get-usage-by-user.query';
 export * from './queries/get-usage-timeseries/get-usage-timeseries.query';
 export * from './queries/list-usage-requests/list-usage-requests.query';
 export * from './queries/export-usage/export-usage.query';

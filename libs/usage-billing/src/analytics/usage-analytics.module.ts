@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ExportUsageHandler } from './queries/export-usage/export-usage.handler';
 import { GetUsageByKeyHandler } from './queries/get-usage-by-key/get-usage-by-key.handler';
+import { GetUsageByUserHandler } from './queries/get-usage-by-user/get-usage-by-user.handler';
 import { GetUsageBreakdownHandler } from './queries/get-usage-breakdown/get-usage-breakdown.handler';
 import { GetUsageSummaryHandler } from './queries/get-usage-summary/get-usage-summary.handler';
 import { GetUsageTimeseriesHandler } from './queries/get-usage-timeseries/get-usage-timeseries.handler';
@@ -14,6 +15,7 @@ import { ListUsageRequestsHandler } from './queries/list-usage-requests/list-usa
     GetUsageSummaryHandler,
     GetUsageBreakdownHandler,
     GetUsageByKeyHandler,
+    GetUsageByUserHandler,
     GetUsageTimeseriesHandler,
     ListUsageRequestsHandler,
     ExportUsageHandler,

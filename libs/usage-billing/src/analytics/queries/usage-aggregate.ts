@@ -20,6 +20,11 @@ export const GROUPS = {
   provider: { alias: 'provider', rollup: 'provider', fact: 'provider' },
   modelId: { alias: 'model_id', rollup: 'model_id', fact: 'model_id' },
   powerLevel: { alias: 'power_level', rollup: 'power_level', fact: 'power_level' },
+  /**
+   * Each user on their own: with scope `all`, the rollups' per-user rows (never ALL_USERS, which
+   * holds them together). Also in the hourly rollup, so a by-user query reads 24 rows a user-day.
+   */
+  user: { alias: 'user_id', rollup: 'user_id', fact: 'user_id', hourly: 'user_id' },
   /** The gateway key ('' when not known: the rollup's value for a fact's null). */
   apiKey: { alias: 'api_key_id', rollup: 'api_key_id', fact: `coalesce(api_key_id, '')` },
   day: {
@@ -87,8 +92,10 @@ export async function aggregateUsage(
       ...groups.map((g) => `${hourly ? (g.hourly ?? g.rollup) : g.rollup} as ${g.alias}`),
       ...MEASURES.map(([, r]) => `${r} as ${r}`),
     ];
+    // Grouped by user across users: every user's own rows, not the row for all of them together.
+    const perUser = scope.kind === 'all' && groups.includes(GROUPS.user);
     parts.push(
-      `select ${cols.join(', ')} from ${table} where user_id = ? and ${column} >= ? and ${column} < ?`,
+      `select ${cols.join(', ')} from ${table} where user_id ${perUser ? '<>' : '='} ? and ${column} >= ? and ${column} < ?`,
     );
     bindings.push(
       scope.kind === 'user' ? scope.userId : ALL_USERS,
@@ -184,3 +191,15 @@ export function toUsageTotals(m: UsageMeasures): UsageTotals {
 export const moneyShare = (part: bigint, whole: bigint): number =>
   whole === 0n ? 0 : Number((part * 1_000_000n) / whole) / 1e6;
 export { ratio as countShare };
+
+/** Charged − provider cost, and that over the charge (null when nothing was charged). */
+export function usageMargin(
+  chargedMicros: bigint,
+  providerCostMicros: bigint,
+): { readonly marginMicros: string; readonly marginRate: number | null } {
+  const margin = chargedMicros - providerCostMicros;
+  return {
+    marginMicros: margin.toString(),
+    marginRate: chargedMicros === 0n ? null : Number((margin * 1_000_000n) / chargedMicros) / 1e6,
+  };
+}
