@@ -850,6 +850,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/admin/providers/health': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ProviderHealthController_report'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/admin/providers/{slug}/health': {
     parameters: {
       query?: never;
@@ -1384,7 +1400,7 @@ export interface components {
       cachedInputPerMTokMicros: string;
       /** @description The levels under which routing may pick it now (the routing policy's filters; [] when deprecated). */
       powerLevels: components['schemas']['PowerLevel'][];
-      /** @description The router's recent latency for this model on this instance: the exponentially weighted mean of its live answers (what routing scores with), in ms; null before any answer. */
+      /** @description The median latency of this model's answers over the last 24 hours (the provider-health read model), in ms; without answers there, this instance's recent latency (the exponentially weighted mean routing scores with); null before any answer. */
       p50LatencyMs: number | null;
       /** @description The catalog's typical latency, used by routing until live answers say otherwise. */
       typicalLatencyMs: number;
@@ -1472,6 +1488,19 @@ export interface components {
     CreatedUserView: {
       id: string;
     };
+    CredentialHealthSummary: {
+      /** @description Upstream attempts in the window (a fallback hop counts at the provider that failed it). */
+      requests: number;
+      successes: number;
+      /** @description successes / requests, 0..1; null without attempts. */
+      successRate: number | null;
+      /** @description Failed attempts by kind: 429, 5xx, timeout, 401/403, anything else. */
+      errors: components['schemas']['HealthErrorCounts'];
+      latencyMs: components['schemas']['LatencyPercentiles'];
+      ttftMs: components['schemas']['LatencyPercentiles'];
+      /** @description 'platform' (the provider's platform key) or 'byok' (all callers' own keys together). */
+      credential: components['schemas']['HealthCredential'];
+    };
     /** @description POST /api/v1/admin/users/:id/credits; `granted` false: this Idempotency-Key granted before. */
     CreditGrantView: {
       grantId: string;
@@ -1554,6 +1583,20 @@ export interface components {
     };
     /** @enum {string} */
     Grain: 'day' | 'hour';
+    /** @enum {string} */
+    HealthCredential: 'platform' | 'byok';
+    HealthErrorCounts: {
+      rateLimited: number;
+      serverError: number;
+      timeout: number;
+      auth: number;
+      other: number;
+    };
+    /**
+     * @description The provider-health read model's contract (shared by the admin providers page, the admin overview and the user catalog). All numbers are JSON numbers; times are ISO strings.
+     * @enum {string}
+     */
+    HealthWindow: '1h' | '24h' | '7d';
     /** @description A just-issued gateway key: the only answer that ever holds the key. */
     IssuedKeyView: {
       id: string;
@@ -1652,6 +1695,12 @@ export interface components {
       baseUrl?: string;
       models?: string[];
     };
+    /** @description Milliseconds; null without samples. */
+    LatencyPercentiles: {
+      p50: number | null;
+      p95: number | null;
+      p99: number | null;
+    };
     LedgerEntryView: {
       id: string;
       at: string;
@@ -1717,6 +1766,8 @@ export interface components {
       prices: components['schemas']['ModelPricesView'];
       /** @description Who set them: a user id, or `system:seed` for the seed. */
       changedBy: string;
+      /** @description The actor's display name now; null for the seed or an account that is gone. */
+      changedByName: string | null;
       /** @description When they took effect (ISO 8601). */
       changedAt: string;
     };
@@ -1863,9 +1914,57 @@ export interface components {
         [key: string]: unknown;
       };
     };
-    /** @description GET /api/v1/admin/providers/:slug/health */
+    ProviderHealthLastChange: {
+      /** @enum {string} */
+      kind: 'degraded' | 'recovered';
+      at: string;
+      reason: string;
+    };
+    ProviderHealthPoint: {
+      /** @description Bucket start, ISO. */
+      at: string;
+      requests: number;
+      failures: number;
+      latencyP95Ms: number | null;
+      /** @description False when the breaker was open at any time in the bucket. */
+      healthy: boolean;
+    };
+    /** @description GET /api/v1/admin/providers/health?window=1h|24h|7d (default 24h). */
+    ProviderHealthReport: {
+      window: components['schemas']['HealthWindow'];
+      from: string;
+      to: string;
+      providers: components['schemas']['ProviderHealthSummary'][];
+    };
+    /** @description GET /api/v1/admin/providers/health */
+    ProviderHealthReportView: components['schemas']['ProviderHealthReport'];
+    ProviderHealthSummary: {
+      /** @description Upstream attempts in the window (a fallback hop counts at the provider that failed it). */
+      requests: number;
+      successes: number;
+      /** @description successes / requests, 0..1; null without attempts. */
+      successRate: number | null;
+      /** @description Failed attempts by kind: 429, 5xx, timeout, 401/403, anything else. */
+      errors: components['schemas']['HealthErrorCounts'];
+      latencyMs: components['schemas']['LatencyPercentiles'];
+      ttftMs: components['schemas']['LatencyPercentiles'];
+      /** @description Provider slug. */
+      provider: string;
+      name: string;
+      enabled: boolean;
+      status: components['schemas']['ProviderStatus'];
+      /** @description Share of the window's minutes with a healthy (closed) breaker, 0..1. */
+      uptime: number;
+      lastChange: components['schemas']['ProviderHealthLastChange'] | (never | null);
+      credentials: components['schemas']['CredentialHealthSummary'][];
+    };
+    /** @description GET /api/v1/admin/providers/:slug/health: this instance's breaker now and the degraded/recovered timeline (as before), plus the read model's summary of the window and its chart series. */
     ProviderHealthView: {
       timeline: components['schemas']['ProviderHealthChange'][];
+      window: components['schemas']['HealthWindow'];
+      summary: components['schemas']['ProviderHealthSummary'];
+      /** @description 1h: 60 one-minute buckets; 24h: 24 hourly; 7d: 168 hourly; oldest first. */
+      series: components['schemas']['ProviderHealthPoint'][];
       provider: string;
       credential: string;
       state: components['schemas']['BreakerState'];
@@ -4310,9 +4409,35 @@ export interface operations {
       };
     };
   };
+  ProviderHealthController_report: {
+    parameters: {
+      query?: {
+        /** @description default 24h; anything else is a 400 HEALTH.WINDOW_INVALID */
+        window?: '1h' | '24h' | '7d';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description ProviderHealthReportView */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProviderHealthReportView'];
+        };
+      };
+    };
+  };
   ProviderHealthController_health: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description default 24h; anything else is a 400 HEALTH.WINDOW_INVALID */
+        window?: '1h' | '24h' | '7d';
+      };
       header?: never;
       path: {
         slug: string;
