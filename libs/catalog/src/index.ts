@@ -8,6 +8,7 @@ export * from './domain/provider.decider';
 export * from './domain/provider-health.events';
 export * from './domain/model.events';
 export * from './domain/model-prices';
+export * from './domain/model-price-history';
 export * from './domain/model.commands';
 export * from './domain/model.decider';
 export * from './view/catalog-view';

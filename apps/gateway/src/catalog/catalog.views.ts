@@ -1,4 +1,10 @@
-import type { ModelEntry, ProviderEntry, ProviderStatus } from '@gw/catalog';
+import type {
+  ModelEntry,
+  ModelPricesData,
+  ModelPriceVersion,
+  ProviderEntry,
+  ProviderStatus,
+} from '@gw/catalog';
 import type { ProviderHealthSnapshot } from '@gw/routing';
 
 /** A provider as admins see it. The platform key appears only masked. */
@@ -58,25 +64,68 @@ export const toProviderView = (
   },
 });
 
+/** A model's prices, micro-dollars per million tokens (per request for `perRequestMicros`), defaults filled in. */
+export interface ModelPricesView {
+  readonly inputPerMillionMicros: string;
+  readonly outputPerMillionMicros: string;
+  readonly cachedInputPerMillionMicros: string;
+  readonly cacheWritePerMillionMicros: string;
+  readonly cacheWrite1hPerMillionMicros: string;
+  readonly perRequestMicros: string;
+  readonly longContext: {
+    readonly aboveTokens: number;
+    readonly inputPerMillionMicros: string;
+    readonly outputPerMillionMicros: string;
+  } | null;
+}
+
+export const toModelPricesView = (p: ModelPricesData): ModelPricesView => ({
+  inputPerMillionMicros: p.inputPerMillion,
+  outputPerMillionMicros: p.outputPerMillion,
+  cachedInputPerMillionMicros: p.cachedInputPerMillion,
+  cacheWritePerMillionMicros: p.cacheWritePerMillion ?? p.inputPerMillion,
+  cacheWrite1hPerMillionMicros: p.cacheWrite1hPerMillion ?? p.cacheWritePerMillion ?? p.inputPerMillion,
+  perRequestMicros: p.perRequest ?? '0',
+  longContext: p.longContext
+    ? {
+        aboveTokens: p.longContext.aboveTokens,
+        inputPerMillionMicros: p.longContext.inputPerMillion,
+        outputPerMillionMicros: p.longContext.outputPerMillion,
+      }
+    : null,
+});
+
+/** One version of a model's prices (GET /api/v1/admin/models/:provider/:model/prices). */
+export interface ModelPriceVersionView {
+  /** 1 when added, one more on each price change: the `priceVersion` usage records name. */
+  readonly version: number;
+  readonly prices: ModelPricesView;
+  /** Who set them: a user id, or `system:seed` for the seed. */
+  readonly changedBy: string;
+  /** The actor's display name now; null for the seed or an account that is gone. */
+  readonly changedByName: string | null;
+  /** When they took effect (ISO 8601). */
+  readonly changedAt: string;
+}
+
+export const toModelPriceVersionView = (
+  v: ModelPriceVersion,
+  changedByName: string | null,
+): ModelPriceVersionView => ({
+  version: v.version,
+  prices: toModelPricesView(v.prices),
+  changedBy: v.changedBy,
+  changedByName,
+  changedAt: v.changedAt,
+});
+
 /** A model as admins see it; money in micro-dollar strings. */
 export interface ModelView {
   readonly id: string;
   readonly provider: string;
   readonly model: string;
   readonly displayName: string;
-  readonly prices: {
-    readonly inputPerMillionMicros: string;
-    readonly outputPerMillionMicros: string;
-    readonly cachedInputPerMillionMicros: string;
-    readonly cacheWritePerMillionMicros: string;
-    readonly cacheWrite1hPerMillionMicros: string;
-    readonly perRequestMicros: string;
-    readonly longContext: {
-      readonly aboveTokens: number;
-      readonly inputPerMillionMicros: string;
-      readonly outputPerMillionMicros: string;
-    } | null;
-  };
+  readonly prices: ModelPricesView;
   /** 1 when added, one more on each price change (usage records name the version they paid). */
   readonly priceVersion: number;
   readonly contextWindow: number;
@@ -99,24 +148,7 @@ export const toModelView = (m: ModelEntry, providerActive: boolean): ModelView =
   provider: m.spec.provider,
   model: m.spec.model,
   displayName: m.spec.displayName,
-  prices: {
-    inputPerMillionMicros: m.spec.prices.inputPerMillion,
-    outputPerMillionMicros: m.spec.prices.outputPerMillion,
-    cachedInputPerMillionMicros: m.spec.prices.cachedInputPerMillion,
-    cacheWritePerMillionMicros: m.spec.prices.cacheWritePerMillion ?? m.spec.prices.inputPerMillion,
-    cacheWrite1hPerMillionMicros:
-      m.spec.prices.cacheWrite1hPerMillion ??
-      m.spec.prices.cacheWritePerMillion ??
-      m.spec.prices.inputPerMillion,
-    perRequestMicros: m.spec.prices.perRequest ?? '0',
-    longContext: m.spec.prices.longContext
-      ? {
-          aboveTokens: m.spec.prices.longContext.aboveTokens,
-          inputPerMillionMicros: m.spec.prices.longContext.inputPerMillion,
-          outputPerMillionMicros: m.spec.prices.longContext.outputPerMillion,
-        }
-      : null,
-  },
+  prices: toModelPricesView(m.spec.prices),
   priceVersion: m.priceVersion ?? 1,
   contextWindow: m.spec.contextWindow,
   maxOutputTokens: m.spec.maxOutputTokens,

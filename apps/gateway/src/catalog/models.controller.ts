@@ -15,13 +15,22 @@ import {
 } from '@nestjs/common';
 import { ApiTags, ApiBearerAuth, ApiBody } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { AddModelCommand, ChangeModelCommand, RemoveModelCommand, toModelId } from '@gw/catalog';
+import {
+  AddModelCommand,
+  ChangeModelCommand,
+  modelPriceVersions,
+  RemoveModelCommand,
+  toModelId,
+  toModelStreamId,
+} from '@gw/catalog';
+import { AccessDirectory } from '@gw/accounts';
+import { EVENT_STORE, type EventStore } from '@gw/eventstore';
 import { AdminGuard } from '../auth/admin.guard';
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
 import type { AuthenticatedRequest } from '../auth/principal.decorator';
 import { validateDto } from '../http/validate-dto';
 import { CatalogAdmin } from './catalog-admin';
-import type { ModelView } from './catalog.views';
+import { toModelPriceVersionView, type ModelPriceVersionView, type ModelView } from './catalog.views';
 import { AddModelDto, ChangeModelDto, modelChangesFromDto, modelSpecFromDto } from './model.dto';
 import { metadataOf } from './providers.controller';
 import { dtoSchema } from '../http/openapi';
@@ -30,6 +39,11 @@ import { ApiNoContent, ApiView } from '../http/openapi-views';
 /** GET /api/v1/admin/models */
 export interface ModelViewList {
   readonly data: readonly ModelView[];
+}
+
+/** GET /api/v1/admin/models/:provider/:model/prices — oldest first; the last is the model's priceVersion. */
+export interface ModelPriceVersionList {
+  readonly data: readonly ModelPriceVersionView[];
 }
 
 /**
@@ -41,7 +55,11 @@ export interface ModelViewList {
 @Controller('api/v1/admin/models')
 @UseGuards(GatewayKeyGuard, AdminGuard)
 export class ModelsController {
-  constructor(@Inject(CatalogAdmin) private readonly catalog: CatalogAdmin) {}
+  constructor(
+    @Inject(CatalogAdmin) private readonly catalog: CatalogAdmin,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(AccessDirectory) private readonly directory: AccessDirectory,
+  ) {}
 
   @ApiView('ModelViewList')
   @Get()
@@ -54,6 +72,22 @@ export class ModelsController {
   get(@Param('provider') provider: string, @Param('model') model: string): ModelView {
     const id = toModelId(provider, model);
     return this.catalog.model(id);
+  }
+
+  /** The model's price versions from its event stream, with who set each and when; 404 for an unknown model. */
+  @ApiView('ModelPriceVersionList')
+  @Get(':provider/:model/prices')
+  async prices(
+    @Param('provider') provider: string,
+    @Param('model') model: string,
+  ): Promise<ModelPriceVersionList> {
+    this.catalog.model(toModelId(provider, model));
+    const events = await this.store.readStream(toModelStreamId(provider, model));
+    return {
+      data: modelPriceVersions(events).map((v) =>
+        toModelPriceVersionView(v, this.directory.account(v.changedBy)?.name ?? null),
+      ),
+    };
   }
 
   @ApiBody({ schema: dtoSchema('AddModelDto') })
