@@ -152,6 +152,7 @@ describe('routing policy preview and history (embedded)', () => {
     expect(history.body[1].policy.levels.precision.weights.cost).toBe(0.8);
     expect(typeof history.body[0].changedBy).toBe('string');
     expect(history.body[0].changedBy.length).toBeGreaterThan(0);
+    expect(typeof history.body[0].changedByName).toBe('string');
     expect(Date.parse(history.body[0].changedAt)).not.toBeNaN();
 
     const user = await request(gw.baseUrl)

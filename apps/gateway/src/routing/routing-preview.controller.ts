@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { QueryBus } from '@nestjs/cqrs';
-import { isTier, POWER_LEVELS, ValidationError, type PowerLevel, type Tier } from '@gw/shared-kernel';
+import { isTier, POWER_LEVELS, ValidationError, type Tier } from '@gw/shared-kernel';
 import {
   GetRoutingPolicyHistoryQuery,
   previewLevel,
@@ -10,6 +10,7 @@ import {
   type RequestNeeds,
   type RoutingPolicy,
 } from '@gw/routing';
+import { AccessDirectory } from '@gw/accounts';
 import { AdminGuard } from '../auth/admin.guard';
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
 import { ChatContext } from '../chat/chat-context';
@@ -27,8 +28,8 @@ import {
 /** The request every level is ranked for: the level's alias as model, one short user message. */
 const PREVIEW_MESSAGE = 'Hello! Can you help me with a short question?';
 
-const previewPromptTokens = (level: PowerLevel): number =>
-  promptTokenBound({ messages: [{ role: 'user', content: PREVIEW_MESSAGE }] });
+/** The prompt's token bound, as the chat path computes it (the model named does not change it). */
+const PREVIEW_PROMPT_TOKENS = promptTokenBound({ messages: [{ role: 'user', content: PREVIEW_MESSAGE }] });
 
 /** A short, non-streaming request without tools, images or JSON mode, no max_tokens. */
 const previewNeeds = (promptTokens: number): RequestNeeds => ({
@@ -52,6 +53,7 @@ export class RoutingPreviewController {
   constructor(
     @Inject(ChatContext) private readonly context: ChatContext,
     @Inject(QueryBus) private readonly queries: QueryBus,
+    @Inject(AccessDirectory) private readonly directory: AccessDirectory,
   ) {}
 
   /**
@@ -80,7 +82,7 @@ export class RoutingPreviewController {
         models: catalog.models,
         powerLevel,
         tier,
-        needs: previewNeeds(previewPromptTokens(powerLevel)),
+        needs: previewNeeds(PREVIEW_PROMPT_TOKENS),
         health,
         byokProviders: new Set<string>(),
       };
@@ -105,7 +107,7 @@ export class RoutingPreviewController {
     return {
       request: {
         message: PREVIEW_MESSAGE,
-        promptTokens: previewPromptTokens('balanced'),
+        promptTokens: PREVIEW_PROMPT_TOKENS,
         tier,
         stream: false,
         byok: false,
@@ -123,6 +125,7 @@ export class RoutingPreviewController {
     return versions.map((v) => ({
       version: v.version,
       changedBy: v.changedBy,
+      changedByName: this.directory.account(v.changedBy)?.name ?? null,
       changedAt: v.changedAt,
       policy: policyToView(v.policy),
     }));

@@ -84,6 +84,8 @@ export interface RoutingPolicyVersionView {
   readonly version: number;
   /** The actor (user id) who saved it. */
   readonly changedBy: string;
+  /** The actor's display name now; null when the account is gone or unknown. */
+  readonly changedByName: string | null;
   readonly changedAt: string;
   readonly policy: RoutingPolicyView;
 }

@@ -2144,6 +2144,8 @@ export interface components {
       version: number;
       /** @description The actor (user id) who saved it. */
       changedBy: string;
+      /** @description The actor's display name now; null when the account is gone or unknown. */
+      changedByName: string | null;
       changedAt: string;
       policy: components['schemas']['RoutingPolicyView'];
     };
