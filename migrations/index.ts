@@ -17,6 +17,7 @@ import { migration as addSettledToCreditLedger } from './20261211130000_add_sett
 import { migration as createAuditCheckpoints } from './20261213120000_create_audit_checkpoints';
 import { migration as addSignedInAt } from './20261214120000_add_signed_in_at_to_auth_refresh_tokens';
 import { migration as addApiKeyToUsageAnalytics } from './20261215130000_add_api_key_to_usage_analytics';
+import { migration as createProviderHealthBuckets } from './20261216120000_create_provider_health_buckets';
 
 /**
  * Every migration, in one list. Add a file named `YYYYMMDDHHmmss_<verb>_<object>.ts` that exports
@@ -41,4 +42,5 @@ export const allMigrations: readonly NamedMigration[] = [
   createAuditCheckpoints,
   addSignedInAt,
   addApiKeyToUsageAnalytics,
+  createProviderHealthBuckets,
 ];

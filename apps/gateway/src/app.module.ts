@@ -9,7 +9,7 @@ import { KNEX } from '@gw/database';
 import { EVENT_STORE } from '@gw/eventstore';
 import { KEY_VAULT } from '@gw/key-vault';
 import { CLOCK } from '@gw/shared-kernel';
-import { RoutingModule } from '@gw/routing';
+import { PROVIDER_HEALTH_DIRECTORY, RoutingModule } from '@gw/routing';
 import { UsageAnalyticsModule, UsageBillingModule } from '@gw/usage-billing';
 import { AccountService } from './accounts/account-service';
 import { AdminUsersController } from './accounts/admin-users.controller';
@@ -35,6 +35,8 @@ import { SettingsEstimateController } from './settings-estimate/settings-estimat
 import { MeUsageForecastController } from './usage-analytics/usage-forecast.controller';
 import { MeUsageByKeyController } from './usage-analytics/usage-by-key.controller';
 import { ProviderHealthController } from './catalog/provider-health.controller';
+import { providerHealthDirectory } from './catalog/provider-health-directory';
+import { ProviderHealthCache } from './catalog/provider-health-cache';
 import { ProvidersController } from './catalog/providers.controller';
 import { ChatContext } from './chat/chat-context';
 import { ChatController } from './chat/chat.controller';
@@ -87,6 +89,10 @@ class RuntimeModule {
       { provide: BudgetGate, useValue: runtime.budget.gate },
       { provide: IdempotencyGate, useValue: runtime.idempotency },
       { provide: AUDIT_VERIFICATION, useValue: runtime.audit },
+      {
+        provide: PROVIDER_HEALTH_DIRECTORY,
+        useValue: providerHealthDirectory(runtime.catalog, runtime.chatContext),
+      },
     ];
     return { module: RuntimeModule, providers, exports: providers.map((p) => p.provide) };
   }
@@ -148,6 +154,7 @@ export class AppModule {
         AccountService,
         AuditorGuard,
         CatalogAdmin,
+        ProviderHealthCache,
         MyKeys,
         UsageAnalyticsReader,
         ...identityProviders,

@@ -25,3 +25,17 @@ export * from './queries/get-routing-policy-history/get-routing-policy-history.h
 export * from './health/provider-health-report';
 export * from './queries/get-provider-health-report/get-provider-health-report.query';
 export * from './queries/get-provider-health-detail/get-provider-health-detail.query';
+export * from './health/latency-histogram';
+export * from './health/attempt-failure-kind';
+export * from './health/provider-status';
+export * from './health/breaker-uptime';
+export * from './health/health-window';
+export * from './health/provider-health-stats';
+export * from './health/provider-health-summary';
+export * from './health/provider-health-directory';
+export * from './projections/provider-health/provider-health.projection';
+export * from './projections/provider-health/provider-health.tables';
+export * from './queries/get-provider-health-report/get-provider-health-report.handler';
+export * from './queries/get-provider-health-detail/get-provider-health-detail.handler';
+export * from './queries/list-model-latency/list-model-latency.query';
+export * from './queries/list-model-latency/list-model-latency.handler';

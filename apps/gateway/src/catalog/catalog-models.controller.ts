@@ -2,20 +2,23 @@ import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@gw/accounts';
 import { toCatalogModel } from '@gw/catalog';
-import { MODEL_ALIASES, powerLevelsOffering, publicHealthOf } from '@gw/routing';
+import { MODEL_ALIASES, powerLevelsOffering, publicHealthFromStatus, publicHealthOf } from '@gw/routing';
 import { CLOCK, type Clock } from '@gw/shared-kernel';
 import { GatewayKeyGuard } from '../auth/gateway-key.guard';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { ChatContext } from '../chat/chat-context';
 import { CatalogState } from '../runtime/catalog-state';
 import { toCatalogModelView, type CatalogModelsView } from './catalog-models.views';
+import { ProviderHealthCache } from './provider-health-cache';
 import { ApiView } from '../http/openapi-views';
 
 /**
  * The catalog as users see it: every model an admin has enabled, of a provider an admin has enabled
  * (disabled ones are not listed), with its prices, the power levels routing may pick it under the
- * current policy, recent latency and health from this instance's memory, and whether the caller's
- * tier may use it. Reads memory only.
+ * current policy, latency and health, and whether the caller's tier may use it. Latency (the p50 of
+ * the last 24 hours) and health read the provider-health read model through a cache refreshed at
+ * most every few seconds; a model without answers there shows this instance's recent latency, a
+ * provider the read model does not know this instance's breaker.
  */
 @ApiTags('catalog')
 @ApiBearerAuth()
@@ -26,11 +29,13 @@ export class CatalogModelsController {
     @Inject(CatalogState) private readonly catalog: CatalogState,
     @Inject(ChatContext) private readonly context: ChatContext,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ProviderHealthCache) private readonly healthModel: ProviderHealthCache,
   ) {}
 
   @ApiView('CatalogModelsView')
   @Get('models')
-  models(@CurrentPrincipal() principal: Principal): CatalogModelsView {
+  async models(@CurrentPrincipal() principal: Principal): Promise<CatalogModelsView> {
+    const read = await this.healthModel.current();
     const nowMs = this.clock.now().getTime();
     const policy = this.context.policy;
     const health = this.context.health;
@@ -38,7 +43,11 @@ export class CatalogModelsController {
     for (const p of this.catalog.view.providers()) {
       if (!p.enabled) continue;
       const status = this.catalog.status(p);
-      const providerHealth = publicHealthOf(status, health.snapshot(p.spec.slug), nowMs);
+      const modelStatus = read.status.get(p.spec.slug);
+      const providerHealth =
+        modelStatus === undefined
+          ? publicHealthOf(status, health.snapshot(p.spec.slug), nowMs)
+          : publicHealthFromStatus(status, modelStatus);
       for (const m of this.catalog.view.models(p.spec.slug)) {
         if (!m.enabled) continue;
         models.push(
@@ -46,7 +55,7 @@ export class CatalogModelsController {
             status,
             tier: principal.tier,
             powerLevels: powerLevelsOffering(toCatalogModel(m), policy),
-            latencyMs: health.latencyMs(m.id),
+            latencyMs: read.p50LatencyMs.get(m.id) ?? health.latencyMs(m.id),
             health: providerHealth,
           }),
         );

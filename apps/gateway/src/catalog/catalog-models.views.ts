@@ -21,8 +21,9 @@ export interface CatalogModelView {
   /** The levels under which routing may pick it now (the routing policy's filters; [] when deprecated). */
   readonly powerLevels: readonly PowerLevel[];
   /**
-   * The router's recent latency for this model on this instance: the exponentially weighted mean of
-   * its live answers (what routing scores with), in ms; null before any answer.
+   * The median latency of this model's answers over the last 24 hours (the provider-health read
+   * model), in ms; without answers there, this instance's recent latency (the exponentially weighted
+   * mean routing scores with); null before any answer.
    */
   readonly p50LatencyMs: number | null;
   /** The catalog's typical latency, used by routing until live answers say otherwise. */

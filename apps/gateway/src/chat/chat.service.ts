@@ -513,6 +513,8 @@ export class ChatService {
       reason,
       status: error.status ?? null,
       attempt: from.attempt,
+      fromProvider: from.model.provider,
+      fromCredential: from.candidate.byok ? 'byok' : 'platform',
     };
   }
 
@@ -560,6 +562,8 @@ export class ChatService {
           status,
           attempts,
           lastProvider: last.model.provider,
+          lastModelId: last.model.id,
+          lastCredential: last.candidate.byok ? 'byok' : 'platform',
         },
       });
       this.metrics.observeFailure({

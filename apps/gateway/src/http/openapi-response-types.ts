@@ -60,7 +60,7 @@ export type { BillingPolicyView } from '../billing/billing-policy.controller';
 export type { CreditGrantView } from '../billing/credits.controller';
 export type { ModelView, ProviderView } from '../catalog/catalog.views';
 export type { ModelViewList } from '../catalog/models.controller';
-export type { ProviderHealthView } from '../catalog/provider-health.controller';
+export type { ProviderHealthReportView, ProviderHealthView } from '../catalog/provider-health.controller';
 export type { ProviderViewList } from '../catalog/providers.controller';
 export type { RateLimitsView } from '../limits/rate-limits.controller';
 export type { RoutingPolicyView } from '../routing/routing-policy.dto';

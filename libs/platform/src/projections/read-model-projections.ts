@@ -1,6 +1,6 @@
 import type { Projection } from '@gw/projections';
 import { providerHealthTimelineProjection } from '@gw/catalog';
-import { requestExplanationsProjection } from '@gw/routing';
+import { providerHealthProjection, requestExplanationsProjection } from '@gw/routing';
 import { usageBillingProjections } from '@gw/usage-billing';
 
 /** Every projection behind the read models: the gateway runs them in-process, apps/projector in full mode. */
@@ -8,4 +8,5 @@ export const readModelProjections: readonly Projection[] = [
   ...usageBillingProjections,
   requestExplanationsProjection,
   providerHealthTimelineProjection,
+  providerHealthProjection,
 ];

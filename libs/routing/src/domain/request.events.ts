@@ -47,6 +47,9 @@ export type FallbackTriggered = DomainEvent<
     reason: string;
     status: number | null;
     attempt: number;
+    /** The provider of `fromModelId` and which key paid for the failed attempt; absent in older events. */
+    fromProvider?: string;
+    fromCredential?: 'platform' | 'byok';
   }
 >;
 
@@ -107,6 +110,9 @@ export type RequestFailed = DomainEvent<
     status: number;
     attempts: number;
     lastProvider: string | null;
+    /** The last attempt's model and which key paid for it; absent in older events. */
+    lastModelId?: string;
+    lastCredential?: 'platform' | 'byok';
   }
 >;
 
