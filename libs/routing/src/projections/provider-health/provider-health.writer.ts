@@ -138,13 +138,14 @@ async function writeBuckets(
       .merge();
 }
 
-/** The event-time minute of the last prune (prunes run at most once per minute of event time). */
-let lastPrunedMinute = Number.NEGATIVE_INFINITY;
+/** The event-time hour of the last prune of hour rows (at most once per hour of event time). */
+let lastHourPruned = Number.NEGATIVE_INFINITY;
 
 /**
  * Thin writer for the provider-health buckets, in the batch's transaction: per table one read of the
- * touched rows and one upsert of the changed ones, never a statement per event. Minute rows older
- * than two hours and hour rows older than ten days (before the batch's newest attempt) are deleted.
+ * touched rows and one upsert of the changed ones, never a statement per event. Relative to the
+ * batch's newest attempt, minute rows older than two hours are not written and are deleted (an
+ * index range on the key's leading column), hour rows older than ten days deleted once an hour.
  */
 export async function applyProviderHealth(
   trx: Knex.Transaction,
@@ -152,16 +153,20 @@ export async function applyProviderHealth(
 ): Promise<void> {
   const attempts = attemptsOf(events);
   if (attempts.length === 0) return;
-  await writeBuckets(trx, PROVIDER_HEALTH_MINUTES_TABLE, floorToMinute, attempts);
+  let newest = attempts[0]!.atMs;
+  for (const a of attempts) if (a.atMs > newest) newest = a.atMs;
+  const minuteCutoff = floorToMinute(newest) - MINUTE_ROWS_KEPT_MS;
+  const recent = attempts.filter((a) => a.atMs >= minuteCutoff);
+  if (recent.length > 0) await writeBuckets(trx, PROVIDER_HEALTH_MINUTES_TABLE, floorToMinute, recent);
   await writeBuckets(trx, PROVIDER_HEALTH_HOURS_TABLE, floorToHour, attempts);
-  const newest = floorToMinute(Math.max(...attempts.map((a) => a.atMs)));
-  if (newest > lastPrunedMinute) {
-    lastPrunedMinute = newest;
-    await trx(PROVIDER_HEALTH_MINUTES_TABLE)
-      .where('bucket', '<', new Date(newest - MINUTE_ROWS_KEPT_MS).toISOString())
-      .delete();
+  await trx(PROVIDER_HEALTH_MINUTES_TABLE)
+    .where('bucket', '<', new Date(minuteCutoff).toISOString())
+    .delete();
+  const hour = floorToHour(newest);
+  if (hour !== lastHourPruned) {
+    lastHourPruned = hour;
     await trx(PROVIDER_HEALTH_HOURS_TABLE)
-      .where('bucket', '<', new Date(floorToHour(newest) - HOUR_ROWS_KEPT_MS).toISOString())
+      .where('bucket', '<', new Date(hour - HOUR_ROWS_KEPT_MS).toISOString())
       .delete();
   }
 }
