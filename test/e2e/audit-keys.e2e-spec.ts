@@ -145,7 +145,12 @@ describeBackends('audit of a key history', (backend) => {
       );
 
     const listed = await as(auditor.key).get('/api/v1/audit/streams?category=keys').expect(200);
-    expect(listed.body.data).toContainEqual({ streamId: `keys-${user.id}` });
+    expect(listed.body.data).toContainEqual(
+      expect.objectContaining({
+        streamId: `keys-${user.id}`,
+        user: expect.objectContaining({ id: user.id }),
+      }),
+    );
     // The auditor reads; it neither uses nor changes anyone's keys.
     await as(auditor.key).delete(`/api/v1/me/keys/${keyId}`).expect(404);
     const again = await as(auditor.key).get(`/api/v1/audit/streams/keys-${user.id}`).expect(200);

@@ -22,6 +22,7 @@ import { billingProviders } from './billing/billing.providers';
 import { PaymentWebhookController } from './billing/payment-webhook.controller';
 import { AdminGuard } from './auth/admin.guard';
 import { AuditController } from './audit/audit.controller';
+import { AdminOverviewController } from './overview/admin-overview.controller';
 import { MyKeyHistoryController } from './audit/my-key-history.controller';
 import { VaultController } from './vault/vault.controller';
 import { AuditorGuard } from './auth/auditor.guard';
@@ -144,6 +145,7 @@ export class AppModule {
         HealthController,
         MetricsController,
         AuditController,
+        AdminOverviewController,
         MyKeyHistoryController,
         VaultController,
         RateLimitsController,

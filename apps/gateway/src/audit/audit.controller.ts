@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { AccessDirectory } from '@gw/accounts';
 import { EVENT_STORE, type EventStore } from '@gw/eventstore';
 import { NotFoundError, ValidationError } from '@gw/shared-kernel';
 import { AuditorGuard } from '../auth/auditor.guard';
@@ -13,9 +14,15 @@ import {
   type AuditVerification,
 } from './audit-stream';
 import { ApiView } from '../http/openapi-views';
+import {
+  normalizeStreamQuery,
+  POLICY_CATEGORY,
+  searchStreams,
+  type AuditStreamEntry,
+} from './audit-stream-search';
 
 export interface AuditStreamList {
-  readonly data: ReadonlyArray<{ readonly streamId: string }>;
+  readonly data: readonly AuditStreamEntry[];
   /** Pass as `after` for the next page; null on the last page. */
   readonly next: string | null;
 }
@@ -45,10 +52,19 @@ export class AuditController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(AUDIT_VERIFICATION) private readonly audit: AuditVerification,
+    @Inject(AccessDirectory) private readonly directory: AccessDirectory,
   ) {}
 
-  /** The streams of a category (e.g. `keys`), in id order, a page at a time. */
+  /**
+   * The streams of a category (e.g. `keys`: users' provider keys; `provider`, `model`, `account`,
+   * `credits`, `request`; `policy`: the four policy streams), in id order, a page at a time, each with
+   * the account it is named after (keys-, account-, credits- streams). `q` searches (case-insensitive,
+   * part of any) the id after the category and, for those, the account's name, username and email; a
+   * search reads at most 5,000 stream ids per call, so a page may hold fewer than `limit` streams
+   * while `next` is set.
+   */
   @ApiQuery({ name: 'category', required: true, example: 'keys' })
+  @ApiQuery({ name: 'q', required: false, description: 'search, e.g. part of a name, email or id' })
   @ApiQuery({ name: 'limit', required: false, description: `1 to ${MAX_LIMIT}, default ${DEFAULT_LIMIT}` })
   @ApiQuery({ name: 'after', required: false, description: 'the `next` of the previous page' })
   @ApiView('AuditStreamList')
@@ -57,22 +73,19 @@ export class AuditController {
     @Query('category') category: string | undefined,
     @Query('limit') limit: string | undefined,
     @Query('after') after: string | undefined,
+    @Query('q') q: string | undefined,
   ): Promise<AuditStreamList> {
     if (typeof category !== 'string')
       throw new ValidationError('AUDIT.CATEGORY_REQUIRED', 'category is required, e.g. ?category=keys', {
         param: 'category',
       });
-    const pageSize = parseLimit(typeof limit === 'string' ? limit : undefined);
-    const ids = await this.store.listStreams({
-      prefix: `${assertCategory(category)}-`,
+    return searchStreams(this.store, {
+      category: category === POLICY_CATEGORY ? category : assertCategory(category),
+      needle: normalizeStreamQuery(typeof q === 'string' ? q : undefined),
       after: typeof after === 'string' ? after : undefined,
-      limit: pageSize + 1,
+      limit: parseLimit(typeof limit === 'string' ? limit : undefined),
+      account: (userId) => this.directory.account(userId),
     });
-    const page = ids.slice(0, pageSize);
-    return {
-      data: page.map((streamId) => ({ streamId })),
-      next: ids.length > pageSize ? page[page.length - 1]! : null,
-    };
   }
 
   /**

@@ -56,6 +56,7 @@ export type {
   TierPolicyHistory,
 } from '../admin-policies/policy-history';
 export type { AuditStreamList } from '../audit/audit.controller';
+export type { AdminOverview } from '../overview/admin-overview';
 export type { BillingPolicyView } from '../billing/billing-policy.controller';
 export type { CreditGrantView } from '../billing/credits.controller';
 export type { ModelView, ProviderView } from '../catalog/catalog.views';
