@@ -14,6 +14,7 @@ describe('admin and audit API: who may call it', () => {
     method: 'get' | 'post' | 'put' | 'patch' | 'delete';
     path: string;
     template: string;
+    requiredQuery: boolean;
   }>;
 
   beforeAll(async () => {
