@@ -1,0 +1,64 @@
+import { HttpClient } from '@angular/common/http';
+import { inject, Injectable } from '@angular/core';
+import { firstValueFrom, map } from 'rxjs';
+import type { Schemas } from '../../core/api/api';
+
+export type RoutingPolicyView = Schemas['RoutingPolicyView'];
+export type RoutingPolicyBody = Schemas['RoutingPolicyDto'];
+export type LevelPolicyView = Schemas['PowerLevelPolicyView'];
+export type RoutingPreviewView = Schemas['RoutingPreviewView'];
+export type PreviewLevel = Schemas['RoutingPreviewLevelView'];
+export type PreviewCandidate = Schemas['RoutingPreviewCandidateView'];
+export type PreviewExclusion = Schemas['RoutingPreviewExclusionView'];
+export type RoutingPolicyVersion = Schemas['RoutingPolicyVersionView'];
+export type RoutingStrategy = Schemas['RoutingStrategy'];
+export type FallbackReason = Schemas['FallbackReason'];
+export type RoutingWeights = Schemas['RoutingWeights'];
+export type Tier = Schemas['Tier'];
+
+/** The policy in force and its ETag (the version, quoted), for If-Match on save. */
+export interface LoadedPolicy {
+  readonly policy: RoutingPolicyView;
+  readonly etag: string;
+}
+
+const POLICY_URL = '/api/v1/admin/routing/policy';
+const PREVIEW_URL = '/api/v1/admin/routing/preview';
+
+const loaded = (body: RoutingPolicyView | null, etag: string | null): LoadedPolicy => ({
+  policy: body!,
+  etag: etag ?? `"${body!.version}"`,
+});
+
+/**
+ * The routing policy: read with its ETag, save with If-Match (a stale one is a 412), preview a draft
+ * (nothing written) and the saved versions. Errors arrive as ApiError (interceptor).
+ */
+@Injectable({ providedIn: 'root' })
+export class RoutingApi {
+  private readonly http = inject(HttpClient);
+
+  policy(): Promise<LoadedPolicy> {
+    return firstValueFrom(
+      this.http
+        .get<RoutingPolicyView>(POLICY_URL, { observe: 'response' })
+        .pipe(map((r) => loaded(r.body, r.headers.get('etag')))),
+    );
+  }
+
+  save(body: RoutingPolicyBody, etag: string): Promise<LoadedPolicy> {
+    return firstValueFrom(
+      this.http
+        .put<RoutingPolicyView>(POLICY_URL, body, { observe: 'response', headers: { 'if-match': etag } })
+        .pipe(map((r) => loaded(r.body, r.headers.get('etag')))),
+    );
+  }
+
+  preview(draft: RoutingPolicyBody, tier: Tier): Promise<RoutingPreviewView> {
+    return firstValueFrom(this.http.post<RoutingPreviewView>(PREVIEW_URL, draft, { params: { tier } }));
+  }
+
+  history(): Promise<RoutingPolicyVersion[]> {
+    return firstValueFrom(this.http.get<RoutingPolicyVersion[]>(`${POLICY_URL}/history`));
+  }
+}
