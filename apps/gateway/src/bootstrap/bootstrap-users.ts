@@ -73,6 +73,8 @@ export async function bootstrapUsers(
           userId,
           email,
           displayName,
+          // The sign-in name, on the account too: admins find and see it on /admin/users.
+          ...(localCredentials && { username: USERNAMES[role] }),
           roles: [role],
           // The demo user shows everything a paying user gets: all three power levels and BYOK.
           tier: role === 'admin' ? 'enterprise' : 'professional',
