@@ -71,7 +71,7 @@ const MODEL = 'browser-model';
     await expectOneH1(page, 'Providers');
     await settle(page);
     // the seeded mocks are listed with a status chip and their numbers
-    await card('Mock Swift')
+    await card('Mock Swift (fast, cheap)')
       .getByText(/Healthy|No data|Degraded|Down/)
       .first()
       .waitFor();
@@ -196,7 +196,7 @@ const MODEL = 'browser-model';
     await settle(page);
     await page.locator('gw-health-chart canvas').waitFor();
     await page.locator('.timeline').getByText('Degraded').first().waitFor();
-    await page.getByRole('button', { name: 'Last hour' }).click();
+    await page.getByRole('radio', { name: '1h, the last hour' }).click();
     await settle(page);
     await page.locator('gw-health-chart canvas').waitFor();
 

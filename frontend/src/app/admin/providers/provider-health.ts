@@ -78,9 +78,9 @@ export type ProviderHealthDetailView = Omit<
 export type HealthChange = Schemas['ProviderHealthChange'];
 
 export const HEALTH_WINDOWS: ReadonlyArray<{ readonly value: HealthWindow; readonly label: string }> = [
-  { value: '1h', label: 'Last hour' },
-  { value: '24h', label: 'Last 24 hours' },
-  { value: '7d', label: 'Last 7 days' },
+  { value: '1h', label: 'the last hour' },
+  { value: '24h', label: 'the last 24 hours' },
+  { value: '7d', label: 'the last 7 days' },
 ];
 
 export const STATUS_TEXT: Readonly<Record<HealthStatus, string>> = {

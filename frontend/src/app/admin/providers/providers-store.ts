@@ -67,14 +67,19 @@ export class ProvidersStore {
     return r ? { from: r.from, to: r.to } : null;
   });
 
-  /** Providers with their health, the unhealthy first, then by name. */
+  /** Providers with their health: the unhealthy first, then those serving requests, then by name. */
   readonly rows = computed<readonly ProviderRow[]>(() => {
     const health = new Map((this.report()?.providers ?? []).map((h) => [h.provider, h]));
     const rank = (row: ProviderRow): number =>
       row.health?.status === 'down' ? 0 : row.health?.status === 'degraded' ? 1 : 2;
     return this.providerList()
       .map((provider) => ({ provider, health: health.get(provider.slug) ?? null }))
-      .sort((a, b) => rank(a) - rank(b) || a.provider.name.localeCompare(b.provider.name));
+      .sort(
+        (a, b) =>
+          rank(a) - rank(b) ||
+          Number(b.provider.status === 'active') - Number(a.provider.status === 'active') ||
+          a.provider.name.localeCompare(b.provider.name),
+      );
   });
 
   readonly counts = computed(() => {
