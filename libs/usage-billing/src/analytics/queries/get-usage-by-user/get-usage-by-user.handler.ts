@@ -14,8 +14,8 @@ import {
 import { GetUsageByUserQuery, type UsageByUser, type UsageByUserItem } from './get-usage-by-user.query';
 
 /**
- * Whole days from the hourly rollup's per-user rows (no dimensions: at most 24 a user-day), the
- * partial ends from usage_facts by its time index; most charged first, then most requests, then id.
+ * Whole days from the daily rollup's per-user rows (by its day index), the partial ends from
+ * usage_facts by its time index; most charged first, then most requests, then user id.
  */
 @QueryHandler(GetUsageByUserQuery)
 export class GetUsageByUserHandler implements IQueryHandler<GetUsageByUserQuery> {
