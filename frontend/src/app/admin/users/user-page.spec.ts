@@ -109,10 +109,26 @@ describe('UserPage', () => {
     await vi.waitFor(() =>
       http.expectOne((r) => r.method === 'GET' && r.url === `${base}/credits`).flush(credits('10000001')),
     );
-    http.expectOne((r) => r.url === `${base}/credits/ledger`).flush({ data: [], nextCursor: null });
+    http
+      .expectOne((r) => r.url === `${base}/credits/ledger`)
+      .flush({
+        data: [
+          {
+            id: 'e1',
+            at: '2026-12-07T15:31:00.000Z',
+            kind: 'admin',
+            amountMicros: '5000001',
+            reference: 'g',
+            description: 'support ticket 7',
+            explanationUrl: null,
+          },
+        ],
+        nextCursor: null,
+      });
     await vi.waitFor(() => {
       fixture.detectChanges();
       expect(el.querySelector('[data-testid="balance"]')?.textContent?.trim()).toBe('$10.00');
+      expect(el.textContent).toContain('support ticket 7');
     });
   });
 

@@ -94,9 +94,23 @@ describe('UserStore', () => {
     expect(req.request.headers.get('Idempotency-Key')).toBe('portal-1');
     req.flush({ grantId: 'grant_portal-1', userId: 'usr_demo', amountMicros: '5000000', granted: true });
     await vi.waitFor(() => http.expectOne(`${base}/credits`).flush(credits('10000000')));
+    // The ledger projection is a moment behind: asked again until the grant is in it.
     http.expectOne((r) => r.url === `${base}/credits/ledger`).flush({ data: [], nextCursor: null });
+    const entry = {
+      id: 'e1',
+      at: '2026-12-07T15:31:00.000Z',
+      kind: 'admin',
+      amountMicros: '5000000',
+      reference: 'grant_portal-1',
+      description: 'support',
+      explanationUrl: null,
+    };
+    await vi.waitFor(() =>
+      http.expectOne((r) => r.url === `${base}/credits/ledger`).flush({ data: [entry], nextCursor: null }),
+    );
     expect((await granted).granted).toBe(true);
     expect(store.credits().value?.balanceMicros).toBe('10000000');
+    expect(store.ledger().value).toEqual([entry]);
   });
 
   it('changes the tier, and revokes a gateway key', async () => {

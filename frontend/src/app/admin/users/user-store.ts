@@ -18,6 +18,8 @@ const asApiError = (e: unknown): ApiError =>
 
 const DAY_MS = 86_400_000;
 export const USAGE_DAYS = 30;
+const LEDGER_RETRIES = 8;
+const LEDGER_RETRY_MS = 250;
 
 /** The last `USAGE_DAYS` days up to the next midnight UTC (the day buckets are UTC days). */
 export function usageRange(now: Date): { from: string; to: string } {
@@ -127,7 +129,17 @@ export class UserStore {
   async grantCredits(amountMicros: string, reason: string, idempotencyKey: string): Promise<CreditGrantView> {
     const grant = await this.api.grantCredits(this.id, amountMicros, reason, idempotencyKey);
     await this.loadCredits();
+    // The balance is current at once; the ledger is a projection that may be a moment behind.
+    for (let i = 0; i < LEDGER_RETRIES && !this.inLedger(grant.grantId); i++) {
+      await new Promise((resolve) => setTimeout(resolve, LEDGER_RETRY_MS));
+      await this.fill(this.ledgerState, () => this.api.ledger(this.id).then((p) => p.data));
+    }
     return grant;
+  }
+
+  private inLedger(reference: string): boolean {
+    const entries = this.ledgerState().value;
+    return entries === null || entries.some((e) => e.reference === reference);
   }
 
   /** Revokes one of the user's gateway keys at once. Throws ApiError. */
