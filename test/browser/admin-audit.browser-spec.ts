@@ -79,7 +79,7 @@ const AUDITOR = { username: 'auditor-ada', password: `pw-${randomBytes(12).toStr
     for (let i = 0; i < 3; i += 1)
       await api(gw.userKey)
         .post('/v1/chat/completions')
-        .send({ model: 'auto', messages: [{ role: 'user', content: `hello ${i}` }] })
+        .send({ model: 'mock-swift/swift-mini', messages: [{ role: 'user', content: `hello ${i}` }] })
         .expect(200);
     await gw.waitForProjections();
     browser = await launchChromium();
@@ -183,10 +183,16 @@ const AUDITOR = { username: 'auditor-ada', password: `pw-${randomBytes(12).toStr
     await expectOneH1(page, 'Admin overview');
     await settle(page);
     const overview = (await api(gw.adminKey).get('/api/v1/admin/overview').expect(200)).body as {
-      today: { requests: number };
+      today: { requests: number; chargedMicros: string };
       providers: { total: number };
     };
     expect(overview.today.requests).toBe(3);
+    // Under a cent the tile shows micro-dollars (so a few cheap requests do not read $0.00).
+    const charged = Number(overview.today.chargedMicros);
+    expect(charged).toBeGreaterThan(0);
+    expect(await page.locator('a[data-tile="spend"] .value').textContent()).toContain(
+      `$${(charged / 1_000_000).toFixed(charged < 10_000 ? 6 : 2)}`,
+    );
     const requests = page.locator('a[data-tile="requests"]');
     expect(await requests.locator('.value').textContent()).toContain('3');
     expect(await requests.textContent()).toContain('0 yesterday');
