@@ -65,6 +65,9 @@ describe('OpenAPI document (/api/docs)', () => {
     expect(provider.properties.kind).toMatchObject({
       enum: ['openai-compatible', 'anthropic', 'gemini', 'cohere'],
     });
+    // PUT /api/v1/admin/providers/:slug removes the platform key with `apiKey: null`
+    const change = doc.components.schemas.ChangeProviderDto as { properties: Json };
+    expect(change.properties.apiKey).toMatchObject({ type: 'string', nullable: true });
   });
 
   it('has no dangling references', () => {

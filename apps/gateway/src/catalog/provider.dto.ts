@@ -11,6 +11,7 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
+import { JSONSchema } from 'class-validator-jsonschema';
 import type { ProviderChanges } from '@gw/catalog';
 import { PAID_PARAMS, type PaidParam, type ProviderKind, type ProviderSpecData } from '@gw/catalog';
 
@@ -52,6 +53,7 @@ export class ChangeProviderDto {
   @IsOptional() @IsBoolean() enabled?: boolean;
   @IsOptional() @IsString() @MaxLength(500) disabledReason?: string;
   /** A new platform key, or null to remove it. */
+  @JSONSchema({ nullable: true, description: 'A new platform key, or null to remove it.' })
   @ValidateIf((o: ChangeProviderDto) => o.apiKey !== null && o.apiKey !== undefined)
   @IsString()
   @Length(8, 2_000)

@@ -1,78 +1,25 @@
 import type { Schemas } from '../../core/api/api';
 
-/*
- * The provider-health read model's contract (GET /api/v1/admin/providers/health and
- * /api/v1/admin/providers/:slug/health?window=…), copied until the generated client has it.
+/** The provider-health read model (GET /api/v1/admin/providers/health and /:slug/health?window=…). */
+export type HealthWindow = Schemas['HealthWindow'];
+/**
+ * A provider's health. Declared here because the generated ProviderHealthSummary.status points at the
+ * catalog's ProviderStatus (active/disabled/…): two API types share that name, and the OpenAPI document
+ * keeps one.
  */
-export type HealthWindow = '1h' | '24h' | '7d';
 export type HealthStatus = 'healthy' | 'degraded' | 'down';
-
-export interface LatencyPercentiles {
-  readonly p50: number | null;
-  readonly p95: number | null;
-  readonly p99: number | null;
-}
-
-export interface HealthStats {
-  readonly requests: number;
-  readonly successes: number;
-  /** 0..1; null without attempts. */
-  readonly successRate: number | null;
-  readonly errors: {
-    readonly rateLimited: number;
-    readonly serverError: number;
-    readonly timeout: number;
-    readonly auth: number;
-    readonly other: number;
-  };
-  readonly latencyMs: LatencyPercentiles;
-  readonly ttftMs: LatencyPercentiles;
-}
-
-export interface CredentialHealthSummary extends HealthStats {
-  readonly credential: 'platform' | 'byok';
-}
-
-export interface ProviderHealthSummary extends HealthStats {
-  readonly provider: string;
-  readonly name: string;
-  readonly enabled: boolean;
+export type CredentialHealthSummary = Schemas['CredentialHealthSummary'];
+export type HealthStats = Omit<CredentialHealthSummary, 'credential'>;
+export type ProviderHealthSummary = Omit<Schemas['ProviderHealthSummary'], 'status'> & {
   readonly status: HealthStatus;
-  /** Share of the window's minutes with a closed breaker, 0..1. */
-  readonly uptime: number;
-  readonly lastChange: {
-    readonly kind: 'degraded' | 'recovered';
-    readonly at: string;
-    readonly reason: string;
-  } | null;
-  readonly credentials: readonly CredentialHealthSummary[];
-}
-
-export interface ProviderHealthReport {
-  readonly window: HealthWindow;
-  readonly from: string;
-  readonly to: string;
+};
+export type ProviderHealthReport = Omit<Schemas['ProviderHealthReport'], 'providers'> & {
   readonly providers: readonly ProviderHealthSummary[];
-}
-
-export interface ProviderHealthPoint {
-  /** Bucket start, ISO. */
-  readonly at: string;
-  readonly requests: number;
-  readonly failures: number;
-  readonly latencyP95Ms: number | null;
-  /** False when the breaker was open at any time in the bucket. */
-  readonly healthy: boolean;
-}
-
+};
+export type ProviderHealthPoint = Schemas['ProviderHealthPoint'];
 /** GET /api/v1/admin/providers/:slug/health?window=…: the breaker now, plus the window's read model. */
-export type ProviderHealthDetailView = Omit<
-  Schemas['ProviderHealthView'],
-  'window' | 'summary' | 'series'
-> & {
-  readonly window?: HealthWindow;
-  readonly summary?: ProviderHealthSummary;
-  readonly series?: readonly ProviderHealthPoint[];
+export type ProviderHealthDetailView = Omit<Schemas['ProviderHealthView'], 'summary'> & {
+  readonly summary: ProviderHealthSummary;
 };
 
 export type HealthChange = Schemas['ProviderHealthChange'];

@@ -7,7 +7,8 @@ import { problemInterceptor } from '../../core/http/interceptors';
 import ProviderPage from './provider-page';
 import { aDetail, aProvider } from './providers-fixtures';
 
-describe('ProviderPage', () => {
+// Rendering Material on a loaded 2-core box takes seconds per test.
+describe('ProviderPage', { timeout: 20_000 }, () => {
   let http: HttpTestingController;
   let fixture: ComponentFixture<ProviderPage>;
 

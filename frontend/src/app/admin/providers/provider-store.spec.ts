@@ -55,18 +55,6 @@ describe('ProviderStore', () => {
     expect(store.error()?.code).toBe('CATALOG.PROVIDER_NOT_FOUND');
   });
 
-  it('a health endpoint without the read model still shows the breaker and timeline', async () => {
-    const done = store.load('acme');
-    http.expectOne('/api/v1/admin/providers/acme').flush(aProvider());
-    http
-      .expectOne('/api/v1/admin/providers/acme/health?window=24h')
-      .flush(aDetail({ summary: undefined, series: undefined, window: undefined }));
-    await done;
-    expect(store.summary()).toBeNull();
-    expect(store.series()).toEqual([]);
-    expect(store.timeline()).toHaveLength(2);
-  });
-
   it('switches the window', async () => {
     await load();
     const done = store.setWindow('7d');

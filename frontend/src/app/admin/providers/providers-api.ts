@@ -9,9 +9,7 @@ export type ProviderView = Schemas['ProviderView'];
 export type ProviderViewList = Schemas['ProviderViewList'];
 export type RegisterProviderBody = Schemas['RegisterProviderDto'];
 /** PUT body: only the fields given change; `apiKey: null` removes the platform key. */
-export type ChangeProviderBody = Omit<Schemas['ChangeProviderDto'], 'apiKey'> & {
-  apiKey?: string | null;
-};
+export type ChangeProviderBody = Schemas['ChangeProviderDto'];
 /** POST /api/v1/admin/providers/:slug/test: reachability, key accepted, latency. */
 export type ConnectionTest = Schemas['ConnectionTest'];
 export type ProviderKind = RegisterProviderBody['kind'];

@@ -7,7 +7,8 @@ import { problemInterceptor } from '../../core/http/interceptors';
 import { aProvider, aReport, aSummary } from './providers-fixtures';
 import ProvidersPage from './providers-page';
 
-describe('ProvidersPage', () => {
+// Rendering Material on a loaded 2-core box takes seconds per test.
+describe('ProvidersPage', { timeout: 20_000 }, () => {
   let http: HttpTestingController;
   let fixture: ComponentFixture<ProvidersPage>;
 
@@ -135,7 +136,7 @@ describe('ProvidersPage', () => {
     await settle(() => expect(el.querySelector('.notice')?.textContent).toContain('Added Local vLLM'));
     expect(el.textContent).not.toContain('sk-local-0123456789');
     expect(el.querySelector('mat-card[data-provider="local-vllm"]')).not.toBeNull();
-  }, 20_000);
+  });
 
   it('shows the page error with a retry when the list fails', async () => {
     fixture = TestBed.createComponent(ProvidersPage);
