@@ -135,6 +135,8 @@ const AUDITOR = { username: 'auditor-ada', password: `pw-${randomBytes(12).toStr
     await screenshot(page, 'admin-audit-desktop');
     await page.setViewportSize(VIEWPORTS.phone);
     expect(await overflowsHorizontally(page)).toBe(false);
+    // The portal scrolls inside its layout, so a screenshot shows what is scrolled into view: the events.
+    await page.getByText('Verified: 3 events, chain intact').scrollIntoViewIfNeeded();
     await screenshot(page, 'admin-audit-phone');
     await page.setViewportSize(VIEWPORTS.desktop);
   });
@@ -155,6 +157,7 @@ const AUDITOR = { username: 'auditor-ada', password: `pw-${randomBytes(12).toStr
     await screenshot(page, 'admin-audit-broken-desktop');
     await page.setViewportSize(VIEWPORTS.phone);
     expect(await overflowsHorizontally(page)).toBe(false);
+    await broken.scrollIntoViewIfNeeded();
     await screenshot(page, 'admin-audit-broken-phone');
     await page.setViewportSize(VIEWPORTS.desktop);
   });
