@@ -53,7 +53,8 @@ export function movementOf(c: PreviewCandidate): Movement {
             <span class="name">
               <span class="display">{{ c.displayName }}</span>
               <span class="gw-muted meta"
-                >{{ c.provider }} · {{ c.pricePer1kMicros | money: 6 }}/1K · {{ c.latencyMs | number }} ms
+                >{{ c.provider }} · {{ c.pricePer1kMicros | money: 6 }}/1K ·
+                {{ c.latencyMs | number: '1.0-0' }} ms
                 @if (c.overLatencyBound) {
                   · <span class="warn">over the latency bound</span>
                 }
