@@ -3,6 +3,7 @@ import OpenAI from 'openai';
 import request from 'supertest';
 import { toAccountStreamId } from '@gw/accounts';
 import { describeBackends } from '@gw/database/testing';
+import { eventually } from '@gw/shared-kernel/testing';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 
 /**
@@ -142,8 +143,15 @@ describeBackends('admin users (portal queries)', (backend) => {
       .post(`/api/v1/admin/users/${user.id}/credits`)
       .send({ amountMicros: '5000000', reason: 'support ticket 42' })
       .expect(201);
-    const after = (await admin().get(`/api/v1/admin/users/${user.id}/credits`).expect(200)).body;
-    expect(BigInt(after.balanceMicros) - BigInt(before.balanceMicros)).toBe(5_000_000n);
+    // Full mode: the balance follows the log a moment later (another instance may have settled).
+    const after = await eventually(
+      async () => {
+        const body = (await admin().get(`/api/v1/admin/users/${user.id}/credits`).expect(200)).body;
+        return BigInt(body.balanceMicros) - BigInt(before.balanceMicros) === 5_000_000n ? body : undefined;
+      },
+      10_000,
+      'the granted balance',
+    );
     expect((await as(user.apiKey).get('/api/v1/me/credits').expect(200)).body.balanceMicros).toBe(
       after.balanceMicros,
     );

@@ -105,9 +105,8 @@ describe('UserStore', () => {
       description: 'support',
       explanationUrl: null,
     };
-    await vi.waitFor(() =>
-      http.expectOne((r) => r.url === `${base}/credits/ledger`).flush({ data: [entry], nextCursor: null }),
-    );
+    await vi.waitFor(() => http.expectOne(`${base}/credits`).flush(credits('10000000')));
+    http.expectOne((r) => r.url === `${base}/credits/ledger`).flush({ data: [entry], nextCursor: null });
     expect((await granted).granted).toBe(true);
     expect(store.credits().value?.balanceMicros).toBe('10000000');
     expect(store.ledger().value).toEqual([entry]);

@@ -129,10 +129,10 @@ export class UserStore {
   async grantCredits(amountMicros: string, reason: string, idempotencyKey: string): Promise<CreditGrantView> {
     const grant = await this.api.grantCredits(this.id, amountMicros, reason, idempotencyKey);
     await this.loadCredits();
-    // The balance is current at once; the ledger is a projection that may be a moment behind.
+    // The ledger (and, with several instances, the balance) may be a moment behind the grant.
     for (let i = 0; i < LEDGER_RETRIES && !this.inLedger(grant.grantId); i++) {
       await new Promise((resolve) => setTimeout(resolve, LEDGER_RETRY_MS));
-      await this.fill(this.ledgerState, () => this.api.ledger(this.id).then((p) => p.data));
+      await this.loadCredits();
     }
     return grant;
   }
