@@ -1,11 +1,15 @@
 import request from 'supertest';
+import { DEFAULT_TIER_POLICY } from '@gw/accounts';
 import { describeBackends } from '@gw/database/testing';
+import { DEFAULT_RATE_LIMITS } from '@gw/limits';
+import { billingPolicyToData, DEFAULT_BILLING_POLICY } from '@gw/usage-billing';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 
 /**
  * The version history of the three tier-and-billing policies (tier rules, rate limits, billing):
  * GET …/history lists every recorded version newest first, with who changed it, when, and the whole
- * policy of that version; the current GET and PUT answer as before.
+ * policy of that version, and last version 0 (the product defaults, by nobody); the current GET and
+ * PUT answer as before.
  */
 describeBackends('admin policy histories', (backend) => {
   let gw: TestGateway;
@@ -31,8 +35,12 @@ describeBackends('admin policy histories', (backend) => {
     expect(at).toBeLessThanOrEqual(Date.now() + 1000);
   };
 
-  it('rate limits: empty at version 0, then each change as a version (newest first) with who and when', async () => {
-    expect((await admin().get('/api/v1/admin/limits/history').expect(200)).body).toEqual({ versions: [] });
+  const defaults = { version: 0, changedBy: null, changedByName: null, changedAt: null };
+
+  it('rate limits: only the defaults at version 0, then each change as a version (newest first) with who and when', async () => {
+    expect((await admin().get('/api/v1/admin/limits/history').expect(200)).body).toEqual({
+      versions: [{ ...defaults, tiers: DEFAULT_RATE_LIMITS }],
+    });
     const v0 = await admin().get('/api/v1/admin/limits').expect(200);
     const one = await admin()
       .put('/api/v1/admin/limits')
@@ -45,7 +53,8 @@ describeBackends('admin policy histories', (backend) => {
       .send({ tiers: { free: { tpm: null } } })
       .expect(200);
     const { body } = await admin().get('/api/v1/admin/limits/history').expect(200);
-    expect(body.versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+    expect(body.versions.map((v: { version: number }) => v.version)).toEqual([2, 1, 0]);
+    expect(body.versions[2]).toEqual({ ...defaults, tiers: DEFAULT_RATE_LIMITS });
     expectChange(body.versions[0], 2);
     expectChange(body.versions[1], 1);
     expect(body.versions[0].tiers).toEqual(two.body.tiers);
@@ -62,7 +71,8 @@ describeBackends('admin policy histories', (backend) => {
   it('tier rules: each change as a version with the whole policy of that version', async () => {
     const before = await admin().get('/api/v1/admin/tiers').expect(200);
     const start = (await admin().get('/api/v1/admin/tiers/history').expect(200)).body.versions;
-    expect(start).toHaveLength(before.body.version);
+    expect(start).toHaveLength(before.body.version + 1);
+    expect(start.at(-1)).toEqual({ ...defaults, tiers: DEFAULT_TIER_POLICY });
     const tiers = structuredClone(before.body.tiers);
     tiers.free = { powerLevels: ['eco', 'balanced'], byok: { allowed: true, keysPerProvider: 2 } };
     const put = await admin()
@@ -80,7 +90,8 @@ describeBackends('admin policy histories', (backend) => {
   it('billing policy: each change as a version, money as decimal strings, older fields filled in', async () => {
     const before = await admin().get('/api/v1/admin/billing/policy').expect(200);
     const start = (await admin().get('/api/v1/admin/billing/policy/history').expect(200)).body.versions;
-    expect(start).toHaveLength(before.body.version);
+    expect(start).toHaveLength(before.body.version + 1);
+    expect(start.at(-1)).toEqual({ ...defaults, ...billingPolicyToData(DEFAULT_BILLING_POLICY) });
     const put = await admin()
       .put('/api/v1/admin/billing/policy')
       .set('if-match', before.headers.etag)

@@ -5,6 +5,7 @@ import type { FastifyReply } from 'fastify';
 import {
   AccessDirectory,
   ChangeTierPolicyCommand,
+  DEFAULT_TIER_POLICY,
   TIER_POLICY_STREAM,
   tierPolicyFromEvent,
   type TierPolicyChanged,
@@ -54,6 +55,7 @@ export class TierPolicyController {
       TIER_POLICY_STREAM,
       'TierPolicyChanged',
       (data: TierPolicyChanged['data']) => ({ tiers: tierPolicyFromEvent(data.tiers) }),
+      { tiers: DEFAULT_TIER_POLICY },
     );
     return { versions };
   }

@@ -4,14 +4,15 @@ import type { RateLimitPolicy } from '@gw/limits';
 import type { BillingPolicyData } from '@gw/usage-billing';
 import type { RecordedEvent } from '@gw/shared-kernel';
 
-/** Who changed a policy version and when (version 0, the product defaults, is never recorded). */
+/** Who changed a policy version and when; for version 0 (the product defaults) nobody, never. */
 export interface PolicyChangeView {
   readonly version: number;
-  /** The actor's user id, as the event records it. */
-  readonly changedBy: string;
-  /** The actor's display name now; null when the account is gone or unknown. */
+  /** The actor's user id, as the event records it; null for version 0. */
+  readonly changedBy: string | null;
+  /** The actor's display name now; null for version 0, or when the account is gone or unknown. */
   readonly changedByName: string | null;
-  readonly changedAt: string;
+  /** null for version 0. */
+  readonly changedAt: string | null;
 }
 
 /** What every policy change event carries besides the policy itself. */
@@ -23,7 +24,8 @@ interface PolicyChangeData {
 
 /**
  * A policy stream's versions, newest first: each event of `type` as its change (who, when) plus the
- * whole policy of that version (`policyOf`). Policy streams are short (one event per admin change).
+ * whole policy of that version (`policyOf`), and last version 0, the product defaults it started from
+ * (so the first change can be told). Policy streams are short (one event per admin change).
  */
 export async function readPolicyHistory<D extends PolicyChangeData, P extends object>(
   store: EventStore,
@@ -31,9 +33,10 @@ export async function readPolicyHistory<D extends PolicyChangeData, P extends ob
   streamId: string,
   type: string,
   policyOf: (data: D) => P,
+  defaults: P,
 ): Promise<Array<PolicyChangeView & P>> {
   const events: RecordedEvent[] = await store.readStream(streamId);
-  return events
+  const changes = events
     .filter((e) => e.type === type)
     .map((e) => {
       const data = e.data as D;
@@ -47,6 +50,7 @@ export async function readPolicyHistory<D extends PolicyChangeData, P extends ob
       };
     })
     .sort((a, b) => b.version - a.version);
+  return [...changes, { version: 0, changedBy: null, changedByName: null, changedAt: null, ...defaults }];
 }
 
 /** One version of the tier policy (GET /api/v1/admin/tiers/history). */
@@ -54,7 +58,7 @@ export interface TierPolicyVersionView extends PolicyChangeView {
   readonly tiers: TierPolicy;
 }
 
-/** GET /api/v1/admin/tiers/history: newest first. */
+/** GET /api/v1/admin/tiers/history: newest first, version 0 (the defaults) last. */
 export interface TierPolicyHistory {
   readonly versions: readonly TierPolicyVersionView[];
 }
@@ -64,7 +68,7 @@ export interface RateLimitsVersionView extends PolicyChangeView {
   readonly tiers: RateLimitPolicy;
 }
 
-/** GET /api/v1/admin/limits/history: newest first. */
+/** GET /api/v1/admin/limits/history: newest first, version 0 (the defaults) last. */
 export interface RateLimitsHistory {
   readonly versions: readonly RateLimitsVersionView[];
 }
@@ -72,7 +76,7 @@ export interface RateLimitsHistory {
 /** One version of the billing policy (GET /api/v1/admin/billing/policy/history). */
 export type BillingPolicyVersionView = PolicyChangeView & BillingPolicyData;
 
-/** GET /api/v1/admin/billing/policy/history: newest first. */
+/** GET /api/v1/admin/billing/policy/history: newest first, version 0 (the defaults) last. */
 export interface BillingPolicyHistory {
   readonly versions: readonly BillingPolicyVersionView[];
 }

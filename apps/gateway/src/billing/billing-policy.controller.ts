@@ -9,6 +9,7 @@ import {
   billingPolicyFromData,
   billingPolicyToData,
   ChangeBillingPolicyCommand,
+  DEFAULT_BILLING_POLICY,
   type BillingPolicyChanged,
   type BillingPolicyData,
 } from '@gw/usage-billing';
@@ -60,6 +61,7 @@ export class BillingPolicyController {
       'BillingPolicyChanged',
       // through the domain type, so an older event's missing field reads as its default
       (data: BillingPolicyChanged['data']) => billingPolicyToData(billingPolicyFromData(data.policy)),
+      billingPolicyToData(DEFAULT_BILLING_POLICY),
     );
     return { versions };
   }

@@ -6,6 +6,7 @@ import { AccessDirectory } from '@gw/accounts';
 import { EVENT_STORE, type EventStore } from '@gw/eventstore';
 import {
   ChangeRateLimitsCommand,
+  DEFAULT_RATE_LIMITS,
   RATE_LIMIT_POLICY_STREAM,
   RateLimits,
   rateLimitsFromEvent,
@@ -61,6 +62,7 @@ export class RateLimitsController {
       RATE_LIMIT_POLICY_STREAM,
       'RateLimitsChanged',
       (data: RateLimitsChanged['data']) => ({ tiers: rateLimitsFromEvent(data.tiers) }),
+      { tiers: DEFAULT_RATE_LIMITS },
     );
     return { versions };
   }

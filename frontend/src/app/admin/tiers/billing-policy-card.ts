@@ -144,6 +144,8 @@ export class BillingPolicyCard {
       if (outcome.kind === 'saved') {
         this.status.set(`Saved the billing policy as version ${outcome.version}.`);
         this.snackBar.open(`Billing policy saved (version ${outcome.version})`, 'OK', { duration: 4000 });
+      } else {
+        this.snackBar.dismiss(); // a success shown before is not the news now
       }
     } catch (e) {
       this.saveError.set(e instanceof ApiError ? e.describe() : 'Something went wrong.');

@@ -1,11 +1,12 @@
 import { DatePipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, input } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 
 /** One version in a history list: who, when, and what changed against the version before it. */
 export interface HistoryEntry {
   readonly version: number;
-  readonly who: string;
-  readonly at: string;
+  /** Null for version 0, the product defaults. */
+  readonly who: string | null;
+  readonly at: string | null;
   readonly changes: readonly string[];
 }
 
@@ -40,7 +41,7 @@ export class PolicyVersion {
   imports: [DatePipe],
   template: `
     <h3 class="history-title" [id]="headingId()">Version history</h3>
-    @if (entries().length === 0) {
+    @if (!changed()) {
       <p class="gw-muted">No changes yet: version 0 is the product defaults.</p>
     } @else {
       <ol class="history" [attr.aria-labelledby]="headingId()" tabindex="0">
@@ -51,16 +52,22 @@ export class PolicyVersion {
               @if (entry.version === current()) {
                 <span class="chip in-force">In force</span>
               }
-              <span>{{ entry.at | date: 'medium' }}</span>
-              <span class="gw-muted">by {{ entry.who }}</span>
-            </p>
-            <ul class="changes">
-              @for (change of entry.changes; track $index) {
-                <li>{{ change }}</li>
-              } @empty {
-                <li class="gw-muted">No difference from the version before.</li>
+              @if (entry.at) {
+                <span>{{ entry.at | date: 'medium' }}</span>
+                <span class="gw-muted">by {{ entry.who }}</span>
+              } @else {
+                <span>The product defaults</span>
               }
-            </ul>
+            </p>
+            @if (entry.version > 0) {
+              <ul class="changes">
+                @for (change of entry.changes; track $index) {
+                  <li>{{ change }}</li>
+                } @empty {
+                  <li class="gw-muted">No difference from the version before.</li>
+                }
+              </ul>
+            }
           </li>
         }
       </ol>
@@ -74,14 +81,21 @@ export class PolicyHistory {
   /** The version in force (marked "In force"). */
   readonly current = input<number | null>(null);
   readonly headingId = input.required<string>();
+  /** Whether anyone ever changed the policy (more than version 0). */
+  protected readonly changed = computed(() => this.entries().some((e) => e.version > 0));
 }
 
 /**
- * History entries from versions newest first: each compared with the next older one; the oldest
- * recorded one against the defaults it replaced when that is version 1, which the API does not list.
+ * History entries from versions newest first (version 0, the product defaults, last): each compared
+ * with the next older one.
  */
 export function historyEntries<
-  E extends { version: number; changedBy: string; changedByName: string | null; changedAt: string },
+  E extends {
+    version: number;
+    changedBy: string | null;
+    changedByName: string | null;
+    changedAt: string | null;
+  },
 >(versions: readonly E[], changes: (older: E, newer: E) => string[]): HistoryEntry[] {
   return versions.map((v, i) => {
     const older = versions[i + 1];
@@ -89,9 +103,7 @@ export function historyEntries<
       version: v.version,
       who: v.changedByName ?? v.changedBy,
       at: v.changedAt,
-      changes: older
-        ? changes(older, v)
-        : [v.version === 1 ? 'First change from the product defaults.' : 'Earlier versions are not listed.'],
+      changes: older ? changes(older, v) : v.version === 0 ? [] : ['Earlier versions are not listed.'],
     };
   });
 }

@@ -99,6 +99,8 @@ export class RateLimitsCard {
       if (outcome.kind === 'saved') {
         this.status.set(`Saved the rate limits as version ${outcome.version}.`);
         this.snackBar.open(`Rate limits saved (version ${outcome.version})`, 'OK', { duration: 4000 });
+      } else {
+        this.snackBar.dismiss(); // a success shown before is not the news now
       }
     } catch (e) {
       this.saveError.set(e instanceof ApiError ? e.describe() : 'Something went wrong.');

@@ -130,6 +130,8 @@ export class TierRulesCard {
       if (outcome.kind === 'saved') {
         this.status.set(`Saved the tier rules as version ${outcome.version}.`);
         this.snackBar.open(`Tier rules saved (version ${outcome.version})`, 'OK', { duration: 4000 });
+      } else {
+        this.snackBar.dismiss(); // a success shown before is not the news now
       }
     } catch (e) {
       this.saveError.set(e instanceof ApiError ? e.describe() : 'Something went wrong.');

@@ -31,8 +31,14 @@ const change = (version: number) => ({
   changedAt: `2026-12-0${version}T10:00:00.000Z`,
 });
 
+/** Version 0, the product defaults: nobody changed it. */
+const defaults = { version: 0, changedBy: null, changedByName: null, changedAt: null };
+
 export const tierHistory = (): { versions: TierPolicyVersion[] } => ({
-  versions: [{ ...change(1), tiers: tierPolicy().tiers }],
+  versions: [
+    { ...change(1), tiers: tierPolicy().tiers },
+    { ...defaults, tiers: { ...tierPolicy().tiers, professional: tierPolicy().tiers.enterprise } },
+  ],
 });
 
 export const rateLimits = (version = 2, starterRpm = 30): RateLimitsView => ({
@@ -49,6 +55,7 @@ export const limitsHistory = (): { versions: RateLimitsVersion[] } => ({
   versions: [
     { ...change(1), tiers: rateLimits(1, 20).tiers },
     { ...change(2), tiers: rateLimits(2, 30).tiers },
+    { ...defaults, tiers: rateLimits(0, 30).tiers },
   ],
 });
 
@@ -65,4 +72,6 @@ export const billingPolicy = (version = 0): BillingPolicyView => ({
   signupCreditsMicros: '1000000',
 });
 
-export const billingHistory = (): { versions: BillingPolicyVersion[] } => ({ versions: [] });
+export const billingHistory = (): { versions: BillingPolicyVersion[] } => ({
+  versions: [{ ...defaults, ...billingPolicy() }],
+});

@@ -87,8 +87,14 @@ describe('TiersPage', () => {
       expect(input(fieldset(limits, 'Starter'), 'Requests per minute').value).toBe('30');
       // null = unlimited: an empty field
       expect(input(fieldset(limits, 'Enterprise'), 'Requests per day').value).toBe('');
-      expect(limits.querySelectorAll('.history .entry')).toHaveLength(2);
+      expect(limits.querySelectorAll('.history .entry')).toHaveLength(3);
       expect(limits.querySelector('.history')?.textContent).toContain('Starter requests/min: 20 → 30');
+      // version 1 against the defaults it replaced
+      expect(limits.querySelector('.history')?.textContent).toContain('Starter requests/min: 30 → 20');
+      expect(limits.querySelectorAll('.history .entry')[2].textContent).toContain('The product defaults');
+      expect(card(el, 'gw-tier-rules-card').querySelector('.history')?.textContent).toContain(
+        'Professional BYOK: allowed, 10 per provider → allowed, 3 per provider',
+      );
       const billing = card(el, 'gw-billing-policy-card');
       expect(billing.textContent).toContain('the product defaults, never changed');
       expect(billing.textContent).toContain('No changes yet');
@@ -132,7 +138,7 @@ describe('TiersPage', () => {
         expect(limits.textContent).toContain('Saved the rate limits as version 3.');
       });
       expect(limits.querySelector('.version-line')?.textContent).toContain('Version 3');
-      expect(limits.querySelectorAll('.history .entry')).toHaveLength(3);
+      expect(limits.querySelectorAll('.history .entry')).toHaveLength(4);
       expect(limits.querySelector('.history .entry')?.textContent).toContain('Starter requests/min: 30 → 7');
     },
     SLOW,

@@ -50,12 +50,12 @@ describe('TiersStore', () => {
     await done;
     expect(store.rateLimits.loading()).toBe(false);
     expect(store.rateLimits.current()?.version).toBe(2);
-    expect(store.rateLimits.history().map((h) => h.version)).toEqual([2, 1]);
+    expect(store.rateLimits.history().map((h) => h.version)).toEqual([2, 1, 0]);
     expect(store.rateLimits.lastChange()).toMatchObject({ version: 2, changedByName: 'Administrator' });
     expect(store.tierRules.current()?.tiers.starter.powerLevels).toEqual(['eco', 'balanced']);
     // version 0: the defaults, nobody changed them
     expect(store.billing.current()?.version).toBe(0);
-    expect(store.billing.lastChange()).toBeNull();
+    expect(store.billing.lastChange()).toMatchObject({ version: 0, changedBy: null, changedAt: null });
   });
 
   it('keeps a section that fails to load as an ApiError, the others load', async () => {

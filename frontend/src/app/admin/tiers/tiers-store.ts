@@ -16,9 +16,10 @@ import {
 /** Who changed a version and when, as every history entry has it. */
 export interface PolicyChange {
   readonly version: number;
-  readonly changedBy: string;
+  /** Null for version 0, the product defaults. */
+  readonly changedBy: string | null;
   readonly changedByName: string | null;
-  readonly changedAt: string;
+  readonly changedAt: string | null;
 }
 
 export type SaveOutcome =
@@ -52,7 +53,7 @@ export class PolicySection<V extends { readonly version: number }, E extends Pol
   readonly saving = this.savingState.asReadonly();
   /** Set when a save lost to someone else's change; cleared by the next save or load. */
   readonly conflict = this.conflictState.asReadonly();
-  /** Who made the version in force and when; null for version 0 (the product defaults). */
+  /** The history entry of the version in force (who made it and when; for version 0 nobody). */
   readonly lastChange = computed(() => {
     const version = this.currentState()?.version;
     return this.historyState().find((h) => h.version === version) ?? null;

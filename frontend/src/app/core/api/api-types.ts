@@ -1311,7 +1311,7 @@ export interface components {
           refreshUrl: string;
           logoutUrl: string;
         };
-    /** @description GET /api/v1/admin/billing/policy/history: newest first. */
+    /** @description GET /api/v1/admin/billing/policy/history: newest first, version 0 (the defaults) last. */
     BillingPolicyHistory: {
       versions: components['schemas']['BillingPolicyVersionView'][];
     };
@@ -1338,11 +1338,12 @@ export interface components {
       /** @description Promotion credits every new account is granted, in micro-dollars; absent in older events: the default. */
       signupCreditsMicros?: string;
       version: number;
-      /** @description The actor's user id, as the event records it. */
-      changedBy: string;
-      /** @description The actor's display name now; null when the account is gone or unknown. */
+      /** @description The actor's user id, as the event records it; null for version 0. */
+      changedBy: string | null;
+      /** @description The actor's display name now; null for version 0, or when the account is gone or unknown. */
       changedByName: string | null;
-      changedAt: string;
+      /** @description null for version 0. */
+      changedAt: string | null;
     };
     BillingPolicyView: {
       powerLevelMultiplierBps: {
@@ -2028,18 +2029,19 @@ export interface components {
       professional: components['schemas']['WindowLimits'];
       enterprise: components['schemas']['WindowLimits'];
     };
-    /** @description GET /api/v1/admin/limits/history: newest first. */
+    /** @description GET /api/v1/admin/limits/history: newest first, version 0 (the defaults) last. */
     RateLimitsHistory: {
       versions: components['schemas']['RateLimitsVersionView'][];
     };
     /** @description One version of the rate limits (GET /api/v1/admin/limits/history); null = unlimited. */
     RateLimitsVersionView: {
       version: number;
-      /** @description The actor's user id, as the event records it. */
-      changedBy: string;
-      /** @description The actor's display name now; null when the account is gone or unknown. */
+      /** @description The actor's user id, as the event records it; null for version 0. */
+      changedBy: string | null;
+      /** @description The actor's display name now; null for version 0, or when the account is gone or unknown. */
       changedByName: string | null;
-      changedAt: string;
+      /** @description null for version 0. */
+      changedAt: string | null;
       tiers: components['schemas']['RateLimitPolicy'];
     };
     RateLimitsView: {
@@ -2260,18 +2262,19 @@ export interface components {
       professional: components['schemas']['TierRules'];
       enterprise: components['schemas']['TierRules'];
     };
-    /** @description GET /api/v1/admin/tiers/history: newest first. */
+    /** @description GET /api/v1/admin/tiers/history: newest first, version 0 (the defaults) last. */
     TierPolicyHistory: {
       versions: components['schemas']['TierPolicyVersionView'][];
     };
     /** @description One version of the tier policy (GET /api/v1/admin/tiers/history). */
     TierPolicyVersionView: {
       version: number;
-      /** @description The actor's user id, as the event records it. */
-      changedBy: string;
-      /** @description The actor's display name now; null when the account is gone or unknown. */
+      /** @description The actor's user id, as the event records it; null for version 0. */
+      changedBy: string | null;
+      /** @description The actor's display name now; null for version 0, or when the account is gone or unknown. */
       changedByName: string | null;
-      changedAt: string;
+      /** @description null for version 0. */
+      changedAt: string | null;
       tiers: components['schemas']['TierPolicy'];
     };
     /** @description GET /api/v1/admin/tiers */
