@@ -202,8 +202,12 @@ const MODEL = 'browser-model';
 
     await screenshot(page, 'admin-provider-desktop');
     expect(await seriousAxeViolations(page)).toEqual([]);
+    // the portal scrolls inside its layout: show the numbers and the timeline below the chart too
+    await page.locator('.timeline').scrollIntoViewIfNeeded();
+    await screenshot(page, 'admin-provider-timeline-desktop');
     await page.setViewportSize(VIEWPORTS.phone);
     expect(await overflowsHorizontally(page)).toBe(false);
+    await page.locator('gw-health-chart').scrollIntoViewIfNeeded();
     await screenshot(page, 'admin-provider-phone');
     await page.setViewportSize(VIEWPORTS.desktop);
 

@@ -19,7 +19,10 @@ export const pointLabel = (at: string, window: HealthWindow): string =>
   template: `
     <gw-chart [config]="chart()" [label]="label()" />
     <details class="alt">
-      <summary>Show as a table ({{ rows().length }} {{ unit() }}s with requests or an open breaker)</summary>
+      <summary>
+        Show as a table ({{ rows().length }} {{ unit() }}{{ rows().length === 1 ? '' : 's' }} with requests or
+        an open breaker)
+      </summary>
       <div class="gw-table-scroll" tabindex="0" role="region" aria-label="Health per bucket">
         <table class="series-table">
           <thead>

@@ -44,7 +44,7 @@ export const STATUS_ICON: Readonly<Record<HealthStatus, string>> = {
 
 /** The catalog's word for whether a provider serves requests (ProviderView.status). */
 export const SERVING_TEXT: Readonly<Record<Schemas['ProviderStatus'], string>> = {
-  active: 'Serving',
+  active: 'Active',
   disabled: 'Disabled',
   needs_key: 'Needs a platform key',
   unreachable: 'Unreachable here',
