@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestGateway, type TestGateway } from '../e2e/support/test-gateway';
@@ -25,6 +26,8 @@ const missing = browserSuiteMissing();
 if (missing) console.warn(`admin users browser suite skipped: ${missing}`);
 
 /** Micro-dollars as the portal shows them (small amounts: no thousands separators). */
+const BYOK_KEY = `sk-proj-${randomBytes(24).toString('hex')}`;
+
 const dollars = (micros: bigint): string => `$${(Number(micros) / 1_000_000).toFixed(2)}`;
 
 (missing ? describe.skip : describe)('admin users in Chromium', () => {
@@ -156,6 +159,12 @@ const dollars = (micros: bigint): string => `$${(Number(micros) / 1_000_000).toF
   });
 
   it('reads well at 360 and 1280 px, with no serious accessibility problems', async () => {
+    // A provider key of the demo user's own (BYOK), listed masked on their page. Added last: with a
+    // key for a real provider, `auto` could route the user's requests there.
+    await api(gw.userKey)
+      .post('/api/v1/me/keys')
+      .send({ provider: 'openai', apiKey: BYOK_KEY, label: 'personal', validate: false })
+      .expect(201);
     await page.reload();
     await expectOneH1(page, 'Demo User');
     await settle(page);
@@ -166,6 +175,11 @@ const dollars = (micros: bigint): string => `$${(Number(micros) / 1_000_000).toF
       .waitFor();
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshot(page, 'admin-user-desktop');
+    const providerKeys = page.getByRole('table', { name: 'Provider keys' });
+    await expect(providerKeys.innerText()).resolves.toContain('personal');
+    expect(await page.locator('gw-user-page').innerText()).not.toContain(BYOK_KEY.slice(8, 24));
+    await providerKeys.scrollIntoViewIfNeeded();
+    await screenshot(page, 'admin-user-keys-desktop');
     await page.setViewportSize(VIEWPORTS.phone);
     expect(await overflowsHorizontally(page)).toBe(false);
     await screenshot(page, 'admin-user-phone');
