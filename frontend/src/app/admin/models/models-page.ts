@@ -56,6 +56,7 @@ export default class ModelsPage {
   protected readonly columns = [
     'name',
     'provider',
+    'status',
     'input',
     'output',
     'cached',
@@ -66,7 +67,6 @@ export default class ModelsPage {
     'capabilities',
     'powerLevels',
     'tier',
-    'status',
     'actions',
   ] as const;
   protected readonly statusOptions = STATUS_OPTIONS;
