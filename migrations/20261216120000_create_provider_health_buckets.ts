@@ -3,10 +3,10 @@ import type { NamedMigration } from '@gw/database';
 const TABLES = ['provider_health_minutes', 'provider_health_hours'] as const;
 
 /**
- * Read model: upstream attempts per provider, credential (platform / byok), model and minute (kept
- * about two hours) or hour (kept ten days): counts by outcome and fixed log-spaced latency and
+ * Read model: upstream attempts per provider and credential (platform / byok) per minute (kept about
+ * two hours) and per hour (kept ten days; per model too, model_id '*' being all of them): counts by outcome and fixed log-spaced latency and
  * time-to-first-token histograms (HISTOGRAM_BUCKETS counts each, merged by the queries). The
- * position of the last event counted keeps replays from counting twice.
+ * positions of the events counted keep a redelivered batch from counting twice.
  */
 export const migration: NamedMigration = {
   name: '20261216120000_create_provider_health_buckets',
@@ -26,9 +26,16 @@ export const migration: NamedMigration = {
         t.integer('other').notNullable().defaultTo(0);
         t.specificType('latency_hist', 'integer[]');
         t.specificType('ttft_hist', 'integer[]');
+        // The first and last event a row's latest write counted: a write whose first event is not
+        // after the row's last one (a redelivered batch) changes nothing.
+        t.decimal('first_commit', 20, 0).notNullable();
+        t.bigInteger('first_prepare').notNullable();
         t.decimal('last_commit', 20, 0).notNullable();
         t.bigInteger('last_prepare').notNullable();
-        t.primary(['bucket', 'provider', 'credential', 'model_id']);
+        // The reports read one model (ALL_MODELS: the provider-level rows) over a range of buckets;
+        // the catalog's per-model latency and the pruning read a range of buckets.
+        t.primary(['model_id', 'bucket', 'provider', 'credential']);
+        t.index(['bucket']);
       });
     }
   },

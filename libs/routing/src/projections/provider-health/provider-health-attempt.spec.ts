@@ -1,7 +1,6 @@
 import type { RecordedEvent } from '@gw/shared-kernel';
-import { emptyHistogram } from '../../health/latency-histogram';
 import { attemptsOf } from './provider-health-attempt';
-import { countAttempt, type HealthBucketRow } from './provider-health.writer';
+import { bucketDeltas, countAttempt, emptyDelta } from './provider-health.writer';
 
 const AT = new Date('2026-12-01T10:00:30Z');
 let position = 0n;
@@ -116,26 +115,40 @@ describe('provider-health attempts', () => {
         timeToFirstTokenMs: null,
       }),
     ]);
-    const row: HealthBucketRow = {
-      bucketMs: 0,
-      provider: 'beta',
-      credential: 'platform',
-      modelId: 'beta/b1',
-      attempts: 0,
-      successes: 0,
-      rateLimited: 0,
-      serverError: 0,
-      timeout: 0,
-      auth: 0,
-      other: 0,
-      latency: emptyHistogram(),
-      ttft: emptyHistogram(),
-      lastPosition: null,
-    };
+    const row = emptyDelta(0, success!);
     expect(countAttempt(row, success!)).toBe(true);
     expect(countAttempt(row, success!)).toBe(false);
     expect(row).toMatchObject({ attempts: 1, successes: 1 });
     expect(row.latency.reduce((a, b) => a + b, 0)).toBe(1);
     expect(row.ttft.reduce((a, b) => a + b, 0)).toBe(0);
+    expect(row.firstPosition).toEqual(success!.position);
+  });
+
+  it('a batch sums into one delta per row (the provider’s, and each model’s), remembering the first and last event counted', () => {
+    const usage = (model: string) =>
+      event('UsageRecorded', {
+        provider: 'beta',
+        modelId: model,
+        keySource: 'platform',
+        latencyMs: 100,
+        timeToFirstTokenMs: 10,
+      });
+    const events = [usage('beta/b1'), usage('beta/b2'), usage('beta/b1')];
+    const deltas = bucketDeltas(attemptsOf(events), (ms) => Math.floor(ms / 60_000) * 60_000, true);
+    expect(deltas.map((d) => d.modelId)).toEqual(['*', 'beta/b1', 'beta/b2']);
+    expect(deltas[0]).toMatchObject({
+      attempts: 3,
+      firstPosition: events[0]!.position,
+      lastPosition: events[2]!.position,
+    });
+    expect(deltas[1]).toMatchObject({
+      attempts: 2,
+      successes: 2,
+      firstPosition: events[0]!.position,
+      lastPosition: events[2]!.position,
+    });
+    expect(deltas[2]).toMatchObject({ attempts: 1 });
+    // without models: the provider's row alone
+    expect(bucketDeltas(attemptsOf(events), (ms) => ms, false).map((d) => d.modelId)).toEqual(['*']);
   });
 });

@@ -282,8 +282,12 @@ describeBackends('provider-health projection and queries', (kind) => {
         await providerHealthProjection.apply(trx, batch);
         await providerHealthTimelineProjection.apply(trx, batch);
       });
-    // uneven batches, each overlapping the last (at-least-once delivery), then the whole log again
-    for (let i = 0; i < events.length; i += 7) await apply(events.slice(Math.max(0, i - 3), i + 7));
+    // uneven batches, each delivered twice (the runner delivers at least once), then the whole log again
+    let i = 0;
+    for (let size = 1; i < events.length; i += size, size = (size % 9) + 1) {
+      await apply(events.slice(i, i + size));
+      await apply(events.slice(i, i + size));
+    }
     await apply(events);
   });
   afterAll(() => db?.drop());

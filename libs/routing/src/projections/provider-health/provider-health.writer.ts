@@ -4,17 +4,18 @@ import { addSample, emptyHistogram, histogramCount } from '../../health/latency-
 import { floorToHour, floorToMinute } from '../../health/health-window';
 import { attemptsOf, type HealthAttempt } from './provider-health-attempt';
 import {
+  ALL_MODELS,
   HOUR_ROWS_KEPT_MS,
   MINUTE_ROWS_KEPT_MS,
   PROVIDER_HEALTH_HOURS_TABLE,
   PROVIDER_HEALTH_MINUTES_TABLE,
-  type ProviderHealthDbRow,
 } from './provider-health.tables';
 
+/** Rows per statement (17 bindings each, far below PostgreSQL's 65,535). */
 const CHUNK = 1000;
 
-/** One row in memory: its key, its counts and the position of the last attempt counted. */
-export interface HealthBucketRow {
+/** What a batch adds to one row: its key, its counts and the first and last event counted. */
+export interface HealthBucketDelta {
   readonly bucketMs: number;
   readonly provider: string;
   readonly credential: string;
@@ -26,19 +27,20 @@ export interface HealthBucketRow {
   timeout: number;
   auth: number;
   other: number;
-  latency: number[];
-  ttft: number[];
+  readonly latency: number[];
+  readonly ttft: number[];
+  firstPosition: Position | null;
   lastPosition: Position | null;
 }
 
-const keyOf = (bucketMs: number, provider: string, credential: string, modelId: string): string =>
-  `${bucketMs}\u0000${provider}\u0000${credential}\u0000${modelId}`;
-
-const emptyRow = (bucketMs: number, a: HealthAttempt): HealthBucketRow => ({
+export const emptyDelta = (
+  bucketMs: number,
+  key: Pick<HealthAttempt, 'provider' | 'credential' | 'modelId'>,
+): HealthBucketDelta => ({
   bucketMs,
-  provider: a.provider,
-  credential: a.credential,
-  modelId: a.modelId,
+  provider: key.provider,
+  credential: key.credential,
+  modelId: key.modelId,
   attempts: 0,
   successes: 0,
   rateLimited: 0,
@@ -48,104 +50,130 @@ const emptyRow = (bucketMs: number, a: HealthAttempt): HealthBucketRow => ({
   other: 0,
   latency: emptyHistogram(),
   ttft: emptyHistogram(),
+  firstPosition: null,
   lastPosition: null,
 });
 
-/**
- * Pure: counts `attempt` into `row` unless the row already counted an event at or after its position
- * (the runner may redeliver); returns whether it counted.
- */
-export function countAttempt(row: HealthBucketRow, attempt: HealthAttempt): boolean {
-  if (row.lastPosition && comparePositions(attempt.position, row.lastPosition) <= 0) return false;
-  row.attempts += 1;
+/** Pure: counts `attempt` into `delta` unless it already counted an event at or after its position. */
+export function countAttempt(delta: HealthBucketDelta, attempt: HealthAttempt): boolean {
+  if (delta.lastPosition && comparePositions(attempt.position, delta.lastPosition) <= 0) return false;
+  delta.attempts += 1;
   if (attempt.outcome === 'success') {
-    row.successes += 1;
-    if (attempt.latencyMs !== null) addSample(row.latency, attempt.latencyMs);
-    if (attempt.ttftMs !== null) addSample(row.ttft, attempt.ttftMs);
-  } else row[attempt.outcome] += 1;
-  row.lastPosition = attempt.position;
+    delta.successes += 1;
+    if (attempt.latencyMs !== null) addSample(delta.latency, attempt.latencyMs);
+    if (attempt.ttftMs !== null) addSample(delta.ttft, attempt.ttftMs);
+  } else delta[attempt.outcome] += 1;
+  delta.firstPosition ??= attempt.position;
+  delta.lastPosition = attempt.position;
   return true;
 }
 
-const fromDb = (r: ProviderHealthDbRow): HealthBucketRow => ({
-  bucketMs: new Date(r.bucket).getTime(),
-  provider: r.provider,
-  credential: r.credential,
-  modelId: r.model_id,
-  attempts: Number(r.attempts),
-  successes: Number(r.successes),
-  rateLimited: Number(r.rate_limited),
-  serverError: Number(r.server_error),
-  timeout: Number(r.timeout),
-  auth: Number(r.auth),
-  other: Number(r.other),
-  latency: r.latency_hist ? [...r.latency_hist] : emptyHistogram(),
-  ttft: r.ttft_hist ? [...r.ttft_hist] : emptyHistogram(),
-  lastPosition: { commit: BigInt(String(r.last_commit)), prepare: BigInt(String(r.last_prepare)) },
-});
-
-const toDb = (r: HealthBucketRow) => ({
-  bucket: new Date(r.bucketMs).toISOString(),
-  provider: r.provider,
-  credential: r.credential,
-  model_id: r.modelId,
-  attempts: r.attempts,
-  successes: r.successes,
-  rate_limited: r.rateLimited,
-  server_error: r.serverError,
-  timeout: r.timeout,
-  auth: r.auth,
-  other: r.other,
-  latency_hist: histogramCount(r.latency) > 0 ? r.latency : null,
-  ttft_hist: histogramCount(r.ttft) > 0 ? r.ttft : null,
-  last_commit: r.lastPosition!.commit.toString(),
-  last_prepare: r.lastPosition!.prepare.toString(),
-});
-
-/** Loads the rows the attempts touch, counts the attempts into them in memory, upserts the changed ones. */
-async function writeBuckets(
-  trx: Knex.Transaction,
-  table: string,
-  floor: (ms: number) => number,
+/**
+ * Pure: the batch's attempts summed per row of one resolution: a row per provider and credential
+ * (model ALL_MODELS) and, with `perModel`, a row per model too.
+ */
+export function bucketDeltas(
   attempts: readonly HealthAttempt[],
-): Promise<void> {
-  const buckets = [...new Set(attempts.map((a) => floor(a.atMs)))];
-  const providers = [...new Set(attempts.map((a) => a.provider))];
-  const existing = await trx<ProviderHealthDbRow>(table)
-    .whereIn(
-      'bucket',
-      buckets.map((b) => new Date(b).toISOString()),
-    )
-    .whereIn('provider', providers);
-  const rows = new Map<string, HealthBucketRow>();
-  for (const r of existing) {
-    const row = fromDb(r);
-    rows.set(keyOf(row.bucketMs, row.provider, row.credential, row.modelId), row);
-  }
-  const changed = new Set<HealthBucketRow>();
+  floor: (ms: number) => number,
+  perModel: boolean,
+): HealthBucketDelta[] {
+  const rows = new Map<string, HealthBucketDelta>();
+  const count = (bucketMs: number, a: HealthAttempt, modelId: string) => {
+    const key = `${bucketMs}\u0000${a.provider}\u0000${a.credential}\u0000${modelId}`;
+    let row = rows.get(key);
+    if (!row) rows.set(key, (row = emptyDelta(bucketMs, { ...a, modelId })));
+    countAttempt(row, a);
+  };
   for (const a of attempts) {
     const bucketMs = floor(a.atMs);
-    const key = keyOf(bucketMs, a.provider, a.credential, a.modelId);
-    let row = rows.get(key);
-    if (!row) rows.set(key, (row = emptyRow(bucketMs, a)));
-    if (countAttempt(row, a)) changed.add(row);
+    count(bucketMs, a, ALL_MODELS);
+    if (perModel) count(bucketMs, a, a.modelId);
   }
-  const out = [...changed].map(toDb);
-  for (let i = 0; i < out.length; i += CHUNK)
-    await trx(table)
-      .insert(out.slice(i, i + CHUNK))
-      .onConflict(['bucket', 'provider', 'credential', 'model_id'])
-      .merge();
+  return [...rows.values()];
 }
 
-/** The event-time hour of the last prune of hour rows (at most once per hour of event time). */
-let lastHourPruned = Number.NEGATIVE_INFINITY;
+const COLUMNS = [
+  'bucket',
+  'provider',
+  'credential',
+  'model_id',
+  'attempts',
+  'successes',
+  'rate_limited',
+  'server_error',
+  'timeout',
+  'auth',
+  'other',
+  'latency_hist',
+  'ttft_hist',
+  'first_commit',
+  'first_prepare',
+  'last_commit',
+  'last_prepare',
+] as const;
+const COUNTS = ['attempts', 'successes', 'rate_limited', 'server_error', 'timeout', 'auth', 'other'];
+const HISTOGRAMS = ['latency_hist', 'ttft_hist'];
+
+const bindingsOf = (d: HealthBucketDelta): Knex.Value[] => [
+  new Date(d.bucketMs).toISOString(),
+  d.provider,
+  d.credential,
+  d.modelId,
+  d.attempts,
+  d.successes,
+  d.rateLimited,
+  d.serverError,
+  d.timeout,
+  d.auth,
+  d.other,
+  histogramCount(d.latency) > 0 ? d.latency : null,
+  histogramCount(d.ttft) > 0 ? d.ttft : null,
+  d.firstPosition!.commit.toString(),
+  d.firstPosition!.prepare.toString(),
+  d.lastPosition!.commit.toString(),
+  d.lastPosition!.prepare.toString(),
+];
+
+/** Element-wise sum of two histograms (either may be null). */
+const addHistograms = (c: string): string =>
+  `${c} = case when t.${c} is null then excluded.${c} when excluded.${c} is null then t.${c} ` +
+  `else array(select coalesce(x, 0) + coalesce(y, 0) from unnest(t.${c}, excluded.${c}) ` +
+  `with ordinality as u(x, y, n) order by n) end`;
 
 /**
- * Thin writer for the provider-health buckets, in the batch's transaction: per table one read of the
- * touched rows and one upsert of the changed ones, never a statement per event. Relative to the
- * batch's newest attempt, minute rows older than two hours are not written and are deleted (an
- * index range on the key's leading column), hour rows older than ten days deleted once an hour.
+ * One INSERT … ON CONFLICT that adds the deltas to their rows; a row whose last counted event is at
+ * or after the delta's first (a batch delivered again) is left as it is.
+ */
+function upsert(
+  table: string,
+  deltas: readonly HealthBucketDelta[],
+): { sql: string; bindings: Knex.Value[] } {
+  const row = `(${COLUMNS.map((c) => (HISTOGRAMS.includes(c) ? '?::integer[]' : '?')).join(', ')})`;
+  const sql =
+    `insert into ${table} as t (${COLUMNS.join(', ')}) values ${deltas.map(() => row).join(', ')} ` +
+    `on conflict (bucket, provider, credential, model_id) do update set ` +
+    [
+      ...COUNTS.map((c) => `${c} = t.${c} + excluded.${c}`),
+      ...HISTOGRAMS.map(addHistograms),
+      'first_commit = excluded.first_commit',
+      'first_prepare = excluded.first_prepare',
+      'last_commit = excluded.last_commit',
+      'last_prepare = excluded.last_prepare',
+    ].join(', ') +
+    ` where (t.last_commit, t.last_prepare) < (excluded.first_commit, excluded.first_prepare)`;
+  return { sql, bindings: deltas.flatMap(bindingsOf) };
+}
+
+/** The event-time minute of the last prune: prunes run at most once per minute of event time. */
+let lastPrunedMinute = Number.NEGATIVE_INFINITY;
+
+/**
+ * Thin writer for the provider-health buckets, in the batch's transaction: the batch's attempts are
+ * summed per row in memory (minute rows per provider and credential; hour rows that way and per
+ * model too) and added to both tables by one statement (a data-modifying WITH), never
+ * a statement per event, and no read. Relative to the batch's newest attempt, minute rows older than
+ * two hours are not written; once per minute of event time they are deleted, and hour rows older
+ * than ten days.
  */
 export async function applyProviderHealth(
   trx: Knex.Transaction,
@@ -156,17 +184,37 @@ export async function applyProviderHealth(
   let newest = attempts[0]!.atMs;
   for (const a of attempts) if (a.atMs > newest) newest = a.atMs;
   const minuteCutoff = floorToMinute(newest) - MINUTE_ROWS_KEPT_MS;
-  const recent = attempts.filter((a) => a.atMs >= minuteCutoff);
-  if (recent.length > 0) await writeBuckets(trx, PROVIDER_HEALTH_MINUTES_TABLE, floorToMinute, recent);
-  await writeBuckets(trx, PROVIDER_HEALTH_HOURS_TABLE, floorToHour, attempts);
-  await trx(PROVIDER_HEALTH_MINUTES_TABLE)
-    .where('bucket', '<', new Date(minuteCutoff).toISOString())
-    .delete();
-  const hour = floorToHour(newest);
-  if (hour !== lastHourPruned) {
-    lastHourPruned = hour;
+  const minutes = bucketDeltas(
+    attempts.filter((a) => a.atMs >= minuteCutoff),
+    floorToMinute,
+    false,
+  );
+  const hours = bucketDeltas(attempts, floorToHour, true);
+  if (minutes.length === 0) {
+    const h = upsert(PROVIDER_HEALTH_HOURS_TABLE, hours);
+    await trx.raw(h.sql, h.bindings);
+  } else if (minutes.length <= CHUNK && hours.length <= CHUNK) {
+    const m = upsert(PROVIDER_HEALTH_MINUTES_TABLE, minutes);
+    const h = upsert(PROVIDER_HEALTH_HOURS_TABLE, hours);
+    await trx.raw(`with minute_rows as (${m.sql} returning 1) ${h.sql}`, [...m.bindings, ...h.bindings]);
+  } else {
+    for (const [table, deltas] of [
+      [PROVIDER_HEALTH_MINUTES_TABLE, minutes],
+      [PROVIDER_HEALTH_HOURS_TABLE, hours],
+    ] as const)
+      for (let i = 0; i < deltas.length; i += CHUNK) {
+        const { sql, bindings } = upsert(table, deltas.slice(i, i + CHUNK));
+        await trx.raw(sql, bindings);
+      }
+  }
+  const minute = floorToMinute(newest);
+  if (minute !== lastPrunedMinute) {
+    lastPrunedMinute = minute;
+    await trx(PROVIDER_HEALTH_MINUTES_TABLE)
+      .where('bucket', '<', new Date(minuteCutoff).toISOString())
+      .delete();
     await trx(PROVIDER_HEALTH_HOURS_TABLE)
-      .where('bucket', '<', new Date(hour - HOUR_ROWS_KEPT_MS).toISOString())
+      .where('bucket', '<', new Date(floorToHour(newest) - HOUR_ROWS_KEPT_MS).toISOString())
       .delete();
   }
 }

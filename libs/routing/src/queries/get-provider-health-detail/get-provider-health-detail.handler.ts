@@ -11,7 +11,11 @@ import {
 import type { ProviderHealthDetail } from '../../health/provider-health-report';
 import { providerHealthSeries, providerHealthSummary } from '../../health/provider-health-summary';
 import { STATUS_RECENT_MS } from '../../health/provider-status';
-import { readHealthRows, readRecentFailures } from '../../projections/provider-health/provider-health.reader';
+import {
+  readCredentialTotals,
+  readProviderBuckets,
+  readRecentFailures,
+} from '../../projections/provider-health/provider-health.reader';
 import { healthChangesOf } from '../get-provider-health-report/get-provider-health-report.handler';
 import { GetProviderHealthDetailQuery } from './get-provider-health-detail.query';
 
@@ -32,7 +36,8 @@ export class GetProviderHealthDetailHandler implements IQueryHandler<GetProvider
       });
     const nowMs = this.clock.now().getTime();
     const spec = healthWindowSpec(window, nowMs);
-    const rows = await readHealthRows(this.knex, spec.resolution, spec.fromMs, { provider: slug });
+    const totals = await readCredentialTotals(this.knex, spec.resolution, spec.fromMs, slug);
+    const buckets = await readProviderBuckets(this.knex, spec.resolution, spec.fromMs, slug);
     const recent = await readRecentFailures(this.knex, floorToMinute(nowMs) - STATUS_RECENT_MS + 60_000);
     const changes = await healthChangesOf(this.queries, slug);
     return {
@@ -41,13 +46,13 @@ export class GetProviderHealthDetailHandler implements IQueryHandler<GetProvider
       to: new Date(spec.toMs).toISOString(),
       summary: providerHealthSummary({
         entry,
-        rows,
+        rows: totals,
         recent: recent.get(slug) ?? { attempts: 0, failures: 0 },
         changes,
         breaker: this.directory.breakerState(slug),
         spec,
       }),
-      series: providerHealthSeries(rows, changes, spec),
+      series: providerHealthSeries(buckets, changes, spec),
     };
   }
 }

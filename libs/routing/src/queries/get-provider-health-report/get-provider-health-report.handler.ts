@@ -16,7 +16,10 @@ import {
   type HealthRow,
 } from '../../health/provider-health-summary';
 import { STATUS_RECENT_MS } from '../../health/provider-status';
-import { readHealthRows, readRecentFailures } from '../../projections/provider-health/provider-health.reader';
+import {
+  readCredentialTotals,
+  readRecentFailures,
+} from '../../projections/provider-health/provider-health.reader';
 import { GetProviderHealthReportQuery } from './get-provider-health-report.query';
 
 /** How many of a provider's latest health changes the uptime and status look at. */
@@ -41,7 +44,7 @@ export class GetProviderHealthReportHandler implements IQueryHandler<GetProvider
     const nowMs = this.clock.now().getTime();
     const spec = healthWindowSpec(window, nowMs);
     const entries = [...this.directory.providers()].sort((a, b) => a.slug.localeCompare(b.slug));
-    const rows = await readHealthRows(this.knex, spec.resolution, spec.fromMs);
+    const rows = await readCredentialTotals(this.knex, spec.resolution, spec.fromMs);
     const recent = await readRecentFailures(this.knex, floorToMinute(nowMs) - STATUS_RECENT_MS + 60_000);
     const changes = await Promise.all(entries.map((e) => healthChangesOf(this.queries, e.slug)));
     const byProvider = new Map<string, HealthRow[]>();

@@ -4,13 +4,8 @@ import type { Knex } from 'knex';
 import { KNEX } from '@gw/database';
 import { CLOCK, type Clock } from '@gw/shared-kernel';
 import { healthWindowSpec } from '../../health/health-window';
-import {
-  emptyHistogram,
-  histogramCount,
-  mergeHistogram,
-  percentilesOf,
-} from '../../health/latency-histogram';
-import { readHealthRows } from '../../projections/provider-health/provider-health.reader';
+import { histogramCount, percentilesOf } from '../../health/latency-histogram';
+import { readModelTotals } from '../../projections/provider-health/provider-health.reader';
 import { ListModelLatencyQuery, type ModelLatency } from './list-model-latency.query';
 
 @QueryHandler(ListModelLatencyQuery)
@@ -22,20 +17,15 @@ export class ListModelLatencyHandler implements IQueryHandler<ListModelLatencyQu
 
   async execute({ window }: ListModelLatencyQuery): Promise<ModelLatency[]> {
     const spec = healthWindowSpec(window, this.clock.now().getTime());
-    const rows = await readHealthRows(this.knex, spec.resolution, spec.fromMs, { histograms: 'latency' });
-    const models = new Map<string, { provider: string; latency: number[] }>();
-    for (const row of rows) {
-      if (!row.latency) continue;
-      let m = models.get(row.modelId);
-      if (!m) models.set(row.modelId, (m = { provider: row.provider, latency: emptyHistogram() }));
-      mergeHistogram(m.latency, row.latency);
-    }
-    return [...models.entries()]
-      .map(([modelId, m]) => ({
-        modelId,
-        provider: m.provider,
-        answered: histogramCount(m.latency),
-        latencyMs: percentilesOf(m.latency),
+    // per model rows are hourly: a 1h window reads the current hour and the one before
+    const rows = await readModelTotals(this.knex, Math.floor(spec.fromMs / 3_600_000) * 3_600_000);
+    return rows
+      .filter((r) => r.latency !== null)
+      .map((r) => ({
+        modelId: r.modelId,
+        provider: r.provider,
+        answered: histogramCount(r.latency!),
+        latencyMs: percentilesOf(r.latency!),
       }))
       .sort((a, b) => a.modelId.localeCompare(b.modelId));
   }
