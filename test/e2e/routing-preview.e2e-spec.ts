@@ -122,7 +122,9 @@ describe('routing policy preview and history (embedded)', () => {
 
   it('lists the saved versions, newest first, with who and when', async () => {
     const empty = await asAdmin(request(gw.baseUrl).get('/api/v1/admin/routing/policy/history')).expect(200);
-    expect(empty.body).toEqual([]);
+    expect(empty.body.map((v: { version: number }) => v.version)).toEqual([0]);
+    expect(empty.body[0]).toMatchObject({ changedBy: null, changedByName: null, changedAt: null });
+    expect(empty.body[0].policy.levels.precision.weights).toEqual({ cost: 0.1, latency: 0.3, quality: 0.6 });
 
     for (const cost of [0.8, 0.7]) {
       const { body, etag } = await currentPolicy();
@@ -146,7 +148,7 @@ describe('routing policy preview and history (embedded)', () => {
     const history = await asAdmin(request(gw.baseUrl).get('/api/v1/admin/routing/policy/history')).expect(
       200,
     );
-    expect(history.body.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+    expect(history.body.map((v: { version: number }) => v.version)).toEqual([2, 1, 0]);
     expect(history.body[0].policy.version).toBe(2);
     expect(history.body[0].policy.levels.precision.weights.cost).toBe(0.7);
     expect(history.body[1].policy.levels.precision.weights.cost).toBe(0.8);

@@ -117,7 +117,7 @@ export class RoutingPreviewController {
     };
   }
 
-  /** Every saved version, newest first (version 0, the product defaults, is never recorded). */
+  /** Every version, newest first, ending with version 0 (the product defaults, changedBy/At null). */
   @ApiViewArray('RoutingPolicyVersionView')
   @Get('policy/history')
   async history(): Promise<RoutingPolicyVersionView[]> {
@@ -125,7 +125,7 @@ export class RoutingPreviewController {
     return versions.map((v) => ({
       version: v.version,
       changedBy: v.changedBy,
-      changedByName: this.directory.account(v.changedBy)?.name ?? null,
+      changedByName: v.changedBy === null ? null : (this.directory.account(v.changedBy)?.name ?? null),
       changedAt: v.changedAt,
       policy: policyToView(v.policy),
     }));

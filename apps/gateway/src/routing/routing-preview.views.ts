@@ -82,11 +82,11 @@ export interface RoutingPreviewView {
 /** One version of the policy as the stream recorded it. */
 export interface RoutingPolicyVersionView {
   readonly version: number;
-  /** The actor (user id) who saved it. */
-  readonly changedBy: string;
-  /** The actor's display name now; null when the account is gone or unknown. */
+  /** The actor (user id) who saved it; null for version 0 (the product defaults). */
+  readonly changedBy: string | null;
+  /** The actor's display name now; null for version 0 or when the account is gone or unknown. */
   readonly changedByName: string | null;
-  readonly changedAt: string;
+  readonly changedAt: string | null;
   readonly policy: RoutingPolicyView;
 }
 

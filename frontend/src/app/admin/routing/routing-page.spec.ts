@@ -56,7 +56,11 @@ describe('RoutingPage', { timeout: 20_000 }, () => {
     fixture.detectChanges();
     const el = fixture.nativeElement as HTMLElement;
     http.expectOne(POLICY).flush(policyView(2), { headers: { etag: '"2"' } });
-    (await vi.waitFor(() => http.expectOne(HISTORY))).flush([versionView(2, 0.1), versionView(1, 0.2)]);
+    (await vi.waitFor(() => http.expectOne(HISTORY))).flush([
+      versionView(2, 0.1),
+      versionView(1, 0.2),
+      { version: 0, changedBy: null, changedByName: null, changedAt: null, policy: policyView(0) },
+    ]);
     (await nextPreview()).flush(previewView());
     await settle(el, () => expect(el.querySelector('gw-preview-level')).not.toBeNull());
     return el;
@@ -84,9 +88,13 @@ describe('RoutingPage', { timeout: 20_000 }, () => {
     expect(el.textContent).toContain('over the max price');
     // History: newest first, with what changed against the version before.
     const versions = [...el.querySelectorAll('li.version')];
-    expect(versions).toHaveLength(2);
+    expect(versions).toHaveLength(3);
     expect(versions[0]!.textContent).toContain('In force');
     expect(versions[0]!.textContent).toContain('precision: weights cost 0.2');
+    expect(versions[0]!.textContent).toContain('by Admin');
+    // Version 1 against the defaults (cost 0.1 → 0.2); version 0 is the defaults themselves.
+    expect(versions[1]!.textContent).toContain('precision: weights cost 0.1');
+    expect(versions[2]!.textContent).toContain('the product defaults');
     expect(buttonNamed(el, 'Save policy').disabled).toBe(true);
   });
 

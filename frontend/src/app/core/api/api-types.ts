@@ -2144,11 +2144,11 @@ export interface components {
     /** @description One version of the policy as the stream recorded it. */
     RoutingPolicyVersionView: {
       version: number;
-      /** @description The actor (user id) who saved it. */
-      changedBy: string;
-      /** @description The actor's display name now; null when the account is gone or unknown. */
+      /** @description The actor (user id) who saved it; null for version 0 (the product defaults). */
+      changedBy: string | null;
+      /** @description The actor's display name now; null for version 0 or when the account is gone or unknown. */
       changedByName: string | null;
-      changedAt: string;
+      changedAt: string | null;
       policy: components['schemas']['RoutingPolicyView'];
     };
     /** @description GET (and the PUT's answer): the policy in force; a valid PUT body once `version` is removed. */

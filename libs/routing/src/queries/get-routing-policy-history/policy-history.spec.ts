@@ -25,11 +25,12 @@ const changed = (version: number, maxAttempts: number, legacy = false): RoutingP
 };
 
 describe('policyHistory', () => {
-  it('lists every recorded version newest first, with who, when and the whole policy', () => {
+  it('lists every recorded version newest first, with who, when and the whole policy, then the defaults', () => {
     const history = policyHistory([changed(1, 2), changed(2, 5)]);
     expect(history.map((v) => [v.version, v.changedBy, v.changedAt, v.policy.maxAttempts])).toEqual([
       [2, 'u2', '2026-12-02T00:00:00.000Z', 5],
       [1, 'u1', '2026-12-01T00:00:00.000Z', 2],
+      [0, null, null, 3],
     ]);
     expect(history[0]!.policy.version).toBe(2);
     expect(history[0]!.policy.fallbackOn).toEqual(['timeout']);
