@@ -107,9 +107,28 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
     );
 }
 
+/**
+ * A screenshot of the whole page. The portal scrolls inside its layout (the sidenav's content), not the
+ * document, so "fullPage" alone would stop at the fold: the viewport is made as tall as that content
+ * for the shot (at most 6,000 px) and put back after.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const size = page.viewportSize();
+  const tall = await page.evaluate(() => {
+    const content = document.querySelector('mat-sidenav-content');
+    const bar = document.querySelector('mat-toolbar');
+    return content
+      ? content.scrollHeight + (bar?.getBoundingClientRect().height ?? 0)
+      : document.documentElement.scrollHeight;
+  });
+  const grow = size !== null && tall > size.height;
+  if (grow) await page.setViewportSize({ width: size.width, height: Math.min(Math.ceil(tall), 6_000) });
+  try {
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  } finally {
+    if (grow) await page.setViewportSize(size);
+  }
 }
 
 /** Whether the page scrolls sideways (content wider than a 360 px phone). */
