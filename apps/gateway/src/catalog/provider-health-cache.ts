@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
-import { GetProviderHealthReportQuery, ListModelLatencyQuery, type ProviderStatus } from '@gw/routing';
+import { GetProviderHealthReportQuery, ListModelLatencyQuery, type ProviderHealthStatus } from '@gw/routing';
 import { LOGGER } from '../runtime/runtime.tokens';
 
 /** What the user catalog reads from the provider-health read model. */
 export interface CatalogHealth {
   /** Per provider slug: its status (healthy / degraded / down). */
-  readonly status: ReadonlyMap<string, ProviderStatus>;
+  readonly status: ReadonlyMap<string, ProviderHealthStatus>;
   /** Per model id: the p50 latency of its answers over the last 24 hours (ms). */
   readonly p50LatencyMs: ReadonlyMap<string, number>;
 }

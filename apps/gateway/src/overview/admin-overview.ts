@@ -1,4 +1,4 @@
-import type { ProviderHealthReport, ProviderStatus } from '@gw/routing';
+import type { ProviderHealthReport, ProviderHealthStatus } from '@gw/routing';
 import type { UsageSummary } from '@gw/usage-billing';
 
 const DAY_MS = 86_400_000;
@@ -20,7 +20,7 @@ export interface OverviewDay {
 export interface OverviewProvider {
   readonly provider: string;
   readonly name: string;
-  readonly status: Exclude<ProviderStatus, 'healthy'>;
+  readonly status: Exclude<ProviderHealthStatus, 'healthy'>;
   readonly enabled: boolean;
   /** Over the window, 0..1; null without attempts. */
   readonly successRate: number | null;

@@ -7,7 +7,7 @@ export const HEALTH_WINDOWS: readonly HealthWindow[] = ['1h', '24h', '7d'];
 export const isHealthWindow = (value: unknown): value is HealthWindow =>
   typeof value === 'string' && (HEALTH_WINDOWS as readonly string[]).includes(value);
 
-export type ProviderStatus = 'healthy' | 'degraded' | 'down';
+export type ProviderHealthStatus = 'healthy' | 'degraded' | 'down';
 
 /** Milliseconds; null without samples. */
 export interface LatencyPercentiles {
@@ -54,7 +54,7 @@ export interface ProviderHealthSummary extends HealthStats {
   readonly provider: string;
   readonly name: string;
   readonly enabled: boolean;
-  readonly status: ProviderStatus;
+  readonly status: ProviderHealthStatus;
   /** Share of the window's minutes with a healthy (closed) breaker, 0..1. */
   readonly uptime: number;
   readonly lastChange: ProviderHealthLastChange | null;

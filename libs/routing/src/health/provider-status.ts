@@ -1,7 +1,7 @@
 import type { ProviderStatus as CatalogProviderStatus } from '@gw/catalog';
 import type { PublicHealth } from '../offer/model-offer';
 import type { BreakerState } from './circuit-breaker';
-import type { ProviderHealthLastChange, ProviderStatus } from './provider-health-report';
+import type { ProviderHealthLastChange, ProviderHealthStatus } from './provider-health-report';
 
 /** How far back `degraded` looks, and what it takes. */
 export const STATUS_RECENT_MS = 15 * 60_000;
@@ -22,7 +22,7 @@ export interface ProviderStatusInput {
  * `degraded` when, over the last 15 minutes, at least 3 attempts failed and they are at least 10 %
  * of the attempts, or while the breaker is half-open (on trial); `healthy` otherwise.
  */
-export function providerStatus({ lastChange, recent, breaker }: ProviderStatusInput): ProviderStatus {
+export function providerStatus({ lastChange, recent, breaker }: ProviderStatusInput): ProviderHealthStatus {
   if (lastChange?.kind === 'degraded') return 'down';
   if (breaker === 'half_open') return 'degraded';
   if (
@@ -41,7 +41,7 @@ export function providerStatus({ lastChange, recent, breaker }: ProviderStatusIn
  */
 export function publicHealthFromStatus(
   catalogStatus: CatalogProviderStatus,
-  status: ProviderStatus,
+  status: ProviderHealthStatus,
 ): PublicHealth {
   if (catalogStatus === 'disabled' || catalogStatus === 'unreachable') return 'down';
   if (status === 'down') return 'down';

@@ -2,25 +2,14 @@ import type { Schemas } from '../../core/api/api';
 
 /** The provider-health read model (GET /api/v1/admin/providers/health and /:slug/health?window=…). */
 export type HealthWindow = Schemas['HealthWindow'];
-/**
- * A provider's health. Declared here because the generated ProviderHealthSummary.status points at the
- * catalog's ProviderStatus (active/disabled/…): two API types share that name, and the OpenAPI document
- * keeps one.
- */
-export type HealthStatus = 'healthy' | 'degraded' | 'down';
+export type HealthStatus = Schemas['ProviderHealthStatus'];
 export type CredentialHealthSummary = Schemas['CredentialHealthSummary'];
 export type HealthStats = Omit<CredentialHealthSummary, 'credential'>;
-export type ProviderHealthSummary = Omit<Schemas['ProviderHealthSummary'], 'status'> & {
-  readonly status: HealthStatus;
-};
-export type ProviderHealthReport = Omit<Schemas['ProviderHealthReport'], 'providers'> & {
-  readonly providers: readonly ProviderHealthSummary[];
-};
+export type ProviderHealthSummary = Schemas['ProviderHealthSummary'];
+export type ProviderHealthReport = Schemas['ProviderHealthReport'];
 export type ProviderHealthPoint = Schemas['ProviderHealthPoint'];
 /** GET /api/v1/admin/providers/:slug/health?window=…: the breaker now, plus the window's read model. */
-export type ProviderHealthDetailView = Omit<Schemas['ProviderHealthView'], 'summary'> & {
-  readonly summary: ProviderHealthSummary;
-};
+export type ProviderHealthDetailView = Schemas['ProviderHealthView'];
 
 export type HealthChange = Schemas['ProviderHealthChange'];
 

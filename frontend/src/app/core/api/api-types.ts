@@ -1939,6 +1939,8 @@ export interface components {
     };
     /** @description GET /api/v1/admin/providers/health */
     ProviderHealthReportView: components['schemas']['ProviderHealthReport'];
+    /** @enum {string} */
+    ProviderHealthStatus: 'healthy' | 'degraded' | 'down';
     ProviderHealthSummary: {
       /** @description Upstream attempts in the window (a fallback hop counts at the provider that failed it). */
       requests: number;
@@ -1953,7 +1955,7 @@ export interface components {
       provider: string;
       name: string;
       enabled: boolean;
-      status: components['schemas']['ProviderStatus'];
+      status: components['schemas']['ProviderHealthStatus'];
       /** @description Share of the window's minutes with a healthy (closed) breaker, 0..1. */
       uptime: number;
       lastChange: components['schemas']['ProviderHealthLastChange'] | (never | null);
