@@ -37,6 +37,7 @@ export type {
   UsageTimeseries,
 } from '@gw/usage-billing';
 export type { UsageByKeyView, UsageForecastView } from '../usage-analytics/usage-portal.views';
+export type { UsageByUserView } from '../usage-analytics/admin-usage.views';
 export type { RequestExplanation } from '@gw/routing';
 
 // the OpenAI-compatible surface
@@ -61,6 +62,7 @@ export type { BillingPolicyView } from '../billing/billing-policy.controller';
 export type { CreditGrantView } from '../billing/credits.controller';
 export type { ModelView, ProviderView } from '../catalog/catalog.views';
 export type { ModelViewList } from '../catalog/models.controller';
+export type { ModelPriceVersionList } from '../catalog/models.controller';
 export type { ProviderHealthReportView, ProviderHealthView } from '../catalog/provider-health.controller';
 export type { ProviderViewList } from '../catalog/providers.controller';
 export type { RateLimitsView } from '../limits/rate-limits.controller';
