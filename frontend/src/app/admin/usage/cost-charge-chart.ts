@@ -84,7 +84,7 @@ export class CostChargeChart {
     const charged = s.data.reduce((a, b) => a + BigInt(b.chargedMicros), 0n).toString();
     const cost = s.data.reduce((a, b) => a + BigInt(b.providerCostMicros), 0n).toString();
     return (
-      `Charged and provider cost per ${unit} (UTC), ${s.data.length} ${unit}s with usage: charged ` +
+      `Charged and provider cost per ${unit} (UTC), ${s.data.length} ${unit}${s.data.length === 1 ? '' : 's'} with usage: charged ` +
       `${formatSpend(charged)}, provider cost ${formatSpend(cost)}, margin ` +
       `${formatSpend(marginMicros(charged, cost))} (${formatMarginRate(marginRate(charged, cost))}).`
     );
