@@ -1,5 +1,5 @@
 import { computed, inject, Injectable, signal } from '@angular/core';
-import { ApiError, toApiError } from '../../core/http/api-error';
+import { ApiError, asApiError } from '../../core/http/api-error';
 import {
   AdminModelsApi,
   type AddModelBody,
@@ -17,8 +17,6 @@ import {
   type AdminModelFilters,
   type AdminModelSort,
 } from './model-form';
-
-export const asApiError = (e: unknown): ApiError => (e instanceof ApiError ? e : toApiError(0, null, null));
 
 /** /admin/models: every model of the catalog, the filters and sort, and the intents that change models. */
 @Injectable()

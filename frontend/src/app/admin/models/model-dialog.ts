@@ -14,7 +14,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import type { AdminModelView, AdminProviderView } from './admin-models-api';
-import { AdminModelsStore, asApiError } from './admin-models-store';
+import { AdminModelsStore } from './admin-models-store';
 import {
   addBodyFromForm,
   CAPABILITY_OPTIONS,
@@ -27,6 +27,7 @@ import {
   tokensValidator,
   type ModelFormValue,
 } from './model-form';
+import { asApiError } from '../../core/http/api-error';
 
 export interface ModelDialogData {
   /** The model to edit; absent: add a new one. */

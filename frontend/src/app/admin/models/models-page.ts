@@ -14,10 +14,11 @@ import { ConfirmDialog, type ConfirmDialogData } from '../../shared/confirm-dial
 import { PageState } from '../../shared/page-state';
 import { PricePipe } from './price.pipe';
 import { AdminModelsApi, type AdminModelView } from './admin-models-api';
-import { AdminModelsStore, asApiError } from './admin-models-store';
+import { AdminModelsStore } from './admin-models-store';
 import { ModelDialog, type ModelDialogData } from './model-dialog';
 import { CAPABILITY_OPTIONS, formatTokens, type ModelStatus } from './model-form';
 import { PriceHistoryDialog, type PriceHistoryDialogData } from './price-history-dialog';
+import { asApiError } from '../../core/http/api-error';
 
 const STATUS_OPTIONS: readonly { value: ModelStatus; label: string }[] = [
   { value: 'enabled', label: 'Enabled' },

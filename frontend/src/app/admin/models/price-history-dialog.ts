@@ -7,8 +7,9 @@ import type { ApiError } from '../../core/http/api-error';
 import { PageState } from '../../shared/page-state';
 import { PricePipe } from './price.pipe';
 import type { AdminModelView, ModelPrices, PriceVersionView } from './admin-models-api';
-import { AdminModelsStore, asApiError } from './admin-models-store';
+import { AdminModelsStore } from './admin-models-store';
 import { formatTokens } from './model-form';
+import { asApiError } from '../../core/http/api-error';
 
 export interface PriceHistoryDialogData {
   readonly model: AdminModelView;

@@ -11,8 +11,9 @@ import { MatSelectModule } from '@angular/material/select';
 import { baseUrlValidator, slugify, slugValidator } from './provider-form';
 import { KIND_TEXT, KINDS, PAID_PARAMS } from './provider-health';
 import type { PaidParam, ProviderKind, ProviderView, RegisterProviderBody } from './providers-api';
-import { asApiError, ProvidersStore } from './providers-store';
+import { ProvidersStore } from './providers-store';
 import { SecretField } from './secret-field';
+import { asApiError } from '../../core/http/api-error';
 
 /** Registers a provider: name, slug, wire format, base URL, platform key, paid parameters. Closes with it. */
 @Component({

@@ -44,8 +44,8 @@ import {
 } from './provider-health';
 import { ProviderStore } from './provider-store';
 import type { ChangeProviderBody, PaidParam, ProviderKind, ProviderView } from './providers-api';
-import { asApiError } from './providers-store';
 import { ReplaceKeyDialog, type ReplaceKeyDialogData } from './replace-key-dialog';
+import { asApiError } from '../../core/http/api-error';
 
 const BREAKER_TEXT: Readonly<Partial<Record<string, string>>> = {
   closed: 'Closed (requests flow)',

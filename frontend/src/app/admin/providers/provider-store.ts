@@ -7,7 +7,8 @@ import {
   type ConnectionTest,
   type ProviderView,
 } from './providers-api';
-import { asApiError, describeTest } from './providers-store';
+import { describeTest } from './providers-store';
+import { asApiError } from '../../core/http/api-error';
 
 /** What "Test connection" said, as the page shows it. */
 export interface TestOutcome {

@@ -21,7 +21,8 @@ import {
   type HealthWindow,
 } from './provider-health';
 import type { ProviderView } from './providers-api';
-import { asApiError, ProvidersStore } from './providers-store';
+import { ProvidersStore } from './providers-store';
+import { asApiError } from '../../core/http/api-error';
 
 /** /admin/providers — every provider's health over a window; add, enable and disable providers. */
 @Component({

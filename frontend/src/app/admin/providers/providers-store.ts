@@ -1,5 +1,5 @@
 import { computed, inject, Injectable, signal } from '@angular/core';
-import { ApiError } from '../../core/http/api-error';
+import { ApiError, asApiError } from '../../core/http/api-error';
 import type { HealthWindow, ProviderHealthReport, ProviderHealthSummary } from './provider-health';
 import {
   ProvidersApi,
@@ -13,9 +13,6 @@ export interface ProviderRow {
   readonly provider: ProviderView;
   readonly health: ProviderHealthSummary | null;
 }
-
-export const asApiError = (e: unknown): ApiError =>
-  e instanceof ApiError ? e : new ApiError(0, 'client_error', 'Something went wrong', String(e), null);
 
 const FAILURES: Readonly<Record<string, string>> = {
   auth: 'The provider refused the key',

@@ -6,8 +6,8 @@ import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/materia
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { ProviderStore, outcomeOf, type TestOutcome } from './provider-store';
 import type { ProviderView } from './providers-api';
-import { asApiError } from './providers-store';
 import { SecretField } from './secret-field';
+import { asApiError } from '../../core/http/api-error';
 
 export interface ReplaceKeyDialogData {
   readonly providerName: string;

@@ -1,5 +1,5 @@
 import { computed, inject, Injectable, signal, type OnDestroy } from '@angular/core';
-import { ApiError } from '../../core/http/api-error';
+import { ApiError, asApiError } from '../../core/http/api-error';
 import {
   RoutingApi,
   type FallbackReason,
@@ -21,9 +21,6 @@ import {
   type Level,
   type WeightKey,
 } from './routing-draft';
-
-const asApiError = (e: unknown): ApiError =>
-  e instanceof ApiError ? e : new ApiError(0, 'client_error', 'Something went wrong', String(e), null);
 
 /** 412 (a stale If-Match), or 409 should the gateway ever answer a concurrent change so. */
 const isConflict = (e: unknown): boolean => e instanceof ApiError && (e.status === 412 || e.status === 409);

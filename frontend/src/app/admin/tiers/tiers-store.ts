@@ -1,5 +1,5 @@
 import { computed, inject, Injectable, signal } from '@angular/core';
-import { ApiError } from '../../core/http/api-error';
+import { ApiError, asApiError } from '../../core/http/api-error';
 import {
   TiersApi,
   type BillingPolicyChanges,
@@ -26,9 +26,6 @@ export type SaveOutcome =
   | { readonly kind: 'saved'; readonly version: number }
   /** Someone else saved first: the section now shows their version (`version`). */
   | { readonly kind: 'conflict'; readonly version: number | null };
-
-const asApiError = (e: unknown): ApiError =>
-  e instanceof ApiError ? e : new ApiError(0, 'client_error', 'Something went wrong', String(e), null);
 
 /** 412 (If-Match is stale) — and 409, in case a policy ever answers a concurrent change so. */
 const isConflict = (e: unknown): boolean => e instanceof ApiError && (e.status === 412 || e.status === 409);

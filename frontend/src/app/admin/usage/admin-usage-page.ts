@@ -1,24 +1,25 @@
-import { ChangeDetectionStrategy, Component, computed, inject, type OnInit, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, type OnInit } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
-import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
-import { MatInputModule } from '@angular/material/input';
-import { MatSelectModule } from '@angular/material/select';
 import { PageState } from '../../shared/page-state';
-import type { ExportFormat, Grain, UsageBreakdownItem, UsageRangeQuery } from '../../portal/usage/usage-api';
+import type { ExportFormat, Grain, UsageRangeQuery } from '../../portal/usage/usage-api';
 import {
   formatCompact,
   formatCount,
-  formatDay,
   formatMs,
   formatPercent,
   formatSpend,
-  powerLevelLabel,
 } from '../../portal/usage/usage-format';
-import { customRangeProblem, RANGE_PRESETS, type RangePreset } from '../../portal/usage/usage-range';
+import { UsageRangePicker } from '../../portal/usage/usage-range-picker';
+import {
+  keySourceShares,
+  modelShares,
+  powerLevelShares,
+  providerShares,
+} from '../../portal/usage/usage-share-rows';
 import { UsageSeries } from '../../portal/usage/usage-series';
-import { type ShareRow, UsageShare } from '../../portal/usage/usage-share';
+import { UsageShare } from '../../portal/usage/usage-share';
 import { formatMarginRate, marginMicros, marginRate } from './admin-usage-format';
 import { AdminUsageStore } from './admin-usage-store';
 import { CostChargeChart } from './cost-charge-chart';
@@ -30,27 +31,15 @@ interface Tile {
   readonly detail: string;
 }
 
-const shareOf = (item: UsageBreakdownItem, key: string, label: string, detail?: string): ShareRow => ({
-  key,
-  label,
-  detail,
-  requests: item.requests,
-  tokens: item.totalTokens,
-  chargedMicros: item.chargedMicros,
-  shareOfRequests: item.shareOfRequests,
-});
-
 /** /admin/usage: every user's usage over a range: totals, margin, charts, breakdowns, top spenders, export. */
 @Component({
   selector: 'gw-admin-usage-page',
   imports: [
     MatButtonModule,
     MatButtonToggleModule,
-    MatFormFieldModule,
     MatIconModule,
-    MatInputModule,
-    MatSelectModule,
     PageState,
+    UsageRangePicker,
     UsageSeries,
     UsageShare,
     CostChargeChart,
@@ -58,24 +47,11 @@ const shareOf = (item: UsageBreakdownItem, key: string, label: string, detail?: 
   ],
   providers: [AdminUsageStore],
   templateUrl: './admin-usage-page.html',
-  styleUrl: './admin-usage-page.css',
+  styleUrls: ['../../portal/usage/usage-dashboard.css', './admin-usage-page.css'],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export default class AdminUsagePage implements OnInit {
   protected readonly store = inject(AdminUsageStore);
-  protected readonly presets = RANGE_PRESETS;
-
-  protected readonly preset = signal<RangePreset>(this.store.choice().preset);
-  protected readonly customFrom = signal('');
-  protected readonly customTo = signal('');
-  protected readonly customProblem = signal<string | null>(null);
-
-  protected readonly rangeText = computed(() => {
-    const r = this.store.range();
-    if (!r) return '';
-    const to = new Date(new Date(r.query.to).getTime() - 1).toISOString();
-    return `${formatDay(r.query.from)} – ${formatDay(to)}`;
-  });
 
   /** The charts run from the range's start to now (the query may end later, on a bucket boundary). */
   protected readonly seriesSpan = computed<UsageRangeQuery | null>(() => {
@@ -127,39 +103,14 @@ export default class AdminUsagePage implements OnInit {
     ];
   });
 
-  protected readonly providerRows = computed<readonly ShareRow[]>(
-    () =>
-      this.store.dashboard()?.providers.data.map((i) => shareOf(i, i.provider ?? '', i.provider ?? '—')) ??
-      [],
+  protected readonly providerRows = computed(() => providerShares(this.store.dashboard()?.providers.data));
+  protected readonly modelRows = computed(() => modelShares(this.store.dashboard()?.models.data));
+  protected readonly powerLevelRows = computed(() =>
+    powerLevelShares(this.store.dashboard()?.powerLevels.data),
   );
-  protected readonly modelRows = computed<readonly ShareRow[]>(
-    () =>
-      this.store
-        .dashboard()
-        ?.models.data.map((i) => shareOf(i, `${i.provider}/${i.model}`, i.model ?? '—', i.provider)) ?? [],
+  protected readonly keySourceRows = computed(() =>
+    keySourceShares(this.store.dashboard()?.summary, "Users' own keys (BYOK)"),
   );
-  protected readonly powerLevelRows = computed<readonly ShareRow[]>(
-    () =>
-      this.store
-        .dashboard()
-        ?.powerLevels.data.map((i) => shareOf(i, i.powerLevel ?? '', powerLevelLabel(i.powerLevel ?? ''))) ??
-      [],
-  );
-  protected readonly keySourceRows = computed<readonly ShareRow[]>(() => {
-    const s = this.store.dashboard()?.summary;
-    if (!s) return [];
-    return [
-      { ...s.byok, key: 'byok', label: "Users' own keys (BYOK)" },
-      { ...s.platform, key: 'platform', label: 'Platform keys' },
-    ].map((k) => ({
-      key: k.key,
-      label: k.label,
-      requests: k.requests,
-      tokens: k.totalTokens,
-      chargedMicros: k.chargedMicros,
-      shareOfRequests: k.shareOfRequests,
-    }));
-  });
 
   protected readonly spendersText = computed(() => {
     const v = this.store.byUser();
@@ -171,27 +122,6 @@ export default class AdminUsagePage implements OnInit {
 
   ngOnInit(): void {
     this.store.load();
-  }
-
-  protected choosePreset(preset: RangePreset): void {
-    this.preset.set(preset);
-    this.customProblem.set(null);
-    if (preset !== 'custom') {
-      this.store.choose({ preset });
-      return;
-    }
-    const r = this.store.range();
-    if (r && !this.customFrom()) {
-      this.customFrom.set(r.query.from.slice(0, 10));
-      this.customTo.set(new Date(new Date(r.query.to).getTime() - 1).toISOString().slice(0, 10));
-    }
-  }
-
-  protected applyCustomRange(): void {
-    const problem = customRangeProblem(this.customFrom(), this.customTo());
-    this.customProblem.set(problem);
-    if (problem === null)
-      this.store.choose({ preset: 'custom', customFrom: this.customFrom(), customTo: this.customTo() });
   }
 
   protected setBucket(bucket: Grain): void {

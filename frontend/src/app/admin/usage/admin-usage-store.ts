@@ -1,6 +1,6 @@
 import { computed, inject, Injectable, signal } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
-import { ApiError } from '../../core/http/api-error';
+import { ApiError, asApiError } from '../../core/http/api-error';
 import type {
   ExportFormat,
   Grain,
@@ -23,9 +23,6 @@ export interface AdminUsageDashboard {
   readonly models: UsageBreakdown;
   readonly powerLevels: UsageBreakdown;
 }
-
-const asApiError = (e: unknown): ApiError =>
-  e instanceof ApiError ? e : new ApiError(0, 'client_error', 'Something went wrong', null, null);
 
 /**
  * /admin/usage state. `choose()` issues the range's queries at once (totals and breakdowns, top

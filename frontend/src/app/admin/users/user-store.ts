@@ -1,5 +1,5 @@
 import { inject, Injectable, signal, type WritableSignal } from '@angular/core';
-import { ApiError } from '../../core/http/api-error';
+import { ApiError, asApiError } from '../../core/http/api-error';
 import {
   AdminUsersApi,
   type CreditGrantView,
@@ -12,9 +12,6 @@ import {
   type UsageTimeseries,
   type UserView,
 } from './admin-users-api';
-
-const asApiError = (e: unknown): ApiError =>
-  e instanceof ApiError ? e : new ApiError(0, 'client_error', 'Something went wrong', String(e), null);
 
 const DAY_MS = 86_400_000;
 export const USAGE_DAYS = 30;

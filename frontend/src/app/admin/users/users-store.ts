@@ -1,11 +1,8 @@
 import { computed, inject, Injectable, signal } from '@angular/core';
-import { ApiError } from '../../core/http/api-error';
+import { ApiError, asApiError } from '../../core/http/api-error';
 import { AdminUsersApi, type CreateUserBody, type UserView } from './admin-users-api';
 
 export const PAGE_SIZE = 25;
-
-const asApiError = (e: unknown): ApiError =>
-  e instanceof ApiError ? e : new ApiError(0, 'client_error', 'Something went wrong', String(e), null);
 
 /**
  * The users list: a search and cursor pages. The cursors of the pages before the current one are kept,

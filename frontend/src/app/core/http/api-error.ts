@@ -64,3 +64,7 @@ export function toApiError(status: number, body: unknown, requestId: string | nu
     str(b.correlationId) ?? str(b.requestId) ?? requestId,
   );
 }
+
+/** What a store shows for a failure: the interceptor's ApiError as it is, anything else as a client error. */
+export const asApiError = (e: unknown): ApiError =>
+  e instanceof ApiError ? e : new ApiError(0, 'client_error', 'Something went wrong', String(e), null);

@@ -1,6 +1,6 @@
 import { DOCUMENT } from '@angular/common';
 import { computed, inject, Injectable, InjectionToken, signal } from '@angular/core';
-import { ApiError, toApiError } from '../../core/http/api-error';
+import { ApiError, asApiError } from '../../core/http/api-error';
 import { LowBalanceStore } from '../../core/layout/low-balance-store';
 import {
   CreditsApi,
@@ -43,8 +43,6 @@ export function bonusPercent(p: CreditPackageView): number {
   if (price <= 0n || worth <= price) return 0;
   return Number(((worth - price) * 100n) / price);
 }
-
-const asApiError = (e: unknown): ApiError => (e instanceof ApiError ? e : toApiError(0, null, null));
 
 /** Page state for /app/credits: balance and month, packages and checkout, the ledger, the low-balance alert. */
 @Injectable()

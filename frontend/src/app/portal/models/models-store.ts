@@ -1,5 +1,5 @@
 import { computed, inject, Injectable, signal } from '@angular/core';
-import { ApiError, toApiError } from '../../core/http/api-error';
+import { ApiError, asApiError } from '../../core/http/api-error';
 import { ModelsApi, type CatalogModelView, type ModelAlias } from './models-api';
 import {
   DEFAULT_SORT,
@@ -10,8 +10,6 @@ import {
   type ModelFilters,
   type ModelSort,
 } from './models-filter';
-
-const asApiError = (e: unknown): ApiError => (e instanceof ApiError ? e : toApiError(0, null, null));
 
 /** Page state for /app/models: the catalog, the filters and the sort, and the rows they leave. */
 @Injectable()

@@ -1,6 +1,6 @@
 import { computed, DestroyRef, inject, Injectable, InjectionToken, signal } from '@angular/core';
 import { AuthStore } from '../../core/auth/auth-store';
-import { ApiError, toApiError } from '../../core/http/api-error';
+import { ApiError, asApiError } from '../../core/http/api-error';
 import type { ChatAnswerMeta, ChatAnswerUsage, ChatRequest } from './chat-stream';
 import {
   PlaygroundApi,
@@ -31,8 +31,6 @@ export interface RunTiming {
 }
 
 export type ExplanationState = 'idle' | 'waiting' | 'ready' | 'unavailable';
-
-const asApiError = (e: unknown): ApiError => (e instanceof ApiError ? e : toApiError(0, null, null));
 
 /** Page state for /app/playground; provided by the page, so a session key dies with it. */
 @Injectable()

@@ -10,7 +10,8 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { baseUrlValidator, keyFormatValidator, modelsValidator, parseModels } from './key-format';
 import { KeySecretField } from './key-secret-field';
 import type { AddKeyBody, KeyProviderView, KeyView } from './provider-keys-api';
-import { asApiError, CUSTOM_PROVIDER, describeCheck, ProviderKeysStore } from './provider-keys-store';
+import { CUSTOM_PROVIDER, describeCheck, ProviderKeysStore } from './provider-keys-store';
+import { asApiError } from '../../core/http/api-error';
 
 export interface AddKeyDialogData {
   readonly provider: KeyProviderView;

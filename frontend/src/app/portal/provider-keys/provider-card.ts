@@ -9,13 +9,9 @@ import { firstValueFrom } from 'rxjs';
 import { AddKeyDialog, type AddKeyDialogData } from './add-key-dialog';
 import { ConfirmDialog, type ConfirmDialogData } from '../../shared/confirm-dialog';
 import type { KeyView } from './provider-keys-api';
-import {
-  asApiError,
-  CUSTOM_PROVIDER,
-  type ProviderCard as Card,
-  ProviderKeysStore,
-} from './provider-keys-store';
+import { CUSTOM_PROVIDER, type ProviderCard as Card, ProviderKeysStore } from './provider-keys-store';
 import { RotateKeyDialog, type RotateKeyDialogData } from './rotate-key-dialog';
+import { asApiError } from '../../core/http/api-error';
 
 const STATUS_TEXT: Readonly<Record<KeyView['status'], string>> = {
   valid: 'Accepted by the provider',

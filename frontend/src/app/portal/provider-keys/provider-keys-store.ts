@@ -1,5 +1,5 @@
 import { computed, inject, Injectable, signal } from '@angular/core';
-import { ApiError } from '../../core/http/api-error';
+import { ApiError, asApiError } from '../../core/http/api-error';
 import {
   ProviderKeysApi,
   type AddKeyBody,
@@ -185,6 +185,3 @@ export class ProviderKeysStore {
     }
   }
 }
-
-export const asApiError = (e: unknown): ApiError =>
-  e instanceof ApiError ? e : new ApiError(0, 'client_error', 'Something went wrong', String(e), null);

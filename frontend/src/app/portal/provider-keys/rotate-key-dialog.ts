@@ -6,7 +6,8 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { keyFormatValidator } from './key-format';
 import { KeySecretField } from './key-secret-field';
 import type { KeyView } from './provider-keys-api';
-import { asApiError, ProviderKeysStore } from './provider-keys-store';
+import { ProviderKeysStore } from './provider-keys-store';
+import { asApiError } from '../../core/http/api-error';
 
 export interface RotateKeyDialogData {
   readonly key: KeyView;

@@ -1,6 +1,6 @@
 import { inject, Injectable, signal } from '@angular/core';
 import { AuthStore } from '../../core/auth/auth-store';
-import { ApiError, toApiError } from '../../core/http/api-error';
+import { ApiError, asApiError } from '../../core/http/api-error';
 import {
   SettingsApi,
   type SettingsEstimateView,
@@ -28,8 +28,6 @@ export function changesBetween(current: EditableSettings, next: EditableSettings
     ...(next.byokOnly !== current.byokOnly && { byokOnly: next.byokOnly }),
   };
 }
-
-const asApiError = (e: unknown): ApiError => (e instanceof ApiError ? e : toApiError(0, null, null));
 
 /** Page state for /app/settings: the saved settings, the live estimate, and saving. */
 @Injectable()

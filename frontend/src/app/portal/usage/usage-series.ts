@@ -58,13 +58,18 @@ export class UsageSeries {
   protected readonly chart = computed<ChartConfiguration>(() => {
     const { labels, buckets } = this.filled();
     const metric = this.metric();
-    const bar = (label: string, data: number[], i: number): ChartDataset<'bar'> => ({
+    // Typed as the union (each with its `type`), not ChartDataset<'bar'>: converting the latter to
+    // ChartDataset makes TypeScript compare tooltip callbacks' `this`, which fails or passes depending
+    // on the order the compiler meets the types in.
+    const bar = (label: string, data: number[], i: number): ChartDataset => ({
+      type: 'bar',
       label,
       data,
       backgroundColor: colorAt(i),
       stack: 'one',
     });
-    const line = (label: string, data: Array<number | null>, i: number): ChartDataset<'line'> => ({
+    const line = (label: string, data: Array<number | null>, i: number): ChartDataset => ({
+      type: 'line',
       label,
       data,
       borderColor: colorAt(i),

@@ -1,6 +1,6 @@
 import { computed, inject, Injectable, signal } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
-import { ApiError } from '../../core/http/api-error';
+import { ApiError, asApiError } from '../../core/http/api-error';
 import {
   type ExportFormat,
   type Grain,
@@ -25,9 +25,6 @@ export interface UsageDashboard {
   readonly models: UsageBreakdown;
   readonly powerLevels: UsageBreakdown;
 }
-
-const asApiError = (e: unknown): ApiError =>
-  e instanceof ApiError ? e : new ApiError(0, 'client_error', 'Something went wrong', null, null);
 
 /** Saves a downloaded file through an object URL (revoked right after the click). */
 export function saveFile(file: UsageExportFile, doc: Document = document): void {
