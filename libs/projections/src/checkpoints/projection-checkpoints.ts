@@ -73,6 +73,35 @@ export async function writeCheckpoint(
     .merge(['commit_position', 'prepare_position', 'updated_at']);
 }
 
+/**
+ * Moves the checkpoint from `expected` to `next` in one statement, which also locks the row for the
+ * rest of the transaction: a second writer's update waits for this transaction and then finds the
+ * position moved. False when the stored checkpoint is not `expected` (nothing is written then).
+ * Replaces a locking read plus an upsert per batch on the projection hot path.
+ */
+export async function advanceCheckpoint(
+  trx: Knex.Transaction,
+  id: ProjectionId,
+  expected: Position,
+  next: Position,
+): Promise<boolean> {
+  const result = await trx.raw<{ rows: unknown[] }>(
+    `update ?? set commit_position = ?, prepare_position = ?, updated_at = now()
+      where name = ? and version = ? and commit_position = ? and prepare_position = ?
+      returning 1`,
+    [
+      PROJECTION_CHECKPOINTS_TABLE,
+      next.commit.toString(),
+      next.prepare.toString(),
+      id.name,
+      id.version,
+      expected.commit.toString(),
+      expected.prepare.toString(),
+    ],
+  );
+  return result.rows.length === 1;
+}
+
 export async function deleteCheckpoint(trx: Knex.Transaction, id: ProjectionId): Promise<void> {
   await trx(PROJECTION_CHECKPOINTS_TABLE).where({ name: id.name, version: id.version }).delete();
 }

@@ -1,6 +1,12 @@
 import type { Knex } from 'knex';
 import { positionToString, type RecordedEvent } from '@gw/shared-kernel';
-import { lockCheckpoint, samePosition, writeCheckpoint } from '../checkpoints/projection-checkpoints';
+import {
+  advanceCheckpoint,
+  lockCheckpoint,
+  readCheckpoint,
+  samePosition,
+  writeCheckpoint,
+} from '../checkpoints/projection-checkpoints';
 import { recordDeadLetter } from '../dead-letters/projection-dead-letters';
 import { eventsFor, type Projection } from '../projection';
 import { describeError, type ProjectionLogger } from '../projection-logger';
@@ -124,7 +130,19 @@ export class BatchCommitter {
     const last = events[events.length - 1]!.position;
     const started = performance.now();
     await this.db.transaction(async (trx) => {
-      const stored = await lockCheckpoint(trx, this.projection, expected === null);
+      if (expected !== null) {
+        // One statement checks, locks and moves the checkpoint; the writes follow in the same
+        // transaction, so a failure rolls the move back with them.
+        if (!(await advanceCheckpoint(trx, this.projection, expected, last)))
+          throw new CheckpointMovedError(
+            this.projection.name,
+            expected,
+            await readCheckpoint(trx, this.projection),
+          );
+        await write(trx);
+        return;
+      }
+      const stored = await lockCheckpoint(trx, this.projection, true);
       if (!samePosition(stored, expected))
         throw new CheckpointMovedError(this.projection.name, expected, stored);
       await write(trx);
