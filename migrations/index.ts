@@ -19,6 +19,7 @@ import { migration as addSignedInAt } from './20261214120000_add_signed_in_at_to
 import { migration as addApiKeyToUsageAnalytics } from './20261215130000_add_api_key_to_usage_analytics';
 import { migration as createProviderHealthBuckets } from './20261216120000_create_provider_health_buckets';
 import { migration as indexUsageDailyRollupsByDay } from './20261216130000_index_usage_daily_rollups_by_day';
+import { migration as dropRequestExplanations } from './20261217120000_drop_request_explanations';
 
 /**
  * Every migration, in one list. Add a file named `YYYYMMDDHHmmss_<verb>_<object>.ts` that exports
@@ -45,4 +46,5 @@ export const allMigrations: readonly NamedMigration[] = [
   addApiKeyToUsageAnalytics,
   createProviderHealthBuckets,
   indexUsageDailyRollupsByDay,
+  dropRequestExplanations,
 ];

@@ -4,8 +4,6 @@ export * from './domain/request.decider';
 export * from './ranking/rank-candidates';
 export * from './health/provider-health-tracker';
 export * from './projections/request-explanations/request-explanation.row';
-export * from './projections/request-explanations/request-explanation.table';
-export * from './projections/request-explanations/request-explanations.projection';
 export * from './queries/get-request-explanation/get-request-explanation.query';
 export * from './queries/get-request-explanation/get-request-explanation.handler';
 export * from './routing.module';

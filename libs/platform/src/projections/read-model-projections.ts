@@ -1,12 +1,11 @@
 import type { Projection } from '@gw/projections';
 import { providerHealthTimelineProjection } from '@gw/catalog';
-import { providerHealthProjection, requestExplanationsProjection } from '@gw/routing';
+import { providerHealthProjection } from '@gw/routing';
 import { usageBillingProjections } from '@gw/usage-billing';
 
 /** Every projection behind the read models: the gateway runs them in-process, apps/projector in full mode. */
 export const readModelProjections: readonly Projection[] = [
   ...usageBillingProjections,
-  requestExplanationsProjection,
   providerHealthTimelineProjection,
   providerHealthProjection,
 ];
