@@ -1,5 +1,5 @@
 import { customProviderSlug } from '@gw/keys';
-import { GatewayMetrics, type ChatObservation } from './gateway-metrics';
+import { CHAT_STEPS, GatewayMetrics, type ChatObservation } from './gateway-metrics';
 
 const answered = (over: Partial<ChatObservation> = {}): ChatObservation => ({
   provider: 'mock-swift',
@@ -224,5 +224,19 @@ describe('GatewayMetrics', () => {
       if (!m.name.startsWith('llm_')) continue;
       for (const v of m.values) for (const label of Object.keys(v.labels)) expect(allowed).toContain(label);
     }
+  });
+
+  it('switchyard_chat_step_seconds: every step exported from the start, observed through its bound child', async () => {
+    const before = await text();
+    for (const step of CHAT_STEPS)
+      expect(before).toContain(`switchyard_chat_step_seconds_count{step="${step}"} 0`);
+    metrics.chatSteps.plan.observe(0.00007);
+    metrics.chatSteps.attempt.observe(0.3);
+    const after = await text();
+    expect(after).toContain('switchyard_chat_step_seconds_bucket{le="0.0001",step="plan"} 1');
+    expect(after).toContain('switchyard_chat_step_seconds_bucket{le="0.00005",step="plan"} 0');
+    expect(after).toContain('switchyard_chat_step_seconds_bucket{le="1",step="attempt"} 1');
+    expect(after).toContain('switchyard_chat_step_seconds_count{step="attempt"} 1');
+    expect(after).toContain('switchyard_chat_step_seconds_count{step="record"} 0');
   });
 });

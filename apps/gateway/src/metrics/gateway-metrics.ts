@@ -55,9 +55,31 @@ export type { ProjectionLagSample } from '@gw/projections';
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 const TTFT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30];
 const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25];
+/** From 50 µs (a step that only computes) to 10 s (an attempt waiting on its upstream). */
+const STEP_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.01, 0.05, 0.25, 1, 2.5, 10];
+
+/**
+ * The chat pipeline's steps, in the order a request meets them (docs/operations.md, "Chat time by
+ * step", says which code each covers): `switchyard_chat_step_seconds{step}`.
+ */
+export const CHAT_STEPS = [
+  'authenticate',
+  'validate',
+  'plan',
+  'hold',
+  'admit',
+  'attempt',
+  'settle',
+  'record',
+  'respond',
+] as const;
+export type ChatStep = (typeof CHAT_STEPS)[number];
 
 type CounterChild = ReturnType<Counter['labels']>;
 type HistogramChild = ReturnType<Histogram['labels']>;
+
+/** One histogram child per chat step, bound once at startup. */
+export type ChatStepSeries = Readonly<Record<ChatStep, HistogramChild>>;
 
 /** The series of one power level of one model: resolved once, so the hot path does no label hashing. */
 interface PowerLevelSeries {
@@ -151,6 +173,15 @@ export class GatewayMetrics {
     buckets: OVERHEAD_BUCKETS,
     registers: [this.registry],
   });
+  readonly chatStepSeconds: Histogram<'step'> = new Histogram({
+    name: 'switchyard_chat_step_seconds',
+    help: 'Time a chat request spends in each step: authenticate, validate, plan, hold, admit, attempt (with the upstream), settle, record, respond (a stream until its end)',
+    labelNames: ['step'] as const,
+    buckets: STEP_BUCKETS,
+    registers: [this.registry],
+  });
+  /** The steps' children, bound (and exported at zero) once: observing a step looks up no labels. */
+  readonly chatSteps: ChatStepSeries = bindChatSteps(this.chatStepSeconds);
   readonly budgetRefusals: Counter<'reason'> = new Counter({
     name: 'switchyard_budget_refusals_total',
     help: 'Chat requests refused by the budget: balance, cap, or store_unavailable',
@@ -323,4 +354,13 @@ export class GatewayMetrics {
     }
     return child;
   }
+}
+
+function bindChatSteps(histogram: Histogram<'step'>): ChatStepSeries {
+  const series = {} as Record<ChatStep, HistogramChild>;
+  for (const step of CHAT_STEPS) {
+    histogram.zero({ step });
+    series[step] = histogram.labels(step);
+  }
+  return series;
 }
