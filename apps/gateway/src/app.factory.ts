@@ -38,6 +38,10 @@ export async function createGateway(
       bodyLimit: config.maxRequestBytes,
       logger: false,
       return503OnClosing: true,
+      // No Express-style middleware (Nest `configure(consumer)` or `app.use`): every request hook is a
+      // Fastify hook (auth before body, access log), so @fastify/middie and its request hook are not
+      // registered. A middleware added later fails at start (`use` is not a function), never silently.
+      skipMiddie: true,
     });
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRuntime(runtime), adapter, {
       logger: new PinoNestLogger(logger),

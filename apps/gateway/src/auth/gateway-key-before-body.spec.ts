@@ -1,4 +1,12 @@
-import { authenticatesBeforeBody, PUBLIC_API_ROUTES } from './gateway-key-before-body';
+import fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import pino from 'pino';
+import { UnauthorizedError } from '@gw/shared-kernel';
+import {
+  authenticatesBeforeBody,
+  checkGatewayKeyBeforeBody,
+  PUBLIC_API_ROUTES,
+} from './gateway-key-before-body';
+import type { GatewayKeyGuard } from './gateway-key.guard';
 
 describe('which routes are authenticated before their body is read', () => {
   it.each([
@@ -31,5 +39,48 @@ describe('which routes are authenticated before their body is read', () => {
 
   it('an unknown route is a 404 for anyone, not a 401', () => {
     expect(authenticatesBeforeBody('POST', undefined)).toBe(false);
+  });
+});
+
+describe('checkGatewayKeyBeforeBody on a Fastify instance', () => {
+  const make = async (): Promise<{ app: FastifyInstance; checked: string[] }> => {
+    const checked: string[] = [];
+    const guard = {
+      authenticate: (request: FastifyRequest) => {
+        checked.push(`${request.method} ${request.url}`);
+        if (request.headers.authorization !== 'Bearer good')
+          throw new UnauthorizedError('AUTH.INVALID_API_KEY', 'Incorrect API key provided.');
+        return { userId: 'u1' };
+      },
+    } as unknown as GatewayKeyGuard;
+    const app = fastify({ logger: false });
+    checkGatewayKeyBeforeBody(app, guard, pino({ level: 'silent' }));
+    app.post('/v1/chat/completions', () => ({ ok: true }));
+    app.get('/api/v1/me', () => ({ ok: true }));
+    app.post('/api/v1/auth/login', () => ({ ok: true }));
+    app.get('/health/ready', () => ({ ok: true }));
+    await app.ready();
+    return { app, checked };
+  };
+
+  it('checks /v1 and private /api routes (HEAD included), never public routes or unknown paths', async () => {
+    const { app, checked } = await make();
+    const refused = await app.inject({ method: 'POST', url: '/v1/chat/completions', payload: {} });
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json()).toMatchObject({ error: { code: 'invalid_api_key' } });
+    const served = await app.inject({
+      method: 'GET',
+      url: '/api/v1/me',
+      headers: { authorization: 'Bearer good' },
+    });
+    expect(served.statusCode).toBe(200);
+    expect((await app.inject({ method: 'HEAD', url: '/api/v1/me' })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: {} })).statusCode).toBe(
+      200,
+    );
+    expect((await app.inject({ method: 'GET', url: '/health/ready' })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'POST', url: '/v1/unknown', payload: {} })).statusCode).toBe(404);
+    expect(checked).toEqual(['POST /v1/chat/completions', 'GET /api/v1/me', 'HEAD /api/v1/me']);
+    await app.close();
   });
 });

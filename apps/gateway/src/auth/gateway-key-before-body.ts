@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import type { Logger } from 'pino';
 import { sendError } from '../errors/gateway-exception.filter';
 import type { GatewayKeyGuard } from './gateway-key.guard';
@@ -36,18 +36,18 @@ export function authenticatesBeforeBody(method: string, route: string | undefine
  * or parsed: an unauthenticated request costs a hash and a map lookup, never reading or parsing up to
  * the body limit. The guard's own check is the one used here, and the guard later finds the
  * principal this hook resolved.
+ *
+ * The hook is the route's own (`onRequest` of each route that needs it, decided once as the route is
+ * registered), not a global one: the health, metrics, portal and public routes never run it, and a
+ * request never asks which route it matched. An unknown route has no hook (a 404, whoever asks).
+ * Call before the app's routes are registered (before `app.init()`).
  */
 export function checkGatewayKeyBeforeBody(
   fastify: FastifyInstance,
   guard: GatewayKeyGuard,
   logger: Logger,
 ): void {
-  fastify.addHook('onRequest', (request, reply, done) => {
-    // The matched route's pattern, not the raw URL: unknown routes stay 404s.
-    if (!authenticatesBeforeBody(request.method, request.routeOptions.url)) {
-      done();
-      return;
-    }
+  const authenticate: onRequestHookHandler = (request, reply, done) => {
     let principal: ReturnType<GatewayKeyGuard['authenticate']>;
     try {
       principal = guard.authenticate(request);
@@ -62,5 +62,20 @@ export function checkGatewayKeyBeforeBody(
         (e: unknown) => sendError(logger, request, reply, e),
       );
     else done();
+  };
+  fastify.addHook('onRoute', (route) => {
+    const methods = ([] as string[]).concat(route.method);
+    const needed = methods.filter((method) => authenticatesBeforeBody(method, route.url));
+    if (needed.length === 0) return;
+    // A route of several methods where only some are public (none today) checks the method too.
+    const hook: onRequestHookHandler =
+      needed.length === methods.length
+        ? authenticate
+        : function (this: FastifyInstance, request, reply, done) {
+            if (needed.includes(request.method)) authenticate.call(this, request, reply, done);
+            else done();
+          };
+    // A new array: Fastify copies a GET route's options for its HEAD route, which gets its own hook.
+    route.onRequest = [...([] as onRequestHookHandler[]).concat(route.onRequest ?? []), hook];
   });
 }

@@ -5,9 +5,14 @@ import { requestIdOf } from '../logging/request-id';
 /**
  * One JSON line per answered request: request id, method, path (never the query string, which can
  * carry secrets), status and duration. Streams (hijacked replies) are logged by the chat service.
+ * At LOG_LEVEL warn or above (the benchmarks run at warn) the line is neither written nor built.
  */
 export function useAccessLog(fastify: FastifyInstance, logger: Logger): void {
   fastify.addHook('onResponse', (request, reply, done) => {
+    if (!logger.isLevelEnabled('info')) {
+      done();
+      return;
+    }
     logger.info(
       {
         requestId: requestIdOf(request),
