@@ -14,7 +14,11 @@ import { admissionTokens, RateLimitGate } from '../limits/rate-limit-gate';
 import { promptTokenBound } from '@gw/routing';
 import { IdempotencyGate, type IdempotentRun } from './idempotency-gate';
 import type { ChatCompletionDto } from './chat-completion.dto';
+import type { StepTimer } from './steps/step-timer';
 import { ApiView } from '../http/openapi-views';
+
+/** The chat route's pattern as Fastify matches it (its authenticate step is timed before the body). */
+export const CHAT_ROUTE = '/v1/chat/completions';
 
 /** GET /v1/models, in OpenAI's shape. */
 export interface ModelList {
@@ -49,6 +53,8 @@ export class ChatController {
     @Res() reply: FastifyReply,
     @CurrentPrincipal() principal: Principal,
   ): Promise<void> {
+    // The request's steps (switchyard_chat_step_seconds); authenticate ran before the body was read.
+    const steps = this.chat.startSteps();
     const dto = validateChatRequest(body);
     // A repeat of an answered request gets that answer: not limited, routed or charged again.
     const idempotent = await this.idempotency.begin(
@@ -56,17 +62,19 @@ export class ChatController {
       request.headers['idempotency-key'],
       body,
     );
+    steps.lap('validate');
     if (idempotent.kind === 'replay') {
       const { status, headers, body: stored } = idempotent.response;
       await reply
         .code(status)
         .headers({ ...headers, 'x-switchyard-idempotent-replay': 'true' })
         .send(stored);
+      steps.lap('respond');
       return;
     }
     const run = idempotent.kind === 'run' ? idempotent.run : undefined;
     try {
-      await this.answer(body, dto, request, reply, principal, run);
+      await this.answer(body, dto, request, reply, principal, run, steps);
     } catch (e) {
       await run?.abandon();
       throw e;
@@ -80,6 +88,7 @@ export class ChatController {
     reply: FastifyReply,
     principal: Principal,
     run: IdempotentRun | undefined,
+    steps: StepTimer,
   ): Promise<void> {
     // One upper bound on the prompt, shared by routing (context windows), rate limits and the budget.
     const promptTokens = promptTokenBound(dto);
@@ -103,6 +112,7 @@ export class ChatController {
       admit: () => this.rateLimits.admit(principal, dto, promptTokens),
       admitBehind: (guard: RedisFieldGuard) =>
         this.rateLimits.admitBehind(principal, dto, guard, promptTokens),
+      steps,
     };
     if (dto.stream === true) {
       reply.hijack(); // the stream is written to the socket directly, errors included
@@ -137,6 +147,7 @@ export class ChatController {
       .headers({ ...limitHeaders, ...headers })
       .type('application/json; charset=utf-8')
       .send(json);
+    steps.lap('respond');
   }
 
   /**

@@ -1,0 +1,82 @@
+import type { FallbackTriggered, RecordRequestOutcome } from '@gw/routing';
+import { ACCESS_TOKEN_KEY_ID } from '../../auth/token-authenticator';
+import type { BudgetHold } from '../../billing/budget-gate';
+import { byokKeyOf } from '../byok-keys';
+import type { RoutePlan } from '../route-planner';
+import type { ChatCall, ChatDeps } from './chat-call';
+
+export type Outcome = RecordRequestOutcome['data']['outcome'];
+
+/**
+ * The record step: writes the request's events (RequestRouted, its fallbacks, and UsageRecorded with
+ * its ChargeSettled, or RequestFailed) through the recorder's group commit; strict durability waits
+ * for the commit. An answer's charge was settled in the budget store first (the settle step): in this
+ * order no instance ever counts it twice, as held and as charged. If the events cannot be written,
+ * the settlement is taken back.
+ */
+export async function recordOutcome(
+  recorder: ChatDeps['recorder'],
+  call: ChatCall,
+  plan: RoutePlan,
+  fallbacks: readonly FallbackTriggered['data'][],
+  outcome: Outcome,
+  now: Date,
+  hold?: BudgetHold,
+  chargedMicros?: bigint,
+): Promise<void> {
+  const charging = outcome.kind === 'usage' && hold !== undefined && chargedMicros !== undefined;
+  try {
+    await recorder.record(
+      commandOf(
+        call,
+        plan,
+        fallbacks,
+        charging ? { ...outcome, charge: hold.settlement(chargedMicros, now) } : outcome,
+        now,
+      ),
+      now,
+    );
+  } catch (e) {
+    if (charging) hold.unsettle(chargedMicros);
+    throw e;
+  }
+}
+
+/** The request's RecordRequestOutcome: how it was routed (the first candidate), its fallbacks, its outcome. */
+function commandOf(
+  call: ChatCall,
+  plan: RoutePlan,
+  fallbacks: readonly FallbackTriggered['data'][],
+  settled: Outcome,
+  now: Date,
+): RecordRequestOutcome {
+  const first = plan.candidates[0]!;
+  return {
+    type: 'RecordRequestOutcome',
+    data: {
+      routed: {
+        requestId: call.requestId,
+        userId: call.principal.userId,
+        requestedModel: plan.requestedModel,
+        powerLevel: plan.powerLevel,
+        candidates: plan.candidates.map((c) => ({
+          modelId: c.modelId,
+          provider: c.provider,
+          score: c.score,
+          components: c.components,
+        })),
+        chosenModelId: first.modelId,
+        chosenProvider: first.provider,
+        keySource: first.byok ? 'byok' : 'platform',
+        keyId: byokKeyOf(plan.byok, first)?.keyId ?? null,
+        apiKeyId: call.principal.keyId === ACCESS_TOKEN_KEY_ID ? null : call.principal.keyId,
+        policyVersion: plan.policyVersion,
+        routingMicroseconds: plan.routingMicroseconds,
+        streamed: call.dto.stream === true,
+        routedAt: now.toISOString(),
+      },
+      fallbacks,
+      outcome: settled,
+    },
+  };
+}
