@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { CUSTOM_PROVIDER, isCustomProviderSlug } from '@gw/keys';
 import type { ProjectionLagSample } from '@gw/projections';
+import { StepHistogram, type StepSeries } from './step-histogram';
 
 /**
  * Metrics labels never carry names a user chose: a BYOK custom endpoint (provider `custom-<key id>`)
@@ -78,8 +79,8 @@ export type ChatStep = (typeof CHAT_STEPS)[number];
 type CounterChild = ReturnType<Counter['labels']>;
 type HistogramChild = ReturnType<Histogram['labels']>;
 
-/** One histogram child per chat step, bound once at startup. */
-export type ChatStepSeries = Readonly<Record<ChatStep, HistogramChild>>;
+/** One series per chat step, bound once at startup. */
+export type ChatStepSeries = Readonly<Record<ChatStep, StepSeries>>;
 
 /** The series of one power level of one model: resolved once, so the hot path does no label hashing. */
 interface PowerLevelSeries {
@@ -173,15 +174,15 @@ export class GatewayMetrics {
     buckets: OVERHEAD_BUCKETS,
     registers: [this.registry],
   });
-  readonly chatStepSeconds: Histogram<'step'> = new Histogram({
-    name: 'switchyard_chat_step_seconds',
-    help: 'Time a chat request spends in each step: authenticate, validate, plan, hold, admit, attempt (with the upstream), settle, record, respond (a stream until its end)',
-    labelNames: ['step'] as const,
-    buckets: STEP_BUCKETS,
-    registers: [this.registry],
-  });
-  /** The steps' children, bound (and exported at zero) once: observing a step looks up no labels. */
-  readonly chatSteps: ChatStepSeries = bindChatSteps(this.chatStepSeconds);
+  readonly chatStepSeconds = new StepHistogram(
+    'switchyard_chat_step_seconds',
+    'Time a chat request spends in each step: authenticate, validate, plan, hold, admit, attempt (with the upstream), settle, record, respond (a stream until its end)',
+    'step',
+    CHAT_STEPS,
+    STEP_BUCKETS,
+  ).registerIn(this.registry);
+  /** The steps' series, bound once: observing a step is a bucket search and three additions. */
+  readonly chatSteps: ChatStepSeries = this.chatStepSeconds.series;
   readonly budgetRefusals: Counter<'reason'> = new Counter({
     name: 'switchyard_budget_refusals_total',
     help: 'Chat requests refused by the budget: balance, cap, or store_unavailable',
@@ -354,13 +355,4 @@ export class GatewayMetrics {
     }
     return child;
   }
-}
-
-function bindChatSteps(histogram: Histogram<'step'>): ChatStepSeries {
-  const series = {} as Record<ChatStep, HistogramChild>;
-  for (const step of CHAT_STEPS) {
-    histogram.zero({ step });
-    series[step] = histogram.labels(step);
-  }
-  return series;
 }
