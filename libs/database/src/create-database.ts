@@ -1,7 +1,9 @@
 import { types as pgTypes } from 'pg';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
+import { PGlite } from '@electric-sql/pglite';
 import type { DatabaseConfig } from './database.config';
+import { pgliteStartParams } from './pglite-settings';
 
 const INT8_OID = 20;
 
@@ -10,7 +12,8 @@ const INT8_OID = 20;
  *
  * int8 columns come back as strings from `pg` and as numbers from PGlite; adapters that read bigint
  * columns must go through `toBigInt` so both behave the same and nothing above float precision is lost.
- * PGlite has one connection: code inside `knex.transaction(trx => …)` must use only `trx`.
+ * PGlite has one connection: code inside `knex.transaction(trx => …)` must use only `trx`. It runs
+ * with PGLITE_SETTINGS (memory); a new data directory should be created first by ensurePgliteCluster.
  */
 export function createDatabase(config: DatabaseConfig): Knex {
   if (config.kind === 'postgres') {
@@ -25,7 +28,9 @@ export function createDatabase(config: DatabaseConfig): Knex {
   return knexFactory({
     client: ClientPgLite as unknown as typeof Knex.Client,
     dialect: 'postgres',
-    connection: config.dataDir ? { filename: config.dataDir } : {},
+    connection: {
+      pglite: new PGlite({ dataDir: config.dataDir, startParams: pgliteStartParams() }),
+    } as Knex.StaticConnectionConfig,
   });
 }
 

@@ -4,3 +4,4 @@ export * from './migrate';
 export * from './knex.token';
 export * from './data-dir-lock';
 export * from './private-files';
+export * from './pglite-settings';

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import {
   createDatabase,
+  ensurePgliteCluster,
   ensurePrivateDir,
   ensureSchema,
   isOpenToOthers,
@@ -53,6 +54,14 @@ export async function openStores(
       );
     await ensurePrivateDir(config.database.dataDir);
     lock = await lockDataDir(config.database.dataDir, purpose);
+    try {
+      // A new folder gets its cluster from a child process (PGlite's initdb would stay in our memory).
+      if ((await ensurePgliteCluster(config.database.dataDir)) === 'created')
+        logger.debug({ dataDir: config.database.dataDir }, 'created the PGlite database');
+    } catch (e) {
+      await lock.release();
+      throw e;
+    }
     logger.debug({ dataDir: config.database.dataDir }, 'opened PGlite data directory');
   }
   let auditKeys: AuditKeys | undefined;
