@@ -2,6 +2,9 @@ import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext }
 import { AccessDirectory, hashGatewayKey, type Principal } from '@gw/accounts';
 import { UnauthorizedError } from '@gw/shared-kernel';
 import type { AuthenticatedRequest } from './principal.decorator';
+import { CHAT_ROUTE } from '../chat/steps/chat-call';
+import { GatewayMetrics } from '../metrics/gateway-metrics';
+import type { StepSeries } from '../metrics/step-histogram';
 import { looksLikeJwt, TokenAuthenticator } from './token-authenticator';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
@@ -15,10 +18,16 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
  */
 @Injectable()
 export class GatewayKeyGuard implements CanActivate {
+  /** The chat path's authenticate step (switchyard_chat_step_seconds): timed only for that route. */
+  private readonly chatStep: StepSeries | undefined;
+
   constructor(
     @Inject(AccessDirectory) private readonly directory: AccessDirectory,
     @Optional() @Inject(TokenAuthenticator) private readonly tokens?: TokenAuthenticator,
-  ) {}
+    @Optional() @Inject(GatewayMetrics) metrics?: GatewayMetrics,
+  ) {
+    this.chatStep = metrics?.chatSteps.authenticate;
+  }
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const principal = this.authenticate(context.switchToHttp().getRequest<AuthenticatedRequest>());
@@ -31,6 +40,21 @@ export class GatewayKeyGuard implements CanActivate {
    */
   authenticate(request: AuthenticatedRequest): Principal | Promise<Principal> {
     if (request.principal) return request.principal;
+    const step = this.chatStep;
+    if (!step || request.routeOptions.url !== CHAT_ROUTE) return this.resolve(request);
+    const started = performance.now();
+    const principal = this.resolve(request);
+    if (!(principal instanceof Promise)) {
+      step.observe((performance.now() - started) / 1000);
+      return principal;
+    }
+    return principal.then((verified) => {
+      step.observe((performance.now() - started) / 1000);
+      return verified;
+    });
+  }
+
+  private resolve(request: AuthenticatedRequest): Principal | Promise<Principal> {
     const header = request.headers.authorization;
     if (!header) {
       throw new UnauthorizedError(

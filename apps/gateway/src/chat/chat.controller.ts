@@ -17,9 +17,6 @@ import type { ChatCompletionDto } from './chat-completion.dto';
 import type { StepTimer } from './steps/step-timer';
 import { ApiView } from '../http/openapi-views';
 
-/** The chat route's pattern as Fastify matches it (its authenticate step is timed before the body). */
-export const CHAT_ROUTE = '/v1/chat/completions';
-
 /** GET /v1/models, in OpenAI's shape. */
 export interface ModelList {
   readonly object: 'list';

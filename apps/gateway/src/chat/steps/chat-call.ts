@@ -9,6 +9,9 @@ import type { UserKeyRing } from '../byok-keys';
 import type { RequestRecorder } from '../request-recorder';
 import type { StepTimer } from './step-timer';
 
+/** The chat route's pattern as Fastify matches it (its authenticate step is timed by GatewayKeyGuard). */
+export const CHAT_ROUTE = '/v1/chat/completions';
+
 export interface ChatCall {
   readonly principal: Principal;
   readonly dto: ChatCompletionDto;

@@ -17,6 +17,8 @@ import {
 } from '@gw/providers';
 import { DEFAULT_BREAKER_SETTINGS, DEFAULT_ROUTING_POLICY, ProviderHealthTracker } from '@gw/routing';
 import { manualClock } from '@gw/shared-kernel/testing';
+import type { AccessDirectory } from '@gw/accounts';
+import { GatewayKeyGuard } from '../../auth/gateway-key.guard';
 import type { AuthenticatedRequest } from '../../auth/principal.decorator';
 import type { BudgetGate, BudgetHold } from '../../billing/budget-gate';
 import type { RateLimitGate } from '../../limits/rate-limit-gate';
@@ -145,6 +147,8 @@ function harness() {
   } as unknown as RateLimitGate;
   const idempotency = { begin: () => Promise.resolve({ kind: 'none' }) } as unknown as IdempotencyGate;
   const controller = new ChatController(service, limits, idempotency);
+  const directory = { principalForKeyHash: () => user } as unknown as AccessDirectory;
+  const guard = new GatewayKeyGuard(directory, undefined, metrics);
 
   /** What each step observed: how many times, and the seconds summed. */
   const observed = async (): Promise<Record<ChatStep, { count: number; sum: number }>> => {
@@ -196,7 +200,13 @@ function harness() {
         return reply;
       },
     };
-    const request = { headers: {}, id: 'req-1' } as unknown as AuthenticatedRequest;
+    const request = {
+      headers: { authorization: 'Bearer sk-user-key' },
+      id: 'req-1',
+      routeOptions: { url: '/v1/chat/completions' },
+    } as unknown as AuthenticatedRequest;
+    // As on /v1: the key is checked before the body is read, then the controller runs.
+    await guard.authenticate(request);
     await controller.createChatCompletion(body, request, reply as unknown as FastifyReply, user);
     return { sent, raw };
   };
@@ -216,9 +226,8 @@ describe('the chat path as steps (switchyard_chat_step_seconds)', () => {
 
     const steps = await h.observed();
     const counts = Object.fromEntries(CHAT_STEPS.map((s) => [s, steps[s].count]));
-    // authenticate is timed where it runs: before the body is read (the /v1 onRequest hook).
     expect(counts).toEqual({
-      authenticate: 0,
+      authenticate: 1,
       validate: 1,
       plan: 1,
       hold: 1,
@@ -262,7 +271,7 @@ describe('the chat path as steps (switchyard_chat_step_seconds)', () => {
 
     const steps = await h.observed();
     expect(Object.fromEntries(CHAT_STEPS.map((s) => [s, steps[s].count]))).toEqual({
-      authenticate: 0,
+      authenticate: 1,
       validate: 1,
       plan: 1,
       hold: 1,
@@ -272,5 +281,23 @@ describe('the chat path as steps (switchyard_chat_step_seconds)', () => {
       record: 1,
       respond: 0,
     });
+  });
+
+  it('authenticate is timed for the chat route only, once per request (the guard finds the principal resolved)', async () => {
+    const metrics = new GatewayMetrics();
+    const directory = { principalForKeyHash: () => user } as unknown as AccessDirectory;
+    const guard = new GatewayKeyGuard(directory, undefined, metrics);
+    const request = (url: string) =>
+      ({
+        headers: { authorization: 'Bearer sk-user-key' },
+        routeOptions: { url },
+      }) as unknown as AuthenticatedRequest;
+    const chat = request('/v1/chat/completions');
+    expect(guard.authenticate(chat)).toBe(user);
+    expect(guard.authenticate(chat)).toBe(user); // Nest's guard after the hook: already resolved
+    guard.authenticate(request('/v1/models'));
+    expect(await metrics.registry.metrics()).toContain(
+      'switchyard_chat_step_seconds_count{step="authenticate"} 1',
+    );
   });
 });
