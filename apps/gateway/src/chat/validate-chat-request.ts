@@ -65,7 +65,7 @@ function toDto(body: Json): ChatCompletionDto {
  * Validates a chat request body: every documented parameter and every nested shape. Throws a
  * ValidationError (400) naming the parameter with its path, e.g. `messages[1].content[0].image_url.url`.
  *
- * A body the compiled schema accepts (chat-request-schema.ts: a valid body, in well under a µs)
+ * A body the compiled schema accepts (chat-request-schema.ts: a fraction of a µs for a short request)
  * is not validated again; any other body goes through validateChatRequestByRules, whose errors
  * are the answer.
  */
