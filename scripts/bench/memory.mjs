@@ -13,8 +13,9 @@
 // Env: BENCH_REQUESTS (per batch), BENCH_BATCHES (default 2), BENCH_CONCURRENCY, BENCH_MAX_TOKENS,
 // BENCH_STREAM=1 (streamed requests instead), BENCH_GATEWAY_ENV="K=V K=V" (extra gateway env, e.g.
 // DATABASE_URL=… REDIS_URL=… for full mode), BENCH_GATEWAY_NODE_FLAGS (e.g. --max-semi-space-size=8),
-// BENCH_HEAPSNAPSHOT=1 (a heap snapshot at every sample, kept in $BENCH_SNAPSHOT_DIR or the temp
-// dir, path printed), BENCH_OUT=<file> (the samples as JSON), BENCH_TIMEOUT_SECONDS (whole run).
+// BENCH_HEAPSNAPSHOT=1 (a heap snapshot at every sample, path printed; slow, and it inflates the RSS
+// of later samples; kept only when BENCH_SNAPSHOT_DIR names a folder, else removed with the temp dir),
+// BENCH_OUT=<file> (the samples as JSON), BENCH_TIMEOUT_SECONDS (whole run).
 import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { closedLoop, makeTarget, oneRequest } from './lib/load.mjs';
