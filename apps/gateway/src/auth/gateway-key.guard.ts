@@ -10,6 +10,12 @@ import { looksLikeJwt, TokenAuthenticator } from './token-authenticator';
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /**
+ * The chat route, from the request's URL: a string compare, no allocation (request.routeOptions is
+ * a fresh object per read). Only matched routes reach the guard, so nothing else starts this way.
+ */
+const isChatRoute = (url: string): boolean => url === CHAT_ROUTE || url.startsWith(`${CHAT_ROUTE}?`);
+
+/**
  * `Authorization: Bearer <gateway key | access token>`. A gateway key is resolved from memory by its
  * SHA-256; a JWT (two dots) that is no key goes to the TokenAuthenticator (OIDC or local sign-in),
  * which answers from its cache of verified tokens by the same hash, or verifies the token. The one
@@ -41,7 +47,7 @@ export class GatewayKeyGuard implements CanActivate {
   authenticate(request: AuthenticatedRequest): Principal | Promise<Principal> {
     if (request.principal) return request.principal;
     const step = this.chatStep;
-    if (!step || request.routeOptions.url !== CHAT_ROUTE) return this.resolve(request);
+    if (!step || !isChatRoute(request.url)) return this.resolve(request);
     const started = performance.now();
     const principal = this.resolve(request);
     if (!(principal instanceof Promise)) {

@@ -203,7 +203,7 @@ function harness() {
     const request = {
       headers: { authorization: 'Bearer sk-user-key' },
       id: 'req-1',
-      routeOptions: { url: '/v1/chat/completions' },
+      url: '/v1/chat/completions',
     } as unknown as AuthenticatedRequest;
     // As on /v1: the key is checked before the body is read, then the controller runs.
     await guard.authenticate(request);
@@ -283,21 +283,22 @@ describe('the chat path as steps (switchyard_chat_step_seconds)', () => {
     });
   });
 
-  it('authenticate is timed for the chat route only, once per request (the guard finds the principal resolved)', async () => {
+  it('authenticate is timed for the chat route only (a query string too), once per request (the guard then finds the principal resolved)', async () => {
     const metrics = new GatewayMetrics();
     const directory = { principalForKeyHash: () => user } as unknown as AccessDirectory;
     const guard = new GatewayKeyGuard(directory, undefined, metrics);
     const request = (url: string) =>
       ({
         headers: { authorization: 'Bearer sk-user-key' },
-        routeOptions: { url },
+        url,
       }) as unknown as AuthenticatedRequest;
     const chat = request('/v1/chat/completions');
     expect(guard.authenticate(chat)).toBe(user);
     expect(guard.authenticate(chat)).toBe(user); // Nest's guard after the hook: already resolved
     guard.authenticate(request('/v1/models'));
+    guard.authenticate(request('/v1/chat/completions?trace=1'));
     expect(await metrics.registry.metrics()).toContain(
-      'switchyard_chat_step_seconds_count{step="authenticate"} 1',
+      'switchyard_chat_step_seconds_count{step="authenticate"} 2',
     );
   });
 });
