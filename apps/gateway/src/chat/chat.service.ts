@@ -20,10 +20,10 @@ import { NO_KEYS, type ChatCall, type ChatDeps, type LimitHeaders } from './step
 import { failRequest } from './steps/fail.step';
 import { holdBudget } from './steps/hold.step';
 import { attemptsOf, planOf } from './steps/plan.step';
-import { recordOutcome } from './steps/record.step';
+import { settleAndRecordAnswer } from './steps/record.step';
 import { answerHeaders, observeAnswer } from './steps/respond.step';
 import { pipeStream } from './steps/respond-stream.step';
-import { completionText, countAnswer, estimateUsage, recordHealthy, usageData } from './steps/settle.step';
+import { completionText, countAnswer, estimateUsage, recordHealthy } from './steps/settle.step';
 import { StepTimer } from './steps/step-timer';
 
 export type { ChatCall } from './steps/chat-call';
@@ -94,9 +94,14 @@ export class ChatService {
         estimateUsage(call, attempted.model, completionText(completion)),
       );
       const counted = countAnswer(deps.context, call, plan, attempted, usage, clamped);
-      const answer = {
-        kind: 'usage' as const,
-        usage: usageData(call, plan, attempted, counted, {
+      await settleAndRecordAnswer(
+        deps,
+        call,
+        plan,
+        attempted,
+        fallbacks,
+        counted,
+        {
           estimated,
           clamped,
           latencyMs,
@@ -104,13 +109,10 @@ export class ChatService {
           streamed: false,
           finishReason: completion.choices[0]?.finish_reason ?? null,
           outcome: 'completed',
-        }),
-      };
-      const now = deps.clock.now();
-      if (hold) await hold.settle(counted.chargedMicros);
-      steps.lap('settle');
-      await recordOutcome(deps.recorder, call, plan, fallbacks, answer, now, hold, counted.chargedMicros);
-      steps.lap('record');
+        },
+        hold,
+        steps,
+      );
       // respond: the HTTP layer ends this step once the answer is sent.
       observeAnswer(
         deps.metrics,

@@ -2,8 +2,12 @@ import type { FallbackTriggered, RecordRequestOutcome } from '@gw/routing';
 import { ACCESS_TOKEN_KEY_ID } from '../../auth/token-authenticator';
 import type { BudgetHold } from '../../billing/budget-gate';
 import { byokKeyOf } from '../byok-keys';
+import type { Attempted } from '../fallback-walk';
 import type { RoutePlan } from '../route-planner';
+import type { CountedUsage } from '../usage-accounting';
 import type { ChatCall, ChatDeps } from './chat-call';
+import { usageData, type AnswerInfo } from './settle.step';
+import type { StepTimer } from './step-timer';
 
 export type Outcome = RecordRequestOutcome['data']['outcome'];
 
@@ -79,4 +83,27 @@ function commandOf(
       outcome: settled,
     },
   };
+}
+
+/**
+ * An answer's settle and record steps, streamed or not: its UsageRecorded data, the charge settled in
+ * the budget store, then the events written (recordOutcome), each step lapped on `steps`.
+ */
+export async function settleAndRecordAnswer(
+  deps: Pick<ChatDeps, 'recorder' | 'clock'>,
+  call: ChatCall,
+  plan: RoutePlan,
+  attempted: Attempted,
+  fallbacks: readonly FallbackTriggered['data'][],
+  counted: CountedUsage,
+  info: AnswerInfo,
+  hold: BudgetHold | undefined,
+  steps: StepTimer,
+): Promise<void> {
+  const answer = { kind: 'usage' as const, usage: usageData(call, plan, attempted, counted, info) };
+  const now = deps.clock.now();
+  if (hold) await hold.settle(counted.chargedMicros);
+  steps.lap('settle');
+  await recordOutcome(deps.recorder, call, plan, fallbacks, answer, now, hold, counted.chargedMicros);
+  steps.lap('record');
 }

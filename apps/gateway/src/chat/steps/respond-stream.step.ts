@@ -10,9 +10,9 @@ import type { Attempted } from '../fallback-walk';
 import type { RoutePlan } from '../route-planner';
 import { usageToCount } from '../usage-accounting';
 import type { ChatCall, ChatDeps } from './chat-call';
-import { recordOutcome } from './record.step';
+import { settleAndRecordAnswer } from './record.step';
 import { answerHeaders, moneyOf, observeAnswer } from './respond.step';
-import { countAnswer, estimateUsage, recordHealthy, usageData } from './settle.step';
+import { countAnswer, estimateUsage, recordHealthy } from './settle.step';
 import type { StepTimer } from './step-timer';
 
 /**
@@ -96,23 +96,17 @@ export async function pipeStream(
       trial: plan.panic,
     });
   try {
-    const answer = {
-      kind: 'usage' as const,
-      usage: usageData(call, plan, attempted, counted, {
-        estimated,
-        clamped,
-        latencyMs,
-        ttft,
-        streamed: true,
-        finishReason,
-        outcome,
-      }),
-    };
-    const now = deps.clock.now();
-    if (hold) await hold.settle(counted.chargedMicros);
-    steps.lap('settle');
-    await recordOutcome(deps.recorder, call, plan, fallbacks, answer, now, hold, counted.chargedMicros);
-    steps.lap('record');
+    await settleAndRecordAnswer(
+      deps,
+      call,
+      plan,
+      attempted,
+      fallbacks,
+      counted,
+      { estimated, clamped, latencyMs, ttft, streamed: true, finishReason, outcome },
+      hold,
+      steps,
+    );
   } catch {
     if (!res.destroyed) {
       res.end(
