@@ -39,6 +39,7 @@
 // BENCH_C32_SECONDS (5), BENCH_ROUNDS (4), BENCH_ROUND (250), BENCH_WARMUP (300), BENCH_MAX_TOKENS (16),
 // BENCH_OUT (JSON file), BENCH_TIMEOUT_SECONDS (600), BENCH_GATEWAY_ENV (extra gateway env,
 // "A=1 B=2"). The markdown table goes to stdout, progress to stderr. See docs/benchmarks.md.
+import { envNumber as num, gatewayEnvFromBenchEnv } from './lib/env.mjs';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -59,11 +60,6 @@ import {
 } from './lib/processes.mjs';
 import { round, summarize } from './lib/stats.mjs';
 
-const num = (name, fallback) => {
-  const v = Number(process.env[name] ?? fallback);
-  if (!Number.isFinite(v) || v < 0) throw new Error(`${name} must be a non-negative number`);
-  return v;
-};
 const config = {
   databaseUrl: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test',
   redisUrl: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
@@ -75,12 +71,7 @@ const config = {
   warmup: Math.round(num('BENCH_WARMUP', 300)),
   maxTokens: Math.round(num('BENCH_MAX_TOKENS', 16)),
   out: process.env.BENCH_OUT || undefined,
-  gatewayEnv: Object.fromEntries(
-    (process.env.BENCH_GATEWAY_ENV || '')
-      .split(/\s+/)
-      .filter(Boolean)
-      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
-  ),
+  gatewayEnv: gatewayEnvFromBenchEnv(),
 };
 if (!['strict', 'relaxed'].includes(config.durability))
   throw new Error(`BENCH_DURABILITY must be strict or relaxed; got "${config.durability}"`);

@@ -16,6 +16,7 @@
 // BENCH_HEAPSNAPSHOT=1 (a heap snapshot at every sample, path printed; slow, and it inflates the RSS
 // of later samples; kept only when BENCH_SNAPSHOT_DIR names a folder, else removed with the temp dir),
 // BENCH_OUT=<file> (the samples as JSON), BENCH_TIMEOUT_SECONDS (whole run).
+import { envNumber as num, gatewayEnvFromBenchEnv } from './lib/env.mjs';
 import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { closedLoop, makeTarget, oneRequest } from './lib/load.mjs';
@@ -28,13 +29,6 @@ import {
   startMock,
 } from './lib/processes.mjs';
 
-const num = (name, fallback) => {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const v = Number(raw);
-  if (!Number.isFinite(v) || v < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
-  return v;
-};
 const config = {
   requests: Math.max(1, Math.round(num('BENCH_REQUESTS', 100_000))),
   batches: Math.max(1, Math.round(num('BENCH_BATCHES', 2))),
@@ -42,12 +36,7 @@ const config = {
   maxTokens: Math.max(1, Math.round(num('BENCH_MAX_TOKENS', 16))),
   stream: process.env.BENCH_STREAM === '1',
   durability: process.env.BENCH_DURABILITY || 'strict',
-  gatewayEnv: Object.fromEntries(
-    (process.env.BENCH_GATEWAY_ENV || '')
-      .split(/\s+/)
-      .filter(Boolean)
-      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
-  ),
+  gatewayEnv: gatewayEnvFromBenchEnv(),
   gatewayNodeFlags: (process.env.BENCH_GATEWAY_NODE_FLAGS || '').split(/\s+/).filter(Boolean),
   heapSnapshot: process.env.BENCH_HEAPSNAPSHOT === '1',
   snapshotDir: process.env.BENCH_SNAPSHOT_DIR || undefined,

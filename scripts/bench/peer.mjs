@@ -8,6 +8,7 @@
 //   c=1 non-streaming (added p50 against the mock called directly), c=N non-streaming and c=N
 //   streaming (req/s and CPU seconds of the gateway's process per request, from /proc), and the
 //   peak RSS (VmHWM) of each gateway process at the end.
+import { envNumber as num, gatewayEnvFromBenchEnv } from './lib/env.mjs';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -25,11 +26,6 @@ import {
 } from './lib/processes.mjs';
 import { round, summarize } from './lib/stats.mjs';
 
-const num = (name, fallback) => {
-  const v = Number(process.env[name] ?? fallback);
-  if (!Number.isFinite(v) || v < 0) throw new Error(`${name} must be a non-negative number`);
-  return v;
-};
 const config = {
   peerDir: process.env.PEER_GATEWAY_DIR,
   durability: process.env.BENCH_DURABILITY || 'strict',
@@ -38,12 +34,7 @@ const config = {
   c1Requests: Math.round(num('BENCH_REQUESTS', 1000)),
   maxTokens: Math.round(num('BENCH_MAX_TOKENS', 16)),
   out: process.env.BENCH_OUT || undefined,
-  gatewayEnv: Object.fromEntries(
-    (process.env.BENCH_GATEWAY_ENV || '')
-      .split(/\s+/)
-      .filter(Boolean)
-      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
-  ),
+  gatewayEnv: gatewayEnvFromBenchEnv(),
 };
 installCleanupHandlers({ timeoutSeconds: num('BENCH_TIMEOUT_SECONDS', 900) });
 const log = (msg) => process.stderr.write(`[bench:peer ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);

@@ -5,6 +5,7 @@
 // mode a fresh gateway (fresh DATA_DIR, embedded PGlite) is started against it, and the same
 // requests are sent directly to the mock and through the gateway, interleaved in rounds, from
 // undici Pools inside this process. Results: a table on stdout, JSON to $BENCH_OUT when set.
+import { envNumber as num, gatewayEnvFromBenchEnv } from './lib/env.mjs';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -24,13 +25,6 @@ import { buildTargets, printReport } from './lib/report.mjs';
 import { concat, round, summarize } from './lib/stats.mjs';
 
 // ---------------------------------------------------------------- configuration (env)
-const num = (name, fallback) => {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const v = Number(raw);
-  if (!Number.isFinite(v) || v < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
-  return v;
-};
 const int = (name, fallback) => Math.round(num(name, fallback));
 /** BENCH_SCALE multiplies every request count and duration (0.2 = a quick smoke run). */
 const scale = num('BENCH_SCALE', 1);
@@ -53,12 +47,7 @@ const config = {
   timeoutSeconds: num('BENCH_TIMEOUT_SECONDS', 900), // whole run
   maxTokens: Math.max(1, int('BENCH_MAX_TOKENS', 16)),
   /** Extra gateway env for experiments, e.g. "PROJECTIONS=off" (the printed targets still apply). */
-  gatewayEnv: Object.fromEntries(
-    (process.env.BENCH_GATEWAY_ENV || '')
-      .split(/\s+/)
-      .filter(Boolean)
-      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
-  ),
+  gatewayEnv: gatewayEnvFromBenchEnv(),
   /** Extra node flags for the gateway, for what-if experiments (e.g. -r ./scripts/bench/lib/what-if/…). */
   gatewayNodeFlags: (process.env.BENCH_GATEWAY_NODE_FLAGS || '').split(/\s+/).filter(Boolean),
   out: process.env.BENCH_OUT || undefined,
