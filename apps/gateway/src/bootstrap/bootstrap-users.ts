@@ -92,11 +92,10 @@ export async function bootstrapUsers(
     await localCredentials.set(userId, sign.username, sign.password);
     return { ...account, ...sign };
   };
-  // side by side: each password hash is a few hundred ms of scrypt on its own libuv thread
-  const [admin, user] = await Promise.all([
-    open('admin', 'admin@switchyard.local', 'Administrator'),
-    open('user', 'demo@switchyard.local', 'Demo User'),
-  ]);
+  // One after the other: each password hash is scrypt with 128 MiB of memory (N=2^17, r=8); side by
+  // side they doubled the gateway's peak RSS at first start for ~0.3 s saved.
+  const admin = await open('admin', 'admin@switchyard.local', 'Administrator');
+  const user = await open('user', 'demo@switchyard.local', 'Demo User');
   const credentials: BootstrapCredentials = { admin, user };
   await ensurePrivateDir(dataDir);
   await writeFile(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
@@ -131,10 +130,9 @@ async function addMissingPasswords(
     await localCredentials.set(account.userId, username, password);
     return { ...account, username, password };
   };
-  const [admin, user] = await Promise.all([
-    withPassword(saved.admin, USERNAMES.admin),
-    withPassword(saved.user, USERNAMES.user),
-  ]);
+  // One after the other, as at first start: two 128 MiB scrypt runs at once double the peak RSS.
+  const admin = await withPassword(saved.admin, USERNAMES.admin);
+  const user = await withPassword(saved.user, USERNAMES.user);
   const updated: BootstrapCredentials = { admin, user };
   await writeFile(file, `${JSON.stringify(updated, null, 2)}\n`, { mode: 0o600 });
   await chmod(file, 0o600);
