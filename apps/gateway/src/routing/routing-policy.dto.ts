@@ -3,9 +3,11 @@ import {
   ArrayMaxSize,
   IsArray,
   IsDefined,
+  IsBoolean,
   IsIn,
   IsInt,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -16,12 +18,19 @@ import {
 } from 'class-validator';
 import { POWER_LEVELS, ValidationError, type PowerLevel } from '@gw/shared-kernel';
 import {
+  DEFAULT_BALANCING,
+  DEFAULT_LATENCY_CAPS_MS,
+  DEFAULT_PREFERENCE_BONUS,
+  DEFAULT_REQUEST_DEADLINE_MS,
   FALLBACK_REASONS,
   isPresetStrategy,
+  ROUTING_POLICY_LIMITS,
   ROUTING_STRATEGIES,
   STRATEGY_PRESETS,
+  type BalancingPolicy,
   type FallbackReason,
   type PowerLevelPolicy,
+  type ProviderRateLimit,
   type RoutingPolicy,
   type RoutingStrategy,
   type RoutingWeights,
@@ -48,6 +57,29 @@ export class PowerLevelPolicyDto {
   @IsString() @Matches(/^\d{1,15}$/) maxPricePer1kMicros!: string;
   @IsInt() @Min(1) @Max(600_000) latencyBoundMs!: number;
   @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) preferredProviders!: string[];
+  /**
+   * Latency cap, ms: how long an attempt may take to start answering before the next candidate is
+   * tried. Absent: the level's default (eco 10,000, balanced 5,000, precision 2,000).
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(ROUTING_POLICY_LIMITS.latencyCapMs.min)
+  @Max(ROUTING_POLICY_LIMITS.latencyCapMs.max)
+  latencyCapMs?: number;
+  /** Explicit fallback chain: model ids in the order to try them. Absent or empty: the score order. */
+  @IsOptional()
+  @IsString({ each: true })
+  @ArrayMaxSize(ROUTING_POLICY_LIMITS.chainLength)
+  @IsArray()
+  chain?: string[];
+}
+
+export class BalancingDto {
+  @IsBoolean() enabled!: boolean;
+  /** 0–50 (default 2): candidates within this % of the best score share the traffic. */
+  @IsOptional() @IsNumber() @Min(0) @Max(50) bandPercent?: number;
+  /** Weight per model id or provider id (default 1; 0 takes it out of the draw). */
+  @IsOptional() @IsObject() weights?: Record<string, number>;
 }
 
 export class LevelsDto {
@@ -72,6 +104,79 @@ export class RoutingPolicyDto {
   @ArrayMaxSize(20)
   @IsArray()
   fallbackOn?: FallbackReason[];
+  /** Score bonus of a level's preferred providers, 0–1 (default 0.05). */
+  @IsOptional() @IsNumber() @Min(0) @Max(1) preferenceBonus?: number;
+  /** End-to-end deadline of a request, every attempt included, ms (default 120,000). */
+  @IsOptional()
+  @IsInt()
+  @Min(ROUTING_POLICY_LIMITS.requestDeadlineMs.min)
+  @Max(ROUTING_POLICY_LIMITS.requestDeadlineMs.max)
+  requestDeadlineMs?: number;
+  /** Named use cases and their fallback chains (model ids), e.g. `{"code": ["openai/gpt-4.1", …]}`. */
+  @IsOptional() @IsObject() useCases?: Record<string, string[]>;
+  @IsOptional() @ValidateNested() @Type(() => BalancingDto) balancing?: BalancingDto;
+  /** Per provider id: what its upstream account allows per minute, e.g. `{"openai": {"rpm": 500}}`. */
+  @IsOptional() @IsObject() providerLimits?: Record<string, ProviderRateLimit>;
+}
+
+const shapeError = (param: string, message: string): never => {
+  throw new ValidationError('REQUEST.INVALID_PARAMETER', message, { param });
+};
+
+/** `useCases` as the domain reads it: each value an array of strings (the decider checks the rest). */
+// Records are rebuilt with Object.fromEntries (own properties only: a "__proto__" key stays a key,
+// and the decider refuses it by name).
+const useCasesOf = (raw: Record<string, unknown> | undefined): Record<string, readonly string[]> =>
+  Object.fromEntries(
+    Object.entries(raw ?? {}).map(([name, chain]) => {
+      if (!Array.isArray(chain) || chain.some((m) => typeof m !== 'string'))
+        shapeError(`useCases.${name}`, `useCases.${name} must be an array of model ids`);
+      return [name, chain as string[]];
+    }),
+  );
+
+const weightsMap = (raw: Record<string, unknown> | undefined): Record<string, number> =>
+  Object.fromEntries(
+    Object.entries(raw ?? {}).map(([key, w]) => {
+      if (typeof w !== 'number') shapeError(`balancing.weights.${key}`, 'balancing weights must be numbers');
+      return [key, w as number];
+    }),
+  );
+
+const balancingOf = (dto: BalancingDto | undefined): BalancingPolicy =>
+  dto
+    ? {
+        enabled: dto.enabled,
+        bandPercent: dto.bandPercent ?? DEFAULT_BALANCING.bandPercent,
+        weights: weightsMap(dto.weights),
+      }
+    : DEFAULT_BALANCING;
+
+const providerLimitsOf = (raw: Record<string, unknown> | undefined): Record<string, ProviderRateLimit> =>
+  Object.fromEntries(
+    Object.entries(raw ?? {}).map(([provider, limit]) => [provider, providerLimitOf(provider, limit)]),
+  );
+
+function providerLimitOf(provider: string, limit: unknown): ProviderRateLimit {
+  if (typeof limit !== 'object' || limit === null || Array.isArray(limit))
+    shapeError(
+      `providerLimits.${provider}`,
+      `providerLimits.${provider} must be an object with rpm and/or tpm`,
+    );
+  const { rpm, tpm, ...rest } = limit as Record<string, unknown>;
+  const extra = Object.keys(rest)[0];
+  if (extra !== undefined)
+    shapeError(`providerLimits.${provider}.${extra}`, `providerLimits.${provider} takes only rpm and tpm`);
+  for (const [key, v] of [
+    ['rpm', rpm],
+    ['tpm', tpm],
+  ] as const)
+    if (v !== undefined && typeof v !== 'number')
+      shapeError(`providerLimits.${provider}.${key}`, `providerLimits.${provider}.${key} must be a number`);
+  return {
+    ...(rpm !== undefined && { rpm: rpm as number }),
+    ...(tpm !== undefined && { tpm: tpm as number }),
+  };
 }
 
 /** Given weights, or the preset's when a preset strategy comes without them (validateDto ensures one). */
@@ -92,6 +197,8 @@ const levelToDomain = (level: PowerLevel, l: PowerLevelPolicyDto): PowerLevelPol
     maxPricePer1k: BigInt(l.maxPricePer1kMicros),
     latencyBoundMs: l.latencyBoundMs,
     preferredProviders: l.preferredProviders,
+    latencyCapMs: l.latencyCapMs ?? DEFAULT_LATENCY_CAPS_MS[level],
+    chain: l.chain ?? [],
   };
 };
 
@@ -105,6 +212,11 @@ export const policyFromDto = (dto: RoutingPolicyDto): Omit<RoutingPolicy, 'versi
   attemptTimeoutMs: dto.attemptTimeoutMs,
   byokBonus: dto.byokBonus,
   fallbackOn: dto.fallbackOn ?? FALLBACK_REASONS,
+  preferenceBonus: dto.preferenceBonus ?? DEFAULT_PREFERENCE_BONUS,
+  requestDeadlineMs: dto.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS,
+  useCases: useCasesOf(dto.useCases),
+  balancing: balancingOf(dto.balancing),
+  providerLimits: providerLimitsOf(dto.providerLimits),
 });
 
 export interface PowerLevelPolicyView {
@@ -113,6 +225,19 @@ export interface PowerLevelPolicyView {
   readonly maxPricePer1kMicros: string;
   readonly latencyBoundMs: number;
   readonly preferredProviders: string[];
+  readonly latencyCapMs: number;
+  readonly chain: string[];
+}
+
+export interface BalancingView {
+  readonly enabled: boolean;
+  readonly bandPercent: number;
+  readonly weights: Record<string, number>;
+}
+
+export interface ProviderRateLimitView {
+  readonly rpm?: number;
+  readonly tpm?: number;
 }
 
 /** GET (and the PUT's answer): the policy in force; a valid PUT body once `version` is removed. */
@@ -123,6 +248,11 @@ export interface RoutingPolicyView {
   readonly attemptTimeoutMs: number;
   readonly byokBonus: number;
   readonly fallbackOn: FallbackReason[];
+  readonly preferenceBonus: number;
+  readonly requestDeadlineMs: number;
+  readonly useCases: Record<string, string[]>;
+  readonly balancing: BalancingView;
+  readonly providerLimits: Record<string, ProviderRateLimitView>;
 }
 
 export const policyToView = (p: RoutingPolicy): RoutingPolicyView => ({
@@ -138,6 +268,8 @@ export const policyToView = (p: RoutingPolicy): RoutingPolicyView => ({
           maxPricePer1kMicros: l.maxPricePer1k.toString(),
           latencyBoundMs: l.latencyBoundMs,
           preferredProviders: [...l.preferredProviders],
+          latencyCapMs: l.latencyCapMs,
+          chain: [...l.chain],
         },
       ];
     }),
@@ -146,4 +278,9 @@ export const policyToView = (p: RoutingPolicy): RoutingPolicyView => ({
   attemptTimeoutMs: p.attemptTimeoutMs,
   byokBonus: p.byokBonus,
   fallbackOn: [...p.fallbackOn],
+  preferenceBonus: p.preferenceBonus,
+  requestDeadlineMs: p.requestDeadlineMs,
+  useCases: Object.fromEntries(Object.entries(p.useCases).map(([name, chain]) => [name, [...chain]])),
+  balancing: { ...p.balancing, weights: { ...p.balancing.weights } },
+  providerLimits: Object.fromEntries(Object.entries(p.providerLimits).map(([k, v]) => [k, { ...v }])),
 });

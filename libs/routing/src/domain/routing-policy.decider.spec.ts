@@ -248,6 +248,16 @@ describe('routing policy decider', () => {
         maxPricePer1k: 1_000n,
         latencyBoundMs: 10_000,
         preferredProviders: [],
+        // no latency cap then: the attempt timeout was the only bound
+        latencyCapMs: 30_000,
+        chain: [],
+      });
+      expect(policy).toMatchObject({
+        preferenceBonus: 0.05,
+        requestDeadlineMs: 60_000,
+        useCases: {},
+        balancing: { enabled: false },
+        providerLimits: {},
       });
       expect(policy.levels.balanced).toMatchObject({
         strategy: 'custom',
@@ -266,6 +276,101 @@ describe('routing policy decider', () => {
       given([oldEvent])
         .when(change(eco))
         .thenState({ ...eco, version: 2 });
+    });
+  });
+
+  describe('routing depth: latency caps, chains, use cases, balancing, provider limits', () => {
+    const deep: Policy = {
+      ...withBalanced({ latencyCapMs: 3_000, chain: ['mock-sage/sage-medium', 'mock-swift/swift-mini'] }),
+      preferenceBonus: 0.2,
+      requestDeadlineMs: 45_000,
+      useCases: { code: ['mock-atlas/atlas-1'], 'long-context': ['mock-sage/sage-large'] },
+      balancing: { enabled: true, bandPercent: 5, weights: { 'mock-swift': 3, 'mock-sage/sage-medium': 1 } },
+      providerLimits: { 'mock-swift': { rpm: 600 }, 'mock-sage': { rpm: 100, tpm: 50_000 } },
+    };
+
+    it('the defaults: caps 10 s / 5 s / 2 s, preferred providers per level, no chain, balancing off', () => {
+      expect(DEFAULT_ROUTING_POLICY.levels.eco).toMatchObject({
+        latencyCapMs: 10_000,
+        preferredProviders: ['groq', 'deepinfra', 'together'],
+        chain: [],
+      });
+      expect(DEFAULT_ROUTING_POLICY.levels.balanced).toMatchObject({
+        latencyCapMs: 5_000,
+        preferredProviders: ['openai', 'gemini', 'mistral'],
+      });
+      expect(DEFAULT_ROUTING_POLICY.levels.precision).toMatchObject({
+        latencyCapMs: 2_000,
+        preferredProviders: ['anthropic', 'openai'],
+      });
+      expect(DEFAULT_ROUTING_POLICY).toMatchObject({
+        preferenceBonus: 0.05,
+        requestDeadlineMs: 120_000,
+        balancing: { enabled: false, bandPercent: 2, weights: {} },
+      });
+    });
+
+    it('records every setting and reads it back as given', () => {
+      const [event] = decideOn(deep);
+      expect(event!.data).toMatchObject({
+        preferenceBonus: 0.2,
+        requestDeadlineMs: 45_000,
+        useCases: deep.useCases,
+        balancing: deep.balancing,
+        providerLimits: deep.providerLimits,
+      });
+      expect(event!.data.levels.balanced).toMatchObject({
+        latencyCapMs: 3_000,
+        chain: deep.levels.balanced.chain,
+      });
+      expect(
+        policyFromEvent(JSON.parse(JSON.stringify(event!.data)) as RoutingPolicyChanged['data']),
+      ).toEqual({
+        ...deep,
+        version: 1,
+      });
+    });
+
+    it.each<[string, Policy, string]>([
+      ['a latency cap below 100 ms', withBalanced({ latencyCapMs: 50 }), 'levels.balanced.latencyCapMs'],
+      ['a fractional latency cap', withBalanced({ latencyCapMs: 1000.5 }), 'levels.balanced.latencyCapMs'],
+      ['a chain naming a model twice', withBalanced({ chain: ['a/b', 'a/b'] }), 'levels.balanced.chain'],
+      [
+        'a chain of 11 models',
+        withBalanced({ chain: Array.from({ length: 11 }, (_, i) => `p/m${i}`) }),
+        'levels.balanced.chain',
+      ],
+      ['a preference bonus above 1', { ...defaults, preferenceBonus: 1.5 }, 'preferenceBonus'],
+      ['a deadline under a second', { ...defaults, requestDeadlineMs: 500 }, 'requestDeadlineMs'],
+      ['a use case with an empty chain', { ...defaults, useCases: { code: [] } }, 'useCases.code'],
+      ['a use case named with capitals', { ...defaults, useCases: { Code: ['a/b'] } }, 'useCases.Code'],
+      [
+        'a balancing band above 50 %',
+        { ...defaults, balancing: { enabled: true, bandPercent: 60, weights: {} } },
+        'balancing.bandPercent',
+      ],
+      [
+        'a negative weight',
+        { ...defaults, balancing: { enabled: true, bandPercent: 2, weights: { 'mock-swift': -1 } } },
+        'balancing.weights.mock-swift',
+      ],
+      [
+        'a provider limit of 0 rpm',
+        { ...defaults, providerLimits: { openai: { rpm: 0 } } },
+        'providerLimits.openai.rpm',
+      ],
+      [
+        'a provider limit with neither rpm nor tpm',
+        { ...defaults, providerLimits: { openai: {} } },
+        'providerLimits.openai',
+      ],
+      [
+        'a provider limit for "__proto__"',
+        { ...defaults, providerLimits: JSON.parse('{"__proto__":{"rpm":1}}') as Policy['providerLimits'] },
+        'providerLimits',
+      ],
+    ])('refuses %s, naming the parameter', (_, policy, param) => {
+      expect(refusal(policy).details).toMatchObject({ param });
     });
   });
 });

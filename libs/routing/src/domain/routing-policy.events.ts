@@ -1,5 +1,5 @@
 import type { DomainEvent, PowerLevel } from '@gw/shared-kernel';
-import type { FallbackReason, RoutingStrategy } from './routing-policy';
+import type { BalancingPolicy, FallbackReason, ProviderRateLimit, RoutingStrategy } from './routing-policy';
 
 /** Money as a decimal string of integer micro-dollars (events are JSON). */
 export interface PowerLevelPolicyData {
@@ -12,6 +12,10 @@ export interface PowerLevelPolicyData {
   readonly maxPricePer1kMicros: string;
   readonly latencyBoundMs: number;
   readonly preferredProviders: readonly string[];
+  /** Added with latency caps; absent in older events: no cap but the attempt timeout, as then. */
+  readonly latencyCapMs?: number;
+  /** Added with fallback chains; absent in older events: the score order. */
+  readonly chain?: readonly string[];
 }
 
 export type RoutingPolicyChanged = DomainEvent<
@@ -27,6 +31,16 @@ export type RoutingPolicyChanged = DomainEvent<
      * reason (FALLBACK_REASONS), which is what the gateway did then.
      */
     fallbackOn?: readonly FallbackReason[];
+    /**
+     * Added with routing depth (issue 20); events written before have none and read as the gateway
+     * behaved then: preference bonus 0.05, no deadline beyond maxAttempts × attemptTimeoutMs, no use
+     * cases, no balancing, no provider limits.
+     */
+    preferenceBonus?: number;
+    requestDeadlineMs?: number;
+    useCases?: Readonly<Record<string, readonly string[]>>;
+    balancing?: BalancingPolicy;
+    providerLimits?: Readonly<Record<string, ProviderRateLimit>>;
     changedBy: string;
     changedAt: string;
   }

@@ -1311,6 +1311,13 @@ export interface components {
           refreshUrl: string;
           logoutUrl: string;
         };
+    BalancingView: {
+      enabled: boolean;
+      bandPercent: number;
+      weights: {
+        [key: string]: number;
+      };
+    };
     /** @description GET /api/v1/admin/billing/policy/history: newest first, version 0 (the defaults) last. */
     BillingPolicyHistory: {
       versions: components['schemas']['BillingPolicyVersionView'][];
@@ -1889,6 +1896,8 @@ export interface components {
       maxPricePer1kMicros: string;
       latencyBoundMs: number;
       preferredProviders: string[];
+      latencyCapMs: number;
+      chain: string[];
     };
     /**
      * @description Why a model offered at a power level is not among its candidates: a candidate filter (CANDIDATE_FILTERS, `offered` split into `disabled` and `deprecated`), or `unavailable` when every filter passes but the provider's credential is cooled down (circuit open or paused).
@@ -1979,6 +1988,10 @@ export interface components {
       /** @description Set while the provider's own retry-after is in force. */
       pausedUntil: string | null;
       lastFailureAt: string | null;
+    };
+    ProviderRateLimitView: {
+      rpm?: number;
+      tpm?: number;
     };
     /**
      * @description Why a registered provider does or does not serve requests: active · disabled (by an admin, or seeded and never enabled) · needs_key (no platform key yet) · unreachable (its address cannot be resolved here, e.g. the mocks are off).
@@ -2165,6 +2178,15 @@ export interface components {
       attemptTimeoutMs: number;
       byokBonus: number;
       fallbackOn: components['schemas']['FallbackReason'][];
+      preferenceBonus: number;
+      requestDeadlineMs: number;
+      useCases: {
+        [key: string]: string[];
+      };
+      balancing: components['schemas']['BalancingView'];
+      providerLimits: {
+        [key: string]: components['schemas']['ProviderRateLimitView'];
+      };
     };
     RoutingPreviewCandidateView: {
       /** @description 1-based place in this ranking. */
@@ -2608,6 +2630,13 @@ export interface components {
       maxPricePer1kMicros: string;
       latencyBoundMs: number;
       preferredProviders: string[];
+      latencyCapMs?: number;
+      chain?: string[];
+    };
+    BalancingDto: {
+      enabled: boolean;
+      bandPercent?: number;
+      weights?: Record<string, never>;
     };
     LevelsDto: {
       eco: components['schemas']['PowerLevelPolicyDto'];
@@ -2620,6 +2649,11 @@ export interface components {
       attemptTimeoutMs: number;
       byokBonus: number;
       fallbackOn?: ('rate_limited' | 'auth' | 'timeout' | 'server' | 'connection')[];
+      preferenceBonus?: number;
+      requestDeadlineMs?: number;
+      useCases?: Record<string, never>;
+      balancing?: components['schemas']['BalancingDto'];
+      providerLimits?: Record<string, never>;
     };
     BillingPolicyChangesDto: {
       powerLevelMultiplierBps?: Record<string, never>;
