@@ -11,7 +11,7 @@ import type { ChatCompletionDto } from './chat-completion.dto';
 import type { ChatContext } from './chat-context';
 import { chooseByokKeys, type UserKeyRing } from './byok-keys';
 import type { RequestRecorder } from './request-recorder';
-import { walkFallbacks, type Attempted } from './fallback-walk';
+import { walkFallbacks, type AttemptBound, type Attempted } from './fallback-walk';
 import { routableModels, type RoutePlan } from './route-planner';
 import { usageToCount } from './usage-accounting';
 import { admissionOf } from './steps/admit.step';
@@ -80,10 +80,10 @@ export class ChatService {
         attempted,
         value: completion,
         fallbacks,
-      } = await this.attempt(call, plan, attempts, started, steps, async (attempt) => {
+      } = await this.attempt(call, plan, attempts, started, steps, async (attempt, bound) => {
         const sent = performance.now();
         try {
-          return await completeOnce(deps, call, plan, attempt);
+          return await completeOnce(deps, call, plan, attempt, bound);
         } finally {
           upstreamMs += performance.now() - sent;
         }
@@ -175,7 +175,7 @@ export class ChatService {
       attempts,
       started,
       steps,
-      (attempt) => firstChunk(this.deps, call, plan, attempt),
+      (attempt, bound) => firstChunk(this.deps, call, plan, attempt, bound),
     );
     await pipeStream(
       this.deps,
@@ -202,12 +202,20 @@ export class ChatService {
     attempts: readonly Attempted[],
     started: number,
     steps: StepTimer,
-    tryOne: (attempted: Attempted) => Promise<T>,
+    tryOne: (attempted: Attempted, bound: AttemptBound) => Promise<T>,
   ): Promise<Answered<T>> {
     const { context } = this.deps;
+    // Each attempt is bounded by the level's latency cap and the request's deadline (from `started`).
     const walk = await walkFallbacks(
       attempts,
-      { policy: context.policy, health: context.health, signal: call.signal, trial: plan.panic },
+      {
+        policy: context.policy,
+        level: plan.powerLevel,
+        startedMs: started,
+        health: context.health,
+        signal: call.signal,
+        trial: plan.panic,
+      },
       tryOne,
     );
     const fallbacks = afterWalk(this.deps, call, plan, walk);

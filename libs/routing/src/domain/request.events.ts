@@ -9,7 +9,46 @@ export interface CandidateRecord {
     readonly latency: number;
     readonly quality: number;
     readonly errorPenalty: number;
+    /** The level's preference bonus added (its provider is preferred); absent when none. */
+    readonly preference?: number;
+    /** The BYOK bonus added (the caller's own key pays); absent when none. */
+    readonly byok?: number;
+    /**
+     * The provider's rate-limit penalty 0..1 (its platform key's load against the policy's limits):
+     * the score is × (1 − 0.5·rateLimit); 1 = at or past the limit, tried after the others. Absent
+     * when none (and in older events).
+     */
+    readonly rateLimit?: number;
   };
+}
+
+/** The fallback chain a request's candidates followed (or would have: `applied` false). */
+export interface ChainRecord {
+  readonly source: 'use_case' | 'level';
+  readonly models: string[];
+  /** False when none of the chain's models could serve: the score order was used instead. */
+  readonly applied: boolean;
+}
+
+/** Weighted balancing: the candidates within the band, the request's draw and what it chose. */
+export interface BalancingRecord {
+  readonly bandPercent: number;
+  /** Model ids within `bandPercent` of the best score, in score order. */
+  readonly pool: string[];
+  /** The request id's uniform number in [0, 1), rounded to 6 decimals. */
+  readonly draw: number;
+  /** The model id drawn: tried first. */
+  readonly chosen: string;
+}
+
+/** What the request needed of a model, as the ranking read it (a what-if replay needs it). */
+export interface NeedsRecord {
+  readonly streaming: boolean;
+  readonly tools: boolean;
+  readonly vision: boolean;
+  readonly jsonMode: boolean;
+  readonly contextTokens: number;
+  readonly maxOutputTokens: number;
 }
 
 export type RequestRouted = DomainEvent<
@@ -34,6 +73,14 @@ export type RequestRouted = DomainEvent<
     routingMicroseconds: number;
     streamed: boolean;
     routedAt: string;
+    /** The use case the request named (well-formed names only, known to the policy or not); absent: none. */
+    useCase?: string;
+    /** The chain that ordered the candidates; absent: the score order (and in older events). */
+    chain?: ChainRecord;
+    /** Weighted balancing's draw; absent when it did not apply (and in older events). */
+    balancing?: BalancingRecord;
+    /** What the request needed of a model; absent in older events. */
+    needs?: NeedsRecord;
   }
 >;
 

@@ -91,3 +91,33 @@ describe('previewLevel', () => {
     expect(preview.ranked.find((r) => r.model.id === 'b/smart')!.overLatencyBound).toBe(false);
   });
 });
+
+describe('previewLevel with a level chain', () => {
+  const chained = (chain: string[]): RoutingPolicy => ({
+    ...DEFAULT_ROUTING_POLICY,
+    levels: {
+      ...DEFAULT_ROUTING_POLICY.levels,
+      balanced: { ...DEFAULT_ROUTING_POLICY.levels.balanced, chain },
+    },
+  });
+
+  it("follows the chain's order, then the others by score (which the chat path would not try)", () => {
+    const preview = previewLevel(input({ policy: chained(['a/cheap', 'z/missing']) }));
+    expect(preview.ranked.map((r) => [r.rank, r.model.id, r.inChain])).toEqual([
+      [1, 'a/cheap', true],
+      [2, 'b/smart', false],
+    ]);
+    expect(preview.chain).toEqual({ source: 'level', models: ['a/cheap', 'z/missing'], applied: true });
+  });
+
+  it('a chain none of whose models can serve is shown as not applied; the score order stays', () => {
+    const preview = previewLevel(input({ policy: chained(['c/pricey']) }));
+    expect(preview.ranked.map((r) => r.model.id)).toEqual(['b/smart', 'a/cheap']);
+    expect(preview.ranked.every((r) => r.inChain)).toBe(true);
+    expect(preview.chain).toMatchObject({ applied: false });
+  });
+
+  it('no chain: none in the preview', () => {
+    expect(previewLevel(input()).chain).toBeUndefined();
+  });
+});

@@ -1,11 +1,13 @@
 import type { PowerLevel } from '@gw/shared-kernel';
 import type { CatalogModel } from '@gw/catalog';
+import type { ChainRecord } from '../domain/request.events';
 import type { RoutingPolicy } from '../domain/routing-policy';
+import { chainFor } from './chains';
 import {
   blendedPricePer1k,
   CANDIDATE_FILTERS,
   filterContextOf,
-  rankCandidates,
+  rankWithChain,
   type CandidateFilter,
   type RankedCandidate,
   type RankInput,
@@ -33,6 +35,11 @@ export interface PreviewCandidate {
   readonly latencyMs: number;
   /** That latency reached the level's bound: its latency part is 0. */
   readonly overLatencyBound: boolean;
+  /**
+   * The chat path would try it: within the level's chain when one applies (after the chain's
+   * candidates come the others, in score order, which it would not try); always true without one.
+   */
+  readonly inChain: boolean;
 }
 
 export interface LevelPreview {
@@ -41,6 +48,8 @@ export interface LevelPreview {
   readonly ranked: readonly PreviewCandidate[];
   /** Models offered at this level that are not candidates, in catalog order. */
   readonly excluded: readonly PreviewExclusion[];
+  /** The level's chain when it has one (the ranking follows it when `applied`); undefined: none. */
+  readonly chain?: ChainRecord;
 }
 
 /** A routed request at one power level, as `rankCandidates` takes it, minus what the preview sets. */
@@ -54,7 +63,13 @@ export type PreviewInput = Omit<RankInput, 'limit' | 'pinnedModelId' | 'policy'>
  * asked for every candidate instead of the chat path's top ten; a model is never scored twice.
  */
 export function previewLevel(input: PreviewInput): LevelPreview {
-  const ranked = rankCandidates({ ...input, limit: Math.max(1, input.models.length) });
+  const chain = chainFor(input.policy, input.powerLevel, undefined, false);
+  const all = rankWithChain({ ...input, limit: Math.max(1, input.models.length) }, chain?.models ?? []);
+  const applied = all.chained.length > 0;
+  const chained = new Set(all.chained.map((c) => c.modelId));
+  const ranked = applied
+    ? [...all.chained, ...all.ranked.filter((c) => !chained.has(c.modelId))]
+    : all.ranked;
   const byId = new Map(input.models.map((m) => [m.id, m]));
   const level = input.policy.levels[input.powerLevel];
   const rankedIds = new Set(ranked.map((c) => c.modelId));
@@ -75,9 +90,11 @@ export function previewLevel(input: PreviewInput): LevelPreview {
         rank: i + 1,
         latencyMs,
         overLatencyBound: latencyMs >= level.latencyBoundMs,
+        inChain: !applied || chained.has(candidate.modelId),
       };
     }),
     excluded,
+    ...(chain && { chain: { source: chain.source, models: [...chain.models], applied } }),
   };
 }
 

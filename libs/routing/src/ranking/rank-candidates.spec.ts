@@ -137,3 +137,90 @@ describe('rankCandidates', () => {
     expect(ranked[0]!.byok).toBe(true);
   });
 });
+
+describe('rankCandidates: preference bonus, BYOK bonus and provider rate limits', () => {
+  const a = model('a/m');
+  const b = model('b/m', { quality: 0.6 }); // a little better than a/m (quality 0.5 by default)
+  const levelWith = (preferredProviders: string[]) => ({
+    ...DEFAULT_ROUTING_POLICY.levels.balanced,
+    preferredProviders,
+  });
+  const policyWith = (over: Partial<typeof DEFAULT_ROUTING_POLICY> & { preferred?: string[] } = {}) => {
+    const { preferred = [], ...rest } = over;
+    return {
+      ...DEFAULT_ROUTING_POLICY,
+      levels: { ...DEFAULT_ROUTING_POLICY.levels, balanced: levelWith(preferred) },
+      ...rest,
+    };
+  };
+
+  it("adds the policy's preferenceBonus to the level's preferred providers only, and shows it", () => {
+    const plain = rankCandidates(input([a, b], { policy: policyWith() }));
+    expect(plain.map((r) => r.modelId)).toEqual(['b/m', 'a/m']);
+    expect(plain[0]!.components).not.toHaveProperty('preference');
+
+    const preferred = rankCandidates(
+      input([a, b], { policy: policyWith({ preferred: ['a'], preferenceBonus: 0.3 }) }),
+    );
+    expect(preferred.map((r) => r.modelId)).toEqual(['a/m', 'b/m']);
+    const plainA = plain.find((r) => r.modelId === 'a/m')!;
+    expect(preferred[0]!.score).toBeCloseTo(plainA.score + 0.3, 10);
+    expect(preferred[0]!.components.preference).toBe(0.3);
+    expect(preferred[1]!.components).not.toHaveProperty('preference');
+  });
+
+  it('a small preferenceBonus does not lift a preferred provider past a clearly better one', () => {
+    const ranked = rankCandidates(
+      input([a, b], { policy: policyWith({ preferred: ['a'], preferenceBonus: 0.001 }) }),
+    );
+    expect(ranked.map((r) => r.modelId)).toEqual(['b/m', 'a/m']);
+    expect(ranked[1]!.components.preference).toBe(0.001);
+  });
+
+  it('shows the BYOK bonus as `byok` when the caller pays with their own key', () => {
+    const ranked = rankCandidates(input([a, b], { policy: policyWith(), byokProviders: new Set(['a']) }));
+    const byA = ranked.find((r) => r.modelId === 'a/m')!;
+    expect(byA.components.byok).toBe(DEFAULT_ROUTING_POLICY.byokBonus);
+    expect(ranked.find((r) => r.modelId === 'b/m')!.components).not.toHaveProperty('byok');
+  });
+
+  const loadOf =
+    (u: Record<string, number>) =>
+    (provider: string): number =>
+      u[provider] ?? 0;
+  const withLoad = (u: Record<string, number>, limits: Record<string, { rpm?: number; tpm?: number }>) => ({
+    policy: policyWith({ providerLimits: limits }),
+    load: { utilization: (p: string) => loadOf(u)(p) },
+    nowMs: 0,
+  });
+
+  it('no penalty under 80 % of the limit; (u − 0.8)/0.2 between 80 % and 100 %, score × (1 − 0.5·rateLimit)', () => {
+    const free = rankCandidates(input([a, b], withLoad({ b: 0.79 }, { b: { rpm: 100 } })));
+    expect(free.find((r) => r.modelId === 'b/m')!.components).not.toHaveProperty('rateLimit');
+    const base = rankCandidates(input([a, b], { policy: policyWith() }));
+    const baseB = base.find((r) => r.modelId === 'b/m')!.score;
+    const busy = rankCandidates(input([a, b], withLoad({ b: 0.9 }, { b: { rpm: 100 } })));
+    const busyB = busy.find((r) => r.modelId === 'b/m')!;
+    expect(busyB.components.rateLimit).toBeCloseTo(0.5, 10);
+    expect(busyB.score).toBeCloseTo(baseB * 0.75, 10);
+  });
+
+  it('at or past its limit a provider goes behind every candidate under its limit, still a candidate', () => {
+    const best = model('b/best', { quality: 1 });
+    const ranked = rankCandidates(input([a, best], withLoad({ b: 1.2 }, { b: { rpm: 2 } })));
+    expect(ranked.map((r) => r.modelId)).toEqual(['a/m', 'b/best']);
+    expect(ranked[1]!.components.rateLimit).toBe(1);
+    // the limit only counts for providers the policy names
+    const unlisted = rankCandidates(input([a, best], withLoad({ b: 1.2 }, {})));
+    expect(unlisted.map((r) => r.modelId)).toEqual(['b/best', 'a/m']);
+  });
+
+  it("a caller's own key is not held to the platform key's limit", () => {
+    const best = model('b/best', { quality: 1 });
+    const ranked = rankCandidates(
+      input([a, best], { ...withLoad({ b: 5 }, { b: { rpm: 2 } }), byokProviders: new Set(['b']) }),
+    );
+    expect(ranked[0]!.modelId).toBe('b/best');
+    expect(ranked[0]!.components).not.toHaveProperty('rateLimit');
+  });
+});

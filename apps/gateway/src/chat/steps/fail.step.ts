@@ -1,5 +1,10 @@
 import type { FallbackTriggered } from '@gw/routing';
-import { AllProvidersFailedError, ByokKeyRejectedError, UpstreamRejectedError } from '../chat.errors';
+import {
+  AllProvidersFailedError,
+  ByokKeyRejectedError,
+  DeadlineExceededError,
+  UpstreamRejectedError,
+} from '../chat.errors';
 import type { WalkOutcome } from '../fallback-walk';
 import { earliestRetryMs, type RoutePlan } from '../route-planner';
 import { isByokRejection } from './attempt.step';
@@ -10,7 +15,8 @@ import type { StepTimer } from './step-timer';
 /**
  * A walk that ended unanswered: recorded as failed (RequestFailed: its record step), counted and
  * logged; returns the error the caller gets: the caller's own key refused (400), the request refused
- * by the upstream (its 4xx), or an outage (503, or 429 when every attempt was rate limited).
+ * by the upstream (its 4xx), the request's deadline passed (504), or an outage (503, or 429 when
+ * every attempt was rate limited).
  */
 export async function failRequest<T>(
   deps: ChatDeps,
@@ -21,7 +27,7 @@ export async function failRequest<T>(
   started: number,
   steps: StepTimer,
 ): Promise<Error> {
-  const { last, error, clientClosed } = walk;
+  const { last, error, clientClosed, deadlineExceeded } = walk;
   const attempts = last?.attempt ?? 0;
   const rejected = error && !error.retryable && !clientClosed;
   const outage = new AllProvidersFailedError(
@@ -30,7 +36,16 @@ export async function failRequest<T>(
     earliestRetryMs(plan.candidates, deps.context.health) || (error?.retryAfterMs ?? 0),
     walk.rateLimited,
   );
-  const status = clientClosed ? 499 : rejected ? (error.status ?? 400) : outage.toErrorResponse().status;
+  const deadline = deadlineExceeded
+    ? new DeadlineExceededError(deps.context.policy.requestDeadlineMs, attempts)
+    : undefined;
+  const status = clientClosed
+    ? 499
+    : deadline
+      ? 504
+      : rejected
+        ? (error.status ?? 400)
+        : outage.toErrorResponse().status;
   if (last) {
     await recordOutcome(
       deps.recorder,
@@ -42,7 +57,11 @@ export async function failRequest<T>(
         failure: {
           requestId: call.requestId,
           userId: call.principal.userId,
-          reason: clientClosed ? 'client_closed' : (error?.kind ?? 'unknown'),
+          reason: clientClosed
+            ? 'client_closed'
+            : deadline
+              ? 'deadline_exceeded'
+              : (error?.kind ?? 'unknown'),
           status,
           attempts,
           lastProvider: last.model.provider,
@@ -65,12 +84,13 @@ export async function failRequest<T>(
     {
       requestId: call.requestId,
       attempts,
-      reason: error?.kind,
+      reason: deadline ? 'deadline_exceeded' : error?.kind,
       panic: plan.panic,
       ms: performance.now() - started,
     },
     'chat request failed',
   );
+  if (deadline) return deadline;
   // The caller's own key was the last thing refused (with byokOnly, nothing else is ever tried).
   if (last && error && !clientClosed && isByokRejection(last, error))
     return new ByokKeyRejectedError(last.model.provider, plan.byok.only);

@@ -62,6 +62,36 @@ describe('request explanation', () => {
     expect(row!.candidates).toHaveLength(1);
   });
 
+  it('an older RequestRouted has no use case, chain or balancing: null each', () => {
+    expect(fold([routed])).toMatchObject({ useCase: null, chain: null, balancing: null });
+  });
+
+  it('tells the use case, the chain, the balancing draw and the bonuses as recorded', () => {
+    const deep = at(1, 'RequestRouted', {
+      ...(routed.data as Record<string, unknown>),
+      candidates: [
+        {
+          modelId: 'a/x',
+          provider: 'a',
+          score: 0.9,
+          components: { cost: 1, latency: 1, quality: 0.5, errorPenalty: 0, preference: 0.2, rateLimit: 1 },
+        },
+      ],
+      useCase: 'support',
+      chain: { source: 'use_case', models: ['a/x', 'b/y'], applied: true },
+      balancing: { bandPercent: 5, pool: ['a/x', 'b/y'], draw: 0.123456, chosen: 'a/x' },
+    });
+    const row = fold([deep, usage]);
+    expect(row).toMatchObject({
+      useCase: 'support',
+      chain: { source: 'use_case', models: ['a/x', 'b/y'], applied: true },
+      balancing: { bandPercent: 5, pool: ['a/x', 'b/y'], draw: 0.123456, chosen: 'a/x' },
+      outcome: 'completed',
+    });
+    expect(row!.candidates[0]!.components).toMatchObject({ preference: 0.2, rateLimit: 1 });
+    expect(row!.candidates[0]!.components).not.toHaveProperty('byok');
+  });
+
   it('records a failure', () => {
     const failed = at(2, 'RequestFailed', { reason: 'server', status: 503, attempts: 1, lastProvider: 'a' });
     expect(fold([routed, failed])).toMatchObject({

@@ -1,6 +1,8 @@
 import { comparePositions, type Position, type RecordedEvent } from '@gw/shared-kernel';
 import type {
+  BalancingRecord,
   CandidateRecord,
+  ChainRecord,
   FallbackTriggered,
   RequestEvent,
   RequestFailed,
@@ -19,6 +21,12 @@ export interface RequestExplanationRow {
   readonly streamed: boolean;
   readonly candidates: readonly CandidateRecord[];
   readonly chosenModelId: string;
+  /** The use case the request named; null: none (or an older event). */
+  readonly useCase: string | null;
+  /** The fallback chain configured for it and whether it ordered the candidates; null: the score order. */
+  readonly chain: ChainRecord | null;
+  /** Weighted balancing's draw when it chose the first candidate; null: it did not. */
+  readonly balancing: BalancingRecord | null;
   readonly fallbacks: ReadonlyArray<FallbackTriggered['data']>;
   readonly outcome: 'pending' | 'completed' | 'interrupted' | 'failed';
   readonly finalModelId: string | null;
@@ -47,6 +55,9 @@ const fromRouted = (d: RequestRouted['data'], position: Position): RequestExplan
   streamed: d.streamed,
   candidates: d.candidates,
   chosenModelId: d.chosenModelId,
+  useCase: d.useCase ?? null,
+  chain: d.chain ?? null,
+  balancing: d.balancing ?? null,
   fallbacks: [],
   outcome: 'pending',
   finalModelId: null,
