@@ -109,3 +109,27 @@ export class ByokKeyRejectedError extends Error implements HasErrorResponse {
     };
   }
 }
+
+/**
+ * The request's deadline (the routing policy's `requestDeadlineMs`, every attempt included) passed
+ * before any provider began answering: 504 `deadline_exceeded`. Typed `api_error` like the gateway's
+ * other upstream failures (an attempt timeout surfaces as 503 `api_error`): the gateway gave up
+ * waiting, the request itself is fine.
+ */
+export class DeadlineExceededError extends Error implements HasErrorResponse {
+  constructor(
+    readonly deadlineMs: number,
+    readonly attempts: number,
+  ) {
+    super(`The request deadline of ${deadlineMs} ms passed after ${attempts} attempt(s)`);
+  }
+  toErrorResponse(): ErrorResponse {
+    return {
+      status: 504,
+      type: 'api_error',
+      code: 'deadline_exceeded',
+      message: `No provider answered within the request deadline of ${this.deadlineMs} ms (${this.attempts} attempt(s)). Retry, or send a shorter request.`,
+      param: null,
+    };
+  }
+}

@@ -11,6 +11,7 @@ describe('classifyAttemptFailure', () => {
     ['auth', 402, 'auth'],
     ['connection', null, 'other'],
     ['stream_interrupted', null, 'other'],
+    ['latency cap 2000 ms passed before the first token', null, 'timeout'],
   ] as const)('an upstream %s (%s) counts as %s', (reason, status, kind) => {
     expect(classifyAttemptFailure(reason, status)).toBe(kind);
   });
@@ -20,6 +21,7 @@ describe('classifyAttemptFailure', () => {
     ['bad_request', 422],
     ['not_found', 404],
     ['client_closed', 499],
+    ['deadline_exceeded', 504],
   ] as const)(
     '%s (%s) is the caller’s business and does not count against the provider',
     (reason, status) => {

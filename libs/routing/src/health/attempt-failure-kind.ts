@@ -14,6 +14,8 @@ const BY_REASON: Readonly<Record<string, AttemptFailureKind | null>> = {
   bad_request: null,
   not_found: null,
   client_closed: null,
+  // The request's deadline cut its last attempt, which may have had only moments (as the tracker judges).
+  deadline_exceeded: null,
 };
 
 /**
@@ -30,6 +32,8 @@ export function classifyAttemptFailure(
 ): AttemptFailureKind | null {
   const known = BY_REASON[reason];
   if (known !== undefined) return known;
+  // A fallback after the level's latency cap: its reason says so ("latency cap 2000 ms passed …").
+  if (reason.startsWith('latency cap ')) return 'timeout';
   if (status === undefined || status === null) return 'other';
   if (status === 429) return 'rateLimited';
   if (status === 401 || status === 402 || status === 403) return 'auth';

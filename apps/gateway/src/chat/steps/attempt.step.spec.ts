@@ -4,9 +4,9 @@ import { UpstreamError } from '@gw/providers';
 import type { RankedCandidate } from '@gw/routing';
 import { GatewayMetrics } from '../../metrics/gateway-metrics';
 import { NO_BYOK, type ByokChoice, type UserKeyRing } from '../byok-keys';
-import type { Attempted, WalkOutcome } from '../fallback-walk';
+import { AttemptCutError, type Attempted, type WalkOutcome } from '../fallback-walk';
 import type { RoutePlan } from '../route-planner';
-import { afterWalk, isByokRejection } from './attempt.step';
+import { afterWalk, attemptSignal, isByokRejection } from './attempt.step';
 import type { ChatCall } from './chat-call';
 
 const key = { keyId: 'k1' } as KeyEntry;
@@ -98,5 +98,79 @@ describe('attempt step: afterWalk', () => {
     expect(isByokRejection(attempted('a/m', 1, true), auth)).toBe(true);
     expect(isByokRejection(attempted('a/m', 1, false), auth)).toBe(false);
     expect(isByokRejection(attempted('a/m', 1, true), server)).toBe(false);
+  });
+});
+
+describe('attempt step: a latency cap in the recorded fallback', () => {
+  it('the FallbackTriggered reason says the cap passed; the metric keeps the kind', async () => {
+    const { keys } = ring();
+    const metrics = new GatewayMetrics();
+    const slow = attempted('b/m', 1);
+    const fast = attempted('c/m', 2);
+    const fallbacks = afterWalk({ metrics, keys }, call, { byok: NO_BYOK } as RoutePlan, {
+      answered: true,
+      attempted: fast,
+      value: 'ok',
+      hops: [{ from: slow, to: fast, error: new AttemptCutError('latency_cap', 2_000, 'b', true) }],
+    });
+    expect(fallbacks).toEqual([
+      expect.objectContaining({
+        reason: 'latency cap 2000 ms passed before the first token',
+        status: null,
+        fromModelId: 'b/m',
+        toModelId: 'c/m',
+      }),
+    ]);
+    expect(await metrics.registry.metrics()).toContain(
+      'llm_fallbacks_total{from="b",to="c",reason="timeout"} 1',
+    );
+  });
+});
+
+describe('attempt step: attemptSignal', () => {
+  const bound = { ms: 20, by: 'latency_cap' } as const;
+  const aborted = (signal: AbortSignal) =>
+    new Promise<unknown>((resolve) => signal.addEventListener('abort', () => resolve(signal.reason)));
+
+  it('aborts with a timeout naming the cap when the answer has not begun within the bound', async () => {
+    const cut = attemptSignal(new AbortController().signal, bound, 'b', false);
+    const reason = await aborted(cut.signal);
+    expect(reason).toBeInstanceOf(AttemptCutError);
+    expect(reason).toMatchObject({
+      kind: 'timeout',
+      retryable: true,
+      by: 'latency_cap',
+      upstreamMessage: 'latency cap 20 ms passed before the response',
+    });
+    cut.end();
+  });
+
+  it('once the answer began the bound no longer applies, but the client going away still aborts', async () => {
+    const client = new AbortController();
+    const cut = attemptSignal(client.signal, { ms: 1, by: 'deadline' }, 'b', true);
+    cut.began();
+    // Past the bound (a timer queued after the attempt's fires later): not aborted.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(cut.signal.aborted).toBe(false);
+    client.abort(new Error('client gone'));
+    expect(cut.signal.aborted).toBe(true);
+    expect((cut.signal.reason as Error).message).toBe('client gone');
+  });
+
+  it('an ended attempt is left alone by both', async () => {
+    const client = new AbortController();
+    const cut = attemptSignal(client.signal, { ms: 1, by: 'latency_cap' }, 'b', true);
+    cut.end();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    client.abort();
+    expect(cut.signal.aborted).toBe(false);
+  });
+
+  it('a client already gone aborts the attempt at once', () => {
+    const client = new AbortController();
+    client.abort(new Error('gone'));
+    const cut = attemptSignal(client.signal, bound, 'b', false);
+    expect(cut.signal.aborted).toBe(true);
+    cut.end();
   });
 });
