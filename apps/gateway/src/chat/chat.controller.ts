@@ -94,12 +94,14 @@ export class ChatController {
       if (!reply.raw.writableFinished) abort.abort();
     });
     const header = request.headers['x-power-level'];
+    const useCase = request.headers['x-switchyard-use-case'];
     const call = {
       principal,
       dto,
       body: body as Record<string, unknown>,
       requestId: requestIdOf(request),
       powerLevelHeader: typeof header === 'string' ? header : undefined,
+      useCaseHeader: typeof useCase === 'string' ? useCase : undefined,
       signal: abort.signal,
       promptTokens,
       ...(run && { transcript: [] as string[] }),

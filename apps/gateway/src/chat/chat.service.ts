@@ -245,6 +245,7 @@ export class ChatService {
       call.dto,
       call.powerLevelHeader,
       call.promptTokens ?? promptTokenBound(call.dto),
+      { requestId: call.requestId, useCaseHeader: call.useCaseHeader },
     );
   }
 }

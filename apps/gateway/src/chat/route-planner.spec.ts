@@ -1,7 +1,12 @@
 import { DEFAULT_TIER_POLICY, type Principal, type TierPolicy } from '@gw/accounts';
 import type { CatalogModel, CatalogSnapshot } from '@gw/catalog';
 import { catalogModel } from '@gw/catalog/testing';
-import { DEFAULT_ROUTING_POLICY, ProviderHealthTracker } from '@gw/routing';
+import {
+  DEFAULT_ROUTING_POLICY,
+  ProviderHealthTracker,
+  ProviderLoadTracker,
+  type RoutingPolicy,
+} from '@gw/routing';
 import { ForbiddenError, NotFoundError, ValidationError } from '@gw/shared-kernel';
 import type { ChatCompletionDto } from './chat-completion.dto';
 import { ProvidersPausedError } from './chat.errors';
@@ -182,5 +187,86 @@ describe('planRoute', () => {
   it('an unknown model is a 404 naming the parameter', () => {
     expect(() => plan(hi({ model: 'nope/nope' }))).toThrow(NotFoundError);
     expect(plan(hi({ model: 'm' })).candidates[0]!.modelId).toBe('a/m'); // the upstream name works too
+  });
+
+  describe('routing depth', () => {
+    const withPolicy = (over: Partial<RoutingPolicy>, chain: string[] = []): RoutingPolicy => ({
+      ...DEFAULT_ROUTING_POLICY,
+      levels: {
+        ...DEFAULT_ROUTING_POLICY.levels,
+        balanced: { ...DEFAULT_ROUTING_POLICY.levels.balanced, chain },
+      },
+      ...over,
+    });
+    const planWith = (policy: RoutingPolicy, dto = hi(), request = {}) =>
+      planRoute(
+        dto,
+        user,
+        undefined,
+        DEFAULT_TIER_POLICY,
+        catalog,
+        policy,
+        health,
+        undefined,
+        undefined,
+        request,
+      );
+
+    it('records what the request needed of a model', () => {
+      const p = plan(hi({ stream: true, max_tokens: 50 }));
+      expect(p.needs).toMatchObject({
+        streaming: true,
+        tools: false,
+        vision: false,
+        jsonMode: false,
+        maxOutputTokens: 50,
+      });
+      expect(p.needs.contextTokens).toBeGreaterThan(50);
+      expect(p).not.toHaveProperty('useCase');
+      expect(p).not.toHaveProperty('chain');
+    });
+
+    it('the use case comes from the header, else metadata.use_case, and picks its chain', () => {
+      const policy = withPolicy({ useCases: { support: ['c/m', 'b/m'] } });
+      const byHeader = planWith(policy, hi({ metadata: { use_case: 'other' } }), {
+        useCaseHeader: 'support',
+      });
+      expect(byHeader.useCase).toBe('support');
+      expect(byHeader.candidates.map((c) => c.modelId)).toEqual(['c/m', 'b/m']);
+      expect(byHeader.chain).toEqual({ source: 'use_case', models: ['c/m', 'b/m'], applied: true });
+      const byMetadata = planWith(policy, hi({ metadata: { use_case: 'support' } }));
+      expect(byMetadata.candidates[0]!.modelId).toBe('c/m');
+      // unknown: recorded, no chain; malformed: ignored, never an error
+      const unknown = planWith(policy, hi({ metadata: { use_case: 'nobody' } }));
+      expect(unknown.useCase).toBe('nobody');
+      expect(unknown.chain).toBeUndefined();
+      expect(unknown.candidates[0]!.modelId).toBe('a/m');
+      expect(planWith(policy, hi(), { useCaseHeader: 'Bad Name!' })).not.toHaveProperty('useCase');
+    });
+
+    it("a pinned model ignores the level's chain", () => {
+      const p = planWith(withPolicy({}, ['c/m']), hi({ model: 'b/m' }));
+      expect(p.candidates.map((c) => c.modelId)).toEqual(['b/m']);
+      expect(p.chain).toBeUndefined();
+    });
+
+    it('balancing draws the first candidate from the request id, the same each time', () => {
+      const policy = withPolicy({ balancing: { enabled: true, bandPercent: 50, weights: { 'a/m': 0 } } });
+      const p = planWith(policy, hi(), { requestId: 'r-1' });
+      expect(p.balancing).toMatchObject({ bandPercent: 50, chosen: p.candidates[0]!.modelId });
+      expect(p.candidates[0]!.modelId).not.toBe('a/m');
+      expect(planWith(policy, hi(), { requestId: 'r-1' }).candidates).toEqual(p.candidates);
+    });
+
+    it('a provider at its rate limit on the platform key is tried after the others', () => {
+      const load = new ProviderLoadTracker(() => now);
+      const policy = withPolicy({ providerLimits: { a: { rpm: 2 } } });
+      expect(planWith(policy, hi(), { load }).candidates[0]!.modelId).toBe('a/m');
+      load.record('a', 10);
+      load.record('a', 10);
+      const p = planWith(policy, hi(), { load });
+      expect(p.candidates.map((c) => c.modelId)).toEqual(['b/m', 'c/m', 'a/m']);
+      expect(p.candidates[2]!.components.rateLimit).toBe(1);
+    });
   });
 });

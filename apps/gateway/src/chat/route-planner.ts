@@ -6,6 +6,12 @@ import {
   explainNoCandidates,
   MODEL_ALIASES,
   rankCandidates,
+  rankRoute,
+  useCaseOf,
+  type BalancingRecord,
+  type ChainRecord,
+  type NeedsRecord,
+  type ProviderLoadView,
   type RankInput,
   type ProviderHealthTracker,
   type ProviderHealthView,
@@ -33,6 +39,23 @@ export interface RoutePlan {
   readonly panic: boolean;
   /** The caller's own keys that may pay for the candidates (NO_BYOK: none). */
   readonly byok: ByokChoice;
+  /** What the request needs of a model, as the ranking read it. */
+  readonly needs: NeedsRecord;
+  /** The use case the request named (header, else metadata.use_case), when well-formed. */
+  readonly useCase?: string;
+  /** The chain configured for the request (use case or level), applied or not. */
+  readonly chain?: ChainRecord;
+  /** Weighted balancing's draw, when it chose the first candidate. */
+  readonly balancing?: BalancingRecord;
+}
+
+/** What of the request routing reads beyond its body: its id (balancing's draw), its use case header, the load. */
+export interface PlanRequest {
+  readonly requestId?: string;
+  /** The `x-switchyard-use-case` header. */
+  readonly useCaseHeader?: string;
+  /** The platform keys' load against the policy's providerLimits (absent: no rate-limit penalty). */
+  readonly load?: ProviderLoadView;
 }
 
 /** The health the planner reads: the ranking's view plus why a credential is unavailable. */
@@ -53,6 +76,15 @@ const needsOf = (dto: ChatCompletionDto, promptTokens: number): RequestNeeds => 
   // Each choice of `n` has the whole window: the prompt and one choice's output.
   contextTokens: promptTokens + (dto.max_completion_tokens ?? dto.max_tokens ?? 0),
   maxOutputTokens: dto.max_completion_tokens ?? dto.max_tokens ?? 0,
+});
+
+const needsRecord = (n: RequestNeeds): NeedsRecord => ({
+  streaming: n.streaming,
+  tools: n.tools,
+  vision: n.vision,
+  jsonMode: n.jsonMode,
+  contextTokens: n.contextTokens,
+  maxOutputTokens: n.maxOutputTokens ?? 0,
 });
 
 /**
@@ -98,6 +130,7 @@ export function planRoute(
   health: PlannerHealth,
   byok: ByokChoice = NO_BYOK,
   promptTokens: number = promptTokenBound(dto),
+  request: PlanRequest = {},
 ): RoutePlan {
   const started = process.hrtime.bigint();
   if (powerLevelHeader !== undefined && !isPowerLevel(powerLevelHeader)) {
@@ -144,8 +177,11 @@ export function planRoute(
     byokProviders: byok.providers,
     credentials: byok.credentials,
     pinnedModelId: pinned?.id,
+    ...(request.load && { load: request.load }),
   };
-  let candidates = rankCandidates(input);
+  const useCase = useCaseOf(request.useCaseHeader, dto.metadata);
+  const route = rankRoute({ ...input, requestId: request.requestId ?? '', useCase });
+  let candidates = route.candidates;
   const panic = candidates.length === 0;
   if (panic) candidates = panicCandidates(input, health);
   const models = new Map<string, CatalogModel>();
@@ -162,6 +198,10 @@ export function planRoute(
     routingMicroseconds: Number(process.hrtime.bigint() - started) / 1000,
     panic,
     byok,
+    needs: needsRecord(input.needs),
+    ...(useCase !== undefined && { useCase }),
+    ...(route.chain && { chain: route.chain }),
+    ...(!panic && route.balancing && { balancing: route.balancing }),
   };
 }
 

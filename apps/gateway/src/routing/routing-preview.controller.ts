@@ -85,6 +85,8 @@ export class RoutingPreviewController {
         needs: previewNeeds(PREVIEW_PROMPT_TOKENS),
         health,
         byokProviders: new Set<string>(),
+        // The platform keys' load now, against each policy's providerLimits.
+        load: this.context.load,
       };
       const savedPreview = previewLevel({ ...base, policy: saved });
       const savedRanks = new Map(savedPreview.ranked.map((c) => [c.model.id, c.rank]));

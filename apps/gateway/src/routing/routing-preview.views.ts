@@ -17,12 +17,19 @@ export interface RoutingPreviewCandidateView {
   readonly provider: string;
   readonly displayName: string;
   readonly score: number;
-  /** The score's parts, each 0..1: score = (w·parts) × (1 − errorPenalty) + bonuses. */
+  /**
+   * The score's parts: score = ((w·parts) × (1 − errorPenalty) + preference + byok) × (1 − 0.5·rateLimit).
+   * `preference` (the level's preference bonus), `byok` (the BYOK bonus) and `rateLimit` (the
+   * provider's rate-limit penalty 0..1; 1: at its limit, ranked after the others) only when non-zero.
+   */
   readonly components: {
     readonly cost: number;
     readonly latency: number;
     readonly quality: number;
     readonly errorPenalty: number;
+    readonly preference?: number;
+    readonly byok?: number;
+    readonly rateLimit?: number;
   };
   /** Blended (mean of input and output) price per 1K tokens, micro-dollars, rounded up. */
   readonly pricePer1kMicros: string;
@@ -30,9 +37,12 @@ export interface RoutingPreviewCandidateView {
   readonly latencyMs: number;
   /** The latency reached the level's bound (its latency part is 0). */
   readonly overLatencyBound: boolean;
-  /** Its provider is one of the level's preferred providers (+0.05). */
+  /** Its provider is one of the level's preferred providers (+ the policy's preferenceBonus). */
   readonly preferred: boolean;
-  /** Within the policy's max attempts: the chat path would try it (first, or on fallback). */
+  /**
+   * The chat path would try it (first, or on fallback): within the policy's max attempts and, when
+   * the level's chain applies, one of the chain's models.
+   */
   readonly withinAttempts: boolean;
 }
 
@@ -50,8 +60,18 @@ export interface RoutingPreviewExclusionView {
 }
 
 export interface RoutingPreviewRankingView {
+  /** In the order the chat path tries them: the level's chain first when it applies, else by score. */
   readonly candidates: RoutingPreviewCandidateView[];
   readonly excluded: RoutingPreviewExclusionView[];
+  /**
+   * The level's fallback chain (`source` always `level`: the preview names no use case) and whether
+   * any of its models is a candidate (`applied`: the order follows it); null when the level has none.
+   */
+  readonly chain: {
+    readonly source: 'use_case' | 'level';
+    readonly models: string[];
+    readonly applied: boolean;
+  } | null;
 }
 
 export interface RoutingPreviewLevelView {
@@ -104,7 +124,7 @@ const candidateView =
     latencyMs: p.latencyMs,
     overLatencyBound: p.overLatencyBound,
     preferred: preferred.includes(p.model.provider),
-    withinAttempts: p.rank <= maxAttempts,
+    withinAttempts: p.rank <= maxAttempts && p.inChain,
   });
 
 const exclusionView = (e: PreviewExclusion): RoutingPreviewExclusionView => ({
@@ -122,4 +142,5 @@ export const rankingView = (
 ): RoutingPreviewRankingView => ({
   candidates: preview.ranked.map(candidateView(policy.preferredProviders, policy.maxAttempts, savedRanks)),
   excluded: preview.excluded.map(exclusionView),
+  chain: preview.chain ? { ...preview.chain, models: [...preview.chain.models] } : null,
 });

@@ -14,8 +14,11 @@ interface ProviderWindow {
 
 /** How loaded a provider's platform account is, relative to the policy's per-minute limits. */
 export interface ProviderLoadView {
-  /** max(requests / rpm, tokens / tpm) over the last minute; 0 when the limit names neither. */
-  utilization(provider: string, limit: ProviderRateLimit, nowMs: number): number;
+  /**
+   * max(requests / rpm, tokens / tpm) over the last minute before `nowMs` (default: the view's own
+   * clock); 0 when the limit names neither.
+   */
+  utilization(provider: string, limit: ProviderRateLimit, nowMs?: number): number;
 }
 
 /**

@@ -54,7 +54,7 @@ export interface RankInput {
   readonly limit?: number;
   /**
    * Each provider's platform-key load against `policy.providerLimits` (absent: no rate-limit
-   * penalty), read at `nowMs` (default Date.now()).
+   * penalty), read at `nowMs` (default: the load view's own clock).
    */
   readonly load?: ProviderLoadView;
   readonly nowMs?: number;
@@ -180,7 +180,7 @@ function scan(
   const level = input.policy.levels[input.powerLevel];
   const limits = input.policy.providerLimits;
   const load = input.load;
-  const nowMs = load ? (input.nowMs ?? Date.now()) : 0;
+  const nowMs = input.nowMs;
   const filters = filterContextOf(input);
   const maxPrice = filters.maxPrice;
   // Health, BYOK and preference are per provider: look them up once per provider, not per model.

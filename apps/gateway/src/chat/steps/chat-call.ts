@@ -19,6 +19,8 @@ export interface ChatCall {
   readonly body: Readonly<Record<string, unknown>>;
   readonly requestId: string;
   readonly powerLevelHeader?: string;
+  /** The `x-switchyard-use-case` header (routing's use-case chain). */
+  readonly useCaseHeader?: string;
   readonly signal: AbortSignal;
   /**
    * An upper bound on the prompt's tokens (promptTokenBound), computed once per request: the routing,

@@ -10,6 +10,7 @@ import { earliestRetryMs, type RoutePlan } from '../route-planner';
 import { isByokRejection } from './attempt.step';
 import type { ChatCall, ChatDeps } from './chat-call';
 import { recordOutcome } from './record.step';
+import { recordProviderLoad } from './settle.step';
 import type { StepTimer } from './step-timer';
 
 /**
@@ -46,6 +47,8 @@ export async function failRequest<T>(
       : rejected
         ? (error.status ?? 400)
         : outage.toErrorResponse().status;
+  // Every attempt failed: each counts one request on its platform key (the last one too).
+  recordProviderLoad(deps.context, fallbacks, last, 0);
   if (last) {
     await recordOutcome(
       deps.recorder,

@@ -46,6 +46,14 @@ const planOfCandidates = (candidates: RankedCandidate[], byok: ByokChoice = NO_B
   routingMicroseconds: 1,
   panic: false,
   byok,
+  needs: {
+    streaming: false,
+    tools: false,
+    vision: false,
+    jsonMode: false,
+    contextTokens: 0,
+    maxOutputTokens: 0,
+  },
 });
 const contextWith = (maxAttempts: number) =>
   new ChatContext(

@@ -3,12 +3,13 @@ import type { ChatCompletionDto } from '../chat-completion.dto';
 import type { ChatContext } from '../chat-context';
 import { chooseByokKeys, withPlatformFallbacks } from '../byok-keys';
 import type { Attempted } from '../fallback-walk';
-import { planRoute, type RoutePlan } from '../route-planner';
+import { planRoute, type PlanRequest, type RoutePlan } from '../route-planner';
 import type { ChatDeps } from './chat-call';
 
 /**
  * The plan step: the ranked candidates for a request, from memory only (route-planner's planRoute
- * under the tier's rules, with the caller's own keys that may pay).
+ * under the tier's rules, with the caller's own keys that may pay, the request's id and use case,
+ * and the platform keys' load).
  */
 export function planOf(
   deps: Pick<ChatDeps, 'context' | 'keys' | 'tierPolicy'>,
@@ -16,6 +17,7 @@ export function planOf(
   dto: ChatCompletionDto,
   powerLevelHeader: string | undefined,
   promptTokens: number,
+  request: Omit<PlanRequest, 'load'> = {},
 ): RoutePlan {
   const { context } = deps;
   return planRoute(
@@ -28,6 +30,7 @@ export function planOf(
     context.health,
     chooseByokKeys(principal, deps.keys, context.health),
     promptTokens,
+    { ...request, load: context.load },
   );
 }
 

@@ -92,3 +92,51 @@ describe('record step: recordOutcome', () => {
     expect(written[0]!.data.outcome).toEqual(failed);
   });
 });
+
+describe('record step: routing depth in RequestRouted', () => {
+  const needs = {
+    streaming: true,
+    tools: false,
+    vision: false,
+    jsonMode: false,
+    contextTokens: 20,
+    maxOutputTokens: 0,
+  };
+  const write = async (p: RoutePlan) => {
+    const written: RecordRequestOutcome[] = [];
+    const recorder = {
+      record: (c: RecordRequestOutcome) => (written.push(c), Promise.resolve()),
+    } as unknown as ChatDeps['recorder'];
+    await recordOutcome(recorder, call, p, [], usage, now);
+    return written[0]!.data.routed;
+  };
+
+  it('writes the needs always, and the use case, chain and balancing only when present', async () => {
+    const plain = await write({ ...plan, needs });
+    expect(plain.needs).toEqual(needs);
+    expect(plain).not.toHaveProperty('useCase');
+    expect(plain).not.toHaveProperty('chain');
+    expect(plain).not.toHaveProperty('balancing');
+
+    const deep = await write({
+      ...plan,
+      needs,
+      useCase: 'support',
+      chain: { source: 'use_case', models: ['a/m'], applied: true },
+      balancing: { bandPercent: 5, pool: ['a/m', 'b/m'], draw: 0.25, chosen: 'a/m' },
+      candidates: [{ ...first, components: { ...first.components, preference: 0.05 } }],
+    });
+    expect(deep).toMatchObject({
+      useCase: 'support',
+      chain: { source: 'use_case', models: ['a/m'], applied: true },
+      balancing: { bandPercent: 5, pool: ['a/m', 'b/m'], draw: 0.25, chosen: 'a/m' },
+    });
+    expect(deep.candidates[0]!.components).toEqual({
+      cost: 1,
+      latency: 1,
+      quality: 1,
+      errorPenalty: 0,
+      preference: 0.05,
+    });
+  });
+});

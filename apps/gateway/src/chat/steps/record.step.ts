@@ -6,7 +6,7 @@ import type { Attempted } from '../fallback-walk';
 import type { RoutePlan } from '../route-planner';
 import type { CountedUsage } from '../usage-accounting';
 import type { ChatCall, ChatDeps } from './chat-call';
-import { usageData, type AnswerInfo } from './settle.step';
+import { recordProviderLoad, usageData, type AnswerInfo } from './settle.step';
 import type { StepTimer } from './step-timer';
 
 export type Outcome = RecordRequestOutcome['data']['outcome'];
@@ -78,6 +78,10 @@ function commandOf(
         routingMicroseconds: plan.routingMicroseconds,
         streamed: call.dto.stream === true,
         routedAt: now.toISOString(),
+        ...(plan.useCase !== undefined && { useCase: plan.useCase }),
+        ...(plan.chain && { chain: plan.chain }),
+        ...(plan.balancing && { balancing: plan.balancing }),
+        needs: plan.needs,
       },
       fallbacks,
       outcome: settled,
@@ -86,11 +90,12 @@ function commandOf(
 }
 
 /**
- * An answer's settle and record steps, streamed or not: its UsageRecorded data, the charge settled in
- * the budget store, then the events written (recordOutcome), each step lapped on `steps`.
+ * An answer's settle and record steps, streamed or not: its UsageRecorded data, the platform keys'
+ * load (recordProviderLoad), the charge settled in the budget store, then the events written
+ * (recordOutcome), each step lapped on `steps`.
  */
 export async function settleAndRecordAnswer(
-  deps: Pick<ChatDeps, 'recorder' | 'clock'>,
+  deps: Pick<ChatDeps, 'recorder' | 'clock' | 'context'>,
   call: ChatCall,
   plan: RoutePlan,
   attempted: Attempted,
@@ -102,6 +107,7 @@ export async function settleAndRecordAnswer(
 ): Promise<void> {
   const answer = { kind: 'usage' as const, usage: usageData(call, plan, attempted, counted, info) };
   const now = deps.clock.now();
+  recordProviderLoad(deps.context, fallbacks, attempted, counted.promptTokens + counted.completionTokens);
   if (hold) await hold.settle(counted.chargedMicros);
   steps.lap('settle');
   await recordOutcome(deps.recorder, call, plan, fallbacks, answer, now, hold, counted.chargedMicros);

@@ -1,12 +1,12 @@
 import { catalogModel } from '@gw/catalog/testing';
-import type { RankedCandidate } from '@gw/routing';
+import { ProviderLoadTracker, type FallbackTriggered, type RankedCandidate } from '@gw/routing';
 import { NO_BYOK } from '../byok-keys';
 import type { ChatCompletionDto } from '../chat-completion.dto';
 import type { Attempted } from '../fallback-walk';
 import type { RoutePlan } from '../route-planner';
 import type { CountedUsage } from '../usage-accounting';
 import type { ChatCall } from './chat-call';
-import { completionText, estimateUsage, usageData } from './settle.step';
+import { completionText, estimateUsage, recordProviderLoad, usageData } from './settle.step';
 
 const call = (dto: Partial<ChatCompletionDto>, promptTokens?: number): ChatCall =>
   ({
@@ -91,5 +91,40 @@ describe('settle step', () => {
     });
     expect(data).not.toHaveProperty('cacheWriteTokens');
     expect(data).not.toHaveProperty('usageClamped');
+  });
+});
+
+describe('settle step: recordProviderLoad', () => {
+  const hop = (provider: string, credential: 'platform' | 'byok'): FallbackTriggered['data'] => ({
+    requestId: 'r1',
+    userId: 'u1',
+    fromModelId: `${provider}/m`,
+    toModelId: 'c/m',
+    reason: 'server',
+    status: 503,
+    attempt: 1,
+    fromProvider: provider,
+    fromCredential: credential,
+  });
+  const attempted = (provider: string, byok: boolean): Attempted => ({
+    model: catalogModel(`${provider}/m`),
+    candidate: { modelId: `${provider}/m`, provider, byok } as RankedCandidate,
+    attempt: 2,
+  });
+
+  it('counts each platform-key attempt: a failed one as one request, the answer with its tokens', () => {
+    const load = new ProviderLoadTracker(() => 0);
+    recordProviderLoad({ load }, [hop('a', 'platform'), hop('b', 'byok')], attempted('c', false), 120);
+    expect(load.requestsInWindow('a')).toBe(1);
+    expect(load.tokensInWindow('a')).toBe(0);
+    expect(load.requestsInWindow('b')).toBe(0); // the caller's own key: its own limits
+    expect(load.requestsInWindow('c')).toBe(1);
+    expect(load.tokensInWindow('c')).toBe(120);
+  });
+
+  it("an answer on the caller's own key is not counted", () => {
+    const load = new ProviderLoadTracker(() => 0);
+    recordProviderLoad({ load }, [], attempted('c', true), 120);
+    expect(load.requestsInWindow('c')).toBe(0);
   });
 });

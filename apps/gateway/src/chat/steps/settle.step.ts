@@ -1,6 +1,6 @@
 import type { CatalogModel } from '@gw/catalog';
 import type { ChatCompletion, CompletionUsage as ChatCompletionUsage } from '@gw/providers';
-import { estimateTokens, type UsageRecorded } from '@gw/routing';
+import { estimateTokens, type FallbackTriggered, type UsageRecorded } from '@gw/routing';
 import { boundedText, UPSTREAM_TEXT_BOUNDS } from '@gw/shared-kernel';
 import { outputTokenBound } from '@gw/usage-billing';
 import { byokKeyOf } from '../byok-keys';
@@ -28,6 +28,24 @@ export function recordHealthy(
     credential: candidate.credential,
     trial: plan.panic,
   });
+}
+
+/**
+ * The platform keys' load (the ranking's rate-limit penalty): each failed attempt on a platform key
+ * counts one request, the answer (when a platform key gave it) one request and its tokens. Attempts
+ * on the caller's own keys do not count. Nothing is allocated.
+ */
+export function recordProviderLoad(
+  context: Pick<ChatDeps['context'], 'load'>,
+  fallbacks: readonly FallbackTriggered['data'][],
+  answered: Attempted | undefined,
+  tokens: number,
+): void {
+  const load = context.load;
+  if (!load) return; // a context built without one (unit tests)
+  for (const f of fallbacks)
+    if (f.fromProvider !== undefined && f.fromCredential === 'platform') load.record(f.fromProvider, 0);
+  if (answered && !answered.candidate.byok) load.record(answered.model.provider, tokens);
 }
 
 /** Priced at the answering model's prices, charged under the billing policy in force now. */

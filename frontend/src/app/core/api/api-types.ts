@@ -1311,6 +1311,16 @@ export interface components {
           refreshUrl: string;
           logoutUrl: string;
         };
+    /** @description Weighted balancing: the candidates within the band, the request's draw and what it chose. */
+    BalancingRecord: {
+      bandPercent: number;
+      /** @description Model ids within `bandPercent` of the best score, in score order. */
+      pool: string[];
+      /** @description The request id's uniform number in [0, 1), rounded to 6 decimals. */
+      draw: number;
+      /** @description The model id drawn: tried first. */
+      chosen: string;
+    };
     BalancingView: {
       enabled: boolean;
       bandPercent: number;
@@ -1386,6 +1396,12 @@ export interface components {
         latency: number;
         quality: number;
         errorPenalty: number;
+        /** @description The level's preference bonus added (its provider is preferred); absent when none. */
+        preference?: number;
+        /** @description The BYOK bonus added (the caller's own key pays); absent when none. */
+        byok?: number;
+        /** @description The provider's rate-limit penalty 0..1 (its platform key's load against the policy's limits): the score is × (1 − 0.5·rateLimit); 1 = at or past the limit, tried after the others. Absent when none (and in older events). */
+        rateLimit?: number;
       };
     };
     /** @enum {string} */
@@ -1442,6 +1458,14 @@ export interface components {
       | 'checkpoint_not_reached'
       | 'checkpoint_mismatch'
       | 'checkpoint_invalid';
+    /** @description The fallback chain a request's candidates followed (or would have: `applied` false). */
+    ChainRecord: {
+      /** @enum {string} */
+      source: 'use_case' | 'level';
+      models: string[];
+      /** @description False when none of the chain's models could serve: the score order was used instead. */
+      applied: boolean;
+    };
     ChainView: {
       verified: boolean;
       events: number;
@@ -2073,6 +2097,12 @@ export interface components {
       streamed: boolean;
       candidates: components['schemas']['CandidateRecord'][];
       chosenModelId: string;
+      /** @description The use case the request named; null: none (or an older event). */
+      useCase: string | null;
+      /** @description The fallback chain configured for it and whether it ordered the candidates; null: the score order. */
+      chain: components['schemas']['ChainRecord'] | (never | null);
+      /** @description Weighted balancing's draw when it chose the first candidate; null: it did not. */
+      balancing: components['schemas']['BalancingRecord'] | (never | null);
       fallbacks: {
         requestId: string;
         userId: string;
@@ -2197,12 +2227,15 @@ export interface components {
       provider: string;
       displayName: string;
       score: number;
-      /** @description The score's parts, each 0..1: score = (w·parts) × (1 − errorPenalty) + bonuses. */
+      /** @description The score's parts: score = ((w·parts) × (1 − errorPenalty) + preference + byok) × (1 − 0.5·rateLimit). `preference` (the level's preference bonus), `byok` (the BYOK bonus) and `rateLimit` (the provider's rate-limit penalty 0..1; 1: at its limit, ranked after the others) only when non-zero. */
       components: {
         cost: number;
         latency: number;
         quality: number;
         errorPenalty: number;
+        preference?: number;
+        byok?: number;
+        rateLimit?: number;
       };
       /** @description Blended (mean of input and output) price per 1K tokens, micro-dollars, rounded up. */
       pricePer1kMicros: string;
@@ -2210,9 +2243,9 @@ export interface components {
       latencyMs: number;
       /** @description The latency reached the level's bound (its latency part is 0). */
       overLatencyBound: boolean;
-      /** @description Its provider is one of the level's preferred providers (+0.05). */
+      /** @description Its provider is one of the level's preferred providers (+ the policy's preferenceBonus). */
       preferred: boolean;
-      /** @description Within the policy's max attempts: the chat path would try it (first, or on fallback). */
+      /** @description The chat path would try it (first, or on fallback): within the policy's max attempts and, when the level's chain applies, one of the chain's models. */
       withinAttempts: boolean;
     };
     RoutingPreviewExclusionView: {
@@ -2233,8 +2266,16 @@ export interface components {
       saved: components['schemas']['RoutingPreviewRankingView'];
     };
     RoutingPreviewRankingView: {
+      /** @description In the order the chat path tries them: the level's chain first when it applies, else by score. */
       candidates: components['schemas']['RoutingPreviewCandidateView'][];
       excluded: components['schemas']['RoutingPreviewExclusionView'][];
+      /** @description The level's fallback chain (`source` always `level`: the preview names no use case) and whether any of its models is a candidate (`applied`: the order follows it); null when the level has none. */
+      chain: {
+        /** @enum {string} */
+        source: 'use_case' | 'level';
+        models: string[];
+        applied: boolean;
+      } | null;
     };
     /** @description POST /api/v1/admin/routing/preview: the catalog ranked per power level, draft vs saved policy. */
     RoutingPreviewView: {
