@@ -5,7 +5,7 @@ import type { RankedCandidate, RecordRequestOutcome } from '@gw/routing';
 import { manualClock } from '@gw/shared-kernel/testing';
 import { GatewayMetrics } from '../../metrics/gateway-metrics';
 import { NO_BYOK } from '../byok-keys';
-import { AllProvidersFailedError, UpstreamRejectedError } from '../chat.errors';
+import { AllProvidersFailedError, DeadlineExceededError, UpstreamRejectedError } from '../chat.errors';
 import type { Attempted } from '../fallback-walk';
 import type { RoutePlan } from '../route-planner';
 import type { ChatCall, ChatDeps } from './chat-call';
@@ -39,7 +39,12 @@ function deps() {
   } as unknown as ChatDeps;
   return { d, written, metrics };
 }
-const walk = (over: { error?: UpstreamError; clientClosed?: boolean; last?: Attempted | undefined }) => ({
+const walk = (over: {
+  error?: UpstreamError;
+  clientClosed?: boolean;
+  deadlineExceeded?: boolean;
+  last?: Attempted | undefined;
+}) => ({
   answered: false as const,
   hops: [],
   rateLimited: false,
@@ -74,6 +79,32 @@ describe('fail step: failRequest', () => {
     const { d, written, metrics } = deps();
     await failRequest(d, call, plan, [], walk({ clientClosed: true }), 0, new StepTimer(metrics.chatSteps));
     expect(written[0]!.data.outcome).toMatchObject({ failure: { reason: 'client_closed', status: 499 } });
+  });
+
+  it('the deadline passed: recorded as deadline_exceeded, 504 deadline_exceeded returned', async () => {
+    const { d, written, metrics } = deps();
+    const context = { ...d.context, policy: { requestDeadlineMs: 1_000 } } as unknown as ChatDeps['context'];
+    const error = new UpstreamError({ kind: 'timeout', providerSlug: 'a' });
+    const e = await failRequest(
+      { ...d, context },
+      call,
+      plan,
+      [],
+      walk({ error, deadlineExceeded: true }),
+      0,
+      new StepTimer(metrics.chatSteps),
+    );
+    expect(e).toBeInstanceOf(DeadlineExceededError);
+    expect((e as DeadlineExceededError).toErrorResponse()).toMatchObject({
+      status: 504,
+      type: 'api_error',
+      code: 'deadline_exceeded',
+      param: null,
+      message: expect.stringContaining('deadline of 1000 ms (2 attempt(s))'),
+    });
+    expect(written[0]!.data.outcome).toMatchObject({
+      failure: { reason: 'deadline_exceeded', status: 504, attempts: 2, lastProvider: 'a' },
+    });
   });
 
   it('nothing was tried: nothing recorded, no record step observed', async () => {
