@@ -42,6 +42,16 @@ export function movementOf(c: PreviewCandidate): Movement {
   template: `
     @let l = level();
     <h3 [id]="headingId()">{{ label() }}</h3>
+    @if (l.draft.chain; as chain) {
+      <p class="chain-note" [class.warn]="!chain.applied">
+        @if (chain.applied) {
+          Follows the fallback chain ({{ chain.models.length }}
+          {{ chain.models.length === 1 ? 'model' : 'models' }}), then the score order.
+        } @else {
+          Fallback chain skipped: none of its models can serve this request, so the score order applies.
+        }
+      </p>
+    }
     @if (l.draft.candidates.length === 0) {
       <p class="gw-error" role="status">No model can serve this level under the draft.</p>
     } @else {
@@ -71,6 +81,15 @@ export function movementOf(c: PreviewCandidate): Movement {
                 {{ c.components.quality | number: '1.2-2' }}
                 @if (c.components.errorPenalty > 0) {
                   · error penalty {{ c.components.errorPenalty | number: '1.2-2' }}
+                }
+                @if (c.components.preference; as p) {
+                  · preference +{{ p | number: '1.2-2' }}
+                }
+                @if (c.components.byok; as b) {
+                  · own key +{{ b | number: '1.2-2' }}
+                }
+                @if (c.components.rateLimit; as r) {
+                  · <span class="warn">rate-limit penalty {{ r | number: '1.2-2' }}</span>
                 }
               </span>
             </span>
@@ -134,6 +153,10 @@ export function movementOf(c: PreviewCandidate): Movement {
       flex-direction: column;
       min-width: 0;
       overflow-wrap: anywhere;
+    }
+    .chain-note {
+      margin: 0 0 4px;
+      font: var(--mat-sys-body-small);
     }
     .meta,
     .parts {

@@ -4,7 +4,18 @@ import { firstValueFrom, map } from 'rxjs';
 import type { Schemas } from '../../core/api/api';
 
 export type RoutingPolicyView = Schemas['RoutingPolicyView'];
-export type RoutingPolicyBody = Schemas['RoutingPolicyDto'];
+type GeneratedPolicyBody = Schemas['RoutingPolicyDto'];
+export type BalancingView = Schemas['BalancingView'];
+export type ProviderRateLimit = Schemas['ProviderRateLimitView'];
+/**
+ * The PUT (and preview) body. The generator types the DTO's record fields as Record<string, never>
+ * (class-validator's @IsObject carries no value type), so they are spelt out here as the gateway reads them.
+ */
+export type RoutingPolicyBody = Omit<GeneratedPolicyBody, 'useCases' | 'balancing' | 'providerLimits'> & {
+  useCases?: Record<string, string[]>;
+  balancing?: { enabled: boolean; bandPercent?: number; weights?: Record<string, number> };
+  providerLimits?: Record<string, ProviderRateLimit>;
+};
 export type LevelPolicyView = Schemas['PowerLevelPolicyView'];
 export type RoutingPreviewView = Schemas['RoutingPreviewView'];
 export type PreviewLevel = Schemas['RoutingPreviewLevelView'];

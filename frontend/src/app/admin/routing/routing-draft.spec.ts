@@ -1,4 +1,4 @@
-import { bodyOf, changesBetween, draftOf, rebalance } from './routing-draft';
+import { bodyOf, changesBetween, draftOf, rebalance, sameDraft } from './routing-draft';
 import { policyView } from './routing-fixtures';
 
 describe('rebalance', () => {
@@ -37,6 +37,35 @@ describe('bodyOf', () => {
     expect(body.levels.precision.weights).toEqual({ cost: 0.1, latency: 0.3, quality: 0.6 });
     expect('version' in body).toBe(false);
   });
+
+  it('carries the routing-depth settings, records in key order so that equal drafts compare equal', () => {
+    const d = draftOf(policyView());
+    d.levels.eco.latencyCapMs = 4000;
+    d.levels.eco.chain = ['mock-swift/swift-mini', 'mock-sage/sage-medium'];
+    d.useCases = { summary: ['mock-swift/swift-mini'], code: ['mock-sage/sage-large'] };
+    d.balancing = { enabled: true, bandPercent: 5, weights: { 'mock-swift': 3, 'mock-sage/sage-large': 0 } };
+    d.providerLimits = { 'mock-swift': { tpm: 90_000 }, 'mock-sage': { rpm: 60 } };
+    const body = bodyOf(d);
+    expect(body.levels.eco).toMatchObject({
+      latencyCapMs: 4000,
+      chain: ['mock-swift/swift-mini', 'mock-sage/sage-medium'],
+    });
+    expect(body.levels.precision.latencyCapMs).toBe(2000);
+    expect(Object.keys(body.useCases!)).toEqual(['code', 'summary']);
+    expect(body.balancing).toEqual({
+      enabled: true,
+      bandPercent: 5,
+      weights: { 'mock-sage/sage-large': 0, 'mock-swift': 3 },
+    });
+    expect(JSON.stringify(body.providerLimits)).toBe('{"mock-sage":{"rpm":60},"mock-swift":{"tpm":90000}}');
+    expect(body.preferenceBonus).toBe(0.05);
+    expect(body.requestDeadlineMs).toBe(120_000);
+    const reordered = structuredClone(d);
+    reordered.useCases = { code: ['mock-sage/sage-large'], summary: ['mock-swift/swift-mini'] };
+    expect(sameDraft(d, reordered)).toBe(true);
+    reordered.useCases['code'] = ['mock-sage/sage-medium'];
+    expect(sameDraft(d, reordered)).toBe(false);
+  });
 });
 
 describe('changesBetween', () => {
@@ -54,5 +83,30 @@ describe('changesBetween', () => {
       'fall back on rate_limited, auth, timeout, server, connection → timeout',
     ]);
     expect(changesBetween(before, before)).toEqual([]);
+  });
+
+  it('lists the routing-depth changes: cap, chain, bonus, deadline, use cases, balancing, limits', () => {
+    const before = draftOf(policyView());
+    before.useCases = { old: ['mock-sage/sage-large'] };
+    const after = structuredClone(before);
+    after.levels.precision.latencyCapMs = 3000;
+    after.levels.eco.chain = ['mock-swift/swift-mini'];
+    after.preferenceBonus = 0.1;
+    after.requestDeadlineMs = 60_000;
+    after.useCases = { code: ['mock-sage/sage-medium', 'mock-sage/sage-large'] };
+    after.balancing = { enabled: true, bandPercent: 4, weights: { 'mock-sage': 2 } };
+    after.providerLimits = { 'mock-sage': { rpm: 500, tpm: 100_000 } };
+    expect(changesBetween(before, after)).toEqual([
+      'eco: chain score order → mock-swift/swift-mini',
+      'precision: latency cap 2000 → 3000 ms',
+      'preference bonus 0.05 → 0.1',
+      'request deadline 120000 → 60000 ms',
+      'use case code: none → mock-sage/sage-medium, mock-sage/sage-large',
+      'use case old: mock-sage/sage-large → none',
+      'balancing enabled',
+      'balancing band 2% → 4%',
+      'balancing weight mock-sage: none → 2',
+      'rate limit mock-sage: none → 500 rpm, 100000 tpm',
+    ]);
   });
 });

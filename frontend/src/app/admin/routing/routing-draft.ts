@@ -2,6 +2,7 @@ import { formatMicros } from '../../shared/money';
 import type {
   FallbackReason,
   LevelPolicyView,
+  ProviderRateLimit,
   RoutingPolicyBody,
   RoutingPolicyView,
   RoutingStrategy,
@@ -67,16 +68,26 @@ export const draftOf = (p: RoutingPolicyView): Draft => {
   return rest;
 };
 
+/** A record with its keys in order, so that two drafts compare (and diff) by content. */
+export const sortedRecord = <T>(r: Readonly<Record<string, T>>, copy: (v: T) => T): Record<string, T> =>
+  Object.fromEntries(
+    Object.keys(r)
+      .sort()
+      .map((k) => [k, copy(r[k]!)]),
+  );
+
 /** The PUT (and preview) body: a preset level without weights, so they are the gateway's own. */
 export function bodyOf(d: Draft): RoutingPolicyBody {
   const level = (l: LevelPolicyView) =>
     l.strategy === 'custom'
-      ? { ...l, preferredProviders: [...l.preferredProviders] }
+      ? { ...l, preferredProviders: [...l.preferredProviders], chain: [...l.chain] }
       : {
           strategy: l.strategy,
           maxPricePer1kMicros: l.maxPricePer1kMicros,
           latencyBoundMs: l.latencyBoundMs,
           preferredProviders: [...l.preferredProviders],
+          latencyCapMs: l.latencyCapMs,
+          chain: [...l.chain],
         };
   return {
     levels: {
@@ -88,6 +99,18 @@ export function bodyOf(d: Draft): RoutingPolicyBody {
     attemptTimeoutMs: d.attemptTimeoutMs,
     byokBonus: d.byokBonus,
     fallbackOn: FALLBACK_REASONS.filter((r) => d.fallbackOn.includes(r)),
+    preferenceBonus: d.preferenceBonus,
+    requestDeadlineMs: d.requestDeadlineMs,
+    useCases: sortedRecord(d.useCases, (c) => [...c]),
+    balancing: {
+      enabled: d.balancing.enabled,
+      bandPercent: d.balancing.bandPercent,
+      weights: sortedRecord(d.balancing.weights, (w) => w),
+    },
+    providerLimits: sortedRecord(d.providerLimits, (l) => ({
+      ...(l.rpm !== undefined && { rpm: l.rpm }),
+      ...(l.tpm !== undefined && { tpm: l.tpm }),
+    })),
   };
 }
 
@@ -96,6 +119,25 @@ export const sameDraft = (a: Draft, b: Draft): boolean =>
   JSON.stringify(bodyOf(a)) === JSON.stringify(bodyOf(b));
 
 const micros = (s: string): string => formatMicros(s, 6);
+const limitText = (l: ProviderRateLimit | undefined): string =>
+  l
+    ? [l.rpm !== undefined && `${l.rpm} rpm`, l.tpm !== undefined && `${l.tpm} tpm`]
+        .filter(Boolean)
+        .join(', ')
+    : 'none';
+
+/** One line per key of two records whose values differ (added, removed or changed). */
+function recordChanges<T>(
+  label: string,
+  a: Readonly<Record<string, T>>,
+  b: Readonly<Record<string, T>>,
+  text: (v: T | undefined) => string,
+): string[] {
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  return keys
+    .filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
+    .map((k) => `${label} ${k}: ${text(a[k])} → ${text(b[k])}`);
+}
 const weightsText = (w: RoutingWeights): string =>
   `cost ${w.cost} / latency ${w.latency} / quality ${w.quality}`;
 
@@ -118,6 +160,12 @@ export function changesBetween(before: Draft, after: Draft): string[] {
       out.push(
         `${level}: preferred providers ${a.preferredProviders.join(', ') || 'none'} → ${b.preferredProviders.join(', ') || 'none'}`,
       );
+    if (a.latencyCapMs !== b.latencyCapMs)
+      out.push(`${level}: latency cap ${a.latencyCapMs} → ${b.latencyCapMs} ms`);
+    if (a.chain.join(',') !== b.chain.join(','))
+      out.push(
+        `${level}: chain ${a.chain.join(', ') || 'score order'} → ${b.chain.join(', ') || 'score order'}`,
+      );
   }
   if (before.maxAttempts !== after.maxAttempts)
     out.push(`max attempts ${before.maxAttempts} → ${after.maxAttempts}`);
@@ -127,5 +175,18 @@ export function changesBetween(before: Draft, after: Draft): string[] {
   const fa = FALLBACK_REASONS.filter((r) => before.fallbackOn.includes(r)).join(', ');
   const fb = FALLBACK_REASONS.filter((r) => after.fallbackOn.includes(r)).join(', ');
   if (fa !== fb) out.push(`fall back on ${fa || 'nothing'} → ${fb || 'nothing'}`);
+  if (before.preferenceBonus !== after.preferenceBonus)
+    out.push(`preference bonus ${before.preferenceBonus} → ${after.preferenceBonus}`);
+  if (before.requestDeadlineMs !== after.requestDeadlineMs)
+    out.push(`request deadline ${before.requestDeadlineMs} → ${after.requestDeadlineMs} ms`);
+  out.push(...recordChanges('use case', before.useCases, after.useCases, (c) => (c ? c.join(', ') : 'none')));
+  const ba = before.balancing;
+  const bb = after.balancing;
+  if (ba.enabled !== bb.enabled) out.push(`balancing ${bb.enabled ? 'enabled' : 'disabled'}`);
+  if (ba.bandPercent !== bb.bandPercent) out.push(`balancing band ${ba.bandPercent}% → ${bb.bandPercent}%`);
+  out.push(
+    ...recordChanges('balancing weight', ba.weights, bb.weights, (w) => (w === undefined ? 'none' : `${w}`)),
+  );
+  out.push(...recordChanges('rate limit', before.providerLimits, after.providerLimits, limitText));
   return out;
 }

@@ -15,6 +15,8 @@ export const policyView = (version = 0): RoutingPolicyView => ({
       maxPricePer1kMicros: '1000',
       latencyBoundMs: 10_000,
       preferredProviders: [],
+      latencyCapMs: 10_000,
+      chain: [],
     },
     balanced: {
       strategy: 'balanced',
@@ -22,6 +24,8 @@ export const policyView = (version = 0): RoutingPolicyView => ({
       maxPricePer1kMicros: '10000',
       latencyBoundMs: 10_000,
       preferredProviders: [],
+      latencyCapMs: 5_000,
+      chain: [],
     },
     precision: {
       strategy: 'custom',
@@ -29,12 +33,19 @@ export const policyView = (version = 0): RoutingPolicyView => ({
       maxPricePer1kMicros: '100000',
       latencyBoundMs: 30_000,
       preferredProviders: [],
+      latencyCapMs: 2_000,
+      chain: [],
     },
   },
   maxAttempts: 3,
   attemptTimeoutMs: 60_000,
   byokBonus: 0.1,
   fallbackOn: ['rate_limited', 'auth', 'timeout', 'server', 'connection'],
+  preferenceBonus: 0.05,
+  requestDeadlineMs: 120_000,
+  useCases: {},
+  balancing: { enabled: false, bandPercent: 2, weights: {} },
+  providerLimits: {},
 });
 
 const candidate = (
@@ -81,26 +92,39 @@ export const previewView = (): RoutingPreviewView => {
               pricePer1kMicros: '1000',
             },
           ],
+          // Its only model is over eco's price: the chain cannot apply.
+          chain: { source: 'level', models: ['mock-sage/sage-medium'], applied: false },
         },
-        saved: { candidates: [candidate('mock-swift/swift-mini', 1, 1, 0.95)], excluded: [] },
+        saved: { candidates: [candidate('mock-swift/swift-mini', 1, 1, 0.95)], excluded: [], chain: null },
       },
       {
         powerLevel: 'balanced',
         requestedModel: 'balanced',
-        draft: { candidates: [candidate('mock-swift/swift-mini', 1, 1, 0.88)], excluded: [] },
-        saved: { candidates: [candidate('mock-swift/swift-mini', 1, 1, 0.88)], excluded: [] },
+        draft: { candidates: [candidate('mock-swift/swift-mini', 1, 1, 0.88)], excluded: [], chain: null },
+        saved: { candidates: [candidate('mock-swift/swift-mini', 1, 1, 0.88)], excluded: [], chain: null },
       },
       {
         powerLevel: 'precision',
         requestedModel: 'precision',
         draft: {
           candidates: [
-            candidate('mock-sage/sage-medium', 1, 2, 0.97),
+            {
+              ...candidate('mock-sage/sage-medium', 1, 2, 0.97),
+              components: {
+                cost: 0.9,
+                latency: 0.9,
+                quality: 0.8,
+                errorPenalty: 0,
+                preference: 0.05,
+                rateLimit: 0.4,
+              },
+            },
             candidate('mock-sage/sage-large', 2, 1, 0.9),
           ],
           excluded: [],
+          chain: null,
         },
-        saved: { candidates: saved, excluded: [] },
+        saved: { candidates: saved, excluded: [], chain: null },
       },
     ],
   };

@@ -86,6 +86,14 @@ describe('RoutingPage', { timeout: 20_000 }, () => {
     expect(first.getAttribute('data-model-id')).toBe('mock-sage/sage-medium');
     expect(first.textContent).toContain('up 1 from rank 2');
     expect(el.textContent).toContain('over the max price');
+    expect(first.textContent).toContain('preference +0.05');
+    expect(first.textContent).toContain('rate-limit penalty 0.40');
+    expect(el.querySelector('ol[data-level="precision"] > li:nth-child(2)')!.textContent).not.toContain(
+      'preference',
+    );
+    expect(el.querySelector('.preview-levels')!.textContent).toContain(
+      'Fallback chain skipped: none of its models can serve this request',
+    );
     // History: newest first, with what changed against the version before.
     const versions = [...el.querySelectorAll('li.version')];
     expect(versions).toHaveLength(3);
@@ -140,5 +148,130 @@ describe('RoutingPage', { timeout: 20_000 }, () => {
     (await nextPreview()).flush(previewView());
     await settle(el, () => expect(el.textContent).not.toContain('Someone else changed'));
     expect(el.textContent).toContain('Version 3');
+  });
+
+  /** Answers every preview the edits so far asked for (at least one). */
+  const flushPreviews = async (): Promise<void> => {
+    let found: TestRequest[] = [];
+    await vi.waitFor(() => {
+      found = http.match(isPreview);
+      expect(found.length).toBeGreaterThan(0);
+    });
+    for (const r of found) r.flush(previewView());
+  };
+
+  const type = (input: HTMLInputElement, value: string): void => {
+    input.value = value;
+    input.dispatchEvent(new Event('input'));
+  };
+
+  it('the level chain editor adds catalog models (by id or name), refuses others, moves and removes them', async () => {
+    const el = await render();
+    const store = fixture.componentRef.injector.get(RoutingStore);
+    const editor = el.querySelector<HTMLElement>('gw-level-editor gw-chain-editor')!;
+    expect(editor.querySelector('legend')!.textContent).toContain('Fallback chain');
+    expect(editor.textContent).toContain('Empty: candidates are tried in score order.');
+    const box = () => editor.querySelector<HTMLInputElement>('.add input')!;
+
+    type(box(), 'openai/gpt-nothing');
+    buttonNamed(editor, 'Add').click();
+    await settle(el, () =>
+      expect(editor.textContent).toContain('"openai/gpt-nothing" is not a model in the catalog.'),
+    );
+    expect(store.dirty()).toBe(false);
+
+    type(box(), 'mock-sage/sage-medium');
+    buttonNamed(editor, 'Add').click();
+    await settle(el, () => expect(editor.querySelectorAll('li')).toHaveLength(1));
+    type(box(), 'swift-mini'); // a display name only one model has
+    buttonNamed(editor, 'Add').click();
+    await settle(el, () => expect(editor.querySelectorAll('li')).toHaveLength(2));
+    expect(store.draft()!.levels.eco.chain).toEqual(['mock-sage/sage-medium', 'mock-swift/swift-mini']);
+    await flushPreviews();
+
+    const moveUp = editor.querySelector<HTMLButtonElement>('[aria-label="Move mock-swift/swift-mini up"]')!;
+    expect(
+      editor.querySelector<HTMLButtonElement>('[aria-label="Move mock-sage/sage-medium up"]')!.disabled,
+    ).toBe(true);
+    moveUp.click();
+    await settle(el, () =>
+      expect([...editor.querySelectorAll('li')].map((li) => li.dataset['modelId'])).toEqual([
+        'mock-swift/swift-mini',
+        'mock-sage/sage-medium',
+      ]),
+    );
+    // The keyboard stays on the moved model (its "down" button, "up" being disabled at the top).
+    await vi.waitFor(() =>
+      expect(document.activeElement?.getAttribute('aria-label')).toBe('Move mock-swift/swift-mini down'),
+    );
+    await flushPreviews();
+    editor.querySelector<HTMLButtonElement>('[aria-label="Remove mock-swift/swift-mini"]')!.click();
+    await settle(el, () => expect(store.draft()!.levels.eco.chain).toEqual(['mock-sage/sage-medium']));
+    await flushPreviews();
+  });
+
+  it('a use case needs a valid name and a model before the policy can be saved', async () => {
+    const el = await render();
+    const store = fixture.componentRef.injector.get(RoutingStore);
+    const section = el.querySelector<HTMLElement>('gw-use-cases-editor')!;
+    const nameBox = section.querySelector<HTMLInputElement>(':scope > .add input')!;
+    type(nameBox, 'Code Review');
+    buttonNamed(section, 'Add use case').click();
+    await settle(el, () => expect(section.textContent).toContain('Use 1–40 lowercase letters'));
+
+    type(nameBox, 'code');
+    buttonNamed(section, 'Add use case').click();
+    await settle(el, () =>
+      expect(section.querySelector('[data-use-case="code"] [role="alert"]')?.textContent).toContain(
+        'Add at least one model',
+      ),
+    );
+    await flushPreviews();
+    expect(el.textContent).toContain('Unsaved changes');
+    expect(buttonNamed(el, 'Save policy').disabled).toBe(true);
+
+    const chainBox = section.querySelector<HTMLInputElement>('[data-use-case="code"] .add input')!;
+    type(chainBox, 'mock-sage/sage-large');
+    buttonNamed(section.querySelector('[data-use-case="code"]')!, 'Add').click();
+    await settle(el, () => expect(buttonNamed(el, 'Save policy').disabled).toBe(false));
+    expect(store.draft()!.useCases).toEqual({ code: ['mock-sage/sage-large'] });
+    await flushPreviews();
+
+    section.querySelector<HTMLButtonElement>('[aria-label="Remove use case code"]')!.click();
+    await settle(el, () => expect(section.textContent).toContain('No use cases.'));
+    expect(store.dirty()).toBe(false);
+    await flushPreviews();
+  });
+
+  it('a refused save shows the gateway message at its field, on its power level tab', async () => {
+    const el = await render();
+    const store = fixture.componentRef.injector.get(RoutingStore);
+    store.setLatencyCap('precision', 150);
+    await flushPreviews();
+    await settle(el, () => expect(buttonNamed(el, 'Save policy').disabled).toBe(false));
+    buttonNamed(el, 'Save policy').click();
+    http
+      .expectOne((r) => r.method === 'PUT')
+      .flush(
+        {
+          code: 'REQUEST.INVALID_PARAMETER',
+          detail: 'precision: latencyCapMs is below what the provider can answer in',
+          status: 400,
+          param: 'levels.precision.latencyCapMs',
+        },
+        { status: 400, statusText: 'Bad Request', headers: { 'content-type': 'application/problem+json' } },
+      );
+    await settle(el, () =>
+      expect(el.querySelector('gw-level-editor [data-level="precision"]')?.textContent).toContain(
+        'latencyCapMs is below what the provider can answer in',
+      ),
+    );
+    expect(el.querySelector('.banner.gw-error')!.textContent).toContain('(shown at the field)');
+    // Editing anything clears the gateway's message (it was about the draft it refused).
+    store.setLatencyCap('precision', 1500);
+    await settle(el, () =>
+      expect(el.querySelector('gw-level-editor')!.textContent).not.toContain('below what the provider'),
+    );
+    await flushPreviews();
   });
 });

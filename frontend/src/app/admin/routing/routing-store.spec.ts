@@ -119,6 +119,54 @@ describe('RoutingStore', () => {
     (await nextPreview()).flush(previewView());
   });
 
+  it('edits chains, use cases, balancing and provider limits, and saves them all in the PUT body', async () => {
+    await load(1);
+    expect(store.models().map((m) => m.id)).toContain('mock-sage/sage-medium');
+    store.setLatencyCap('precision', 1500);
+    store.setChain('precision', ['mock-sage/sage-medium', 'mock-sage/sage-large']);
+    store.setUseCase('code', ['mock-sage/sage-large']);
+    store.setUseCase('draft', ['mock-swift/swift-mini']);
+    store.setUseCase('draft', null);
+    store.setBalancing({ enabled: true });
+    store.setBalancing({ bandPercent: 7.5 });
+    store.setBalancingWeight('mock-sage', 4);
+    store.setBalancingWeight('mock-swift', 2);
+    store.setBalancingWeight('mock-swift', null);
+    store.setProviderLimit('mock-sage', { rpm: 600 });
+    store.setPreferenceBonus(0.2);
+    store.setRequestDeadline(90_000);
+    expect(store.dirty()).toBe(true);
+    // One preview for the burst of edits, with the draft's new fields.
+    const preview = await nextPreview();
+    expect(preview.request.body.levels.precision.chain).toEqual([
+      'mock-sage/sage-medium',
+      'mock-sage/sage-large',
+    ]);
+    preview.flush(previewView());
+    const saving = store.save();
+    const put = http.expectOne((r) => r.method === 'PUT');
+    expect(put.request.body.levels.precision.latencyCapMs).toBe(1500);
+    expect(put.request.body.useCases).toEqual({ code: ['mock-sage/sage-large'] });
+    expect(put.request.body.balancing).toEqual({
+      enabled: true,
+      bandPercent: 7.5,
+      weights: { 'mock-sage': 4 },
+    });
+    expect(put.request.body.providerLimits).toEqual({ 'mock-sage': { rpm: 600 } });
+    expect(put.request.body.preferenceBonus).toBe(0.2);
+    expect(put.request.body.requestDeadlineMs).toBe(90_000);
+    const { useCases, balancing, providerLimits, preferenceBonus, requestDeadlineMs } = put.request.body;
+    put.flush(
+      { ...policyView(2), useCases, balancing, providerLimits, preferenceBonus, requestDeadlineMs },
+      { headers: { etag: '"2"' } },
+    );
+    expect(await saving).toEqual({ kind: 'saved', version: 2 });
+    expect(store.dirty()).toBe(false);
+    expect(store.draft()!.useCases).toEqual({ code: ['mock-sage/sage-large'] });
+    (await vi.waitFor(() => http.expectOne(HISTORY))).flush([]);
+    (await nextPreview()).flush(previewView());
+  });
+
   it('reports a stale save (412) as a conflict with the version now in force, keeping the draft', async () => {
     await load(1);
     store.setMaxAttempts(5);

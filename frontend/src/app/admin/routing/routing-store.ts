@@ -5,6 +5,7 @@ import {
   type FallbackReason,
   type LevelPolicyView,
   type LoadedPolicy,
+  type ProviderRateLimit,
   type RoutingPolicyVersion,
   type RoutingPreviewView,
   type RoutingStrategy,
@@ -21,6 +22,15 @@ import {
   type Level,
   type WeightKey,
 } from './routing-draft';
+import { modelsOf } from './routing-checks';
+
+/** A copy of `r` with `key` set (kept in place when present, else last), or removed when `value` is null. */
+function withKey<T>(r: Readonly<Record<string, T>>, key: string, value: T | null): Record<string, T> {
+  const next = { ...r };
+  if (value === null) delete next[key];
+  else next[key] = value;
+  return next;
+}
 
 /** 412 (a stale If-Match), or 409 should the gateway ever answer a concurrent change so. */
 const isConflict = (e: unknown): boolean => e instanceof ApiError && (e.status === 412 || e.status === 409);
@@ -88,6 +98,9 @@ export class RoutingStore implements OnDestroy {
       for (const p of level.preferredProviders) slugs.add(p);
     return [...slugs].sort();
   });
+
+  /** The catalog's models (from the preview), for the chain, use-case and balancing editors. */
+  readonly models = computed(() => modelsOf(this.previewState()));
 
   private timer: ReturnType<typeof setTimeout> | undefined;
   private previewSeq = 0;
@@ -159,6 +172,45 @@ export class RoutingStore implements OnDestroy {
 
   setPreferredProviders(level: Level, providers: readonly string[]): void {
     this.updateLevel(level, (l) => ({ ...l, preferredProviders: [...providers] }));
+  }
+
+  setLatencyCap(level: Level, ms: number): void {
+    this.updateLevel(level, (l) => ({ ...l, latencyCapMs: ms }));
+  }
+
+  /** The level's explicit fallback order (model ids); empty: the score order. */
+  setChain(level: Level, chain: readonly string[]): void {
+    this.updateLevel(level, (l) => ({ ...l, chain: [...chain] }));
+  }
+
+  setPreferenceBonus(bonus: number): void {
+    this.update((d) => ({ ...d, preferenceBonus: bonus }));
+  }
+
+  setRequestDeadline(ms: number): void {
+    this.update((d) => ({ ...d, requestDeadlineMs: ms }));
+  }
+
+  /** Adds a use case (at the end) or replaces its chain; null removes it. */
+  setUseCase(name: string, chain: readonly string[] | null): void {
+    this.update((d) => ({ ...d, useCases: withKey(d.useCases, name, chain && [...chain]) }));
+  }
+
+  setBalancing(change: { readonly enabled?: boolean; readonly bandPercent?: number }): void {
+    this.update((d) => ({ ...d, balancing: { ...d.balancing, ...change } }));
+  }
+
+  /** A model's or provider's share in the balancing draw; null removes it (weight 1). */
+  setBalancingWeight(key: string, weight: number | null): void {
+    this.update((d) => ({
+      ...d,
+      balancing: { ...d.balancing, weights: withKey(d.balancing.weights, key, weight) },
+    }));
+  }
+
+  /** A provider's upstream rate limit; null removes it. */
+  setProviderLimit(provider: string, limit: ProviderRateLimit | null): void {
+    this.update((d) => ({ ...d, providerLimits: withKey(d.providerLimits, provider, limit) }));
   }
 
   setMaxAttempts(n: number): void {

@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly detail: string | null,
     /** The gateway's request id (x-request-id), shown for 5xx so support can find the log line. */
     readonly correlationId: string | null,
+    /** The parameter a validation error names (`levels.eco.latencyCapMs`), when the body says. */
+    readonly param: string | null = null,
   ) {
     super(detail ?? title);
     this.name = 'ApiError';
@@ -31,7 +33,13 @@ interface ProblemBody {
   readonly status?: unknown;
   readonly requestId?: unknown;
   readonly correlationId?: unknown;
-  readonly error?: { readonly message?: unknown; readonly code?: unknown; readonly type?: unknown };
+  readonly param?: unknown;
+  readonly error?: {
+    readonly message?: unknown;
+    readonly code?: unknown;
+    readonly type?: unknown;
+    readonly param?: unknown;
+  };
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
@@ -46,6 +54,7 @@ export function toApiError(status: number, body: unknown, requestId: string | nu
       str(b.error.message) ?? 'Request failed',
       str(b.error.message),
       requestId,
+      str(b.error.param),
     );
   }
   const typeSlug = str(b.type)?.split('/').pop() ?? null;
@@ -62,6 +71,7 @@ export function toApiError(status: number, body: unknown, requestId: string | nu
     title,
     str(b.detail),
     str(b.correlationId) ?? str(b.requestId) ?? requestId,
+    str(b.param),
   );
 }
 

@@ -69,6 +69,9 @@ const explanation = (): RequestExplanation => ({
   },
   failure: null,
   routedAt: '2026-12-06T22:15:00.000Z',
+  useCase: null,
+  chain: null,
+  balancing: null,
 });
 
 describe('RequestPage', () => {
