@@ -290,15 +290,17 @@ function componentsOf(
   health: ProviderHealthView,
   provider: ProviderView,
 ): RankedCandidate['components'] {
-  return {
+  const components: { -readonly [K in keyof RankedCandidate['components']]: number } = {
     cost: costComponent(price, maxPrice),
     latency: latencyComponent(m, level, health),
     quality: m.quality,
     errorPenalty: provider.errorPenalty,
-    ...(provider.preference !== 0 && { preference: provider.preference }),
-    ...(provider.byokBonus !== 0 && { byok: provider.byokBonus }),
-    ...(provider.rateLimit !== 0 && { rateLimit: provider.rateLimit }),
   };
+  // Only when non-zero (most requests have none: the recorded event stays small).
+  if (provider.preference !== 0) components.preference = provider.preference;
+  if (provider.byokBonus !== 0) components.byok = provider.byokBonus;
+  if (provider.rateLimit !== 0) components.rateLimit = provider.rateLimit;
+  return components;
 }
 
 /**
