@@ -125,14 +125,66 @@ describe('RequestPage', () => {
         '0.750',
         '0.600',
         '0.000',
+        '—',
         'Chosen · Failed, fell back',
       ],
-      ['2', 'sage-medium', 'mock-sage', '0.701', '0.500', '0.800', '0.800', '0.050', 'Answered'],
+      ['2', 'sage-medium', 'mock-sage', '0.701', '0.500', '0.800', '0.800', '0.050', '—', 'Answered'],
     ]);
+    expect(el().querySelector('[data-testid="use-case"]')?.textContent?.trim()).toBe('None');
+    expect(el().textContent).toContain('No fallback chain: the candidates were ranked by score.');
+    expect(el().textContent).toContain('No load balancing');
     const hops = el().querySelector('ol.hops')?.textContent?.replace(/\s+/g, ' ');
     expect(hops).toContain('Attempt 1: swift-mini failed (upstream_5xx, HTTP 503), moved on to sage-medium');
     expect(el().querySelector('[data-testid="charged"]')?.textContent?.trim()).toBe('$0.002340');
     expect(el().querySelector('[data-testid="outcome"]')?.textContent?.trim()).toBe('Completed');
+  });
+
+  it('shows the use case, the chain that ordered the candidates, the balancing draw and each bonus or penalty', async () => {
+    await open(ID);
+    const e = explanation();
+    e.useCase = 'code';
+    e.chain = { source: 'use_case', models: ['sage-medium', 'swift-mini'], applied: true };
+    e.balancing = {
+      bandPercent: 2.5,
+      pool: ['swift-mini', 'sage-medium'],
+      draw: 0.731204,
+      chosen: 'swift-mini',
+    };
+    e.candidates[0]!.components = { ...e.candidates[0]!.components, preference: 0.05, rateLimit: 0.4 };
+    e.candidates[1]!.components = { ...e.candidates[1]!.components, byok: 0.1 };
+    http.expectOne(`/api/v1/requests/${ID}`).flush(e);
+    await render();
+
+    expect(el().querySelector('[data-testid="use-case"]')?.textContent?.trim()).toBe('code');
+    const chain = el().querySelector('[data-testid="chain"]')!;
+    expect(chain.textContent).toContain('The use case code names this fallback order');
+    expect([...chain.querySelectorAll('li')].map((li) => li.textContent?.trim())).toEqual([
+      'sage-medium',
+      'swift-mini',
+    ]);
+    expect(chain.textContent).toContain('It applied');
+    const balancing = el().querySelector('[data-testid="balancing"]')!.textContent!.replace(/\s+/g, ' ');
+    expect(balancing).toContain('drew swift-mini to try first (draw 0.731204)');
+    expect(balancing).toContain(
+      'among the 2 candidates within 2.5% of the best score: swift-mini, sage-medium',
+    );
+    const adjustments = [...el().querySelectorAll('table.candidates tbody tr')].map((r) =>
+      r.children[8]!.textContent?.trim(),
+    );
+    expect(adjustments).toEqual(['+0.050 preference · rate limit 0.400', '+0.100 own key']);
+  });
+
+  it('says when a chain was skipped because none of its models could serve', async () => {
+    await open(ID);
+    const e = explanation();
+    e.chain = { source: 'level', models: ['gone-model'], applied: false };
+    http.expectOne(`/api/v1/requests/${ID}`).flush(e);
+    await render();
+    const chain = el().querySelector('[data-testid="chain"]')!;
+    expect(chain.textContent).toContain("The power level's fallback chain names this order");
+    expect(chain.querySelector('.skipped')?.textContent).toContain(
+      'none of its models could serve this request',
+    );
   });
 
   const notFound = (): void =>

@@ -13,7 +13,7 @@ import { MatIconModule } from '@angular/material/icon';
 import { RouterLink } from '@angular/router';
 import { MoneyPipe } from '../../shared/money';
 import { PageState } from '../../shared/page-state';
-import type { RequestExplanation } from './request-api';
+import type { CandidateRecord, RequestExplanation } from './request-api';
 import { RequestStore } from './request-store';
 
 const COUNT = new Intl.NumberFormat('en');
@@ -47,6 +47,15 @@ export function candidateRole(e: RequestExplanation, modelId: string): string {
   return roles.join(' · ');
 }
 
+/** A candidate's bonuses and penalty, when any: "+0.050 preference · +0.100 own key · rate limit 0.400". */
+export function adjustmentsOf(c: CandidateRecord): string {
+  const parts: string[] = [];
+  if (c.components.preference) parts.push(`+${SCORE.format(c.components.preference)} preference`);
+  if (c.components.byok) parts.push(`+${SCORE.format(c.components.byok)} own key`);
+  if (c.components.rateLimit) parts.push(`rate limit ${SCORE.format(c.components.rateLimit)}`);
+  return parts.join(' · ');
+}
+
 /** /app/requests/:id: the routing explanation of one request. */
 @Component({
   selector: 'gw-request-page',
@@ -66,6 +75,7 @@ export default class RequestPage {
   protected readonly round = Math.round;
   protected readonly time = (iso: string): string => `${TIME.format(new Date(iso))} UTC`;
   protected readonly powerLevel = (level: string): string => POWER_LEVELS[level] ?? level;
+  protected readonly percent = (n: number): string => `${COUNT.format(n)}%`;
 
   protected readonly outcome = computed(() => {
     const e = this.store.explanation();
@@ -79,6 +89,7 @@ export default class RequestPage {
       ...c,
       rank: i + 1,
       role: candidateRole(e, c.modelId),
+      adjustments: adjustmentsOf(c),
       chosen: c.modelId === e.chosenModelId,
     }));
   });
