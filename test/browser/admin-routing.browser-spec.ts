@@ -142,4 +142,99 @@ if (missing) console.warn(`admin routing browser suite skipped: ${missing}`);
     await screenshot(page, 'admin-routing-phone');
     await page.setViewportSize(VIEWPORTS.desktop);
   });
+
+  it('sets a latency cap, a use case with its chain, balancing with a weight and a provider limit, with the keyboard; saved and reloaded', async () => {
+    await page.getByRole('tab', { name: 'Precision' }).click();
+    const cap = page.getByLabel('Latency cap (ms)');
+    expect(await cap.inputValue()).toBe('2000');
+    await cap.fill('1500');
+    await cap.press('Tab');
+    await page.getByText('Unsaved changes', { exact: true }).waitFor();
+
+    // A use case: named with Enter, two catalog models added with Enter, the second moved up by keyboard.
+    const name = page.getByLabel('New use case name');
+    await name.fill('Code');
+    await name.press('Enter');
+    await page.getByText('Use 1–40 lowercase letters').waitFor();
+    await name.fill('code');
+    await name.press('Enter');
+    const useCase = page.locator('[data-use-case="code"]');
+    await useCase.getByText('Add at least one model').waitFor();
+    expect(await page.getByRole('button', { name: 'Save policy' }).isDisabled()).toBe(true);
+    const addModel = useCase.getByRole('combobox', { name: 'Add a model' });
+    // The new use case's model field has the focus.
+    expect(await addModel.evaluate((el) => el === document.activeElement)).toBe(true);
+    await addModel.pressSequentially('openai/none');
+    await addModel.press('Enter');
+    await useCase.getByText('"openai/none" is not a model in the catalog.').waitFor();
+    for (const id of ['mock-sage/sage-large', 'mock-sage/sage-medium']) {
+      await addModel.fill(id);
+      await addModel.press('Enter');
+      await useCase.locator(`li[data-model-id="${id}"]`).waitFor();
+    }
+    await useCase.getByRole('button', { name: 'Move mock-sage/sage-medium up' }).focus();
+    await page.keyboard.press('Enter');
+    await useCase
+      .locator('li')
+      .first()
+      .and(useCase.locator('[data-model-id="mock-sage/sage-medium"]'))
+      .waitFor();
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+      'Move mock-sage/sage-medium down',
+    );
+
+    // Balancing: the switch with the keyboard, a provider weight.
+    const share = page.getByRole('switch', { name: 'Share traffic among the top-scoring candidates' });
+    await share.focus();
+    await page.keyboard.press('Space');
+    await share.and(page.locator('[aria-checked="true"]')).waitFor();
+    const weightKey = page.getByRole('combobox', { name: 'Model or provider' });
+    await weightKey.fill('mock-sage');
+    await weightKey.press('Escape');
+    await page.getByLabel('Weight', { exact: true }).fill('3');
+    await page.getByRole('button', { name: 'Add weight' }).click();
+    expect(await page.getByRole('spinbutton', { name: 'Weight of mock-sage' }).inputValue()).toBe('3');
+
+    // A provider limit.
+    const add = page.getByRole('group', { name: 'Add a limit' });
+    await add.getByRole('combobox', { name: 'Provider' }).fill('mock-swift');
+    await add.getByRole('combobox', { name: 'Provider' }).press('Escape');
+    await add.getByLabel('Requests per minute').fill('600');
+    await add.getByRole('button', { name: 'Add limit' }).click();
+    const swift = page.getByRole('group', { name: 'mock-swift' });
+    expect(await swift.getByLabel('Requests per minute').inputValue()).toBe('600');
+
+    await page.getByRole('button', { name: 'Save policy' }).click();
+    await page.getByText('Routing policy saved: version 3').waitFor();
+    const saved = (await policy().expect(200)).body;
+    expect(saved.levels.precision.latencyCapMs).toBe(1500);
+    expect(saved.levels.eco.latencyCapMs).toBe(10_000);
+    expect(saved.useCases).toEqual({ code: ['mock-sage/sage-medium', 'mock-sage/sage-large'] });
+    expect(saved.balancing).toEqual({ enabled: true, bandPercent: 2, weights: { 'mock-sage': 3 } });
+    expect(saved.providerLimits).toEqual({ 'mock-swift': { rpm: 600 } });
+
+    await page.reload();
+    await expectOneH1(page, 'Routing policy');
+    await page.getByText('Version 3', { exact: true }).first().waitFor();
+    await page.getByRole('tab', { name: 'Precision' }).click();
+    expect(await page.getByLabel('Latency cap (ms)').inputValue()).toBe('1500');
+    expect(
+      await page
+        .locator('[data-use-case="code"] li')
+        .evaluateAll((lis) => lis.map((li) => li.getAttribute('data-model-id'))),
+    ).toEqual(['mock-sage/sage-medium', 'mock-sage/sage-large']);
+    expect(await share.getAttribute('aria-checked')).toBe('true');
+    expect(await page.getByRole('spinbutton', { name: 'Weight of mock-sage' }).inputValue()).toBe('3');
+    expect(await swift.getByLabel('Requests per minute').inputValue()).toBe('600');
+    await page.getByText('Unsaved changes', { exact: true }).waitFor({ state: 'detached' });
+    await settle(page);
+
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, 'admin-routing-depth-desktop');
+    await page.setViewportSize(VIEWPORTS.phone);
+    await settle(page);
+    expect(await overflowsHorizontally(page)).toBe(false);
+    await screenshot(page, 'admin-routing-depth-phone');
+    await page.setViewportSize(VIEWPORTS.desktop);
+  });
 });

@@ -1,4 +1,4 @@
-import { bodyOf, changesBetween, draftOf, rebalance, sameDraft } from './routing-draft';
+import { bodyOf, changesBetween, draftOf, previewBodyOf, rebalance, sameDraft } from './routing-draft';
 import { policyView } from './routing-fixtures';
 
 describe('rebalance', () => {
@@ -65,6 +65,18 @@ describe('bodyOf', () => {
     expect(sameDraft(d, reordered)).toBe(true);
     reordered.useCases['code'] = ['mock-sage/sage-medium'];
     expect(sameDraft(d, reordered)).toBe(false);
+  });
+});
+
+describe('previewBodyOf', () => {
+  it('leaves out a use case without models and a limit without rates, which the gateway would refuse', () => {
+    const d = draftOf(policyView());
+    d.useCases = { code: [], chat: ['mock-swift/swift-mini'] };
+    d.providerLimits = { 'mock-sage': {}, 'mock-swift': { tpm: 1000 } };
+    const body = previewBodyOf(d);
+    expect(body.useCases).toEqual({ chat: ['mock-swift/swift-mini'] });
+    expect(body.providerLimits).toEqual({ 'mock-swift': { tpm: 1000 } });
+    expect(bodyOf(d).useCases).toEqual({ chat: ['mock-swift/swift-mini'], code: [] });
   });
 });
 

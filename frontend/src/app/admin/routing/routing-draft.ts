@@ -114,6 +114,21 @@ export function bodyOf(d: Draft): RoutingPolicyBody {
   };
 }
 
+/**
+ * The preview's body: the draft without what it cannot be saved with yet (a use case with no models,
+ * a provider limit with neither rate), so the ranking follows the edits while one is half done.
+ */
+export function previewBodyOf(d: Draft): RoutingPolicyBody {
+  const body = bodyOf(d);
+  return {
+    ...body,
+    useCases: Object.fromEntries(Object.entries(body.useCases ?? {}).filter(([, chain]) => chain.length > 0)),
+    providerLimits: Object.fromEntries(
+      Object.entries(body.providerLimits ?? {}).filter(([, l]) => l.rpm !== undefined || l.tpm !== undefined),
+    ),
+  };
+}
+
 /** Same policy (fallback reasons as a set). */
 export const sameDraft = (a: Draft, b: Draft): boolean =>
   JSON.stringify(bodyOf(a)) === JSON.stringify(bodyOf(b));

@@ -15,6 +15,7 @@ import {
   bodyOf,
   draftOf,
   FALLBACK_REASONS,
+  previewBodyOf,
   rebalance,
   sameDraft,
   STRATEGY_PRESETS,
@@ -266,7 +267,7 @@ export class RoutingStore implements OnDestroy {
     const seq = ++this.previewSeq;
     this.previewLoadingState.set(true);
     try {
-      const preview = await this.api.preview(bodyOf(draft), this.tierState());
+      const preview = await this.api.preview(previewBodyOf(draft), this.tierState());
       if (seq !== this.previewSeq) return;
       this.previewState.set(preview);
       this.previewErrorState.set(null);
