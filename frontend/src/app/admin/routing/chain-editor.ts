@@ -187,6 +187,7 @@ export class ChainEditor {
   protected readonly errorId = `chain-error-${nextId++}`;
   protected readonly query = signal('');
   protected readonly addError = signal<string | null>(null);
+  private emitted: { readonly from: readonly string[]; readonly to: string[] } | null = null;
   protected readonly known = computed(() => new Map(this.models().map((m) => [m.id, m])));
   protected readonly suggestions = computed(() => {
     const q = this.query().trim().toLowerCase();
@@ -214,7 +215,7 @@ export class ChainEditor {
       this.addError.set(`"${q}" is not a model in the catalog.`);
       return;
     }
-    if (this.chain().includes(model.id)) {
+    if (this.current().includes(model.id)) {
       this.addError.set(`${model.id} is already in the chain.`);
       return;
     }
@@ -222,7 +223,7 @@ export class ChainEditor {
     this.query.set('');
     const box = this.host.nativeElement.querySelector<HTMLInputElement>('.add input');
     if (box) box.value = '';
-    this.chainChange.emit([...this.chain(), model.id]);
+    this.emit([...this.current(), model.id]);
   }
 
   /** Enter adds what was typed, unless it picks a highlighted suggestion (the autocomplete adds that). */
@@ -233,10 +234,10 @@ export class ChainEditor {
   }
 
   protected move(index: number, by: -1 | 1): void {
-    const next = [...this.chain()];
+    const next = [...this.current()];
     const [id] = next.splice(index, 1);
     next.splice(index + by, 0, id!);
-    this.chainChange.emit(next);
+    this.emit(next);
     // Keep the keyboard on the moved model (its other button once it reaches an end).
     this.focusAfterRender(`li[data-model-id="${cssString(id!)}"] .${by < 0 ? 'up' : 'down'}`, (li) =>
       li.closest('li')?.querySelector<HTMLButtonElement>(`.${by < 0 ? 'down' : 'up'}`),
@@ -244,12 +245,26 @@ export class ChainEditor {
   }
 
   protected remove(index: number): void {
-    const next = this.chain().filter((_, i) => i !== index);
-    this.chainChange.emit(next);
+    const next = this.current().filter((_, i) => i !== index);
+    this.emit(next);
     const target = next[Math.min(index, next.length - 1)];
     this.focusAfterRender(
       target === undefined ? '.add input' : `li[data-model-id="${cssString(target)}"] .remove`,
     );
+  }
+
+  /**
+   * The chain as last emitted while the input still holds the one it was emitted from (two edits
+   * before the page renders, e.g. a quick Enter twice, build on each other instead of the first being lost).
+   */
+  private current(): readonly string[] {
+    const chain = this.chain();
+    return this.emitted !== null && this.emitted.from === chain ? this.emitted.to : chain;
+  }
+
+  private emit(next: string[]): void {
+    this.emitted = { from: this.chain(), to: next };
+    this.chainChange.emit(next);
   }
 
   private focusAfterRender(
