@@ -186,6 +186,30 @@ describe('routing strategy presets and fallback reasons (embedded)', () => {
     expect(badReason.body.detail).toContain('fallbackOn');
   });
 
+  it('the problem body names the refused parameter in `param`, for the DTO and the policy rules alike', async () => {
+    const lowCap = await current();
+    lowCap.levels.balanced.latencyCapMs = 50;
+    const dtoRefusal = await put(lowCap);
+    expect(dtoRefusal.status).toBe(400);
+    expect(dtoRefusal.body.param).toBe('levels.balanced.latencyCapMs');
+
+    const emptyUseCase = await current();
+    emptyUseCase.useCases = { code: [] };
+    const ruleRefusal = await put(emptyUseCase);
+    expect(ruleRefusal.status).toBe(400);
+    expect(ruleRefusal.body).toMatchObject({ code: 'ROUTING.INVALID_POLICY', param: 'useCases.code' });
+
+    const notAChain = await current();
+    notAChain.useCases = { code: 'openai/gpt-4.1' };
+    const shapeRefusal = await put(notAChain);
+    expect(shapeRefusal.status).toBe(400);
+    expect(shapeRefusal.body.param).toBe('useCases.code');
+
+    const unauthenticated = await request(gw.baseUrl).get('/api/v1/me/usage');
+    expect(unauthenticated.status).toBe(401);
+    expect(unauthenticated.body).not.toHaveProperty('param');
+  });
+
   it('a failure left out of fallbackOn ends the request; one listed still falls back', async () => {
     const body = await current();
     body.fallbackOn = ['auth', 'timeout', 'server', 'connection'];

@@ -100,12 +100,17 @@ export const openAIErrorBody = (
   error: { message: e.message, type: e.type, code: e.code, param: e.param },
 });
 
-/** The portal API (/api/...): RFC 9457 problem details with our code and the correlation id. */
+/**
+ * The portal API (/api/...): RFC 9457 problem details with our code and the correlation id, and the
+ * refused parameter (`param`, an extension member) when there is one, so a form can show the message
+ * at its field.
+ */
 export const problemBody = (e: ErrorResponse, correlationId: string): Record<string, unknown> => ({
   type: 'about:blank',
   title: e.type,
   status: e.status,
   detail: e.message,
   code: e.code,
+  ...(e.param !== null && { param: e.param }),
   correlationId,
 });

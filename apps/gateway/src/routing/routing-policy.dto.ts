@@ -1,4 +1,5 @@
 import { Type } from 'class-transformer';
+import { JSONSchema } from 'class-validator-jsonschema';
 import {
   ArrayMaxSize,
   IsArray,
@@ -79,7 +80,10 @@ export class BalancingDto {
   /** 0–50 (default 2): candidates within this % of the best score share the traffic. */
   @IsOptional() @IsNumber() @Min(0) @Max(50) bandPercent?: number;
   /** Weight per model id or provider id (default 1; 0 takes it out of the draw). */
-  @IsOptional() @IsObject() weights?: Record<string, number>;
+  @JSONSchema({ type: 'object', additionalProperties: { type: 'number', minimum: 0, maximum: 1000 } })
+  @IsOptional()
+  @IsObject()
+  weights?: Record<string, number>;
 }
 
 export class LevelsDto {
@@ -113,10 +117,26 @@ export class RoutingPolicyDto {
   @Max(ROUTING_POLICY_LIMITS.requestDeadlineMs.max)
   requestDeadlineMs?: number;
   /** Named use cases and their fallback chains (model ids), e.g. `{"code": ["openai/gpt-4.1", …]}`. */
-  @IsOptional() @IsObject() useCases?: Record<string, string[]>;
+  @JSONSchema({
+    type: 'object',
+    additionalProperties: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 10 },
+  })
+  @IsOptional()
+  @IsObject()
+  useCases?: Record<string, string[]>;
   @IsOptional() @ValidateNested() @Type(() => BalancingDto) balancing?: BalancingDto;
   /** Per provider id: what its upstream account allows per minute, e.g. `{"openai": {"rpm": 500}}`. */
-  @IsOptional() @IsObject() providerLimits?: Record<string, ProviderRateLimit>;
+  @JSONSchema({
+    type: 'object',
+    additionalProperties: {
+      type: 'object',
+      properties: { rpm: { type: 'integer', minimum: 1 }, tpm: { type: 'integer', minimum: 1 } },
+      additionalProperties: false,
+    },
+  })
+  @IsOptional()
+  @IsObject()
+  providerLimits?: Record<string, ProviderRateLimit>;
 }
 
 const shapeError = (param: string, message: string): never => {

@@ -2677,7 +2677,9 @@ export interface components {
     BalancingDto: {
       enabled: boolean;
       bandPercent?: number;
-      weights?: Record<string, never>;
+      weights?: {
+        [key: string]: number;
+      };
     };
     LevelsDto: {
       eco: components['schemas']['PowerLevelPolicyDto'];
@@ -2692,9 +2694,16 @@ export interface components {
       fallbackOn?: ('rate_limited' | 'auth' | 'timeout' | 'server' | 'connection')[];
       preferenceBonus?: number;
       requestDeadlineMs?: number;
-      useCases?: Record<string, never>;
+      useCases?: {
+        [key: string]: string[];
+      };
       balancing?: components['schemas']['BalancingDto'];
-      providerLimits?: Record<string, never>;
+      providerLimits?: {
+        [key: string]: {
+          rpm?: number;
+          tpm?: number;
+        };
+      };
     };
     BillingPolicyChangesDto: {
       powerLevelMultiplierBps?: Record<string, never>;
