@@ -1,21 +1,19 @@
-import { tierAllows, type PowerLevel, type Tier } from '@gw/shared-kernel';
+import type { PowerLevel, Tier } from '@gw/shared-kernel';
 import type { CatalogModel } from '@gw/catalog';
 import type { CandidateRecord } from '../domain/request.events';
 import type { PowerLevelPolicy, RoutingPolicy } from '../domain/routing-policy';
 import { rateLimitPenalty, type ProviderLoadView } from '../health/provider-load';
 import { applyChain } from './chains';
+import { blendedPricePer1k, isEligible, type FilterContext, type RequestNeeds } from './candidate-filters';
 
-/** What the request needs from a model. */
-export interface RequestNeeds {
-  readonly streaming: boolean;
-  readonly tools: boolean;
-  readonly vision: boolean;
-  readonly jsonMode: boolean;
-  /** An upper bound on the prompt's tokens (promptTokenBound) plus one choice's requested output. */
-  readonly contextTokens: number;
-  /** max_tokens / max_completion_tokens the caller asked for (0: not set). */
-  readonly maxOutputTokens?: number;
-}
+export {
+  blendedPricePer1k,
+  CANDIDATE_FILTERS,
+  isEligible,
+  type CandidateFilter,
+  type FilterContext,
+  type RequestNeeds,
+} from './candidate-filters';
 
 /** Health per provider credential (`credential` omitted: the provider's platform key). */
 export interface ProviderHealthView {
@@ -68,18 +66,6 @@ let indexes = new Int32Array(1024);
 /** 1: the kept candidate's provider is at or past its rate limit (ranked behind the others). */
 let overs = new Uint8Array(1024);
 
-const blendedPrices = new WeakMap<CatalogModel, number>();
-
-/** Blended price per 1K tokens in micro-dollars: mean of input and output prices (cached per model). */
-export const blendedPricePer1k = (m: CatalogModel): number => {
-  let price = blendedPrices.get(m);
-  if (price === undefined) {
-    price = Number(m.prices.inputPerMillion + m.prices.outputPerMillion) / 2 / 1000;
-    blendedPrices.set(m, price);
-  }
-  return price;
-};
-
 interface ProviderView {
   readonly credential: string | undefined;
   readonly available: boolean;
@@ -95,16 +81,6 @@ interface ProviderView {
   readonly over: 0 | 1;
 }
 
-/** What the filters read, computed once per request. */
-export interface FilterContext {
-  readonly pinnedModelId: string | undefined;
-  readonly powerLevel: PowerLevel;
-  readonly tier: Tier;
-  readonly needs: RequestNeeds;
-  /** The power level's price limit, micro-dollars per 1K tokens. */
-  readonly maxPrice: number;
-}
-
 export const filterContextOf = (input: RankInput): FilterContext => ({
   pinnedModelId: input.pinnedModelId,
   powerLevel: input.powerLevel,
@@ -112,45 +88,6 @@ export const filterContextOf = (input: RankInput): FilterContext => ({
   needs: input.needs,
   maxPrice: Number(input.policy.levels[input.powerLevel].maxPricePer1k),
 });
-
-/**
- * The filters a model passes to be a candidate, in the order `explainNoCandidates` reports them.
- * Ranking applies them all (`isEligible`); the explanation counts what each one removed.
- */
-export const CANDIDATE_FILTERS = {
-  /** The caller named it; or it is offered at the power level and not deprecated. */
-  offered: (m: CatalogModel, c: FilterContext): boolean =>
-    m.enabled &&
-    (c.pinnedModelId !== undefined
-      ? m.id === c.pinnedModelId
-      : m.deprecation === undefined && m.powerLevels.includes(c.powerLevel)),
-  tier: (m: CatalogModel, c: FilterContext): boolean => tierAllows(c.tier, m.minTier),
-  streaming: (m: CatalogModel, c: FilterContext): boolean => !c.needs.streaming || m.capabilities.streaming,
-  tools: (m: CatalogModel, c: FilterContext): boolean => !c.needs.tools || m.capabilities.tools,
-  vision: (m: CatalogModel, c: FilterContext): boolean => !c.needs.vision || m.capabilities.vision,
-  jsonMode: (m: CatalogModel, c: FilterContext): boolean => !c.needs.jsonMode || m.capabilities.jsonMode,
-  contextWindow: (m: CatalogModel, c: FilterContext): boolean => c.needs.contextTokens <= m.contextWindow,
-  maxOutput: (m: CatalogModel, c: FilterContext): boolean =>
-    (c.needs.maxOutputTokens ?? 0) <= m.maxOutputTokens,
-  /** A named model is not held to the power level's price limit. */
-  price: (m: CatalogModel, c: FilterContext): boolean =>
-    c.pinnedModelId !== undefined || blendedPricePer1k(m) <= c.maxPrice,
-} as const;
-
-export type CandidateFilter = keyof typeof CANDIDATE_FILTERS;
-
-const F = CANDIDATE_FILTERS;
-/** Every filter, called directly (not through a list: this runs once per model per request). */
-export const isEligible = (m: CatalogModel, c: FilterContext): boolean =>
-  F.offered(m, c) &&
-  F.tier(m, c) &&
-  F.streaming(m, c) &&
-  F.tools(m, c) &&
-  F.vision(m, c) &&
-  F.jsonMode(m, c) &&
-  F.contextWindow(m, c) &&
-  F.maxOutput(m, c) &&
-  F.price(m, c);
 
 /**
  * Pure ranking: filter, score with w_cost·(1 − cost/max_cost) + w_latency·(1 − latency/bound) +
