@@ -175,6 +175,52 @@ const USER_PAGES = [
     await page.setViewportSize(VIEWPORTS.desktop);
   });
 
+  it("a request's explanation shows the use case and the chain it followed", async () => {
+    const current = await fetch(`${gw.baseUrl}/api/v1/admin/routing/policy`, {
+      headers: { authorization: `Bearer ${gw.adminKey}` },
+    }).then((r) => r.json() as Promise<Record<string, unknown>>);
+    const saved = await fetch(`${gw.baseUrl}/api/v1/admin/routing/policy`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${gw.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        ...current,
+        useCases: { code: ['mock-sage/sage-large', 'mock-atlas/atlas-1'] },
+      }),
+    });
+    expect(saved.status).toBe(200);
+    const chat = await fetch(`${gw.baseUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${gw.userKey}`,
+        'content-type': 'application/json',
+        'x-switchyard-use-case': 'code',
+      },
+      body: JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: 'Write a haiku' }] }),
+    });
+    expect(chat.status).toBe(200);
+    expect(chat.headers.get('x-switchyard-model')).toBe('mock-sage/sage-large');
+    const requestId = chat.headers.get('x-switchyard-request-id') ?? '';
+    await page.goto(`/app/requests/${requestId}`);
+    await page.locator('h1').first().waitFor();
+    await page.getByText('mock-sage/sage-large').first().waitFor();
+    const main = page.locator('main');
+    await expect(
+      main
+        .getByText(/use case/i)
+        .first()
+        .isVisible(),
+    ).resolves.toBe(true);
+    await expect(main.getByText('code', { exact: true }).first().isVisible()).resolves.toBe(true);
+    await expect(main.getByText(/chain/i).first().isVisible()).resolves.toBe(true);
+    await settle(page);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, 'request-explanation-chain-1280');
+    await page.setViewportSize(VIEWPORTS.phone);
+    expect(await overflowsHorizontally(page)).toBe(false);
+    await screenshot(page, 'request-explanation-chain-360');
+    await page.setViewportSize(VIEWPORTS.desktop);
+  });
+
   it('sees the chat in /app/usage and opens its explanation from the recent requests', async () => {
     await gw.waitForProjections();
     await page.goto('/app/usage');
