@@ -133,11 +133,11 @@ function routableModels(
   ctx: ReplayContext,
   byok: ReadonlySet<string>,
   tier: Tier,
-): CatalogModel[] {
-  const all: CatalogModel[] = [...ctx.catalog.models];
+): readonly CatalogModel[] {
+  let all: readonly CatalogModel[] = ctx.catalog.models;
   for (const provider of byok) {
     const extra = ctx.catalog.keyOnly.get(provider);
-    if (extra) all.push(...extra);
+    if (extra) all = [...all, ...extra];
   }
   if (recorded.candidates.length >= RECORDED_LIMIT) return all;
   const pinned = isModelAlias(recorded.requestedModel) ? undefined : pinnedIn(all, recorded.requestedModel);
@@ -148,8 +148,8 @@ function routableModels(
     needs: recorded.needs,
     maxPrice: Number(ctx.recordedPolicy.levels[recorded.powerLevel].maxPricePer1k),
   };
-  const seen = new Set(recorded.candidates.map((c) => c.modelId));
-  return all.filter((m) => seen.has(m.id) || !isEligible(m, filters));
+  const seen = recorded.candidates;
+  return all.filter((m) => !isEligible(m, filters) || seen.some((c) => c.modelId === m.id));
 }
 
 const pinnedIn = (models: readonly CatalogModel[], name: string): CatalogModel | undefined =>
