@@ -75,10 +75,14 @@ function synthetic(n: number): RecordedRequest[] {
   });
 }
 
+/** 20,000 in the suite (a few seconds under CI's load); WHAT_IF_TIMING_REQUESTS=100000 for the issue's figure. */
+const COUNT = Number(process.env.WHAT_IF_TIMING_REQUESTS ?? 20_000);
+
 describe('what-if replay timing', () => {
-  it('replays and aggregates 100,000 recorded requests (the time is printed)', () => {
-    // Given 100,000 synthetic requests over 40 models
-    const requests = synthetic(100_000);
+  it(`replays and aggregates ${COUNT.toLocaleString('en-US')} recorded requests (the time is printed)`, () => {
+    // Given synthetic requests over 40 models, a third of them at each power level
+    const requests = synthetic(COUNT);
+    const balanced = requests.filter((r) => r.powerLevel === 'balanced').length;
     const ctx: ReplayContext = {
       catalog: { models: MODELS, keyOnly: new Map() },
       policy: QUALITY_ONLY,
@@ -91,11 +95,12 @@ describe('what-if replay timing', () => {
     for (const r of requests) agg.add(replayRequest(r, ctx));
     const result = agg.result();
     const ms = performance.now() - started;
-    process.stdout.write(`what-if: replay + aggregate of 100,000 requests: ${Math.round(ms)} ms\n`);
+    process.stdout.write(`what-if: replay + aggregate of ${COUNT} requests: ${Math.round(ms)} ms\n`);
     // Then every request is counted, and the balanced third changed model (eco and precision did not)
-    expect(result.requests).toBe(100_000);
+    expect(result.requests).toBe(COUNT);
     expect(result.changed.noCandidate).toBe(0);
-    expect(result.changed.model).toBe(33_333);
+    expect(balanced).toBeGreaterThan(0);
+    expect(result.changed.model).toBe(balanced);
     expect(BigInt(result.after.chargeMicros)).toBeGreaterThan(BigInt(result.before.chargeMicros));
   });
 });
