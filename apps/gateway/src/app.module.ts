@@ -59,6 +59,8 @@ import { AUDIT_VERIFICATION, GATEWAY_CONFIG, LOGGER } from './runtime/runtime.to
 import { RequestsController } from './routing/requests.controller';
 import { RoutingPolicyController } from './routing/routing-policy.controller';
 import { RoutingPreviewController } from './routing/routing-preview.controller';
+import { WhatIfController } from './routing/what-if/what-if.controller';
+import { MeWhatIfController } from './routing/what-if/me-what-if.controller';
 import { MeUsageController } from './usage/me-usage.controller';
 import {
   AdminUsageAnalyticsController,
@@ -135,6 +137,8 @@ export class AppModule {
         RequestsController,
         RoutingPolicyController,
         RoutingPreviewController,
+        WhatIfController,
+        MeWhatIfController,
         ProviderHealthController,
         ProvidersController,
         ModelsController,

@@ -68,5 +68,6 @@ export type { ProviderViewList } from '../catalog/providers.controller';
 export type { RateLimitsView } from '../limits/rate-limits.controller';
 export type { RoutingPolicyView } from '../routing/routing-policy.dto';
 export type { RoutingPreviewView, RoutingPolicyVersionView } from '../routing/routing-preview.views';
+export type { MyWhatIfView, WhatIfJobView } from '../routing/what-if/what-if.views';
 export type { ConnectionTest } from '../runtime/provider-prober';
 export type { RewrapOutcome } from '../vault/rotating-key-vault';

@@ -87,14 +87,14 @@ export class BalancingDto {
 }
 
 export class LevelsDto {
-  @ValidateNested() @Type(() => PowerLevelPolicyDto) eco!: PowerLevelPolicyDto;
-  @ValidateNested() @Type(() => PowerLevelPolicyDto) balanced!: PowerLevelPolicyDto;
-  @ValidateNested() @Type(() => PowerLevelPolicyDto) precision!: PowerLevelPolicyDto;
+  @ValidateNested() @Type(() => PowerLevelPolicyDto) @IsDefined() eco!: PowerLevelPolicyDto;
+  @ValidateNested() @Type(() => PowerLevelPolicyDto) @IsDefined() balanced!: PowerLevelPolicyDto;
+  @ValidateNested() @Type(() => PowerLevelPolicyDto) @IsDefined() precision!: PowerLevelPolicyDto;
 }
 
 /** PUT /api/v1/admin/routing/policy: the whole policy (GET returns RoutingPolicyView). */
 export class RoutingPolicyDto {
-  @ValidateNested() @Type(() => LevelsDto) levels!: LevelsDto;
+  @ValidateNested() @Type(() => LevelsDto) @IsDefined() levels!: LevelsDto;
   @IsInt() @Min(1) @Max(10) maxAttempts!: number;
   @IsInt() @Min(1_000) @Max(600_000) attemptTimeoutMs!: number;
   @IsNumber() @Min(0) @Max(1) byokBonus!: number;

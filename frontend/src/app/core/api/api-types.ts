@@ -850,6 +850,54 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/admin/routing/what-if': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['WhatIfController_start'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/routing/what-if/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['WhatIfController_get'];
+    put?: never;
+    post?: never;
+    delete: operations['WhatIfController_cancel'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/what-if': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['MeWhatIfController_whatIf'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/admin/providers/health': {
     parameters: {
       query?: never;
@@ -1859,6 +1907,19 @@ export interface components {
       providerCostMicros: string;
       costMicros: string;
     };
+    /** @description GET /api/v1/me/what-if: the caller's own requests of the last `days` days, replayed at `powerLevel` under the routing policy in force (each request's catalog, prices and billing policy as they were). */
+    MyWhatIfView: {
+      powerLevel: components['schemas']['PowerLevel'];
+      days: number;
+      /** @description The caller's recorded requests in the window. */
+      requests: number;
+      /** @description What they were charged, micro-dollars. */
+      actualChargeMicros: string;
+      /** @description What they would have been charged at `powerLevel`, micro-dollars. */
+      wouldChargeMicros: string;
+      /** @description The caller's power level setting now. */
+      currentPowerLevel: components['schemas']['PowerLevel'];
+    };
     OverviewCount: {
       key: string;
       count: number;
@@ -2606,6 +2667,94 @@ export interface components {
       /** @description Active gateway keys. */
       apiKeys: number;
     };
+    /** @description One row of a breakdown: money as decimal strings of integer micro-dollars. */
+    WhatIfBreakdownRow: {
+      key: string;
+      requests: number;
+      costMicros: string;
+      chargeMicros: string;
+    };
+    /** @description A what-if job (POST answers it, GET …/what-if/{id} polls it, DELETE cancels it). */
+    WhatIfJobView: {
+      id: string;
+      /** @enum {string} */
+      status: 'running' | 'done' | 'failed' | 'cancelled';
+      /** @description How far through the range, 0–100 (an estimate by time; 100 once done). */
+      percent: number;
+      /** @description Requests replayed so far. */
+      processed: number;
+      startedAt: string;
+      finishedAt: string | null;
+      request: components['schemas']['WhatIfRequestView'];
+      /** @description Once `done`. */
+      result: components['schemas']['WhatIfResultView'] | (never | null);
+      /** @description Why it failed or was cancelled. */
+      error: string | null;
+    };
+    /** @description What the job replays: the request's range and switches, defaults filled in. */
+    WhatIfRequestView: {
+      from: string;
+      to: string;
+      /** @description Every matched request replayed at this level; null: each at its own. */
+      powerLevel: components['schemas']['PowerLevel'] | (never | null);
+      filters: {
+        userId?: string;
+        tier?: components['schemas']['Tier'];
+        model?: string;
+      };
+      /**
+       * @description `then`: each request's catalog and prices as they were; `now`: the current ones.
+       * @enum {string}
+       */
+      catalog: 'then' | 'now';
+      /**
+       * @description `then`: the billing policy each request was charged under; `now`: the current one.
+       * @enum {string}
+       */
+      billing: 'then' | 'now';
+    };
+    WhatIfResult: {
+      requests: number;
+      before: components['schemas']['WhatIfSide'];
+      after: components['schemas']['WhatIfSide'];
+      changed: {
+        provider: number;
+        model: number;
+        noCandidate: number;
+        /** @description Requests whose after-charge takes their user past the monthly cap in that UTC month. */
+        overCap: number;
+      };
+      /** @description Up to `sampleSize` changed requests (model, provider or no candidate), in the order replayed. */
+      sample: components['schemas']['WhatIfSample'][];
+    };
+    /** @description A what-if's answer: the range's recorded requests before (as served and charged) and after (replayed under the draft), money as decimal strings of integer micro-dollars. `after.byProvider`/`byModel` leave out requests nothing could serve under the draft (`changed.noCandidate`); `changed.overCap` counts requests whose after-charge takes their user past their monthly cap (the caps as they are now) in that UTC month; `sample` holds up to 20 changed requests with the draft's ranking. */
+    WhatIfResultView: components['schemas']['WhatIfResult'];
+    /** @description A changed request with both sides (money as strings). */
+    WhatIfSample: {
+      requestId: string;
+      userId: string;
+      at: string;
+      before: {
+        modelId: string | null;
+        provider: string | null;
+        costMicros: string;
+        chargeMicros: string;
+      };
+      after: {
+        modelId: string | null;
+        provider: string | null;
+        costMicros: string;
+        chargeMicros: string;
+        candidates: components['schemas']['CandidateRecord'][];
+      };
+    };
+    WhatIfSide: {
+      costMicros: string;
+      chargeMicros: string;
+      /** @description Sorted by requests, most first (then by key). The after-side leaves out requests nothing could serve. */
+      byProvider: components['schemas']['WhatIfBreakdownRow'][];
+      byModel: components['schemas']['WhatIfBreakdownRow'][];
+    };
     /** @description One tier's limits; null = unlimited. */
     WindowLimits: {
       rpm: number | null;
@@ -2980,6 +3129,29 @@ export interface components {
     };
     RateLimitsDto: {
       tiers: components['schemas']['RateLimitsByTierDto'];
+    };
+    WhatIfFiltersDto: {
+      userId?: string;
+      /** @enum {string} */
+      tier?: 'free' | 'starter' | 'professional' | 'enterprise';
+      model?: string;
+    };
+    WhatIfDto: {
+      policy: components['schemas']['RoutingPolicyDto'];
+      from: string;
+      to?: string;
+      /** @enum {string} */
+      powerLevel?: 'eco' | 'balanced' | 'precision';
+      filters?: components['schemas']['WhatIfFiltersDto'];
+      /** @enum {string} */
+      catalog?: 'then' | 'now';
+      /** @enum {string} */
+      billing?: 'then' | 'now';
+    };
+    MyWhatIfQueryDto: {
+      /** @enum {string} */
+      powerLevel: 'eco' | 'balanced' | 'precision';
+      days?: number;
     };
   };
   responses: never;
@@ -4496,6 +4668,107 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['RoutingPolicyVersionView'][];
+        };
+      };
+    };
+  };
+  WhatIfController_start: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WhatIfDto'];
+      };
+    };
+    responses: {
+      /** @description WhatIfJobView */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WhatIfJobView'];
+        };
+      };
+      /** @description WhatIfJobView */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WhatIfJobView'];
+        };
+      };
+    };
+  };
+  WhatIfController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description WhatIfJobView */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WhatIfJobView'];
+        };
+      };
+    };
+  };
+  WhatIfController_cancel: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description WhatIfJobView */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WhatIfJobView'];
+        };
+      };
+    };
+  };
+  MeWhatIfController_whatIf: {
+    parameters: {
+      query: {
+        /** @description 1–90, default 30 */
+        days?: number;
+        powerLevel: 'eco' | 'balanced' | 'precision';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description MyWhatIfView */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MyWhatIfView'];
         };
       };
     };
