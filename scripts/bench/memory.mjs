@@ -2,7 +2,8 @@
 // Peak memory of the embedded gateway under load (issue 19): `npm run bench:memory` (builds first).
 //
 // Starts the standalone mock upstream and one gateway on a fresh DATA_DIR (embedded PGlite,
-// DURABILITY=strict unless BENCH_DURABILITY says otherwise), sends BENCH_REQUESTS non-streaming chat
+// DURABILITY=strict unless BENCH_DURABILITY says otherwise; BENCH_GATEWAY_NODE_FLAGS=--expose-gc makes
+// each sample collect first, so the heap used is the live heap), sends BENCH_REQUESTS non-streaming chat
 // requests (default 100,000) at BENCH_CONCURRENCY (default 32), then the same number again, and
 // prints the gateway's resident memory at the start, after the first and after the second batch:
 // VmRSS (now) and VmHWM (peak so far) from /proc/<pid>/status, plus where it is, from a preload

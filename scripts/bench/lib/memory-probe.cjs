@@ -2,7 +2,9 @@
 // writes the process's memory as JSON to $MEMORY_PROBE_OUT.<n> (n = 1, 2, …): process.memoryUsage(),
 // V8's heap spaces, and the size of each PGlite instance's WebAssembly memory (the postgres heap,
 // which only grows). With MEMORY_PROBE_HEAPSNAPSHOT=1 it also writes a heap snapshot next to it
-// ($MEMORY_PROBE_OUT.<n>.heapsnapshot; slow, and it costs about the JS heap's size again).
+// ($MEMORY_PROBE_OUT.<n>.heapsnapshot; slow, and it costs about the JS heap's size again). When the
+// gateway runs with --expose-gc, a full collection runs first, so "heap used" is the live heap (what
+// tells a leak from garbage not collected yet).
 // Gateway code is not changed; PGlite's query methods are wrapped only to find its instances.
 'use strict';
 const { writeFileSync } = require('node:fs');
@@ -38,6 +40,7 @@ process.on('SIGUSR2', () => {
   if (!out) return;
   snapshots += 1;
   const file = `${out}.${snapshots}`;
+  if (typeof global.gc === 'function') global.gc();
   const heapSpaces = Object.fromEntries(
     v8.getHeapSpaceStatistics().map((s) => [s.space_name, { used: s.space_used_size, size: s.space_size }]),
   );

@@ -12,8 +12,30 @@ import { replayRange } from './what-if-jobs';
 import { contextFor } from './what-if-loader';
 import { MyWhatIfQueryDto } from './what-if.dto';
 import type { MyWhatIfView } from './what-if.views';
+import type { ErrorResponse, HasErrorResponse } from '../../errors/error-response';
 
 const DAY_MS = 24 * 60 * 60 * 1_000;
+/** Replays of this endpoint running at once on an instance (each reads the event log from its start). */
+export const MY_WHAT_IF_MAX_RUNNING = 2;
+/** How long a caller's answer is reused for the same level and days. */
+export const MY_WHAT_IF_CACHE_MS = 60_000;
+
+/** 429: this instance already runs its limit of these replays. */
+export class MyWhatIfBusyError extends Error implements HasErrorResponse {
+  constructor() {
+    super('what-if busy');
+  }
+  toErrorResponse(): ErrorResponse {
+    return {
+      status: 429,
+      type: 'rate_limit_error',
+      code: 'WHAT_IF.BUSY',
+      message: 'Other estimates are being computed right now; try again in a few seconds.',
+      param: null,
+      headers: { 'retry-after': '5' },
+    };
+  }
+}
 
 /**
  * The settings page's "last 30 days at eco would have cost $X instead of $Y": the caller's own
@@ -32,6 +54,10 @@ export class MeWhatIfController {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  private running = 0;
+  /** Answers by `${userId} ${powerLevel} ${days}`, reused for MY_WHAT_IF_CACHE_MS (at most 1,000 kept). */
+  private readonly answers = new Map<string, { atMs: number; view: MyWhatIfView }>();
+
   @ApiQuery({ name: 'powerLevel', required: true, enum: [...POWER_LEVELS] })
   @ApiQuery({ name: 'days', required: false, type: Number, description: '1–90, default 30' })
   @ApiView('MyWhatIfView')
@@ -39,6 +65,28 @@ export class MeWhatIfController {
   async whatIf(@CurrentPrincipal() principal: Principal, @Query() query: unknown): Promise<MyWhatIfView> {
     const dto = readQuery(MyWhatIfQueryDto, query);
     const days = dto.days ?? 30;
+    const key = `${principal.userId} ${dto.powerLevel} ${days}`;
+    const nowMs = this.clock.now().getTime();
+    const cached = this.answers.get(key);
+    if (cached && nowMs - cached.atMs < MY_WHAT_IF_CACHE_MS) return cached.view;
+    if (this.running >= MY_WHAT_IF_MAX_RUNNING) throw new MyWhatIfBusyError();
+    this.running += 1;
+    try {
+      const view = await this.compute(principal, dto.powerLevel, days);
+      if (this.answers.size >= 1_000) this.answers.clear();
+      this.answers.set(key, { atMs: nowMs, view });
+      return view;
+    } finally {
+      this.running -= 1;
+    }
+  }
+
+  private async compute(
+    principal: Principal,
+    powerLevel: MyWhatIfView['powerLevel'],
+    days: number,
+  ): Promise<MyWhatIfView> {
+    const dto = { powerLevel };
     const to = this.clock.now();
     const from = new Date(to.getTime() - days * DAY_MS);
     const draft = { policy: this.context.policy, powerLevel: dto.powerLevel };
