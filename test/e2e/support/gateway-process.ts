@@ -61,7 +61,10 @@ async function freePort(): Promise<number> {
 export async function startGatewayProcess(
   main: string,
   env: Readonly<Record<string, string>>,
-  { readyTimeoutMs = 30_000 } = {},
+  // A fresh data directory's first start (PGlite's initdb in a child process, migrations, the seeded
+  // catalog, two scrypt password hashes) takes ~10 s alone and three times that on a box also running
+  // another suite: 30 s was seen to be too tight there.
+  { readyTimeoutMs = 60_000 } = {},
 ): Promise<GatewayProcess> {
   // The child runs in the checkout: without its own DATA_DIR it would write into the user's ./data.
   if (!env.DATA_DIR)
