@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { describeBackends } from '@gw/database/testing';
+import { eventually } from '@gw/shared-kernel/testing';
 import { DEFAULT_BILLING_POLICY } from '@gw/usage-billing';
 import { replayRequest } from '../../apps/gateway/src/routing/what-if/replay';
 import { aggregate } from '../../apps/gateway/src/routing/what-if/aggregate';
@@ -44,6 +45,20 @@ describeBackends('what-if replay reproduces history', (backend) => {
       });
       requestIds.push(res.headers['x-switchyard-request-id'] as string);
     }
+    // A streamed answer is recorded after its last chunk reaches the client, and PostgreSQL readers
+    // see a commit only once no older transaction (of any suite on the server) is in flight: wait
+    // until the log shows every request's usage before reading it back.
+    const store = gw.gateway.runtime.eventStore;
+    await eventually(
+      async () => {
+        const usage = await store.readAll({ eventTypes: ['UsageRecorded'] });
+        const seen = new Set(usage.map((e) => (e.data as { requestId: string }).requestId));
+        return requestIds.every((id) => seen.has(id)) ? true : undefined;
+      },
+      20_000,
+      "every request's UsageRecorded in the log",
+      50,
+    );
   });
   afterAll(() => gw?.close());
 

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { describeBackends } from '@gw/database/testing';
+import { eventually } from '@gw/shared-kernel/testing';
 import type { Position } from '@gw/shared-kernel';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 
@@ -92,6 +93,18 @@ describeBackends('what-if endpoints', (backend) => {
         BigInt(res.headers['x-switchyard-charge-micros'] as string),
       );
     }
+    // PostgreSQL readers see a commit only once no older transaction (of any suite on the server) is
+    // in flight: wait until the log shows every request's usage before the what-ifs read it.
+    await eventually(
+      async () => {
+        const usage = await gw.gateway.runtime.eventStore.readAll({ eventTypes: ['UsageRecorded'] });
+        const seen = new Set(usage.map((e) => (e.data as { requestId: string }).requestId));
+        return [...charges.keys()].every((id) => seen.has(id)) ? true : undefined;
+      },
+      20_000,
+      "every request's UsageRecorded in the log",
+      50,
+    );
     headBefore = await gw.gateway.runtime.eventStore.headPosition();
     upstreamBefore = upstreamRequests();
   });
