@@ -9,6 +9,7 @@ import {
   overflowsHorizontally,
   PageProblems,
   PORTAL_DIR,
+  SCREENSHOTS,
   screenshot,
   seriousAxeViolations,
   settle,
@@ -145,7 +146,7 @@ if (missing) console.warn(`admin routing browser suite skipped: ${missing}`);
 
   it('sets a latency cap, a use case with its chain, balancing with a weight and a provider limit, with the keyboard; saved and reloaded', async () => {
     await page.getByRole('tab', { name: 'Precision' }).click();
-    const cap = page.getByLabel('Latency cap (ms)');
+    const cap = page.getByRole('tabpanel', { name: 'Precision' }).getByLabel('Latency cap (ms)');
     expect(await cap.inputValue()).toBe('2000');
     await cap.fill('1500');
     await cap.press('Tab');
@@ -236,5 +237,123 @@ if (missing) console.warn(`admin routing browser suite skipped: ${missing}`);
     expect(await overflowsHorizontally(page)).toBe(false);
     await screenshot(page, 'admin-routing-depth-phone');
     await page.setViewportSize(VIEWPORTS.desktop);
+  });
+
+  it('the admin changes a weight, sees the what-if for the last 7 days, saves, and the next requests follow; the explanation shows the bonus, chain and balancing', async () => {
+    // Traffic before the change: precision requests (cost weight 1 since the first test: sage-medium).
+    const chat = (headers: Record<string, string> = {}) =>
+      request(gw.baseUrl)
+        .post('/v1/chat/completions')
+        .set('authorization', `Bearer ${gw.adminKey}`)
+        .set('x-power-level', 'precision')
+        .set(headers)
+        .send({ model: 'auto', messages: [{ role: 'user', content: 'What is the capital of France?' }] })
+        .expect(200);
+    const servedBefore = new Map<string, number>();
+    for (let i = 0; i < 4; i++) {
+      const served = (await chat()).headers['x-switchyard-model'] as string;
+      servedBefore.set(served, (servedBefore.get(served) ?? 0) + 1);
+    }
+    await gw.waitForProjections();
+
+    // The change: precision weighs quality alone, prefers mock-atlas, and shares traffic within 10 %.
+    await page.getByRole('tab', { name: 'Precision' }).click();
+    const quality = page.getByRole('slider', { name: 'Quality weight' });
+    await quality.focus();
+    await quality.press('End');
+    await page.getByText('Unsaved changes', { exact: true }).waitFor();
+    const precisionPanel = page.getByRole('tabpanel', { name: 'Precision' });
+    await precisionPanel.getByRole('option', { name: 'mock-atlas' }).click();
+    const band = page.getByLabel('Score band (%)');
+    await band.fill('10');
+    await band.press('Tab');
+
+    // What if: the last 7 days (the default range) replayed under the draft.
+    const panel = page.locator('gw-what-if-panel');
+    const answered = page.waitForResponse(
+      (r) => r.url().endsWith('/api/v1/admin/routing/what-if') && r.request().method() === 'POST',
+    );
+    await panel.getByRole('button', { name: 'Run what-if' }).click();
+    const job = (await (await answered).json()) as {
+      status: string;
+      result: {
+        requests: number;
+        before: { byModel: { key: string; requests: number }[] };
+        after: { byModel: { key: string; requests: number }[] };
+        changed: { model: number; noCandidate: number };
+      };
+    };
+    expect(job.status).toBe('done');
+    // Five precision requests: the first test's and these four, replayed as they were served…
+    expect(job.result.requests).toBe(5);
+    for (const [model, n] of servedBefore)
+      expect(job.result.before.byModel.find((r) => r.key === model)?.requests).toBeGreaterThanOrEqual(n);
+    // …and under the draft only the two best-quality models (atlas-1 with its preference bonus) share them.
+    for (const r of job.result.after.byModel)
+      expect(['mock-sage/sage-large', 'mock-atlas/atlas-1']).toContain(r.key);
+    expect(job.result.changed.noCandidate).toBe(0);
+
+    // The panel shows those numbers.
+    const result = panel.getByRole('region', { name: 'What-if result' });
+    await result.waitFor();
+    const summary = (await result.locator('.summary').innerText()).replace(/\s+/g, ' ');
+    expect(summary).toMatch(/^5 requests from /);
+    const changed = (await result.locator('.changed').innerText()).replace(/\s+/g, ' ');
+    expect(changed).toContain(`${job.result.changed.model} would get another model`);
+    expect(changed).toContain('0 could not be served by any model');
+    // Provider rows read "as served → under the draft".
+    const providers = await result
+      .getByRole('region', { name: 'Requests and charge by provider' })
+      .locator('tbody tr td:nth-child(2)')
+      .evaluateAll((cells) =>
+        cells.map((c) => (c.textContent ?? '').split('→').map((n) => Number(n.trim()))),
+      );
+    expect(providers.reduce((n, [before]) => n + before!, 0)).toBe(5);
+    expect(providers.reduce((n, [, after]) => n + after!, 0)).toBe(5);
+    await result.screenshot({ path: `${SCREENSHOTS}/admin-routing-what-if-panel.png` });
+    await settle(page);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await panel.scrollIntoViewIfNeeded();
+    await screenshot(page, 'admin-routing-what-if-desktop');
+    await page.setViewportSize(VIEWPORTS.phone);
+    await settle(page);
+    expect(await overflowsHorizontally(page)).toBe(false);
+    await panel.scrollIntoViewIfNeeded();
+    await screenshot(page, 'admin-routing-what-if-phone');
+    await page.setViewportSize(VIEWPORTS.desktop);
+
+    // Save from the panel: the draft that was replayed.
+    await panel.getByRole('button', { name: 'Save this policy' }).click();
+    await page.getByText('Routing policy saved: version 4').waitFor();
+    const saved = (await policy().expect(200)).body;
+    expect(saved.levels.precision.weights).toEqual({ cost: 0, latency: 0, quality: 1 });
+    expect(saved.levels.precision.preferredProviders).toContain('mock-atlas');
+    expect(saved.balancing.bandPercent).toBe(10);
+
+    // The next request follows the new policy: drawn between sage-large and atlas-1 (no longer sage-medium).
+    const next = await chat();
+    const model = next.headers['x-switchyard-model'] as string;
+    expect(['mock-sage/sage-large', 'mock-atlas/atlas-1']).toContain(model);
+    await page.goto(`/app/requests/${next.headers['x-switchyard-request-id'] as string}`);
+    const balancing = page.getByTestId('balancing');
+    await balancing.waitFor();
+    expect(await balancing.innerText()).toContain(`drew ${model} to try first`);
+    const atlasRow = page.getByRole('row').filter({ hasText: 'mock-atlas/atlas-1' });
+    expect(await atlasRow.innerText()).toContain('+0.050 preference');
+    await settle(page);
+    await screenshot(page, 'admin-routing-walk-balancing');
+
+    // A use case's chain pins the order: the explanation says which chain applied.
+    const coded = await chat({ 'x-switchyard-use-case': 'code' });
+    expect(coded.headers['x-switchyard-model']).toBe('mock-sage/sage-medium');
+    await page.goto(`/app/requests/${coded.headers['x-switchyard-request-id'] as string}`);
+    const chain = page.getByTestId('chain');
+    await chain.waitFor();
+    expect(await chain.innerText()).toContain('code');
+    // The chain's models in its order; no balancing draw when a chain applies.
+    expect(await page.getByRole('row').nth(1).innerText()).toContain('mock-sage/sage-medium');
+    await page.getByText('No load balancing: the best candidate was tried first.').waitFor();
+    await settle(page);
+    await screenshot(page, 'admin-routing-walk-chain');
   });
 });

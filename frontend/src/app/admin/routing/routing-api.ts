@@ -26,6 +26,21 @@ export type RoutingStrategy = Schemas['RoutingStrategy'];
 export type FallbackReason = Schemas['FallbackReason'];
 export type RoutingWeights = Schemas['RoutingWeights'];
 export type Tier = Schemas['Tier'];
+export type PowerLevel = Schemas['PowerLevel'];
+export type WhatIfJob = Schemas['WhatIfJobView'];
+export type WhatIfResult = Schemas['WhatIfResult'];
+export type WhatIfSide = Schemas['WhatIfSide'];
+export type WhatIfSample = Schemas['WhatIfSample'];
+export type WhatIfBreakdownRow = Schemas['WhatIfBreakdownRow'];
+
+/** POST /api/v1/admin/routing/what-if: a draft policy replayed over the recorded requests of [from, to]. */
+export interface WhatIfBody {
+  readonly policy: RoutingPolicyBody;
+  readonly from: string;
+  readonly to?: string;
+  readonly powerLevel?: PowerLevel;
+  readonly catalog?: 'then' | 'now';
+}
 
 /** The policy in force and its ETag (the version, quoted), for If-Match on save. */
 export interface LoadedPolicy {
@@ -35,6 +50,7 @@ export interface LoadedPolicy {
 
 const POLICY_URL = '/api/v1/admin/routing/policy';
 const PREVIEW_URL = '/api/v1/admin/routing/preview';
+const WHAT_IF_URL = '/api/v1/admin/routing/what-if';
 
 const loaded = (body: RoutingPolicyView | null, etag: string | null): LoadedPolicy => ({
   policy: body!,
@@ -43,7 +59,7 @@ const loaded = (body: RoutingPolicyView | null, etag: string | null): LoadedPoli
 
 /**
  * The routing policy: read with its ETag, save with If-Match (a stale one is a 412), preview a draft
- * (nothing written) and the saved versions. Errors arrive as ApiError (interceptor).
+ * (nothing written), replay a draft over recorded requests (what-if) and the saved versions. Errors arrive as ApiError (interceptor).
  */
 @Injectable({ providedIn: 'root' })
 export class RoutingApi {
@@ -67,6 +83,19 @@ export class RoutingApi {
 
   preview(draft: RoutingPolicyBody, tier: Tier): Promise<RoutingPreviewView> {
     return firstValueFrom(this.http.post<RoutingPreviewView>(PREVIEW_URL, draft, { params: { tier } }));
+  }
+
+  /** Starts a what-if: done within 1.5 s it comes back finished (200), else running (202) to poll. */
+  startWhatIf(body: WhatIfBody): Promise<WhatIfJob> {
+    return firstValueFrom(this.http.post<WhatIfJob>(WHAT_IF_URL, body));
+  }
+
+  whatIf(id: string): Promise<WhatIfJob> {
+    return firstValueFrom(this.http.get<WhatIfJob>(`${WHAT_IF_URL}/${encodeURIComponent(id)}`));
+  }
+
+  cancelWhatIf(id: string): Promise<WhatIfJob> {
+    return firstValueFrom(this.http.delete<WhatIfJob>(`${WHAT_IF_URL}/${encodeURIComponent(id)}`));
   }
 
   history(): Promise<RoutingPolicyVersion[]> {

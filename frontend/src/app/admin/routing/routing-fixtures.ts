@@ -3,6 +3,8 @@ import type {
   RoutingPolicyVersion,
   RoutingPolicyView,
   RoutingPreviewView,
+  WhatIfJob,
+  WhatIfResult,
 } from './routing-api';
 
 /** The product defaults as GET /api/v1/admin/routing/policy answers them, at `version`. */
@@ -149,3 +151,74 @@ export const versionView = (version: number, costWeight: number): RoutingPolicyV
     },
   };
 };
+
+/** A finished what-if: 40 requests moved from sage to swift, charged $0.84 → $0.21. */
+export const whatIfResult = (): WhatIfResult => ({
+  requests: 40,
+  before: {
+    costMicros: '560000',
+    chargeMicros: '840000',
+    byProvider: [{ key: 'mock-sage', requests: 40, costMicros: '560000', chargeMicros: '840000' }],
+    byModel: [{ key: 'mock-sage/sage-medium', requests: 40, costMicros: '560000', chargeMicros: '840000' }],
+  },
+  after: {
+    costMicros: '140000',
+    chargeMicros: '210000',
+    byProvider: [
+      { key: 'mock-swift', requests: 30, costMicros: '105000', chargeMicros: '157500' },
+      { key: 'mock-sage', requests: 10, costMicros: '35000', chargeMicros: '52500' },
+    ],
+    byModel: [
+      { key: 'mock-swift/swift-mini', requests: 30, costMicros: '105000', chargeMicros: '157500' },
+      { key: 'mock-sage/sage-mini', requests: 10, costMicros: '35000', chargeMicros: '52500' },
+    ],
+  },
+  changed: { provider: 30, model: 40, noCandidate: 0, overCap: 2 },
+  sample: [
+    {
+      requestId: 'req-1',
+      userId: 'user-1',
+      at: '2026-12-01T10:00:00.000Z',
+      before: {
+        modelId: 'mock-sage/sage-medium',
+        provider: 'mock-sage',
+        costMicros: '14000',
+        chargeMicros: '21000',
+      },
+      after: {
+        modelId: 'mock-swift/swift-mini',
+        provider: 'mock-swift',
+        costMicros: '3500',
+        chargeMicros: '5250',
+        candidates: [
+          {
+            modelId: 'mock-swift/swift-mini',
+            provider: 'mock-swift',
+            score: 0.912,
+            components: { cost: 0.9, latency: 0.8, quality: 0.5, errorPenalty: 0, preference: 0.05 },
+          },
+        ],
+      },
+    },
+  ],
+});
+
+/** A what-if job as the gateway answers it. */
+export const whatIfJob = (status: WhatIfJob['status'], percent = 100, processed = 40): WhatIfJob => ({
+  id: 'job-1',
+  status,
+  percent,
+  processed,
+  startedAt: '2026-12-07T10:00:00.000Z',
+  finishedAt: status === 'running' ? null : '2026-12-07T10:00:02.000Z',
+  request: {
+    from: '2026-11-30T10:00:00.000Z',
+    to: '2026-12-07T10:00:00.000Z',
+    powerLevel: null,
+    filters: {},
+    catalog: 'then',
+    billing: 'then',
+  },
+  result: status === 'done' ? whatIfResult() : null,
+  error: status === 'cancelled' ? 'cancelled' : null,
+});

@@ -27,6 +27,8 @@ import { RoutingErrors } from './routing-errors';
 import { RoutingStore } from './routing-store';
 import { PreviewLevelView } from './preview-level';
 import { UseCasesEditor } from './use-cases-editor';
+import { WhatIfPanel } from './what-if-panel';
+import { WhatIfStore } from './what-if-store';
 
 const LEVEL_LABELS: Readonly<Record<Level, string>> = {
   eco: 'Eco',
@@ -40,7 +42,7 @@ const DEADLINE = LIMITS.requestDeadlineMs;
  * /admin/routing — the routing policy: per power level the strategy, weights, max price, latency
  * bound and cap, preferred providers and fallback chain; attempts, deadline and fallback triggers;
  * use cases, load balancing and provider rate limits; a live preview of the draft against the saved
- * policy; save with If-Match (a refused field is shown at the field); the version history.
+ * policy; a what-if replay of the draft over recorded requests; save with If-Match (a refused field is shown at the field); the version history.
  */
 @Component({
   selector: 'gw-routing-page',
@@ -61,8 +63,9 @@ const DEADLINE = LIMITS.requestDeadlineMs;
     PreviewLevelView,
     ProviderLimitsEditor,
     UseCasesEditor,
+    WhatIfPanel,
   ],
-  providers: [RoutingStore, RoutingErrors],
+  providers: [RoutingStore, RoutingErrors, WhatIfStore],
   templateUrl: './routing-page.html',
   styleUrl: './routing-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -11,8 +11,9 @@ export type EditableSettings = Omit<SettingsView, 'lowBalanceAlertMicros'>;
 export type UpdateSettings = Partial<SettingsView>;
 export type PowerLevelEstimate = Schemas['PowerLevelEstimate'];
 export type SettingsEstimateView = Schemas['SettingsEstimateView'];
+export type MyWhatIfView = Schemas['MyWhatIfView'];
 
-/** GET/PUT /api/v1/me/settings and the live estimate per power level. */
+/** GET/PUT /api/v1/me/settings, the live estimate per power level and the last 30 days replayed at another. */
 @Injectable()
 export class SettingsApi {
   private readonly http = inject(HttpClient);
@@ -23,6 +24,13 @@ export class SettingsApi {
 
   update(changes: UpdateSettings): Promise<SettingsView> {
     return firstValueFrom(this.http.put<SettingsView>('/api/v1/me/settings', changes));
+  }
+
+  /** The caller's requests of the last `days` days replayed at `powerLevel`: what they would have cost. */
+  whatIf(powerLevel: PowerLevel, days = 30): Promise<MyWhatIfView> {
+    return firstValueFrom(
+      this.http.get<MyWhatIfView>('/api/v1/me/what-if', { params: { powerLevel, days } }),
+    );
   }
 
   estimate(): Promise<SettingsEstimateView> {

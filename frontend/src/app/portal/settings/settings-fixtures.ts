@@ -1,4 +1,4 @@
-import type { SettingsEstimateView, SettingsView } from './settings-api';
+import type { MyWhatIfView, SettingsEstimateView, SettingsView } from './settings-api';
 
 /** Test data for the settings specs. */
 export const SETTINGS: SettingsView = {
@@ -41,3 +41,19 @@ export const ESTIMATE: SettingsEstimateView = {
     },
   ],
 };
+
+/** GET /api/v1/me/what-if?powerLevel=<level>: 12 requests charged $0.12 that would have cost $0.045. */
+export const pastAt = (powerLevel: MyWhatIfView['powerLevel']): MyWhatIfView => ({
+  powerLevel,
+  days: 30,
+  requests: 12,
+  actualChargeMicros: '120000',
+  wouldChargeMicros: '45000',
+  currentPowerLevel: 'balanced',
+});
+
+/** Matches the what-if request of one level. */
+export const isPastAt =
+  (level: string) =>
+  (r: { url: string; params: { get(name: string): string | null } }): boolean =>
+    r.url === '/api/v1/me/what-if' && r.params.get('powerLevel') === level && r.params.get('days') === '30';

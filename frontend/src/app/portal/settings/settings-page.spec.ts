@@ -7,7 +7,7 @@ import type { Me } from '../../core/api/api';
 import { AuthStore } from '../../core/auth/auth-store';
 import { problemInterceptor } from '../../core/http/interceptors';
 import SettingsPage from './settings-page';
-import { ESTIMATE, SETTINGS } from './settings-fixtures';
+import { ESTIMATE, isPastAt, pastAt, SETTINGS } from './settings-fixtures';
 
 const FREE_USER: Me = {
   id: 'u1',
@@ -47,6 +47,7 @@ describe('SettingsPage', () => {
     page = fixture.nativeElement as HTMLElement;
     http.expectOne('/api/v1/me/settings/estimate').flush(ESTIMATE);
     http.expectOne('/api/v1/me/settings').flush({ ...SETTINGS, monthlyCapMicros: '12500000' });
+    (await vi.waitFor(() => http.expectOne(isPastAt('eco')))).flush(pastAt('eco'));
     await fixture.whenStable();
   });
   afterEach(() => http.verify());
@@ -68,6 +69,18 @@ describe('SettingsPage', () => {
     expect(text).toContain('sage/medium');
     expect(text).toContain('$0.000450'); // eco: under a cent, so 6 decimals
     expect(page.querySelector<HTMLInputElement>('input[formcontrolname="cap"]')?.value).toBe('12.50');
+  });
+
+  it('says what the last 30 days would have cost at another level, not at the saved one', async () => {
+    const eco = (): string | undefined =>
+      page.querySelector('#level-eco-about .past')?.textContent?.replace(/\s+/g, ' ').trim();
+    await vi.waitFor(() => {
+      fixture.detectChanges();
+      expect(eco()).toBeDefined();
+    });
+    expect(eco()).toBe('Your last 30 days (12 requests) at Eco would have cost $0.0450 instead of $0.1200.');
+    expect(page.querySelector('#level-balanced-about .past')).toBeNull();
+    expect(page.querySelector('#level-precision-about .past')).toBeNull();
   });
 
   it('shows a level the tier does not include as disabled, with why', () => {
@@ -98,6 +111,7 @@ describe('SettingsPage', () => {
     expect(put.request.body).toEqual({ powerLevel: 'eco', monthlyCapMicros: null });
     put.flush({ ...SETTINGS, powerLevel: 'eco' });
     (await vi.waitFor(() => http.expectOne('/api/v1/me/settings/estimate'))).flush(ESTIMATE);
+    (await vi.waitFor(() => http.expectOne(isPastAt('balanced')))).flush(pastAt('balanced'));
     await fixture.whenStable();
     expect(page.querySelector('.saved')?.textContent).toContain('Settings saved.');
   });

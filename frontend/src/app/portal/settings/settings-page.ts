@@ -52,7 +52,10 @@ const capAmount = (control: AbstractControl<string>): ValidationErrors | null =>
 
 const tokens = new Intl.NumberFormat('en-US');
 
-/** /app/settings: power level with a live estimate per level, monthly cap and its mode, BYOK only. */
+/**
+ * /app/settings: power level with a live estimate per level and what the last 30 days would have cost at
+ * each other level, monthly cap and its mode, BYOK only.
+ */
 @Component({
   selector: 'gw-settings-page',
   imports: [
@@ -129,6 +132,11 @@ export default class SettingsPage {
   /** Enough decimals that a fraction of a cent still shows: $0.0120, $0.000048. */
   protected digitsFor(micros: string): number {
     return /^\d+$/.test(micros) && BigInt(micros) >= 10_000n ? 4 : 6;
+  }
+
+  /** One scale for both amounts of the last-30-days line, fine enough for the smaller. */
+  protected pastDigits(a: string, b: string): number {
+    return Math.max(this.digitsFor(a), this.digitsFor(b));
   }
 
   protected async save(): Promise<void> {

@@ -6,7 +6,7 @@ import { provideRouter } from '@angular/router';
 import { AuthStore } from '../../core/auth/auth-store';
 import { problemInterceptor } from '../../core/http/interceptors';
 import { SettingsApi } from './settings-api';
-import { ESTIMATE, SETTINGS } from './settings-fixtures';
+import { ESTIMATE, isPastAt, pastAt, SETTINGS } from './settings-fixtures';
 import { changesBetween, microsToDollarsText, SettingsStore } from './settings-store';
 
 describe('microsToDollarsText', () => {
@@ -41,7 +41,15 @@ describe('SettingsStore', () => {
         provideRouter([]),
         provideHttpClient(withInterceptors([problemInterceptor])),
         provideHttpClientTesting(),
-        { provide: AuthStore, useValue: { sessionEnded: vi.fn(), reloadProfile, accessToken: signal('t') } },
+        {
+          provide: AuthStore,
+          useValue: {
+            sessionEnded: vi.fn(),
+            reloadProfile,
+            accessToken: signal('t'),
+            me: signal({ allowedPowerLevels: ['eco', 'balanced'] }),
+          },
+        },
         SettingsApi,
         SettingsStore,
       ],
@@ -55,6 +63,7 @@ describe('SettingsStore', () => {
     const loading = store.load();
     http.expectOne('/api/v1/me/settings/estimate').flush(ESTIMATE);
     http.expectOne('/api/v1/me/settings').flush(SETTINGS);
+    (await vi.waitFor(() => http.expectOne(isPastAt('eco')))).flush(pastAt('eco'));
     await loading;
   };
 
@@ -64,6 +73,50 @@ describe('SettingsStore', () => {
     expect(store.loading()).toBe(false);
     expect(store.settings()).toEqual(SETTINGS);
     expect(store.estimate()?.levels[1].estimatedCostMicros).toBe('21000');
+  });
+
+  it('replays the last 30 days at each allowed level other than the saved one, and again after a new level', async () => {
+    await flushLoad();
+    http.expectNone(isPastAt('balanced'));
+    http.expectNone(isPastAt('precision')); // not in the tier
+    expect([...store.past().keys()]).toEqual(['eco']);
+    expect(store.past().get('eco')?.wouldChargeMicros).toBe('45000');
+    const saving = store.save({ ...SETTINGS, powerLevel: 'eco' });
+    http.expectOne({ method: 'PUT', url: '/api/v1/me/settings' }).flush({ ...SETTINGS, powerLevel: 'eco' });
+    (await vi.waitFor(() => http.expectOne('/api/v1/me/settings/estimate'))).flush(ESTIMATE);
+    (await vi.waitFor(() => http.expectOne(isPastAt('balanced')))).flush(pastAt('balanced'));
+    await saving;
+    expect([...store.past().keys()]).toEqual(['balanced']);
+  });
+
+  it('a refused comparison is its own error (a 429 while the gateway is busy) and can be asked again', async () => {
+    const loading = store.load();
+    http.expectOne('/api/v1/me/settings/estimate').flush(ESTIMATE);
+    http.expectOne('/api/v1/me/settings').flush(SETTINGS);
+    (await vi.waitFor(() => http.expectOne(isPastAt('eco')))).flush(
+      {
+        type: 'about:blank',
+        title: 'rate_limit_error',
+        status: 429,
+        detail: 'Other estimates are being computed right now; try again in a few seconds.',
+        code: 'WHAT_IF.BUSY',
+        correlationId: 'c-3',
+      },
+      {
+        status: 429,
+        statusText: 'Too Many Requests',
+        headers: { 'content-type': 'application/problem+json' },
+      },
+    );
+    await loading;
+    expect(store.error()).toBeNull();
+    expect(store.pastError()?.describe()).toContain('try again in a few seconds');
+    expect(store.past().size).toBe(0);
+    const again = store.reloadPast();
+    http.expectOne(isPastAt('eco')).flush(pastAt('eco'));
+    await again;
+    expect(store.pastError()).toBeNull();
+    expect(store.past().get('eco')?.requests).toBe(12);
   });
 
   it('a failed estimate is its own error: the settings still load', async () => {
@@ -76,6 +129,7 @@ describe('SettingsStore', () => {
       },
     );
     http.expectOne('/api/v1/me/settings').flush(SETTINGS);
+    (await vi.waitFor(() => http.expectOne(isPastAt('eco')))).flush(pastAt('eco'));
     await loading;
     expect(store.error()).toBeNull();
     expect(store.settings()).toEqual(SETTINGS);
@@ -89,6 +143,7 @@ describe('SettingsStore', () => {
     expect(put.request.body).toEqual({ powerLevel: 'eco' });
     put.flush({ ...SETTINGS, powerLevel: 'eco' });
     (await vi.waitFor(() => http.expectOne('/api/v1/me/settings/estimate'))).flush(ESTIMATE);
+    (await vi.waitFor(() => http.expectOne(isPastAt('balanced')))).flush(pastAt('balanced'));
     expect(await saving).toBe(true);
     expect(store.settings()?.powerLevel).toBe('eco');
     expect(store.saved()).toBe('Settings saved.');

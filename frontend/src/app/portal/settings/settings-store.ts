@@ -1,8 +1,10 @@
 import { inject, Injectable, signal } from '@angular/core';
+import type { PowerLevel } from '../../core/api/api';
 import { AuthStore } from '../../core/auth/auth-store';
 import { ApiError, asApiError } from '../../core/http/api-error';
 import {
   SettingsApi,
+  type MyWhatIfView,
   type SettingsEstimateView,
   type EditableSettings,
   type SettingsView,
@@ -44,6 +46,8 @@ export class SettingsStore {
   private readonly savingState = signal(false);
   private readonly saveFailure = signal<ApiError | null>(null);
   private readonly savedText = signal<string | null>(null);
+  private readonly pastState = signal<ReadonlyMap<PowerLevel, MyWhatIfView>>(new Map());
+  private readonly pastFailure = signal<ApiError | null>(null);
 
   readonly settings = this.current.asReadonly();
   readonly estimate = this.estimated.asReadonly();
@@ -55,6 +59,9 @@ export class SettingsStore {
   readonly saveError = this.saveFailure.asReadonly();
   /** The confirmation after a save (announced politely); null before one or while editing. */
   readonly saved = this.savedText.asReadonly();
+  /** The last 30 days replayed at each allowed level other than the saved one. */
+  readonly past = this.pastState.asReadonly();
+  readonly pastError = this.pastFailure.asReadonly();
 
   /** GET /api/v1/me/settings and the estimate side by side; a failed estimate does not hide the form. */
   async load(): Promise<void> {
@@ -68,7 +75,26 @@ export class SettingsStore {
     } finally {
       this.loadingState.set(false);
     }
-    await estimate;
+    await Promise.all([estimate, this.reloadPast()]);
+  }
+
+  /**
+   * "Your last 30 days at eco would have cost $X instead of $Y": the caller's recorded requests
+   * replayed at each level their tier allows other than the saved one (two at most, side by side).
+   */
+  async reloadPast(): Promise<void> {
+    const current = this.current()?.powerLevel;
+    const allowed = this.auth.me()?.allowedPowerLevels ?? [];
+    const levels = allowed.filter((l) => l !== current);
+    this.pastFailure.set(null);
+    if (current === undefined) return;
+    try {
+      const views = await Promise.all(levels.map((l) => this.api.whatIf(l)));
+      this.pastState.set(new Map(views.map((v) => [v.powerLevel, v])));
+    } catch (e) {
+      this.pastState.set(new Map());
+      this.pastFailure.set(asApiError(e));
+    }
   }
 
   async reloadEstimate(): Promise<void> {
@@ -116,7 +142,11 @@ export class SettingsStore {
     const follow: Promise<unknown>[] = [];
     if (changes.powerLevel !== undefined || changes.byokOnly !== undefined)
       follow.push(this.reloadEstimate());
-    if (changes.powerLevel !== undefined) follow.push(this.auth.reloadProfile().catch(() => undefined));
+    if (changes.powerLevel !== undefined)
+      follow.push(
+        this.auth.reloadProfile().catch(() => undefined),
+        this.reloadPast(),
+      );
     await Promise.all(follow);
     return true;
   }
