@@ -356,4 +356,37 @@ if (missing) console.warn(`admin routing browser suite skipped: ${missing}`);
     await settle(page);
     await screenshot(page, 'admin-routing-walk-chain');
   });
+
+  it("/app/settings says what the caller's last 30 days would have cost at each other level", async () => {
+    // The admin's own requests of the walk above: six at precision.
+    await page.goto('/app/settings');
+    await expectOneH1(page, 'Settings');
+    const eco = page.locator('#level-eco-about .past');
+    await eco.waitFor();
+    const view = (
+      await request(gw.baseUrl)
+        .get('/api/v1/me/what-if?powerLevel=eco&days=30')
+        .set('authorization', `Bearer ${gw.adminKey}`)
+        .expect(200)
+    ).body as { requests: number; actualChargeMicros: string; wouldChargeMicros: string };
+    expect(view.requests).toBe(6);
+    // Eco serves from the cheaper models: it would have cost less than precision did.
+    expect(BigInt(view.wouldChargeMicros)).toBeLessThan(BigInt(view.actualChargeMicros));
+    // Both amounts at one scale: 4 decimals when both reach a cent, else 6.
+    const digits = [view.wouldChargeMicros, view.actualChargeMicros].every((m) => BigInt(m) >= 10_000n)
+      ? 4
+      : 6;
+    const dollars = (micros: string) => `$${(Number(micros) / 1e6).toFixed(digits)}`;
+    expect((await eco.innerText()).replace(/\s+/g, ' ')).toBe(
+      `Your last 30 days (6 requests) at Eco would have cost ${dollars(view.wouldChargeMicros)} instead of ${dollars(view.actualChargeMicros)}.`,
+    );
+    await settle(page);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, 'settings-what-if-desktop');
+    await page.setViewportSize(VIEWPORTS.phone);
+    await settle(page);
+    expect(await overflowsHorizontally(page)).toBe(false);
+    await screenshot(page, 'settings-what-if-phone');
+    await page.setViewportSize(VIEWPORTS.desktop);
+  });
 });
