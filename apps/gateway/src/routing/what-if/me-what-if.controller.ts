@@ -8,34 +8,16 @@ import { CurrentPrincipal } from '../../auth/principal.decorator';
 import { ChatContext } from '../../chat/chat-context';
 import { ApiView } from '../../http/openapi-views';
 import { readQuery } from '../../usage-analytics/usage-analytics.reader';
-import { replayRange } from './what-if-jobs';
+import { replayRange, WhatIfBusyError } from './what-if-jobs';
 import { contextFor } from './what-if-loader';
 import { MyWhatIfQueryDto } from './what-if.dto';
 import type { MyWhatIfView } from './what-if.views';
-import type { ErrorResponse, HasErrorResponse } from '../../errors/error-response';
 
 const DAY_MS = 24 * 60 * 60 * 1_000;
 /** Replays of this endpoint running at once on an instance (each reads the event log from its start). */
 export const MY_WHAT_IF_MAX_RUNNING = 2;
 /** How long a caller's answer is reused for the same level and days. */
 export const MY_WHAT_IF_CACHE_MS = 60_000;
-
-/** 429: this instance already runs its limit of these replays. */
-export class MyWhatIfBusyError extends Error implements HasErrorResponse {
-  constructor() {
-    super('what-if busy');
-  }
-  toErrorResponse(): ErrorResponse {
-    return {
-      status: 429,
-      type: 'rate_limit_error',
-      code: 'WHAT_IF.BUSY',
-      message: 'Other estimates are being computed right now; try again in a few seconds.',
-      param: null,
-      headers: { 'retry-after': '5' },
-    };
-  }
-}
 
 /**
  * The settings page's "last 30 days at eco would have cost $X instead of $Y": the caller's own
@@ -69,7 +51,11 @@ export class MeWhatIfController {
     const nowMs = this.clock.now().getTime();
     const cached = this.answers.get(key);
     if (cached && nowMs - cached.atMs < MY_WHAT_IF_CACHE_MS) return cached.view;
-    if (this.running >= MY_WHAT_IF_MAX_RUNNING) throw new MyWhatIfBusyError();
+    if (this.running >= MY_WHAT_IF_MAX_RUNNING)
+      throw new WhatIfBusyError(
+        'WHAT_IF.BUSY',
+        'Other estimates are being computed right now; try again in a few seconds.',
+      );
     this.running += 1;
     try {
       const view = await this.compute(principal, dto.powerLevel, days);

@@ -1,7 +1,7 @@
 import { NotFoundError } from '@gw/shared-kernel';
 import { toErrorResponse } from '../../errors/error-response';
 import { aggregate, type WhatIfResult } from './aggregate';
-import { TooManyWhatIfJobsError, WhatIfJobs, type WhatIfJobProgress } from './what-if-jobs';
+import { WhatIfBusyError, WhatIfJobs, type WhatIfJobProgress } from './what-if-jobs';
 import type { WhatIfRequestView } from './what-if.views';
 
 const REQUEST: WhatIfRequestView = {
@@ -165,14 +165,14 @@ describe('WhatIfJobs', () => {
     } catch (e) {
       refused = e;
     }
-    expect(refused).toBeInstanceOf(TooManyWhatIfJobsError);
+    expect(refused).toBeInstanceOf(WhatIfBusyError);
     expect(toErrorResponse(refused)).toMatchObject({ status: 429, code: 'WHAT_IF.TOO_MANY_JOBS' });
     expect(c.started).toBe(false);
 
     a.complete(resultOf(1));
     await registry.settled('job-1');
     expect(registry.start(REQUEST, c.work).status).toBe('running');
-    expect(() => registry.start(REQUEST, new Controlled().work)).toThrow(TooManyWhatIfJobsError);
+    expect(() => registry.start(REQUEST, new Controlled().work)).toThrow(WhatIfBusyError);
     registry.cancel('job-2');
     expect(registry.start(REQUEST, new Controlled().work).status).toBe('running');
   });

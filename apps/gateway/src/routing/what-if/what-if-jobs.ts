@@ -33,22 +33,32 @@ export interface WhatIfJobsOptions {
   readonly newId?: () => string;
 }
 
-/** 429 problem: this instance already runs its limit of what-if jobs. */
-export class TooManyWhatIfJobsError extends Error implements HasErrorResponse {
-  constructor(private readonly limit: number) {
-    super('too many what-if jobs');
+/** 429: this instance already runs its limit of what-if replays (admin jobs, or callers' estimates). */
+export class WhatIfBusyError extends Error implements HasErrorResponse {
+  constructor(
+    private readonly code: 'WHAT_IF.TOO_MANY_JOBS' | 'WHAT_IF.BUSY',
+    private readonly detail: string,
+  ) {
+    super('what-if busy');
   }
   toErrorResponse(): ErrorResponse {
     return {
       status: 429,
       type: 'rate_limit_error',
-      code: 'WHAT_IF.TOO_MANY_JOBS',
-      message: `${this.limit} what-if replays are already running on this instance; wait for one to finish or cancel one (DELETE /api/v1/admin/routing/what-if/{id}).`,
+      code: this.code,
+      message: this.detail,
       param: null,
       headers: { 'retry-after': '5' },
     };
   }
 }
+
+/** The admin's third concurrent job. */
+export const tooManyWhatIfJobs = (limit: number): WhatIfBusyError =>
+  new WhatIfBusyError(
+    'WHAT_IF.TOO_MANY_JOBS',
+    `${limit} what-if replays are already running on this instance; wait for one to finish or cancel one (DELETE /api/v1/admin/routing/what-if/{id}).`,
+  );
 
 interface Job {
   readonly id: string;
@@ -86,10 +96,10 @@ export class WhatIfJobs {
     this.newId = options.newId ?? (() => crypto.randomUUID());
   }
 
-  /** Starts a job (or throws TooManyWhatIfJobsError); its view at once, status `running`. */
+  /** Starts a job (or throws a 429 WhatIfBusyError); its view at once, status `running`. */
   start(request: WhatIfRequestView, work: WhatIfWork): WhatIfJobView {
     this.prune();
-    if (this.running() >= this.maxRunning) throw new TooManyWhatIfJobsError(this.maxRunning);
+    if (this.running() >= this.maxRunning) throw tooManyWhatIfJobs(this.maxRunning);
     const abort = new AbortController();
     let settle!: () => void;
     const job: Job = {
