@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiTags, ApiBearerAuth, ApiBody } from '@nestjs/swagger';
+import { ApiTags, ApiBearerAuth, ApiBody, ApiHeader } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Principal } from '@gw/accounts';
 import { tierAllows, type RedisFieldGuard } from '@gw/shared-kernel';
@@ -42,6 +42,25 @@ export class ChatController {
   ) {}
 
   @ApiBody({ schema: dtoSchema('ChatCompletionDto') })
+  @ApiHeader({
+    name: 'x-power-level',
+    required: false,
+    enum: ['eco', 'balanced', 'precision'],
+    description:
+      "This request's power level instead of the caller's setting (model `auto` or a level alias).",
+  })
+  @ApiHeader({
+    name: 'x-switchyard-use-case',
+    required: false,
+    description:
+      'A use case of the routing policy (e.g. `code`): its fallback chain is tried first. Same as `metadata.use_case`.',
+  })
+  @ApiHeader({
+    name: 'idempotency-key',
+    required: false,
+    description:
+      'The same key again within 24 h returns the first answer (`x-switchyard-idempotent-replay: true`), billed once; 409 while the first still runs.',
+  })
   @Post('chat/completions')
   @HttpCode(200)
   async createChatCompletion(

@@ -3271,7 +3271,14 @@ export interface operations {
   ChatController_createChatCompletion: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description The same key again within 24 h returns the first answer (`x-switchyard-idempotent-replay: true`), billed once; 409 while the first still runs. */
+        'idempotency-key'?: string;
+        /** @description A use case of the routing policy (e.g. `code`): its fallback chain is tried first. Same as `metadata.use_case`. */
+        'x-switchyard-use-case'?: string;
+        /** @description This request's power level instead of the caller's setting (model `auto` or a level alias). */
+        'x-power-level'?: 'eco' | 'balanced' | 'precision';
+      };
       path?: never;
       cookie?: never;
     };
