@@ -1,4 +1,4 @@
-import { DatePipe, DecimalPipe } from '@angular/common';
+import { DatePipe, DecimalPipe, NgTemplateOutlet } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, input, output, signal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -13,7 +13,14 @@ import { formatMicros } from '../../shared/money';
 import type { PowerLevel, WhatIfJob, WhatIfResult } from './routing-api';
 import { POWER_LEVELS } from './routing-draft';
 import { WhatIfStore } from './what-if-store';
-import { compareRows, moneyChange, moneyDigits, WHAT_IF_PRESETS, type WhatIfPreset } from './what-if-view';
+import {
+  compareRows,
+  moneyChange,
+  moneyDigits,
+  WHAT_IF_PRESETS,
+  type ComparedRow,
+  type WhatIfPreset,
+} from './what-if-view';
 
 const LEVEL_LABELS: Readonly<Record<PowerLevel, string>> = {
   eco: 'Eco',
@@ -43,6 +50,7 @@ const CHART_ROWS = 8;
     MatProgressBarModule,
     MatSelectModule,
     MatSlideToggleModule,
+    NgTemplateOutlet,
   ],
   templateUrl: './what-if-panel.html',
   styleUrl: './what-if-panel.css',
@@ -120,6 +128,11 @@ export class WhatIfPanel {
       (level ? `, all at ${LEVEL_LABELS[level]}` : '') +
       (job.request.catalog === 'now' ? ", with today's catalog" : '')
     );
+  }
+
+  /** The breakdown template's rows, typed (template context variables are untyped). */
+  protected asRows(rows: readonly ComparedRow[]): readonly ComparedRow[] {
+    return rows;
   }
 
   protected count(n: number): string {
