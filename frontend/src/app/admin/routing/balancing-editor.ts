@@ -62,10 +62,10 @@ const WEIGHT_ERROR = `A number from 0 to ${LIMITS.maxWeight}`;
         }
       </mat-form-field>
 
-      <fieldset class="weights">
+      <fieldset class="weights editor-box">
         <legend>Weights <span class="gw-muted">(model or provider; 1 when not listed)</span></legend>
         @for (w of weights(); track w.key) {
-          <div class="row" [attr.data-weight]="w.key">
+          <div class="row editor-row" [attr.data-weight]="w.key">
             <mat-form-field subscriptSizing="dynamic">
               <mat-label>Weight of {{ w.key }}</mat-label>
               <input
@@ -93,7 +93,7 @@ const WEIGHT_ERROR = `A number from 0 to ${LIMITS.maxWeight}`;
         } @empty {
           <p class="gw-muted">Every candidate weighs 1.</p>
         }
-        <div class="row add">
+        <div class="row editor-row add">
           <mat-form-field subscriptSizing="dynamic">
             <mat-label>Model or provider</mat-label>
             <input #key matInput [matAutocomplete]="auto" (input)="errors.check('balancing.weights', null)" />
@@ -115,6 +115,7 @@ const WEIGHT_ERROR = `A number from 0 to ${LIMITS.maxWeight}`;
       </fieldset>
     }
   `,
+  styleUrl: './routing-editor.css',
   styles: `
     :host {
       display: flex;
@@ -127,33 +128,11 @@ const WEIGHT_ERROR = `A number from 0 to ${LIMITS.maxWeight}`;
     .band {
       max-width: 260px;
     }
-    fieldset {
-      margin: 0;
-      min-width: 0;
-      padding: 8px 12px 12px;
-      border: 1px solid var(--mat-sys-outline-variant);
-      border-radius: 8px;
-    }
-    legend {
-      font: var(--mat-sys-title-small);
-      padding: 0 4px;
-    }
     .row {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: flex-start;
-      gap: 8px;
       margin-bottom: 8px;
-    }
-    .row mat-form-field {
-      flex: 1 1 200px;
-      min-width: 0;
     }
     .row .new-weight {
       flex: 0 1 110px;
-    }
-    .row > button {
-      margin-top: 8px;
     }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,

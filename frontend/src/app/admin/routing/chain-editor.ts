@@ -82,7 +82,7 @@ let nextId = 0;
         <p class="gw-error" role="alert" [id]="errorId">{{ e }}</p>
       }
       @if (chain().length < max) {
-        <div class="add">
+        <div class="add editor-row">
           <mat-form-field subscriptSizing="dynamic">
             <mat-label>{{ addLabel() }}</mat-label>
             <input
@@ -113,6 +113,7 @@ let nextId = 0;
       }
     </fieldset>
   `,
+  styleUrl: './routing-editor.css',
   styles: `
     :host {
       display: block;
@@ -152,19 +153,6 @@ let nextId = 0;
     }
     .empty {
       margin: 0 0 8px;
-    }
-    .add {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: flex-start;
-      gap: 8px;
-    }
-    .add mat-form-field {
-      flex: 1 1 200px;
-      min-width: 0;
-    }
-    .add button {
-      margin-top: 8px;
     }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -36,7 +36,7 @@ const rateOf = (text: string): number | null | undefined =>
       answers 429 (the platform's key only: a caller's own key has its own limits).
     </p>
     @for (l of limits(); track l.provider) {
-      <fieldset class="limit" [attr.data-provider]="l.provider">
+      <fieldset class="limit editor-box editor-row" [attr.data-provider]="l.provider">
         <legend>{{ l.provider }}</legend>
         @for (rate of rates; track rate) {
           <mat-form-field subscriptSizing="dynamic">
@@ -69,7 +69,7 @@ const rateOf = (text: string): number | null | undefined =>
     } @empty {
       <p class="gw-muted">No limits: providers are ranked without regard to their rate.</p>
     }
-    <fieldset class="limit add">
+    <fieldset class="limit editor-box editor-row add">
       <legend>Add a limit</legend>
       <mat-form-field subscriptSizing="dynamic">
         <mat-label>Provider</mat-label>
@@ -94,6 +94,7 @@ const rateOf = (text: string): number | null | undefined =>
       }
     </fieldset>
   `,
+  styleUrl: './routing-editor.css',
   styles: `
     :host {
       display: block;
@@ -101,28 +102,8 @@ const rateOf = (text: string): number | null | undefined =>
     .intro {
       margin-top: 0;
     }
-    .limit {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: flex-start;
-      gap: 8px;
-      margin: 0 0 8px;
-      min-width: 0;
-      padding: 8px 12px 12px;
-      border: 1px solid var(--mat-sys-outline-variant);
-      border-radius: 8px;
-    }
-    legend {
-      font: var(--mat-sys-title-small);
-      padding: 0 4px;
-      overflow-wrap: anywhere;
-    }
-    mat-form-field {
-      flex: 1 1 150px;
-      min-width: 0;
-    }
-    button {
-      margin-top: 8px;
+    .limit.editor-row mat-form-field {
+      flex-basis: 150px;
     }
     .problem {
       flex: 1 1 100%;

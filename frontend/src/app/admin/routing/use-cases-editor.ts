@@ -54,7 +54,7 @@ import { RoutingStore } from './routing-store';
       <p class="gw-muted">No use cases.</p>
     }
     @if (entries().length < max) {
-      <div class="add">
+      <div class="add editor-row">
         <mat-form-field subscriptSizing="dynamic">
           <mat-label>New use case name</mat-label>
           <input
@@ -78,6 +78,7 @@ import { RoutingStore } from './routing-store';
       <p class="gw-muted">At most {{ max }} use cases.</p>
     }
   `,
+  styleUrl: './routing-editor.css',
   styles: `
     :host {
       display: block;
@@ -99,18 +100,8 @@ import { RoutingStore } from './routing-store';
       margin: 0;
       overflow-wrap: anywhere;
     }
-    .add {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: flex-start;
-      gap: 8px;
-    }
-    .add mat-form-field {
-      flex: 1 1 220px;
-      min-width: 0;
-    }
-    .add button {
-      margin-top: 8px;
+    .add.editor-row mat-form-field {
+      flex-basis: 220px;
     }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
