@@ -76,6 +76,45 @@ export interface Subscription {
   stop(): Promise<void>;
 }
 
+/** One event of a {@link LogScanPage}. */
+export interface ScannedEvent {
+  readonly type: string;
+  readonly occurredAt: Date;
+  readonly data: unknown;
+  /** The whole event: for the types in {@link LogScanOptions.wholeTypes} only. */
+  readonly event?: RecordedEvent;
+}
+
+export interface LogScanOptions {
+  /** Exclusive: entries strictly after this position. Default: from the beginning. */
+  readonly after?: Position;
+  /** The types returned (filtered by the store). */
+  readonly eventTypes: readonly string[];
+  /** Of those, the types returned whole (`event`); the others carry their type, time and payload only. */
+  readonly wholeTypes?: readonly string[];
+  /** How many entries of the log (of any type) one page looks at. */
+  readonly scanCount: number;
+}
+
+export interface LogScanPage {
+  /** The entries of `eventTypes` among those looked at, in log order. */
+  readonly events: readonly ScannedEvent[];
+  /** The last entry looked at (of any type), when the page is not the end: the next starts after it. */
+  readonly last?: Position;
+  /** True when the page looked at fewer than `scanCount` entries: it reached the end of the log. */
+  readonly end: boolean;
+}
+
+/**
+ * A narrow bulk read of the log, for a reader that goes through a large part of it and needs only
+ * the payloads of most events (the what-if loader): the Postgres adapter answers a page with one row
+ * (the payloads aggregated in SQL), where readAll ships one row per event with every column. Same
+ * visibility as readAll. Adapters without it are read through readAll (see `scanLog`).
+ */
+export interface LogScanner {
+  scanLog(options: LogScanOptions): Promise<LogScanPage>;
+}
+
 /**
  * The event store port. Adapters: in-memory (unit tests), Postgres via knex (PostgreSQL and PGlite),
  * EventStoreDB. All of them pass `eventStoreContract` in ./testing.

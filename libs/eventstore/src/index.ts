@@ -1,5 +1,6 @@
 export * from './event-store.port';
 export * from './event-store.errors';
+export * from './log-scan';
 export * from './append-checks';
 export * from './chain/event-chain';
 export * from './chain/audit-keys';

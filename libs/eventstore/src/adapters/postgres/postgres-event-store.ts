@@ -6,12 +6,16 @@ import type {
   AppendResult,
   EventStore,
   ListStreamsOptions,
+  LogScanner,
+  LogScanOptions,
+  LogScanPage,
   ReadAllOptions,
   ReadStreamOptions,
   SubscribeToAllOptions,
   Subscription,
 } from '../../event-store.port';
 import { pollingSubscription } from './polling-subscription';
+import { scanPostgresLog } from './postgres-log-scan';
 import { isWriteConflict, writeBatch, type BatchOutcome } from './postgres-append';
 import {
   EVENT_COLUMNS,
@@ -49,7 +53,7 @@ const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * 20261123120000_create_event_store). Positions are (transaction id, global position); readers only see
  * transactions that can no longer be preceded by one in flight, so none is ever skipped.
  */
-export class PostgresEventStore implements EventStore {
+export class PostgresEventStore implements EventStore, LogScanner {
   private appended = 0;
   private lastAppended: Position | undefined;
   private readonly waiters = new Set<() => void>();
@@ -177,6 +181,11 @@ export class PostgresEventStore implements EventStore {
       bindings as Array<string | number | null | string[]>,
     );
     return rows.map(toRecordedEvent);
+  }
+
+  /** A page of the log in one row (see scanPostgresLog): what the what-if loader reads. */
+  scanLog(options: LogScanOptions): Promise<LogScanPage> {
+    return scanPostgresLog(this.knex, options);
   }
 
   subscribeToAll(options: SubscribeToAllOptions): Subscription {
