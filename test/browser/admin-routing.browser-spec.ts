@@ -310,6 +310,12 @@ if (missing) console.warn(`admin routing browser suite skipped: ${missing}`);
       );
     expect(providers.reduce((n, [before]) => n + before!, 0)).toBe(5);
     expect(providers.reduce((n, [, after]) => n + after!, 0)).toBe(5);
+    // A changed request with both explanations: as recorded, and the draft's balancing draw.
+    await result.getByText(/^Changed requests/).click();
+    const first = result.locator('.sample li').first();
+    expect((await first.locator('dd').nth(1).innerText()).replace(/\s+/g, ' ')).toMatch(
+      /^mock-(sage\/sage-large|atlas\/atlas-1) .* \(balancing drew mock-\S+ among 2 within 10%\)$/,
+    );
     await result.screenshot({ path: `${SCREENSHOTS}/admin-routing-what-if-panel.png` });
     await settle(page);
     expect(await seriousAxeViolations(page)).toEqual([]);

@@ -29,7 +29,11 @@ interface JobView {
     before: Side;
     after: Side;
     changed: { provider: number; model: number; noCandidate: number; overCap: number };
-    sample: Array<{ requestId: string; before: { modelId: string }; after: { modelId: string } }>;
+    sample: Array<{
+      requestId: string;
+      before: { modelId: string; candidates: Array<{ modelId: string }> };
+      after: { modelId: string; candidates: Array<{ modelId: string }> };
+    }>;
   } | null;
   error: string | null;
 }
@@ -159,7 +163,12 @@ describeBackends('what-if endpoints', (backend) => {
     expect(result.changed.model).toBe(20 - servedSageLarge);
     expect(result.changed.model).toBeGreaterThan(0);
     expect(result.sample.length).toBe(result.changed.model);
-    for (const s of result.sample) expect(s.after.modelId).toBe('mock-sage/sage-large');
+    for (const s of result.sample) {
+      expect(s.after.modelId).toBe('mock-sage/sage-large');
+      // Both explanations: the recorded ranking and the draft's.
+      expect(s.before.candidates[0]?.modelId).toBe(s.before.modelId);
+      expect(s.after.candidates[0]?.modelId).toBe('mock-sage/sage-large');
+    }
     expect((res.body as JobView).request).toMatchObject({
       powerLevel: 'balanced',
       catalog: 'now',

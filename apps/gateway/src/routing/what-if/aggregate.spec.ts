@@ -12,6 +12,7 @@ const replayed = (
     provider: model === null ? null : model.split('/')[0]!,
     costMicros: cost,
     chargeMicros: charge,
+    candidates: [],
   });
   const changed = after[0] !== before[0];
   return {
@@ -19,7 +20,7 @@ const replayed = (
     userId: 'u1',
     at: '2026-11-30T23:00:00.000Z',
     before: side(before),
-    after: { ...side(after), candidates: [] },
+    after: side(after),
     changedModel: changed && after[0] !== null,
     changedProvider: changed && after[0] !== null && after[0].split('/')[0] !== before[0].split('/')[0],
     noCandidate: after[0] === null,

@@ -1,4 +1,4 @@
-import type { ReplayedRequest } from './replay';
+import type { ReplayedRequest, ReplayExplanation } from './replay';
 
 /** One row of a breakdown: money as decimal strings of integer micro-dollars. */
 export interface WhatIfBreakdownRow {
@@ -16,24 +16,24 @@ export interface WhatIfSide {
   readonly byModel: WhatIfBreakdownRow[];
 }
 
-/** A changed request with both sides (money as strings). */
+/** One side of a sampled request: the model, its money (strings) and the ranking's explanation. */
+export interface WhatIfSampleSide extends ReplayExplanation {
+  readonly modelId: string | null;
+  readonly provider: string | null;
+  readonly costMicros: string;
+  readonly chargeMicros: string;
+}
+
+/**
+ * A changed request with both explanations: `before` as recorded (the top candidates of its
+ * RequestRouted, its chain and balancing draw; the model that answered), `after` as replayed.
+ */
 export interface WhatIfSample {
   readonly requestId: string;
   readonly userId: string;
   readonly at: string;
-  readonly before: {
-    modelId: string | null;
-    provider: string | null;
-    costMicros: string;
-    chargeMicros: string;
-  };
-  readonly after: {
-    modelId: string | null;
-    provider: string | null;
-    costMicros: string;
-    chargeMicros: string;
-    candidates: ReplayedRequest['after']['candidates'];
-  };
+  readonly before: WhatIfSampleSide;
+  readonly after: WhatIfSampleSide;
 }
 
 export interface WhatIfResult {
@@ -168,23 +168,22 @@ export class WhatIfAggregator {
   }
 }
 
+const sideOf = (side: ReplayedRequest['before']): WhatIfSampleSide => ({
+  modelId: side.modelId,
+  provider: side.provider,
+  costMicros: side.costMicros.toString(),
+  chargeMicros: side.chargeMicros.toString(),
+  candidates: side.candidates,
+  ...(side.chain && { chain: side.chain }),
+  ...(side.balancing && { balancing: side.balancing }),
+});
+
 const sampleOf = (r: ReplayedRequest): WhatIfSample => ({
   requestId: r.requestId,
   userId: r.userId,
   at: r.at,
-  before: {
-    modelId: r.before.modelId,
-    provider: r.before.provider,
-    costMicros: r.before.costMicros.toString(),
-    chargeMicros: r.before.chargeMicros.toString(),
-  },
-  after: {
-    modelId: r.after.modelId,
-    provider: r.after.provider,
-    costMicros: r.after.costMicros.toString(),
-    chargeMicros: r.after.chargeMicros.toString(),
-    candidates: r.after.candidates,
-  },
+  before: sideOf(r.before),
+  after: sideOf(r.after),
 });
 
 /** The what-if answer of a list of replayed requests (WhatIfAggregator in one go). */

@@ -1,5 +1,13 @@
 import type { PowerLevel, RecordedEvent, Tier } from '@gw/shared-kernel';
-import type { CandidateRecord, NeedsRecord, RequestFailed, RequestRouted, UsageRecorded } from '@gw/routing';
+import type {
+  BalancingRecord,
+  CandidateRecord,
+  ChainRecord,
+  NeedsRecord,
+  RequestFailed,
+  RequestRouted,
+  UsageRecorded,
+} from '@gw/routing';
 
 /** The request event types a replay reads (ChargeSettled repeats UsageRecorded's charge: not read). */
 export const REPLAY_REQUEST_EVENT_TYPES: readonly string[] = [
@@ -41,6 +49,9 @@ export interface RecordedRequest {
   readonly useCase?: string;
   readonly policyVersion: number;
   readonly candidates: readonly CandidateRecord[];
+  /** The fallback chain the ranking followed, and weighted balancing's draw (RequestRouted's). */
+  readonly chain?: ChainRecord;
+  readonly balancing?: BalancingRecord;
   /** The model routed first (RequestRouted.chosenModelId) and its provider. */
   readonly chosenModelId: string;
   readonly chosenProvider: string;
@@ -147,6 +158,8 @@ export function recordedRequestOf(fold: RequestFold): RecordedRequest | undefine
     ...(routed.useCase !== undefined && { useCase: routed.useCase }),
     policyVersion: routed.policyVersion,
     candidates: routed.candidates,
+    ...(routed.chain !== undefined && { chain: routed.chain }),
+    ...(routed.balancing !== undefined && { balancing: routed.balancing }),
     chosenModelId: routed.chosenModelId,
     chosenProvider: routed.chosenProvider,
     keySource: routed.keySource,

@@ -50,8 +50,31 @@ describe('replayRequest', () => {
       provider: 'cheap',
       costMicros: 300n,
       chargeMicros: 105n,
+      candidates: [CHEAP_CANDIDATE, SMART_CANDIDATE],
     });
     expect(r).toMatchObject({ changedModel: false, changedProvider: false, noCandidate: false });
+  });
+
+  it("explains both sides: the recorded chain and balancing draw, and the draft's", () => {
+    // Given a request routed by balancing between the two models, replayed under a draft whose
+    // use case chain puts smart/large first
+    const recorded = recordedRequest({
+      useCase: 'code',
+      balancing: { bandPercent: 50, pool: ['cheap/fast', 'smart/large'], draw: 0.25, chosen: 'cheap/fast' },
+    });
+    const draft: RoutingPolicy = {
+      ...DEFAULT_ROUTING_POLICY,
+      version: 2,
+      useCases: { code: ['smart/large'] },
+    };
+    const r = replayRequest(recorded, ctx({ policy: draft }));
+    // Then the before-side carries the recorded explanation and the after-side the draft's
+    expect(r.before.balancing).toEqual(recorded.balancing);
+    expect(r.before.chain).toBeUndefined();
+    expect(r.after.chain).toEqual({ source: 'use_case', models: ['smart/large'], applied: true });
+    expect(r.after.balancing).toBeUndefined();
+    expect(r.after.modelId).toBe('smart/large');
+    expect(r.before.candidates.map((c) => c.modelId)).toEqual(['cheap/fast', 'smart/large']);
   });
 
   it('under quality-only weights, smart/large (0.9 over 0.5) serves: 6,000 µ$, charged 2,100 µ$', () => {

@@ -3,7 +3,9 @@ import {
   isEligible,
   isModelAlias,
   rankRoute,
+  type BalancingRecord,
   type CandidateRecord,
+  type ChainRecord,
   type FilterContext,
   type ProviderHealthView,
   type ProviderLoadView,
@@ -40,7 +42,7 @@ export interface ReplayContext {
   readonly powerLevel?: PowerLevel;
   /** The tier of a request that recorded none (no usage, older events). Default `free`. */
   readonly defaultTier?: Tier;
-  /** How many of the after-ranking's candidates to keep. Default 3. */
+  /** How many candidates of each side's ranking to keep. Default 3. */
   readonly keepCandidates?: number;
 }
 
@@ -52,13 +54,23 @@ export interface ReplaySide {
   readonly chargeMicros: bigint;
 }
 
+/** Why a side's first candidate came first: the ranking's top candidates, its chain and balancing draw. */
+export interface ReplayExplanation {
+  readonly candidates: readonly CandidateRecord[];
+  /** Set when a fallback chain was configured for the request (applied or not). */
+  readonly chain?: ChainRecord;
+  /** Set when weighted balancing drew the first candidate. */
+  readonly balancing?: BalancingRecord;
+}
+
 export interface ReplayedRequest {
   readonly requestId: string;
   readonly userId: string;
   readonly at: string;
-  /** What was served and paid, as recorded. */
-  readonly before: ReplaySide;
-  readonly after: ReplaySide & { readonly candidates: readonly CandidateRecord[] };
+  /** What was served and paid, as recorded, with the recorded explanation. */
+  readonly before: ReplaySide & ReplayExplanation;
+  /** The draft's choice and charge, with its explanation. */
+  readonly after: ReplaySide & ReplayExplanation;
   /** The after-side's first candidate differs from the recorded one (RequestRouted.chosenModelId). */
   readonly changedModel: boolean;
   readonly changedProvider: boolean;
@@ -204,6 +216,10 @@ export function replayRequest(recorded: RecordedRequest, ctx: ReplayContext): Re
     );
   }
   const keep = ctx.keepCandidates ?? 3;
+  const top = (candidates: readonly CandidateRecord[]): CandidateRecord[] =>
+    candidates
+      .slice(0, keep)
+      .map((c) => ({ modelId: c.modelId, provider: c.provider, score: c.score, components: c.components }));
   return {
     requestId: recorded.requestId,
     userId: recorded.userId,
@@ -213,15 +229,18 @@ export function replayRequest(recorded: RecordedRequest, ctx: ReplayContext): Re
       provider: recorded.servedProvider,
       costMicros: recorded.providerCostMicros,
       chargeMicros: recorded.chargedMicros,
+      candidates: top(recorded.candidates),
+      ...(recorded.chain && { chain: recorded.chain }),
+      ...(recorded.balancing && { balancing: recorded.balancing }),
     },
     after: {
       modelId: first?.modelId ?? null,
       provider: first?.provider ?? null,
       costMicros,
       chargeMicros,
-      candidates: route.candidates
-        .slice(0, keep)
-        .map((c) => ({ modelId: c.modelId, provider: c.provider, score: c.score, components: c.components })),
+      candidates: top(route.candidates),
+      ...(route.chain && { chain: route.chain }),
+      ...(route.balancing && { balancing: route.balancing }),
     },
     changedModel: first !== undefined && first.modelId !== recorded.chosenModelId,
     changedProvider: first !== undefined && first.provider !== recorded.chosenProvider,

@@ -184,6 +184,14 @@ export const whatIfResult = (): WhatIfResult => ({
         provider: 'mock-sage',
         costMicros: '14000',
         chargeMicros: '21000',
+        candidates: [
+          {
+            modelId: 'mock-sage/sage-medium',
+            provider: 'mock-sage',
+            score: 0.909,
+            components: { cost: 0.9, latency: 1, quality: 0.75, errorPenalty: 0 },
+          },
+        ],
       },
       after: {
         modelId: 'mock-swift/swift-mini',

@@ -17,6 +17,8 @@ import {
   compareRows,
   moneyChange,
   moneyDigits,
+  rankingText,
+  routeNote,
   WHAT_IF_PRESETS,
   type ComparedRow,
   type WhatIfPreset,
@@ -180,7 +182,10 @@ function viewOf(r: WhatIfResult) {
         ...s,
         beforeCharge: formatMicros(s.before.chargeMicros, sampleDigits),
         afterCharge: formatMicros(s.after.chargeMicros, sampleDigits),
-        top: s.after.candidates.slice(0, 3),
+        beforeRanking: rankingText(s.before),
+        beforeNote: routeNote(s.before),
+        afterRanking: rankingText(s.after),
+        afterNote: routeNote(s.after),
       };
     }),
   };

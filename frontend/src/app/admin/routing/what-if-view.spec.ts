@@ -1,4 +1,5 @@
-import { compareRows, moneyChange, moneyDigits, whatIfRange } from './what-if-view';
+import { whatIfResult } from './routing-fixtures';
+import { compareRows, moneyChange, moneyDigits, rankingText, routeNote, whatIfRange } from './what-if-view';
 
 const NOW = new Date('2026-12-07T15:30:00.000Z');
 
@@ -60,5 +61,21 @@ describe('what-if view', () => {
     expect(moneyChange('200000', '250000', 4)).toBe('+$0.0500 (+25.0%)');
     expect(moneyChange('0', '105', 6)).toBe('+$0.000105');
     expect(moneyChange('105', '105', 6)).toBe('no change');
+  });
+
+  it('explains a side: its ranking with preference bonuses, its chain and balancing draw', () => {
+    const { before, after } = whatIfResult().sample[0]!;
+    expect(rankingText(after)).toBe('mock-swift/swift-mini 0.912 (+0.050 preference)');
+    expect(routeNote(after)).toBeNull();
+    expect(
+      routeNote({
+        ...before,
+        chain: { source: 'use_case', models: ['a/x'], applied: true },
+        balancing: { bandPercent: 2, pool: ['a/x', 'b/y'], draw: 0.4, chosen: 'a/x' },
+      }),
+    ).toBe("followed the use case's chain; balancing drew a/x among 2 within 2%");
+    expect(routeNote({ ...before, chain: { source: 'level', models: ['a/x'], applied: false } })).toBe(
+      "the level's chain could not serve: score order",
+    );
   });
 });

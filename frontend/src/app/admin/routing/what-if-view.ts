@@ -1,6 +1,6 @@
 import { customRangeProblem, utcDate } from '../../portal/usage/usage-range';
 import { formatMicros } from '../../shared/money';
-import type { WhatIfBreakdownRow } from './routing-api';
+import type { WhatIfBreakdownRow, WhatIfSample } from './routing-api';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -102,4 +102,31 @@ export function moneyChange(before: string, after: string, digits: number): stri
   const tenths = Number((diff * 1000n) / b);
   const percent = `${sign}${(Math.abs(tenths) / 10).toFixed(1)}%`;
   return `${sign}${amount} (${percent})`;
+}
+
+type SampleSide = WhatIfSample['before'];
+
+const SCORE = new Intl.NumberFormat('en-US', { minimumFractionDigits: 3, maximumFractionDigits: 3 });
+
+/** A side's top candidates: "smart/large 0.930 (+0.050 preference), cheap/fast 0.870". */
+export function rankingText(side: SampleSide): string {
+  return side.candidates
+    .map((c) => {
+      const bonus = c.components.preference ? ` (+${SCORE.format(c.components.preference)} preference)` : '';
+      return `${c.modelId} ${SCORE.format(c.score)}${bonus}`;
+    })
+    .join(', ');
+}
+
+/** How a side's first candidate was picked beyond the score: its chain, its balancing draw. */
+export function routeNote(side: SampleSide): string | null {
+  const notes: string[] = [];
+  const chain = side.chain;
+  if (chain) {
+    const which = chain.source === 'use_case' ? "the use case's chain" : "the level's chain";
+    notes.push(chain.applied ? `followed ${which}` : `${which} could not serve: score order`);
+  }
+  const b = side.balancing;
+  if (b) notes.push(`balancing drew ${b.chosen} among ${b.pool.length} within ${b.bandPercent}%`);
+  return notes.length > 0 ? notes.join('; ') : null;
 }

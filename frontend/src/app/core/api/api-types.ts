@@ -2729,24 +2729,25 @@ export interface components {
     };
     /** @description A what-if's answer: the range's recorded requests before (as served and charged) and after (replayed under the draft), money as decimal strings of integer micro-dollars. `after.byProvider`/`byModel` leave out requests nothing could serve under the draft (`changed.noCandidate`); `changed.overCap` counts requests whose after-charge takes their user past their monthly cap (the caps as they are now) in that UTC month; `sample` holds up to 20 changed requests with the draft's ranking. */
     WhatIfResultView: components['schemas']['WhatIfResult'];
-    /** @description A changed request with both sides (money as strings). */
+    /** @description A changed request with both explanations: `before` as recorded (the top candidates of its RequestRouted, its chain and balancing draw; the model that answered), `after` as replayed. */
     WhatIfSample: {
       requestId: string;
       userId: string;
       at: string;
-      before: {
-        modelId: string | null;
-        provider: string | null;
-        costMicros: string;
-        chargeMicros: string;
-      };
-      after: {
-        modelId: string | null;
-        provider: string | null;
-        costMicros: string;
-        chargeMicros: string;
-        candidates: components['schemas']['CandidateRecord'][];
-      };
+      before: components['schemas']['WhatIfSampleSide'];
+      after: components['schemas']['WhatIfSampleSide'];
+    };
+    /** @description One side of a sampled request: the model, its money (strings) and the ranking's explanation. */
+    WhatIfSampleSide: {
+      candidates: components['schemas']['CandidateRecord'][];
+      /** @description Set when a fallback chain was configured for the request (applied or not). */
+      chain?: components['schemas']['ChainRecord'];
+      /** @description Set when weighted balancing drew the first candidate. */
+      balancing?: components['schemas']['BalancingRecord'];
+      modelId: string | null;
+      provider: string | null;
+      costMicros: string;
+      chargeMicros: string;
     };
     WhatIfSide: {
       costMicros: string;
