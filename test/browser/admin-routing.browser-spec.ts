@@ -311,6 +311,10 @@ if (missing) console.warn(`admin routing browser suite skipped: ${missing}`);
     expect(providers.reduce((n, [before]) => n + before!, 0)).toBe(5);
     expect(providers.reduce((n, [, after]) => n + after!, 0)).toBe(5);
     // A changed request with both explanations: as recorded, and the draft's balancing draw.
+    const changedCount = job.result.changed.model + job.result.changed.noCandidate;
+    expect(await result.getByText(/^Changed requests/).innerText()).toBe(
+      `Changed requests (${changedCount} of ${changedCount} shown)`,
+    );
     await result.getByText(/^Changed requests/).click();
     const first = result.locator('.sample li').first();
     expect((await first.locator('dd').nth(1).innerText()).replace(/\s+/g, ' ')).toMatch(

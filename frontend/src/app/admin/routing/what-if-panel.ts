@@ -14,6 +14,7 @@ import type { PowerLevel, WhatIfJob, WhatIfResult } from './routing-api';
 import { POWER_LEVELS } from './routing-draft';
 import { WhatIfStore } from './what-if-store';
 import {
+  changedRequests,
   compareRows,
   moneyChange,
   moneyDigits,
@@ -154,7 +155,7 @@ function viewOf(r: WhatIfResult) {
   const providers = compareRows(r.before.byProvider, r.after.byProvider);
   const models = compareRows(r.before.byModel, r.after.byModel);
   const rowDigits = moneyDigits([...providers, ...models].flatMap((p) => [p.chargeBefore, p.chargeAfter]));
-  const changedAny = r.changed.provider + r.changed.model + r.changed.noCandidate;
+  const changedAny = changedRequests(r);
   return {
     requests: r.requests,
     changed: r.changed,

@@ -1,5 +1,13 @@
 import { whatIfResult } from './routing-fixtures';
-import { compareRows, moneyChange, moneyDigits, rankingText, routeNote, whatIfRange } from './what-if-view';
+import {
+  changedRequests,
+  compareRows,
+  moneyChange,
+  moneyDigits,
+  rankingText,
+  routeNote,
+  whatIfRange,
+} from './what-if-view';
 
 const NOW = new Date('2026-12-07T15:30:00.000Z');
 
@@ -77,5 +85,9 @@ describe('what-if view', () => {
     expect(routeNote({ ...before, chain: { source: 'level', models: ['a/x'], applied: false } })).toBe(
       "the level's chain could not serve: score order",
     );
+  });
+
+  it('counts a request that changes provider once: it changes model too', () => {
+    expect(changedRequests({ changed: { provider: 1, model: 5, noCandidate: 2, overCap: 3 } })).toBe(7);
   });
 });

@@ -1,6 +1,6 @@
 import { customRangeProblem, utcDate } from '../../portal/usage/usage-range';
 import { formatMicros } from '../../shared/money';
-import type { WhatIfBreakdownRow, WhatIfSample } from './routing-api';
+import type { WhatIfBreakdownRow, WhatIfResult, WhatIfSample } from './routing-api';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -130,3 +130,10 @@ export function routeNote(side: SampleSide): string | null {
   if (b) notes.push(`balancing drew ${b.chosen} among ${b.pool.length} within ${b.bandPercent}%`);
   return notes.length > 0 ? notes.join('; ') : null;
 }
+
+/**
+ * How many requests would be served differently: another model, or none. (A request that changes
+ * provider changes model too, so `changed.provider` is already among `changed.model`.)
+ */
+export const changedRequests = (r: Pick<WhatIfResult, 'changed'>): number =>
+  r.changed.model + r.changed.noCandidate;
