@@ -9,6 +9,7 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTabsModule } from '@angular/material/tabs';
+import { POWER_LEVEL_LABELS } from '../../portal/usage/usage-format';
 import { PageState } from '../../shared/page-state';
 import type { Tier } from './routing-api';
 import { BalancingEditor } from './balancing-editor';
@@ -30,11 +31,6 @@ import { UseCasesEditor } from './use-cases-editor';
 import { WhatIfPanel } from './what-if-panel';
 import { WhatIfStore } from './what-if-store';
 
-const LEVEL_LABELS: Readonly<Record<Level, string>> = {
-  eco: 'Eco',
-  balanced: 'Balanced',
-  precision: 'Precision',
-};
 const TIERS: readonly Tier[] = ['free', 'starter', 'professional', 'enterprise'];
 const DEADLINE = LIMITS.requestDeadlineMs;
 
@@ -76,7 +72,7 @@ export default class RoutingPage implements OnInit {
   private readonly snackBar = inject(MatSnackBar);
 
   protected readonly levels = POWER_LEVELS;
-  protected readonly levelLabels = LEVEL_LABELS;
+  protected readonly levelLabels = POWER_LEVEL_LABELS;
   protected readonly tiers = TIERS;
   protected readonly fallbackReasons = FALLBACK_REASONS;
   protected readonly fallbackLabels = FALLBACK_LABELS;

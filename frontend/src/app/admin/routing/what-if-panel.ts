@@ -7,7 +7,7 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatSlideToggleModule } from '@angular/material/slide-toggle';
 import type { ChartConfiguration } from 'chart.js';
-import { colorAt, formatCount } from '../../portal/usage/usage-format';
+import { colorAt, formatCount, POWER_LEVEL_LABELS, powerLevelLabel } from '../../portal/usage/usage-format';
 import { ChartView } from '../../shared/chart';
 import { formatMicros } from '../../shared/money';
 import type { PowerLevel, WhatIfJob, WhatIfResult } from './routing-api';
@@ -24,12 +24,6 @@ import {
   type ComparedRow,
   type WhatIfPreset,
 } from './what-if-view';
-
-const LEVEL_LABELS: Readonly<Record<PowerLevel, string>> = {
-  eco: 'Eco',
-  balanced: 'Balanced',
-  precision: 'Precision',
-};
 
 /** Providers shown in the chart; the rest are in the table below it. */
 const CHART_ROWS = 8;
@@ -69,7 +63,7 @@ export class WhatIfPanel {
 
   protected readonly presets = WHAT_IF_PRESETS;
   protected readonly levels = POWER_LEVELS;
-  protected readonly levelLabels = LEVEL_LABELS;
+  protected readonly levelLabels = POWER_LEVEL_LABELS;
   protected readonly customFrom = signal('');
   protected readonly customTo = signal('');
 
@@ -128,7 +122,7 @@ export class WhatIfPanel {
   protected scopeOf(job: WhatIfJob): string {
     const level = job.request.powerLevel;
     return (
-      (level ? `, all at ${LEVEL_LABELS[level]}` : '') +
+      (level ? `, all at ${powerLevelLabel(level)}` : '') +
       (job.request.catalog === 'now' ? ", with today's catalog" : '')
     );
   }
